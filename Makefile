@@ -1,0 +1,67 @@
+# lumo: every build, test and benchmark entry point. `make demo` and `make test` are the
+# whole set-up on a fresh Debian machine: `deps` installs what is missing.
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+LUMO_CFLAGS := $(WARN) -D_GNU_SOURCE -fPIC -fvisibility=hidden
+LDLIBS  := -lz -lpthread -lm
+COMMIT  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+DATE    := $(shell git log -1 --format=%cs 2>/dev/null || echo unknown)
+SRC     := $(wildcard ext/*.c)
+HDR     := $(wildcard ext/*.h)
+DIST    := dist
+SO      := $(DIST)/lumo.so
+PY      := /usr/bin/python3
+
+.PHONY: all loadable deps demo test test-asan test-unit fuzz bench clean docs docs-check
+
+all: loadable
+loadable: $(SO)
+
+$(SO): $(SRC) $(HDR) | $(DIST)
+	$(CC) $(CFLAGS) $(LUMO_CFLAGS) -DLUMO_COMMIT='"$(COMMIT)"' -DLUMO_DATE='"$(DATE)"' \
+	  -shared -o $@ $(SRC) $(LDLIBS)
+
+$(DIST):
+	mkdir -p $(DIST)
+
+# Installs the Debian packages the build and tests need, when they are missing.
+deps:
+	@sh scripts/deps.sh
+
+demo: deps $(SO)
+	@sh scripts/demo.sh
+
+# The whole suite: unit tests of the scanner, golden SQL tests, the same goldens
+# under ASan+UBSan, fuzz regressions and the docs check. Ends with "N passed, N failed".
+test: deps $(SO)
+	@sh tests/run.sh
+
+test-asan: deps
+	@LUMO_ONLY_ASAN=1 sh tests/run.sh
+
+$(DIST)/asan/lumo.so: $(SRC) $(HDR)
+	mkdir -p $(DIST)/asan
+	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer $(LUMO_CFLAGS) \
+	  -shared -o $@ $(SRC) $(LDLIBS)
+
+$(DIST)/test_json: tests/unit/test_json.c ext/json.c ext/util.c ext/reader.c $(HDR) | $(DIST)
+	$(CC) -O1 -g -fsanitize=address,undefined $(WARN) -D_GNU_SOURCE -Iext -o $@ \
+	  tests/unit/test_json.c ext/json.c ext/util.c ext/reader.c -lsqlite3 -lz
+
+# libFuzzer targets (clang), FUZZ_SECONDS each.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+bench: deps $(SO)
+	@sh tests/bench/run.sh
+
+docs:
+	$(PY) scripts/gendoc.py --write
+
+docs-check: $(SO)
+	$(PY) scripts/gendoc.py --check
+
+clean:
+	rm -rf $(DIST)

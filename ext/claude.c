@@ -1,0 +1,281 @@
+/* claude.c: the Claude Code source parser: where transcripts live, and what one
+** transcript line says (spec: transcripts.md section 1). It turns a line into a
+** claude_line of spans and numbers; it knows the agent's field names, the usage
+** mapping to lumo's five token buckets, and the placeholder rule. It knows nothing
+** of SQLite tables, deduplication across lines, or pricing. */
+#include "lumo_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int set_str(lumo_span *dst, lumo_span v) {
+  /* null, non-strings and "" count as absent (spec 1.8). */
+  if (lumo_json_is_string(v) && v.n > 2) *dst = v;
+  return 0;
+}
+
+static void get_int(lumo_span v, int64_t *dst, int *ok) {
+  int64_t x;
+  if (lumo_json_int(v, &x) == 0) {
+    *dst = x < 0 ? 0 : x;
+    if (ok) *ok = 1;
+  }
+}
+
+static int parse_usage(lumo_span u, claude_line *L) {
+  lumo_json_obj o;
+  lumo_span k, v;
+  int has_in = 0, has_out = 0, rc;
+  if (lumo_json_obj_open(&o, u.p, u.p + u.n)) return -1;
+  while ((rc = lumo_json_obj_next(&o, &k, &v)) == 1) {
+    if (LUMO_KEY(k, "input_tokens")) get_int(v, &L->input, &has_in);
+    else if (LUMO_KEY(k, "output_tokens")) get_int(v, &L->output, &has_out);
+    else if (LUMO_KEY(k, "cache_read_input_tokens")) get_int(v, &L->cache_read, NULL);
+    else if (LUMO_KEY(k, "cache_creation_input_tokens")) get_int(v, &L->cache_create, NULL);
+    else if (LUMO_KEY(k, "cache_creation") && v.n && v.p[0] == '{') {
+      lumo_json_obj c;
+      lumo_span ck, cv;
+      int crc;
+      if (lumo_json_obj_open(&c, v.p, v.p + v.n)) return -1;
+      while ((crc = lumo_json_obj_next(&c, &ck, &cv)) == 1) {
+        if (LUMO_KEY(ck, "ephemeral_5m_input_tokens")) get_int(cv, &L->cache_5m, &L->has_split);
+        else if (LUMO_KEY(ck, "ephemeral_1h_input_tokens")) get_int(cv, &L->cache_1h, &L->has_split);
+      }
+      if (crc < 0) return -1;
+    } else if (LUMO_KEY(k, "service_tier")) set_str(&L->service_tier, v);
+    else if (LUMO_KEY(k, "speed")) {
+      set_str(&L->speed, v);
+      if (L->speed.n) L->has_speed = 1;
+    } else if (LUMO_KEY(k, "inference_geo")) set_str(&L->inference_geo, v);
+    else if (LUMO_KEY(k, "server_tool_use") && v.n && v.p[0] == '{') {
+      lumo_span w;
+      if (lumo_json_get(v, "web_search_requests", &w) == 1) get_int(w, &L->web_search, NULL);
+    }
+  }
+  if (rc < 0) return -1;
+  L->has_usage = has_in && has_out;
+  if (!L->has_split) {
+    /* Without the TTL split every cache write is a 5-minute write (spec 1.5). */
+    L->cache_5m = L->cache_create;
+    L->cache_1h = 0;
+  }
+  return 0;
+}
+
+static int parse_message(lumo_span m, claude_line *L) {
+  lumo_json_obj o;
+  lumo_span k, v;
+  int rc;
+  if (lumo_json_obj_open(&o, m.p, m.p + m.n)) return 0; /* a string message: no fields */
+  L->has_message = 1;
+  while ((rc = lumo_json_obj_next(&o, &k, &v)) == 1) {
+    switch (k.n) {
+      case 2:
+        if (LUMO_KEY(k, "id")) set_str(&L->message_id, v);
+        break;
+      case 4:
+        if (LUMO_KEY(k, "role")) set_str(&L->role, v);
+        break;
+      case 5:
+        if (LUMO_KEY(k, "model")) set_str(&L->model, v);
+        else if (LUMO_KEY(k, "usage") && v.n && v.p[0] == '{') {
+          L->usage = v;
+          if (parse_usage(v, L)) return -1;
+        }
+        break;
+      case 7:
+        if (LUMO_KEY(k, "content")) L->content = v;
+        break;
+      case 11:
+        if (LUMO_KEY(k, "stop_reason")) set_str(&L->stop_reason, v);
+        break;
+      default:
+        break;
+    }
+  }
+  return rc < 0 ? -1 : 0;
+}
+
+const char *claude_parse_line(const char *p, size_t n, claude_line *L) {
+  const char *end = p + n;
+  memset(L, 0, sizeof(*L));
+  if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3; /* UTF-8 BOM */
+  lumo_json_obj o;
+  lumo_span k, v;
+  int rc;
+  if (lumo_json_obj_open(&o, p, end)) return "not a JSON object";
+  while ((rc = lumo_json_obj_next(&o, &k, &v)) == 1) {
+    switch (k.n) {
+      case 3:
+        if (LUMO_KEY(k, "cwd")) set_str(&L->cwd, v);
+        break;
+      case 4:
+        if (LUMO_KEY(k, "type")) set_str(&L->type, v);
+        else if (LUMO_KEY(k, "uuid")) set_str(&L->uuid, v);
+        break;
+      case 6:
+        if (LUMO_KEY(k, "isMeta")) L->is_meta = lumo_json_bool(v) == 1;
+        break;
+      case 7:
+        if (LUMO_KEY(k, "version")) set_str(&L->version, v);
+        else if (LUMO_KEY(k, "message")) {
+          if (parse_message(v, L)) return "malformed message object";
+        } else if (LUMO_KEY(k, "agentId")) set_str(&L->agent_id, v);
+        else if (LUMO_KEY(k, "summary")) set_str(&L->summary, v);
+        else if (LUMO_KEY(k, "content") && !L->has_message) L->content = v; /* system records */
+        break;
+      case 9:
+        if (LUMO_KEY(k, "sessionId")) set_str(&L->session_id, v);
+        else if (LUMO_KEY(k, "timestamp")) set_str(&L->timestamp, v);
+        else if (LUMO_KEY(k, "gitBranch")) set_str(&L->git_branch, v);
+        else if (LUMO_KEY(k, "requestId")) set_str(&L->request_id, v);
+        break;
+      case 10:
+        if (LUMO_KEY(k, "parentUuid")) set_str(&L->parent_uuid, v);
+        else if (LUMO_KEY(k, "session_id") && !L->session_id.n) set_str(&L->session_id, v);
+        break;
+      case 11:
+        if (LUMO_KEY(k, "isSidechain")) L->is_sidechain = lumo_json_bool(v) == 1;
+        break;
+      case 13:
+        if (LUMO_KEY(k, "toolUseResult")) L->tool_use_result = v;
+        break;
+      case 17:
+        if (LUMO_KEY(k, "isApiErrorMessage")) L->is_api_error = lumo_json_bool(v) == 1;
+        break;
+      default:
+        break;
+    }
+  }
+  if (rc < 0) return "malformed JSON";
+  /* One record per line: anything after the object means two records ran together
+  ** or the line is damaged; neither record counts (spec 5.1). */
+  if (lumo_json_ws(o.p, end) != end) return "trailing data after the JSON object";
+  if (L->model.n == 13 && memcmp(L->model.p, "\"<synthetic>\"", 13) == 0) L->is_api_error = 1;
+  return NULL;
+}
+
+/* A line can bill only if it holds a usage object; "usage" tells without parsing. */
+int claude_line_may_bill(const char *p, size_t n) {
+  return memmem(p, n, "\"usage\"", 7) != NULL;
+}
+
+/* Appends the text of a content value: the string itself, or the text blocks of an
+** array joined by newlines. Thinking and tool blocks are not text. */
+void claude_content_text(lumo_span content, lumo_buf *out) {
+  if (!content.n) return;
+  if (content.p[0] == '"') {
+    lumo_json_decode(content, out);
+    return;
+  }
+  if (content.p[0] != '[') return;
+  const char *p = content.p + 1, *end = content.p + content.n - 1;
+  for (;;) {
+    p = lumo_json_ws(p, end);
+    if (p >= end) break;
+    if (*p == ',') {
+      p++;
+      continue;
+    }
+    const char *e = lumo_json_skip(p, end);
+    if (!e) break;
+    lumo_span blk = {p, (size_t)(e - p)}, t, txt;
+    if (blk.p[0] == '{' && lumo_json_get(blk, "type", &t) == 1 && t.n == 6 &&
+        memcmp(t.p, "\"text\"", 6) == 0 && lumo_json_get(blk, "text", &txt) == 1 &&
+        lumo_json_is_string(txt)) {
+      if (out->len) lumo_buf_putc(out, '\n');
+      lumo_json_decode(txt, out);
+    }
+    p = e;
+  }
+}
+
+/* Spec 1.6 rule 5: output below 10 with content far longer than that many tokens
+** (more than 4x output_tokens at about 4 bytes a token) is a streaming placeholder. */
+int claude_is_placeholder(int64_t output, int64_t content_bytes) {
+  return output < 10 && content_bytes > 16 * (output > 0 ? output : 1);
+}
+
+/* Roots: the argument, else $CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude;
+** each may be a comma-separated list. */
+int claude_roots(const char *arg, char ***roots, int *n) {
+  const char *src = arg;
+  if (!src || !*src) src = getenv("CLAUDE_CONFIG_DIR");
+  if (!src || !*src) src = "~/.config/claude,~/.claude";
+  char **r = NULL;
+  int cnt = 0;
+  const char *p = src;
+  while (*p) {
+    const char *c = strchr(p, ',');
+    size_t len = c ? (size_t)(c - p) : strlen(p);
+    while (len && (*p == ' ')) {
+      p++;
+      len--;
+    }
+    while (len && p[len - 1] == ' ') len--;
+    if (len) {
+      char **nr = sqlite3_realloc64(r, sizeof(char *) * (size_t)(cnt + 1));
+      char *one = sqlite3_mprintf("%.*s", (int)len, p);
+      char *exp = one ? lumo_expand_home(one) : NULL;
+      sqlite3_free(one);
+      if (!nr || !exp) {
+        sqlite3_free(exp);
+        lumo_roots_free(nr ? nr : r, cnt);
+        return SQLITE_NOMEM;
+      }
+      r = nr;
+      size_t el = strlen(exp);
+      while (el > 1 && exp[el - 1] == '/') exp[--el] = 0;
+      r[cnt++] = exp;
+    }
+    if (!c) break;
+    p = c + 1;
+  }
+  *roots = r;
+  *n = cnt;
+  return SQLITE_OK;
+}
+
+void lumo_roots_free(char **roots, int n) {
+  for (int i = 0; i < n; i++) sqlite3_free(roots[i]);
+  sqlite3_free(roots);
+}
+
+int claude_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source) {
+  static const char *const suffixes[] = {".jsonl", ".jsonl.gz", NULL};
+  for (int i = 0; i < nroot; i++) {
+    char *dir = sqlite3_mprintf("%s/projects", roots[i]);
+    if (!dir) return SQLITE_NOMEM;
+    int rc = lumo_walk(fl, dir, strlen(roots[i]) + 1, i, suffixes, c, source);
+    sqlite3_free(dir);
+    if (rc) return rc;
+  }
+  return SQLITE_OK;
+}
+
+/* projects/<dir>/<sid>.jsonl -> <sid>; projects/<dir>/<sid>/subagents/... -> <sid>
+** (is_subagent 1); legacy projects/<dir>/agent-<hex>.jsonl -> empty (the records
+** name the session). */
+lumo_span claude_file_session(const lumo_file *f, int *is_subagent) {
+  const char *rel = f->rel;
+  lumo_span none = {rel, 0};
+  *is_subagent = 0;
+  const char *sub = strstr(rel, "/subagents/");
+  if (sub) {
+    const char *s = sub;
+    while (s > rel && s[-1] != '/') s--;
+    *is_subagent = 1;
+    lumo_span r = {s, (size_t)(sub - s)};
+    return r;
+  }
+  lumo_span base = lumo_path_last(rel, strlen(rel));
+  size_t n = base.n;
+  if (n > 9 && memcmp(base.p + n - 9, ".jsonl.gz", 9) == 0) n -= 9;
+  else if (n > 6 && memcmp(base.p + n - 6, ".jsonl", 6) == 0) n -= 6;
+  if (n > 6 && memcmp(base.p, "agent-", 6) == 0) {
+    *is_subagent = 1;
+    return none;
+  }
+  lumo_span r = {base.p, n};
+  return r;
+}

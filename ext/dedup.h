@@ -1,0 +1,45 @@
+/* dedup.h: the common usage record and the winner table of dedup.c.
+** A lumo_cand is one billed response as every source hands it over: where it was
+** written, its ranking fields, and the normalised token buckets (spec: transcripts.md
+** section 0). Strings are borrowed from the scan's arena and live as long as it. */
+#ifndef LUMO_DEDUP_H
+#define LUMO_DEDUP_H
+
+#include <stdint.h>
+
+typedef struct lumo_cand {
+  /* identity and ranking */
+  const char *mid, *rid;  /* message id (NULL: never merged), request id (NULL: none) */
+  int64_t total;          /* input + output + cache writes + cache reads */
+  int has_speed, is_sidechain;
+  int64_t mtime_ns;       /* of the file holding this copy */
+  int file_idx;           /* index in the scan's sorted file list */
+  int64_t line;           /* 1-based */
+  int64_t content_bytes;  /* raw bytes of this copy's content, for the placeholder rule */
+  /* the record */
+  const char *timestamp, *session_id, *project, *cwd, *git_branch, *version, *model;
+  const char *service_tier, *speed, *inference_geo, *agent_id;
+  int64_t input, output, cache_read, cache_5m, cache_1h, web_search;
+} lumo_cand;
+
+typedef struct lumo_dedup_entry {
+  lumo_cand best;         /* the kept copy; best.content_bytes sums every copy */
+  uint64_t hash;
+  int next;               /* hash chain, -1 ends */
+  int copies;             /* lines seen for this response */
+  int64_t content_bytes;
+  int any_sidechain;
+} lumo_dedup_entry;
+
+typedef struct lumo_dedup {
+  lumo_dedup_entry *e;    /* owned; insertion order until lumo_dedup_sort */
+  int n, cap;
+  int *bucket;            /* owned */
+  int nbucket;
+} lumo_dedup;
+
+LUMO_API int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner);
+LUMO_API void lumo_dedup_sort(lumo_dedup *d);
+LUMO_API void lumo_dedup_free(lumo_dedup *d);
+
+#endif

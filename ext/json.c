@@ -1,0 +1,380 @@
+/* json.c: a streaming JSON scanner written for transcript lines (RFC 8259).
+** It walks the members of an object and hands out spans into the caller's buffer;
+** values nobody asked for are skipped, strings with memchr, containers by bracket
+** depth (with bracket types matched), without building a tree or allocating.
+** Strings and numbers are decoded only on demand. Every read is bounded by `end`;
+** malformed input gives NULL / -1, never a read past the buffer.
+** Not done here: nothing is validated inside skipped strings beyond escape pairing;
+** skipped containers are checked for balanced, matching brackets, terminated strings
+** and legal characters, while members a caller reads are checked fully. */
+#include "lumo_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define LUMO_JSON_MAX_DEPTH 4096
+
+const char *lumo_json_ws(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
+  return p;
+}
+
+/* p points just past the opening quote; returns just past the closing quote. */
+static const char *skip_string_body(const char *p, const char *end) {
+  for (;;) {
+    const char *q = memchr(p, '"', (size_t)(end - p));
+    if (!q) return NULL;
+    /* An odd run of backslashes before the quote escapes it. */
+    const char *b = q;
+    while (b > p && b[-1] == '\\') b--;
+    if (((q - b) & 1) == 0) return q + 1;
+    p = q + 1;
+  }
+}
+
+const char *lumo_json_skip_string(const char *p, const char *end) {
+  if (p >= end || *p != '"') return NULL;
+  return skip_string_body(p + 1, end);
+}
+
+static const char *skip_number(const char *p, const char *end) {
+  const char *s = p;
+  if (p < end && *p == '-') p++;
+  if (p >= end) return NULL;
+  if (*p == '0') {
+    p++;
+  } else if (*p >= '1' && *p <= '9') {
+    while (p < end && *p >= '0' && *p <= '9') p++;
+  } else {
+    return NULL;
+  }
+  if (p < end && *p == '.') {
+    p++;
+    const char *d = p;
+    while (p < end && *p >= '0' && *p <= '9') p++;
+    if (p == d) return NULL;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    p++;
+    if (p < end && (*p == '+' || *p == '-')) p++;
+    const char *d = p;
+    while (p < end && *p >= '0' && *p <= '9') p++;
+    if (p == d) return NULL;
+  }
+  return p > s ? p : NULL;
+}
+
+static const char *skip_literal(const char *p, const char *end, const char *lit, size_t n) {
+  if ((size_t)(end - p) < n || memcmp(p, lit, n) != 0) return NULL;
+  return p + n;
+}
+
+/* Skips an object or array starting at p ('{' or '['). Depth is tracked with a bit
+** stack so that '[' ... '}' is refused; scalars between brackets are skipped by
+** character class, which is enough to find the end and to refuse stray bytes. */
+static const char *skip_container(const char *p, const char *end) {
+  unsigned char stack[LUMO_JSON_MAX_DEPTH / 8];
+  int depth = 0;
+  while (p < end) {
+    char c = *p;
+    switch (c) {
+      case '"':
+        p = skip_string_body(p + 1, end);
+        if (!p) return NULL;
+        continue;
+      case '{':
+      case '[':
+        if (depth >= LUMO_JSON_MAX_DEPTH) return NULL;
+        if (c == '{') stack[depth >> 3] |= (unsigned char)(1u << (depth & 7));
+        else stack[depth >> 3] &= (unsigned char)~(1u << (depth & 7));
+        depth++;
+        break;
+      case '}':
+      case ']': {
+        if (depth == 0) return NULL;
+        depth--;
+        int is_obj = (stack[depth >> 3] >> (depth & 7)) & 1;
+        if (is_obj != (c == '}')) return NULL;
+        if (depth == 0) return p + 1;
+        break;
+      }
+      case ',': case ':': case ' ': case '\t': case '\n': case '\r':
+      case '-': case '+': case '.': case 'e': case 'E':
+      case '0': case '1': case '2': case '3': case '4':
+      case '5': case '6': case '7': case '8': case '9':
+        break;
+      case 't':
+        if (!skip_literal(p, end, "true", 4)) return NULL;
+        p += 4;
+        continue;
+      case 'f':
+        if (!skip_literal(p, end, "false", 5)) return NULL;
+        p += 5;
+        continue;
+      case 'n':
+        if (!skip_literal(p, end, "null", 4)) return NULL;
+        p += 4;
+        continue;
+      default:
+        return NULL;
+    }
+    p++;
+  }
+  return NULL;
+}
+
+/* Skips one value (after whitespace); returns just past it. */
+const char *lumo_json_skip(const char *p, const char *end) {
+  p = lumo_json_ws(p, end);
+  if (p >= end) return NULL;
+  switch (*p) {
+    case '"': return skip_string_body(p + 1, end);
+    case '{':
+    case '[': return skip_container(p, end);
+    case 't': return skip_literal(p, end, "true", 4);
+    case 'f': return skip_literal(p, end, "false", 5);
+    case 'n': return skip_literal(p, end, "null", 4);
+    default: return skip_number(p, end);
+  }
+}
+
+const char *lumo_json_value_end(const char *p, const char *end) {
+  return lumo_json_skip(p, end);
+}
+
+/* Opens an object at p (whitespace allowed before '{'). Returns 0, or -1. */
+int lumo_json_obj_open(lumo_json_obj *o, const char *p, const char *end) {
+  p = lumo_json_ws(p, end);
+  o->n = 0;
+  o->err = 0;
+  o->end = end;
+  if (p >= end || *p != '{') {
+    o->err = 1;
+    o->p = end;
+    return -1;
+  }
+  o->p = p + 1;
+  return 0;
+}
+
+/* Next member: 1 with key (raw, without quotes) and value span, 0 at the closing
+** brace (o->p then points past it), -1 on malformed input. */
+int lumo_json_obj_next(lumo_json_obj *o, lumo_span *key, lumo_span *val) {
+  if (o->err) return -1;
+  const char *p = lumo_json_ws(o->p, o->end);
+  const char *end = o->end;
+  if (p >= end) goto bad;
+  if (*p == '}') {
+    o->p = p + 1;
+    return 0;
+  }
+  if (o->n > 0) {
+    if (*p != ',') goto bad;
+    p = lumo_json_ws(p + 1, end);
+    if (p >= end) goto bad;
+  }
+  if (*p != '"') goto bad;
+  const char *k = p + 1;
+  p = skip_string_body(k, end);
+  if (!p) goto bad;
+  key->p = k;
+  key->n = (size_t)(p - 1 - k);
+  p = lumo_json_ws(p, end);
+  if (p >= end || *p != ':') goto bad;
+  p = lumo_json_ws(p + 1, end);
+  const char *v = p;
+  p = lumo_json_skip(p, end);
+  if (!p) goto bad;
+  val->p = v;
+  val->n = (size_t)(p - v);
+  o->p = p;
+  o->n++;
+  return 1;
+bad:
+  o->err = 1;
+  return -1;
+}
+
+/* Compares a raw key with a literal; a key with escapes is decoded first. */
+int lumo_json_key_is(lumo_span key, const char *lit, size_t n) {
+  if (key.n == n && memcmp(key.p, lit, n) == 0) return 1;
+  if (!memchr(key.p, '\\', key.n)) return 0;
+  lumo_buf b = {0};
+  lumo_span quoted = {key.p - 1, key.n + 2};
+  int ok = lumo_json_decode(quoted, &b) == 0 && b.len == n && memcmp(b.p, lit, n) == 0;
+  lumo_buf_free(&b);
+  return ok;
+}
+
+/* Finds one member of an object span. Returns 1 found, 0 absent, -1 malformed. */
+int lumo_json_get(lumo_span obj, const char *key, lumo_span *val) {
+  lumo_json_obj o;
+  lumo_span k, v;
+  size_t kn = strlen(key);
+  if (lumo_json_obj_open(&o, obj.p, obj.p + obj.n)) return -1;
+  int rc;
+  while ((rc = lumo_json_obj_next(&o, &k, &v)) == 1) {
+    if (lumo_json_key_is(k, key, kn)) {
+      *val = v;
+      return 1;
+    }
+  }
+  return rc;
+}
+
+int lumo_json_is_string(lumo_span v) { return v.n >= 2 && v.p[0] == '"'; }
+int lumo_json_is_null(lumo_span v) { return v.n == 4 && memcmp(v.p, "null", 4) == 0; }
+
+int lumo_json_bool(lumo_span v) {
+  if (v.n == 4 && memcmp(v.p, "true", 4) == 0) return 1;
+  if (v.n == 5 && memcmp(v.p, "false", 5) == 0) return 0;
+  return -1;
+}
+
+/* Integer value: 0 ok, -1 not a number or out of int64 range. Integral doubles
+** (1e3, 5.0) are accepted; fractions are refused. */
+int lumo_json_int(lumo_span v, int64_t *out) {
+  const char *p = v.p, *end = v.p + v.n;
+  if (p >= end) return -1;
+  int neg = 0;
+  if (*p == '-') {
+    neg = 1;
+    p++;
+  }
+  if (p >= end || *p < '0' || *p > '9') return -1;
+  uint64_t acc = 0;
+  const char *d = p;
+  while (p < end && *p >= '0' && *p <= '9') {
+    unsigned dig = (unsigned)(*p - '0');
+    if (acc > (UINT64_MAX - dig) / 10) return -1;
+    acc = acc * 10 + dig;
+    p++;
+  }
+  if (p == end) {
+    if (p - d > 1 && *d == '0') return -1;
+    if (neg) {
+      if (acc > (uint64_t)INT64_MAX + 1) return -1;
+      *out = acc == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)acc;
+    } else {
+      if (acc > (uint64_t)INT64_MAX) return -1;
+      *out = (int64_t)acc;
+    }
+    return 0;
+  }
+  double x;
+  if (lumo_json_double(v, &x)) return -1;
+  if (x != x || x < -9.2233720368547758e18 || x >= 9.2233720368547758e18) return -1;
+  int64_t i = (int64_t)x;
+  if ((double)i != x) return -1;
+  *out = i;
+  return 0;
+}
+
+int lumo_json_double(lumo_span v, double *out) {
+  if (skip_number(v.p, v.p + v.n) != v.p + v.n) return -1;
+  char tmp[64];
+  if (v.n >= sizeof(tmp)) {
+    /* Very long numerals: strtod needs a terminated copy. */
+    char *h = sqlite3_malloc64(v.n + 1);
+    if (!h) return -1;
+    memcpy(h, v.p, v.n);
+    h[v.n] = 0;
+    *out = strtod(h, NULL);
+    sqlite3_free(h);
+    return 0;
+  }
+  memcpy(tmp, v.p, v.n);
+  tmp[v.n] = 0;
+  *out = strtod(tmp, NULL);
+  return 0;
+}
+
+static int hex4(const char *p, unsigned *out) {
+  unsigned u = 0;
+  for (int i = 0; i < 4; i++) {
+    char c = p[i];
+    u <<= 4;
+    if (c >= '0' && c <= '9') u |= (unsigned)(c - '0');
+    else if (c >= 'a' && c <= 'f') u |= (unsigned)(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F') u |= (unsigned)(c - 'A' + 10);
+    else return -1;
+  }
+  *out = u;
+  return 0;
+}
+
+static void put_utf8(lumo_buf *b, unsigned cp) {
+  char t[4];
+  size_t n;
+  if (cp < 0x80) {
+    t[0] = (char)cp;
+    n = 1;
+  } else if (cp < 0x800) {
+    t[0] = (char)(0xC0 | (cp >> 6));
+    t[1] = (char)(0x80 | (cp & 0x3F));
+    n = 2;
+  } else if (cp < 0x10000) {
+    t[0] = (char)(0xE0 | (cp >> 12));
+    t[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    t[2] = (char)(0x80 | (cp & 0x3F));
+    n = 3;
+  } else {
+    t[0] = (char)(0xF0 | (cp >> 18));
+    t[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    t[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    t[3] = (char)(0x80 | (cp & 0x3F));
+    n = 4;
+  }
+  lumo_buf_append(b, t, n);
+}
+
+/* Decodes a string value (with its quotes) and appends UTF-8 to out. Lone
+** surrogates become U+FFFD; raw bytes (even invalid UTF-8) are kept as they are.
+** Returns 0, or -1 when the value is not a well-formed string. */
+int lumo_json_decode(lumo_span v, lumo_buf *out) {
+  if (v.n < 2 || v.p[0] != '"' || v.p[v.n - 1] != '"') return -1;
+  const char *p = v.p + 1, *end = v.p + v.n - 1;
+  while (p < end) {
+    const char *q = memchr(p, '\\', (size_t)(end - p));
+    if (!q) {
+      lumo_buf_append(out, p, (size_t)(end - p));
+      break;
+    }
+    lumo_buf_append(out, p, (size_t)(q - p));
+    if (q + 1 >= end) return -1;
+    char c = q[1];
+    p = q + 2;
+    switch (c) {
+      case '"': lumo_buf_putc(out, '"'); break;
+      case '\\': lumo_buf_putc(out, '\\'); break;
+      case '/': lumo_buf_putc(out, '/'); break;
+      case 'b': lumo_buf_putc(out, '\b'); break;
+      case 'f': lumo_buf_putc(out, '\f'); break;
+      case 'n': lumo_buf_putc(out, '\n'); break;
+      case 'r': lumo_buf_putc(out, '\r'); break;
+      case 't': lumo_buf_putc(out, '\t'); break;
+      case 'u': {
+        unsigned u;
+        if (end - p < 4 || hex4(p, &u)) return -1;
+        p += 4;
+        if (u >= 0xD800 && u <= 0xDBFF) {
+          unsigned lo;
+          if (end - p >= 6 && p[0] == '\\' && p[1] == 'u' && hex4(p + 2, &lo) == 0 &&
+              lo >= 0xDC00 && lo <= 0xDFFF) {
+            u = 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00);
+            p += 6;
+          } else {
+            u = 0xFFFD;
+          }
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+          u = 0xFFFD;
+        }
+        put_utf8(out, u);
+        break;
+      }
+      default: return -1;
+    }
+  }
+  lumo_buf_nul(out);
+  return out->oom ? -1 : 0;
+}

@@ -1,0 +1,222 @@
+/* lumo_int.h: internal declarations shared by the extension's files; never installed.
+** Layers, each one file: json.c (scanner) -> reader.c (lines, gzip) -> walk.c (file
+** lists) -> claude.c (records of one agent) -> dedup.c (winner table) -> vt_*.c
+** (virtual tables) -> lumo.c (registration). A file uses only layers to its left,
+** plus util.c (buffers, diagnostics, errors). */
+#ifndef LUMO_INT_H
+#define LUMO_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sqlite3ext.h>
+#ifndef LUMO_MAIN_FILE
+SQLITE_EXTENSION_INIT3
+#endif
+
+#define LUMO_API __attribute__((visibility("hidden")))
+
+/* ------------------------------------------------------------------ util.c */
+
+/* A span of bytes borrowed from a buffer; valid while its owner is. */
+typedef struct lumo_span {
+  const char *p;
+  size_t n;
+} lumo_span;
+
+/* Growable byte buffer, heap from sqlite3_malloc64. Always NUL-terminated
+** when len > 0 or after lumo_buf_nul(). */
+typedef struct lumo_buf {
+  char *p;    /* owned */
+  size_t len;
+  size_t cap;
+  int oom;    /* set once an allocation failed; later appends are no-ops */
+} lumo_buf;
+
+LUMO_API int lumo_buf_reserve(lumo_buf *b, size_t extra);
+LUMO_API void lumo_buf_append(lumo_buf *b, const char *p, size_t n);
+LUMO_API void lumo_buf_putc(lumo_buf *b, char c);
+LUMO_API void lumo_buf_nul(lumo_buf *b);
+LUMO_API void lumo_buf_free(lumo_buf *b);
+
+/* Bump allocator for many small strings that live as long as one scan. */
+typedef struct lumo_arena_block lumo_arena_block;
+typedef struct lumo_arena {
+  lumo_arena_block *head; /* owned chain */
+  size_t used, cap;       /* of head */
+  size_t total;           /* bytes allocated, for memory accounting */
+} lumo_arena;
+
+LUMO_API char *lumo_arena_dup(lumo_arena *a, const char *p, size_t n); /* NUL added */
+LUMO_API void lumo_arena_free(lumo_arena *a);
+
+/* One diagnostic: a line or file a scan could not use. */
+typedef struct lumo_diag {
+  char *source;  /* owned: 'claude_messages', ... */
+  char *file;    /* owned */
+  int64_t line;  /* 1-based, 0 for the whole file */
+  char *kind;    /* owned: 'malformed', 'torn', 'too_long', 'unreadable', ... */
+  char *detail;  /* owned: human text */
+} lumo_diag;
+
+/* Per-connection state shared by every module of one sqlite3_lumo_init call. */
+typedef struct lumo_conn {
+  lumo_diag *diags; /* owned array */
+  int ndiag, cap;
+  int64_t dropped;  /* diagnostics beyond LUMO_DIAG_MAX, counted not kept */
+  int nref;         /* modules holding this struct */
+  void *prices;     /* the connection's price state (pricing.c), one reference held */
+} lumo_conn;
+
+#define LUMO_DIAG_MAX 10000
+
+LUMO_API void lumo_diag_reset(lumo_conn *c, const char *source);
+LUMO_API void lumo_diag_add(lumo_conn *c, const char *source, const char *file,
+                            int64_t line, const char *kind, const char *fmt, ...);
+LUMO_API void lumo_conn_release(void *p);
+
+/* xBestIndex/xFilter helpers for vtabs with hidden arguments. */
+LUMO_API char *lumo_expand_home(const char *path); /* caller frees; NULL on OOM */
+LUMO_API int lumo_vtab_err(sqlite3_vtab *vt, const char *fmt, ...);
+/* Base name of a path (last component, trailing slashes ignored). */
+LUMO_API lumo_span lumo_path_last(const char *p, size_t n);
+
+/* ------------------------------------------------------------------ json.c */
+
+/* Streaming JSON scanner: spans into a caller's buffer, nothing allocated except by
+** lumo_json_decode. Every function bounds-checks against `end` and returns NULL (or
+** a negative status) on malformed input. */
+typedef struct lumo_json_obj {
+  const char *p, *end; /* cursor inside an object; p just past '{' or a member */
+  int n;               /* members returned so far */
+  int err;             /* set on malformed input */
+} lumo_json_obj;
+
+LUMO_API const char *lumo_json_ws(const char *p, const char *end);
+LUMO_API const char *lumo_json_skip(const char *p, const char *end);
+LUMO_API const char *lumo_json_skip_string(const char *p, const char *end);
+LUMO_API int lumo_json_obj_open(lumo_json_obj *o, const char *p, const char *end);
+LUMO_API int lumo_json_obj_next(lumo_json_obj *o, lumo_span *key, lumo_span *val);
+LUMO_API int lumo_json_key_is(lumo_span key, const char *lit, size_t n);
+#define LUMO_KEY(k, lit) lumo_json_key_is((k), (lit), sizeof(lit) - 1)
+LUMO_API int lumo_json_int(lumo_span v, int64_t *out);
+LUMO_API int lumo_json_double(lumo_span v, double *out);
+LUMO_API int lumo_json_decode(lumo_span v, lumo_buf *out); /* string -> UTF-8 */
+LUMO_API int lumo_json_is_string(lumo_span v);
+LUMO_API int lumo_json_is_null(lumo_span v);
+LUMO_API int lumo_json_bool(lumo_span v); /* 1 true, 0 false, -1 other */
+LUMO_API int lumo_json_get(lumo_span obj, const char *key, lumo_span *val);
+LUMO_API const char *lumo_json_value_end(const char *p, const char *end);
+
+/* ---------------------------------------------------------------- reader.c */
+
+typedef struct lumo_reader {
+  int fd;           /* owned, -1 when closed */
+  void *gz;         /* owned gzFile when the file is gzip, else NULL */
+  char *buf;        /* owned */
+  size_t cap, start, end, scan; /* valid data buf[start,end); newline search resumes at scan */
+  int eof;
+  size_t max_line;  /* longer lines are skipped, reported as LUMO_LINE_TOOLONG */
+  int64_t line_no;  /* 1-based number of the line last returned */
+  int64_t offset;   /* byte offset (uncompressed) where the line last returned starts */
+  int64_t next_off; /* byte offset just past it */
+  int err;          /* errno of a failed read */
+} lumo_reader;
+
+enum { LUMO_LINE_EOF = 0, LUMO_LINE_OK = 1, LUMO_LINE_TORN = 2, LUMO_LINE_TOOLONG = 3,
+       LUMO_LINE_ERROR = -1 };
+
+LUMO_API int lumo_reader_open(lumo_reader *r, const char *path, int64_t start_offset,
+                              int64_t start_line);
+LUMO_API int lumo_reader_next(lumo_reader *r, const char **line, size_t *len);
+LUMO_API void lumo_reader_close(lumo_reader *r);
+
+/* ------------------------------------------------------------------ walk.c */
+
+typedef struct lumo_file {
+  char *path;     /* owned, absolute or as given */
+  const char *rel;/* borrowed from path: the part below the root */
+  int64_t size, mtime_ns, inode;
+  int root;       /* index of the root it came from */
+} lumo_file;
+
+typedef struct lumo_filelist {
+  lumo_file *f;   /* owned array, sorted by path within each root */
+  int n, cap;
+} lumo_filelist;
+
+/* Adds every regular file under dir whose name ends with one of the suffixes
+** (NULL-terminated). A missing dir adds nothing and returns SQLITE_OK. */
+LUMO_API int lumo_walk(lumo_filelist *fl, const char *dir, size_t rel_from, int root,
+                       const char *const *suffixes, lumo_conn *c, const char *source);
+LUMO_API void lumo_filelist_free(lumo_filelist *fl);
+
+/* ---------------------------------------------------------------- claude.c */
+
+/* What one Claude Code transcript line holds, as spans into the line. */
+typedef struct claude_line {
+  lumo_span type, uuid, parent_uuid, session_id, timestamp, cwd, git_branch, version;
+  lumo_span agent_id, request_id;
+  lumo_span role, model, message_id, content, stop_reason, usage;
+  lumo_span service_tier, speed, inference_geo;
+  lumo_span tool_use_result, summary;
+  int is_sidechain, is_api_error, is_meta, has_message, has_usage, has_speed;
+  int64_t input, output, cache_read, cache_create, cache_5m, cache_1h, web_search;
+  int has_split;  /* cache_creation object present */
+} claude_line;
+
+enum { CLAUDE_PARSE_FULL = 0, CLAUDE_PARSE_USAGE = 1 };
+
+/* Parses one line. Returns 0 on success, else a static error text. */
+LUMO_API const char *claude_parse_line(const char *p, size_t n, claude_line *out);
+/* True if the line can carry usage (a cheap substring test before parsing). */
+LUMO_API int claude_line_may_bill(const char *p, size_t n);
+/* Adds the text of the content blocks (text blocks, and the string form) to out. */
+LUMO_API void claude_content_text(lumo_span content, lumo_buf *out);
+/* Low-confidence test for streaming placeholders (spec 1.6 rule 5). */
+LUMO_API int claude_is_placeholder(int64_t output, int64_t content_bytes);
+/* Collects the Claude roots from the argument or the environment. */
+LUMO_API int claude_roots(const char *arg, char ***roots, int *n);
+LUMO_API void lumo_roots_free(char **roots, int n);
+/* Lists transcript files under the roots, every projects/ file ending .jsonl or .jsonl.gz. */
+LUMO_API int claude_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c,
+                          const char *source);
+/* Session id and whether the file is a subagent file, from its path. */
+LUMO_API lumo_span claude_file_session(const lumo_file *f, int *is_subagent);
+
+/* ---------------------------------------------------------------- pricing.c */
+/* Registers the pricing functions and lumo_prices; *prices receives the connection's
+** price state (for cost columns of source tables), released with lumo_prices_release. */
+LUMO_API int lumo_pricing_register(sqlite3 *db, int with_files, void **prices);
+LUMO_API void lumo_prices_release(void *prices);
+LUMO_API double lumo_cost_request(const void *prices, const char *model, int64_t in,
+                                  int64_t out, int64_t cr, int64_t w5, int64_t w1,
+                                  const char *speed, const char *geo, const char *tier,
+                                  int64_t web_search, int *known);
+
+/* --------------------------------------------------------- registration helpers */
+LUMO_API int lumo_register_claude(sqlite3 *db, lumo_conn *c);
+LUMO_API int lumo_register_meta(sqlite3 *db, lumo_conn *c, int with_files);
+LUMO_API int lumo_register_time(sqlite3 *db);
+
+/* Column and object descriptors: one static array per table is the single source
+** of its schema (sqlite3_declare_vtab text) and of its documentation (lumo_reference). */
+typedef struct lumo_col {
+  const char *name, *type, *doc;
+  int hidden; /* a table-valued-function argument */
+} lumo_col;
+
+typedef struct lumo_object {
+  const char *kind; /* 'table' or 'function' */
+  const char *name;
+  const char *doc;
+  const lumo_col *cols; /* tables: columns; functions: arguments (NULL: none) */
+  int ncol;
+} lumo_object;
+
+/* Every documented object, NULL-terminated; defined in lumo.c. */
+LUMO_API extern const lumo_object *const lumo_objects[];
+LUMO_API char *lumo_declare_sql(const lumo_col *cols, int n); /* caller frees */
+LUMO_API extern const lumo_object claude_messages_object, claude_usage_object,
+    claude_tool_uses_object, lumo_diagnostics_object, lumo_reference_object;
+
+#endif

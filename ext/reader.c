@@ -1,0 +1,156 @@
+/* reader.c: yields the lines of a plain or gzip file, in 1 MiB reads, with line
+** numbers and byte offsets, for lines of any length up to max_line. A line longer
+** than that is skipped without being buffered and reported as LUMO_LINE_TOOLONG. A
+** last line without its newline is reported as LUMO_LINE_TORN (the agent may still be
+** writing it); parsers decide whether it is complete. A reader can start at a byte
+** offset and line number remembered by an earlier scan (incremental sync).
+** Knows nothing of JSON or of any agent. zlib's allocations stay inside zlib. */
+#include "lumo_int.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#define LUMO_READ_CHUNK (1u << 20)
+#define LUMO_MAX_LINE_DEFAULT ((size_t)1 << 30)
+
+static int is_gzip_name(const char *path) {
+  size_t n = strlen(path);
+  return n > 3 && memcmp(path + n - 3, ".gz", 3) == 0;
+}
+
+int lumo_reader_open(lumo_reader *r, const char *path, int64_t start_offset, int64_t start_line) {
+  memset(r, 0, sizeof(*r));
+  r->fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (r->fd < 0) {
+    r->err = errno;
+    return SQLITE_CANTOPEN;
+  }
+  r->max_line = LUMO_MAX_LINE_DEFAULT;
+  if (is_gzip_name(path)) {
+    int fd2 = dup(r->fd);
+    if (fd2 < 0) {
+      r->err = errno;
+      lumo_reader_close(r);
+      return SQLITE_CANTOPEN;
+    }
+    gzFile gz = gzdopen(fd2, "rb");
+    if (!gz) {
+      close(fd2);
+      r->err = ENOMEM;
+      lumo_reader_close(r);
+      return SQLITE_NOMEM;
+    }
+    gzbuffer(gz, 256 * 1024);
+    r->gz = gz;
+    if (start_offset > 0 && gzseek(gz, (z_off_t)start_offset, SEEK_SET) < 0) {
+      r->err = EIO;
+      lumo_reader_close(r);
+      return SQLITE_IOERR;
+    }
+  } else if (start_offset > 0 && lseek(r->fd, (off_t)start_offset, SEEK_SET) < 0) {
+    r->err = errno;
+    lumo_reader_close(r);
+    return SQLITE_IOERR;
+  }
+  r->cap = LUMO_READ_CHUNK;
+  r->buf = sqlite3_malloc64(r->cap + 1);
+  if (!r->buf) {
+    lumo_reader_close(r);
+    return SQLITE_NOMEM;
+  }
+  r->next_off = start_offset;
+  r->line_no = start_line;
+  return SQLITE_OK;
+}
+
+void lumo_reader_close(lumo_reader *r) {
+  if (r->gz) gzclose_r((gzFile)r->gz);
+  if (r->fd >= 0) close(r->fd);
+  sqlite3_free(r->buf);
+  r->gz = NULL;
+  r->fd = -1;
+  r->buf = NULL;
+}
+
+/* Reads more bytes after buf[end]; 1 read, 0 EOF, -1 error. */
+static int fill(lumo_reader *r) {
+  if (r->start > 0 && (r->start == r->end || r->cap - r->end < LUMO_READ_CHUNK / 2)) {
+    /* Keep the partial line at the front so a long line grows in place. */
+    memmove(r->buf, r->buf + r->start, r->end - r->start);
+    r->end -= r->start;
+    r->scan -= r->start;
+    r->start = 0;
+  }
+  if (r->end == r->cap) {
+    size_t cap = r->cap * 2;
+    char *p = sqlite3_realloc64(r->buf, cap + 1);
+    if (!p) {
+      r->err = ENOMEM;
+      return -1;
+    }
+    r->buf = p;
+    r->cap = cap;
+  }
+  size_t want = r->cap - r->end;
+  if (want > LUMO_READ_CHUNK * 4) want = LUMO_READ_CHUNK * 4;
+  ssize_t got;
+  if (r->gz) {
+    int g = gzread((gzFile)r->gz, r->buf + r->end, (unsigned)want);
+    if (g < 0) {
+      r->err = EIO;
+      return -1;
+    }
+    got = g;
+  } else {
+    do got = read(r->fd, r->buf + r->end, want);
+    while (got < 0 && errno == EINTR);
+    if (got < 0) {
+      r->err = errno;
+      return -1;
+    }
+  }
+  if (got == 0) {
+    r->eof = 1;
+    return 0;
+  }
+  r->end += (size_t)got;
+  return 1;
+}
+
+/* Next line, without its "\n" (a "\r" before it is kept; JSON treats it as
+** whitespace). Returns a LUMO_LINE_* code; *line is valid until the next call. */
+int lumo_reader_next(lumo_reader *r, const char **line, size_t *len) {
+  int skipping = 0;     /* inside a line longer than max_line */
+  int64_t skip_off = 0; /* where that line started */
+  r->scan = r->start;
+  for (;;) {
+    char *nl = r->scan < r->end ? memchr(r->buf + r->scan, '\n', r->end - r->scan) : NULL;
+    if (nl || r->eof) {
+      size_t n = nl ? (size_t)(nl - (r->buf + r->start)) : r->end - r->start;
+      if (!nl && n == 0 && !skipping) return LUMO_LINE_EOF;
+      r->offset = skipping ? skip_off : r->next_off;
+      r->next_off += (int64_t)n + (nl ? 1 : 0);
+      r->line_no++;
+      *line = r->buf + r->start;
+      *len = n;
+      r->start = r->scan = r->start + n + (nl ? 1 : 0);
+      if (skipping) {
+        *len = 0;
+        return LUMO_LINE_TOOLONG;
+      }
+      return nl ? LUMO_LINE_OK : LUMO_LINE_TORN;
+    }
+    r->scan = r->end;
+    if (r->end - r->start >= r->max_line) {
+      /* Drop what we have of the over-long line; keep counting its bytes. */
+      if (!skipping) skip_off = r->next_off;
+      skipping = 1;
+      r->next_off += (int64_t)(r->end - r->start);
+      r->start = r->scan = r->end = 0;
+    }
+    if (fill(r) < 0) return LUMO_LINE_ERROR;
+  }
+}

@@ -1,0 +1,190 @@
+/* util.c: growable buffers, a string arena, per-connection diagnostics, error helpers
+** and path helpers shared by every layer. No SQL objects are defined here. */
+#include "lumo_int.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ buffers */
+
+int lumo_buf_reserve(lumo_buf *b, size_t extra) {
+  if (b->oom) return 0;
+  if (b->len + extra + 1 <= b->cap) return 1;
+  size_t cap = b->cap ? b->cap : 256;
+  while (cap < b->len + extra + 1) cap *= 2;
+  char *p = sqlite3_realloc64(b->p, cap);
+  if (!p) {
+    b->oom = 1;
+    return 0;
+  }
+  b->p = p;
+  b->cap = cap;
+  return 1;
+}
+
+void lumo_buf_append(lumo_buf *b, const char *p, size_t n) {
+  if (!lumo_buf_reserve(b, n)) return;
+  if (n) memcpy(b->p + b->len, p, n);
+  b->len += n;
+  b->p[b->len] = 0;
+}
+
+void lumo_buf_putc(lumo_buf *b, char c) {
+  if (!lumo_buf_reserve(b, 1)) return;
+  b->p[b->len++] = c;
+  b->p[b->len] = 0;
+}
+
+void lumo_buf_nul(lumo_buf *b) {
+  if (lumo_buf_reserve(b, 0)) b->p[b->len] = 0;
+}
+
+void lumo_buf_free(lumo_buf *b) {
+  sqlite3_free(b->p);
+  memset(b, 0, sizeof(*b));
+}
+
+/* ------------------------------------------------------------------- arena */
+
+struct lumo_arena_block {
+  lumo_arena_block *next;
+  char data[];
+};
+
+char *lumo_arena_dup(lumo_arena *a, const char *p, size_t n) {
+  if (!a->head || a->used + n + 1 > a->cap) {
+    size_t cap = n + 1 > 60000 ? n + 1 : 60000;
+    lumo_arena_block *blk = sqlite3_malloc64(sizeof(*blk) + cap);
+    if (!blk) return NULL;
+    blk->next = a->head;
+    a->head = blk;
+    a->used = 0;
+    a->cap = cap;
+    a->total += cap;
+  }
+  char *d = a->head->data + a->used;
+  if (n) memcpy(d, p, n);
+  d[n] = 0;
+  a->used += n + 1;
+  return d;
+}
+
+void lumo_arena_free(lumo_arena *a) {
+  while (a->head) {
+    lumo_arena_block *n = a->head->next;
+    sqlite3_free(a->head);
+    a->head = n;
+  }
+  memset(a, 0, sizeof(*a));
+}
+
+/* ------------------------------------------------------------- diagnostics */
+
+static void diag_clear(lumo_diag *d) {
+  sqlite3_free(d->source);
+  sqlite3_free(d->file);
+  sqlite3_free(d->kind);
+  sqlite3_free(d->detail);
+}
+
+/* Forgets the diagnostics of one source: each scan reports on itself only. */
+void lumo_diag_reset(lumo_conn *c, const char *source) {
+  int j = 0;
+  for (int i = 0; i < c->ndiag; i++) {
+    if (strcmp(c->diags[i].source, source) == 0) {
+      diag_clear(&c->diags[i]);
+    } else {
+      c->diags[j++] = c->diags[i];
+    }
+  }
+  c->ndiag = j;
+  if (j == 0) c->dropped = 0;
+}
+
+void lumo_diag_add(lumo_conn *c, const char *source, const char *file, int64_t line,
+                   const char *kind, const char *fmt, ...) {
+  if (!c) return;
+  if (c->ndiag >= LUMO_DIAG_MAX) {
+    c->dropped++;
+    return;
+  }
+  if (c->ndiag == c->cap) {
+    int cap = c->cap ? c->cap * 2 : 16;
+    lumo_diag *d = sqlite3_realloc64(c->diags, sizeof(*d) * (size_t)cap);
+    if (!d) return; /* diagnostics are best effort under OOM */
+    c->diags = d;
+    c->cap = cap;
+  }
+  lumo_diag *d = &c->diags[c->ndiag];
+  va_list ap;
+  va_start(ap, fmt);
+  d->detail = sqlite3_vmprintf(fmt, ap);
+  va_end(ap);
+  d->source = sqlite3_mprintf("%s", source);
+  d->file = sqlite3_mprintf("%s", file ? file : "");
+  d->kind = sqlite3_mprintf("%s", kind);
+  d->line = line;
+  if (!d->detail || !d->source || !d->file || !d->kind) {
+    diag_clear(d);
+    return;
+  }
+  c->ndiag++;
+}
+
+void lumo_conn_release(void *p) {
+  lumo_conn *c = p;
+  if (!c || --c->nref > 0) return;
+  for (int i = 0; i < c->ndiag; i++) diag_clear(&c->diags[i]);
+  sqlite3_free(c->diags);
+  if (c->prices) lumo_prices_release(c->prices);
+  sqlite3_free(c);
+}
+
+/* ------------------------------------------------------------------ errors */
+
+int lumo_vtab_err(sqlite3_vtab *vt, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  sqlite3_free(vt->zErrMsg);
+  vt->zErrMsg = sqlite3_vmprintf(fmt, ap);
+  va_end(ap);
+  return vt->zErrMsg ? SQLITE_ERROR : SQLITE_NOMEM;
+}
+
+/* -------------------------------------------------------------------- paths */
+
+char *lumo_expand_home(const char *path) {
+  if (path[0] == '~' && (path[1] == '/' || path[1] == 0)) {
+    const char *home = getenv("HOME");
+    if (home && *home) return sqlite3_mprintf("%s%s", home, path + 1);
+  }
+  return sqlite3_mprintf("%s", path);
+}
+
+lumo_span lumo_path_last(const char *p, size_t n) {
+  while (n > 1 && (p[n - 1] == '/' || p[n - 1] == '\\')) n--;
+  size_t i = n;
+  while (i > 0 && p[i - 1] != '/' && p[i - 1] != '\\') i--;
+  lumo_span s = {p + i, n - i};
+  return s;
+}
+
+/* "CREATE TABLE x(a TYPE, b TYPE HIDDEN, ...)" from a column array. */
+char *lumo_declare_sql(const lumo_col *cols, int n) {
+  lumo_buf b = {0};
+  lumo_buf_append(&b, "CREATE TABLE x(", 15);
+  for (int i = 0; i < n; i++) {
+    if (i) lumo_buf_append(&b, ", ", 2);
+    lumo_buf_append(&b, cols[i].name, strlen(cols[i].name));
+    lumo_buf_putc(&b, ' ');
+    lumo_buf_append(&b, cols[i].type, strlen(cols[i].type));
+    if (cols[i].hidden) lumo_buf_append(&b, " HIDDEN", 7);
+  }
+  lumo_buf_putc(&b, ')');
+  if (b.oom) {
+    lumo_buf_free(&b);
+    return NULL;
+  }
+  return b.p;
+}

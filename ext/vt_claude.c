@@ -1,0 +1,1156 @@
+/* vt_claude.c: claude_messages, claude_usage and claude_tool_uses, eponymous
+** table-valued virtual tables over Claude Code transcript trees.
+**   SELECT model, sum(output_tokens) FROM claude_usage('~/.claude') GROUP BY 1;
+**   SELECT role, text FROM claude_messages WHERE session_id = '...' ORDER BY timestamp;
+** DIRECTONLY: they read every file under their root argument, so a database's own
+** schema (views, triggers) must not be able to call them; TEMP views still can.
+** claude_messages and claude_tool_uses stream one record per xNext (memory: the
+** longest line). claude_usage deduplicates globally (dedup.c), so it reads every file
+** first and keeps one compact row per distinct response (~200 bytes) before the first
+** row comes out. Plan encoding: see claude_best_index(). */
+#include "lumo_int.h"
+#include "dedup.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <time.h>
+
+enum { KIND_MESSAGES, KIND_USAGE, KIND_TOOL_USES };
+
+/* ------------------------------------------------------------- column tables */
+
+enum {
+  MC_FILE, MC_LINE, MC_SESSION_ID, MC_UUID, MC_PARENT_UUID, MC_TIMESTAMP, MC_TYPE, MC_ROLE,
+  MC_CWD, MC_PROJECT, MC_GIT_BRANCH, MC_VERSION, MC_IS_SIDECHAIN, MC_AGENT_ID, MC_MODEL,
+  MC_MESSAGE_ID, MC_REQUEST_ID, MC_TEXT, MC_CONTENT, MC_IS_API_ERROR, MC_IS_META,
+  MC_STOP_REASON, MC_INPUT, MC_OUTPUT, MC_CACHE_READ, MC_CACHE_5M, MC_CACHE_1H,
+  MC_WEB_SEARCH, MC_SERVICE_TIER, MC_SPEED, MC_CONFIDENCE, MC_COPIES, MC_ROOT, MC_N
+};
+
+static const lumo_col claude_messages_cols[MC_N] = {
+  {"file", "TEXT", "transcript file, relative to the root", 0},
+  {"line", "INTEGER", "1-based line of the record (the first line of a merged response)", 0},
+  {"session_id", "TEXT", "session: the file name stem, or the directory holding subagents/", 0},
+  {"uuid", "TEXT", "the record's uuid", 0},
+  {"parent_uuid", "TEXT", "the previous record in the conversation", 0},
+  {"timestamp", "TEXT", "ISO-8601 UTC as written by the agent", 0},
+  {"type", "TEXT", "record type: user, assistant, system or summary", 0},
+  {"role", "TEXT", "message role (user, assistant), NULL for system and summary records", 0},
+  {"cwd", "TEXT", "working directory of the record", 0},
+  {"project", "TEXT", "last path component of the file's first cwd", 0},
+  {"git_branch", "TEXT", "git branch at the time", 0},
+  {"version", "TEXT", "Claude Code version", 0},
+  {"is_sidechain", "INTEGER", "1 for subagent and aside records", 0},
+  {"agent_id", "TEXT", "subagent id", 0},
+  {"model", "TEXT", "model id as logged", 0},
+  {"message_id", "TEXT", "API message id (msg_...)", 0},
+  {"request_id", "TEXT", "API request id (req_...)", 0},
+  {"text", "TEXT", "text blocks of the content, joined by newlines (summary text for summaries)", 0},
+  {"content", "TEXT", "raw content JSON; streaming copies merged into one array", 0},
+  {"is_api_error", "INTEGER", "1 for synthetic API-error replies", 0},
+  {"is_meta", "INTEGER", "1 for injected meta records", 0},
+  {"stop_reason", "TEXT", "stop reason of the response", 0},
+  {"input_tokens", "INTEGER", "uncached input tokens (largest streaming copy)", 0},
+  {"output_tokens", "INTEGER", "output tokens, thinking included (largest copy)", 0},
+  {"cache_read_tokens", "INTEGER", "input tokens read from cache", 0},
+  {"cache_write_5m_tokens", "INTEGER", "cache writes with 5-minute TTL", 0},
+  {"cache_write_1h_tokens", "INTEGER", "cache writes with 1-hour TTL", 0},
+  {"web_search_requests", "INTEGER", "server-side web searches", 0},
+  {"service_tier", "TEXT", "service tier reported by the API", 0},
+  {"speed", "TEXT", "standard or fast", 0},
+  {"confidence", "TEXT", "'low' when output_tokens looks like a streaming placeholder, else 'high'; NULL without usage", 0},
+  {"copies", "INTEGER", "transcript lines merged into this row (streaming copies)", 0},
+  {"root", "TEXT", "argument: root directory or comma-separated list (default $CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude)", 1},
+};
+
+enum {
+  UC_TIMESTAMP, UC_SESSION_ID, UC_PROJECT, UC_CWD, UC_GIT_BRANCH, UC_VERSION, UC_MODEL,
+  UC_MESSAGE_ID, UC_REQUEST_ID, UC_INPUT, UC_OUTPUT, UC_CACHE_READ, UC_CACHE_5M, UC_CACHE_1H,
+  UC_WEB_SEARCH, UC_SERVICE_TIER, UC_SPEED, UC_GEO, UC_IS_SIDECHAIN, UC_AGENT_ID,
+  UC_CONFIDENCE, UC_COPIES, UC_COST, UC_FILE, UC_LINE, UC_ROOT, UC_N
+};
+
+static const lumo_col claude_usage_cols[UC_N] = {
+  {"timestamp", "TEXT", "ISO-8601 UTC of the kept copy", 0},
+  {"session_id", "TEXT", "session of the file holding the kept copy", 0},
+  {"project", "TEXT", "last path component of that file's first cwd", 0},
+  {"cwd", "TEXT", "working directory of the kept copy", 0},
+  {"git_branch", "TEXT", "git branch", 0},
+  {"version", "TEXT", "Claude Code version", 0},
+  {"model", "TEXT", "model id as logged", 0},
+  {"message_id", "TEXT", "API message id", 0},
+  {"request_id", "TEXT", "API request id", 0},
+  {"input_tokens", "INTEGER", "uncached input tokens", 0},
+  {"output_tokens", "INTEGER", "output tokens, thinking included", 0},
+  {"cache_read_tokens", "INTEGER", "input tokens read from cache", 0},
+  {"cache_write_5m_tokens", "INTEGER", "5-minute cache writes (all cache writes when the split is absent)", 0},
+  {"cache_write_1h_tokens", "INTEGER", "1-hour cache writes", 0},
+  {"web_search_requests", "INTEGER", "server-side web searches", 0},
+  {"service_tier", "TEXT", "service tier", 0},
+  {"speed", "TEXT", "standard or fast", 0},
+  {"inference_geo", "TEXT", "data-residency marker (us, global, ...)", 0},
+  {"is_sidechain", "INTEGER", "1 for subagent responses", 0},
+  {"agent_id", "TEXT", "subagent id", 0},
+  {"confidence", "TEXT", "'low' when output_tokens looks like a streaming placeholder (spec 1.6 rule 5), else 'high'", 0},
+  {"copies", "INTEGER", "transcript lines seen for this response (streaming copies, resumed copies, replays)", 0},
+  {"cost_usd", "REAL", "lumo_cost() of this request; NULL when the model is unknown", 0},
+  {"file", "TEXT", "file of the kept copy, relative to the root", 0},
+  {"line", "INTEGER", "line of the kept copy", 0},
+  {"root", "TEXT", "argument: root directory or comma-separated list", 1},
+};
+
+enum {
+  TC_TIMESTAMP, TC_SESSION_ID, TC_PROJECT, TC_MESSAGE_ID, TC_TOOL_USE_ID, TC_TOOL_NAME,
+  TC_INPUT, TC_IS_ERROR, TC_RESULT_BYTES, TC_IS_SIDECHAIN, TC_FILE, TC_LINE, TC_ROOT, TC_N
+};
+
+static const lumo_col claude_tool_uses_cols[TC_N] = {
+  {"timestamp", "TEXT", "ISO-8601 UTC of the assistant record holding the tool_use", 0},
+  {"session_id", "TEXT", "session of the file", 0},
+  {"project", "TEXT", "last path component of the file's first cwd", 0},
+  {"message_id", "TEXT", "API message id of the response", 0},
+  {"tool_use_id", "TEXT", "toolu_... id", 0},
+  {"tool_name", "TEXT", "tool name (Bash, Edit, Read, Task, mcp__...)", 0},
+  {"input", "TEXT", "tool input JSON", 0},
+  {"is_error", "INTEGER", "1 if the matching tool_result is an error, 0 if not, NULL when no result was found", 0},
+  {"result_bytes", "INTEGER", "size of the matching tool_result content JSON in bytes", 0},
+  {"is_sidechain", "INTEGER", "1 for subagent tool calls", 0},
+  {"file", "TEXT", "file, relative to the root", 0},
+  {"line", "INTEGER", "line of the assistant record", 0},
+  {"root", "TEXT", "argument: root directory or comma-separated list", 1},
+};
+
+const lumo_object claude_messages_object = {
+  "table", "claude_messages",
+  "one row per Claude Code transcript record of type user, assistant, system or summary; "
+  "consecutive streaming copies of one response merged",
+  claude_messages_cols, MC_N};
+const lumo_object claude_usage_object = {
+  "table", "claude_usage",
+  "one row per billed Claude Code API response, deduplicated globally (spec 1.6)",
+  claude_usage_cols, UC_N};
+const lumo_object claude_tool_uses_object = {
+  "table", "claude_tool_uses", "one row per tool_use block, with its tool_result's outcome",
+  claude_tool_uses_cols, TC_N};
+
+static const lumo_object *kind_object(int kind) {
+  return kind == KIND_MESSAGES ? &claude_messages_object
+         : kind == KIND_USAGE  ? &claude_usage_object
+                               : &claude_tool_uses_object;
+}
+
+/* ---------------------------------------------------------------- row values */
+
+/* One output value owned by a cursor; text lives in buf. */
+typedef struct lumo_val {
+  int type; /* SQLITE_NULL, SQLITE_INTEGER, SQLITE_TEXT */
+  int64_t i;
+  lumo_buf s;
+} lumo_val;
+
+static void val_null(lumo_val *v) { v->type = SQLITE_NULL; }
+static void val_int(lumo_val *v, int64_t i) {
+  v->type = SQLITE_INTEGER;
+  v->i = i;
+}
+static void val_raw(lumo_val *v, const char *p, size_t n) {
+  v->type = SQLITE_TEXT;
+  v->s.len = 0;
+  lumo_buf_append(&v->s, p, n);
+  lumo_buf_nul(&v->s);
+}
+/* A JSON string span, decoded; absent spans give NULL. */
+static void val_str(lumo_val *v, lumo_span sp) {
+  if (!sp.n) {
+    val_null(v);
+    return;
+  }
+  v->type = SQLITE_TEXT;
+  v->s.len = 0;
+  if (lumo_json_decode(sp, &v->s)) val_null(v);
+}
+static void vals_free(lumo_val *v, int n) {
+  for (int i = 0; i < n; i++) lumo_buf_free(&v[i].s);
+}
+static void val_result(sqlite3_context *ctx, const lumo_val *v) {
+  if (v->type == SQLITE_INTEGER) sqlite3_result_int64(ctx, v->i);
+  else if (v->type == SQLITE_TEXT) {
+    if (v->s.oom) sqlite3_result_error_nomem(ctx);
+    else sqlite3_result_text(ctx, v->s.p ? v->s.p : "", (int)v->s.len, SQLITE_TRANSIENT);
+  }
+}
+
+/* ------------------------------------------------------------------- vtab */
+
+typedef struct claude_vtab {
+  sqlite3_vtab base;
+  lumo_conn *conn; /* shared, reference counted */
+  int kind;
+} claude_vtab;
+
+typedef struct tool_pending {
+  lumo_val v[TC_N];
+  char *tool_use_id; /* owned copy, for matching */
+} tool_pending;
+
+typedef struct claude_cursor {
+  sqlite3_vtab_cursor base;
+  int kind;
+  uint64_t used;      /* colUsed of the plan */
+  char **roots;       /* owned */
+  int nroot;
+  char *root_arg;     /* owned: the argument as given, echoed by the hidden column */
+  char *session_eq;   /* owned: session_id = ? pushdown */
+  int64_t since_ns;   /* timestamp lower bound pushdown, 0 none */
+  lumo_filelist files;
+  int fi;             /* current file */
+  lumo_reader rd;
+  int rd_open;
+  lumo_buf first_cwd; /* of the current file */
+  lumo_buf project;   /* derived from first_cwd */
+  lumo_span file_sid; /* borrowed from files */
+  int64_t rowid;
+  int eof;
+  /* messages: the row shown and one parsed ahead */
+  lumo_val row[MC_N], ahead[MC_N];
+  int has_ahead;
+  int64_t row_total, ahead_total; /* usage totals, for merging copies */
+  int row_mergeable, ahead_mergeable; /* assistant rows with an id absorb copies */
+  /* tool uses */
+  tool_pending *q;
+  int qn, qcap, qhead;
+  lumo_val tool[TC_N];
+  /* usage */
+  lumo_arena arena;
+  lumo_dedup dd;
+  int ui;
+  lumo_buf scratch, scratch2;
+} claude_cursor;
+
+static const char *kind_name(int kind) { return kind_object(kind)->name; }
+
+static int claude_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                          sqlite3_vtab **pp, char **err, int kind) {
+  (void)argc;
+  (void)argv;
+  const lumo_object *o = kind_object(kind);
+  char *sql = lumo_declare_sql(o->cols, o->ncol);
+  if (!sql) return SQLITE_NOMEM;
+  int rc = sqlite3_declare_vtab(db, sql);
+  sqlite3_free(sql);
+  if (rc) {
+    *err = sqlite3_mprintf("%s: %s", o->name, sqlite3_errmsg(db));
+    return rc;
+  }
+  /* Reading files must not be reachable from a database's schema. */
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  claude_vtab *vt = sqlite3_malloc(sizeof(*vt));
+  if (!vt) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof(*vt));
+  vt->conn = aux;
+  vt->conn->nref++;
+  vt->kind = kind;
+  *pp = &vt->base;
+  return SQLITE_OK;
+}
+
+#define CONNECT_FN(fn, kind)                                                                \
+  static int fn(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **pp, \
+                char **err) {                                                               \
+    return claude_connect(db, aux, argc, argv, pp, err, kind);                              \
+  }
+CONNECT_FN(messages_connect, KIND_MESSAGES)
+CONNECT_FN(usage_connect, KIND_USAGE)
+CONNECT_FN(tool_uses_connect, KIND_TOOL_USES)
+
+static int claude_disconnect(sqlite3_vtab *p) {
+  claude_vtab *vt = (claude_vtab *)p;
+  lumo_conn_release(vt->conn);
+  sqlite3_free(vt);
+  return SQLITE_OK;
+}
+
+static int col_session(int kind) {
+  return kind == KIND_MESSAGES ? MC_SESSION_ID : kind == KIND_USAGE ? UC_SESSION_ID : TC_SESSION_ID;
+}
+static int col_timestamp(int kind) {
+  return kind == KIND_MESSAGES ? MC_TIMESTAMP : kind == KIND_USAGE ? UC_TIMESTAMP : TC_TIMESTAMP;
+}
+static int col_root(int kind) { return kind_object(kind)->ncol - 1; }
+
+/* idxNum bits, in xFilter argv order:
+**   0x01  root = ?          hidden argument, omitted
+**   0x02  session_id = ?    claude_messages and claude_tool_uses only: read only the
+**                           files of that session (<id>.jsonl, <id>/subagents/, legacy
+**                           agent-*.jsonl); NOT omitted. claude_usage does not take it:
+**                           copies in other sessions' files decide which copy wins.
+**   0x04  timestamp >= ? or timestamp > ?
+**                           skip files (claude_usage: whole session directories) whose
+**                           newest mtime is older than the bound; NOT omitted.
+** idxStr: colUsed in hex, so unused text columns are never decoded. */
+static int claude_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
+  claude_vtab *vt = (claude_vtab *)tab;
+  int root = col_root(vt->kind), ses = col_session(vt->kind), ts = col_timestamp(vt->kind);
+  int iroot = -1, ises = -1, its = -1, root_unusable = 0;
+  for (int i = 0; i < ii->nConstraint; i++) {
+    const struct sqlite3_index_constraint *c = &ii->aConstraint[i];
+    if (c->iColumn == root) {
+      if (!c->usable) root_unusable = 1;
+      else if (c->op == SQLITE_INDEX_CONSTRAINT_EQ) iroot = i;
+      continue;
+    }
+    if (!c->usable) continue;
+    if (c->iColumn == ses && c->op == SQLITE_INDEX_CONSTRAINT_EQ && vt->kind != KIND_USAGE) ises = i;
+    if (c->iColumn == ts &&
+        (c->op == SQLITE_INDEX_CONSTRAINT_GE || c->op == SQLITE_INDEX_CONSTRAINT_GT))
+      its = i;
+  }
+  if (root_unusable && iroot < 0) return SQLITE_CONSTRAINT;
+  int argv = 1, idx = 0;
+  double cost = 1e6;
+  if (iroot >= 0) {
+    ii->aConstraintUsage[iroot].argvIndex = argv++;
+    ii->aConstraintUsage[iroot].omit = 1;
+    idx |= 1;
+  }
+  if (ises >= 0) {
+    ii->aConstraintUsage[ises].argvIndex = argv++;
+    idx |= 2;
+    cost /= 100;
+  }
+  if (its >= 0) {
+    ii->aConstraintUsage[its].argvIndex = argv++;
+    idx |= 4;
+    cost /= 4;
+  }
+  ii->idxNum = idx;
+  ii->estimatedCost = cost;
+  ii->estimatedRows = (sqlite3_int64)(cost / 10);
+  ii->idxStr = sqlite3_mprintf("%llx", (unsigned long long)ii->colUsed);
+  ii->needToFreeIdxStr = 1;
+  return ii->idxStr ? SQLITE_OK : SQLITE_NOMEM;
+}
+
+static int claude_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
+  claude_cursor *c = sqlite3_malloc(sizeof(*c));
+  if (!c) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  c->kind = ((claude_vtab *)tab)->kind;
+  c->rd.fd = -1;
+  *pp = &c->base;
+  return SQLITE_OK;
+}
+
+static void tool_queue_clear(claude_cursor *c) {
+  for (int i = 0; i < c->qn; i++) {
+    vals_free(c->q[i].v, TC_N);
+    sqlite3_free(c->q[i].tool_use_id);
+  }
+  c->qn = c->qhead = 0;
+}
+
+/* Frees everything a scan holds; shared by xFilter, xClose and error paths. */
+static void claude_reset(claude_cursor *c) {
+  if (c->rd_open) lumo_reader_close(&c->rd);
+  c->rd_open = 0;
+  lumo_roots_free(c->roots, c->nroot);
+  c->roots = NULL;
+  c->nroot = 0;
+  sqlite3_free(c->root_arg);
+  sqlite3_free(c->session_eq);
+  c->root_arg = c->session_eq = NULL;
+  lumo_filelist_free(&c->files);
+  lumo_buf_free(&c->first_cwd);
+  lumo_buf_free(&c->project);
+  vals_free(c->row, MC_N);
+  vals_free(c->ahead, MC_N);
+  memset(c->row, 0, sizeof(c->row));
+  memset(c->ahead, 0, sizeof(c->ahead));
+  tool_queue_clear(c);
+  sqlite3_free(c->q);
+  c->q = NULL;
+  c->qcap = 0;
+  vals_free(c->tool, TC_N);
+  memset(c->tool, 0, sizeof(c->tool));
+  lumo_dedup_free(&c->dd);
+  lumo_arena_free(&c->arena);
+  lumo_buf_free(&c->scratch);
+  lumo_buf_free(&c->scratch2);
+  c->has_ahead = 0;
+  c->fi = c->ui = 0;
+  c->rowid = 0;
+  c->eof = 1;
+  c->since_ns = 0;
+}
+
+static int claude_close(sqlite3_vtab_cursor *cur) {
+  claude_cursor *c = (claude_cursor *)cur;
+  claude_reset(c);
+  sqlite3_free(c);
+  return SQLITE_OK;
+}
+
+/* ISO-8601 (date, optional time, fraction and zone) to ns since the epoch; 0 if
+** the text is not one. */
+static int64_t iso_to_ns(const char *s) {
+  int Y, M, D, h = 0, m = 0, sec = 0, n = 0;
+  if (!s || sscanf(s, "%4d-%2d-%2d%n", &Y, &M, &D, &n) != 3) return 0;
+  const char *p = s + n;
+  if (*p == 'T' || *p == ' ') {
+    int k = 0;
+    if (sscanf(p + 1, "%2d:%2d%n", &h, &m, &k) == 2) {
+      p += 1 + k;
+      if (*p == ':') {
+        int k2 = 0;
+        if (sscanf(p + 1, "%2d%n", &sec, &k2) == 1) p += 1 + k2;
+      }
+    }
+  }
+  struct tm tm;
+  memset(&tm, 0, sizeof(tm));
+  tm.tm_year = Y - 1900;
+  tm.tm_mon = M - 1;
+  tm.tm_mday = D;
+  tm.tm_hour = h;
+  tm.tm_min = m;
+  tm.tm_sec = sec;
+  int64_t t = (int64_t)timegm(&tm);
+  return t > 0 ? t * 1000000000 : 0;
+}
+
+/* Group of a file for pruning: the session directory ("projects/<dir>/<sid>"). */
+static size_t group_len(const lumo_file *f) {
+  const char *rel = f->rel;
+  const char *sub = strstr(rel, "/subagents/");
+  if (sub) return (size_t)(sub - rel);
+  size_t n = strlen(rel);
+  if (n > 9 && memcmp(rel + n - 9, ".jsonl.gz", 9) == 0) return n - 9;
+  if (n > 6 && memcmp(rel + n - 6, ".jsonl", 6) == 0) return n - 6;
+  return n;
+}
+
+/* Drops files that cannot hold a matching row: another session (0x02), or a
+** session directory whose newest file predates the lower time bound (0x04). */
+static void prune_files(claude_cursor *c) {
+  lumo_filelist *fl = &c->files;
+  int keep_n = 0;
+  for (int i = 0; i < fl->n; i++) {
+    lumo_file *f = &fl->f[i];
+    int keep = 1;
+    if (c->session_eq) {
+      int sub;
+      lumo_span s = claude_file_session(f, &sub);
+      keep = (s.n == 0) || (s.n == strlen(c->session_eq) && memcmp(s.p, c->session_eq, s.n) == 0);
+    }
+    if (keep && c->since_ns) {
+      if (c->kind == KIND_USAGE) {
+        size_t g = group_len(f);
+        int64_t newest = 0;
+        for (int j = 0; j < fl->n; j++) {
+          lumo_file *o = &fl->f[j];
+          if (o->root == f->root && group_len(o) == g && memcmp(o->rel, f->rel, g) == 0 &&
+              o->mtime_ns > newest)
+            newest = o->mtime_ns;
+        }
+        keep = newest >= c->since_ns;
+      } else {
+        keep = f->mtime_ns >= c->since_ns;
+      }
+    }
+    if (keep) fl->f[keep_n++] = *f;
+    else sqlite3_free(f->path);
+  }
+  fl->n = keep_n;
+}
+
+static void note_cwd(claude_cursor *c, const claude_line *L) {
+  if (c->first_cwd.len || !L->cwd.n) return;
+  if (lumo_json_decode(L->cwd, &c->first_cwd)) return;
+  lumo_span last = lumo_path_last(c->first_cwd.p, c->first_cwd.len);
+  c->project.len = 0;
+  lumo_buf_append(&c->project, last.p, last.n);
+}
+
+/* Reads the next usable line of the cursor's files. Returns 1 with *L parsed, 0 at the
+** end of all files, or a negative SQLite error. *file_end is set when the line is
+** the first of a new file (so merges never cross files). */
+typedef struct scan_ctx {
+  lumo_conn *conn;
+  const char *source;
+  int usage_only; /* skip lines that cannot bill, without parsing them */
+} scan_ctx;
+
+static int line_looks_whole(const char *p, size_t n) {
+  while (n && (p[n - 1] == ' ' || p[n - 1] == '\r' || p[n - 1] == '\t')) n--;
+  size_t i = 0;
+  while (i < n && (p[i] == ' ' || p[i] == '\t')) i++;
+  if (n - i >= 3 && memcmp(p + i, "\xEF\xBB\xBF", 3) == 0) i += 3;
+  return i < n && p[i] == '{' && p[n - 1] == '}';
+}
+
+static int blank(const char *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r') return 0;
+  return 1;
+}
+
+/* One line of one open reader: 1 parsed, 2 skipped, 0 EOF, <0 error. */
+static int next_line(lumo_reader *rd, const lumo_file *f, const scan_ctx *sc, claude_line *L) {
+  const char *p;
+  size_t n;
+  int st = lumo_reader_next(rd, &p, &n);
+  if (st == LUMO_LINE_EOF) return 0;
+  if (st == LUMO_LINE_ERROR) {
+    lumo_diag_add(sc->conn, sc->source, f->rel, rd->line_no + 1, "unreadable", "read error: %s",
+                  strerror(rd->err));
+    return 0;
+  }
+  if (st == LUMO_LINE_TOOLONG) {
+    lumo_diag_add(sc->conn, sc->source, f->rel, rd->line_no, "too_long",
+                  "line longer than %lld bytes skipped", (long long)rd->max_line);
+    return 2;
+  }
+  if (blank(p, n)) return 2;
+  if (sc->usage_only && !claude_line_may_bill(p, n)) {
+    if (line_looks_whole(p, n)) return 2;
+    lumo_diag_add(sc->conn, sc->source, f->rel, rd->line_no,
+                  st == LUMO_LINE_TORN ? "torn" : "malformed",
+                  st == LUMO_LINE_TORN ? "incomplete last line (no newline); re-read next scan"
+                                       : "not a JSON object");
+    return 2;
+  }
+  const char *err = claude_parse_line(p, n, L);
+  if (err) {
+    if (st == LUMO_LINE_TORN)
+      lumo_diag_add(sc->conn, sc->source, f->rel, rd->line_no, "torn",
+                    "incomplete last line (no newline); re-read next scan");
+    else
+      lumo_diag_add(sc->conn, sc->source, f->rel, rd->line_no, "malformed", "%s", err);
+    return 2;
+  }
+  return 1;
+}
+
+/* --------------------------------------------------------------- messages */
+
+static int is_message_type(const claude_line *L) {
+  lumo_span t = L->type;
+  if (!t.n) return L->has_message;
+#define T(lit) (t.n == sizeof(lit) + 1 && memcmp(t.p + 1, lit, sizeof(lit) - 1) == 0)
+  return T("user") || T("assistant") || T("system") || T("summary");
+#undef T
+}
+
+static int64_t line_total(const claude_line *L) {
+  return L->input + L->output + L->cache_5m + L->cache_1h + L->cache_read;
+}
+
+static void set_usage_vals(lumo_val *v, const claude_line *L) {
+  if (!L->has_usage) {
+    for (int k = MC_INPUT; k <= MC_WEB_SEARCH; k++) val_null(&v[k]);
+    return;
+  }
+  val_int(&v[MC_INPUT], L->input);
+  val_int(&v[MC_OUTPUT], L->output);
+  val_int(&v[MC_CACHE_READ], L->cache_read);
+  val_int(&v[MC_CACHE_5M], L->cache_5m);
+  val_int(&v[MC_CACHE_1H], L->cache_1h);
+  val_int(&v[MC_WEB_SEARCH], L->web_search);
+}
+
+#define USED(c, col) ((c)->used & ((col) >= 63 ? (1ULL << 63) : (1ULL << (col))))
+
+/* Fills a messages row from a parsed line. */
+static void message_row(claude_cursor *c, lumo_val *v, const claude_line *L, int64_t line) {
+  const lumo_file *f = &c->files.f[c->fi];
+  val_raw(&v[MC_FILE], f->rel, strlen(f->rel));
+  val_int(&v[MC_LINE], line);
+  if (c->file_sid.n) val_raw(&v[MC_SESSION_ID], c->file_sid.p, c->file_sid.n);
+  else val_str(&v[MC_SESSION_ID], L->session_id);
+  val_str(&v[MC_UUID], L->uuid);
+  val_str(&v[MC_PARENT_UUID], L->parent_uuid);
+  val_str(&v[MC_TIMESTAMP], L->timestamp);
+  val_str(&v[MC_TYPE], L->type);
+  val_str(&v[MC_ROLE], L->role);
+  val_str(&v[MC_CWD], L->cwd);
+  if (c->project.len) val_raw(&v[MC_PROJECT], c->project.p, c->project.len);
+  else val_null(&v[MC_PROJECT]);
+  val_str(&v[MC_GIT_BRANCH], L->git_branch);
+  val_str(&v[MC_VERSION], L->version);
+  val_int(&v[MC_IS_SIDECHAIN], L->is_sidechain);
+  val_str(&v[MC_AGENT_ID], L->agent_id);
+  val_str(&v[MC_MODEL], L->model);
+  val_str(&v[MC_MESSAGE_ID], L->message_id);
+  val_str(&v[MC_REQUEST_ID], L->request_id);
+  val_int(&v[MC_IS_API_ERROR], L->is_api_error);
+  val_int(&v[MC_IS_META], L->is_meta);
+  val_str(&v[MC_STOP_REASON], L->stop_reason);
+  set_usage_vals(v, L);
+  val_str(&v[MC_SERVICE_TIER], L->service_tier);
+  val_str(&v[MC_SPEED], L->speed);
+  val_int(&v[MC_COPIES], 1);
+  /* Text and content are the expensive columns: only when selected. The content
+  ** size is always kept (in the CONTENT slot's i) for the placeholder rule. */
+  v[MC_CONTENT].i = (int64_t)L->content.n;
+  if (USED(c, MC_TEXT)) {
+    v[MC_TEXT].type = SQLITE_TEXT;
+    v[MC_TEXT].s.len = 0;
+    lumo_buf_nul(&v[MC_TEXT].s);
+    if (L->content.n) claude_content_text(L->content, &v[MC_TEXT].s);
+    else if (L->summary.n) lumo_json_decode(L->summary, &v[MC_TEXT].s);
+    else val_null(&v[MC_TEXT]);
+  } else {
+    val_null(&v[MC_TEXT]);
+  }
+  if (USED(c, MC_CONTENT) && L->content.n) {
+    int64_t keep = v[MC_CONTENT].i;
+    val_raw(&v[MC_CONTENT], L->content.p, L->content.n);
+    v[MC_CONTENT].i = keep;
+  } else {
+    v[MC_CONTENT].type = SQLITE_NULL;
+  }
+  v[MC_CONFIDENCE].type = SQLITE_NULL;
+}
+
+/* Merges the streaming copy L into row v (same message id, same file). */
+static void message_merge(claude_cursor *c, lumo_val *v, int64_t *total, const claude_line *L) {
+  v[MC_COPIES].i++;
+  v[MC_CONTENT].i += (int64_t)L->content.n;
+  if (USED(c, MC_TEXT) && L->content.n) {
+    lumo_buf *t = &v[MC_TEXT].s;
+    size_t before = t->len;
+    if (v[MC_TEXT].type != SQLITE_TEXT) {
+      v[MC_TEXT].type = SQLITE_TEXT;
+      t->len = 0;
+      before = 0;
+    }
+    lumo_buf tmp = {0};
+    claude_content_text(L->content, &tmp);
+    if (tmp.len) {
+      if (before) lumo_buf_putc(t, '\n');
+      lumo_buf_append(t, tmp.p, tmp.len);
+    }
+    lumo_buf_free(&tmp);
+  }
+  if (USED(c, MC_CONTENT) && L->content.n) {
+    lumo_buf *b = &v[MC_CONTENT].s;
+    if (v[MC_CONTENT].type == SQLITE_TEXT && b->len >= 2 && b->p[b->len - 1] == ']' &&
+        L->content.p[0] == '[') {
+      /* [a] + [b] -> [a,b] */
+      const char *inner = lumo_json_ws(L->content.p + 1, L->content.p + L->content.n);
+      b->len--;
+      if (*inner != ']' && b->len > 1) lumo_buf_putc(b, ',');
+      lumo_buf_append(b, L->content.p + 1, L->content.n - 1);
+    } else if (v[MC_CONTENT].type != SQLITE_TEXT) {
+      val_raw(&v[MC_CONTENT], L->content.p, L->content.n);
+    }
+  }
+  if (L->has_usage && line_total(L) >= *total) {
+    *total = line_total(L);
+    set_usage_vals(v, L);
+    if (L->stop_reason.n) val_str(&v[MC_STOP_REASON], L->stop_reason);
+    if (L->speed.n) val_str(&v[MC_SPEED], L->speed);
+    if (L->model.n) val_str(&v[MC_MODEL], L->model);
+  }
+}
+
+static void finish_message(lumo_val *v) {
+  lumo_val *conf = &v[MC_CONFIDENCE];
+  if (v[MC_OUTPUT].type != SQLITE_INTEGER) {
+    val_null(conf);
+    return;
+  }
+  const char *word = claude_is_placeholder(v[MC_OUTPUT].i, v[MC_CONTENT].i) ? "low" : "high";
+  val_raw(conf, word, strlen(word));
+}
+
+static void swap_rows(lumo_val *a, lumo_val *b, int n) {
+  for (int i = 0; i < n; i++) {
+    lumo_val t = a[i];
+    a[i] = b[i];
+    b[i] = t;
+  }
+}
+
+static int advance_file(claude_cursor *c) {
+  if (c->rd_open) {
+    lumo_reader_close(&c->rd);
+    c->rd_open = 0;
+    c->fi++;
+  }
+  while (c->fi < c->files.n) {
+    int rc = lumo_reader_open(&c->rd, c->files.f[c->fi].path, 0, 0);
+    if (rc == SQLITE_NOMEM) return rc;
+    if (rc == SQLITE_OK) {
+      int sub;
+      c->rd_open = 1;
+      c->first_cwd.len = 0;
+      c->project.len = 0;
+      c->file_sid = claude_file_session(&c->files.f[c->fi], &sub);
+      return 1;
+    }
+    lumo_diag_add(((claude_vtab *)c->base.pVtab)->conn, kind_name(c->kind),
+                  c->files.f[c->fi].rel, 0, "unreadable", "cannot open: %s", strerror(c->rd.err));
+    c->fi++;
+  }
+  return 0;
+}
+
+static int messages_next(claude_cursor *c) {
+  claude_vtab *vt = (claude_vtab *)c->base.pVtab;
+  scan_ctx sc = {vt->conn, "claude_messages", 0};
+  int have = 0;
+  if (c->has_ahead) {
+    swap_rows(c->row, c->ahead, MC_N);
+    c->row_total = c->ahead_total;
+    c->row_mergeable = c->ahead_mergeable;
+    c->has_ahead = 0;
+    have = 1;
+  }
+  for (;;) {
+    if (!c->rd_open) {
+      int rc = advance_file(c);
+      if (rc < 0) return rc;
+      if (rc == 0) break;
+    }
+    claude_line L;
+    int st = next_line(&c->rd, &c->files.f[c->fi], &sc, &L);
+    if (st == 0) {
+      lumo_reader_close(&c->rd);
+      c->rd_open = 0;
+      c->fi++;
+      if (have) break; /* a response never merges across files */
+      continue;
+    }
+    if (st != 1) continue;
+    note_cwd(c, &L);
+    if (!is_message_type(&L)) continue;
+    int assistant_with_id = L.message_id.n > 0 && L.role.n == 11;
+    if (have) {
+      lumo_val *mid = &c->row[MC_MESSAGE_ID];
+      if (assistant_with_id && c->row_mergeable && mid->type == SQLITE_TEXT) {
+        lumo_buf tmp = {0};
+        lumo_json_decode(L.message_id, &tmp);
+        int same = tmp.len == mid->s.len && memcmp(tmp.p, mid->s.p, tmp.len) == 0;
+        lumo_buf_free(&tmp);
+        if (same) {
+          message_merge(c, c->row, &c->row_total, &L);
+          continue;
+        }
+      }
+      message_row(c, c->ahead, &L, c->rd.line_no);
+      c->ahead_total = L.has_usage ? line_total(&L) : 0;
+      c->ahead_mergeable = assistant_with_id;
+      c->has_ahead = 1;
+      break;
+    }
+    message_row(c, c->row, &L, c->rd.line_no);
+    c->row_total = L.has_usage ? line_total(&L) : 0;
+    c->row_mergeable = assistant_with_id;
+    have = 1;
+    if (!assistant_with_id) break;
+  }
+  if (!have) {
+    c->eof = 1;
+    return SQLITE_OK;
+  }
+  finish_message(c->row);
+  c->rowid++;
+  return SQLITE_OK;
+}
+
+/* -------------------------------------------------------------- tool uses */
+
+/* Calls fn for every object block of a content array. */
+typedef void (*block_fn)(claude_cursor *c, lumo_span blk, const claude_line *L);
+
+static void each_block(claude_cursor *c, const claude_line *L, block_fn fn) {
+  lumo_span content = L->content;
+  if (content.n < 2 || content.p[0] != '[') return;
+  const char *p = content.p + 1, *end = content.p + content.n - 1;
+  for (;;) {
+    p = lumo_json_ws(p, end);
+    if (p >= end) break;
+    if (*p == ',') {
+      p++;
+      continue;
+    }
+    const char *e = lumo_json_skip(p, end);
+    if (!e) break;
+    if (*p == '{') {
+      lumo_span blk = {p, (size_t)(e - p)};
+      fn(c, blk, L);
+    }
+    p = e;
+  }
+}
+
+static int type_is(lumo_span blk, const char *lit) {
+  lumo_span t;
+  size_t n = strlen(lit);
+  return lumo_json_get(blk, "type", &t) == 1 && t.n == n + 2 && memcmp(t.p + 1, lit, n) == 0;
+}
+
+static void on_tool_use(claude_cursor *c, lumo_span blk, const claude_line *L) {
+  if (!type_is(blk, "tool_use")) return;
+  if (c->qn == c->qcap && c->qhead > 0) {
+    /* Slide the pending entries down; the freed slots keep their buffers. */
+    for (int i = 0; i < c->qn - c->qhead; i++) {
+      tool_pending t = c->q[i];
+      c->q[i] = c->q[c->qhead + i];
+      c->q[c->qhead + i] = t;
+    }
+    c->qn -= c->qhead;
+    c->qhead = 0;
+  }
+  if (c->qn == c->qcap) {
+    int cap = c->qcap ? c->qcap * 2 : 16;
+    tool_pending *q = sqlite3_realloc64(c->q, sizeof(*q) * (size_t)cap);
+    if (!q) return;
+    memset(q + c->qcap, 0, sizeof(*q) * (size_t)(cap - c->qcap));
+    c->q = q;
+    c->qcap = cap;
+  }
+  tool_pending *t = &c->q[c->qn];
+  lumo_val *v = t->v;
+  lumo_span id = {0, 0}, name = {0, 0}, input = {0, 0};
+  lumo_json_get(blk, "id", &id);
+  lumo_json_get(blk, "name", &name);
+  lumo_json_get(blk, "input", &input);
+  const lumo_file *f = &c->files.f[c->fi];
+  val_str(&v[TC_TIMESTAMP], L->timestamp);
+  if (c->file_sid.n) val_raw(&v[TC_SESSION_ID], c->file_sid.p, c->file_sid.n);
+  else val_str(&v[TC_SESSION_ID], L->session_id);
+  if (c->project.len) val_raw(&v[TC_PROJECT], c->project.p, c->project.len);
+  else val_null(&v[TC_PROJECT]);
+  val_str(&v[TC_MESSAGE_ID], L->message_id);
+  val_str(&v[TC_TOOL_USE_ID], lumo_json_is_string(id) ? id : (lumo_span){0, 0});
+  val_str(&v[TC_TOOL_NAME], lumo_json_is_string(name) ? name : (lumo_span){0, 0});
+  if (USED(c, TC_INPUT) && input.n) val_raw(&v[TC_INPUT], input.p, input.n);
+  else val_null(&v[TC_INPUT]);
+  val_null(&v[TC_IS_ERROR]);
+  val_null(&v[TC_RESULT_BYTES]);
+  val_int(&v[TC_IS_SIDECHAIN], L->is_sidechain);
+  val_raw(&v[TC_FILE], f->rel, strlen(f->rel));
+  val_int(&v[TC_LINE], c->rd.line_no);
+  t->tool_use_id = v[TC_TOOL_USE_ID].type == SQLITE_TEXT ? sqlite3_mprintf("%s", v[TC_TOOL_USE_ID].s.p) : NULL;
+  c->qn++;
+}
+
+static void on_tool_result(claude_cursor *c, lumo_span blk, const claude_line *L) {
+  (void)L;
+  if (!type_is(blk, "tool_result")) return;
+  lumo_span id, err, content;
+  if (lumo_json_get(blk, "tool_use_id", &id) != 1 || !lumo_json_is_string(id)) return;
+  lumo_buf tmp = {0};
+  lumo_json_decode(id, &tmp);
+  for (int i = c->qhead; i < c->qn && tmp.p; i++) {
+    tool_pending *t = &c->q[i];
+    if (!t->tool_use_id || strcmp(t->tool_use_id, tmp.p) != 0) continue;
+    int is_err = lumo_json_get(blk, "is_error", &err) == 1 && lumo_json_bool(err) == 1;
+    val_int(&t->v[TC_IS_ERROR], is_err);
+    val_int(&t->v[TC_RESULT_BYTES],
+            lumo_json_get(blk, "content", &content) == 1 ? (int64_t)content.n : 0);
+    break;
+  }
+  lumo_buf_free(&tmp);
+}
+
+#define TOOL_QUEUE_MAX 256
+
+/* Emits the head of the queue once it has its result, or when the file ended or the
+** queue is long (a tool_use whose result never comes does not hold the rest). */
+static int tool_pop(claude_cursor *c, int flush) {
+  if (c->qhead >= c->qn) return 0;
+  tool_pending *t = &c->q[c->qhead];
+  if (!flush && t->v[TC_IS_ERROR].type == SQLITE_NULL && c->qn - c->qhead < TOOL_QUEUE_MAX) return 0;
+  swap_rows(c->tool, t->v, TC_N);
+  sqlite3_free(t->tool_use_id);
+  t->tool_use_id = NULL;
+  c->qhead++;
+  if (c->qhead == c->qn) {
+    /* Recycle the slots; their buffers stay allocated for reuse. */
+    c->qhead = c->qn = 0;
+  }
+  return 1;
+}
+
+static int tool_uses_next(claude_cursor *c) {
+  claude_vtab *vt = (claude_vtab *)c->base.pVtab;
+  scan_ctx sc = {vt->conn, "claude_tool_uses", 0};
+  for (;;) {
+    if (tool_pop(c, !c->rd_open && c->fi > 0)) {
+      c->rowid++;
+      return SQLITE_OK;
+    }
+    if (!c->rd_open) {
+      int rc = advance_file(c);
+      if (rc < 0) return rc;
+      if (rc == 0) {
+        if (tool_pop(c, 1)) {
+          c->rowid++;
+          return SQLITE_OK;
+        }
+        c->eof = 1;
+        return SQLITE_OK;
+      }
+    }
+    claude_line L;
+    int st = next_line(&c->rd, &c->files.f[c->fi], &sc, &L);
+    if (st == 0) {
+      lumo_reader_close(&c->rd);
+      c->rd_open = 0;
+      c->fi++;
+      while (tool_pop(c, 1) == 1) {
+        c->rowid++;
+        return SQLITE_OK;
+      }
+      continue;
+    }
+    if (st != 1) continue;
+    note_cwd(c, &L);
+    if (L.role.n == 11) each_block(c, &L, on_tool_use);       /* "assistant" */
+    else if (L.role.n == 6) each_block(c, &L, on_tool_result); /* "user" */
+  }
+}
+
+/* ------------------------------------------------------------------ usage */
+
+static const char *arena_span(lumo_arena *a, lumo_buf *tmp, lumo_span s) {
+  if (!s.n) return NULL;
+  tmp->len = 0;
+  if (lumo_json_decode(s, tmp)) return NULL;
+  return lumo_arena_dup(a, tmp->p ? tmp->p : "", tmp->len);
+}
+
+/* Reads every file, offering each billable line to the dedup table. */
+static int usage_scan(claude_cursor *c) {
+  claude_vtab *vt = (claude_vtab *)c->base.pVtab;
+  scan_ctx sc = {vt->conn, "claude_usage", 1};
+  lumo_buf mid = {0}, rid = {0};
+  int rc = SQLITE_OK;
+  while (rc == SQLITE_OK) {
+    if (!c->rd_open) {
+      rc = advance_file(c);
+      if (rc <= 0) break;
+      rc = SQLITE_OK;
+    }
+    const lumo_file *f = &c->files.f[c->fi];
+    claude_line L;
+    int st = next_line(&c->rd, f, &sc, &L);
+    if (st == 0) {
+      lumo_reader_close(&c->rd);
+      c->rd_open = 0;
+      c->fi++;
+      continue;
+    }
+    if (st != 1) continue;
+    note_cwd(c, &L);
+    if (!L.has_usage || L.is_api_error) continue;
+    lumo_cand k;
+    memset(&k, 0, sizeof(k));
+    mid.len = rid.len = 0;
+    if (L.message_id.n && lumo_json_decode(L.message_id, &mid) == 0) k.mid = mid.p;
+    if (L.request_id.n && lumo_json_decode(L.request_id, &rid) == 0) k.rid = rid.p;
+    k.total = line_total(&L);
+    k.has_speed = L.has_speed;
+    k.is_sidechain = L.is_sidechain;
+    k.mtime_ns = f->mtime_ns;
+    k.file_idx = c->fi;
+    k.line = c->rd.line_no;
+    k.content_bytes = (int64_t)L.content.n;
+    int slot, win;
+    if (lumo_dedup_offer(&c->dd, &k, &slot, &win)) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    if (!win) continue;
+    /* The copy is kept (for now): give it its own strings and numbers. */
+    lumo_cand *b = &c->dd.e[slot].best;
+    lumo_arena *a = &c->arena;
+    lumo_buf *t = &c->scratch;
+    b->mid = k.mid ? lumo_arena_dup(a, mid.p, mid.len) : NULL;
+    b->rid = k.rid ? lumo_arena_dup(a, rid.p, rid.len) : NULL;
+    b->timestamp = arena_span(a, t, L.timestamp);
+    if (c->file_sid.n) b->session_id = lumo_arena_dup(a, c->file_sid.p, c->file_sid.n);
+    else b->session_id = arena_span(a, t, L.session_id);
+    b->project = c->project.len ? lumo_arena_dup(a, c->project.p, c->project.len) : NULL;
+    b->cwd = arena_span(a, t, L.cwd);
+    b->git_branch = arena_span(a, t, L.git_branch);
+    b->version = arena_span(a, t, L.version);
+    b->model = arena_span(a, t, L.model);
+    b->service_tier = arena_span(a, t, L.service_tier);
+    b->speed = arena_span(a, t, L.speed);
+    b->inference_geo = arena_span(a, t, L.inference_geo);
+    b->agent_id = arena_span(a, t, L.agent_id);
+    b->input = L.input;
+    b->output = L.output;
+    b->cache_read = L.cache_read;
+    b->cache_5m = L.cache_5m;
+    b->cache_1h = L.cache_1h;
+    b->web_search = L.web_search;
+    if ((k.mid && !b->mid) || t->oom) rc = SQLITE_NOMEM;
+  }
+  lumo_buf_free(&mid);
+  lumo_buf_free(&rid);
+  if (rc == SQLITE_OK) lumo_dedup_sort(&c->dd);
+  return rc;
+}
+
+/* ------------------------------------------------------------- the cursor */
+
+static int claude_next(sqlite3_vtab_cursor *cur) {
+  claude_cursor *c = (claude_cursor *)cur;
+  switch (c->kind) {
+    case KIND_MESSAGES: return messages_next(c);
+    case KIND_TOOL_USES: return tool_uses_next(c);
+    default:
+      c->ui++;
+      c->rowid++;
+      if (c->ui >= c->dd.n) c->eof = 1;
+      return SQLITE_OK;
+  }
+}
+
+static int claude_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, int argc,
+                         sqlite3_value **argv) {
+  claude_cursor *c = (claude_cursor *)cur;
+  claude_vtab *vt = (claude_vtab *)cur->pVtab;
+  claude_reset(c);
+  c->eof = 0;
+  c->used = idxStr ? strtoull(idxStr, NULL, 16) : ~0ULL;
+  int ai = 0;
+  const char *root = NULL;
+  if (idxNum & 1) {
+    if (sqlite3_value_type(argv[ai]) == SQLITE_NULL) { /* NULL argument: no rows */
+      c->eof = 1;
+      return SQLITE_OK;
+    }
+    root = (const char *)sqlite3_value_text(argv[ai++]);
+    c->root_arg = sqlite3_mprintf("%s", root ? root : "");
+    if (!c->root_arg) return SQLITE_NOMEM;
+  }
+  if (idxNum & 2) {
+    const char *s = (const char *)sqlite3_value_text(argv[ai++]);
+    if (!s) {
+      c->eof = 1;
+      return SQLITE_OK;
+    }
+    c->session_eq = sqlite3_mprintf("%s", s);
+    if (!c->session_eq) return SQLITE_NOMEM;
+  }
+  if (idxNum & 4) {
+    sqlite3_value *v = argv[ai++];
+    if (sqlite3_value_type(v) == SQLITE_TEXT) c->since_ns = iso_to_ns((const char *)sqlite3_value_text(v));
+  }
+  (void)argc;
+  const char *source = kind_name(c->kind);
+  lumo_diag_reset(vt->conn, source);
+  int rc = claude_roots(c->root_arg, &c->roots, &c->nroot);
+  if (rc) return rc;
+  rc = claude_files(c->roots, c->nroot, &c->files, vt->conn, source);
+  if (rc) return rc;
+  if (c->session_eq || c->since_ns) prune_files(c);
+  if (c->kind == KIND_USAGE) {
+    rc = usage_scan(c);
+    if (rc) return rc;
+    c->ui = 0;
+    c->eof = c->dd.n == 0;
+    c->rowid = 1;
+    return SQLITE_OK;
+  }
+  return claude_next(cur);
+}
+
+static int claude_eof(sqlite3_vtab_cursor *cur) { return ((claude_cursor *)cur)->eof; }
+
+static int claude_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *r) {
+  *r = ((claude_cursor *)cur)->rowid;
+  return SQLITE_OK;
+}
+
+static void text_or_null(sqlite3_context *ctx, const char *s) {
+  if (s) sqlite3_result_text(ctx, s, -1, SQLITE_TRANSIENT);
+}
+
+static int usage_column(claude_cursor *c, sqlite3_context *ctx, int col) {
+  const lumo_dedup_entry *e = &c->dd.e[c->ui];
+  const lumo_cand *b = &e->best;
+  switch (col) {
+    case UC_TIMESTAMP: text_or_null(ctx, b->timestamp); break;
+    case UC_SESSION_ID: text_or_null(ctx, b->session_id); break;
+    case UC_PROJECT: text_or_null(ctx, b->project); break;
+    case UC_CWD: text_or_null(ctx, b->cwd); break;
+    case UC_GIT_BRANCH: text_or_null(ctx, b->git_branch); break;
+    case UC_VERSION: text_or_null(ctx, b->version); break;
+    case UC_MODEL: text_or_null(ctx, b->model); break;
+    case UC_MESSAGE_ID: text_or_null(ctx, b->mid); break;
+    case UC_REQUEST_ID: text_or_null(ctx, b->rid); break;
+    case UC_INPUT: sqlite3_result_int64(ctx, b->input); break;
+    case UC_OUTPUT: sqlite3_result_int64(ctx, b->output); break;
+    case UC_CACHE_READ: sqlite3_result_int64(ctx, b->cache_read); break;
+    case UC_CACHE_5M: sqlite3_result_int64(ctx, b->cache_5m); break;
+    case UC_CACHE_1H: sqlite3_result_int64(ctx, b->cache_1h); break;
+    case UC_WEB_SEARCH: sqlite3_result_int64(ctx, b->web_search); break;
+    case UC_SERVICE_TIER: text_or_null(ctx, b->service_tier); break;
+    case UC_SPEED: text_or_null(ctx, b->speed); break;
+    case UC_GEO: text_or_null(ctx, b->inference_geo); break;
+    case UC_IS_SIDECHAIN: sqlite3_result_int(ctx, b->is_sidechain); break;
+    case UC_AGENT_ID: text_or_null(ctx, b->agent_id); break;
+    case UC_CONFIDENCE:
+      sqlite3_result_text(ctx, claude_is_placeholder(b->output, e->content_bytes) ? "low" : "high",
+                          -1, SQLITE_STATIC);
+      break;
+    case UC_COPIES: sqlite3_result_int(ctx, e->copies); break;
+    case UC_COST: {
+      int known = 0;
+      double usd = lumo_cost_request(((claude_vtab *)c->base.pVtab)->conn->prices, b->model, b->input, b->output, b->cache_read, b->cache_5m,
+                                     b->cache_1h, b->speed, b->inference_geo, b->service_tier,
+                                     b->web_search, &known);
+      if (known) sqlite3_result_double(ctx, usd);
+      break;
+    }
+    case UC_FILE: text_or_null(ctx, c->files.f[b->file_idx].rel); break;
+    case UC_LINE: sqlite3_result_int64(ctx, b->line); break;
+    case UC_ROOT: text_or_null(ctx, c->root_arg); break;
+    default: break;
+  }
+  return SQLITE_OK;
+}
+
+static int claude_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
+  claude_cursor *c = (claude_cursor *)cur;
+  if (c->kind == KIND_USAGE) return usage_column(c, ctx, col);
+  if (col == col_root(c->kind)) {
+    text_or_null(ctx, c->root_arg);
+    return SQLITE_OK;
+  }
+  val_result(ctx, c->kind == KIND_MESSAGES ? &c->row[col] : &c->tool[col]);
+  return SQLITE_OK;
+}
+
+#define CLAUDE_MODULE(name, connect)                                                          \
+  static sqlite3_module name = {                                                              \
+    .iVersion = 0, .xCreate = 0, .xConnect = connect, .xBestIndex = claude_best_index,        \
+    .xDisconnect = claude_disconnect, .xDestroy = claude_disconnect, .xOpen = claude_open,    \
+    .xClose = claude_close, .xFilter = claude_filter, .xNext = claude_next,                   \
+    .xEof = claude_eof, .xColumn = claude_column, .xRowid = claude_rowid};
+CLAUDE_MODULE(messages_module, messages_connect)
+CLAUDE_MODULE(usage_module, usage_connect)
+CLAUDE_MODULE(tool_uses_module, tool_uses_connect)
+
+int lumo_register_claude(sqlite3 *db, lumo_conn *conn) {
+  struct {
+    const char *name;
+    sqlite3_module *m;
+  } mods[] = {{"claude_messages", &messages_module},
+              {"claude_usage", &usage_module},
+              {"claude_tool_uses", &tool_uses_module}};
+  for (size_t i = 0; i < sizeof(mods) / sizeof(mods[0]); i++) {
+    conn->nref++;
+    int rc = sqlite3_create_module_v2(db, mods[i].name, mods[i].m, conn, lumo_conn_release);
+    if (rc) return rc;
+  }
+  return SQLITE_OK;
+}

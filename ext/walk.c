@@ -1,0 +1,116 @@
+/* walk.c: lists the files under a directory whose names end with given suffixes,
+** depth first, each directory sorted by name (byte order), so the order is the same on
+** every file system. Symbolic links below the root are not followed; the root itself
+** may be a link. Depth is capped at 32. A missing root lists nothing; an unreadable
+** directory is reported as a diagnostic and skipped. Knows nothing of file formats. */
+#include "lumo_int.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define LUMO_WALK_MAX_DEPTH 32
+
+static int name_cmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int has_suffix(const char *name, const char *const *suffixes) {
+  size_t n = strlen(name);
+  for (int i = 0; suffixes[i]; i++) {
+    size_t k = strlen(suffixes[i]);
+    if (n > k && memcmp(name + n - k, suffixes[i], k) == 0) return 1;
+  }
+  return 0;
+}
+
+static int add_file(lumo_filelist *fl, char *path, size_t rel_from, int root, const struct stat *st) {
+  if (fl->n == fl->cap) {
+    int cap = fl->cap ? fl->cap * 2 : 64;
+    lumo_file *f = sqlite3_realloc64(fl->f, sizeof(*f) * (size_t)cap);
+    if (!f) return SQLITE_NOMEM;
+    fl->f = f;
+    fl->cap = cap;
+  }
+  lumo_file *f = &fl->f[fl->n++];
+  f->path = path;
+  f->rel = path + (rel_from < strlen(path) ? rel_from : 0);
+  f->size = st->st_size;
+  f->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+  f->inode = (int64_t)st->st_ino;
+  f->root = root;
+  return SQLITE_OK;
+}
+
+static int walk_dir(lumo_filelist *fl, const char *dir, size_t rel_from, int root,
+                    const char *const *suffixes, lumo_conn *c, const char *source, int depth) {
+  if (depth > LUMO_WALK_MAX_DEPTH) return SQLITE_OK;
+  DIR *d = opendir(dir);
+  if (!d) {
+    if (errno != ENOENT && errno != ENOTDIR)
+      lumo_diag_add(c, source, dir, 0, "unreadable", "cannot open directory: %s", strerror(errno));
+    return SQLITE_OK;
+  }
+  char **names = NULL;
+  int n = 0, cap = 0, rc = SQLITE_OK;
+  struct dirent *e;
+  while ((e = readdir(d)) != NULL) {
+    if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]))) continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 32;
+      char **nn = sqlite3_realloc64(names, sizeof(char *) * (size_t)cap);
+      if (!nn) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      names = nn;
+    }
+    names[n] = sqlite3_mprintf("%s", e->d_name);
+    if (!names[n]) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    n++;
+  }
+  closedir(d);
+  if (n > 1) qsort(names, (size_t)n, sizeof(char *), name_cmp);
+  for (int i = 0; i < n; i++) {
+    if (rc != SQLITE_OK) break;
+    char *path = sqlite3_mprintf("%s/%s", dir, names[i]);
+    if (!path) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    struct stat st;
+    if (lstat(path, &st) != 0) {
+      lumo_diag_add(c, source, path, 0, "unreadable", "cannot stat: %s", strerror(errno));
+      sqlite3_free(path);
+      continue;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      rc = walk_dir(fl, path, rel_from, root, suffixes, c, source, depth + 1);
+      sqlite3_free(path);
+    } else if (S_ISREG(st.st_mode) && has_suffix(names[i], suffixes)) {
+      rc = add_file(fl, path, rel_from, root, &st);
+      if (rc != SQLITE_OK) sqlite3_free(path);
+    } else {
+      sqlite3_free(path);
+    }
+  }
+  for (int i = 0; i < n; i++) sqlite3_free(names[i]);
+  sqlite3_free(names);
+  return rc;
+}
+
+int lumo_walk(lumo_filelist *fl, const char *dir, size_t rel_from, int root,
+              const char *const *suffixes, lumo_conn *c, const char *source) {
+  return walk_dir(fl, dir, rel_from, root, suffixes, c, source, 0);
+}
+
+void lumo_filelist_free(lumo_filelist *fl) {
+  for (int i = 0; i < fl->n; i++) sqlite3_free(fl->f[i].path);
+  sqlite3_free(fl->f);
+  memset(fl, 0, sizeof(*fl));
+}
