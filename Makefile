@@ -45,9 +45,9 @@ $(DIST)/asan/lumo.so: $(SRC) $(HDR)
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer $(LUMO_CFLAGS) \
 	  -shared -o $@ $(SRC) $(LDLIBS)
 
-$(DIST)/test_json: tests/unit/test_json.c ext/json.c ext/util.c ext/reader.c $(HDR) | $(DIST)
-	$(CC) -O1 -g -fsanitize=address,undefined $(WARN) -D_GNU_SOURCE -Iext -o $@ \
-	  tests/unit/test_json.c ext/json.c ext/util.c ext/reader.c -lsqlite3 -lz
+$(DIST)/test_json: tests/unit/test_json.c $(SRC) $(HDR) | $(DIST)
+	$(CC) -O1 -g -fsanitize=address,undefined $(WARN) -D_GNU_SOURCE -DSQLITE_CORE -Iext -o $@ \
+	  tests/unit/test_json.c $(SRC) -lsqlite3 $(LDLIBS)
 
 # libFuzzer targets (clang), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

@@ -540,13 +540,17 @@ static int load_map(const char *text, size_t n, price_row **out, int *nout, lumo
     key.len = 0;
     lumo_span qk = {k.p - 1, k.n + 2};
     if (lumo_json_decode(qk, &key)) continue;
-    r.derived = "";
+    /* Same derivations as scripts/gen_prices.py: Claude 1-hour writes are 2x input. */
+    int d1 = 0, d2 = 0;
     if (strstr(key.p, "claude") && isnan(r.w1)) {
-      char tmp[40];
-      snprintf(tmp, sizeof(tmp), "%.12g", 2 * r.in);
-      r.w1 = strtod(tmp, NULL);
-      r.derived = "w1";
+      r.w1 = 2 * r.in;
+      d1 = 1;
     }
+    if (strstr(key.p, "claude") && r.tier > 0 && isnan(r.w1_t) && !isnan(r.in_t)) {
+      r.w1_t = 2 * r.in_t;
+      d2 = 1;
+    }
+    r.derived = d1 && d2 ? "w1;w1_t" : d1 ? "w1" : d2 ? "w1_t" : "";
     r.model = lumo_arena_dup(ar, key.p, key.len);
     lumo_buf pv = {0};
     if (lumo_json_get(e, "litellm_provider", &prov) == 1) lumo_json_decode(prov, &pv);
@@ -563,7 +567,7 @@ static int load_map(const char *text, size_t n, price_row **out, int *nout, lumo
   }
   lumo_buf_free(&key);
   if (rc < 0 || lumo_json_ws(top.p, text + n) != text + n) {
-    *err = sqlite3_mprintf("malformed JSON near byte %lld",
+    *err = sqlite3_mprintf("malformed JSON in the member starting at byte %lld (truncated file?)",
                            (long long)(top.p - text));
     sqlite3_free(rows);
     return SQLITE_ERROR;

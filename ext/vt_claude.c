@@ -59,7 +59,7 @@ static const lumo_col claude_messages_cols[MC_N] = {
   {"web_search_requests", "INTEGER", "server-side web searches", 0},
   {"service_tier", "TEXT", "service tier reported by the API", 0},
   {"speed", "TEXT", "standard or fast", 0},
-  {"confidence", "TEXT", "'low' when output_tokens looks like a streaming placeholder, else 'high'; NULL without usage", 0},
+  {"confidence", "TEXT", "'low' when output_tokens looks like a streaming placeholder, else 'high'; NULL without usage and for API errors", 0},
   {"copies", "INTEGER", "transcript lines merged into this row (streaming copies)", 0},
   {"root", "TEXT", "argument: root directory or comma-separated list (default $CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude)", 1},
 };
@@ -343,9 +343,10 @@ static int claude_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
 }
 
 static void tool_queue_clear(claude_cursor *c) {
-  for (int i = 0; i < c->qn; i++) {
+  for (int i = 0; i < c->qcap; i++) { /* recycled slots beyond qn keep buffers too */
     vals_free(c->q[i].v, TC_N);
     sqlite3_free(c->q[i].tool_use_id);
+    memset(&c->q[i], 0, sizeof(c->q[i]));
   }
   c->qn = c->qhead = 0;
 }
@@ -431,37 +432,51 @@ static size_t group_len(const lumo_file *f) {
 }
 
 /* Drops files that cannot hold a matching row: another session (0x02), or a
-** session directory whose newest file predates the lower time bound (0x04). */
-static void prune_files(claude_cursor *c) {
+** session directory whose newest file predates the lower time bound (0x04). The walk
+** keeps a session's file and its subagents/ directory next to each other, so the
+** files of one group are contiguous. */
+static int prune_files(claude_cursor *c) {
   lumo_filelist *fl = &c->files;
-  int keep_n = 0;
+  size_t *glen = sqlite3_malloc64(sizeof(size_t) * (size_t)(fl->n ? fl->n : 1));
+  char *keep = sqlite3_malloc64((size_t)(fl->n ? fl->n : 1));
+  if (!glen || !keep) {
+    sqlite3_free(glen);
+    sqlite3_free(keep);
+    return SQLITE_NOMEM;
+  }
+  for (int i = 0; i < fl->n; i++) glen[i] = group_len(&fl->f[i]);
+#define SAME_GROUP(i, j)                                                           \
+  (fl->f[i].root == fl->f[j].root && glen[i] == glen[j] &&                         \
+   memcmp(fl->f[i].rel, fl->f[j].rel, glen[i]) == 0)
   for (int i = 0; i < fl->n; i++) {
     lumo_file *f = &fl->f[i];
-    int keep = 1;
+    keep[i] = 1;
     if (c->session_eq) {
       int sub;
       lumo_span s = claude_file_session(f, &sub);
-      keep = (s.n == 0) || (s.n == strlen(c->session_eq) && memcmp(s.p, c->session_eq, s.n) == 0);
+      keep[i] = (s.n == 0) || (s.n == strlen(c->session_eq) && memcmp(s.p, c->session_eq, s.n) == 0);
     }
-    if (keep && c->since_ns) {
+    if (keep[i] && c->since_ns) {
+      int64_t newest = f->mtime_ns;
       if (c->kind == KIND_USAGE) {
-        size_t g = group_len(f);
-        int64_t newest = 0;
-        for (int j = 0; j < fl->n; j++) {
-          lumo_file *o = &fl->f[j];
-          if (o->root == f->root && group_len(o) == g && memcmp(o->rel, f->rel, g) == 0 &&
-              o->mtime_ns > newest)
-            newest = o->mtime_ns;
-        }
-        keep = newest >= c->since_ns;
-      } else {
-        keep = f->mtime_ns >= c->since_ns;
+        for (int j = i - 1; j >= 0 && SAME_GROUP(i, j); j--)
+          if (fl->f[j].mtime_ns > newest) newest = fl->f[j].mtime_ns;
+        for (int j = i + 1; j < fl->n && SAME_GROUP(i, j); j++)
+          if (fl->f[j].mtime_ns > newest) newest = fl->f[j].mtime_ns;
       }
+      keep[i] = newest >= c->since_ns;
     }
-    if (keep) fl->f[keep_n++] = *f;
-    else sqlite3_free(f->path);
   }
-  fl->n = keep_n;
+#undef SAME_GROUP
+  int n = 0;
+  for (int i = 0; i < fl->n; i++) {
+    if (keep[i]) fl->f[n++] = fl->f[i];
+    else sqlite3_free(fl->f[i].path);
+  }
+  fl->n = n;
+  sqlite3_free(glen);
+  sqlite3_free(keep);
+  return SQLITE_OK;
 }
 
 static void note_cwd(claude_cursor *c, const claude_line *L) {
@@ -657,7 +672,7 @@ static void message_merge(claude_cursor *c, lumo_val *v, int64_t *total, const c
 
 static void finish_message(lumo_val *v) {
   lumo_val *conf = &v[MC_CONFIDENCE];
-  if (v[MC_OUTPUT].type != SQLITE_INTEGER) {
+  if (v[MC_OUTPUT].type != SQLITE_INTEGER || v[MC_IS_API_ERROR].i) {
     val_null(conf);
     return;
   }
@@ -1051,7 +1066,8 @@ static int claude_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxSt
   if (rc) return rc;
   rc = claude_files(c->roots, c->nroot, &c->files, vt->conn, source);
   if (rc) return rc;
-  if (c->session_eq || c->since_ns) prune_files(c);
+  if (c->session_eq || c->since_ns) rc = prune_files(c);
+  if (rc) return rc;
   if (c->kind == KIND_USAGE) {
     rc = usage_scan(c);
     if (rc) return rc;

@@ -1,6 +1,6 @@
 /* walk.c: lists the files under a directory whose names end with given suffixes,
-** depth first, each directory sorted by name (byte order), so the order is the same on
-** every file system. Symbolic links below the root are not followed; the root itself
+** depth first, each directory sorted by name stem (byte order; see name_cmp), so the
+** order is the same on every file system. Symbolic links below the root are not followed; the root itself
 ** may be a link. Depth is capped at 32. A missing root lists nothing; an unreadable
 ** directory is reported as a diagnostic and skipped. Knows nothing of file formats. */
 #include "lumo_int.h"
@@ -13,8 +13,17 @@
 
 #define LUMO_WALK_MAX_DEPTH 32
 
+/* By stem (the name up to its first '.'), then names with an extension first, so
+** "<sid>.jsonl" comes right before the directory "<sid>/" holding its subagents. */
 static int name_cmp(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+  const char *x = *(char *const *)a, *y = *(char *const *)b;
+  size_t sx = strcspn(x, "."), sy = strcspn(y, ".");
+  size_t m = sx < sy ? sx : sy;
+  int c = memcmp(x, y, m);
+  if (c) return c;
+  if (sx != sy) return sx < sy ? -1 : 1;
+  if ((x[sx] == 0) != (y[sy] == 0)) return x[sx] == 0 ? 1 : -1;
+  return strcmp(x, y);
 }
 
 static int has_suffix(const char *name, const char *const *suffixes) {
@@ -76,8 +85,7 @@ static int walk_dir(lumo_filelist *fl, const char *dir, size_t rel_from, int roo
   }
   closedir(d);
   if (n > 1) qsort(names, (size_t)n, sizeof(char *), name_cmp);
-  for (int i = 0; i < n; i++) {
-    if (rc != SQLITE_OK) break;
+  for (int i = 0; i < n && rc == SQLITE_OK; i++) {
     char *path = sqlite3_mprintf("%s/%s", dir, names[i]);
     if (!path) {
       rc = SQLITE_NOMEM;

@@ -8,8 +8,8 @@ Rule (the same one lumo_prices_load() applies at run time in ext/pricing.c, and 
 checks that both give the same table): every key whose mode is chat, responses or
 completion (or absent) and which has numeric input_cost_per_token and
 output_cost_per_token. Rates become USD per million tokens. A Claude row without a
-1-hour cache-write rate gets 2x input (Anthropic's published multiplier); such cells
-are marked derived. After the snapshot, CORRECTIONS apply vendor-published prices the
+1-hour cache-write rate gets 2x input (Anthropic's published multiplier), above the
+long-context tier too (2x the tier's input rate); such cells are marked derived. After the snapshot, CORRECTIONS apply vendor-published prices the
 snapshot has wrong (pricing spec section 7). Deterministic: sorted by key.
 Python 3 standard library only; the input file is not committed, the output is.
 """
@@ -89,9 +89,14 @@ def rows(data):
                 r["fast"] = float(pse["fast"])
             if num(pse.get("us")):
                 r["geo"] = float(pse["us"])
+        derived = []
         if "claude" in key and "w1" not in r:
             r["w1"] = float("%.12g" % (2 * r["in"]))
-            r["derived"] = "w1"
+            derived.append("w1")
+        if "claude" in key and t and "w1_t" not in r and "in_t" in r:
+            r["w1_t"] = float("%.12g" % (2 * r["in_t"]))
+            derived.append("w1_t")
+        r["derived"] = ";".join(derived)
         out.append(r)
     by = {r["model"]: r for r in out}
     for key, field, value, _why in CORRECTIONS:

@@ -1,0 +1,46 @@
+"""check_corpus_claude: claude_usage over the gen-corpus tree (seed 25, shipped as
+tests/fixtures/corpus-s25.tar.gz, unpacked by tests/run.sh) equals the generator's
+ground truth expected.json exactly: per (UTC day, model) and per session, every token
+bucket and the number of billed responses. The tree holds streaming duplicates,
+subagent sidechains, a /btw replay, Task results with usage summaries, a garbage line
+and a torn last line; the damaged lines must appear in lumo_diagnostics."""
+import json
+import os
+from lumo_sql import ROOT, Checker, query
+
+corpus = os.path.join(ROOT, "tests", "out", "corpus")
+exp = json.load(open(os.path.join(corpus, "expected.json")))
+c = Checker()
+root = os.path.relpath(os.path.join(corpus, "claude"), ROOT)
+got = {(r["day"], r["model"]): r for r in query(
+    "SELECT substr(timestamp,1,10) day, model, count(*) messages, sum(input_tokens) input,"
+    " sum(output_tokens) output, sum(cache_read_tokens) cache_read,"
+    " sum(cache_write_5m_tokens) c5, sum(cache_write_1h_tokens) c1"
+    " FROM claude_usage('%s') GROUP BY 1, 2" % root)}
+want = {(r["date"], r["model"]): r for r in exp["daily"] if r["agent"] == "claude"}
+c.eq("set of (day, model)", sorted(want), sorted(got))
+for k in sorted(set(want) & set(got)):
+    w, g = want[k], got[k]
+    for wf, gf in (("messages", "messages"), ("input", "input"), ("output", "output"),
+                   ("cache_read", "cache_read"), ("cache_creation_5m", "c5"),
+                   ("cache_creation_1h", "c1")):
+        c.eq("%s %s %s" % (k[0], k[1], wf), w[wf], g[gf])
+sess = {r["session_id"]: r for r in query(
+    "SELECT session_id, count(*) messages, sum(input_tokens) input, sum(output_tokens) output,"
+    " sum(cache_read_tokens) cache_read, sum(cache_write_5m_tokens + cache_write_1h_tokens) cc"
+    " FROM claude_usage('%s') GROUP BY 1" % root)}
+for s in exp["sessions"]:
+    if s["agent"] != "claude":
+        continue
+    g = sess.get(s["session_id"], {})
+    for wf, gf in (("messages", "messages"), ("input", "input"), ("output", "output"),
+                   ("cache_read", "cache_read"), ("cache_creation", "cc")):
+        c.eq("session %s %s" % (s["session_id"], wf), s[wf], g.get(gf))
+kinds = query("SELECT kind, count(*) n FROM lumo_diagnostics WHERE source='claude_usage' GROUP BY 1",
+              before="SELECT count(*) FROM claude_usage('%s')" % root)
+kinds = {r["kind"]: r["n"] for r in kinds}
+counts = exp["counts"]["claude"]
+c.eq("torn lines in diagnostics", counts.get("torn_last_lines", 0), kinds.get("torn", 0))
+c.eq("garbage/merged lines in diagnostics",
+     counts.get("garbage_lines", 0) + counts.get("merged_lines", 0), kinds.get("malformed", 0))
+c.done()

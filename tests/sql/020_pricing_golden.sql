@@ -1,0 +1,21 @@
+-- 020_pricing_golden: every hand-checked case of tests/fixtures/pricing-golden.csv
+-- (tier boundaries at and one above the threshold, cache-heavy requests, 1h writes,
+-- fast mode, US geo, Bedrock/Vertex names, Codex cached input, Gemini thoughts,
+-- unknown models) gives the expected USD within 1e-9; unknown models give NULL.
+.mode csv
+.import tests/fixtures/pricing-golden.csv golden
+.mode list
+SELECT id,
+       CASE WHEN expected_usd = '' THEN (c IS NULL)
+            ELSE abs(c - CAST(expected_usd AS REAL)) < 1e-9 END AS ok,
+       printf('%.10g', c) AS lumo_usd, expected_usd
+  FROM (SELECT id, expected_usd,
+               lumo_cost(model, CAST(input AS INT), CAST(output AS INT), CAST(cache_read AS INT),
+                         CAST(cache_write_5m AS INT), CAST(cache_write_1h AS INT),
+                         speed, geo, service_tier) AS c
+          FROM golden);
+SELECT count(*) AS cases, sum(ok) AS passing FROM (
+  SELECT CASE WHEN expected_usd = '' THEN (c IS NULL) ELSE abs(c - CAST(expected_usd AS REAL)) < 1e-9 END AS ok
+    FROM (SELECT expected_usd, lumo_cost(model, CAST(input AS INT), CAST(output AS INT),
+                 CAST(cache_read AS INT), CAST(cache_write_5m AS INT), CAST(cache_write_1h AS INT),
+                 speed, geo, service_tier) AS c FROM golden));

@@ -1,0 +1,242 @@
+/* test_json.c: unit tests of the JSON scanner (ext/json.c) and the line reader
+** (ext/reader.c): escapes, surrogate pairs, deep nesting, int64 edges, truncated
+** input, lines across chunks, gzip, torn and over-long lines. Linked against the
+** system libsqlite3, with the extension sources built as -DSQLITE_CORE. `--replay FILE` runs one input through the
+** scanner (fuzz regressions); it must not crash. */
+#include <sqlite3.h>
+#include "lumo_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+
+static int failures = 0, cases = 0;
+#define CHECK(cond, name)                                   \
+  do {                                                      \
+    cases++;                                                \
+    if (cond) printf("ok   %s\n", name);                    \
+    else {                                                  \
+      printf("FAIL %s (%s:%d)\n", name, __FILE__, __LINE__); \
+      failures++;                                           \
+    }                                                       \
+  } while (0)
+
+static lumo_span S(const char *s) {
+  lumo_span x = {s, strlen(s)};
+  return x;
+}
+
+static int decodes_to(const char *json, const char *want, size_t want_n) {
+  lumo_buf b = {0};
+  int rc = lumo_json_decode(S(json), &b);
+  int ok = rc == 0 && b.len == want_n && memcmp(b.p ? b.p : "", want, want_n) == 0;
+  lumo_buf_free(&b);
+  return ok;
+}
+
+static int skips_whole(const char *json) {
+  const char *e = lumo_json_skip(json, json + strlen(json));
+  return e == json + strlen(json);
+}
+
+static void test_strings(void) {
+  CHECK(decodes_to("\"abc\"", "abc", 3), "plain string");
+  CHECK(decodes_to("\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"", "a\"b\\c/d\b\f\n\r\t", 12), "all simple escapes");
+  CHECK(decodes_to("\"\\u00e9\"", "\xc3\xa9", 2), "\\u00e9 -> 2-byte UTF-8");
+  CHECK(decodes_to("\"\\u20AC\"", "\xe2\x82\xac", 3), "\\u20AC -> 3-byte UTF-8");
+  CHECK(decodes_to("\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80", 4), "surrogate pair -> 4-byte UTF-8");
+  CHECK(decodes_to("\"\\ud83d x\"", "\xef\xbf\xbd x", 5), "lone high surrogate -> U+FFFD");
+  CHECK(decodes_to("\"\\ude00\"", "\xef\xbf\xbd", 3), "lone low surrogate -> U+FFFD");
+  CHECK(decodes_to("\"\\u0000\"", "\0", 1), "\\u0000 kept as a NUL byte");
+  CHECK(decodes_to("\"na\xc3\xafve \xff\"", "na\xc3\xafve \xff", 8), "raw UTF-8 and invalid bytes kept");
+  lumo_buf b = {0};
+  CHECK(lumo_json_decode(S("\"\\x\""), &b) < 0, "bad escape refused");
+  CHECK(lumo_json_decode(S("\"\\u12\""), &b) < 0, "short \\u refused");
+  CHECK(lumo_json_decode(S("\"abc"), &b) < 0, "unterminated string refused");
+  lumo_buf_free(&b);
+  CHECK(skips_whole("\"a\\\\\""), "string ending in escaped backslash");
+  CHECK(skips_whole("\"a\\\"b\""), "string with escaped quote");
+  const char *t = "\"abc\\\"";
+  CHECK(lumo_json_skip(t, t + strlen(t)) == NULL, "string ending in escaped quote is truncated");
+}
+
+static void test_numbers(void) {
+  int64_t v;
+  CHECK(lumo_json_int(S("9223372036854775807"), &v) == 0 && v == INT64_MAX, "INT64_MAX");
+  CHECK(lumo_json_int(S("-9223372036854775808"), &v) == 0 && v == INT64_MIN, "INT64_MIN");
+  CHECK(lumo_json_int(S("9223372036854775808"), &v) < 0, "INT64_MAX+1 refused");
+  CHECK(lumo_json_int(S("-9223372036854775809"), &v) < 0, "INT64_MIN-1 refused");
+  CHECK(lumo_json_int(S("18446744073709551616"), &v) < 0, "2^64 refused");
+  CHECK(lumo_json_int(S("0"), &v) == 0 && v == 0, "zero");
+  CHECK(lumo_json_int(S("01"), &v) < 0, "leading zero refused");
+  CHECK(lumo_json_int(S("1e3"), &v) == 0 && v == 1000, "integral exponent accepted");
+  CHECK(lumo_json_int(S("2.0"), &v) == 0 && v == 2, "integral fraction accepted");
+  CHECK(lumo_json_int(S("2.5"), &v) < 0, "fraction refused");
+  CHECK(lumo_json_int(S("\"5\""), &v) < 0, "string refused");
+  CHECK(lumo_json_int(S("-"), &v) < 0, "lone minus refused");
+  double d;
+  CHECK(lumo_json_double(S("3e-06"), &d) == 0 && d == 3e-06, "double with exponent");
+  CHECK(lumo_json_double(S("1."), &d) < 0, "1. refused");
+  CHECK(lumo_json_double(S("-0.5E+2"), &d) == 0 && d == -50, "signed exponent");
+}
+
+static void test_objects(void) {
+  const char *j = "{\"a\":1, \"b\" : [1,{\"x\":\"}\"}], \"c\":{\"d\":null}, \"e\":true}";
+  lumo_span v;
+  CHECK(lumo_json_get(S(j), "c", &v) == 1 && v.n == 10, "find member after nested array");
+  CHECK(lumo_json_get(S(j), "e", &v) == 1 && lumo_json_bool(v) == 1, "bool member");
+  CHECK(lumo_json_get(S(j), "zz", &v) == 0, "absent member");
+  CHECK(lumo_json_get(S("{\"a\":1 \"b\":2}"), "b", &v) < 0, "missing comma refused");
+  CHECK(lumo_json_get(S("{\"a\" 1}"), "a", &v) < 0, "missing colon refused");
+  CHECK(lumo_json_get(S("{\"a\":1,}"), "b", &v) < 0, "trailing comma refused");
+  CHECK(lumo_json_get(S("{\"a\":[1,2}"), "b", &v) < 0, "mismatched bracket refused");
+  CHECK(lumo_json_get(S("{\"a\":tru}"), "b", &v) < 0, "bad literal refused");
+  CHECK(lumo_json_get(S("{\"a\":@}"), "b", &v) < 0, "stray byte refused");
+  CHECK(lumo_json_get(S("{\"\\u0061\":5}"), "a", &v) == 1, "escaped key matched after decoding");
+  CHECK(lumo_json_get(S("[1]"), "a", &v) < 0, "array is not an object");
+  /* every prefix of a valid object is refused and never read out of bounds */
+  int all = 1;
+  size_t n = strlen(j);
+  for (size_t k = 0; k < n; k++) {
+    char *cut = malloc(k ? k : 1);
+    memcpy(cut, j, k);
+    lumo_json_obj o;
+    lumo_span kk, vv;
+    int rc = 0;
+    if (lumo_json_obj_open(&o, cut, cut + k) == 0)
+      while ((rc = lumo_json_obj_next(&o, &kk, &vv)) == 1) {
+      }
+    if (rc == 0 && k > 0) all = 0;
+    free(cut);
+  }
+  CHECK(all, "every truncation of an object is an error (ASan checks the bounds)");
+}
+
+static void test_depth(void) {
+  size_t n = 3000;
+  char *s = malloc(2 * n + 1);
+  for (size_t i = 0; i < n; i++) s[i] = '[', s[n + i] = ']';
+  s[2 * n] = 0;
+  CHECK(skips_whole(s), "3000 nested arrays skipped without recursion");
+  s[2 * n - 1] = '}';
+  CHECK(lumo_json_skip(s, s + 2 * n) == NULL, "deep mismatch refused");
+  free(s);
+  n = 5000;
+  s = malloc(2 * n + 1);
+  for (size_t i = 0; i < n; i++) s[i] = '[', s[n + i] = ']';
+  CHECK(lumo_json_skip(s, s + 2 * n) == NULL, "nesting beyond 4096 refused");
+  free(s);
+}
+
+static char *write_tmp(const char *name, const char *data, size_t n, int gz) {
+  char *path = malloc(512);
+  snprintf(path, 512, "%s/%s", getenv("LUMO_TEST_OUT") ? getenv("LUMO_TEST_OUT") : "/tmp", name);
+  if (gz) {
+    gzFile g = gzopen(path, "wb");
+    gzwrite(g, data, (unsigned)n);
+    gzclose(g);
+  } else {
+    FILE *f = fopen(path, "wb");
+    fwrite(data, 1, n, f);
+    fclose(f);
+  }
+  return path;
+}
+
+static void test_reader(void) {
+  /* A 3 MiB line between two short ones crosses several 1 MiB reads. */
+  size_t big = 3u << 20;
+  size_t total = big + 64;
+  char *data = malloc(total);
+  size_t k = 0;
+  k += (size_t)sprintf(data + k, "{\"a\":1}\n");
+  memset(data + k, 'x', big);
+  k += big;
+  data[k++] = '\n';
+  k += (size_t)sprintf(data + k, "tail-no-newline");
+  for (int gz = 0; gz < 2; gz++) {
+    char *path = write_tmp(gz ? "reader.jsonl.gz" : "reader.jsonl", data, k, gz);
+    lumo_reader r;
+    const char *line;
+    size_t len;
+    int ok = lumo_reader_open(&r, path, 0, 0) == SQLITE_OK;
+    ok = ok && lumo_reader_next(&r, &line, &len) == LUMO_LINE_OK && len == 7 && r.line_no == 1;
+    ok = ok && lumo_reader_next(&r, &line, &len) == LUMO_LINE_OK && len == big && r.offset == 8;
+    ok = ok && lumo_reader_next(&r, &line, &len) == LUMO_LINE_TORN && len == 15 && r.line_no == 3;
+    ok = ok && r.next_off == (int64_t)k;
+    ok = ok && lumo_reader_next(&r, &line, &len) == LUMO_LINE_EOF;
+    lumo_reader_close(&r);
+    CHECK(ok, gz ? "gzip reader: long line, offsets, torn tail" : "reader: long line, offsets, torn tail");
+    /* resume from a remembered offset */
+    ok = lumo_reader_open(&r, path, 8 + (int64_t)big + 1, 2) == SQLITE_OK;
+    ok = ok && lumo_reader_next(&r, &line, &len) == LUMO_LINE_TORN && r.line_no == 3 &&
+         memcmp(line, "tail", 4) == 0;
+    lumo_reader_close(&r);
+    CHECK(ok, gz ? "gzip reader resumes at an offset" : "reader resumes at an offset");
+    /* an over-long line is skipped, not buffered */
+    ok = lumo_reader_open(&r, path, 0, 0) == SQLITE_OK;
+    r.max_line = 1u << 20;
+    ok = ok && lumo_reader_next(&r, &line, &len) == LUMO_LINE_OK;
+    ok = ok && lumo_reader_next(&r, &line, &len) == LUMO_LINE_TOOLONG && r.line_no == 2 && r.offset == 8;
+    ok = ok && lumo_reader_next(&r, &line, &len) == LUMO_LINE_TORN && r.line_no == 3;
+    ok = ok && r.cap <= (2u << 20);
+    lumo_reader_close(&r);
+    CHECK(ok, gz ? "gzip reader skips an over-long line in bounded memory" : "reader skips an over-long line in bounded memory");
+    unlink(path);
+    free(path);
+  }
+  free(data);
+  lumo_reader r;
+  CHECK(lumo_reader_open(&r, "/nonexistent/x.jsonl", 0, 0) == SQLITE_CANTOPEN, "missing file: CANTOPEN");
+  char *path = write_tmp("empty.jsonl", "", 0, 0);
+  const char *line;
+  size_t len;
+  int ok = lumo_reader_open(&r, path, 0, 0) == SQLITE_OK && lumo_reader_next(&r, &line, &len) == LUMO_LINE_EOF;
+  lumo_reader_close(&r);
+  CHECK(ok, "empty file: no lines");
+  unlink(path);
+  free(path);
+}
+
+static void test_claude_line(void) {
+  claude_line L;
+  const char *ok = "{\"type\":\"assistant\",\"sessionId\":\"s\",\"message\":{\"id\":\"m\",\"model\":\"x\","
+                   "\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"usage\":{\"input_tokens\":3,"
+                   "\"output_tokens\":7,\"cache_creation_input_tokens\":5,\"cache_read_input_tokens\":2}},"
+                   "\"requestId\":\"r\"}";
+  CHECK(claude_parse_line(ok, strlen(ok), &L) == NULL && L.has_usage && L.input == 3 && L.output == 7 &&
+            L.cache_5m == 5 && L.cache_1h == 0 && L.cache_read == 2,
+        "claude line: usage without split -> 5m writes");
+  const char *two = "{\"a\":1}{\"b\":2}";
+  CHECK(claude_parse_line(two, strlen(two), &L) != NULL, "two records on one line refused");
+  const char *nul = "{\"message\":{\"id\":null,\"usage\":{\"input_tokens\":null,\"output_tokens\":1}}}";
+  CHECK(claude_parse_line(nul, strlen(nul), &L) == NULL && !L.has_usage && L.message_id.n == 0,
+        "null fields are absent");
+}
+
+int main(int argc, char **argv) {
+  if (sqlite3_initialize() != SQLITE_OK) return 2;
+  if (argc == 3 && strcmp(argv[1], "--replay") == 0) {
+    FILE *f = fopen(argv[2], "rb");
+    if (!f) return 2;
+    static char buf[1 << 20];
+    size_t n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    claude_line L;
+    claude_parse_line(buf, n, &L);
+    lumo_span v;
+    lumo_json_get((lumo_span){buf, n}, "message", &v);
+    return 0;
+  }
+  test_strings();
+  test_numbers();
+  test_objects();
+  test_depth();
+  test_reader();
+  test_claude_line();
+  printf("%d cases, %d failed\n", cases, failures);
+  return failures ? 1 : 0;
+}
