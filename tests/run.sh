@@ -66,6 +66,9 @@ if [ -z "${LUMO_ONLY_ASAN:-}" ]; then
     if $PY "$chk" >"$OUT/$(basename "$chk" .py).log" 2>&1; then ok "$(basename "$chk")"
     else bad "$(basename "$chk")"; tail -20 "$OUT/$(basename "$chk" .py).log"; fi
   done
+  # docs: the README reference section is generated from the code and must be current
+  if $PY scripts/gendoc.py --check >"$OUT/docs.log" 2>&1; then ok "docs-check (README reference = lumo_reference)"
+  else bad "docs-check"; cat "$OUT/docs.log"; fi
   # 5. fuzz regressions
   for f in tests/fuzz/regressions/*; do
     [ -f "$f" ] || continue

@@ -8,3 +8,12 @@ SELECT name FROM pragma_module_list WHERE name LIKE 'lumo%' OR name LIKE 'claude
 -- loading twice is harmless
 .load dist/lumo
 SELECT count(*) AS claude_tables FROM pragma_module_list WHERE name LIKE 'claude%';
+-- every registered function and module is documented in lumo_reference (no rows)
+SELECT 'undocumented function', name FROM pragma_function_list WHERE name LIKE 'lumo%'
+EXCEPT SELECT 'undocumented function', name FROM lumo_reference WHERE kind = 'function';
+SELECT 'undocumented table', name FROM pragma_module_list WHERE name LIKE 'lumo%' OR name LIKE 'claude%'
+EXCEPT SELECT 'undocumented table', name FROM lumo_reference WHERE kind = 'table';
+-- every column of every table is documented: declared columns = reference rows
+SELECT r.name, count(*) AS documented_columns,
+       (SELECT count(*) FROM pragma_table_xinfo(r.name)) AS declared_columns
+  FROM lumo_reference r WHERE r.kind = 'table' AND r."column" IS NOT NULL GROUP BY r.name ORDER BY r.name;

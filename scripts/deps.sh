@@ -1,0 +1,24 @@
+#!/bin/sh
+# deps.sh: installs the Debian packages lumo's build, demo and tests need, when they are
+# missing (called by `make deps`, which `make demo` and `make test` run first).
+# As root it runs apt-get update and apt-get install and says what it installs; as
+# another user it prints the command to run instead. Extra packages: DEPS_EXTRA.
+set -u
+want="gcc make libc6-dev libsqlite3-dev zlib1g-dev sqlite3 python3 ${DEPS_EXTRA:-}"
+missing=""
+for p in $want; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+if [ "$(id -u)" = 0 ]; then
+  echo "lumo deps: installing$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >&2 && apt-get install -y -qq $missing >&2 || {
+    echo "lumo deps: apt-get install$missing failed" >&2
+    exit 1
+  }
+else
+  echo "lumo deps: missing$missing; run:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y$missing" >&2
+  exit 1
+fi
