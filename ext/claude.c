@@ -96,7 +96,9 @@ static int parse_message(lumo_span m, claude_line *L) {
   return rc < 0 ? -1 : 0;
 }
 
-const char *claude_parse_line(const char *p, size_t n, claude_line *L) {
+const char claude_not_billable[] = "not billable";
+
+const char *claude_parse_line(const char *p, size_t n, claude_line *L, int usage_only) {
   const char *end = p + n;
   memset(L, 0, sizeof(*L));
   if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3; /* UTF-8 BOM */
@@ -110,7 +112,13 @@ const char *claude_parse_line(const char *p, size_t n, claude_line *L) {
         if (LUMO_KEY(k, "cwd")) set_str(&L->cwd, v);
         break;
       case 4:
-        if (LUMO_KEY(k, "type")) set_str(&L->type, v);
+        if (LUMO_KEY(k, "type")) {
+          set_str(&L->type, v);
+          /* Only assistant records bill. Claude Code writes "type" before "message"
+          ** on user records, so their (often huge) content is never even skipped. */
+          if (usage_only && !(v.n == 11 && memcmp(v.p, "\"assistant\"", 11) == 0))
+            return claude_not_billable;
+        }
         else if (LUMO_KEY(k, "uuid")) set_str(&L->uuid, v);
         break;
       case 6:
@@ -153,11 +161,6 @@ const char *claude_parse_line(const char *p, size_t n, claude_line *L) {
   if (lumo_json_ws(o.p, end) != end) return "trailing data after the JSON object";
   if (L->model.n == 13 && memcmp(L->model.p, "\"<synthetic>\"", 13) == 0) L->is_api_error = 1;
   return NULL;
-}
-
-/* A line can bill only if it holds a usage object; "usage" tells without parsing. */
-int claude_line_may_bill(const char *p, size_t n) {
-  return memmem(p, n, "\"usage\"", 7) != NULL;
 }
 
 /* Appends the text of a content value: the string itself, or the text blocks of an

@@ -63,17 +63,22 @@ int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner) 
       lumo_dedup_entry *e = &d->e[i];
       if (e->hash != h || strcmp(e->best.mid, c->mid) != 0) continue;
       int same_key = same_opt(e->best.rid, c->rid);
-      int replay = !same_key && (e->best.is_sidechain || c->is_sidechain || e->any_sidechain);
+      int replay = !same_key && (e->best.is_sidechain || c->is_sidechain || e->any_sidechain || c->any_sidechain);
       if (!same_key && !replay) continue;
-      e->copies++;
+      e->copies += c->copies;
       e->content_bytes += c->content_bytes;
-      if (c->is_sidechain) e->any_sidechain = 1;
+      if (c->is_sidechain || c->any_sidechain) e->any_sidechain = 1;
       *slot = i;
       *winner = beats(c, &e->best, replay);
       if (*winner) {
+        /* Keep the old copy's id strings when they are equal: the caller then
+        ** sees they are not its scratch pointers and need not copy them again. */
+        const char *om = e->best.mid, *orid = e->best.rid;
         int64_t cb = e->content_bytes;
         e->best = *c;
         e->best.content_bytes = cb;
+        e->best.mid = om;
+        if (orid && c->rid && strcmp(orid, c->rid) == 0) e->best.rid = orid;
       }
       return SQLITE_OK;
     }
@@ -89,15 +94,23 @@ int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner) 
   lumo_dedup_entry *e = &d->e[d->n];
   e->best = *c;
   e->hash = h;
-  e->copies = 1;
+  e->copies = c->copies;
   e->content_bytes = c->content_bytes;
-  e->any_sidechain = c->is_sidechain;
+  e->any_sidechain = c->is_sidechain || c->any_sidechain;
   int s = (int)(h & (uint64_t)(d->nbucket - 1));
   e->next = c->mid ? d->bucket[s] : -1;
   if (c->mid) d->bucket[s] = d->n;
   *slot = d->n++;
   *winner = 1;
   return SQLITE_OK;
+}
+
+int lumo_dedup_merge(lumo_dedup *d, const lumo_dedup_entry *src, int *slot, int *winner) {
+  lumo_cand c = src->best;
+  c.copies = src->copies;
+  c.content_bytes = src->content_bytes;
+  c.any_sidechain = src->any_sidechain;
+  return lumo_dedup_offer(d, &c, slot, winner);
 }
 
 static int by_position(const void *a, const void *b) {

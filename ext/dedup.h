@@ -16,6 +16,8 @@ typedef struct lumo_cand {
   int file_idx;           /* index in the scan's sorted file list */
   int64_t line;           /* 1-based */
   int64_t content_bytes;  /* raw bytes of this copy's content, for the placeholder rule */
+  int copies;             /* lines this candidate stands for (1, or a merged entry's) */
+  int any_sidechain;      /* a merged entry had a sidechain copy */
   /* the record */
   const char *timestamp, *session_id, *project, *cwd, *git_branch, *version, *model;
   const char *service_tier, *speed, *inference_geo, *agent_id;
@@ -39,6 +41,8 @@ typedef struct lumo_dedup {
 } lumo_dedup;
 
 LUMO_API int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner);
+/* Offers another table's entry, carrying its copy count and content size. */
+LUMO_API int lumo_dedup_merge(lumo_dedup *d, const lumo_dedup_entry *src, int *slot, int *winner);
 LUMO_API void lumo_dedup_sort(lumo_dedup *d);
 LUMO_API void lumo_dedup_free(lumo_dedup *d);
 

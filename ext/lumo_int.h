@@ -49,6 +49,14 @@ typedef struct lumo_arena {
 LUMO_API char *lumo_arena_dup(lumo_arena *a, const char *p, size_t n); /* NUL added */
 LUMO_API void lumo_arena_free(lumo_arena *a);
 
+/* A set of interned strings, stored in an arena; the set only holds pointers. */
+typedef struct lumo_intern_set {
+  const char **slots; /* owned array; strings borrowed from the arena */
+  int n, cap;
+} lumo_intern_set;
+LUMO_API const char *lumo_intern(lumo_intern_set *t, lumo_arena *a, const char *p, size_t n);
+LUMO_API void lumo_intern_free(lumo_intern_set *t);
+
 /* One diagnostic: a line or file a scan could not use. */
 typedef struct lumo_diag {
   char *source;  /* owned: 'claude_messages', ... */
@@ -73,6 +81,7 @@ LUMO_API void lumo_diag_reset(lumo_conn *c, const char *source);
 LUMO_API void lumo_diag_add(lumo_conn *c, const char *source, const char *file,
                             int64_t line, const char *kind, const char *fmt, ...);
 LUMO_API void lumo_conn_release(void *p);
+LUMO_API void lumo_conn_release_diags(lumo_conn *c);
 
 /* xBestIndex/xFilter helpers for vtabs with hidden arguments. */
 LUMO_API char *lumo_expand_home(const char *path); /* caller frees; NULL on OOM */
@@ -166,10 +175,11 @@ typedef struct claude_line {
 
 enum { CLAUDE_PARSE_FULL = 0, CLAUDE_PARSE_USAGE = 1 };
 
-/* Parses one line. Returns 0 on success, else a static error text. */
-LUMO_API const char *claude_parse_line(const char *p, size_t n, claude_line *out);
-/* True if the line can carry usage (a cheap substring test before parsing). */
-LUMO_API int claude_line_may_bill(const char *p, size_t n);
+/* Parses one line. Returns NULL on success, else a static error text. With usage_only,
+** a record whose "type" is not "assistant" stops the parse early and returns
+** claude_not_billable (not an error: the rest of the line is not looked at). */
+LUMO_API const char *claude_parse_line(const char *p, size_t n, claude_line *out, int usage_only);
+LUMO_API extern const char claude_not_billable[];
 /* Adds the text of the content blocks (text blocks, and the string form) to out. */
 LUMO_API void claude_content_text(lumo_span content, lumo_buf *out);
 /* Low-confidence test for streaming placeholders (spec 1.6 rule 5). */

@@ -79,6 +79,47 @@ void lumo_arena_free(lumo_arena *a) {
   memset(a, 0, sizeof(*a));
 }
 
+/* Interns a string: equal strings share one arena copy (models, sessions, paths
+** repeat on every row of a scan). Open addressing, grown at half load. */
+const char *lumo_intern(lumo_intern_set *t, lumo_arena *a, const char *p, size_t n) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+  if (t->n * 2 >= t->cap) {
+    int cap = t->cap ? t->cap * 2 : 256;
+    const char **slots = sqlite3_malloc64(sizeof(char *) * (size_t)cap);
+    if (!slots) return NULL;
+    memset(slots, 0, sizeof(char *) * (size_t)cap);
+    for (int i = 0; i < t->cap; i++) {
+      const char *s = t->slots[i];
+      if (!s) continue;
+      uint64_t g = 1469598103934665603ULL;
+      for (const char *q = s; *q; q++) g = (g ^ (unsigned char)*q) * 1099511628211ULL;
+      int j = (int)(g & (uint64_t)(cap - 1));
+      while (slots[j]) j = (j + 1) & (cap - 1);
+      slots[j] = s;
+    }
+    sqlite3_free((void *)t->slots);
+    t->slots = slots;
+    t->cap = cap;
+  }
+  int j = (int)(h & (uint64_t)(t->cap - 1));
+  while (t->slots[j]) {
+    if (strncmp(t->slots[j], p, n) == 0 && t->slots[j][n] == 0) return t->slots[j];
+    j = (j + 1) & (t->cap - 1);
+  }
+  const char *s = lumo_arena_dup(a, p, n);
+  if (s) {
+    t->slots[j] = s;
+    t->n++;
+  }
+  return s;
+}
+
+void lumo_intern_free(lumo_intern_set *t) {
+  sqlite3_free((void *)t->slots);
+  memset(t, 0, sizeof(*t));
+}
+
 /* ------------------------------------------------------------- diagnostics */
 
 static void diag_clear(lumo_diag *d) {
@@ -130,6 +171,14 @@ void lumo_diag_add(lumo_conn *c, const char *source, const char *file, int64_t l
     return;
   }
   c->ndiag++;
+}
+
+/* Frees the diagnostics a lumo_conn holds, not the struct (workers' stack copies). */
+void lumo_conn_release_diags(lumo_conn *c) {
+  for (int i = 0; i < c->ndiag; i++) diag_clear(&c->diags[i]);
+  sqlite3_free(c->diags);
+  c->diags = NULL;
+  c->ndiag = c->cap = 0;
 }
 
 void lumo_conn_release(void *p) {

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <stdio.h>
 #include <time.h>
+#include <pthread.h>
+#include <unistd.h>
 
 enum { KIND_MESSAGES, KIND_USAGE, KIND_TOOL_USES };
 
@@ -222,7 +224,7 @@ typedef struct claude_cursor {
   int qn, qcap, qhead;
   lumo_val tool[TC_N];
   /* usage */
-  lumo_arena arena;
+  lumo_arena arenas[4]; /* one per usage worker (LUMO_MAX_THREADS) */
   lumo_dedup dd;
   int ui;
   lumo_buf scratch, scratch2;
@@ -375,7 +377,7 @@ static void claude_reset(claude_cursor *c) {
   vals_free(c->tool, TC_N);
   memset(c->tool, 0, sizeof(c->tool));
   lumo_dedup_free(&c->dd);
-  lumo_arena_free(&c->arena);
+  for (int i = 0; i < 4; i++) lumo_arena_free(&c->arenas[i]);
   lumo_buf_free(&c->scratch);
   lumo_buf_free(&c->scratch2);
   c->has_ahead = 0;
@@ -479,12 +481,17 @@ static int prune_files(claude_cursor *c) {
   return SQLITE_OK;
 }
 
+/* Remembers the first cwd of a file; the project is its last path component. */
+static void note_first_cwd(lumo_buf *first_cwd, lumo_buf *project, const claude_line *L) {
+  if (first_cwd->len || !L->cwd.n) return;
+  if (lumo_json_decode(L->cwd, first_cwd)) return;
+  lumo_span last = lumo_path_last(first_cwd->p, first_cwd->len);
+  project->len = 0;
+  lumo_buf_append(project, last.p, last.n);
+}
+
 static void note_cwd(claude_cursor *c, const claude_line *L) {
-  if (c->first_cwd.len || !L->cwd.n) return;
-  if (lumo_json_decode(L->cwd, &c->first_cwd)) return;
-  lumo_span last = lumo_path_last(c->first_cwd.p, c->first_cwd.len);
-  c->project.len = 0;
-  lumo_buf_append(&c->project, last.p, last.n);
+  note_first_cwd(&c->first_cwd, &c->project, L);
 }
 
 /* Reads the next usable line of the cursor's files. Returns 1 with *L parsed, 0 at the
@@ -527,15 +534,12 @@ static int next_line(lumo_reader *rd, const lumo_file *f, const scan_ctx *sc, cl
     return 2;
   }
   if (blank(p, n)) return 2;
-  if (sc->usage_only && !claude_line_may_bill(p, n)) {
+  const char *err = claude_parse_line(p, n, L, sc->usage_only);
+  if (err == claude_not_billable) {
+    /* Not parsed to the end: the cheap shape test still catches most damage. */
     if (line_looks_whole(p, n)) return 2;
-    lumo_diag_add(sc->conn, sc->source, f->rel, rd->line_no,
-                  st == LUMO_LINE_TORN ? "torn" : "malformed",
-                  st == LUMO_LINE_TORN ? "incomplete last line (no newline); re-read next scan"
-                                       : "not a JSON object");
-    return 2;
+    err = "not a JSON object";
   }
-  const char *err = claude_parse_line(p, n, L);
   if (err) {
     if (st == LUMO_LINE_TORN)
       lumo_diag_add(sc->conn, sc->source, f->rel, rd->line_no, "torn",
@@ -932,6 +936,23 @@ static int tool_uses_next(claude_cursor *c) {
 
 /* ------------------------------------------------------------------ usage */
 
+/* claude_usage reads its files on up to LUMO_MAX_THREADS threads (DESIGN: a reader per
+** core). Each worker takes the next file, parses it and offers its lines to its own
+** winner table; the tables are merged afterwards with the same rule. The rule does not
+** depend on arrival order, so the result is the same for any number of threads. */
+#define LUMO_MAX_THREADS 4
+
+typedef struct usage_worker {
+  claude_cursor *c;   /* shared, read-only while workers run (files) */
+  int *next_file;     /* shared counter, atomic */
+  lumo_conn diag;     /* private diagnostics, merged after the join */
+  lumo_dedup dd;      /* owned */
+  lumo_arena arena;   /* owned: strings of dd's rows (moved to the cursor after) */
+  lumo_intern_set interned; /* repeated strings (model, session, cwd, ...) in arena */
+  lumo_buf scratch, first_cwd, project, mid, rid;
+  int rc;
+} usage_worker;
+
 static const char *arena_span(lumo_arena *a, lumo_buf *tmp, lumo_span s) {
   if (!s.n) return NULL;
   tmp->len = 0;
@@ -939,76 +960,170 @@ static const char *arena_span(lumo_arena *a, lumo_buf *tmp, lumo_span s) {
   return lumo_arena_dup(a, tmp->p ? tmp->p : "", tmp->len);
 }
 
-/* Reads every file, offering each billable line to the dedup table. */
-static int usage_scan(claude_cursor *c) {
-  claude_vtab *vt = (claude_vtab *)c->base.pVtab;
-  scan_ctx sc = {vt->conn, "claude_usage", 1};
-  lumo_buf mid = {0}, rid = {0};
-  int rc = SQLITE_OK;
-  while (rc == SQLITE_OK) {
-    if (!c->rd_open) {
-      rc = advance_file(c);
-      if (rc <= 0) break;
-      rc = SQLITE_OK;
-    }
-    const lumo_file *f = &c->files.f[c->fi];
-    claude_line L;
-    int st = next_line(&c->rd, f, &sc, &L);
-    if (st == 0) {
-      lumo_reader_close(&c->rd);
-      c->rd_open = 0;
-      c->fi++;
-      continue;
-    }
-    if (st != 1) continue;
-    note_cwd(c, &L);
-    if (!L.has_usage || L.is_api_error) continue;
-    lumo_cand k;
-    memset(&k, 0, sizeof(k));
-    mid.len = rid.len = 0;
-    if (L.message_id.n && lumo_json_decode(L.message_id, &mid) == 0) k.mid = mid.p;
-    if (L.request_id.n && lumo_json_decode(L.request_id, &rid) == 0) k.rid = rid.p;
-    k.total = line_total(&L);
-    k.has_speed = L.has_speed;
-    k.is_sidechain = L.is_sidechain;
-    k.mtime_ns = f->mtime_ns;
-    k.file_idx = c->fi;
-    k.line = c->rd.line_no;
-    k.content_bytes = (int64_t)L.content.n;
-    int slot, win;
-    if (lumo_dedup_offer(&c->dd, &k, &slot, &win)) {
-      rc = SQLITE_NOMEM;
+static const char *intern_span(usage_worker *w, lumo_span s) {
+  if (!s.n) return NULL;
+  w->scratch.len = 0;
+  if (lumo_json_decode(s, &w->scratch)) return NULL;
+  return lumo_intern(&w->interned, &w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
+}
+
+/* Offers one billable line of file fi to the worker's table. */
+static int usage_offer(usage_worker *w, int fi, int64_t line, lumo_span file_sid, const claude_line *L) {
+  const lumo_file *f = &w->c->files.f[fi];
+  lumo_cand k;
+  memset(&k, 0, sizeof(k));
+  w->mid.len = w->rid.len = 0;
+  if (L->message_id.n && lumo_json_decode(L->message_id, &w->mid) == 0) k.mid = w->mid.p;
+  if (L->request_id.n && lumo_json_decode(L->request_id, &w->rid) == 0) k.rid = w->rid.p;
+  k.total = line_total(L);
+  k.has_speed = L->has_speed;
+  k.is_sidechain = L->is_sidechain;
+  k.mtime_ns = f->mtime_ns;
+  k.file_idx = fi;
+  k.line = line;
+  k.copies = 1;
+  k.content_bytes = (int64_t)L->content.n;
+  int slot, win;
+  if (lumo_dedup_offer(&w->dd, &k, &slot, &win)) return SQLITE_NOMEM;
+  if (!win) return SQLITE_OK;
+  /* The copy is kept (for now): give it its own strings and numbers. */
+  lumo_cand *b = &w->dd.e[slot].best;
+  lumo_arena *a = &w->arena;
+  lumo_buf *t = &w->scratch;
+  lumo_intern_set *in = &w->interned;
+  if (b->mid == w->mid.p) b->mid = k.mid ? lumo_arena_dup(a, w->mid.p, w->mid.len) : NULL;
+  if (b->rid == w->rid.p) b->rid = k.rid ? lumo_arena_dup(a, w->rid.p, w->rid.len) : NULL;
+  b->timestamp = arena_span(a, t, L->timestamp);
+  if (file_sid.n) b->session_id = lumo_intern(in, a, file_sid.p, file_sid.n);
+  else b->session_id = intern_span(w, L->session_id);
+  b->project = w->project.len ? lumo_intern(in, a, w->project.p, w->project.len) : NULL;
+  b->cwd = intern_span(w, L->cwd);
+  b->git_branch = intern_span(w, L->git_branch);
+  b->version = intern_span(w, L->version);
+  b->model = intern_span(w, L->model);
+  b->service_tier = intern_span(w, L->service_tier);
+  b->speed = intern_span(w, L->speed);
+  b->inference_geo = intern_span(w, L->inference_geo);
+  b->agent_id = intern_span(w, L->agent_id);
+  b->input = L->input;
+  b->output = L->output;
+  b->cache_read = L->cache_read;
+  b->cache_5m = L->cache_5m;
+  b->cache_1h = L->cache_1h;
+  b->web_search = L->web_search;
+  if ((k.mid && !b->mid) || t->oom) return SQLITE_NOMEM;
+  return SQLITE_OK;
+}
+
+static void *usage_worker_run(void *arg) {
+  usage_worker *w = arg;
+  claude_cursor *c = w->c;
+  scan_ctx sc = {&w->diag, "claude_usage", 1};
+  for (;;) {
+    int fi = __atomic_fetch_add(w->next_file, 1, __ATOMIC_RELAXED);
+    if (fi >= c->files.n) break;
+    const lumo_file *f = &c->files.f[fi];
+    lumo_reader rd;
+    int rc = lumo_reader_open(&rd, f->path, 0, 0);
+    if (rc == SQLITE_NOMEM) {
+      w->rc = rc;
       break;
     }
-    if (!win) continue;
-    /* The copy is kept (for now): give it its own strings and numbers. */
-    lumo_cand *b = &c->dd.e[slot].best;
-    lumo_arena *a = &c->arena;
-    lumo_buf *t = &c->scratch;
-    b->mid = k.mid ? lumo_arena_dup(a, mid.p, mid.len) : NULL;
-    b->rid = k.rid ? lumo_arena_dup(a, rid.p, rid.len) : NULL;
-    b->timestamp = arena_span(a, t, L.timestamp);
-    if (c->file_sid.n) b->session_id = lumo_arena_dup(a, c->file_sid.p, c->file_sid.n);
-    else b->session_id = arena_span(a, t, L.session_id);
-    b->project = c->project.len ? lumo_arena_dup(a, c->project.p, c->project.len) : NULL;
-    b->cwd = arena_span(a, t, L.cwd);
-    b->git_branch = arena_span(a, t, L.git_branch);
-    b->version = arena_span(a, t, L.version);
-    b->model = arena_span(a, t, L.model);
-    b->service_tier = arena_span(a, t, L.service_tier);
-    b->speed = arena_span(a, t, L.speed);
-    b->inference_geo = arena_span(a, t, L.inference_geo);
-    b->agent_id = arena_span(a, t, L.agent_id);
-    b->input = L.input;
-    b->output = L.output;
-    b->cache_read = L.cache_read;
-    b->cache_5m = L.cache_5m;
-    b->cache_1h = L.cache_1h;
-    b->web_search = L.web_search;
-    if ((k.mid && !b->mid) || t->oom) rc = SQLITE_NOMEM;
+    if (rc) {
+      lumo_diag_add(&w->diag, "claude_usage", f->rel, 0, "unreadable", "cannot open: %s", strerror(rd.err));
+      continue;
+    }
+    int sub;
+    lumo_span sid = claude_file_session(f, &sub);
+    w->first_cwd.len = w->project.len = 0;
+    claude_line L;
+    int st;
+    while ((st = next_line(&rd, f, &sc, &L)) != 0) {
+      if (st != 1) continue;
+      note_first_cwd(&w->first_cwd, &w->project, &L);
+      if (!L.has_usage || L.is_api_error) continue;
+      if ((w->rc = usage_offer(w, fi, rd.line_no, sid, &L)) != SQLITE_OK) break;
+    }
+    lumo_reader_close(&rd);
+    if (w->rc) break;
   }
-  lumo_buf_free(&mid);
-  lumo_buf_free(&rid);
+  return NULL;
+}
+
+static int diag_order(const void *a, const void *b) {
+  const lumo_diag *x = a, *y = b;
+  int k = strcmp(x->file, y->file);
+  if (k) return k;
+  return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int usage_threads(const lumo_filelist *fl) {
+  const char *env = getenv("LUMO_THREADS");
+  int64_t bytes = 0;
+  for (int i = 0; i < fl->n; i++) bytes += fl->f[i].size;
+  long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+  if (n > LUMO_MAX_THREADS) n = LUMO_MAX_THREADS;
+  if (n > fl->n) n = fl->n;
+  /* Threads pay off on large trees only (unless LUMO_THREADS asks), and need
+  ** SQLite's thread-safe allocator. */
+  if (n < 1 || (bytes < (16 << 20) && !(env && *env)) || !sqlite3_threadsafe()) n = 1;
+  return (int)n;
+}
+
+/* Reads every file, then merges the workers' tables into c->dd and their
+** diagnostics (sorted by file and line) into the connection's. */
+static int usage_scan(claude_cursor *c) {
+  claude_vtab *vt = (claude_vtab *)c->base.pVtab;
+  int nthread = usage_threads(&c->files), next_file = 0, rc = SQLITE_OK;
+  usage_worker w[LUMO_MAX_THREADS];
+  pthread_t tid[LUMO_MAX_THREADS];
+  int started[LUMO_MAX_THREADS] = {0};
+  memset(w, 0, sizeof(w));
+  for (int i = 0; i < nthread; i++) {
+    w[i].c = c;
+    w[i].next_file = &next_file;
+    if (i > 0) started[i] = pthread_create(&tid[i], NULL, usage_worker_run, &w[i]) == 0;
+  }
+  usage_worker_run(&w[0]); /* the calling thread works too */
+  for (int i = 1; i < nthread; i++)
+    if (started[i]) pthread_join(tid[i], NULL);
+  /* A worker that could not start leaves files unread: run its share here. */
+  if (next_file < c->files.n) usage_worker_run(&w[0]);
+  c->dd = w[0].dd;
+  memset(&w[0].dd, 0, sizeof(w[0].dd));
+  for (int i = 0; i < nthread; i++) {
+    if (w[i].rc) rc = w[i].rc;
+    for (int j = 0; i > 0 && rc == SQLITE_OK && j < w[i].dd.n; j++) {
+      int slot, win;
+      if (lumo_dedup_merge(&c->dd, &w[i].dd.e[j], &slot, &win)) rc = SQLITE_NOMEM;
+    }
+    lumo_dedup_free(&w[i].dd);
+    c->arenas[i] = w[i].arena; /* winners' strings live until the cursor resets */
+    lumo_buf_free(&w[i].scratch);
+    lumo_buf_free(&w[i].first_cwd);
+    lumo_buf_free(&w[i].project);
+    lumo_buf_free(&w[i].mid);
+    lumo_buf_free(&w[i].rid);
+    lumo_intern_free(&w[i].interned);
+  }
+  /* Diagnostics: every worker's, in (file, line) order. */
+  lumo_conn all = {0};
+  for (int i = 0; i < nthread; i++) {
+    for (int j = 0; j < w[i].diag.ndiag; j++) {
+      lumo_diag *d = &w[i].diag.diags[j];
+      lumo_diag_add(&all, d->source, d->file, d->line, d->kind, "%s", d->detail);
+    }
+    all.dropped += w[i].diag.dropped;
+    w[i].diag.nref = 1;
+    lumo_conn_release_diags(&w[i].diag);
+  }
+  if (all.ndiag > 1) qsort(all.diags, (size_t)all.ndiag, sizeof(lumo_diag), diag_order);
+  for (int j = 0; j < all.ndiag; j++) {
+    lumo_diag *d = &all.diags[j];
+    lumo_diag_add(vt->conn, d->source, d->file, d->line, d->kind, "%s", d->detail);
+  }
+  vt->conn->dropped += all.dropped;
+  lumo_conn_release_diags(&all);
   if (rc == SQLITE_OK) lumo_dedup_sort(&c->dd);
   return rc;
 }

@@ -43,4 +43,18 @@ counts = exp["counts"]["claude"]
 c.eq("torn lines in diagnostics", counts.get("torn_last_lines", 0), kinds.get("torn", 0))
 c.eq("garbage/merged lines in diagnostics",
      counts.get("garbage_lines", 0) + counts.get("merged_lines", 0), kinds.get("malformed", 0))
+# The same answer on 1, 2 and 3 reader threads (the winner rule ignores arrival order).
+totals_sql = ("SELECT count(*) n, sum(input_tokens) i, sum(output_tokens) o, sum(cache_read_tokens) cr,"
+              " sum(cache_write_5m_tokens) w5, sum(cache_write_1h_tokens) w1, total(cost_usd) usd,"
+              " group_concat(message_id || ':' || line, ',') keys FROM claude_usage('%s')" % root)
+one = None
+for threads in ("1", "2", "3"):
+    os.environ["LUMO_THREADS"] = threads
+    r = query(totals_sql)[0]
+    one = one or r
+    c.eq("totals and kept copies with %s threads" % threads, one, r)
+del os.environ["LUMO_THREADS"]
+t = exp["totals"]["claude"]
+c.eq("total responses", t["messages"], one["n"])
+c.eq("total output", t["output"], one["o"])
 c.done()

@@ -207,13 +207,13 @@ static void test_claude_line(void) {
                    "\"content\":[{\"type\":\"text\",\"text\":\"hi\"}],\"usage\":{\"input_tokens\":3,"
                    "\"output_tokens\":7,\"cache_creation_input_tokens\":5,\"cache_read_input_tokens\":2}},"
                    "\"requestId\":\"r\"}";
-  CHECK(claude_parse_line(ok, strlen(ok), &L) == NULL && L.has_usage && L.input == 3 && L.output == 7 &&
+  CHECK(claude_parse_line(ok, strlen(ok), &L, 0) == NULL && L.has_usage && L.input == 3 && L.output == 7 &&
             L.cache_5m == 5 && L.cache_1h == 0 && L.cache_read == 2,
         "claude line: usage without split -> 5m writes");
   const char *two = "{\"a\":1}{\"b\":2}";
-  CHECK(claude_parse_line(two, strlen(two), &L) != NULL, "two records on one line refused");
+  CHECK(claude_parse_line(two, strlen(two), &L, 0) != NULL, "two records on one line refused");
   const char *nul = "{\"message\":{\"id\":null,\"usage\":{\"input_tokens\":null,\"output_tokens\":1}}}";
-  CHECK(claude_parse_line(nul, strlen(nul), &L) == NULL && !L.has_usage && L.message_id.n == 0,
+  CHECK(claude_parse_line(nul, strlen(nul), &L, 0) == NULL && !L.has_usage && L.message_id.n == 0,
         "null fields are absent");
 }
 
@@ -226,7 +226,8 @@ int main(int argc, char **argv) {
     size_t n = fread(buf, 1, sizeof(buf), f);
     fclose(f);
     claude_line L;
-    claude_parse_line(buf, n, &L);
+    claude_parse_line(buf, n, &L, 0);
+    claude_parse_line(buf, n, &L, 1);
     lumo_span v;
     lumo_json_get((lumo_span){buf, n}, "message", &v);
     return 0;
