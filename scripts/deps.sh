@@ -4,7 +4,7 @@
 # As root it runs apt-get update and apt-get install and says what it installs; as
 # another user it prints the command to run instead. Extra packages: DEPS_EXTRA.
 set -u
-want="gcc make libc6-dev libsqlite3-dev zlib1g-dev sqlite3 python3 ${DEPS_EXTRA:-}"
+want="gcc clang make libc6-dev libsqlite3-dev zlib1g-dev sqlite3 python3 valgrind time ${DEPS_EXTRA:-}"
 missing=""
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -69,6 +69,23 @@ if [ -z "${LUMO_ONLY_ASAN:-}" ]; then
   # docs: the README reference section is generated from the code and must be current
   if $PY scripts/gendoc.py --check >"$OUT/docs.log" 2>&1; then ok "docs-check (README reference = lumo_reference)"
   else bad "docs-check"; cat "$OUT/docs.log"; fi
+  # the build is warning-free under clang too
+  if command -v clang >/dev/null; then
+    if clang -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_GNU_SOURCE -fPIC \
+        -fvisibility=hidden -shared -o "$OUT/lumo-clang.so" ext/*.c -lz -lm -lpthread >"$OUT/clang.log" 2>&1; then
+      ok "clang build, -Wall -Wextra -Werror"
+    else bad "clang build"; cat "$OUT/clang.log"; fi
+  else bad "clang build: clang not installed (make deps installs it)"; fi
+  # valgrind over the trap goldens: no invalid access, no leak
+  if command -v valgrind >/dev/null; then
+    for sql in tests/sql/010_traps_usage.sql tests/sql/011_traps_messages.sql tests/sql/012_traps_tool_uses.sql tests/sql/021_pricing_functions.sql; do
+      if env TZ=UTC valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
+          sqlite3 -cmd ".load dist/lumo" :memory: <"$sql" >"$OUT/valgrind.out" 2>"$OUT/valgrind.log"; then
+        ok "valgrind $(basename "$sql" .sql)"
+      elif grep -q "==[0-9]*==" "$OUT/valgrind.log"; then bad "valgrind $(basename "$sql" .sql)"; head -30 "$OUT/valgrind.log"
+      else ok "valgrind $(basename "$sql" .sql) (SQL errors are part of the golden)"; fi
+    done
+  else bad "valgrind not installed (make deps installs it)"; fi
   # 5. fuzz regressions
   for f in tests/fuzz/regressions/*; do
     [ -f "$f" ] || continue

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""bench.py: `make bench`. Times lumo next to the peer users would pick (ccusage) on
+the same synthetic corpora, in one run, and writes tests/bench/results.md.
+
+- corpora: tests/bench/corpus/{100M,1G}, made once by tests/bench/gen_corpus.py with fixed
+  seeds and kept between runs (with their ground truth, expected.json);
+- peers: ccusage@20.0.24 (native binary) and ccusage@17 (JavaScript), installed with npm
+  into tests/bench/peers/ on first use; HOME points at an empty folder so they read
+  nothing else, CLAUDE_CONFIG_DIR at the corpus, TZ=UTC;
+- each task: one untimed warm-up, then REPS timed runs (min and median wall time,
+  peak RSS from /usr/bin/time); cold runs drop the page cache first where permitted;
+- correctness: lumo's totals must equal the generator's truth, and lumo's and ccusage's
+  token totals are compared (differences are printed with their reason).
+Not part of `make test`: timings depend on the machine.
+"""
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+CORPUS = os.path.join(HERE, "corpus")
+PEERS = os.path.join(HERE, "peers")
+SO = os.path.join(ROOT, "dist", "lumo")
+REPS = int(os.environ.get("BENCH_REPS", "3"))
+SIZES = os.environ.get("BENCH_SIZES", "100M:1,1G:2").split(",")
+EMPTY_HOME = tempfile.mkdtemp(prefix="lumo-bench-home-")
+
+
+def sh(cmd, env=None, check=True):
+    return subprocess.run(cmd, shell=True, env=env, capture_output=True, text=True, check=check)
+
+
+def corpus(size, seed):
+    d = os.path.join(CORPUS, size)
+    if not os.path.exists(os.path.join(d, "expected.json")):
+        shutil.rmtree(d, ignore_errors=True)
+        print("generating %s corpus (seed %s) ..." % (size, seed), flush=True)
+        sh("%s %s/gen_corpus.py --out %s --size %s --seed %s" % (sys.executable, HERE, d, size, seed))
+    return d
+
+
+def peer(name, spec):
+    d = os.path.join(PEERS, name)
+    if not os.path.exists(os.path.join(d, "node_modules", ".bin", "ccusage")):
+        print("installing %s with npm ..." % spec, flush=True)
+        os.makedirs(d, exist_ok=True)
+        r = sh("cd %s && npm install --no-audit --no-fund --silent %s" % (d, spec), check=False)
+        if r.returncode:
+            print("  npm install %s failed: %s" % (spec, r.stderr[-300:]))
+            return None
+    native = os.path.join(d, "node_modules", "@ccusage", "ccusage-linux-x64", "bin", "ccusage")
+    if os.path.exists(native):
+        os.chmod(native, 0o755)  # npm leaves it without its execute bit
+        return native
+    return os.path.join(d, "node_modules", ".bin", "ccusage")
+
+
+def drop_caches():
+    try:
+        subprocess.run(["sync"], check=False)
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        return True
+    except OSError:
+        return False
+
+
+def timed(cmd, env, cold=False):
+    """(seconds, peak RSS KiB, stdout) of one run."""
+    if cold:
+        drop_caches()
+    tf = tempfile.NamedTemporaryFile(delete=False)
+    tf.close()
+    t0 = time.perf_counter()
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", tf.name, "sh", "-c", cmd], env=env,
+                       capture_output=True, text=True)
+    dt = time.perf_counter() - t0
+    rss = int(open(tf.name).read().split()[-1])
+    os.unlink(tf.name)
+    if r.returncode:
+        raise SystemExit("failed: %s\n%s" % (cmd, r.stderr[-2000:]))
+    return dt, rss, r.stdout
+
+
+def measure(cmd, env, cold=False):
+    timed(cmd, env)  # warm-up (and the page cache for warm runs)
+    runs = [timed(cmd, env, cold) for _ in range(REPS)]
+    secs = sorted(t for t, _, _ in runs)
+    return {"min": secs[0], "median": statistics.median(secs), "rss": max(m for _, m, _ in runs), "out": runs[0][2]}
+
+
+def lumo_sql(sql):
+    return "sqlite3 -json -cmd '.load %s' :memory: \"%s\"" % (SO, sql)
+
+
+def main():
+    cold_ok = drop_caches()
+    rows, notes = [], []
+    peers = {"ccusage 20.0.24 (native)": peer("ccusage20", "ccusage@20.0.24"),
+             "ccusage 17 (JavaScript)": peer("ccusage17", "ccusage@17")}
+    for spec in SIZES:
+        size, seed = spec.split(":")
+        d = corpus(size, seed)
+        exp = json.load(open(os.path.join(d, "expected.json")))
+        root = os.path.join(d, "claude")
+        mb = exp["bytes"] / 1e6
+        env = dict(os.environ, HOME=EMPTY_HOME, CLAUDE_CONFIG_DIR=root, TZ="UTC", LC_ALL="C")
+        tasks = [
+            ("cat all files to /dev/null (floor)", "cat", "find %s -type f -name '*.jsonl' -print0 | xargs -0 cat > /dev/null" % root),
+            ("claude_usage full scan: sum of tokens", "lumo",
+             lumo_sql("SELECT count(*) n, sum(input_tokens) i, sum(output_tokens) o, sum(cache_read_tokens) cr, "
+                      "sum(cache_write_5m_tokens + cache_write_1h_tokens) cc FROM claude_usage('%s')" % root)),
+            ("claude_usage full scan, one thread", "lumo (LUMO_THREADS=1)",
+             "LUMO_THREADS=1 " + lumo_sql("SELECT sum(input_tokens + output_tokens + cache_read_tokens) FROM claude_usage('%s')" % root)),
+            ("claude_usage per day and model", "lumo",
+             lumo_sql("SELECT substr(timestamp,1,10), model, sum(input_tokens), sum(output_tokens), sum(cost_usd) FROM claude_usage('%s') GROUP BY 1, 2" % root)),
+            ("claude_messages count(*)", "lumo", lumo_sql("SELECT count(*) FROM claude_messages('%s')" % root)),
+        ]
+        # Pushdown: one session's messages, and usage since the corpus's last day.
+        one = sorted(f for f in os.listdir(os.path.join(root, "projects", sorted(os.listdir(os.path.join(root, "projects")))[0]))
+                     if f.endswith(".jsonl"))[0][:-6]
+        last_day = exp["daily"][-1]["date"]
+        tasks += [
+            ("claude_messages WHERE session_id = one session", "lumo",
+             lumo_sql("SELECT count(*) FROM claude_messages('%s') WHERE session_id = '%s'" % (root, one))),
+            ("claude_usage WHERE timestamp >= last day", "lumo",
+             lumo_sql("SELECT count(*) FROM claude_usage('%s') WHERE timestamp >= '%s'" % (root, last_day))),
+        ]
+        for name, path in peers.items():
+            if not path:
+                notes.append("%s could not be installed; its rows are missing." % name)
+                continue
+            if "17" in name and size != SIZES[0].split(":")[0]:
+                continue  # the JavaScript baseline only on the small corpus (tens of seconds per GB)
+            sub = "claude daily" if "20" in name else "daily"
+            tasks.append(("daily report, JSON, offline", name, "%s %s --json --offline" % (path, sub)))
+            if "20" in name:
+                tasks.append(("session report, JSON, offline", name, "%s claude session --json --offline" % path))
+        results = {}
+        for task, tool, cmd in tasks:
+            print("%s | %s | %s ..." % (size, task, tool), flush=True)
+            m = measure(cmd, env)
+            results[(task, tool)] = m
+            rows.append((size, "warm", task, tool, m, mb))
+            if cold_ok and task.startswith(("cat", "claude_usage full scan: ")):
+                c = measure(cmd, env, cold=True)
+                rows.append((size, "cold", task, tool, c, mb))
+        # correctness: lumo equals the truth; lumo vs ccusage
+        got = json.loads(results[("claude_usage full scan: sum of tokens", "lumo")]["out"])[0]
+        t = exp["totals"]
+        truth = {"n": t["messages"], "i": t["input"], "o": t["output"], "cr": t["cache_read"],
+                 "cc": t["cache_write_5m"] + t["cache_write_1h"]}
+        notes.append("%s: lumo totals %s the generator's truth %s." % (size, "equal" if got == truth else "DIFFER FROM", truth))
+        key = ("daily report, JSON, offline", "ccusage 20.0.24 (native)")
+        if key in results:
+            daily = json.loads(results[key]["out"])["daily"]
+            cc = {"i": sum(x["inputTokens"] for x in daily), "o": sum(x["outputTokens"] for x in daily),
+                  "cr": sum(x["cacheReadTokens"] for x in daily), "cc": sum(x["cacheCreationTokens"] for x in daily)}
+            mine = {k: got[k] for k in cc}
+            if cc == mine:
+                notes.append("%s: ccusage 20.0.24 token totals equal lumo's %s." % (size, mine))
+            else:
+                diff = {k: cc[k] - mine[k] for k in cc}
+                notes.append("%s: ccusage 20.0.24 differs from lumo by %s (ccusage minus lumo). lumo equals the "
+                             "generator's truth; ccusage drops lines it cannot parse whole and keeps replays "
+                             "differently (see README)." % (size, diff))
+    write(rows, notes, cold_ok)
+
+
+def write(rows, notes, cold_ok):
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    out = ["# lumo benchmark results", "",
+           "Written by `make bench` (tests/bench/bench.py) on %s: %d cores (%s), %.0f GiB RAM, %s, SQLite %s. "
+           "Corpora from tests/bench/gen_corpus.py (fixed seeds). Times are wall-clock seconds of the whole "
+           "command (process start included), %d runs after one warm-up; MB/s uses the median. "
+           "`x cat` = cat's time / the tool's time (1.00 = as fast as reading the files with cat); "
+           "`vs fastest peer` = ccusage 20's daily report time / lumo's time for the same totals "
+           "(above 1: lumo is faster)."
+           % (time.strftime("%Y-%m-%d"), os.cpu_count(), cpu, mem, platform.platform(),
+              sh("sqlite3 --version").stdout.split()[0], REPS), ""]
+    if not cold_ok:
+        out += ["Cold-cache runs were skipped: writing /proc/sys/vm/drop_caches is not permitted here.", ""]
+    out += ["| corpus | cache | task | tool | min s | median s | MB/s | x cat | vs fastest peer | peak RSS MiB |",
+            "|---|---|---|---|---|---|---|---|---|---|"]
+    for size, cache, task, tool, m, mb in rows:
+        cat = [r[4] for r in rows if r[0] == size and r[1] == cache and r[3] == "cat"]
+        peer = [r[4]["median"] for r in rows if r[0] == size and r[1] == cache and r[3].startswith("ccusage 20")
+                and "daily" in r[2]]
+        xcat = "%.2f" % (cat[0]["median"] / m["median"]) if cat else ""
+        vs = "%.1fx" % (peer[0] / m["median"]) if peer and tool.startswith("lumo") and "usage" in task else ""
+        out.append("| %s | %s | %s | %s | %.3f | %.3f | %.0f | %s | %s | %.1f |" % (
+            size, cache, task, tool, m["min"], m["median"], mb / m["median"], xcat, vs, m["rss"] / 1024))
+    out += ["", "## Notes", ""] + ["- " + n for n in notes] + [""]
+    path = os.path.join(HERE, "results.md")
+    open(path, "w").write("\n".join(out))
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+/* fuzz_scanner.c: libFuzzer target for the JSON scanner and the Claude line parser.
+** One input is one transcript line: it goes through claude_parse_line in both modes,
+** then every member of it is walked, skipped, and decoded as string, integer and
+** double, and the content text extractor runs on its message content. Any crash,
+** out-of-bounds read (ASan) or undefined behaviour (UBSan) is a finding.
+**   make fuzz FUZZ_SECONDS=600 */
+#include <sqlite3.h>
+#include "lumo_int.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static void walk(lumo_span v, int depth) {
+  if (depth > 8 || !v.n) return;
+  lumo_buf b = {0};
+  int64_t i;
+  double d;
+  lumo_json_decode(v, &b);
+  lumo_buf_free(&b);
+  lumo_json_int(v, &i);
+  lumo_json_double(v, &d);
+  if (v.p[0] == '{') {
+    lumo_json_obj o;
+    lumo_span k, x;
+    if (lumo_json_obj_open(&o, v.p, v.p + v.n) == 0)
+      while (lumo_json_obj_next(&o, &k, &x) == 1) {
+        (void)LUMO_KEY(k, "usage");
+        walk(x, depth + 1);
+      }
+  }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  static int init;
+  if (!init) {
+    sqlite3_initialize();
+    init = 1;
+  }
+  const char *p = (const char *)data;
+  claude_line L;
+  claude_parse_line(p, size, &L, 1);
+  if (claude_parse_line(p, size, &L, 0) == NULL) {
+    lumo_buf t = {0};
+    claude_content_text(L.content, &t);
+    lumo_buf_free(&t);
+  }
+  const char *e = lumo_json_skip(p, p + size);
+  lumo_span all = {p, e ? (size_t)(e - p) : size};
+  walk(all, 0);
+  return 0;
+}

@@ -1,0 +1,26 @@
+#!/bin/sh
+# tests/fuzz/run.sh SECONDS: builds the libFuzzer target with clang (ASan+UBSan) and runs
+# it for SECONDS, seeded with lines of the test fixtures. A crashing input is copied to
+# tests/fuzz/regressions/, which `make test` replays.
+set -eu
+cd "$(dirname "$0")/../.."
+secs=${1:-60}
+DEPS_EXTRA="clang libclang-rt-14-dev" sh scripts/deps.sh
+mkdir -p dist tests/out/fuzz-corpus tests/out/fuzz-artifacts
+clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DSQLITE_CORE -Iext \
+  -o dist/fuzz_scanner tests/fuzz/fuzz_scanner.c $(ls ext/*.c) -lsqlite3 -lz -lm -lpthread
+# Seeds: the first 200 lines of each fixture transcript, one file per line.
+i=0
+for f in $(find tests/fixtures/real tests/fixtures/traps -name '*.jsonl' | sort); do
+  head -n 200 "$f" | while IFS= read -r line; do
+    i=$((i + 1)); printf '%s' "$line" >"tests/out/fuzz-corpus/$(basename "$f").$i"
+  done
+done
+cp tests/fuzz/regressions/* tests/out/fuzz-corpus/ 2>/dev/null || true
+status=0
+./dist/fuzz_scanner -max_total_time="$secs" -max_len=65536 -dict=tests/fuzz/json.dict \
+  -artifact_prefix=tests/out/fuzz-artifacts/ tests/out/fuzz-corpus || status=$?
+for a in tests/out/fuzz-artifacts/*; do
+  [ -f "$a" ] && cp "$a" tests/fuzz/regressions/ && echo "fuzz: kept $(basename "$a") in tests/fuzz/regressions/"
+done
+exit $status
