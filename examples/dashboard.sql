@@ -32,3 +32,6 @@ SELECT substr(session_id, 1, 8) AS session, project, min(timestamp) AS started,
   FROM claude_usage GROUP BY session_id ORDER BY started;
 .print 'Skipped lines (lumo_diagnostics)'
 SELECT file, line, kind, detail FROM lumo_diagnostics;
+.print 'Unpriced models (cost NULL, never $0: add a price with lumo_price_set or lumo_prices_load)'
+SELECT model, count(*) AS responses, sum(input_tokens + output_tokens) AS tokens
+  FROM claude_usage WHERE cost_usd IS NULL GROUP BY model;
