@@ -18,9 +18,17 @@ PY      := /usr/bin/python3
 all: loadable
 loadable: $(SO)
 
-$(SO): $(SRC) $(HDR) | $(DIST)
-	$(CC) $(CFLAGS) $(LUMO_CFLAGS) -DLUMO_COMMIT='"$(COMMIT)"' -DLUMO_DATE='"$(DATE)"' \
+$(SO): $(SRC) $(HDR) $(DIST)/schema_sql.h | $(DIST)
+	$(CC) $(CFLAGS) $(LUMO_CFLAGS) -I$(DIST) -DLUMO_COMMIT='"$(COMMIT)"' -DLUMO_DATE='"$(DATE)"' \
 	  -shared -o $@ $(SRC) $(LDLIBS)
+
+# sql/schema.sql and views/*.sql compiled in as C strings, for lumo_sync().
+$(DIST)/schema_sql.h: sql/schema.sql $(wildcard views/*.sql) | $(DIST)
+	{ echo '/* generated from sql/schema.sql by the Makefile; do not edit */'; \
+	  echo 'static const char lumo_schema_sql[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/  "/' -e 's/$$/\\n"/' $<; echo ';'; \
+	  echo 'static const char lumo_views_sql[] ='; \
+	  cat views/*.sql | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/  "/' -e 's/$$/\\n"/'; echo ';'; } > $@
 
 $(DIST):
 	mkdir -p $(DIST)
@@ -40,13 +48,13 @@ test: deps $(SO)
 test-asan: deps
 	@LUMO_ONLY_ASAN=1 sh tests/run.sh
 
-$(DIST)/asan/lumo.so: $(SRC) $(HDR)
+$(DIST)/asan/lumo.so: $(SRC) $(HDR) $(DIST)/schema_sql.h
 	mkdir -p $(DIST)/asan
-	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer $(LUMO_CFLAGS) \
+	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer $(LUMO_CFLAGS) -I$(DIST) \
 	  -shared -o $@ $(SRC) $(LDLIBS)
 
-$(DIST)/test_json: tests/unit/test_json.c $(SRC) $(HDR) | $(DIST)
-	$(CC) -O1 -g -fsanitize=address,undefined $(WARN) -D_GNU_SOURCE -DSQLITE_CORE -Iext -o $@ \
+$(DIST)/test_json: tests/unit/test_json.c $(SRC) $(HDR) $(DIST)/schema_sql.h | $(DIST)
+	$(CC) -O1 -g -fsanitize=address,undefined $(WARN) -D_GNU_SOURCE -DSQLITE_CORE -Iext -I$(DIST) -o $@ \
 	  tests/unit/test_json.c $(SRC) -lsqlite3 $(LDLIBS)
 
 # libFuzzer targets (clang), FUZZ_SECONDS each.

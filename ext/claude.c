@@ -4,6 +4,7 @@
 ** mapping to lumo's five token buckets, and the placeholder rule. It knows nothing
 ** of SQLite tables, deduplication across lines, or pricing. */
 #include "lumo_int.h"
+#include "dedup.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -163,6 +164,15 @@ const char *claude_parse_line(const char *p, size_t n, claude_line *L, int usage
   return NULL;
 }
 
+static void text_block(void *ctx, lumo_span blk) {
+  lumo_buf *out = ctx;
+  lumo_span txt;
+  if (claude_block_is(blk, "text") && lumo_json_get(blk, "text", &txt) == 1 && lumo_json_is_string(txt)) {
+    if (out->len) lumo_buf_putc(out, '\n');
+    lumo_json_decode(txt, out);
+  }
+}
+
 /* Appends the text of a content value: the string itself, or the text blocks of an
 ** array joined by newlines. Thinking and tool blocks are not text. */
 void claude_content_text(lumo_span content, lumo_buf *out) {
@@ -171,7 +181,12 @@ void claude_content_text(lumo_span content, lumo_buf *out) {
     lumo_json_decode(content, out);
     return;
   }
-  if (content.p[0] != '[') return;
+  claude_each_block(content, text_block, out);
+}
+
+/* Calls fn(ctx, block) for every object block of a content array. */
+void claude_each_block(lumo_span content, claude_block_fn fn, void *ctx) {
+  if (content.n < 2 || content.p[0] != '[') return;
   const char *p = content.p + 1, *end = content.p + content.n - 1;
   for (;;) {
     p = lumo_json_ws(p, end);
@@ -182,21 +197,40 @@ void claude_content_text(lumo_span content, lumo_buf *out) {
     }
     const char *e = lumo_json_skip(p, end);
     if (!e) break;
-    lumo_span blk = {p, (size_t)(e - p)}, t, txt;
-    if (blk.p[0] == '{' && lumo_json_get(blk, "type", &t) == 1 && t.n == 6 &&
-        memcmp(t.p, "\"text\"", 6) == 0 && lumo_json_get(blk, "text", &txt) == 1 &&
-        lumo_json_is_string(txt)) {
-      if (out->len) lumo_buf_putc(out, '\n');
-      lumo_json_decode(txt, out);
+    if (*p == '{') {
+      lumo_span blk = {p, (size_t)(e - p)};
+      fn(ctx, blk);
     }
     p = e;
   }
+}
+
+/* True when a block's "type" is lit. */
+int claude_block_is(lumo_span blk, const char *lit) {
+  lumo_span t;
+  size_t n = strlen(lit);
+  return lumo_json_get(blk, "type", &t) == 1 && t.n == n + 2 && memcmp(t.p + 1, lit, n) == 0;
 }
 
 /* Spec 1.6 rule 5: output below 10 with content far longer than that many tokens
 ** (more than 4x output_tokens at about 4 bytes a token) is a streaming placeholder. */
 int claude_is_placeholder(int64_t output, int64_t content_bytes) {
   return output < 10 && content_bytes > 16 * (output > 0 ? output : 1);
+}
+
+/* The ranking fields and token buckets of a billable line (strings are the caller's). */
+void claude_cand_numbers(const claude_line *L, lumo_cand *k) {
+  k->total = L->input + L->output + L->cache_5m + L->cache_1h + L->cache_read;
+  k->has_speed = L->has_speed;
+  k->is_sidechain = L->is_sidechain;
+  k->copies = 1;
+  k->content_bytes = (int64_t)L->content.n;
+  k->input = L->input;
+  k->output = L->output;
+  k->cache_read = L->cache_read;
+  k->cache_5m = L->cache_5m;
+  k->cache_1h = L->cache_1h;
+  k->web_search = L->web_search;
 }
 
 /* Roots: the argument, else $CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude;

@@ -27,13 +27,26 @@ static int same_opt(const char *a, const char *b) {
 }
 
 /* Does candidate n beat the current winner o of the same response? */
-static int beats(const lumo_cand *n, const lumo_cand *o, int replay) {
+int lumo_dedup_beats(const lumo_cand *n, const lumo_cand *o, int replay) {
   if (replay && n->is_sidechain != o->is_sidechain) return !n->is_sidechain;
   if (n->total != o->total) return n->total > o->total;
   if (n->has_speed != o->has_speed) return n->has_speed;
   if (n->mtime_ns != o->mtime_ns) return n->mtime_ns < o->mtime_ns;
+  if (n->path && o->path) {
+    int k = strcmp(n->path, o->path);
+    if (k) return k < 0;
+  }
   if (n->file_idx != o->file_idx) return n->file_idx < o->file_idx;
   return n->line < o->line;
+}
+
+/* Are a kept copy o (with the sidechain history any_side) and a new copy n the same
+** response? Sets *replay when they match on the message id alone (rule 4). */
+int lumo_dedup_same(const lumo_cand *o, int any_side, const lumo_cand *n, int *replay) {
+  if (!o->mid || !n->mid || strcmp(o->mid, n->mid) != 0) return 0;
+  int same_key = same_opt(o->rid, n->rid);
+  *replay = !same_key && (o->is_sidechain || n->is_sidechain || any_side || n->any_sidechain);
+  return same_key || *replay;
 }
 
 static int grow(lumo_dedup *d) {
@@ -61,22 +74,17 @@ int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner) 
     int s = (int)(h & (uint64_t)(d->nbucket - 1));
     for (int i = d->bucket[s]; i >= 0; i = d->e[i].next) {
       lumo_dedup_entry *e = &d->e[i];
-      if (e->hash != h || strcmp(e->best.mid, c->mid) != 0) continue;
-      int same_key = same_opt(e->best.rid, c->rid);
-      int replay = !same_key && (e->best.is_sidechain || c->is_sidechain || e->any_sidechain || c->any_sidechain);
-      if (!same_key && !replay) continue;
+      int replay;
+      if (e->hash != h || !lumo_dedup_same(&e->best, e->any_sidechain, c, &replay)) continue;
       e->copies += c->copies;
-      e->content_bytes += c->content_bytes;
       if (c->is_sidechain || c->any_sidechain) e->any_sidechain = 1;
       *slot = i;
-      *winner = beats(c, &e->best, replay);
+      *winner = lumo_dedup_beats(c, &e->best, replay);
       if (*winner) {
         /* Keep the old copy's id strings when they are equal: the caller then
         ** sees they are not its scratch pointers and need not copy them again. */
         const char *om = e->best.mid, *orid = e->best.rid;
-        int64_t cb = e->content_bytes;
         e->best = *c;
-        e->best.content_bytes = cb;
         e->best.mid = om;
         if (orid && c->rid && strcmp(orid, c->rid) == 0) e->best.rid = orid;
       }
@@ -95,7 +103,6 @@ int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner) 
   e->best = *c;
   e->hash = h;
   e->copies = c->copies;
-  e->content_bytes = c->content_bytes;
   e->any_sidechain = c->is_sidechain || c->any_sidechain;
   int s = (int)(h & (uint64_t)(d->nbucket - 1));
   e->next = c->mid ? d->bucket[s] : -1;
@@ -108,7 +115,6 @@ int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner) 
 int lumo_dedup_merge(lumo_dedup *d, const lumo_dedup_entry *src, int *slot, int *winner) {
   lumo_cand c = src->best;
   c.copies = src->copies;
-  c.content_bytes = src->content_bytes;
   c.any_sidechain = src->any_sidechain;
   return lumo_dedup_offer(d, &c, slot, winner);
 }

@@ -13,9 +13,10 @@ typedef struct lumo_cand {
   int64_t total;          /* input + output + cache writes + cache reads */
   int has_speed, is_sidechain;
   int64_t mtime_ns;       /* of the file holding this copy */
+  const char *path;       /* file of this copy: tie-break after mtime (NULL: use file_idx) */
   int file_idx;           /* index in the scan's sorted file list */
   int64_t line;           /* 1-based */
-  int64_t content_bytes;  /* raw bytes of this copy's content, for the placeholder rule */
+  int64_t content_bytes;  /* raw bytes of the kept copy's content: placeholder rule */
   int copies;             /* lines this candidate stands for (1, or a merged entry's) */
   int any_sidechain;      /* a merged entry had a sidechain copy */
   /* the record */
@@ -25,11 +26,10 @@ typedef struct lumo_cand {
 } lumo_cand;
 
 typedef struct lumo_dedup_entry {
-  lumo_cand best;         /* the kept copy; best.content_bytes sums every copy */
+  lumo_cand best;         /* the kept copy */
   uint64_t hash;
   int next;               /* hash chain, -1 ends */
   int copies;             /* lines seen for this response */
-  int64_t content_bytes;
   int any_sidechain;
 } lumo_dedup_entry;
 
@@ -40,6 +40,8 @@ typedef struct lumo_dedup {
   int nbucket;
 } lumo_dedup;
 
+LUMO_API int lumo_dedup_beats(const lumo_cand *n, const lumo_cand *o, int replay);
+LUMO_API int lumo_dedup_same(const lumo_cand *o, int any_side, const lumo_cand *n, int *replay);
 LUMO_API int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner);
 /* Offers another table's entry, carrying its copy count and content size. */
 LUMO_API int lumo_dedup_merge(lumo_dedup *d, const lumo_dedup_entry *src, int *slot, int *winner);

@@ -32,7 +32,7 @@ const lumo_object *const lumo_objects[] = {
   &claude_messages_object, &claude_usage_object, &claude_tool_uses_object,
   &lumo_diagnostics_object, &lumo_reference_object, &lumo_prices_object,
   &version_object, &debug_object, &lumo_cost_object, &lumo_model_object, &lumo_price_object,
-  &lumo_prices_load_object, &lumo_price_set_object, NULL};
+  &lumo_prices_load_object, &lumo_price_set_object, &lumo_sync_object, &lumo_merge_object, NULL};
 
 static void version_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
@@ -89,6 +89,10 @@ static int lumo_init(sqlite3 *db, char **err, const sqlite3_api_routines *api, i
   if (!rc && with_files) {
     what = "claude tables";
     rc = lumo_register_claude(db, conn);
+  }
+  if (!rc && with_files) {
+    what = "lumo_sync/lumo_merge";
+    rc = lumo_register_sync(db, conn);
   }
   if (conn) lumo_conn_release(conn);
   if (rc) {

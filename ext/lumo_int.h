@@ -182,8 +182,14 @@ LUMO_API const char *claude_parse_line(const char *p, size_t n, claude_line *out
 LUMO_API extern const char claude_not_billable[];
 /* Adds the text of the content blocks (text blocks, and the string form) to out. */
 LUMO_API void claude_content_text(lumo_span content, lumo_buf *out);
+/* Calls fn for every object block of a content array; claude_block_is tests its type. */
+typedef void (*claude_block_fn)(void *ctx, lumo_span block);
+LUMO_API void claude_each_block(lumo_span content, claude_block_fn fn, void *ctx);
+LUMO_API int claude_block_is(lumo_span block, const char *type);
 /* Low-confidence test for streaming placeholders (spec 1.6 rule 5). */
 LUMO_API int claude_is_placeholder(int64_t output, int64_t content_bytes);
+struct lumo_cand;
+LUMO_API void claude_cand_numbers(const claude_line *L, struct lumo_cand *k);
 /* Collects the Claude roots from the argument or the environment. */
 LUMO_API int claude_roots(const char *arg, char ***roots, int *n);
 LUMO_API void lumo_roots_free(char **roots, int n);
@@ -198,6 +204,8 @@ LUMO_API lumo_span claude_file_session(const lumo_file *f, int *is_subagent);
 ** price state (for cost columns of source tables), released with lumo_prices_release. */
 LUMO_API int lumo_pricing_register(sqlite3 *db, int with_files, void **prices);
 LUMO_API void lumo_prices_release(void *prices);
+LUMO_API void lumo_prices_override(void *prices, const char *model, const double rates[5]);
+LUMO_API const char *lumo_price_source(const void *prices, const char *model);
 LUMO_API double lumo_cost_request(const void *prices, const char *model, int64_t in,
                                   int64_t out, int64_t cr, int64_t w5, int64_t w1,
                                   const char *speed, const char *geo, const char *tier,
@@ -205,6 +213,7 @@ LUMO_API double lumo_cost_request(const void *prices, const char *model, int64_t
 
 /* --------------------------------------------------------- registration helpers */
 LUMO_API int lumo_register_claude(sqlite3 *db, lumo_conn *c);
+LUMO_API int lumo_register_sync(sqlite3 *db, lumo_conn *c);
 LUMO_API int lumo_register_meta(sqlite3 *db, lumo_conn *c, int with_files);
 LUMO_API int lumo_register_time(sqlite3 *db);
 
@@ -227,6 +236,7 @@ typedef struct lumo_object {
 LUMO_API extern const lumo_object *const lumo_objects[];
 LUMO_API char *lumo_declare_sql(const lumo_col *cols, int n); /* caller frees */
 LUMO_API extern const lumo_object claude_messages_object, claude_usage_object,
-    claude_tool_uses_object, lumo_diagnostics_object, lumo_reference_object;
+    claude_tool_uses_object, lumo_diagnostics_object, lumo_reference_object, lumo_sync_object,
+    lumo_merge_object;
 
 #endif

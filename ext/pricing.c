@@ -649,6 +649,69 @@ fail:
   sqlite3_free(msg);
 }
 
+/* Sets (or, with NaN input and output, removes) an override. v holds input, output,
+** cache_read, cache_write_5m, cache_write_1h and, when n is 11, tier_threshold and the
+** five rates above it. Returns 1 set, 0 removed, -1 out of memory. */
+static int state_set_override(price_state *ps, const char *model, const double *v, int n) {
+  char key[256];
+  snprintf(key, sizeof(key), "%s", model);
+  for (char *p = key; *p; p++) *p = (char)tolower((unsigned char)*p);
+  int i = 0;
+  while (i < ps->nover && strcmp(ps->over[i].model, key) != 0) i++;
+  if (isnan(v[0]) && isnan(v[1])) {
+    if (i < ps->nover) ps->over[i] = ps->over[--ps->nover];
+    return 0;
+  }
+  if (i == ps->nover) {
+    price_row *nr = sqlite3_realloc64(ps->over, sizeof(*nr) * (size_t)(ps->nover + 1));
+    if (!nr) return -1;
+    ps->over = nr;
+    ps->nover++;
+  }
+  price_row r;
+  memset(&r, 0, sizeof(r));
+  r.model = lumo_arena_dup(&ps->over_strings, key, strlen(key));
+  r.provider = "override";
+  r.derived = "";
+  r.in = v[0];
+  r.out = v[1];
+  r.cr = v[2];
+  r.w5 = v[3];
+  r.w1 = v[4];
+  r.fast = r.geo = NAN;
+  r.in_t = r.out_t = r.cr_t = r.w5_t = r.w1_t = NAN;
+  r.in_p = r.out_p = r.cr_p = r.in_tp = r.out_tp = r.cr_tp = NAN;
+  r.in_f = r.out_f = r.cr_f = r.in_b = r.out_b = NAN;
+  if (n == 11) {
+    r.tier = isnan(v[5]) ? 0 : v[5];
+    r.in_t = v[6];
+    r.out_t = v[7];
+    r.cr_t = v[8];
+    r.w5_t = v[9];
+    r.w1_t = v[10];
+  }
+  if (!r.model) {
+    ps->nover--;
+    return -1;
+  }
+  ps->over[i] = r;
+  return 1;
+}
+
+/* For sync: the price_overrides table of a lumo database. */
+void lumo_prices_override(void *prices, const char *model, const double rates[5]) {
+  state_set_override(prices, model, rates, 5);
+}
+
+/* Where the price of model comes from: "built-in", "loaded file", "override", or NULL. */
+const char *lumo_price_source(const void *prices, const char *model) {
+  char buf[256];
+  int src;
+  if (!model) return NULL;
+  if (is_synthetic(model)) return "built-in";
+  return resolve(prices, model, buf, sizeof(buf), &src) ? source_names[src] : NULL;
+}
+
 /* lumo_price_set(model, input, output, cache_read, cache_write_5m, cache_write_1h
 **                [, tier_threshold, input_above, output_above, cache_read_above,
 **                 cache_write_5m_above, cache_write_1h_above]); NULL rates remove it. */
@@ -673,54 +736,9 @@ static void price_set_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       return;
     }
   }
-  char key[256];
-  snprintf(key, sizeof(key), "%s", m);
-  for (char *p = key; *p; p++) *p = (char)tolower((unsigned char)*p);
-  int i = 0;
-  while (i < ps->nover && strcmp(ps->over[i].model, key) != 0) i++;
-  if (isnan(v[0]) && isnan(v[1])) {
-    if (i < ps->nover) ps->over[i] = ps->over[--ps->nover];
-    sqlite3_result_int(ctx, 0);
-    return;
-  }
-  if (i == ps->nover) {
-    price_row *nr = sqlite3_realloc64(ps->over, sizeof(*nr) * (size_t)(ps->nover + 1));
-    if (!nr) {
-      sqlite3_result_error_nomem(ctx);
-      return;
-    }
-    ps->over = nr;
-    ps->nover++;
-  }
-  price_row r;
-  memset(&r, 0, sizeof(r));
-  r.model = lumo_arena_dup(&ps->over_strings, key, strlen(key));
-  r.provider = "override";
-  r.derived = "";
-  r.in = v[0];
-  r.out = v[1];
-  r.cr = v[2];
-  r.w5 = v[3];
-  r.w1 = v[4];
-  r.fast = r.geo = NAN;
-  r.in_t = r.out_t = r.cr_t = r.w5_t = r.w1_t = NAN;
-  r.in_p = r.out_p = r.cr_p = r.in_tp = r.out_tp = r.cr_tp = NAN;
-  r.in_f = r.out_f = r.cr_f = r.in_b = r.out_b = NAN;
-  if (argc == 12) {
-    r.tier = isnan(v[5]) ? 0 : v[5];
-    r.in_t = v[6];
-    r.out_t = v[7];
-    r.cr_t = v[8];
-    r.w5_t = v[9];
-    r.w1_t = v[10];
-  }
-  if (!r.model) {
-    ps->nover--;
-    sqlite3_result_error_nomem(ctx);
-    return;
-  }
-  ps->over[i] = r;
-  sqlite3_result_int(ctx, 1);
+  int r = state_set_override(ps, m, v, argc - 1);
+  if (r < 0) sqlite3_result_error_nomem(ctx);
+  else sqlite3_result_int(ctx, r);
 }
 
 /* ---------------------------------------------------------- lumo_prices */

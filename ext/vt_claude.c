@@ -781,38 +781,15 @@ static int messages_next(claude_cursor *c) {
 
 /* -------------------------------------------------------------- tool uses */
 
-/* Calls fn for every object block of a content array. */
-typedef void (*block_fn)(claude_cursor *c, lumo_span blk, const claude_line *L);
+typedef struct block_ctx {
+  claude_cursor *c;
+  const claude_line *L;
+} block_ctx;
 
-static void each_block(claude_cursor *c, const claude_line *L, block_fn fn) {
-  lumo_span content = L->content;
-  if (content.n < 2 || content.p[0] != '[') return;
-  const char *p = content.p + 1, *end = content.p + content.n - 1;
-  for (;;) {
-    p = lumo_json_ws(p, end);
-    if (p >= end) break;
-    if (*p == ',') {
-      p++;
-      continue;
-    }
-    const char *e = lumo_json_skip(p, end);
-    if (!e) break;
-    if (*p == '{') {
-      lumo_span blk = {p, (size_t)(e - p)};
-      fn(c, blk, L);
-    }
-    p = e;
-  }
-}
-
-static int type_is(lumo_span blk, const char *lit) {
-  lumo_span t;
-  size_t n = strlen(lit);
-  return lumo_json_get(blk, "type", &t) == 1 && t.n == n + 2 && memcmp(t.p + 1, lit, n) == 0;
-}
-
-static void on_tool_use(claude_cursor *c, lumo_span blk, const claude_line *L) {
-  if (!type_is(blk, "tool_use")) return;
+static void on_tool_use(void *ctx, lumo_span blk) {
+  claude_cursor *c = ((block_ctx *)ctx)->c;
+  const claude_line *L = ((block_ctx *)ctx)->L;
+  if (!claude_block_is(blk, "tool_use")) return;
   if (c->qn == c->qcap && c->qhead > 0) {
     /* Slide the pending entries down; the freed slots keep their buffers. */
     for (int i = 0; i < c->qn - c->qhead; i++) {
@@ -857,9 +834,9 @@ static void on_tool_use(claude_cursor *c, lumo_span blk, const claude_line *L) {
   c->qn++;
 }
 
-static void on_tool_result(claude_cursor *c, lumo_span blk, const claude_line *L) {
-  (void)L;
-  if (!type_is(blk, "tool_result")) return;
+static void on_tool_result(void *ctx, lumo_span blk) {
+  claude_cursor *c = ((block_ctx *)ctx)->c;
+  if (!claude_block_is(blk, "tool_result")) return;
   lumo_span id, err, content;
   if (lumo_json_get(blk, "tool_use_id", &id) != 1 || !lumo_json_is_string(id)) return;
   lumo_buf tmp = {0};
@@ -929,8 +906,9 @@ static int tool_uses_next(claude_cursor *c) {
     }
     if (st != 1) continue;
     note_cwd(c, &L);
-    if (L.role.n == 11) each_block(c, &L, on_tool_use);       /* "assistant" */
-    else if (L.role.n == 6) each_block(c, &L, on_tool_result); /* "user" */
+    block_ctx bc = {c, &L};
+    if (L.role.n == 11) claude_each_block(L.content, on_tool_use, &bc);       /* "assistant" */
+    else if (L.role.n == 6) claude_each_block(L.content, on_tool_result, &bc); /* "user" */
   }
 }
 
@@ -975,14 +953,11 @@ static int usage_offer(usage_worker *w, int fi, int64_t line, lumo_span file_sid
   w->mid.len = w->rid.len = 0;
   if (L->message_id.n && lumo_json_decode(L->message_id, &w->mid) == 0) k.mid = w->mid.p;
   if (L->request_id.n && lumo_json_decode(L->request_id, &w->rid) == 0) k.rid = w->rid.p;
-  k.total = line_total(L);
-  k.has_speed = L->has_speed;
-  k.is_sidechain = L->is_sidechain;
+  claude_cand_numbers(L, &k);
   k.mtime_ns = f->mtime_ns;
+  k.path = f->rel;
   k.file_idx = fi;
   k.line = line;
-  k.copies = 1;
-  k.content_bytes = (int64_t)L->content.n;
   int slot, win;
   if (lumo_dedup_offer(&w->dd, &k, &slot, &win)) return SQLITE_NOMEM;
   if (!win) return SQLITE_OK;
@@ -1005,12 +980,6 @@ static int usage_offer(usage_worker *w, int fi, int64_t line, lumo_span file_sid
   b->speed = intern_span(w, L->speed);
   b->inference_geo = intern_span(w, L->inference_geo);
   b->agent_id = intern_span(w, L->agent_id);
-  b->input = L->input;
-  b->output = L->output;
-  b->cache_read = L->cache_read;
-  b->cache_5m = L->cache_5m;
-  b->cache_1h = L->cache_1h;
-  b->web_search = L->web_search;
   if ((k.mid && !b->mid) || t->oom) return SQLITE_NOMEM;
   return SQLITE_OK;
 }
@@ -1230,7 +1199,7 @@ static int usage_column(claude_cursor *c, sqlite3_context *ctx, int col) {
     case UC_IS_SIDECHAIN: sqlite3_result_int(ctx, b->is_sidechain); break;
     case UC_AGENT_ID: text_or_null(ctx, b->agent_id); break;
     case UC_CONFIDENCE:
-      sqlite3_result_text(ctx, claude_is_placeholder(b->output, e->content_bytes) ? "low" : "high",
+      sqlite3_result_text(ctx, claude_is_placeholder(b->output, b->content_bytes) ? "low" : "high",
                           -1, SQLITE_STATIC);
       break;
     case UC_COPIES: sqlite3_result_int(ctx, e->copies); break;

@@ -71,7 +71,7 @@ if [ -z "${LUMO_ONLY_ASAN:-}" ]; then
   else bad "docs-check"; cat "$OUT/docs.log"; fi
   # the build is warning-free under clang too
   if command -v clang >/dev/null; then
-    if clang -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_GNU_SOURCE -fPIC \
+    if clang -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -D_GNU_SOURCE -Idist -fPIC \
         -fvisibility=hidden -shared -o "$OUT/lumo-clang.so" ext/*.c -lz -lm -lpthread >"$OUT/clang.log" 2>&1; then
       ok "clang build, -Wall -Wextra -Werror"
     else bad "clang build"; cat "$OUT/clang.log"; fi

@@ -1,0 +1,748 @@
+/* sync.c: lumo_sync() and lumo_merge(), the incremental import into the lumo database.
+**   SELECT lumo_sync();                 -- every source lumo knows, into the main database
+**   SELECT lumo_sync('~/.claude');      -- one Claude root
+**   SELECT lumo_merge('laptop.db');     -- another machine's lumo database
+** For each source file it compares (size, mtime, inode, bytes consumed, head hash)
+** with lumo_files: an unchanged file costs one stat; an appended file is read from
+** where the last sync stopped; a truncated or rewritten one is read again from the
+** start, and the upserts keep every count single. Usage rows are upserted with the
+** winner rule of dedup.c, so a copy that straddles two syncs, two machines or a merge
+** still counts once and the larger copy wins. A torn last line is not consumed: the
+** next sync reads it again. Rows whose file disappeared are never deleted.
+** Changed files are written in batched transactions (BEGIN IMMEDIATE), so concurrent
+** syncs serialise on the database lock and each file's rows and offset commit together.
+** DIRECTONLY: they read files and write the database. Not in sqlite3_lumo_nofs_init. */
+#include "lumo_int.h"
+#include "dedup.h"
+#include "schema_sql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HEAD_BYTES 4096
+#define TOOL_INPUT_MAX 4096
+
+typedef struct sync_stats {
+  int64_t files_seen, files_read, bytes_read, usage_rows, message_rows, tool_rows, skipped;
+} sync_stats;
+
+/* Prepared statements of one sync, on the caller's connection. */
+typedef struct syncer {
+  sqlite3 *db;
+  lumo_conn *conn;
+  char machine[256];
+  sync_stats st;
+  sqlite3_stmt *file_get, *file_put, *usage_find, *usage_ins, *usage_del, *msg_ins, *tool_ins,
+      *tool_res;
+  lumo_buf s[16];  /* scratch for decoded strings */
+  lumo_buf text;
+} syncer;
+
+static const char *const syncer_sql[] = {
+  "SELECT size, mtime_ns, inode, consumed, lines, head_hash, first_cwd FROM lumo_files WHERE machine = ?1 AND path = ?2",
+  "INSERT OR REPLACE INTO lumo_files (path, machine, agent, size, mtime_ns, inode, consumed, lines, head_hash, first_cwd, synced_at)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+  "SELECT key, request_id, is_sidechain, rank_total, rank_has_speed, rank_mtime_ns, file, line FROM usage"
+  " WHERE message_id = ?1 AND agent = ?2",
+  "INSERT OR REPLACE INTO usage (key, agent, machine, session_id, project, cwd, git_branch, timestamp, model,"
+  " input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,"
+  " reasoning_tokens, web_search_requests, service_tier, speed, inference_geo, is_sidechain, confidence,"
+  " cost_usd, price_source, message_id, request_id, file, line, rank_total, rank_has_speed, rank_mtime_ns)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+  " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+  "DELETE FROM usage WHERE key = ?1",
+  "INSERT OR IGNORE INTO messages (key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role,"
+  " model, message_id, is_sidechain, text, content_bytes, file, line)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+  "INSERT INTO tool_uses (key, agent, machine, session_id, timestamp, message_id, tool_name, input, file, line)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (key) DO NOTHING",
+  "UPDATE tool_uses SET is_error = ?2, result_bytes = ?3 WHERE key = ?1",
+};
+
+static int syncer_open(syncer *y) {
+  sqlite3_stmt **slots[] = {&y->file_get, &y->file_put, &y->usage_find, &y->usage_ins,
+                            &y->usage_del, &y->msg_ins, &y->tool_ins, &y->tool_res};
+  for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+    int rc = sqlite3_prepare_v2(y->db, syncer_sql[i], -1, slots[i], NULL);
+    if (rc) return rc;
+  }
+  return SQLITE_OK;
+}
+
+static void syncer_close(syncer *y) {
+  sqlite3_stmt *all[] = {y->file_get, y->file_put, y->usage_find, y->usage_ins,
+                         y->usage_del, y->msg_ins, y->tool_ins, y->tool_res};
+  for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) sqlite3_finalize(all[i]);
+  for (int i = 0; i < 16; i++) lumo_buf_free(&y->s[i]);
+  lumo_buf_free(&y->text);
+}
+
+/* Decodes a JSON string span into scratch slot i; NULL when absent. */
+static const char *dec(syncer *y, int i, lumo_span v) {
+  if (!v.n) return NULL;
+  y->s[i].len = 0;
+  if (lumo_json_decode(v, &y->s[i])) return NULL;
+  return y->s[i].p ? y->s[i].p : "";
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s) {
+  if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(st, i);
+}
+
+static int step_done(sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* ----------------------------------------------------------------- usage */
+
+/* Writes candidate c (all fields set) as the kept copy, replacing old_key if given. */
+static int usage_write(syncer *y, const lumo_cand *c, const char *key, const char *old_key,
+                       const char *agent, const char *machine, const char *file) {
+  if (old_key && strcmp(old_key, key) != 0) {
+    sqlite3_bind_text(y->usage_del, 1, old_key, -1, SQLITE_TRANSIENT);
+    int rc = step_done(y->usage_del);
+    if (rc) return rc;
+  }
+  sqlite3_stmt *st = y->usage_ins;
+  int known = 0;
+  const char *src = NULL;
+  double usd = lumo_cost_request(y->conn->prices, c->model, c->input, c->output, c->cache_read,
+                                 c->cache_5m, c->cache_1h, c->speed, c->inference_geo,
+                                 c->service_tier, c->web_search, &known);
+  if (known) src = lumo_price_source(y->conn->prices, c->model);
+  bind_text(st, 1, key);
+  bind_text(st, 2, agent);
+  bind_text(st, 3, machine);
+  bind_text(st, 4, c->session_id);
+  bind_text(st, 5, c->project);
+  bind_text(st, 6, c->cwd);
+  bind_text(st, 7, c->git_branch);
+  bind_text(st, 8, c->timestamp);
+  bind_text(st, 9, c->model);
+  sqlite3_bind_int64(st, 10, c->input);
+  sqlite3_bind_int64(st, 11, c->output);
+  sqlite3_bind_int64(st, 12, c->cache_read);
+  sqlite3_bind_int64(st, 13, c->cache_5m);
+  sqlite3_bind_int64(st, 14, c->cache_1h);
+  sqlite3_bind_null(st, 15);
+  sqlite3_bind_int64(st, 16, c->web_search);
+  bind_text(st, 17, c->service_tier);
+  bind_text(st, 18, c->speed);
+  bind_text(st, 19, c->inference_geo);
+  sqlite3_bind_int(st, 20, c->is_sidechain);
+  bind_text(st, 21, claude_is_placeholder(c->output, c->content_bytes) ? "low" : "high");
+  if (known) sqlite3_bind_double(st, 22, usd);
+  else sqlite3_bind_null(st, 22);
+  bind_text(st, 23, src);
+  bind_text(st, 24, c->mid);
+  bind_text(st, 25, c->rid);
+  bind_text(st, 26, file);
+  sqlite3_bind_int64(st, 27, c->line);
+  sqlite3_bind_int64(st, 28, c->total);
+  sqlite3_bind_int(st, 29, c->has_speed);
+  sqlite3_bind_int64(st, 30, c->mtime_ns);
+  int rc = step_done(st);
+  if (!rc) y->st.usage_rows++;
+  return rc;
+}
+
+/* Upserts one copy with the winner rule: the stored copies of the same message id are
+** the competitors. *key_buf receives the stable key. */
+static int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const char *machine,
+                        const char *file) {
+  char *key = c->mid ? sqlite3_mprintf("%s:%s:%s", agent, c->mid, c->rid ? c->rid : "")
+                     : sqlite3_mprintf("%s:%s:%s:%lld", agent, machine, file, (long long)c->line);
+  if (!key) return SQLITE_NOMEM;
+  int rc = SQLITE_OK, found = 0, wins = 1;
+  char *old_key = NULL;
+  if (c->mid) {
+    sqlite3_stmt *f = y->usage_find;
+    sqlite3_bind_text(f, 1, c->mid, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(f, 2, agent, -1, SQLITE_STATIC);
+    while (!found && sqlite3_step(f) == SQLITE_ROW) {
+      lumo_cand o;
+      memset(&o, 0, sizeof(o));
+      o.mid = c->mid;
+      o.rid = (const char *)sqlite3_column_text(f, 1);
+      o.is_sidechain = sqlite3_column_int(f, 2);
+      o.total = sqlite3_column_int64(f, 3);
+      o.has_speed = sqlite3_column_int(f, 4);
+      o.mtime_ns = sqlite3_column_int64(f, 5);
+      o.path = (const char *)sqlite3_column_text(f, 6);
+      o.line = sqlite3_column_int64(f, 7);
+      int replay;
+      if (!lumo_dedup_same(&o, 0, c, &replay)) continue;
+      found = 1;
+      wins = lumo_dedup_beats(c, &o, replay);
+      /* The very same copy read again (a re-read file): nothing to do. */
+      if (!replay && o.total == c->total && o.line == c->line && o.path && file &&
+          strcmp(o.path, file) == 0)
+        wins = 0;
+      if (wins) old_key = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(f, 0));
+    }
+    sqlite3_reset(f);
+  }
+  if (wins) rc = usage_write(y, c, key, found ? old_key : NULL, agent, machine, file);
+  sqlite3_free(old_key);
+  sqlite3_free(key);
+  return rc;
+}
+
+/* ------------------------------------------------------- messages, tools */
+
+typedef struct tool_ctx {
+  syncer *y;
+  const char *session, *timestamp, *mid, *file;
+  int64_t line;
+  int rc;
+} tool_ctx;
+
+static void tool_use_block(void *p, lumo_span blk) {
+  tool_ctx *t = p;
+  syncer *y = t->y;
+  lumo_span id, name, input;
+  if (t->rc || !claude_block_is(blk, "tool_use") || lumo_json_get(blk, "id", &id) != 1) return;
+  const char *ids = dec(y, 10, id);
+  if (!ids) return;
+  char *key = sqlite3_mprintf("claude:%s", ids);
+  if (!key) {
+    t->rc = SQLITE_NOMEM;
+    return;
+  }
+  sqlite3_stmt *st = y->tool_ins;
+  bind_text(st, 1, key);
+  bind_text(st, 2, "claude");
+  bind_text(st, 3, y->machine);
+  bind_text(st, 4, t->session);
+  bind_text(st, 5, t->timestamp);
+  bind_text(st, 6, t->mid);
+  bind_text(st, 7, lumo_json_get(blk, "name", &name) == 1 ? dec(y, 11, name) : NULL);
+  if (lumo_json_get(blk, "input", &input) == 1)
+    sqlite3_bind_text(st, 8, input.p, (int)(input.n > TOOL_INPUT_MAX ? TOOL_INPUT_MAX : input.n), SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null(st, 8);
+  bind_text(st, 9, t->file);
+  sqlite3_bind_int64(st, 10, t->line);
+  t->rc = step_done(st);
+  if (!t->rc) y->st.tool_rows++;
+  sqlite3_free(key);
+}
+
+static void tool_result_block(void *p, lumo_span blk) {
+  tool_ctx *t = p;
+  syncer *y = t->y;
+  lumo_span id, err, content;
+  if (t->rc || !claude_block_is(blk, "tool_result") || lumo_json_get(blk, "tool_use_id", &id) != 1) return;
+  const char *ids = dec(y, 10, id);
+  if (!ids) return;
+  char *key = sqlite3_mprintf("claude:%s", ids);
+  if (!key) {
+    t->rc = SQLITE_NOMEM;
+    return;
+  }
+  sqlite3_stmt *st = y->tool_res;
+  bind_text(st, 1, key);
+  sqlite3_bind_int(st, 2, lumo_json_get(blk, "is_error", &err) == 1 && lumo_json_bool(err) == 1);
+  sqlite3_bind_int64(st, 3, lumo_json_get(blk, "content", &content) == 1 ? (int64_t)content.n : 0);
+  t->rc = step_done(st);
+  sqlite3_free(key);
+}
+
+static int is_record_type(const claude_line *L) {
+  lumo_span t = L->type;
+  if (!t.n) return L->has_message;
+#define T(lit) (t.n == sizeof(lit) + 1 && memcmp(t.p + 1, lit, sizeof(lit) - 1) == 0)
+  return T("user") || T("assistant") || T("system") || T("summary");
+#undef T
+}
+
+/* ------------------------------------------------------------------ files */
+
+static uint64_t head_hash(const char *path, int64_t n) {
+  uint64_t h = 1469598103934665603ULL;
+  if (n > HEAD_BYTES) n = HEAD_BYTES;
+  FILE *f = fopen(path, "rb");
+  if (!f) return 0;
+  char buf[HEAD_BYTES];
+  size_t got = fread(buf, 1, (size_t)n, f);
+  fclose(f);
+  for (size_t i = 0; i < got; i++) h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
+  return h & 0x7fffffffffffffffULL;
+}
+
+/* Syncs one Claude file; the caller holds the write transaction. */
+static int sync_claude_file(syncer *y, const lumo_file *f) {
+  int rc;
+  int64_t start = 0, start_line = 0, old_size = -1;
+  char *first_cwd = NULL;
+  sqlite3_stmt *g = y->file_get;
+  bind_text(g, 1, y->machine);
+  bind_text(g, 2, f->path);
+  int have = sqlite3_step(g) == SQLITE_ROW;
+  int gz = strlen(f->path) > 3 && strcmp(f->path + strlen(f->path) - 3, ".gz") == 0;
+  if (have) {
+    old_size = sqlite3_column_int64(g, 0);
+    int64_t mt = sqlite3_column_int64(g, 1), ino = sqlite3_column_int64(g, 2);
+    int64_t consumed = sqlite3_column_int64(g, 3), lines = sqlite3_column_int64(g, 4);
+    uint64_t hh = (uint64_t)sqlite3_column_int64(g, 5);
+    const char *fc = (const char *)sqlite3_column_text(g, 6);
+    if (old_size == f->size && mt == f->mtime_ns && ino == f->inode) {
+      sqlite3_reset(g); /* another sync got here first */
+      return SQLITE_OK;
+    }
+    if (!gz && ino == f->inode && f->size >= consumed && head_hash(f->path, consumed) == hh) {
+      start = consumed; /* appended */
+      start_line = lines;
+      if (fc) first_cwd = sqlite3_mprintf("%s", fc);
+    }
+  }
+  sqlite3_reset(g);
+  lumo_reader rd;
+  rc = lumo_reader_open(&rd, f->path, start, start_line);
+  if (rc) {
+    sqlite3_free(first_cwd);
+    if (rc == SQLITE_NOMEM) return rc;
+    lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "unreadable", "cannot open: %s", strerror(rd.err));
+    return SQLITE_OK;
+  }
+  y->st.files_read++;
+  int sub;
+  lumo_span sid_span = claude_file_session(f, &sub);
+  char *file_sid = sid_span.n ? sqlite3_mprintf("%.*s", (int)sid_span.n, sid_span.p) : NULL;
+  int64_t consumed = start, lines = start_line;
+  const char *p;
+  size_t n;
+  int status;
+  while (rc == SQLITE_OK && (status = lumo_reader_next(&rd, &p, &n)) != LUMO_LINE_EOF) {
+    if (status == LUMO_LINE_ERROR) {
+      lumo_diag_add(y->conn, "lumo_sync", f->rel, rd.line_no + 1, "unreadable", "read error");
+      break;
+    }
+    claude_line L;
+    const char *err = status == LUMO_LINE_TOOLONG ? "line too long" : NULL;
+    int blank = 1;
+    for (size_t i = 0; i < n && blank; i++) blank = p[i] == ' ' || p[i] == '\t' || p[i] == '\r';
+    if (!err && !blank) err = claude_parse_line(p, n, &L, 0);
+    if (status == LUMO_LINE_TORN && (err || blank)) {
+      if (!blank) lumo_diag_add(y->conn, "lumo_sync", f->rel, rd.line_no, "torn",
+                                "incomplete last line (no newline); read again next sync");
+      break; /* not consumed */
+    }
+    consumed = rd.next_off;
+    lines = rd.line_no;
+    if (blank) continue;
+    if (err) {
+      y->st.skipped++;
+      lumo_diag_add(y->conn, "lumo_sync", f->rel, rd.line_no, "malformed", "%s", err);
+      continue;
+    }
+    if (!first_cwd && L.cwd.n) {
+      const char *cwd = dec(y, 0, L.cwd);
+      if (cwd) first_cwd = sqlite3_mprintf("%s", cwd);
+    }
+    const char *session = file_sid ? file_sid : dec(y, 1, L.session_id);
+    const char *timestamp = dec(y, 2, L.timestamp);
+    const char *mid = dec(y, 3, L.message_id);
+    const char *model = dec(y, 4, L.model);
+    lumo_span proj = first_cwd ? lumo_path_last(first_cwd, strlen(first_cwd)) : (lumo_span){NULL, 0};
+    char *project = proj.n ? sqlite3_mprintf("%.*s", (int)proj.n, proj.p) : NULL;
+    if (L.has_usage && !L.is_api_error) {
+      lumo_cand k;
+      memset(&k, 0, sizeof(k));
+      claude_cand_numbers(&L, &k);
+      k.mid = mid;
+      k.rid = dec(y, 5, L.request_id);
+      k.mtime_ns = f->mtime_ns;
+      k.path = f->rel;
+      k.line = rd.line_no;
+      k.timestamp = timestamp;
+      k.session_id = session;
+      k.project = project;
+      k.cwd = dec(y, 6, L.cwd);
+      k.git_branch = dec(y, 7, L.git_branch);
+      k.model = model;
+      k.service_tier = dec(y, 8, L.service_tier);
+      k.speed = dec(y, 9, L.speed);
+      k.inference_geo = dec(y, 12, L.inference_geo);
+      rc = usage_upsert(y, &k, "claude", y->machine, f->rel);
+    }
+    if (rc == SQLITE_OK && is_record_type(&L)) {
+      const char *uuid = dec(y, 13, L.uuid);
+      char *key = uuid ? sqlite3_mprintf("claude:%s", uuid)
+                       : sqlite3_mprintf("claude:%s:%s:%lld", y->machine, f->rel, (long long)rd.line_no);
+      sqlite3_stmt *st = y->msg_ins;
+      y->text.len = 0;
+      lumo_buf_nul(&y->text);
+      if (L.content.n) claude_content_text(L.content, &y->text);
+      else if (L.summary.n) lumo_json_decode(L.summary, &y->text);
+      bind_text(st, 1, key);
+      bind_text(st, 2, "claude");
+      bind_text(st, 3, y->machine);
+      bind_text(st, 4, session);
+      bind_text(st, 5, uuid);
+      bind_text(st, 6, dec(y, 14, L.parent_uuid));
+      bind_text(st, 7, timestamp);
+      bind_text(st, 8, dec(y, 15, L.type));
+      bind_text(st, 9, dec(y, 11, L.role));
+      bind_text(st, 10, model);
+      bind_text(st, 11, mid);
+      sqlite3_bind_int(st, 12, L.is_sidechain);
+      if (L.content.n || L.summary.n) sqlite3_bind_text(st, 13, y->text.p ? y->text.p : "", (int)y->text.len, SQLITE_TRANSIENT);
+      else sqlite3_bind_null(st, 13);
+      sqlite3_bind_int64(st, 14, (int64_t)L.content.n);
+      bind_text(st, 15, f->rel);
+      sqlite3_bind_int64(st, 16, rd.line_no);
+      rc = key ? step_done(st) : SQLITE_NOMEM;
+      if (!rc) y->st.message_rows++;
+      sqlite3_free(key);
+      tool_ctx t = {y, session, timestamp, mid, f->rel, rd.line_no, SQLITE_OK};
+      if (!rc && L.role.n == 11) claude_each_block(L.content, tool_use_block, &t);
+      else if (!rc && L.role.n == 6) claude_each_block(L.content, tool_result_block, &t);
+      if (!rc) rc = t.rc;
+    }
+    sqlite3_free(project);
+  }
+  y->st.bytes_read += consumed - start;
+  lumo_reader_close(&rd);
+  if (rc == SQLITE_OK) {
+    sqlite3_stmt *st = y->file_put;
+    bind_text(st, 1, f->path);
+    bind_text(st, 2, y->machine);
+    bind_text(st, 3, "claude");
+    sqlite3_bind_int64(st, 4, f->size);
+    sqlite3_bind_int64(st, 5, f->mtime_ns);
+    sqlite3_bind_int64(st, 6, f->inode);
+    sqlite3_bind_int64(st, 7, consumed);
+    sqlite3_bind_int64(st, 8, lines);
+    sqlite3_bind_int64(st, 9, (int64_t)head_hash(f->path, consumed));
+    bind_text(st, 10, first_cwd);
+    rc = step_done(st);
+  }
+  sqlite3_free(first_cwd);
+  sqlite3_free(file_sid);
+  return rc;
+}
+
+/* What the last sync recorded of each file of this machine, to skip unchanged files
+** with no SQL at all: sorted by path for bsearch. */
+typedef struct seen_file {
+  char *path;
+  int64_t size, mtime_ns, inode;
+} seen_file;
+
+static int seen_cmp(const void *a, const void *b) {
+  return strcmp(((const seen_file *)a)->path, ((const seen_file *)b)->path);
+}
+
+static int load_seen(syncer *y, seen_file **out, int *n) {
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(y->db, "SELECT path, size, mtime_ns, inode FROM lumo_files WHERE machine = ?1", -1, &st, NULL);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, y->machine, -1, SQLITE_STATIC);
+  seen_file *v = NULL;
+  int cnt = 0, cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    if (cnt == cap) {
+      cap = cap ? cap * 2 : 256;
+      seen_file *nv = sqlite3_realloc64(v, sizeof(*v) * (size_t)cap);
+      if (!nv) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      v = nv;
+    }
+    v[cnt].path = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
+    v[cnt].size = sqlite3_column_int64(st, 1);
+    v[cnt].mtime_ns = sqlite3_column_int64(st, 2);
+    v[cnt].inode = sqlite3_column_int64(st, 3);
+    if (!v[cnt].path) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    cnt++;
+  }
+  sqlite3_finalize(st);
+  if (cnt > 1) qsort(v, (size_t)cnt, sizeof(*v), seen_cmp);
+  *out = v;
+  *n = cnt;
+  return rc;
+}
+
+static int unchanged(const seen_file *v, int n, const lumo_file *f) {
+  seen_file key = {f->path, 0, 0, 0};
+  const seen_file *s = n ? bsearch(&key, v, (size_t)n, sizeof(*v), seen_cmp) : NULL;
+  return s && s->size == f->size && s->mtime_ns == f->mtime_ns && s->inode == f->inode;
+}
+
+/* Files are synced in batches: one write transaction per ~32 MB or 256 files, so a
+** first sync does not rewrite the indexes once per file, and a concurrent sync waits
+** on the lock and then sees what this one committed (each file's offset commits with
+** its rows). */
+#define BATCH_BYTES (32 << 20)
+#define BATCH_FILES 256
+
+static int sync_files(syncer *y, const lumo_filelist *fl) {
+  seen_file *seen = NULL;
+  int nseen = 0, in_tx = 0, batch_files = 0;
+  int64_t batch_bytes = 0;
+  int rc = load_seen(y, &seen, &nseen);
+  int progress = getenv("LUMO_PROGRESS") != NULL;
+  struct timespec t0, tl, tn;
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  tl = t0;
+  for (int i = 0; rc == SQLITE_OK && i < fl->n; i++) {
+    const lumo_file *f = &fl->f[i];
+    y->st.files_seen++;
+    if (!unchanged(seen, nseen, f)) { /* an unchanged file costs its stat and nothing else */
+      if (!in_tx) {
+        rc = sqlite3_exec(y->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        in_tx = rc == SQLITE_OK;
+      }
+      if (rc == SQLITE_OK) rc = sync_claude_file(y, f);
+      batch_files++;
+      batch_bytes += f->size;
+      if (rc == SQLITE_OK && (batch_bytes >= BATCH_BYTES || batch_files >= BATCH_FILES)) {
+        rc = sqlite3_exec(y->db, "COMMIT", NULL, NULL, NULL);
+        in_tx = 0;
+        batch_files = 0;
+        batch_bytes = 0;
+      }
+    }
+    if (progress) {
+      /* LUMO_PROGRESS (set by scripts/lumo): a progress line on stderr twice a second. */
+      clock_gettime(CLOCK_MONOTONIC, &tn);
+      double since = (double)(tn.tv_sec - tl.tv_sec) + (double)(tn.tv_nsec - tl.tv_nsec) / 1e9;
+      if (since >= 0.5 || i + 1 == fl->n) {
+        double el = (double)(tn.tv_sec - t0.tv_sec) + (double)(tn.tv_nsec - t0.tv_nsec) / 1e9;
+        fprintf(stderr, "\rlumo sync: %d/%d files, %.1f MB read, %lld usage rows, %.0f MB/s   ", i + 1,
+                fl->n, (double)y->st.bytes_read / 1e6, (long long)y->st.usage_rows,
+                el > 0 ? (double)y->st.bytes_read / 1e6 / el : 0.0);
+        tl = tn;
+      }
+    }
+  }
+  if (progress && fl->n) fprintf(stderr, "\n");
+  if (in_tx) {
+    if (rc == SQLITE_OK) rc = sqlite3_exec(y->db, "COMMIT", NULL, NULL, NULL);
+    else sqlite3_exec(y->db, "ROLLBACK", NULL, NULL, NULL);
+  }
+  for (int i = 0; i < nseen; i++) sqlite3_free(seen[i].path);
+  sqlite3_free(seen);
+  return rc;
+}
+
+/* ----------------------------------------------------------------- setup */
+
+static void machine_id(sqlite3 *db, char *out, size_t cap) {
+  sqlite3_stmt *st;
+  out[0] = 0;
+  if (sqlite3_prepare_v2(db, "SELECT value FROM lumo_settings WHERE key = 'machine'", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+      snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+  }
+  if (!out[0]) {
+    const char *env = getenv("LUMO_MACHINE");
+    if (env && *env) snprintf(out, cap, "%s", env);
+    else if (gethostname(out, cap - 1) != 0 || !out[0]) snprintf(out, cap, "unknown");
+    out[cap - 1] = 0;
+  }
+}
+
+/* Applies the schema, the views and the price overrides stored in the database. */
+static int prepare_db(sqlite3 *db, lumo_conn *conn, char **err) {
+  sqlite3_busy_timeout(db, 30000);
+  /* WAL lets readers (Datasette, cron reports) read while a sync writes. */
+  sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+  int rc = sqlite3_exec(db, lumo_schema_sql, NULL, NULL, err);
+  if (!rc) rc = sqlite3_exec(db, lumo_views_sql, NULL, NULL, err);
+  if (rc) return rc;
+  sqlite3_stmt *st;
+  rc = sqlite3_prepare_v2(db, "SELECT model, input, output, cache_read, cache_write_5m, cache_write_1h FROM price_overrides", -1, &st, NULL);
+  if (rc) return rc;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    double v[5];
+    for (int i = 0; i < 5; i++)
+      v[i] = sqlite3_column_type(st, i + 1) == SQLITE_NULL ? 0 : sqlite3_column_double(st, i + 1);
+    const char *m = (const char *)sqlite3_column_text(st, 0);
+    if (m) lumo_prices_override(conn->prices, m, v);
+  }
+  return sqlite3_finalize(st);
+}
+
+static void result_summary(sqlite3_context *ctx, const syncer *y) {
+  char *s = sqlite3_mprintf(
+      "{\"machine\":\"%w\",\"files_seen\":%lld,\"files_read\":%lld,\"bytes_read\":%lld,"
+      "\"usage_rows_written\":%lld,\"message_rows_written\":%lld,\"tool_rows_written\":%lld,"
+      "\"skipped_lines\":%lld}",
+      y->machine, (long long)y->st.files_seen, (long long)y->st.files_read,
+      (long long)y->st.bytes_read, (long long)y->st.usage_rows, (long long)y->st.message_rows,
+      (long long)y->st.tool_rows, (long long)y->st.skipped);
+  if (s) sqlite3_result_text(ctx, s, -1, sqlite3_free);
+  else sqlite3_result_error_nomem(ctx);
+}
+
+static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  lumo_conn *conn = sqlite3_user_data(ctx);
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  const char *root = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
+  syncer y;
+  memset(&y, 0, sizeof(y));
+  y.db = db;
+  y.conn = conn;
+  char *err = NULL;
+  int rc = prepare_db(db, conn, &err);
+  if (rc) {
+    char *m = sqlite3_mprintf("lumo_sync(): cannot prepare the database: %s", err ? err : sqlite3_errmsg(db));
+    sqlite3_result_error(ctx, m, -1);
+    sqlite3_free(m);
+    sqlite3_free(err);
+    return;
+  }
+  machine_id(db, y.machine, sizeof(y.machine));
+  lumo_diag_reset(conn, "lumo_sync");
+  char **roots = NULL;
+  int nroot = 0;
+  lumo_filelist fl = {0};
+  rc = claude_roots(root, &roots, &nroot);
+  if (!rc) rc = claude_files(roots, nroot, &fl, conn, "lumo_sync");
+  if (!rc) rc = syncer_open(&y);
+  char started[32];
+  time_t now = time(NULL);
+  strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  if (rc == SQLITE_OK) rc = sync_files(&y, &fl);
+  if (rc == SQLITE_OK) {
+    char *ins = sqlite3_mprintf(
+        "INSERT INTO lumo_sync_runs (started_at, finished_at, machine, files_seen, files_read,"
+        " bytes_read, usage_rows, message_rows, skipped_lines) VALUES (%Q, strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ','now'),"
+        " %Q, %lld, %lld, %lld, %lld, %lld, %lld)",
+        started, y.machine, (long long)y.st.files_seen, (long long)y.st.files_read,
+        (long long)y.st.bytes_read, (long long)y.st.usage_rows, (long long)y.st.message_rows,
+        (long long)y.st.skipped);
+    rc = ins ? sqlite3_exec(db, ins, NULL, NULL, NULL) : SQLITE_NOMEM;
+    sqlite3_free(ins);
+  }
+  if (rc == SQLITE_OK) result_summary(ctx, &y);
+  else {
+    char *m = sqlite3_mprintf("lumo_sync(): %s", sqlite3_errmsg(db));
+    sqlite3_result_error(ctx, m, -1);
+    sqlite3_free(m);
+  }
+  syncer_close(&y);
+  lumo_filelist_free(&fl);
+  lumo_roots_free(roots, nroot);
+}
+
+/* lumo_merge('other.db'): the other database's rows, with the same keys and rule. */
+static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  lumo_conn *conn = sqlite3_user_data(ctx);
+  sqlite3 *db = sqlite3_context_db_handle(ctx);
+  const char *path = (const char *)sqlite3_value_text(argv[0]);
+  if (!path) return;
+  syncer y;
+  memset(&y, 0, sizeof(y));
+  y.db = db;
+  y.conn = conn;
+  char *err = NULL;
+  int rc = prepare_db(db, conn, &err);
+  sqlite3_free(err);
+  char *att = sqlite3_mprintf("ATTACH %Q AS lumo_merge_src", path);
+  if (!rc) rc = att ? sqlite3_exec(db, att, NULL, NULL, &err) : SQLITE_NOMEM;
+  sqlite3_free(att);
+  if (rc) {
+    char *m = sqlite3_mprintf("lumo_merge(): cannot attach %Q: %s", path, err ? err : sqlite3_errmsg(db));
+    sqlite3_result_error(ctx, m, -1);
+    sqlite3_free(m);
+    sqlite3_free(err);
+    return;
+  }
+  rc = syncer_open(&y);
+  sqlite3_stmt *src = NULL;
+  if (!rc) rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (!rc)
+    rc = sqlite3_prepare_v2(db,
+        "SELECT agent, machine, session_id, project, cwd, git_branch, timestamp, model, input_tokens,"
+        " output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,"
+        " web_search_requests, service_tier, speed, inference_geo, is_sidechain, confidence,"
+        " message_id, request_id, file, line, rank_total, rank_has_speed, rank_mtime_ns"
+        " FROM lumo_merge_src.usage", -1, &src, NULL);
+  while (!rc && sqlite3_step(src) == SQLITE_ROW) {
+    lumo_cand k;
+    memset(&k, 0, sizeof(k));
+#define T(i) ((const char *)sqlite3_column_text(src, i))
+    k.session_id = T(2);
+    k.project = T(3);
+    k.cwd = T(4);
+    k.git_branch = T(5);
+    k.timestamp = T(6);
+    k.model = T(7);
+    k.input = sqlite3_column_int64(src, 8);
+    k.output = sqlite3_column_int64(src, 9);
+    k.cache_read = sqlite3_column_int64(src, 10);
+    k.cache_5m = sqlite3_column_int64(src, 11);
+    k.cache_1h = sqlite3_column_int64(src, 12);
+    k.web_search = sqlite3_column_int64(src, 13);
+    k.service_tier = T(14);
+    k.speed = T(15);
+    k.inference_geo = T(16);
+    k.is_sidechain = sqlite3_column_int(src, 17);
+    /* confidence is recomputed from the numbers; a 'low' row keeps content_bytes high */
+    k.content_bytes = T(18) && strcmp(T(18), "low") == 0 ? INT64_MAX / 32 : 0;
+    k.mid = T(19);
+    k.rid = T(20);
+    k.line = sqlite3_column_int64(src, 22);
+    k.total = sqlite3_column_int64(src, 23);
+    k.has_speed = sqlite3_column_int(src, 24);
+    k.mtime_ns = sqlite3_column_int64(src, 25);
+    k.path = T(21);
+    rc = usage_upsert(&y, &k, T(0), T(1), T(21));
+#undef T
+  }
+  sqlite3_finalize(src);
+  if (!rc)
+    rc = sqlite3_exec(db,
+        "INSERT OR IGNORE INTO messages SELECT * FROM lumo_merge_src.messages;"
+        "INSERT OR IGNORE INTO tool_uses SELECT * FROM lumo_merge_src.tool_uses;"
+        "UPDATE tool_uses SET is_error = s.is_error, result_bytes = s.result_bytes"
+        "  FROM lumo_merge_src.tool_uses AS s WHERE tool_uses.key = s.key AND tool_uses.is_error IS NULL;"
+        "INSERT OR IGNORE INTO lumo_files SELECT * FROM lumo_merge_src.lumo_files;",
+        NULL, NULL, NULL);
+  if (!rc) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  else sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  syncer_close(&y);
+  sqlite3_exec(db, "DETACH lumo_merge_src", NULL, NULL, NULL);
+  if (rc) {
+    char *m = sqlite3_mprintf("lumo_merge(): %s", sqlite3_errmsg(db));
+    sqlite3_result_error(ctx, m, -1);
+    sqlite3_free(m);
+    return;
+  }
+  sqlite3_result_int64(ctx, y.st.usage_rows);
+}
+
+static const lumo_col sync_args[] = {
+  {"root", "TEXT", "optional Claude root (default as claude_usage); returns a JSON summary", 0}};
+static const lumo_col merge_args[] = {
+  {"path", "TEXT", "another lumo database; returns the number of usage rows written", 0}};
+const lumo_object lumo_sync_object = {
+  "function", "lumo_sync", "import what the source tables read into this database, incrementally", sync_args, 1};
+const lumo_object lumo_merge_object = {
+  "function", "lumo_merge", "merge another machine's lumo database into this one (same keys, same winner rule)",
+  merge_args, 1};
+
+int lumo_register_sync(sqlite3 *db, lumo_conn *conn) {
+  const int flags = SQLITE_UTF8 | SQLITE_DIRECTONLY;
+  conn->nref++;
+  int rc = sqlite3_create_function_v2(db, "lumo_sync", -1, flags, conn, sync_fn, NULL, NULL, lumo_conn_release);
+  if (rc) return rc;
+  conn->nref++;
+  return sqlite3_create_function_v2(db, "lumo_merge", 1, flags, conn, merge_fn, NULL, NULL, lumo_conn_release);
+}

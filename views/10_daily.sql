@@ -1,0 +1,23 @@
+-- daily: one row per local day, agent and model (local time from TZ, via usage_local).
+-- day             local date, YYYY-MM-DD
+-- agent           claude, codex, gemini, opencode
+-- model           model as logged
+-- requests        billed requests
+-- input_tokens    uncached input
+-- output_tokens   output, reasoning included
+-- cache_read_tokens      cache reads
+-- cache_write_5m_tokens  5-minute cache writes
+-- cache_write_1h_tokens  1-hour cache writes
+-- total_tokens    all five buckets
+-- cost_usd        sum of cost_usd; NULL when any request of the row is unpriced
+-- priced_cost_usd sum of the priced requests only
+-- unpriced_tokens tokens of requests without a price
+DROP VIEW IF EXISTS daily;
+CREATE VIEW daily AS
+SELECT day, agent, model, count(*) AS requests,
+       sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+       sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens,
+       sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(total_tokens) AS total_tokens,
+       CASE WHEN count(cost_usd) = count(*) THEN sum(cost_usd) END AS cost_usd,
+       total(cost_usd) AS priced_cost_usd, sum(unpriced_tokens) AS unpriced_tokens
+  FROM usage_local GROUP BY day, agent, model;

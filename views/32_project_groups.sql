@@ -1,0 +1,16 @@
+-- project_groups: the groups of project_group_members (a product made of several
+-- repositories), matched by project name so they work across machines and agents.
+-- group_name      group
+-- projects        member projects with usage, comma-separated
+-- sessions        sessions
+-- requests        billed requests
+-- total_tokens    all five buckets
+-- cost_usd        NULL when any request is unpriced
+DROP VIEW IF EXISTS project_groups;
+CREATE VIEW project_groups AS
+SELECT g.group_name, group_concat(DISTINCT u.project) AS projects,
+       count(DISTINCT u.agent || ':' || u.session_id) AS sessions, count(*) AS requests,
+       sum(u.total_tokens) AS total_tokens,
+       CASE WHEN count(u.cost_usd) = count(*) THEN sum(u.cost_usd) END AS cost_usd
+  FROM project_group_members g JOIN usage_local u ON u.project = g.project
+ GROUP BY g.group_name;

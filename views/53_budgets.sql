@@ -1,0 +1,26 @@
+-- budgets: spending against each row of budget_limits in its current local period.
+-- name            budget name
+-- period          day, week or month
+-- period_start    local date the current period started
+-- amount_usd      the budget
+-- spent_usd       priced cost in the period (agent and project filters applied)
+-- remaining_usd   amount_usd - spent_usd
+-- percent_used    100 * spent / amount
+-- status          over (>= 100 %), near (>= 80 %) or ok
+DROP VIEW IF EXISTS budgets;
+CREATE VIEW budgets AS
+WITH ws AS (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM lumo_settings WHERE key = 'week_start'), 1) AS d),
+     b AS (SELECT bl.*, CASE bl.period
+                  WHEN 'day' THEN date('now', 'localtime')
+                  WHEN 'week' THEN date('now', 'localtime', '-' || ((CAST(strftime('%w', 'now', 'localtime') AS INTEGER) + 7 - ws.d) % 7) || ' days')
+                  ELSE date('now', 'localtime', 'start of month') END AS period_start
+             FROM budget_limits bl, ws),
+     spent AS (SELECT b.*, (SELECT total(cost_usd) FROM usage_local u WHERE u.day >= b.period_start
+                              AND (b.agent IS NULL OR u.agent = b.agent)
+                              AND (b.project IS NULL OR u.project = b.project)) AS spent_usd
+                 FROM b)
+SELECT name, period, period_start, amount_usd, spent_usd, amount_usd - spent_usd AS remaining_usd,
+       100.0 * spent_usd / amount_usd AS percent_used,
+       CASE WHEN spent_usd >= amount_usd THEN 'over' WHEN spent_usd >= 0.8 * amount_usd THEN 'near'
+            ELSE 'ok' END AS status
+  FROM spent;
