@@ -9,6 +9,7 @@ markers <!-- reference:start --> and <!-- reference:end --> of README.md.
     python3 scripts/gendoc.py --check   # exit 1 if the README differs (make docs-check)
 """
 import json
+import re
 import os
 import subprocess
 import sys
@@ -22,6 +23,66 @@ def reference():
                           "SELECT kind, name, \"column\", type, hidden, doc FROM lumo_reference"],
                          capture_output=True, text=True, cwd=ROOT, check=True)
     return json.loads(out.stdout)
+
+
+def view_docs():
+    """(name, description, [(column, doc)]) from the header of each views/*.sql."""
+    out = []
+    for fn in sorted(os.listdir(os.path.join(ROOT, "views"))):
+        if not fn.endswith(".sql"):
+            continue
+        head = []
+        for line in open(os.path.join(ROOT, "views", fn), encoding="utf-8"):
+            if not line.startswith("--"):
+                break
+            head.append(line[2:].rstrip("\n"))
+        name, desc = head[0].strip().split(":", 1)
+        cols, extra = [], []
+        for h in head[1:]:
+            m = re.match(r"^ ([a-z_0-9]+)\s{2,}(.*)$", h)  # "-- column   what it holds"
+            if m:
+                cols.append((m.group(1), m.group(2).strip()))
+            elif h.strip():
+                extra.append(h.strip())
+        out.append((name.strip(), " ".join([desc.strip()] + extra), cols))
+    return out
+
+
+def view_columns():
+    """Actual columns of every view, in a database lumo_sync built from the traps."""
+    db = os.path.join(ROOT, "dist", "gendoc.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(db + suffix):
+            os.unlink(db + suffix)
+    subprocess.run(["sqlite3", "-cmd", ".load dist/lumo", db, "SELECT lumo_sync('tests/fixtures/traps/claude')"],
+                   capture_output=True, text=True, cwd=ROOT, check=True)
+    out = subprocess.run(["sqlite3", "-json", db, "SELECT m.name AS view, p.name AS col FROM sqlite_schema m, "
+                          "pragma_table_info(m.name) p WHERE m.type = 'view' ORDER BY m.name, p.cid"],
+                         capture_output=True, text=True, cwd=ROOT, check=True)
+    cols = {}
+    for r in json.loads(out.stdout):
+        cols.setdefault(r["view"], []).append(r["col"])
+    return cols
+
+
+def check_views(docs, actual):
+    """Each header must name exactly the view's columns, in order ('every column of X'
+    stands for the columns of table X)."""
+    problems = []
+    for name, desc, cols in docs:
+        got = actual.get(name)
+        if got is None:
+            problems.append("views: %s is documented but not created" % name)
+            continue
+        names = [c for c, _ in cols]
+        if "every column of usage" in desc:
+            got = got[-len(names):]  # the documented columns follow usage's own
+        if names != got:
+            problems.append("views: %s header lists %s but the view has %s" % (name, names, got))
+    for name in actual:
+        if name not in [d[0] for d in docs]:
+            problems.append("views: %s has no header" % name)
+    return problems
 
 
 def render(rows):
@@ -48,6 +109,21 @@ def render(rows):
                     extra = " (hidden argument)" if r["hidden"] else ""
                     lines.append("| `%s` | %s | %s%s |" % (r["column"], r["type"], r["doc"].replace("|", "\\|"), extra))
                 lines.append("")
+    lines.append("### Views of the lumo database")
+    lines.append("")
+    lines.append("Plain SQL in `views/`, created by `lumo_sync()`; they need no extension to read. "
+                 "Their names and columns are a contract, checked by `make docs-check` against the views themselves.")
+    lines.append("")
+    for name, desc, cols in view_docs():
+        lines.append("#### `%s`" % name)
+        lines.append("")
+        lines.append(desc)
+        lines.append("")
+        lines.append("| column | meaning |")
+        lines.append("|---|---|")
+        for col, doc in cols:
+            lines.append("| `%s` | %s |" % (col, doc.replace("|", "\\|")))
+        lines.append("")
     return "\n".join(lines)
 
 
@@ -56,6 +132,10 @@ def main():
     text = open(path, encoding="utf-8").read()
     a, b = text.index(START) + len(START), text.index(END)
     new = text[:a] + render(reference()) + "\n" + text[b:]
+    problems = check_views(view_docs(), view_columns())
+    if problems:
+        print("\n".join(problems))
+        sys.exit(1)
     if "--write" in sys.argv:
         open(path, "w", encoding="utf-8").write(new)
     elif new != text:

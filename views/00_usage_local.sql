@@ -7,7 +7,7 @@
 -- hour            local hour, 0-23
 -- weekday         0 Sunday ... 6 Saturday
 -- total_tokens    input + output + cache read + cache writes
--- unpriced_tokens total_tokens when cost_usd is NULL, else 0
+-- unpriced_tokens  total_tokens when cost_usd is NULL, else 0
 -- (and every column of usage)
 DROP VIEW IF EXISTS usage_local;
 CREATE VIEW usage_local AS

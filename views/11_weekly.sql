@@ -10,8 +10,8 @@
 -- cache_write_1h_tokens  1-hour cache writes
 -- total_tokens    all five buckets
 -- cost_usd        sum of cost_usd; NULL when any request of the row is unpriced
--- priced_cost_usd sum of the priced requests only
--- unpriced_tokens tokens of requests without a price
+-- priced_cost_usd  sum of the priced requests only
+-- unpriced_tokens  tokens of requests without a price
 DROP VIEW IF EXISTS weekly;
 CREATE VIEW weekly AS
 SELECT week_start, agent, model, count(*) AS requests,

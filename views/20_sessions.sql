@@ -5,7 +5,7 @@
 -- machine         machine(s) the rows were synced on, comma-separated
 -- started_at      first request (UTC)
 -- ended_at        last request (UTC)
--- duration_seconds ended_at - started_at
+-- duration_seconds  ended_at - started_at
 -- requests        billed requests
 -- messages        transcript records (user, assistant, system, summary)
 -- total_tokens    all five token buckets

@@ -20,4 +20,4 @@ SELECT agent, session_id, min(timestamp) AS timestamp,
        group_concat(nullif(text, ''), char(10)) AS text, count(*) AS records,
        min(file) AS file, min(line) AS line
   FROM (SELECT * FROM messages ORDER BY file, line)
- GROUP BY agent, session_id, coalesce(message_id, key);
+ GROUP BY agent, session_id, coalesce(message_id || ':' || is_sidechain, key);

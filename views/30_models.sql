@@ -5,7 +5,7 @@
 -- total_tokens    all five buckets
 -- cost_usd        NULL when the model is unpriced
 -- share_of_cost   this model's share of all priced cost, 0-1
--- cost_per_1k_tokens cost per thousand tokens
+-- cost_per_1k_tokens  cost per thousand tokens
 -- cache_hit_rate  cache_read / (input + cache_read + cache writes)
 DROP VIEW IF EXISTS models;
 CREATE VIEW models AS

@@ -1,18 +1,18 @@
 -- dashboard: one row: the totals a dashboard opens with.
 -- cost_usd        priced cost of all requests
--- unpriced_tokens tokens of requests without a price (never counted as $0)
--- unpriced_models models without a price, comma-separated
+-- unpriced_tokens  tokens of requests without a price (never counted as $0)
+-- unpriced_models  models without a price, comma-separated
 -- requests        billed requests
 -- sessions        sessions
 -- input_tokens    uncached input
 -- output_tokens   output, reasoning included
--- cache_read_tokens cache reads
--- cache_write_tokens cache writes, both TTLs
+-- cache_read_tokens  cache reads
+-- cache_write_tokens  cache writes, both TTLs
 -- total_tokens    all five buckets
 -- active_seconds  time between activity events no further apart than the idle gap
 -- first_at        first request (UTC)
 -- last_at         last request (UTC)
--- model_breakdown JSON object: model -> priced cost in USD
+-- model_breakdown  JSON object: model -> priced cost in USD
 DROP VIEW IF EXISTS dashboard;
 CREATE VIEW dashboard AS
 SELECT total(cost_usd) AS cost_usd, sum(unpriced_tokens) AS unpriced_tokens,

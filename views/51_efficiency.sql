@@ -1,8 +1,8 @@
 -- efficiency: is caching working, and what does an hour or a session cost.
 -- cache_hit_rate  cache_read / (input + cache_read + cache writes), 0-1
--- cost_per_session priced cost / sessions
--- cost_per_active_hour priced cost / active hours
--- cost_per_1k_tokens priced cost per thousand tokens of priced requests
+-- cost_per_session  priced cost / sessions
+-- cost_per_active_hour  priced cost / active hours
+-- cost_per_1k_tokens  priced cost per thousand tokens of priced requests
 -- active_hours    active time in hours
 DROP VIEW IF EXISTS efficiency;
 CREATE VIEW efficiency AS
