@@ -133,6 +133,33 @@ def main():
             ("claude_usage WHERE timestamp >= last day", "lumo",
              lumo_sql("SELECT count(*) FROM claude_usage('%s') WHERE timestamp >= '%s'" % (root, last_day))),
         ]
+        # The lumo database: first sync, re-sync, re-sync after one appended message, views.
+        dbdir = os.path.join(CORPUS, "db-" + size)
+        os.makedirs(dbdir, exist_ok=True)
+        db = os.path.join(dbdir, "lumo.db")
+        extra = os.path.join(dbdir, "extra", "projects", "-bench-append")
+        os.makedirs(extra, exist_ok=True)
+        target = os.path.join(extra, "append.jsonl")
+        open(target, "w").close()
+        roots = "%s,%s" % (root, os.path.join(dbdir, "extra"))
+        sync_sql = "SELECT lumo_sync('%s')" % roots
+        append_sh = os.path.join(dbdir, "append.sh")
+        with open(append_sh, "w") as fh:  # one new streamed response with a fresh id
+            fh.write('n=$(date +%%s%%N)\nprintf \'{"type":"assistant","timestamp":"2026-06-01T00:00:00.000Z",'
+                     '"requestId":"req_%%s","message":{"id":"msg_%%s","model":"claude-sonnet-4-5",'
+                     '"usage":{"input_tokens":1,"output_tokens":2}}}\\n\' "$n" "$n" >> %s\n' % target)
+        append = "sh " + append_sh
+        tasks += [
+            ("first sync into a new database", "lumo",
+             "rm -f %s %s-wal %s-shm && sqlite3 -cmd '.load %s' %s \"%s\"" % (db, db, db, SO, db, sync_sql)),
+            ("re-sync, nothing changed", "lumo", "sqlite3 -cmd '.load %s' %s \"%s\"" % (SO, db, sync_sql)),
+            ("re-sync after appending one message", "lumo",
+             "%s && sqlite3 -cmd '.load %s' %s \"%s\"" % (append, SO, db, sync_sql)),
+        ]
+        view_names = sorted(f[3:-4] for f in os.listdir(os.path.join(ROOT, "views")) if f.endswith(".sql"))
+        for v in view_names:
+            tasks.append(("view %s (SELECT * on the synced database, no extension)" % v, "lumo",
+                          "sqlite3 %s 'SELECT * FROM %s' > /dev/null" % (db, v)))
         for name, path in peers.items():
             if not path:
                 notes.append("%s could not be installed; its rows are missing." % name)

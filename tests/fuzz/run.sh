@@ -6,21 +6,21 @@ set -eu
 cd "$(dirname "$0")/../.."
 secs=${1:-60}
 DEPS_EXTRA="clang libclang-rt-14-dev" sh scripts/deps.sh
-mkdir -p dist tests/out/fuzz-corpus tests/out/fuzz-artifacts
+mkdir -p dist/fuzz-corpus dist/fuzz-artifacts
 clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DSQLITE_CORE -Iext \
-  -o dist/fuzz_scanner tests/fuzz/fuzz_scanner.c $(ls ext/*.c) -lsqlite3 -lz -lm -lpthread
+  -Idist -o dist/fuzz_scanner tests/fuzz/fuzz_scanner.c $(ls ext/*.c) -lsqlite3 -lz -lm -lpthread
 # Seeds: the first 200 lines of each fixture transcript, one file per line.
 i=0
 for f in $(find tests/fixtures/real tests/fixtures/traps -name '*.jsonl' | sort); do
   head -n 200 "$f" | while IFS= read -r line; do
-    i=$((i + 1)); printf '%s' "$line" >"tests/out/fuzz-corpus/$(basename "$f").$i"
+    i=$((i + 1)); printf '%s' "$line" >"dist/fuzz-corpus/$(basename "$f").$i"
   done
 done
-cp tests/fuzz/regressions/* tests/out/fuzz-corpus/ 2>/dev/null || true
+cp tests/fuzz/regressions/* dist/fuzz-corpus/ 2>/dev/null || true
 status=0
 ./dist/fuzz_scanner -max_total_time="$secs" -max_len=65536 -dict=tests/fuzz/json.dict \
-  -artifact_prefix=tests/out/fuzz-artifacts/ tests/out/fuzz-corpus || status=$?
-for a in tests/out/fuzz-artifacts/*; do
+  -artifact_prefix=dist/fuzz-artifacts/ dist/fuzz-corpus || status=$?
+for a in dist/fuzz-artifacts/*; do
   [ -f "$a" ] && cp "$a" tests/fuzz/regressions/ && echo "fuzz: kept $(basename "$a") in tests/fuzz/regressions/"
 done
 exit $status
