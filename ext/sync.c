@@ -48,7 +48,7 @@ static const char *const syncer_sql[] = {
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
   "SELECT key, request_id, is_sidechain, rank_total, rank_has_speed, rank_mtime_ns, file, line FROM usage"
   " WHERE message_id = ?1 AND agent = ?2",
-  "INSERT OR REPLACE INTO usage (key, agent, machine, session_id, project, cwd, git_branch, timestamp, model,"
+  "INSERT INTO usage (key, agent, machine, session_id, project, cwd, git_branch, timestamp, model,"
   " input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,"
   " reasoning_tokens, web_search_requests, service_tier, speed, inference_geo, is_sidechain, confidence,"
   " cost_usd, price_source, message_id, request_id, file, line, rank_total, rank_has_speed, rank_mtime_ns)"
@@ -105,7 +105,7 @@ static int step_done(sqlite3_stmt *st) {
 /* Writes candidate c (all fields set) as the kept copy, replacing old_key if given. */
 static int usage_write(syncer *y, const lumo_cand *c, const char *key, const char *old_key,
                        const char *agent, const char *machine, const char *file) {
-  if (old_key && strcmp(old_key, key) != 0) {
+  if (old_key) { /* a DELETE, not a REPLACE: the usage_buckets trigger subtracts it */
     sqlite3_bind_text(y->usage_del, 1, old_key, -1, SQLITE_TRANSIENT);
     int rc = step_done(y->usage_del);
     if (rc) return rc;
@@ -189,7 +189,8 @@ static int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const 
     }
     sqlite3_reset(f);
   }
-  if (wins) rc = usage_write(y, c, key, found ? old_key : NULL, agent, machine, file);
+  if (!c->mid) old_key = sqlite3_mprintf("%s", key); /* an id-less row read again: replace it */
+  if (wins) rc = usage_write(y, c, key, found || !c->mid ? old_key : NULL, agent, machine, file);
   sqlite3_free(old_key);
   sqlite3_free(key);
   return rc;
@@ -561,10 +562,29 @@ static int prepare_db(sqlite3 *db, lumo_conn *conn, char **err) {
   sqlite3_busy_timeout(db, 30000);
   /* WAL lets readers (Datasette, cron reports) read while a sync writes. */
   sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
-  int rc = sqlite3_exec(db, lumo_schema_sql, NULL, NULL, err);
-  if (!rc) rc = sqlite3_exec(db, lumo_views_sql, NULL, NULL, err);
-  if (rc) return rc;
+  /* The schema and views are applied only when they differ from the last applied
+  ** ones (a hash in lumo_settings), so a re-sync does not rebuild 16 views. */
+  uint64_t h = 1469598103934665603ULL;
+  for (const char *p = lumo_schema_sql; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+  for (const char *p = lumo_views_sql; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+  char hash[32];
+  snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)h);
+  int current = 0;
   sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT value FROM lumo_settings WHERE key = 'schema_hash'", -1, &st, NULL) == SQLITE_OK) {
+    current = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+              strcmp((const char *)sqlite3_column_text(st, 0), hash) == 0;
+    sqlite3_finalize(st);
+  }
+  int rc = SQLITE_OK;
+  if (!current) {
+    rc = sqlite3_exec(db, lumo_schema_sql, NULL, NULL, err);
+    if (!rc) rc = sqlite3_exec(db, lumo_views_sql, NULL, NULL, err);
+    char *set = rc ? NULL : sqlite3_mprintf("INSERT OR REPLACE INTO lumo_settings VALUES ('schema_hash', %Q)", hash);
+    if (set) rc = sqlite3_exec(db, set, NULL, NULL, err);
+    sqlite3_free(set);
+  }
+  if (rc) return rc;
   rc = sqlite3_prepare_v2(db, "SELECT model, input, output, cache_read, cache_write_5m, cache_write_1h FROM price_overrides", -1, &st, NULL);
   if (rc) return rc;
   while (sqlite3_step(st) == SQLITE_ROW) {

@@ -6,6 +6,7 @@
 #include "lumo_int.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,19 @@ static int add_file(lumo_filelist *fl, char *path, size_t rel_from, int root, co
   return SQLITE_OK;
 }
 
+typedef struct walk_entry {
+  char *name;         /* owned */
+  unsigned char type; /* d_type: DT_DIR, DT_REG, DT_LNK, or DT_UNKNOWN */
+} walk_entry;
+
+static int entry_cmp(const void *a, const void *b) {
+  const char *x = ((const walk_entry *)a)->name, *y = ((const walk_entry *)b)->name;
+  return name_cmp(&x, &y);
+}
+
+/* Lists one directory, then visits its entries in order. Entries are stat'ed relative
+** to the open directory (fstatat), and only when needed: a directory is known from
+** d_type, a file only matters if its name matches. */
 static int walk_dir(lumo_filelist *fl, const char *dir, size_t rel_from, int root,
                     const char *const *suffixes, lumo_conn *c, const char *source, int depth) {
   if (depth > LUMO_WALK_MAX_DEPTH) return SQLITE_OK;
@@ -62,53 +76,64 @@ static int walk_dir(lumo_filelist *fl, const char *dir, size_t rel_from, int roo
       lumo_diag_add(c, source, dir, 0, "unreadable", "cannot open directory: %s", strerror(errno));
     return SQLITE_OK;
   }
-  char **names = NULL;
+  walk_entry *v = NULL;
   int n = 0, cap = 0, rc = SQLITE_OK;
   struct dirent *e;
   while ((e = readdir(d)) != NULL) {
     if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]))) continue;
+    unsigned char t = e->d_type;
+    if ((t == DT_REG && !has_suffix(e->d_name, suffixes)) || (t != DT_REG && t != DT_DIR && t != DT_UNKNOWN))
+      continue; /* not a transcript, not a directory (links are not followed) */
     if (n == cap) {
       cap = cap ? cap * 2 : 32;
-      char **nn = sqlite3_realloc64(names, sizeof(char *) * (size_t)cap);
-      if (!nn) {
+      walk_entry *nv = sqlite3_realloc64(v, sizeof(*v) * (size_t)cap);
+      if (!nv) {
         rc = SQLITE_NOMEM;
         break;
       }
-      names = nn;
+      v = nv;
     }
-    names[n] = sqlite3_mprintf("%s", e->d_name);
-    if (!names[n]) {
+    v[n].name = sqlite3_mprintf("%s", e->d_name);
+    v[n].type = t;
+    if (!v[n].name) {
       rc = SQLITE_NOMEM;
       break;
     }
     n++;
   }
-  closedir(d);
-  if (n > 1) qsort(names, (size_t)n, sizeof(char *), name_cmp);
+  if (n > 1) qsort(v, (size_t)n, sizeof(*v), entry_cmp);
+  int dfd = dirfd(d);
   for (int i = 0; i < n && rc == SQLITE_OK; i++) {
-    char *path = sqlite3_mprintf("%s/%s", dir, names[i]);
+    struct stat st;
+    if (v[i].type == DT_DIR) {
+      char *path = sqlite3_mprintf("%s/%s", dir, v[i].name);
+      if (!path) rc = SQLITE_NOMEM;
+      else rc = walk_dir(fl, path, rel_from, root, suffixes, c, source, depth + 1);
+      sqlite3_free(path);
+      continue;
+    }
+    if (fstatat(dfd, v[i].name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      lumo_diag_add(c, source, v[i].name, 0, "unreadable", "cannot stat: %s", strerror(errno));
+      continue;
+    }
+    char *path = sqlite3_mprintf("%s/%s", dir, v[i].name);
     if (!path) {
       rc = SQLITE_NOMEM;
       break;
     }
-    struct stat st;
-    if (lstat(path, &st) != 0) {
-      lumo_diag_add(c, source, path, 0, "unreadable", "cannot stat: %s", strerror(errno));
-      sqlite3_free(path);
-      continue;
-    }
-    if (S_ISDIR(st.st_mode)) {
+    if (S_ISDIR(st.st_mode)) { /* DT_UNKNOWN file systems */
       rc = walk_dir(fl, path, rel_from, root, suffixes, c, source, depth + 1);
       sqlite3_free(path);
-    } else if (S_ISREG(st.st_mode) && has_suffix(names[i], suffixes)) {
+    } else if (S_ISREG(st.st_mode) && has_suffix(v[i].name, suffixes)) {
       rc = add_file(fl, path, rel_from, root, &st);
       if (rc != SQLITE_OK) sqlite3_free(path);
     } else {
       sqlite3_free(path);
     }
   }
-  for (int i = 0; i < n; i++) sqlite3_free(names[i]);
-  sqlite3_free(names);
+  closedir(d);
+  for (int i = 0; i < n; i++) sqlite3_free(v[i].name);
+  sqlite3_free(v);
   return rc;
 }
 

@@ -16,6 +16,7 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 START, END = "<!-- reference:start -->", "<!-- reference:end -->"
+TABLES = set()
 
 
 def reference():
@@ -48,6 +49,51 @@ def view_docs():
     return out
 
 
+def table_docs():
+    """(name, description, [(column, doc)]) from sql/schema.sql: the comment block above
+    each CREATE TABLE, and the trailing comment of each column line."""
+    out, desc = [], []
+    lines = open(os.path.join(ROOT, "sql", "schema.sql"), encoding="utf-8").read().split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        m = re.match(r"CREATE TABLE IF NOT EXISTS (\w+) \($", line)
+        if line.startswith("-- ") and not out and line.startswith("-- schema.sql"):
+            pass
+        if m:
+            name, cols = m.group(1), []
+            i += 1
+            while not lines[i].startswith(")"):
+                cm = re.match(r"^  ([a-z_0-9]+) .*?--\s*(.*)$", lines[i])
+                if cm and cm.group(1) not in ("PRIMARY",):
+                    cols.append((cm.group(1), cm.group(2).strip()))
+                elif re.match(r"^  ([a-z_0-9]+) ", lines[i]) and not lines[i].strip().startswith("PRIMARY"):
+                    cols.append((re.match(r"^  ([a-z_0-9]+) ", lines[i]).group(1), ""))
+                i += 1
+            d = " ".join(x for x in desc if x)
+            out.append((name, d[len(name) + 1:].strip() if d.startswith(name + ":") else d, cols))
+            desc = []
+        elif line.startswith("--"):
+            desc.append(line[2:].strip())
+        else:
+            desc = []
+        i += 1
+    return out
+
+
+def check_tables(docs, actual):
+    problems = []
+    for name, desc, cols in docs:
+        if not desc:
+            problems.append("schema: table %s has no comment above it" % name)
+        for c, d in cols:
+            if not d:
+                problems.append("schema: %s.%s has no comment" % (name, c))
+        if [c for c, _ in cols] != actual.get(name):
+            problems.append("schema: %s documents %s but has %s" % (name, [c for c, _ in cols], actual.get(name)))
+    return problems
+
+
 def view_columns():
     """Actual columns of every view, in a database lumo_sync built from the traps."""
     db = os.path.join(ROOT, "dist", "gendoc.db")
@@ -57,7 +103,7 @@ def view_columns():
     subprocess.run(["sqlite3", "-cmd", ".load dist/lumo", db, "SELECT lumo_sync('tests/fixtures/traps/claude')"],
                    capture_output=True, text=True, cwd=ROOT, check=True)
     out = subprocess.run(["sqlite3", "-json", db, "SELECT m.name AS view, p.name AS col FROM sqlite_schema m, "
-                          "pragma_table_info(m.name) p WHERE m.type = 'view' ORDER BY m.name, p.cid"],
+                          "pragma_table_info(m.name) p WHERE m.type IN ('view', 'table') ORDER BY m.name, p.cid"],
                          capture_output=True, text=True, cwd=ROOT, check=True)
     cols = {}
     for r in json.loads(out.stdout):
@@ -80,7 +126,7 @@ def check_views(docs, actual):
         if names != got:
             problems.append("views: %s header lists %s but the view has %s" % (name, names, got))
     for name in actual:
-        if name not in [d[0] for d in docs]:
+        if name not in [d[0] for d in docs] and name not in TABLES:
             problems.append("views: %s has no header" % name)
     return problems
 
@@ -109,6 +155,20 @@ def render(rows):
                     extra = " (hidden argument)" if r["hidden"] else ""
                     lines.append("| `%s` | %s | %s%s |" % (r["column"], r["type"], r["doc"].replace("|", "\\|"), extra))
                 lines.append("")
+    lines.append("### Tables of the lumo database")
+    lines.append("")
+    lines.append("Ordinary tables, created by `lumo_sync()` from `sql/schema.sql` (documented there, checked here).")
+    lines.append("")
+    for name, desc, cols in table_docs():
+        lines.append("#### `%s`" % name)
+        lines.append("")
+        lines.append(desc)
+        lines.append("")
+        lines.append("| column | meaning |")
+        lines.append("|---|---|")
+        for col, doc in cols:
+            lines.append("| `%s` | %s |" % (col, doc.replace("|", "\\|")))
+        lines.append("")
     lines.append("### Views of the lumo database")
     lines.append("")
     lines.append("Plain SQL in `views/`, created by `lumo_sync()`; they need no extension to read. "
@@ -132,7 +192,10 @@ def main():
     text = open(path, encoding="utf-8").read()
     a, b = text.index(START) + len(START), text.index(END)
     new = text[:a] + render(reference()) + "\n" + text[b:]
-    problems = check_views(view_docs(), view_columns())
+    actual = view_columns()
+    tdocs = table_docs()
+    TABLES.update(name for name, _, _ in tdocs)
+    problems = check_tables(tdocs, actual) + check_views(view_docs(), actual)
     if problems:
         print("\n".join(problems))
         sys.exit(1)

@@ -6,7 +6,10 @@
 -- Version history: 1 = first schema. A migration adds "ALTER TABLE" steps below the
 -- tables and bumps lumo_schema_version.
 
-CREATE TABLE IF NOT EXISTS lumo_schema_version (version INTEGER NOT NULL);
+-- lumo_schema_version: the schema version of this database.
+CREATE TABLE IF NOT EXISTS lumo_schema_version (
+  version INTEGER NOT NULL  -- 1
+);
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
 -- usage: one row per billed request, deduplicated across files, sessions, syncs and
@@ -15,33 +18,33 @@ CREATE TABLE IF NOT EXISTS usage (
   key                   TEXT PRIMARY KEY,  -- agent:message_id:request_id (or agent:machine:file:line without an id)
   agent                 TEXT NOT NULL,     -- claude, codex, gemini, opencode
   machine               TEXT NOT NULL,     -- machine id of the sync that stored the kept copy
-  session_id            TEXT,
+  session_id            TEXT,                 -- session: file stem, or the directory holding subagents/
   project               TEXT,              -- last path component of the session's first cwd
-  cwd                   TEXT,
-  git_branch            TEXT,
+  cwd                   TEXT,                 -- working directory of the kept copy
+  git_branch            TEXT,                 -- git branch
   timestamp             TEXT,              -- UTC instant of the kept copy
-  model                 TEXT,
-  input_tokens          INTEGER NOT NULL DEFAULT 0,
+  model                 TEXT,                 -- model id as logged
+  input_tokens          INTEGER NOT NULL DEFAULT 0,  -- uncached input tokens
   output_tokens         INTEGER NOT NULL DEFAULT 0,  -- reasoning included
-  cache_read_tokens     INTEGER NOT NULL DEFAULT 0,
-  cache_write_5m_tokens INTEGER NOT NULL DEFAULT 0,
-  cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0,
+  cache_read_tokens     INTEGER NOT NULL DEFAULT 0,  -- input tokens read from cache
+  cache_write_5m_tokens INTEGER NOT NULL DEFAULT 0,  -- 5-minute cache writes (all cache writes when the split is absent)
+  cache_write_1h_tokens INTEGER NOT NULL DEFAULT 0,  -- 1-hour cache writes
   reasoning_tokens      INTEGER,           -- informational subset of output, where logged
-  web_search_requests   INTEGER NOT NULL DEFAULT 0,
-  service_tier          TEXT,
-  speed                 TEXT,
-  inference_geo         TEXT,
-  is_sidechain          INTEGER NOT NULL DEFAULT 0,
+  web_search_requests   INTEGER NOT NULL DEFAULT 0,  -- server-side web searches ($0.01 each)
+  service_tier          TEXT,                 -- service tier reported by the API
+  speed                 TEXT,                 -- standard or fast
+  inference_geo         TEXT,                 -- data-residency marker
+  is_sidechain          INTEGER NOT NULL DEFAULT 0,  -- 1 for subagent responses
   confidence            TEXT,              -- 'low' for streaming placeholders
   cost_usd              REAL,              -- NULL when the model has no price
   price_source          TEXT,              -- built-in, loaded file, override; NULL when unpriced
-  message_id            TEXT,
-  request_id            TEXT,
+  message_id            TEXT,                 -- API message id
+  request_id            TEXT,                 -- API request id
   file                  TEXT,              -- source file (relative to its root) of the kept copy
-  line                  INTEGER,
+  line                  INTEGER,              -- line of the kept copy
   rank_total            INTEGER NOT NULL,  -- winner rule: token total of the kept copy
-  rank_has_speed        INTEGER NOT NULL,
-  rank_mtime_ns         INTEGER NOT NULL
+  rank_has_speed        INTEGER NOT NULL,     -- winner rule: the kept copy has a speed field
+  rank_mtime_ns         INTEGER NOT NULL      -- winner rule: mtime of the kept copy's file (older wins ties)
 );
 CREATE INDEX IF NOT EXISTS usage_message ON usage (message_id);
 CREATE INDEX IF NOT EXISTS usage_time ON usage (timestamp);
@@ -52,38 +55,38 @@ CREATE INDEX IF NOT EXISTS usage_session ON usage (session_id);
 -- session_messages view.
 CREATE TABLE IF NOT EXISTS messages (
   key          TEXT PRIMARY KEY,  -- agent:uuid (or agent:machine:file:line without a uuid)
-  agent        TEXT NOT NULL,
-  machine      TEXT NOT NULL,
-  session_id   TEXT,
-  uuid         TEXT,
-  parent_uuid  TEXT,
-  timestamp    TEXT,
-  type         TEXT,
-  role         TEXT,
-  model        TEXT,
-  message_id   TEXT,
-  is_sidechain INTEGER NOT NULL DEFAULT 0,
+  agent        TEXT NOT NULL,                 -- claude, codex, gemini, opencode
+  machine      TEXT NOT NULL,                 -- machine id of the sync that stored it
+  session_id   TEXT,                          -- session id
+  uuid         TEXT,                          -- the record's uuid
+  parent_uuid  TEXT,                          -- previous record in the conversation
+  timestamp    TEXT,                          -- UTC instant as written
+  type         TEXT,                          -- record type
+  role         TEXT,                          -- message role
+  model        TEXT,                          -- model (assistant records)
+  message_id   TEXT,                          -- API message id (assistant records)
+  is_sidechain INTEGER NOT NULL DEFAULT 0,    -- 1 for subagent records
   text         TEXT,              -- text blocks joined
   content_bytes INTEGER,          -- size of the raw content JSON
-  file         TEXT,
-  line         INTEGER
+  file         TEXT,                          -- source file, relative to its root
+  line         INTEGER                        -- 1-based line
 );
 CREATE INDEX IF NOT EXISTS messages_session ON messages (session_id, timestamp);
 
 -- tool_uses: one row per tool call, with the outcome of its result.
 CREATE TABLE IF NOT EXISTS tool_uses (
   key          TEXT PRIMARY KEY,  -- agent:tool_use_id
-  agent        TEXT NOT NULL,
-  machine      TEXT NOT NULL,
-  session_id   TEXT,
-  timestamp    TEXT,
-  message_id   TEXT,
-  tool_name    TEXT,
+  agent        TEXT NOT NULL,                 -- agent
+  machine      TEXT NOT NULL,                 -- machine id
+  session_id   TEXT,                          -- session id
+  timestamp    TEXT,                          -- UTC instant of the call
+  message_id   TEXT,                          -- API message id of the response
+  tool_name    TEXT,                          -- tool name
   input        TEXT,              -- tool input JSON, cut at 4096 bytes
   is_error     INTEGER,           -- NULL until a result was seen
-  result_bytes INTEGER,
-  file         TEXT,
-  line         INTEGER
+  result_bytes INTEGER,                       -- size of the result content JSON
+  file         TEXT,                          -- source file
+  line         INTEGER                        -- line of the call
 );
 CREATE INDEX IF NOT EXISTS tool_uses_session ON tool_uses (session_id);
 
@@ -91,39 +94,156 @@ CREATE INDEX IF NOT EXISTS tool_uses_session ON tool_uses (session_id);
 -- what is new. Rows stay when the agent deletes its file: history is kept.
 CREATE TABLE IF NOT EXISTS lumo_files (
   path        TEXT NOT NULL,      -- absolute path
-  machine     TEXT NOT NULL,
-  agent       TEXT NOT NULL,
+  machine     TEXT NOT NULL,                  -- machine id of the sync
+  agent       TEXT NOT NULL,                  -- agent whose file it is
   size        INTEGER NOT NULL,   -- at the last sync
-  mtime_ns    INTEGER NOT NULL,
-  inode       INTEGER NOT NULL,
+  mtime_ns    INTEGER NOT NULL,               -- modification time at the last sync, ns
+  inode       INTEGER NOT NULL,               -- inode at the last sync
   consumed    INTEGER NOT NULL,   -- bytes read up to the end of the last complete line
   lines       INTEGER NOT NULL,   -- lines consumed
   head_hash   INTEGER NOT NULL,   -- hash of the first min(consumed, 4096) bytes: detects rewrites
   first_cwd   TEXT,               -- the file's first cwd (its project), for appended reads
-  synced_at   TEXT NOT NULL,
+  synced_at   TEXT NOT NULL,                  -- UTC time of the last sync that read it
   PRIMARY KEY (machine, path)
 );
 
--- Settings, overrides and user tables the views read.
-CREATE TABLE IF NOT EXISTS lumo_settings (key TEXT PRIMARY KEY, value TEXT);
+-- lumo_settings: key/value settings the views and sync read.
+CREATE TABLE IF NOT EXISTS lumo_settings (
+  key   TEXT PRIMARY KEY,  -- week_start, rest_gap_minutes, rest_heads_up_minutes, rest_break_minutes, idle_gap_seconds, machine, schema_hash (set by sync)
+  value TEXT               -- the setting's value, as text
+);
 INSERT OR IGNORE INTO lumo_settings (key, value) VALUES
   ('week_start', '1'),          -- 0 Sunday ... 6 Saturday; 1 = weeks start on Monday
   ('rest_gap_minutes', '15'),   -- a break is a gap at least this long
   ('rest_heads_up_minutes', '60'),
   ('rest_break_minutes', '120'),
   ('idle_gap_seconds', '300');  -- active time: gaps up to this count as active
+
+-- price_overrides: your own rates, applied by every sync before pricing (they win over
+-- the built-in and loaded tables).
 CREATE TABLE IF NOT EXISTS price_overrides (
-  model TEXT PRIMARY KEY, input REAL, output REAL, cache_read REAL,
-  cache_write_5m REAL, cache_write_1h REAL, note TEXT);  -- USD per million tokens
-CREATE TABLE IF NOT EXISTS budget_limits (   -- the budgets view reports spending against these
-  name TEXT PRIMARY KEY,
-  period TEXT NOT NULL CHECK (period IN ('day', 'week', 'month')),
-  amount_usd REAL NOT NULL,
-  agent TEXT,                     -- NULL: all agents
-  project TEXT);                  -- NULL: all projects
-CREATE TABLE IF NOT EXISTS project_group_members (  -- the project_groups view sums these
-  group_name TEXT NOT NULL, project TEXT NOT NULL, PRIMARY KEY (group_name, project));
+  model          TEXT PRIMARY KEY,  -- price key as lumo_model() gives it (or a name no table has)
+  input          REAL,              -- USD per million uncached input tokens
+  output         REAL,              -- USD per million output tokens
+  cache_read     REAL,              -- USD per million cache-read tokens
+  cache_write_5m REAL,              -- USD per million 5-minute cache-write tokens
+  cache_write_1h REAL,              -- USD per million 1-hour cache-write tokens
+  note           TEXT               -- why (contract, missing model, ...)
+);
+
+-- budget_limits: spending limits; the budgets view reports against them.
+CREATE TABLE IF NOT EXISTS budget_limits (
+  name       TEXT PRIMARY KEY,  -- budget name
+  period     TEXT NOT NULL CHECK (period IN ('day', 'week', 'month')),  -- local day, week or month
+  amount_usd REAL NOT NULL,     -- the limit
+  agent      TEXT,              -- only this agent (NULL: all)
+  project    TEXT               -- only this project (NULL: all)
+);
+
+-- project_group_members: projects that make one product; the project_groups view sums them.
+CREATE TABLE IF NOT EXISTS project_group_members (
+  group_name TEXT NOT NULL,  -- the group
+  project    TEXT NOT NULL,  -- a project name (last path component of the working directory)
+  PRIMARY KEY (group_name, project)
+);
+
+-- lumo_sync_runs: one row per lumo_sync() call.
 CREATE TABLE IF NOT EXISTS lumo_sync_runs (
-  started_at TEXT NOT NULL, finished_at TEXT, machine TEXT, files_seen INTEGER,
-  files_read INTEGER, bytes_read INTEGER, usage_rows INTEGER, message_rows INTEGER,
-  skipped_lines INTEGER);
+  started_at    TEXT NOT NULL,  -- UTC
+  finished_at   TEXT,           -- UTC
+  machine       TEXT,           -- machine id
+  files_seen    INTEGER,        -- source files listed
+  files_read    INTEGER,        -- files read (new or changed)
+  bytes_read    INTEGER,        -- bytes read
+  usage_rows    INTEGER,        -- usage rows inserted or replaced by a larger copy
+  message_rows  INTEGER,        -- message rows written
+  skipped_lines INTEGER         -- malformed lines skipped
+);
+
+-- usage_buckets: usage summed per UTC quarter hour, agent, machine, model and project,
+-- kept by the triggers below; the period views read it instead of every request.
+-- Quarter hours, because every time zone's offset is a multiple of 15 minutes: a
+-- bucket never straddles a local day, so local days stay exact.
+CREATE TABLE IF NOT EXISTS usage_buckets (
+  bucket            TEXT NOT NULL,     -- UTC start of the quarter hour, YYYY-MM-DDTHH:MM:00Z ('' when the time is unknown)
+  agent             TEXT NOT NULL,     -- agent
+  machine           TEXT NOT NULL,     -- machine id
+  model             TEXT NOT NULL,     -- model ('' when unknown)
+  project           TEXT NOT NULL,     -- project ('' when unknown)
+  requests          INTEGER NOT NULL,  -- billed requests
+  priced_requests   INTEGER NOT NULL,  -- requests with a price
+  input_tokens      INTEGER NOT NULL,  -- uncached input
+  output_tokens     INTEGER NOT NULL,  -- output, reasoning included
+  cache_read_tokens INTEGER NOT NULL,  -- cache reads
+  cache_write_5m_tokens INTEGER NOT NULL,  -- 5-minute cache writes
+  cache_write_1h_tokens INTEGER NOT NULL,  -- 1-hour cache writes
+  unpriced_tokens   INTEGER NOT NULL,  -- tokens of requests without a price
+  priced_cost_usd   REAL NOT NULL,     -- cost of the priced requests
+  PRIMARY KEY (bucket, agent, machine, model, project)
+);
+
+-- activity_minutes: the UTC minutes with any transcript record, kept by a trigger on
+-- messages; active time is read from the gaps between them.
+CREATE TABLE IF NOT EXISTS activity_minutes (
+  minute TEXT PRIMARY KEY  -- UTC minute, YYYY-MM-DDTHH:MM
+) WITHOUT ROWID;
+
+CREATE TRIGGER IF NOT EXISTS usage_buckets_add AFTER INSERT ON usage BEGIN
+  INSERT INTO usage_buckets VALUES (
+    coalesce(substr(NEW.timestamp, 1, 14) || printf('%02d', CAST(substr(NEW.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', ''),
+    NEW.agent, NEW.machine, coalesce(NEW.model, ''), coalesce(NEW.project, ''), 1, NEW.cost_usd IS NOT NULL,
+    NEW.input_tokens, NEW.output_tokens, NEW.cache_read_tokens, NEW.cache_write_5m_tokens, NEW.cache_write_1h_tokens,
+    CASE WHEN NEW.cost_usd IS NULL THEN NEW.input_tokens + NEW.output_tokens + NEW.cache_read_tokens
+         + NEW.cache_write_5m_tokens + NEW.cache_write_1h_tokens ELSE 0 END, coalesce(NEW.cost_usd, 0))
+  ON CONFLICT DO UPDATE SET requests = requests + 1, priced_requests = priced_requests + excluded.priced_requests,
+    input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+    cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+    cache_write_5m_tokens = cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+    cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+    unpriced_tokens = unpriced_tokens + excluded.unpriced_tokens,
+    priced_cost_usd = priced_cost_usd + excluded.priced_cost_usd;
+END;
+CREATE TRIGGER IF NOT EXISTS usage_buckets_remove AFTER DELETE ON usage BEGIN
+  UPDATE usage_buckets SET requests = requests - 1, priced_requests = priced_requests - (OLD.cost_usd IS NOT NULL),
+    input_tokens = input_tokens - OLD.input_tokens, output_tokens = output_tokens - OLD.output_tokens,
+    cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens,
+    cache_write_5m_tokens = cache_write_5m_tokens - OLD.cache_write_5m_tokens,
+    cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens,
+    unpriced_tokens = unpriced_tokens - CASE WHEN OLD.cost_usd IS NULL THEN OLD.input_tokens + OLD.output_tokens
+      + OLD.cache_read_tokens + OLD.cache_write_5m_tokens + OLD.cache_write_1h_tokens ELSE 0 END,
+    priced_cost_usd = priced_cost_usd - coalesce(OLD.cost_usd, 0)
+  WHERE bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')
+    AND agent = OLD.agent AND machine = OLD.machine AND model = coalesce(OLD.model, '') AND project = coalesce(OLD.project, '');
+  DELETE FROM usage_buckets WHERE requests = 0
+    AND bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '');
+END;
+CREATE TRIGGER IF NOT EXISTS usage_buckets_change AFTER UPDATE ON usage BEGIN
+  UPDATE usage_buckets SET requests = requests - 1, priced_requests = priced_requests - (OLD.cost_usd IS NOT NULL),
+    input_tokens = input_tokens - OLD.input_tokens, output_tokens = output_tokens - OLD.output_tokens,
+    cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens,
+    cache_write_5m_tokens = cache_write_5m_tokens - OLD.cache_write_5m_tokens,
+    cache_write_1h_tokens = cache_write_1h_tokens - OLD.cache_write_1h_tokens,
+    unpriced_tokens = unpriced_tokens - CASE WHEN OLD.cost_usd IS NULL THEN OLD.input_tokens + OLD.output_tokens
+      + OLD.cache_read_tokens + OLD.cache_write_5m_tokens + OLD.cache_write_1h_tokens ELSE 0 END,
+    priced_cost_usd = priced_cost_usd - coalesce(OLD.cost_usd, 0)
+  WHERE bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')
+    AND agent = OLD.agent AND machine = OLD.machine AND model = coalesce(OLD.model, '') AND project = coalesce(OLD.project, '');
+  DELETE FROM usage_buckets WHERE requests = 0
+    AND bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '');
+  INSERT INTO usage_buckets VALUES (
+    coalesce(substr(NEW.timestamp, 1, 14) || printf('%02d', CAST(substr(NEW.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', ''),
+    NEW.agent, NEW.machine, coalesce(NEW.model, ''), coalesce(NEW.project, ''), 1, NEW.cost_usd IS NOT NULL,
+    NEW.input_tokens, NEW.output_tokens, NEW.cache_read_tokens, NEW.cache_write_5m_tokens, NEW.cache_write_1h_tokens,
+    CASE WHEN NEW.cost_usd IS NULL THEN NEW.input_tokens + NEW.output_tokens + NEW.cache_read_tokens
+         + NEW.cache_write_5m_tokens + NEW.cache_write_1h_tokens ELSE 0 END, coalesce(NEW.cost_usd, 0))
+  ON CONFLICT DO UPDATE SET requests = requests + 1, priced_requests = priced_requests + excluded.priced_requests,
+    input_tokens = input_tokens + excluded.input_tokens, output_tokens = output_tokens + excluded.output_tokens,
+    cache_read_tokens = cache_read_tokens + excluded.cache_read_tokens,
+    cache_write_5m_tokens = cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+    cache_write_1h_tokens = cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+    unpriced_tokens = unpriced_tokens + excluded.unpriced_tokens,
+    priced_cost_usd = priced_cost_usd + excluded.priced_cost_usd;
+END;
+CREATE TRIGGER IF NOT EXISTS activity_minutes_add AFTER INSERT ON messages WHEN NEW.timestamp IS NOT NULL BEGIN
+  INSERT OR IGNORE INTO activity_minutes VALUES (substr(NEW.timestamp, 1, 16));
+END;

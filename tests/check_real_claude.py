@@ -54,12 +54,25 @@ for fi, path in enumerate(files):
             continue
         if key not in best or rank > best[key][0]:
             best[key] = (rank, rec)
+def session_of(rel):
+    """The file name stem, or the directory holding subagents/ (spec 1.1)."""
+    parts = rel.split("/")
+    if "subagents" in parts:
+        return parts[parts.index("subagents") - 1]
+    return parts[-1][:-len(".jsonl")]
+
+
 want = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
+want_s = defaultdict(lambda: [0, 0, 0])
 for _, rec in best.values():
     w = want[rec["file"]]
     w[0] += 1
     for i, f in enumerate(("input", "output", "cr", "w5", "w1"), 1):
         w[i] += rec[f]
+    ws = want_s[session_of(rec["file"])]
+    ws[0] += 1
+    ws[1] += rec["output"]
+    ws[2] += rec["input"] + rec["output"] + rec["cr"] + rec["w5"] + rec["w1"]
 got = query("SELECT file, count(*) n, sum(input_tokens) i, sum(output_tokens) o, sum(cache_read_tokens) cr,"
             " sum(cache_write_5m_tokens) w5, sum(cache_write_1h_tokens) w1 FROM claude_usage('tests/fixtures/real/claude') GROUP BY file")
 got = {r["file"]: [r["n"], r["i"], r["o"], r["cr"], r["w5"], r["w1"]] for r in got}
@@ -67,4 +80,21 @@ c = Checker()
 c.eq("files with usage", sorted(want), sorted(got))
 for f in sorted(want):
     c.eq("file %s [responses, input, output, cache_read, 5m, 1h]" % f, want[f], got.get(f))
+got_s = query("SELECT session_id s, count(*) n, sum(output_tokens) o, sum(input_tokens + output_tokens"
+              " + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) t"
+              " FROM claude_usage('tests/fixtures/real/claude') GROUP BY session_id")
+got_s = {r["s"]: [r["n"], r["o"], r["t"]] for r in got_s}
+c.eq("sessions with usage", sorted(want_s), sorted(got_s))
+for k in sorted(want_s):
+    c.eq("session %s [responses, output, all tokens]" % k, want_s[k], got_s.get(k))
+# Facts the fixtures' provenance states, written down by hand:
+facts = {"projects/-home-marco-projects-spotter/d6e0bada-1959-4eec-a9d2-0bfade768d8f.jsonl": 4,
+         "projects/-Users-chip-dev-ai-music/fed8ce56-bc79-401f-a83e-af084253362f.jsonl": 4,
+         "projects/-home-USER-projects-spotter-worktrees-spotter-fum/8463c716-a2ea-4c14-9efa-87158ebd9f20/subagents/agent-a7be2f0.jsonl": 13,
+         "projects/-home-USER-projects-spotter-worktrees-spotter-fum/8463c716-a2ea-4c14-9efa-87158ebd9f20/subagents/agent-acompact-f46190.jsonl": 1}
+for f, n in facts.items():
+    c.eq("PROVENANCE: responses in %s" % f, n, got.get(f, [None])[0])
+acompact = [k for k in facts if "acompact" in k][0]
+c.eq("PROVENANCE: the compaction call read 167,093 cache tokens and logged 6 output",
+     [167093, 6], [got[acompact][3], got[acompact][2]])
 c.done()

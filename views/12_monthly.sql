@@ -1,4 +1,4 @@
--- monthly: one row per local month, agent and model (local time from TZ, via usage_local).
+-- monthly: one row per local month, agent and model (local time from TZ, via buckets_local).
 -- month           local month, YYYY-MM
 -- agent           claude, codex, gemini, opencode
 -- model           model as logged
@@ -14,10 +14,10 @@
 -- unpriced_tokens  tokens of requests without a price
 DROP VIEW IF EXISTS monthly;
 CREATE VIEW monthly AS
-SELECT month, agent, model, count(*) AS requests,
+SELECT month, agent, model, sum(requests) AS requests,
        sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
        sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens,
        sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(total_tokens) AS total_tokens,
-       CASE WHEN count(cost_usd) = count(*) THEN sum(cost_usd) END AS cost_usd,
-       total(cost_usd) AS priced_cost_usd, sum(unpriced_tokens) AS unpriced_tokens
-  FROM usage_local GROUP BY month, agent, model;
+       CASE WHEN sum(priced_requests) = sum(requests) THEN sum(priced_cost_usd) END AS cost_usd,
+       sum(priced_cost_usd) AS priced_cost_usd, sum(unpriced_tokens) AS unpriced_tokens
+  FROM buckets_local GROUP BY month, agent, model;

@@ -23,4 +23,4 @@ SELECT u.agent, u.session_id, max(u.project) AS project, group_concat(DISTINCT u
        CASE WHEN count(u.cost_usd) = count(*) THEN sum(u.cost_usd) END AS cost_usd,
        group_concat(DISTINCT u.model) AS models,
        sum(u.confidence = 'low') AS low_confidence
-  FROM usage u GROUP BY u.agent, u.session_id;
+  FROM usage u GROUP BY u.session_id, u.agent;

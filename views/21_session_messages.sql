@@ -6,7 +6,7 @@
 -- kind            user, assistant, tool_result, system or summary
 -- model           model (assistant messages)
 -- message_id      API message id (assistant messages)
--- text            text of the message (copies joined in file order)
+-- text            text of the message (copies joined in time order)
 -- records         transcript records merged into the row
 -- file            source file
 -- line            first line
@@ -19,5 +19,5 @@ SELECT agent, session_id, min(timestamp) AS timestamp,
        max(model) AS model, message_id,
        group_concat(nullif(text, ''), char(10)) AS text, count(*) AS records,
        min(file) AS file, min(line) AS line
-  FROM (SELECT * FROM messages ORDER BY file, line)
- GROUP BY agent, session_id, coalesce(message_id || ':' || is_sidechain, key);
+  FROM messages
+ GROUP BY session_id, agent, coalesce(message_id || ':' || is_sidechain, key);

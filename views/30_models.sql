@@ -9,9 +9,9 @@
 -- cache_hit_rate  cache_read / (input + cache_read + cache writes)
 DROP VIEW IF EXISTS models;
 CREATE VIEW models AS
-SELECT agent, model, count(*) AS requests, sum(total_tokens) AS total_tokens,
-       CASE WHEN count(cost_usd) = count(*) THEN sum(cost_usd) END AS cost_usd,
-       total(cost_usd) / nullif((SELECT total(cost_usd) FROM usage), 0) AS share_of_cost,
-       CASE WHEN count(cost_usd) = count(*) THEN 1000.0 * sum(cost_usd) / nullif(sum(total_tokens), 0) END AS cost_per_1k_tokens,
+SELECT agent, model, sum(requests) AS requests, sum(total_tokens) AS total_tokens,
+       CASE WHEN sum(priced_requests) = sum(requests) THEN sum(priced_cost_usd) END AS cost_usd,
+       sum(priced_cost_usd) / nullif((SELECT sum(priced_cost_usd) FROM usage_buckets), 0) AS share_of_cost,
+       CASE WHEN sum(priced_requests) = sum(requests) THEN 1000.0 * sum(priced_cost_usd) / nullif(sum(total_tokens), 0) END AS cost_per_1k_tokens,
        1.0 * sum(cache_read_tokens) / nullif(sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens), 0) AS cache_hit_rate
-  FROM usage_local GROUP BY agent, model;
+  FROM buckets_local GROUP BY agent, model;

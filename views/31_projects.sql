@@ -9,8 +9,10 @@
 -- last_at         last request (UTC)
 DROP VIEW IF EXISTS projects;
 CREATE VIEW projects AS
-SELECT project, count(DISTINCT agent || ':' || session_id) AS sessions, count(*) AS requests,
-       sum(total_tokens) AS total_tokens,
-       CASE WHEN count(cost_usd) = count(*) THEN sum(cost_usd) END AS cost_usd,
-       min(timestamp) AS first_at, max(timestamp) AS last_at
-  FROM usage_local GROUP BY project;
+SELECT b.project, s.sessions, b.requests, b.total_tokens, b.cost_usd, s.first_at, s.last_at
+  FROM (SELECT project, sum(requests) AS requests, sum(total_tokens) AS total_tokens,
+               CASE WHEN sum(priced_requests) = sum(requests) THEN sum(priced_cost_usd) END AS cost_usd
+          FROM buckets_local GROUP BY project) AS b
+  LEFT JOIN (SELECT project, count(DISTINCT agent || ':' || session_id) AS sessions,
+                    min(timestamp) AS first_at, max(timestamp) AS last_at FROM usage GROUP BY project) AS s
+    ON s.project IS b.project;

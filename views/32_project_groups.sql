@@ -8,9 +8,8 @@
 -- cost_usd        NULL when any request is unpriced
 DROP VIEW IF EXISTS project_groups;
 CREATE VIEW project_groups AS
-SELECT g.group_name, group_concat(DISTINCT u.project) AS projects,
-       count(DISTINCT u.agent || ':' || u.session_id) AS sessions, count(*) AS requests,
-       sum(u.total_tokens) AS total_tokens,
-       CASE WHEN count(u.cost_usd) = count(*) THEN sum(u.cost_usd) END AS cost_usd
-  FROM project_group_members g JOIN usage_local u ON u.project = g.project
+SELECT g.group_name, group_concat(DISTINCT p.project) AS projects, sum(p.sessions) AS sessions,
+       sum(p.requests) AS requests, sum(p.total_tokens) AS total_tokens,
+       CASE WHEN count(p.cost_usd) = count(*) THEN sum(p.cost_usd) END AS cost_usd
+  FROM project_group_members g JOIN projects p ON p.project = g.project
  GROUP BY g.group_name;

@@ -8,8 +8,10 @@
 -- last_at         last request (UTC)
 DROP VIEW IF EXISTS machines;
 CREATE VIEW machines AS
-SELECT machine, count(DISTINCT agent || ':' || session_id) AS sessions, count(*) AS requests,
-       sum(total_tokens) AS total_tokens,
-       CASE WHEN count(cost_usd) = count(*) THEN sum(cost_usd) END AS cost_usd,
-       min(timestamp) AS first_at, max(timestamp) AS last_at
-  FROM usage_local GROUP BY machine;
+SELECT b.machine, s.sessions, b.requests, b.total_tokens, b.cost_usd, s.first_at, s.last_at
+  FROM (SELECT machine, sum(requests) AS requests, sum(total_tokens) AS total_tokens,
+               CASE WHEN sum(priced_requests) = sum(requests) THEN sum(priced_cost_usd) END AS cost_usd
+          FROM buckets_local GROUP BY machine) AS b
+  LEFT JOIN (SELECT machine, count(DISTINCT agent || ':' || session_id) AS sessions,
+                    min(timestamp) AS first_at, max(timestamp) AS last_at FROM usage GROUP BY machine) AS s
+    ON s.machine = b.machine;

@@ -15,15 +15,15 @@
 -- model_breakdown  JSON object: model -> priced cost in USD
 DROP VIEW IF EXISTS dashboard;
 CREATE VIEW dashboard AS
-SELECT total(cost_usd) AS cost_usd, sum(unpriced_tokens) AS unpriced_tokens,
-       (SELECT group_concat(DISTINCT model) FROM usage WHERE cost_usd IS NULL) AS unpriced_models,
-       count(*) AS requests, count(DISTINCT agent || ':' || session_id) AS sessions,
+SELECT sum(priced_cost_usd) AS cost_usd, sum(unpriced_tokens) AS unpriced_tokens,
+       (SELECT group_concat(DISTINCT nullif(model, '')) FROM usage_buckets WHERE priced_requests < requests) AS unpriced_models,
+       sum(requests) AS requests, (SELECT count(DISTINCT agent || ':' || session_id) FROM usage) AS sessions,
        sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
        sum(cache_read_tokens) AS cache_read_tokens,
        sum(cache_write_5m_tokens + cache_write_1h_tokens) AS cache_write_tokens,
-       sum(total_tokens) AS total_tokens,
-       (SELECT CAST(round(total(active_seconds)) AS INTEGER) FROM activity) AS active_seconds,
-       min(timestamp) AS first_at, max(timestamp) AS last_at,
+       sum(input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS total_tokens,
+       (SELECT total(active_seconds) FROM activity) AS active_seconds,
+       (SELECT min(timestamp) FROM usage) AS first_at, (SELECT max(timestamp) FROM usage) AS last_at,
        (SELECT json_group_object(model, round(c, 6)) FROM
-          (SELECT model, total(cost_usd) AS c FROM usage GROUP BY model ORDER BY c DESC)) AS model_breakdown
-  FROM usage_local;
+          (SELECT nullif(model, '') AS model, sum(priced_cost_usd) AS c FROM usage_buckets GROUP BY model ORDER BY c DESC)) AS model_breakdown
+  FROM usage_buckets;

@@ -6,9 +6,14 @@
 -- active_hours    active time in hours
 DROP VIEW IF EXISTS efficiency;
 CREATE VIEW efficiency AS
-SELECT 1.0 * sum(cache_read_tokens) / nullif(sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens), 0) AS cache_hit_rate,
-       total(cost_usd) / nullif(count(DISTINCT agent || ':' || session_id), 0) AS cost_per_session,
-       total(cost_usd) / nullif((SELECT total(active_seconds) FROM activity) / 3600.0, 0) AS cost_per_active_hour,
-       1000.0 * total(cost_usd) / nullif(sum(CASE WHEN cost_usd IS NOT NULL THEN total_tokens END), 0) AS cost_per_1k_tokens,
-       (SELECT total(active_seconds) FROM activity) / 3600.0 AS active_hours
-  FROM usage_local;
+WITH a AS (SELECT total(active_seconds) AS secs FROM activity),
+     t AS (SELECT sum(cache_read_tokens) AS cr, sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt,
+                  sum(priced_cost_usd) AS usd,
+                  sum(input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) - sum(unpriced_tokens) AS priced_tokens
+             FROM usage_buckets)
+SELECT 1.0 * t.cr / nullif(t.prompt, 0) AS cache_hit_rate,
+       t.usd / nullif((SELECT count(DISTINCT agent || ':' || session_id) FROM usage), 0) AS cost_per_session,
+       t.usd / nullif(a.secs / 3600.0, 0) AS cost_per_active_hour,
+       1000.0 * t.usd / nullif(t.priced_tokens, 0) AS cost_per_1k_tokens,
+       a.secs / 3600.0 AS active_hours
+  FROM t, a;

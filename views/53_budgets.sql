@@ -15,9 +15,10 @@ WITH ws AS (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM lumo_settings WH
                   WHEN 'week' THEN date('now', 'localtime', '-' || ((CAST(strftime('%w', 'now', 'localtime') AS INTEGER) + 7 - ws.d) % 7) || ' days')
                   ELSE date('now', 'localtime', 'start of month') END AS period_start
              FROM budget_limits bl, ws),
-     spent AS (SELECT b.*, (SELECT total(cost_usd) FROM usage_local u WHERE u.day >= b.period_start
-                              AND (b.agent IS NULL OR u.agent = b.agent)
-                              AND (b.project IS NULL OR u.project = b.project)) AS spent_usd
+     spent AS (SELECT b.*, (SELECT total(priced_cost_usd) FROM usage_buckets u
+                             WHERE u.bucket >= strftime('%Y-%m-%dT%H:%M:%SZ', b.period_start, 'utc')
+                               AND (b.agent IS NULL OR u.agent = b.agent)
+                               AND (b.project IS NULL OR u.project = b.project)) AS spent_usd
                  FROM b)
 SELECT name, period, period_start, amount_usd, spent_usd, amount_usd - spent_usd AS remaining_usd,
        100.0 * spent_usd / amount_usd AS percent_used,

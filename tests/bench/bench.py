@@ -157,9 +157,18 @@ def main():
              "%s && sqlite3 -cmd '.load %s' %s \"%s\"" % (append, SO, db, sync_sql)),
         ]
         view_names = sorted(f[3:-4] for f in os.listdir(os.path.join(ROOT, "views")) if f.endswith(".sql"))
+        tasks.append(("find + stat of every file (floor of a re-sync)", "find",
+                      "find %s -name '*.jsonl' -printf '%%s %%T@ %%i\\n' > /dev/null" % root))
+        # Report views in full; the two per-row detail views as they are used: one
+        # session's history, one day's requests.
+        # (the session id is looked up by a first sqlite3 call, included in the time)
+        detail = {"session_messages": " WHERE session_id = '$(sqlite3 %s \"SELECT session_id FROM usage ORDER BY timestamp DESC LIMIT 1\")'" % db,
+                  "usage_local": " WHERE day = (SELECT max(day) FROM daily)"}
         for v in view_names:
-            tasks.append(("view %s (SELECT * on the synced database, no extension)" % v, "lumo",
-                          "sqlite3 %s 'SELECT * FROM %s' > /dev/null" % (db, v)))
+            where = detail.get(v, "")
+            tasks.append(("view %s%s (synced database, no extension)" % (v, " for one session" if v == "session_messages" else
+                                                                          " for one day" if v == "usage_local" else ""), "lumo",
+                          "sqlite3 %s \"SELECT * FROM %s%s\" > /dev/null" % (db, v, where)))
         for name, path in peers.items():
             if not path:
                 notes.append("%s could not be installed; its rows are missing." % name)
