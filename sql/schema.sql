@@ -247,3 +247,84 @@ END;
 CREATE TRIGGER IF NOT EXISTS activity_minutes_add AFTER INSERT ON messages WHEN NEW.timestamp IS NOT NULL BEGIN
   INSERT OR IGNORE INTO activity_minutes VALUES (substr(NEW.timestamp, 1, 16));
 END;
+
+-- session_totals: usage summed per session, kept by the triggers below; the sessions view
+-- reads it instead of grouping every request.
+CREATE TABLE IF NOT EXISTS session_totals (
+  agent           TEXT NOT NULL,     -- agent
+  session_id      TEXT NOT NULL,     -- session id ('' when unknown)
+  project         TEXT,              -- project of the session
+  machine         TEXT,              -- machine of the first request stored
+  started_at      TEXT,              -- first request (UTC)
+  ended_at        TEXT,              -- last request (UTC)
+  requests        INTEGER NOT NULL,  -- billed requests
+  priced_requests INTEGER NOT NULL,  -- requests with a price
+  total_tokens    INTEGER NOT NULL,  -- all five token buckets
+  priced_cost_usd REAL NOT NULL,     -- cost of the priced requests
+  low_confidence  INTEGER NOT NULL,  -- requests with a placeholder output count
+  PRIMARY KEY (agent, session_id)
+);
+
+-- session_models: requests per session and model, for the sessions view's model list.
+CREATE TABLE IF NOT EXISTS session_models (
+  agent      TEXT NOT NULL,     -- agent
+  session_id TEXT NOT NULL,     -- session id ('' when unknown)
+  model      TEXT NOT NULL,     -- model ('' when unknown)
+  requests   INTEGER NOT NULL,  -- billed requests of that model in the session
+  PRIMARY KEY (agent, session_id, model)
+) WITHOUT ROWID;
+
+CREATE TRIGGER IF NOT EXISTS session_totals_add AFTER INSERT ON usage BEGIN
+  INSERT INTO session_totals VALUES (NEW.agent, coalesce(NEW.session_id, ''), NEW.project, NEW.machine, NEW.timestamp,
+    NEW.timestamp, 1, NEW.cost_usd IS NOT NULL,
+    NEW.input_tokens + NEW.output_tokens + NEW.cache_read_tokens + NEW.cache_write_5m_tokens + NEW.cache_write_1h_tokens,
+    coalesce(NEW.cost_usd, 0), NEW.confidence IS 'low')
+  ON CONFLICT DO UPDATE SET project = coalesce(project, excluded.project), machine = coalesce(machine, excluded.machine),
+    started_at = CASE WHEN started_at IS NULL OR excluded.started_at < started_at THEN coalesce(excluded.started_at, started_at) ELSE started_at END,
+    ended_at = CASE WHEN ended_at IS NULL OR excluded.ended_at > ended_at THEN coalesce(excluded.ended_at, ended_at) ELSE ended_at END,
+    requests = requests + 1, priced_requests = priced_requests + excluded.priced_requests,
+    total_tokens = total_tokens + excluded.total_tokens, priced_cost_usd = priced_cost_usd + excluded.priced_cost_usd,
+    low_confidence = low_confidence + excluded.low_confidence;
+  INSERT INTO session_models VALUES (NEW.agent, coalesce(NEW.session_id, ''), coalesce(NEW.model, ''), 1)
+  ON CONFLICT DO UPDATE SET requests = requests + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS session_totals_remove AFTER DELETE ON usage BEGIN
+  UPDATE session_totals SET requests = requests - 1, priced_requests = priced_requests - (OLD.cost_usd IS NOT NULL),
+    total_tokens = total_tokens - (OLD.input_tokens + OLD.output_tokens + OLD.cache_read_tokens
+      + OLD.cache_write_5m_tokens + OLD.cache_write_1h_tokens),
+    priced_cost_usd = priced_cost_usd - coalesce(OLD.cost_usd, 0), low_confidence = low_confidence - (OLD.confidence IS 'low'),
+    started_at = (SELECT min(timestamp) FROM usage WHERE session_id IS OLD.session_id AND agent = OLD.agent),
+    ended_at = (SELECT max(timestamp) FROM usage WHERE session_id IS OLD.session_id AND agent = OLD.agent)
+  WHERE agent = OLD.agent AND session_id = coalesce(OLD.session_id, '');
+  DELETE FROM session_totals WHERE agent = OLD.agent AND session_id = coalesce(OLD.session_id, '') AND requests = 0;
+  UPDATE session_models SET requests = requests - 1
+   WHERE agent = OLD.agent AND session_id = coalesce(OLD.session_id, '') AND model = coalesce(OLD.model, '');
+  DELETE FROM session_models WHERE agent = OLD.agent AND session_id = coalesce(OLD.session_id, '')
+     AND model = coalesce(OLD.model, '') AND requests = 0;
+END;
+CREATE TRIGGER IF NOT EXISTS session_totals_change AFTER UPDATE ON usage BEGIN
+  UPDATE session_totals SET requests = requests - 1, priced_requests = priced_requests - (OLD.cost_usd IS NOT NULL),
+    total_tokens = total_tokens - (OLD.input_tokens + OLD.output_tokens + OLD.cache_read_tokens
+      + OLD.cache_write_5m_tokens + OLD.cache_write_1h_tokens),
+    priced_cost_usd = priced_cost_usd - coalesce(OLD.cost_usd, 0), low_confidence = low_confidence - (OLD.confidence IS 'low'),
+    started_at = (SELECT min(timestamp) FROM usage WHERE session_id IS OLD.session_id AND agent = OLD.agent),
+    ended_at = (SELECT max(timestamp) FROM usage WHERE session_id IS OLD.session_id AND agent = OLD.agent)
+  WHERE agent = OLD.agent AND session_id = coalesce(OLD.session_id, '');
+  DELETE FROM session_totals WHERE agent = OLD.agent AND session_id = coalesce(OLD.session_id, '') AND requests = 0;
+  UPDATE session_models SET requests = requests - 1
+   WHERE agent = OLD.agent AND session_id = coalesce(OLD.session_id, '') AND model = coalesce(OLD.model, '');
+  DELETE FROM session_models WHERE agent = OLD.agent AND session_id = coalesce(OLD.session_id, '')
+     AND model = coalesce(OLD.model, '') AND requests = 0;
+  INSERT INTO session_totals VALUES (NEW.agent, coalesce(NEW.session_id, ''), NEW.project, NEW.machine, NEW.timestamp,
+    NEW.timestamp, 1, NEW.cost_usd IS NOT NULL,
+    NEW.input_tokens + NEW.output_tokens + NEW.cache_read_tokens + NEW.cache_write_5m_tokens + NEW.cache_write_1h_tokens,
+    coalesce(NEW.cost_usd, 0), NEW.confidence IS 'low')
+  ON CONFLICT DO UPDATE SET project = coalesce(project, excluded.project), machine = coalesce(machine, excluded.machine),
+    started_at = CASE WHEN started_at IS NULL OR excluded.started_at < started_at THEN coalesce(excluded.started_at, started_at) ELSE started_at END,
+    ended_at = CASE WHEN ended_at IS NULL OR excluded.ended_at > ended_at THEN coalesce(excluded.ended_at, ended_at) ELSE ended_at END,
+    requests = requests + 1, priced_requests = priced_requests + excluded.priced_requests,
+    total_tokens = total_tokens + excluded.total_tokens, priced_cost_usd = priced_cost_usd + excluded.priced_cost_usd,
+    low_confidence = low_confidence + excluded.low_confidence;
+  INSERT INTO session_models VALUES (NEW.agent, coalesce(NEW.session_id, ''), coalesce(NEW.model, ''), 1)
+  ON CONFLICT DO UPDATE SET requests = requests + 1;
+END;

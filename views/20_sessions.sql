@@ -2,7 +2,7 @@
 -- agent           agent
 -- session_id      session id
 -- project         project of the session (first cwd's last component)
--- machine         machine(s) the rows were synced on, comma-separated
+-- machine         machine of the first request stored for the session
 -- started_at      first request (UTC)
 -- ended_at        last request (UTC)
 -- duration_seconds  ended_at - started_at
@@ -14,13 +14,15 @@
 -- low_confidence  requests whose output count looks like a streaming placeholder
 DROP VIEW IF EXISTS sessions;
 CREATE VIEW sessions AS
-SELECT u.agent, u.session_id, max(u.project) AS project, group_concat(DISTINCT u.machine) AS machine,
-       min(u.timestamp) AS started_at, max(u.timestamp) AS ended_at,
-       CAST(round((julianday(max(u.timestamp)) - julianday(min(u.timestamp))) * 86400) AS INTEGER) AS duration_seconds,
-       count(*) AS requests,
-       (SELECT count(*) FROM messages m WHERE m.agent = u.agent AND m.session_id = u.session_id) AS messages,
-       sum(u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens) AS total_tokens,
-       CASE WHEN count(u.cost_usd) = count(*) THEN sum(u.cost_usd) END AS cost_usd,
-       group_concat(DISTINCT u.model) AS models,
-       sum(u.confidence = 'low') AS low_confidence
-  FROM usage u GROUP BY u.session_id, u.agent;
+SELECT s.agent, nullif(s.session_id, '') AS session_id, s.project,
+       s.machine,
+       s.started_at, s.ended_at,
+       CAST(round((julianday(s.ended_at) - julianday(s.started_at)) * 86400) AS INTEGER) AS duration_seconds,
+       s.requests,
+       (SELECT count(*) FROM messages m WHERE m.session_id = s.session_id AND m.agent = s.agent) AS messages,
+       s.total_tokens,
+       CASE WHEN s.priced_requests = s.requests THEN s.priced_cost_usd END AS cost_usd,
+       (SELECT group_concat(nullif(model, '')) FROM session_models sm
+         WHERE sm.agent = s.agent AND sm.session_id = s.session_id) AS models,
+       s.low_confidence
+  FROM session_totals s;

@@ -13,6 +13,6 @@ SELECT b.project, s.sessions, b.requests, b.total_tokens, b.cost_usd, s.first_at
   FROM (SELECT project, sum(requests) AS requests, sum(total_tokens) AS total_tokens,
                CASE WHEN sum(priced_requests) = sum(requests) THEN sum(priced_cost_usd) END AS cost_usd
           FROM buckets_local GROUP BY project) AS b
-  LEFT JOIN (SELECT project, count(DISTINCT agent || ':' || session_id) AS sessions,
-                    min(timestamp) AS first_at, max(timestamp) AS last_at FROM usage GROUP BY project) AS s
+  LEFT JOIN (SELECT project, count(*) AS sessions, min(started_at) AS first_at, max(ended_at) AS last_at
+               FROM session_totals GROUP BY project) AS s
     ON s.project IS b.project;

@@ -1,6 +1,6 @@
 -- machines: one row per machine the usage was synced on.
 -- machine         machine id (hostname, or lumo_settings machine)
--- sessions        sessions
+-- sessions        sessions whose first stored request came from the machine
 -- requests        billed requests
 -- total_tokens    all five buckets
 -- cost_usd        NULL when any request is unpriced
@@ -12,6 +12,6 @@ SELECT b.machine, s.sessions, b.requests, b.total_tokens, b.cost_usd, s.first_at
   FROM (SELECT machine, sum(requests) AS requests, sum(total_tokens) AS total_tokens,
                CASE WHEN sum(priced_requests) = sum(requests) THEN sum(priced_cost_usd) END AS cost_usd
           FROM buckets_local GROUP BY machine) AS b
-  LEFT JOIN (SELECT machine, count(DISTINCT agent || ':' || session_id) AS sessions,
-                    min(timestamp) AS first_at, max(timestamp) AS last_at FROM usage GROUP BY machine) AS s
+  LEFT JOIN (SELECT machine, count(*) AS sessions, min(started_at) AS first_at, max(ended_at) AS last_at
+               FROM session_totals GROUP BY machine) AS s
     ON s.machine = b.machine;

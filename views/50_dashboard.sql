@@ -17,7 +17,7 @@ DROP VIEW IF EXISTS dashboard;
 CREATE VIEW dashboard AS
 SELECT sum(priced_cost_usd) AS cost_usd, sum(unpriced_tokens) AS unpriced_tokens,
        (SELECT group_concat(DISTINCT nullif(model, '')) FROM usage_buckets WHERE priced_requests < requests) AS unpriced_models,
-       sum(requests) AS requests, (SELECT count(DISTINCT agent || ':' || session_id) FROM usage) AS sessions,
+       sum(requests) AS requests, (SELECT count(*) FROM session_totals) AS sessions,
        sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
        sum(cache_read_tokens) AS cache_read_tokens,
        sum(cache_write_5m_tokens + cache_write_1h_tokens) AS cache_write_tokens,

@@ -12,7 +12,7 @@ WITH a AS (SELECT total(active_seconds) AS secs FROM activity),
                   sum(input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) - sum(unpriced_tokens) AS priced_tokens
              FROM usage_buckets)
 SELECT 1.0 * t.cr / nullif(t.prompt, 0) AS cache_hit_rate,
-       t.usd / nullif((SELECT count(DISTINCT agent || ':' || session_id) FROM usage), 0) AS cost_per_session,
+       t.usd / nullif((SELECT count(*) FROM session_totals), 0) AS cost_per_session,
        t.usd / nullif(a.secs / 3600.0, 0) AS cost_per_active_hour,
        1000.0 * t.usd / nullif(t.priced_tokens, 0) AS cost_per_1k_tokens,
        a.secs / 3600.0 AS active_hours

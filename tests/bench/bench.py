@@ -238,7 +238,7 @@ def write(rows, notes, cold_ok):
         peer = [r[4]["median"] for r in rows if r[0] == size and r[1] == cache and r[3].startswith("ccusage 20")
                 and "daily" in r[2]]
         xcat = "%.2f" % (cat[0]["median"] / m["median"]) if cat else ""
-        vs = "%.1fx" % (peer[0] / m["median"]) if peer and tool.startswith("lumo") and "usage" in task else ""
+        vs = "%.1fx" % (peer[0] / m["median"]) if peer and tool.startswith("lumo") and task.startswith("claude_usage") else ""
         out.append("| %s | %s | %s | %s | %.3f | %.3f | %.0f | %s | %s | %.1f |" % (
             size, cache, task, tool, m["min"], m["median"], mb / m["median"], xcat, vs, m["rss"] / 1024))
     out += ["", "## Notes", ""] + ["- " + n for n in notes] + [""]
