@@ -205,18 +205,24 @@ typedef struct tool_ctx {
   int rc;
 } tool_ctx;
 
+/* The stable key of a tool_use (id) or tool_result (tool_use_id) block of that type;
+** NULL when the block is another type or has no id. Sets t->rc on OOM. */
+static char *tool_key(tool_ctx *t, lumo_span blk, const char *type, const char *id_field) {
+  lumo_span id;
+  if (t->rc || !claude_block_is(blk, type) || lumo_json_get(blk, id_field, &id) != 1) return NULL;
+  const char *ids = dec(t->y, 10, id);
+  if (!ids) return NULL;
+  char *key = sqlite3_mprintf("claude:%s", ids);
+  if (!key) t->rc = SQLITE_NOMEM;
+  return key;
+}
+
 static void tool_use_block(void *p, lumo_span blk) {
   tool_ctx *t = p;
   syncer *y = t->y;
-  lumo_span id, name, input;
-  if (t->rc || !claude_block_is(blk, "tool_use") || lumo_json_get(blk, "id", &id) != 1) return;
-  const char *ids = dec(y, 10, id);
-  if (!ids) return;
-  char *key = sqlite3_mprintf("claude:%s", ids);
-  if (!key) {
-    t->rc = SQLITE_NOMEM;
-    return;
-  }
+  lumo_span name, input;
+  char *key = tool_key(t, blk, "tool_use", "id");
+  if (!key) return;
   sqlite3_stmt *st = y->tool_ins;
   bind_text(st, 1, key);
   bind_text(st, 2, "claude");
@@ -238,17 +244,10 @@ static void tool_use_block(void *p, lumo_span blk) {
 
 static void tool_result_block(void *p, lumo_span blk) {
   tool_ctx *t = p;
-  syncer *y = t->y;
-  lumo_span id, err, content;
-  if (t->rc || !claude_block_is(blk, "tool_result") || lumo_json_get(blk, "tool_use_id", &id) != 1) return;
-  const char *ids = dec(y, 10, id);
-  if (!ids) return;
-  char *key = sqlite3_mprintf("claude:%s", ids);
-  if (!key) {
-    t->rc = SQLITE_NOMEM;
-    return;
-  }
-  sqlite3_stmt *st = y->tool_res;
+  lumo_span err, content;
+  char *key = tool_key(t, blk, "tool_result", "tool_use_id");
+  if (!key) return;
+  sqlite3_stmt *st = t->y->tool_res;
   bind_text(st, 1, key);
   sqlite3_bind_int(st, 2, lumo_json_get(blk, "is_error", &err) == 1 && lumo_json_bool(err) == 1);
   sqlite3_bind_int64(st, 3, lumo_json_get(blk, "content", &content) == 1 ? (int64_t)content.n : 0);

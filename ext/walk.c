@@ -6,9 +6,10 @@
 #include "lumo_int.h"
 
 #include <dirent.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -36,6 +37,19 @@ static int has_suffix(const char *name, const char *const *suffixes) {
   return 0;
 }
 
+/* Appends an entry of another list, taking its path. */
+static int add_file_moved(lumo_filelist *fl, const lumo_file *src) {
+  if (fl->n == fl->cap) {
+    int cap = fl->cap ? fl->cap * 2 : 64;
+    lumo_file *f = sqlite3_realloc64(fl->f, sizeof(*f) * (size_t)cap);
+    if (!f) return SQLITE_NOMEM;
+    fl->f = f;
+    fl->cap = cap;
+  }
+  fl->f[fl->n++] = *src;
+  return SQLITE_OK;
+}
+
 static int add_file(lumo_filelist *fl, char *path, size_t rel_from, int root, const struct stat *st) {
   if (fl->n == fl->cap) {
     int cap = fl->cap ? fl->cap * 2 : 64;
@@ -54,6 +68,9 @@ static int add_file(lumo_filelist *fl, char *path, size_t rel_from, int root, co
   return SQLITE_OK;
 }
 
+static int walk_dir(lumo_filelist *fl, const char *dir, size_t rel_from, int root,
+                    const char *const *suffixes, lumo_conn *c, const char *source, int depth);
+
 typedef struct walk_entry {
   char *name;         /* owned */
   unsigned char type; /* d_type: DT_DIR, DT_REG, DT_LNK, or DT_UNKNOWN */
@@ -62,6 +79,103 @@ typedef struct walk_entry {
 static int entry_cmp(const void *a, const void *b) {
   const char *x = ((const walk_entry *)a)->name, *y = ((const walk_entry *)b)->name;
   return name_cmp(&x, &y);
+}
+
+/* Visits entries [from, to) of one listed directory (open as dfd). */
+static int visit(lumo_filelist *fl, const char *dir, int dfd, const walk_entry *v, int from, int to,
+                 size_t rel_from, int root, const char *const *suffixes, lumo_conn *c,
+                 const char *source, int depth) {
+  int rc = SQLITE_OK;
+  for (int i = from; i < to && rc == SQLITE_OK; i++) {
+    struct stat st;
+    if (v[i].type == DT_DIR) {
+      char *path = sqlite3_mprintf("%s/%s", dir, v[i].name);
+      if (!path) rc = SQLITE_NOMEM;
+      else rc = walk_dir(fl, path, rel_from, root, suffixes, c, source, depth + 1);
+      sqlite3_free(path);
+      continue;
+    }
+    if (fstatat(dfd, v[i].name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      lumo_diag_add(c, source, v[i].name, 0, "unreadable", "cannot stat: %s", strerror(errno));
+      continue;
+    }
+    char *path = sqlite3_mprintf("%s/%s", dir, v[i].name);
+    if (!path) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    if (S_ISDIR(st.st_mode)) { /* DT_UNKNOWN file systems */
+      rc = walk_dir(fl, path, rel_from, root, suffixes, c, source, depth + 1);
+      sqlite3_free(path);
+    } else if (S_ISREG(st.st_mode) && has_suffix(v[i].name, suffixes)) {
+      rc = add_file(fl, path, rel_from, root, &st);
+      if (rc != SQLITE_OK) sqlite3_free(path);
+    } else {
+      sqlite3_free(path);
+    }
+  }
+  return rc;
+}
+
+/* The top directory of a large tree is split between two threads: a re-sync is
+** nothing but these stat calls, and the kernel work runs on both cores. Each half has
+** its own list and diagnostics, appended in order afterwards. */
+typedef struct walk_job {
+  lumo_filelist fl;
+  lumo_conn diag;
+  const char *dir, *source;
+  const char *const *suffixes;
+  const walk_entry *v;
+  int dfd, from, to, root, rc;
+  size_t rel_from;
+} walk_job;
+
+static void *walk_job_run(void *arg) {
+  walk_job *j = arg;
+  j->rc = visit(&j->fl, j->dir, j->dfd, j->v, j->from, j->to, j->rel_from, j->root, j->suffixes,
+                &j->diag, j->source, 1);
+  return NULL;
+}
+
+static int visit_parallel(lumo_filelist *fl, const char *dir, int dfd, const walk_entry *v, int n,
+                          size_t rel_from, int root, const char *const *suffixes, lumo_conn *c,
+                          const char *source) {
+  walk_job j[2];
+  memset(j, 0, sizeof(j));
+  for (int k = 0; k < 2; k++) {
+    j[k].dir = dir;
+    j[k].source = source;
+    j[k].suffixes = suffixes;
+    j[k].v = v;
+    j[k].dfd = dfd;
+    j[k].root = root;
+    j[k].rel_from = rel_from;
+    j[k].from = k ? n / 2 : 0;
+    j[k].to = k ? n : n / 2;
+  }
+  pthread_t t;
+  int started = pthread_create(&t, NULL, walk_job_run, &j[1]) == 0;
+  walk_job_run(&j[0]);
+  if (started) pthread_join(t, NULL);
+  else walk_job_run(&j[1]);
+  int rc = j[0].rc ? j[0].rc : j[1].rc;
+  for (int k = 0; k < 2; k++) {
+    for (int i = 0; i < j[k].fl.n; i++) {
+      if (rc == SQLITE_OK) {
+        lumo_file *f = &j[k].fl.f[i];
+        rc = add_file_moved(fl, f);
+        if (rc == SQLITE_OK) continue;
+      }
+      sqlite3_free(j[k].fl.f[i].path);
+    }
+    sqlite3_free(j[k].fl.f);
+    for (int i = 0; i < j[k].diag.ndiag; i++) {
+      lumo_diag *d = &j[k].diag.diags[i];
+      lumo_diag_add(c, d->source, d->file, d->line, d->kind, "%s", d->detail);
+    }
+    lumo_conn_release_diags(&j[k].diag);
+  }
+  return rc;
 }
 
 /* Lists one directory, then visits its entries in order. Entries are stat'ed relative
@@ -103,34 +217,11 @@ static int walk_dir(lumo_filelist *fl, const char *dir, size_t rel_from, int roo
   }
   if (n > 1) qsort(v, (size_t)n, sizeof(*v), entry_cmp);
   int dfd = dirfd(d);
-  for (int i = 0; i < n && rc == SQLITE_OK; i++) {
-    struct stat st;
-    if (v[i].type == DT_DIR) {
-      char *path = sqlite3_mprintf("%s/%s", dir, v[i].name);
-      if (!path) rc = SQLITE_NOMEM;
-      else rc = walk_dir(fl, path, rel_from, root, suffixes, c, source, depth + 1);
-      sqlite3_free(path);
-      continue;
-    }
-    if (fstatat(dfd, v[i].name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      lumo_diag_add(c, source, v[i].name, 0, "unreadable", "cannot stat: %s", strerror(errno));
-      continue;
-    }
-    char *path = sqlite3_mprintf("%s/%s", dir, v[i].name);
-    if (!path) {
-      rc = SQLITE_NOMEM;
-      break;
-    }
-    if (S_ISDIR(st.st_mode)) { /* DT_UNKNOWN file systems */
-      rc = walk_dir(fl, path, rel_from, root, suffixes, c, source, depth + 1);
-      sqlite3_free(path);
-    } else if (S_ISREG(st.st_mode) && has_suffix(v[i].name, suffixes)) {
-      rc = add_file(fl, path, rel_from, root, &st);
-      if (rc != SQLITE_OK) sqlite3_free(path);
-    } else {
-      sqlite3_free(path);
-    }
-  }
+  const char *env = getenv("LUMO_THREADS");
+  if (depth == 0 && n >= 64 && sqlite3_threadsafe() && !(env && strcmp(env, "1") == 0))
+    rc = visit_parallel(fl, dir, dfd, v, n, rel_from, root, suffixes, c, source);
+  else if (rc == SQLITE_OK)
+    rc = visit(fl, dir, dfd, v, 0, n, rel_from, root, suffixes, c, source, depth);
   closedir(d);
   for (int i = 0; i < n; i++) sqlite3_free(v[i].name);
   sqlite3_free(v);

@@ -131,6 +131,15 @@ def check_views(docs, actual):
     return problems
 
 
+def section(lines, title, intro, docs):
+    """A heading, a sentence, and one column table per (name, description, columns)."""
+    lines += ["### " + title, "", intro, ""]
+    for name, desc, cols in docs:
+        lines += ["#### `%s`" % name, "", desc, "", "| column | meaning |", "|---|---|"]
+        lines += ["| `%s` | %s |" % (col, doc.replace("|", "\\|")) for col, doc in cols]
+        lines.append("")
+
+
 def render(rows):
     objs = {}
     for r in rows:
@@ -155,35 +164,13 @@ def render(rows):
                     extra = " (hidden argument)" if r["hidden"] else ""
                     lines.append("| `%s` | %s | %s%s |" % (r["column"], r["type"], r["doc"].replace("|", "\\|"), extra))
                 lines.append("")
-    lines.append("### Tables of the lumo database")
-    lines.append("")
-    lines.append("Ordinary tables, created by `lumo_sync()` from `sql/schema.sql` (documented there, checked here).")
-    lines.append("")
-    for name, desc, cols in table_docs():
-        lines.append("#### `%s`" % name)
-        lines.append("")
-        lines.append(desc)
-        lines.append("")
-        lines.append("| column | meaning |")
-        lines.append("|---|---|")
-        for col, doc in cols:
-            lines.append("| `%s` | %s |" % (col, doc.replace("|", "\\|")))
-        lines.append("")
-    lines.append("### Views of the lumo database")
-    lines.append("")
-    lines.append("Plain SQL in `views/`, created by `lumo_sync()`; they need no extension to read. "
-                 "Their names and columns are a contract, checked by `make docs-check` against the views themselves.")
-    lines.append("")
-    for name, desc, cols in view_docs():
-        lines.append("#### `%s`" % name)
-        lines.append("")
-        lines.append(desc)
-        lines.append("")
-        lines.append("| column | meaning |")
-        lines.append("|---|---|")
-        for col, doc in cols:
-            lines.append("| `%s` | %s |" % (col, doc.replace("|", "\\|")))
-        lines.append("")
+    section(lines, "Tables of the lumo database",
+            "Ordinary tables, created by `lumo_sync()` from `sql/schema.sql` (documented there, checked here).",
+            table_docs())
+    section(lines, "Views of the lumo database",
+            "Plain SQL in `views/`, created by `lumo_sync()`; they need no extension to read. "
+            "Their names and columns are a contract, checked by `make docs-check` against the views themselves.",
+            view_docs())
     return "\n".join(lines)
 
 

@@ -328,3 +328,15 @@ CREATE TRIGGER IF NOT EXISTS session_totals_change AFTER UPDATE ON usage BEGIN
   INSERT INTO session_models VALUES (NEW.agent, coalesce(NEW.session_id, ''), coalesce(NEW.model, ''), 1)
   ON CONFLICT DO UPDATE SET requests = requests + 1;
 END;
+
+-- session_message_counts: transcript records per session, kept by a trigger on messages.
+CREATE TABLE IF NOT EXISTS session_message_counts (
+  agent      TEXT NOT NULL,     -- agent
+  session_id TEXT NOT NULL,     -- session id ('' when unknown)
+  messages   INTEGER NOT NULL,  -- records in messages
+  PRIMARY KEY (agent, session_id)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS session_message_counts_add AFTER INSERT ON messages BEGIN
+  INSERT INTO session_message_counts VALUES (NEW.agent, coalesce(NEW.session_id, ''), 1)
+  ON CONFLICT DO UPDATE SET messages = messages + 1;
+END;

@@ -19,7 +19,8 @@ SELECT s.agent, nullif(s.session_id, '') AS session_id, s.project,
        s.started_at, s.ended_at,
        CAST(round((julianday(s.ended_at) - julianday(s.started_at)) * 86400) AS INTEGER) AS duration_seconds,
        s.requests,
-       (SELECT count(*) FROM messages m WHERE m.session_id = s.session_id AND m.agent = s.agent) AS messages,
+       coalesce((SELECT c.messages FROM session_message_counts c
+                  WHERE c.agent = s.agent AND c.session_id = s.session_id), 0) AS messages,
        s.total_tokens,
        CASE WHEN s.priced_requests = s.requests THEN s.priced_cost_usd END AS cost_usd,
        (SELECT group_concat(nullif(model, '')) FROM session_models sm
