@@ -32,7 +32,8 @@ const lumo_object *const lumo_objects[] = {
   &claude_messages_object, &claude_usage_object, &claude_tool_uses_object,
   &lumo_diagnostics_object, &lumo_reference_object, &lumo_prices_object,
   &version_object, &debug_object, &lumo_cost_object, &lumo_model_object, &lumo_price_object,
-  &lumo_prices_load_object, &lumo_price_set_object, &lumo_sync_object, &lumo_merge_object, NULL};
+  &lumo_prices_load_object, &lumo_price_set_object, &lumo_sync_object, &lumo_merge_object,
+  &lumo_active_seconds_object, &lumo_rest_level_object, NULL};
 
 static void version_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
@@ -77,6 +78,10 @@ static int lumo_init(sqlite3 *db, char **err, const sqlite3_api_routines *api, i
       memset(conn, 0, sizeof(*conn));
       conn->nref = 1; /* held by this function until the modules take it */
     }
+  }
+  if (!rc) {
+    what = "time functions";
+    rc = lumo_register_time(db);
   }
   if (!rc) {
     what = "pricing";

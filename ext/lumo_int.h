@@ -86,6 +86,8 @@ LUMO_API void lumo_conn_release_diags(lumo_conn *c);
 /* xBestIndex/xFilter helpers for vtabs with hidden arguments. */
 LUMO_API char *lumo_expand_home(const char *path); /* caller frees; NULL on OOM */
 LUMO_API int lumo_vtab_err(sqlite3_vtab *vt, const char *fmt, ...);
+/* ISO-8601 text to milliseconds since the epoch; 1 ok, 0 not a time. */
+LUMO_API int lumo_iso_to_ms(const char *s, int64_t *out);
 /* Base name of a path (last component, trailing slashes ignored). */
 LUMO_API lumo_span lumo_path_last(const char *p, size_t n);
 
@@ -237,6 +239,6 @@ LUMO_API extern const lumo_object *const lumo_objects[];
 LUMO_API char *lumo_declare_sql(const lumo_col *cols, int n); /* caller frees */
 LUMO_API extern const lumo_object claude_messages_object, claude_usage_object,
     claude_tool_uses_object, lumo_diagnostics_object, lumo_reference_object, lumo_sync_object,
-    lumo_merge_object;
+    lumo_merge_object, lumo_active_seconds_object, lumo_rest_level_object;
 
 #endif

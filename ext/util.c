@@ -237,3 +237,64 @@ char *lumo_declare_sql(const lumo_col *cols, int n) {
   }
   return b.p;
 }
+
+/* ----------------------------------------------------------------- time */
+
+static int digits(const char *p, int n, int *out) {
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (p[i] < '0' || p[i] > '9') return 0;
+    v = v * 10 + (p[i] - '0');
+  }
+  *out = v;
+  return 1;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm). */
+static int64_t days_from_civil(int y, int m, int d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/* ISO-8601 "YYYY-MM-DD[(T| )hh:mm[:ss[.fff]]][Z|+hh:mm|-hh:mm]" to milliseconds since the
+** epoch (no zone: UTC). Returns 1, or 0 when the text is not such a time. */
+int lumo_iso_to_ms(const char *s, int64_t *out) {
+  int Y, M, D, h = 0, m = 0, sec = 0, ms = 0;
+  if (!s || !digits(s, 4, &Y) || s[4] != '-' || !digits(s + 5, 2, &M) || s[7] != '-' || !digits(s + 8, 2, &D))
+    return 0;
+  if (M < 1 || M > 12 || D < 1 || D > 31) return 0;
+  const char *p = s + 10;
+  if (*p == 'T' || *p == ' ') {
+    if (!digits(p + 1, 2, &h) || p[3] != ':' || !digits(p + 4, 2, &m)) return 0;
+    p += 6;
+    if (*p == ':') {
+      if (!digits(p + 1, 2, &sec)) return 0;
+      p += 3;
+      if (*p == '.') {
+        int scale = 100;
+        p++;
+        while (*p >= '0' && *p <= '9') {
+          ms += (*p - '0') * scale;
+          scale /= 10;
+          p++;
+        }
+      }
+    }
+  }
+  int64_t off = 0;
+  if (*p == '+' || *p == '-') {
+    int oh, om;
+    if (!digits(p + 1, 2, &oh) || p[3] != ':' || !digits(p + 4, 2, &om)) return 0;
+    off = (oh * 60 + om) * (int64_t)60000 * (*p == '+' ? 1 : -1);
+    p += 6;
+  } else if (*p == 'Z') {
+    p++;
+  }
+  if (*p) return 0;
+  *out = ((days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec) * 1000 + ms) - off;
+  return 1;
+}

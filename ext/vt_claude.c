@@ -394,34 +394,6 @@ static int claude_close(sqlite3_vtab_cursor *cur) {
   return SQLITE_OK;
 }
 
-/* ISO-8601 (date, optional time, fraction and zone) to ns since the epoch; 0 if
-** the text is not one. */
-static int64_t iso_to_ns(const char *s) {
-  int Y, M, D, h = 0, m = 0, sec = 0, n = 0;
-  if (!s || sscanf(s, "%4d-%2d-%2d%n", &Y, &M, &D, &n) != 3) return 0;
-  const char *p = s + n;
-  if (*p == 'T' || *p == ' ') {
-    int k = 0;
-    if (sscanf(p + 1, "%2d:%2d%n", &h, &m, &k) == 2) {
-      p += 1 + k;
-      if (*p == ':') {
-        int k2 = 0;
-        if (sscanf(p + 1, "%2d%n", &sec, &k2) == 1) p += 1 + k2;
-      }
-    }
-  }
-  struct tm tm;
-  memset(&tm, 0, sizeof(tm));
-  tm.tm_year = Y - 1900;
-  tm.tm_mon = M - 1;
-  tm.tm_mday = D;
-  tm.tm_hour = h;
-  tm.tm_min = m;
-  tm.tm_sec = sec;
-  int64_t t = (int64_t)timegm(&tm);
-  return t > 0 ? t * 1000000000 : 0;
-}
-
 /* Group of a file for pruning: the session directory ("projects/<dir>/<sid>"). */
 static size_t group_len(const lumo_file *f) {
   const char *rel = f->rel;
@@ -1141,7 +1113,9 @@ static int claude_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxSt
   }
   if (idxNum & 4) {
     sqlite3_value *v = argv[ai++];
-    if (sqlite3_value_type(v) == SQLITE_TEXT) c->since_ns = iso_to_ns((const char *)sqlite3_value_text(v));
+    int64_t ms;
+    if (sqlite3_value_type(v) == SQLITE_TEXT && lumo_iso_to_ms((const char *)sqlite3_value_text(v), &ms))
+      c->since_ns = ms * 1000000;
   }
   (void)argc;
   const char *source = kind_name(c->kind);

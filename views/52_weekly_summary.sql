@@ -20,7 +20,7 @@ WITH ws AS (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM lumo_settings WH
                     (SELECT total(requests) FROM usage_buckets b WHERE b.bucket >= w.from_utc AND b.bucket < w.to_utc) AS requests,
                     (SELECT total(priced_cost_usd) FROM usage_buckets b WHERE b.bucket >= w.from_utc AND b.bucket < w.to_utc) AS cost_usd,
                     (SELECT total(active_seconds) FROM activity a
-                      WHERE a.minute >= substr(w.from_utc, 1, 16) AND a.minute < substr(w.to_utc, 1, 16)) AS active_seconds
+                      WHERE a.started_at >= substr(w.from_utc, 1, 16) AND a.started_at < substr(w.to_utc, 1, 16)) AS active_seconds
                FROM bounds w)
 SELECT a.*, CASE WHEN a.week = 'this' THEN a.cost_usd - l.cost_usd END AS cost_delta_usd,
        CASE WHEN a.week = 'this' THEN a.sessions - l.sessions END AS sessions_delta

@@ -25,3 +25,14 @@ SELECT day, model, cost_usd, priced_cost_usd, unpriced_tokens FROM daily WHERE d
 SELECT unpriced_tokens, unpriced_models FROM dashboard;
 INSERT INTO budget_limits VALUES ('app monthly', 'month', 10, NULL, 'app');
 SELECT name, spent_usd, status FROM budgets;
+-- active time by hand: minutes 10:00-10:06 on 03-01 are one run (360 s), 09:00 on 03-02 a
+-- lone minute (60 s), 23:29-23:30 on 03-03 one run of 60 s: 480 s; the activity view and
+-- lumo_active_seconds over the same minutes agree.
+SELECT (SELECT total(active_seconds) FROM activity) AS view_seconds,
+       (SELECT lumo_active_seconds(minute || ':00Z') FROM activity_minutes) AS function_seconds,
+       (SELECT active_seconds FROM dashboard) AS dashboard_seconds;
+SELECT stretch, started_at, ended_at, minutes, level FROM work_stretches ORDER BY stretch;
+SELECT longest_days, longest_from, longest_to, active_days FROM streaks;
+SELECT length, sessions FROM session_lengths;
+SELECT weekday, hour, requests, active_minutes FROM hourly ORDER BY weekday, hour;
+SELECT block_id, is_gap, start_at, end_at, requests FROM blocks ORDER BY start_at, is_gap;

@@ -1,0 +1,38 @@
+-- rest_status: one row: where you are now in the current work stretch, and hints from
+-- your own pattern. If the latest activity is more than rest_gap_minutes ago you are
+-- rested (0 minutes). Uses the clock ('now'), so it changes while you read it.
+-- last_activity_at  UTC minute of the latest activity
+-- minutes_since_activity  minutes since then
+-- stretch_started_at  UTC minute the current stretch started (NULL when rested)
+-- continuous_minutes  minutes of work without a break, up to now (0 when rested)
+-- level           rested, heads_up or take_a_break
+-- progress_percent  continuous_minutes / break threshold, capped at 100
+-- minutes_to_next_level  minutes until heads_up or take_a_break (0 at take_a_break)
+-- hints           comma-separated: night_owl (last activity at or after 23:00 local) or evening_coder (21:00), marathon (a stretch of 180+ minutes) or long_stretch (90+), long_sessions (average session over an hour), else healthy_rhythm
+DROP VIEW IF EXISTS rest_status;
+CREATE VIEW rest_status AS
+WITH cfg AS (SELECT coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'rest_gap_minutes'), 15) AS gap,
+                    coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'rest_heads_up_minutes'), 60) AS heads_up,
+                    coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'rest_break_minutes'), 120) AS brk),
+     last AS (SELECT max(minute) AS minute FROM activity_minutes),
+     cur AS (SELECT last.minute AS last_minute, (julianday('now') - julianday(last.minute)) * 1440 AS since,
+                    (SELECT started_at FROM work_stretches ORDER BY stretch DESC LIMIT 1) AS started
+               FROM last),
+     st AS (SELECT cur.*, CASE WHEN cur.since > cfg.gap OR cur.last_minute IS NULL THEN 0
+                               ELSE (julianday('now') - julianday(cur.started)) * 1440 END AS mins, cfg.*
+              FROM cur, cfg),
+     hints AS (SELECT
+       CASE WHEN CAST(strftime('%H', (SELECT minute FROM last), 'localtime') AS INTEGER) >= 23 THEN 'night_owl'
+            WHEN CAST(strftime('%H', (SELECT minute FROM last), 'localtime') AS INTEGER) >= 21 THEN 'evening_coder' END AS late,
+       CASE WHEN (SELECT max(minutes) FROM work_stretches) >= 180 THEN 'marathon'
+            WHEN (SELECT max(minutes) FROM work_stretches) >= 90 THEN 'long_stretch' END AS long,
+       CASE WHEN (SELECT avg(duration_seconds) FROM sessions) > 3600 THEN 'long_sessions' END AS sess)
+SELECT st.last_minute AS last_activity_at, CAST(round(st.since) AS INTEGER) AS minutes_since_activity,
+       CASE WHEN st.mins > 0 THEN st.started END AS stretch_started_at,
+       CAST(round(st.mins) AS INTEGER) AS continuous_minutes,
+       CASE WHEN st.mins >= st.brk THEN 'take_a_break' WHEN st.mins >= st.heads_up THEN 'heads_up' ELSE 'rested' END AS level,
+       CAST(round(min(100.0, 100.0 * st.mins / st.brk)) AS INTEGER) AS progress_percent,
+       CAST(round(CASE WHEN st.mins < st.heads_up THEN st.heads_up - st.mins
+                       WHEN st.mins < st.brk THEN st.brk - st.mins ELSE 0 END) AS INTEGER) AS minutes_to_next_level,
+       coalesce(nullif(trim(coalesce(h.late, '') || ',' || coalesce(h.long, '') || ',' || coalesce(h.sess, ''), ','), ''), 'healthy_rhythm') AS hints
+  FROM st, hints h;

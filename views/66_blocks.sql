@@ -1,0 +1,69 @@
+-- blocks: 5-hour billing blocks with ccusage's semantics (ccusage `blocks`): a block starts
+-- at its first request floored to the UTC hour and ends 5 hours later; a request more
+-- than 5 hours after the block start or after the previous request opens a new block,
+-- and a silence of more than 5 hours between requests is a gap row (times compared in whole
+-- milliseconds: exactly 5 hours does not split). These are estimates:
+-- the real window starts at the first message, up to 59 minutes later than shown.
+-- block_id        block start (ISO), or gap-<start> for gaps
+-- is_gap          1 for a gap row
+-- start_at        block start: first request floored to the hour (UTC)
+-- end_at          start_at + 5 hours (for a gap: the next request)
+-- actual_end_at   last request in the block
+-- is_active       1 when the block is still open now
+-- requests        billed requests
+-- input_tokens    uncached input
+-- output_tokens   output
+-- cache_creation_tokens  cache writes, both TTLs
+-- cache_read_tokens  cache reads
+-- total_tokens    all five buckets
+-- cost_usd        priced cost
+-- models          models, comma-separated
+-- tokens_per_minute  burn rate of the active block (total tokens / minutes between first and last request)
+-- cost_per_hour   burn rate of the active block in USD per hour
+-- projected_tokens  active block: tokens at the block end at the current rate
+-- projected_cost_usd  active block: cost at the block end at the current rate
+DROP VIEW IF EXISTS blocks;
+CREATE VIEW blocks AS
+WITH RECURSIVE
+  r AS MATERIALIZED (SELECT row_number() OVER (ORDER BY timestamp, key) AS n, key, timestamp, julianday(timestamp) AS j,
+                            strftime('%Y-%m-%dT%H:00:00.000Z', timestamp) AS hour_start
+                       FROM usage WHERE timestamp IS NOT NULL),
+  walk(n, j, block_start, prev_j) AS (
+    SELECT n, j, hour_start, j FROM r WHERE n = 1
+    UNION ALL
+    SELECT r.n, r.j,
+           CASE WHEN round((r.j - julianday(w.block_start)) * 86400000) > 18000000
+                  OR round((r.j - w.prev_j) * 86400000) > 18000000 THEN r.hour_start
+                ELSE w.block_start END,
+           r.j
+      FROM walk w JOIN r ON r.n = w.n + 1),
+  tagged AS (SELECT w.block_start, u.* FROM walk w JOIN r ON r.n = w.n
+               JOIN usage u ON u.key = r.key),
+  b AS (SELECT block_start, min(timestamp) AS first_at, max(timestamp) AS last_at, count(*) AS requests,
+               sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+               sum(cache_write_5m_tokens + cache_write_1h_tokens) AS cache_creation_tokens,
+               sum(cache_read_tokens) AS cache_read_tokens,
+               sum(input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS total_tokens,
+               total(cost_usd) AS cost_usd,
+               group_concat(DISTINCT CASE WHEN model <> '<synthetic>' THEN model END) AS models
+          FROM tagged GROUP BY block_start),
+  full AS (SELECT b.*, strftime('%Y-%m-%dT%H:%M:%fZ', block_start, '+5 hours') AS end_at,
+                  lead(first_at) OVER (ORDER BY block_start) AS next_first FROM b)
+SELECT block_start AS block_id, 0 AS is_gap, block_start AS start_at, end_at, last_at AS actual_end_at,
+       (julianday('now') - julianday(last_at)) * 24 < 5 AND julianday('now') < julianday(end_at) AS is_active,
+       requests, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, total_tokens, cost_usd, models,
+       CASE WHEN (julianday('now') - julianday(last_at)) * 24 < 5 AND julianday('now') < julianday(end_at) AND last_at > first_at
+            THEN total_tokens / ((julianday(last_at) - julianday(first_at)) * 1440) END AS tokens_per_minute,
+       CASE WHEN (julianday('now') - julianday(last_at)) * 24 < 5 AND julianday('now') < julianday(end_at) AND last_at > first_at
+            THEN cost_usd / ((julianday(last_at) - julianday(first_at)) * 1440) * 60 END AS cost_per_hour,
+       CASE WHEN (julianday('now') - julianday(last_at)) * 24 < 5 AND julianday('now') < julianday(end_at) AND last_at > first_at
+            THEN round(total_tokens + total_tokens / ((julianday(last_at) - julianday(first_at)) * 1440)
+                       * round((julianday(end_at) - julianday('now')) * 1440)) END AS projected_tokens,
+       CASE WHEN (julianday('now') - julianday(last_at)) * 24 < 5 AND julianday('now') < julianday(end_at) AND last_at > first_at
+            THEN round(cost_usd + cost_usd / ((julianday(last_at) - julianday(first_at)) * 1440)
+                       * round((julianday(end_at) - julianday('now')) * 1440), 2) END AS projected_cost_usd
+  FROM full
+UNION ALL
+SELECT 'gap-' || strftime('%Y-%m-%dT%H:%M:%fZ', last_at, '+5 hours'), 1, strftime('%Y-%m-%dT%H:%M:%fZ', last_at, '+5 hours'),
+       next_first, NULL, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL
+  FROM full WHERE next_first IS NOT NULL AND round((julianday(next_first) - julianday(last_at)) * 86400000) > 18000000;
