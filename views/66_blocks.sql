@@ -25,31 +25,30 @@
 DROP VIEW IF EXISTS blocks;
 CREATE VIEW blocks AS
 WITH RECURSIVE
-  r AS MATERIALIZED (SELECT row_number() OVER (ORDER BY timestamp, key) AS n, key, timestamp, julianday(timestamp) AS j,
-                            strftime('%Y-%m-%dT%H:00:00.000Z', timestamp) AS hour_start
-                       FROM usage WHERE timestamp IS NOT NULL),
-  walk(n, j, block_start, prev_j) AS (
-    SELECT n, j, hour_start, j FROM r WHERE n = 1
+  -- A request opens a new block exactly when it is more than 5 h after the block start
+  -- (a gap of more than 5 h after the previous request implies it), so the recursion
+  -- steps from block to block with one index lookup each, not from request to request.
+  starts(first_at) AS (
+    SELECT min(timestamp) FROM usage
     UNION ALL
-    SELECT r.n, r.j,
-           CASE WHEN round((r.j - julianday(w.block_start)) * 86400000) > 18000000
-                  OR round((r.j - w.prev_j) * 86400000) > 18000000 THEN r.hour_start
-                ELSE w.block_start END,
-           r.j
-      FROM walk w JOIN r ON r.n = w.n + 1),
-  tagged AS (SELECT w.block_start, u.* FROM walk w JOIN r ON r.n = w.n
-               JOIN usage u ON u.key = r.key),
-  b AS (SELECT block_start, min(timestamp) AS first_at, max(timestamp) AS last_at, count(*) AS requests,
-               sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
-               sum(cache_write_5m_tokens + cache_write_1h_tokens) AS cache_creation_tokens,
-               sum(cache_read_tokens) AS cache_read_tokens,
-               sum(input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS total_tokens,
-               total(cost_usd) AS cost_usd,
-               group_concat(DISTINCT CASE WHEN model <> '<synthetic>' THEN model END) AS models
-          FROM tagged GROUP BY block_start),
-  full AS (SELECT b.*, strftime('%Y-%m-%dT%H:%M:%fZ', block_start, '+5 hours') AS end_at,
-                  lead(first_at) OVER (ORDER BY block_start) AS next_first FROM b)
-SELECT block_start AS block_id, 0 AS is_gap, block_start AS start_at, end_at, last_at AS actual_end_at,
+    SELECT (SELECT min(u.timestamp) FROM usage u
+             WHERE u.timestamp >= strftime('%Y-%m-%dT%H', s.first_at, '+5 hours')
+               AND round((julianday(u.timestamp) - julianday(strftime('%Y-%m-%dT%H:00:00', s.first_at))) * 86400000) > 18000000)
+      FROM starts s WHERE s.first_at IS NOT NULL),
+  bl AS (SELECT first_at, strftime('%Y-%m-%dT%H:00:00.000Z', first_at) AS start_at,
+                lead(first_at) OVER (ORDER BY first_at) AS next_first
+           FROM starts WHERE first_at IS NOT NULL),
+  b AS (SELECT bl.start_at, bl.first_at, bl.next_first, max(u.timestamp) AS last_at, count(*) AS requests,
+               sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens,
+               sum(u.cache_write_5m_tokens + u.cache_write_1h_tokens) AS cache_creation_tokens,
+               sum(u.cache_read_tokens) AS cache_read_tokens,
+               sum(u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens) AS total_tokens,
+               total(u.cost_usd) AS cost_usd,
+               group_concat(DISTINCT CASE WHEN u.model <> '<synthetic>' THEN u.model END) AS models
+          FROM bl JOIN usage u ON u.timestamp >= bl.first_at AND u.timestamp < coalesce(bl.next_first, '9999')
+         GROUP BY bl.first_at),
+  full AS (SELECT b.*, strftime('%Y-%m-%dT%H:%M:%fZ', start_at, '+5 hours') AS end_at FROM b)
+SELECT start_at AS block_id, 0 AS is_gap, start_at, end_at, last_at AS actual_end_at,
        (julianday('now') - julianday(last_at)) * 24 < 5 AND julianday('now') < julianday(end_at) AS is_active,
        requests, input_tokens, output_tokens, cache_creation_tokens, cache_read_tokens, total_tokens, cost_usd, models,
        CASE WHEN (julianday('now') - julianday(last_at)) * 24 < 5 AND julianday('now') < julianday(end_at) AND last_at > first_at
