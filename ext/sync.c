@@ -608,16 +608,21 @@ static void result_summary(sqlite3_context *ctx, const syncer *y) {
   else sqlite3_result_error_nomem(ctx);
 }
 
+/* A syncer on the function's connection, with the schema, views and overrides applied. */
+static int syncer_begin(syncer *y, sqlite3_context *ctx, char **err) {
+  memset(y, 0, sizeof(*y));
+  y->db = sqlite3_context_db_handle(ctx);
+  y->conn = sqlite3_user_data(ctx);
+  return prepare_db(y->db, y->conn, err);
+}
+
 static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  lumo_conn *conn = sqlite3_user_data(ctx);
-  sqlite3 *db = sqlite3_context_db_handle(ctx);
   const char *root = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
   syncer y;
-  memset(&y, 0, sizeof(y));
-  y.db = db;
-  y.conn = conn;
   char *err = NULL;
-  int rc = prepare_db(db, conn, &err);
+  int rc = syncer_begin(&y, ctx, &err);
+  sqlite3 *db = y.db;
+  lumo_conn *conn = y.conn;
   if (rc) {
     char *m = sqlite3_mprintf("lumo_sync(): cannot prepare the database: %s", err ? err : sqlite3_errmsg(db));
     sqlite3_result_error(ctx, m, -1);
@@ -662,17 +667,14 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 /* lumo_merge('other.db'): the other database's rows, with the same keys and rule. */
 static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
-  lumo_conn *conn = sqlite3_user_data(ctx);
-  sqlite3 *db = sqlite3_context_db_handle(ctx);
   const char *path = (const char *)sqlite3_value_text(argv[0]);
   if (!path) return;
   syncer y;
-  memset(&y, 0, sizeof(y));
-  y.db = db;
-  y.conn = conn;
   char *err = NULL;
-  int rc = prepare_db(db, conn, &err);
+  int rc = syncer_begin(&y, ctx, &err);
+  sqlite3 *db = y.db;
   sqlite3_free(err);
+  err = NULL;
   char *att = sqlite3_mprintf("ATTACH %Q AS lumo_merge_src", path);
   if (!rc) rc = att ? sqlite3_exec(db, att, NULL, NULL, &err) : SQLITE_NOMEM;
   sqlite3_free(att);

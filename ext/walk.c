@@ -37,7 +37,7 @@ static int has_suffix(const char *name, const char *const *suffixes) {
   return 0;
 }
 
-/* Appends an entry of another list, taking its path. */
+/* Appends an entry (its path is taken over by the list). */
 static int add_file_moved(lumo_filelist *fl, const lumo_file *src) {
   if (fl->n == fl->cap) {
     int cap = fl->cap ? fl->cap * 2 : 64;
@@ -51,21 +51,14 @@ static int add_file_moved(lumo_filelist *fl, const lumo_file *src) {
 }
 
 static int add_file(lumo_filelist *fl, char *path, size_t rel_from, int root, const struct stat *st) {
-  if (fl->n == fl->cap) {
-    int cap = fl->cap ? fl->cap * 2 : 64;
-    lumo_file *f = sqlite3_realloc64(fl->f, sizeof(*f) * (size_t)cap);
-    if (!f) return SQLITE_NOMEM;
-    fl->f = f;
-    fl->cap = cap;
-  }
-  lumo_file *f = &fl->f[fl->n++];
-  f->path = path;
-  f->rel = path + (rel_from < strlen(path) ? rel_from : 0);
-  f->size = st->st_size;
-  f->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-  f->inode = (int64_t)st->st_ino;
-  f->root = root;
-  return SQLITE_OK;
+  lumo_file f;
+  f.path = path;
+  f.rel = path + (rel_from < strlen(path) ? rel_from : 0);
+  f.size = st->st_size;
+  f.mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+  f.inode = (int64_t)st->st_ino;
+  f.root = root;
+  return add_file_moved(fl, &f);
 }
 
 static int walk_dir(lumo_filelist *fl, const char *dir, size_t rel_from, int root,

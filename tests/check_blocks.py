@@ -6,8 +6,7 @@ ccusage prices the 200K tier per bucket (pricing spec section 8), lumo per reque
 Also the four block fixtures of the peers' bug report T17, worked by hand."""
 import json
 import os
-import subprocess
-from lumo_sql import ROOT, SO, Checker, query
+from lumo_sql import ROOT, Checker, fresh_db, insert_usage, query
 
 c = Checker()
 OUT = os.path.join(ROOT, "tests", "out", "blocks")
@@ -47,15 +46,8 @@ c.eq("blocks add up to the generator's truth", [truth["messages"], truth["output
 def blocks_of(times):
     """blocks view over usage rows at the given UTC times (a fresh database)."""
     p = os.path.join(OUT, "t17.db")
-    for suffix in ("", "-wal", "-shm"):
-        if os.path.exists(p + suffix):
-            os.unlink(p + suffix)
-    query("SELECT lumo_sync('tests/fixtures/no-such-root')", db=p)  # creates the schema
-    values = ",".join("('k%d', 'claude', 'test', 's', '%s', 'claude-sonnet-4-5', 1, 1, 0, 0, 0, 1, 0, 0)" % (i, t)
-                      for i, t in enumerate(times))
-    subprocess.run(["sqlite3", p, "INSERT INTO usage (key, agent, machine, session_id, timestamp, model, input_tokens,"
-                    " output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, rank_total,"
-                    " rank_has_speed, rank_mtime_ns) VALUES " + values], check=True)
+    fresh_db(p)
+    insert_usage(p, [("k%d" % i, t) for i, t in enumerate(times)])
     return [(r["start_at"][11:16], r["is_gap"], r["requests"]) for r in
             query("SELECT * FROM blocks ORDER BY start_at, is_gap", db=p)]
 

@@ -9,23 +9,16 @@ expression and follow TZ (the peers' reports T14-T16), worked by hand:
 - T16: the stored rows do not depend on the zone of the sync."""
 import os
 import subprocess
-from lumo_sql import ROOT, Checker, query
+from lumo_sql import ROOT, Checker, fresh_db, insert_usage
 
 c = Checker()
 OUT = os.path.join(ROOT, "tests", "out", "tz")
 os.makedirs(OUT, exist_ok=True)
 db = os.path.join(OUT, "tz.db")
-for suffix in ("", "-wal", "-shm"):
-    if os.path.exists(db + suffix):
-        os.unlink(db + suffix)
-os.environ["LUMO_MACHINE"] = "test"
-query("SELECT lumo_sync('tests/fixtures/no-such-root')", db=db)
 rows = [("t14", "2026-01-25T04:08:00.000Z"), ("t15", "2024-02-01T01:00:00.000Z"),
         ("dst1", "2026-03-08T06:58:00.000Z"), ("dst2", "2026-03-08T07:03:00.000Z")]
-values = ",".join("('%s', 'claude', 'test', '%s', '%s', 'claude-sonnet-4-5', 1, 1, 0, 0, 0, 2, 0, 0)" % (k, k, t) for k, t in rows)
-subprocess.run(["sqlite3", db, "INSERT INTO usage (key, agent, machine, session_id, timestamp, model, input_tokens,"
-                " output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, rank_total,"
-                " rank_has_speed, rank_mtime_ns) VALUES " + values], check=True)
+fresh_db(db)
+insert_usage(db, rows)
 
 
 def in_zone(tz, sql):

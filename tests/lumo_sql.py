@@ -35,3 +35,22 @@ class Checker:
     def done(self):
         print("%d values checked, %d mismatches" % (self.checked, self.bad))
         raise SystemExit(1 if self.bad or not self.checked else 0)
+
+
+def fresh_db(path):
+    """An empty lumo database at path (schema and views from a sync of no files)."""
+    import os
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(path + suffix):
+            os.unlink(path + suffix)
+    os.environ["LUMO_MACHINE"] = "test"
+    query("SELECT lumo_sync('tests/fixtures/no-such-root')", db=path)
+
+
+def insert_usage(path, rows):
+    """Usage rows (key, timestamp) of one 2-token request each, inserted as sync would."""
+    values = ",".join("('%s', 'claude', 'test', '%s', '%s', 'claude-sonnet-4-5', 1, 1, 0, 0, 0, 2, 0, 0)" % (k, k, t)
+                      for k, t in rows)
+    subprocess.run(["sqlite3", path, "INSERT INTO usage (key, agent, machine, session_id, timestamp, model, input_tokens,"
+                    " output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, rank_total,"
+                    " rank_has_speed, rank_mtime_ns) VALUES " + values], check=True)
