@@ -100,6 +100,19 @@ if make -s dist/asan/lumo.so >"$OUT/asan-build.log" 2>&1; then
   UBSAN_LIB=$(cc -print-file-name=libubsan.so)
   run_golden dist/asan/lumo "-asan" \
     "LD_PRELOAD=$ASAN_LIB:$UBSAN_LIB ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1"
+  # the threaded claude_usage scan and a sync under the sanitizers, answers unchanged
+  Q="select count(*), sum(input_tokens), sum(output_tokens), sum(cache_read_tokens) from claude_usage('$OUT/corpus/claude')"
+  want=$(LUMO_THREADS=1 sqlite3 -cmd ".load dist/lumo" :memory: "$Q")
+  got=$(env LUMO_THREADS=3 LD_PRELOAD="$ASAN_LIB:$UBSAN_LIB" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+        UBSAN_OPTIONS=halt_on_error=1 sqlite3 -cmd ".load dist/asan/lumo" :memory: "$Q" 2>"$OUT/asan-threads.log")
+  if [ -n "$want" ] && [ "$want" = "$got" ] && [ ! -s "$OUT/asan-threads.log" ]; then ok "asan: 3-thread claude_usage = 1-thread ($got)"
+  else bad "asan: threaded claude_usage ($want vs $got)"; head -30 "$OUT/asan-threads.log"; fi
+  rm -f "$OUT/asan.db"*
+  if env TZ=UTC LD_PRELOAD="$ASAN_LIB:$UBSAN_LIB" ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1 \
+      sqlite3 -cmd ".load dist/asan/lumo" "$OUT/asan.db" "select lumo_sync('$OUT/corpus/claude')" \
+      "select count(*) from blocks" "select count(*) from session_messages" >"$OUT/asan-sync.out" 2>"$OUT/asan-sync.log" \
+      && [ ! -s "$OUT/asan-sync.log" ]; then ok "asan: lumo_sync of the corpus and the views"
+  else bad "asan: lumo_sync"; head -30 "$OUT/asan-sync.log"; fi
 else
   bad "asan build"; cat "$OUT/asan-build.log"
 fi
