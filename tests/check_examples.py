@@ -1,0 +1,67 @@
+"""check_examples: the shipped examples run with the real clients and give the demo's
+known numbers: examples/*.sql in the plain sqlite3 shell (no extension), the budget check's
+exit status, the cron report (examples/cron/daily-report.sh) for a fixed day and zone, and
+the Python example. Expected numbers come from the demo generator's expected.json (its
+Claude truth) plus the one real file added to the demo (4 responses, PROVENANCE.md)."""
+import csv
+import json
+import os
+import shutil
+import subprocess
+from lumo_sql import ROOT, Checker, fresh_db, query
+
+c = Checker()
+OUT = os.path.join(ROOT, "tests", "out", "examples")
+shutil.rmtree(OUT, ignore_errors=True)
+os.makedirs(OUT)
+db = os.path.join(OUT, "lumo.db")
+home = os.path.join(ROOT, "examples", "demo-home")
+exp = json.load(open(os.path.join(home, "expected.json")))
+os.environ.update(TZ="UTC", LUMO_MACHINE="demo", CLAUDE_CONFIG_DIR=os.path.join(home, ".claude"))
+fresh_db(db)
+query("SELECT lumo_sync()", db=db)
+REAL_FILE_RESPONSES = 4  # projects/-home-marco-projects-spotter/d6e0bada...jsonl (PROVENANCE.md)
+
+
+def shell(script, bail=False):
+    args = ["sqlite3"] + (["-bail"] if bail else []) + [db, ".read " + script]
+    return subprocess.run(args, capture_output=True, text=True, cwd=ROOT)
+
+
+r = shell("examples/model_comparison.sql")
+c.eq("model_comparison.sql runs without the extension", 0, r.returncode)
+req = sum(int(line.split("│")[3]) for line in r.stdout.splitlines() if line.startswith("│ claude"))
+c.eq("model_comparison.sql: requests add up to the demo's truth", exp["totals"]["claude"]["messages"] + REAL_FILE_RESPONSES, req)
+r = shell("examples/top_sessions.sql")
+c.eq("top_sessions.sql lists ten sessions", 10, sum(1 for line in r.stdout.splitlines() if line.startswith("│ claude")))
+
+subprocess.run(["sqlite3", db, "DELETE FROM budget_limits; INSERT INTO budget_limits VALUES ('today', 'day', 100, NULL, NULL)"], check=True)
+r = shell("examples/budget_check.sql", bail=True)
+c.eq("budget_check.sql: within budget exits 0", [0, True], [r.returncode, "within budget" in r.stdout])
+subprocess.run(["sqlite3", db, "INSERT INTO budget_limits VALUES ('ever', 'month', 0.01, NULL, NULL)"], check=True)
+subprocess.run(["sqlite3", db, "UPDATE budget_limits SET period = 'month'"], check=True)
+over = subprocess.run(["sqlite3", db, "SELECT count(*) FROM budgets WHERE status = 'over'"], capture_output=True, text=True).stdout.strip()
+r = shell("examples/budget_check.sql", bail=True)
+if over != "0":
+    c.eq("budget_check.sql: over budget exits non-zero", True, r.returncode != 0)
+else:  # no spending in the current month of the machine's clock: only the within-budget case applies
+    c.eq("budget_check.sql: nothing spent this month, still exits 0", 0, r.returncode)
+
+# cron: yesterday's report for a fixed day, as CSV and JSON, checked per model against the truth
+day = "2026-11-14"
+reports = os.path.join(OUT, "reports")
+env = dict(os.environ, LUMO_DB=db, LUMO_REPORTS=reports)
+r = subprocess.run(["sh", "examples/cron/daily-report.sh", day], capture_output=True, text=True, cwd=ROOT, env=env)
+c.eq("cron script exits 0", 0, r.returncode)
+rows = list(csv.DictReader(open(os.path.join(reports, "daily-%s.csv" % day))))
+got = {row["model"]: int(row["requests"]) for row in rows}
+want = {d["model"]: d["messages"] for d in exp["daily"] if d["agent"] == "claude" and d["date"] == day}
+c.eq("cron CSV for %s: requests per model = expected.json" % day, want, got)
+js = json.load(open(os.path.join(reports, "daily-%s.json" % day)))
+c.eq("cron JSON has the same rows", sorted(got.items()), sorted((x["model"], x["requests"]) for x in js))
+c.eq("cron stdout is a table for the mail", True, "+-" in r.stdout and day in r.stdout)
+
+# Python: Debian's python3 loads the extension; 1,000 in + 500 out on Sonnet 4.5 = $0.0105
+r = subprocess.run(["/usr/bin/python3", "examples/python_example.py", db], capture_output=True, text=True, cwd=ROOT)
+c.eq("python example runs and prices with the extension", [0, True], [r.returncode, "$0.0105" in r.stdout])
+c.done()
