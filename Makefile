@@ -13,7 +13,7 @@ DIST    := dist
 SO      := $(DIST)/lumo.so
 PY      := /usr/bin/python3
 
-.PHONY: all loadable deps demo test test-asan test-unit fuzz bench clean docs docs-check
+.PHONY: all loadable deps deps-test demo test test-asan test-unit fuzz bench clean docs docs-check
 
 all: loadable
 loadable: $(SO)
@@ -33,19 +33,22 @@ $(DIST)/schema_sql.h: sql/schema.sql $(wildcard views/*.sql) | $(DIST)
 $(DIST):
 	mkdir -p $(DIST)
 
-# Installs the Debian packages the build and tests need, when they are missing.
+# Installs the Debian packages the build (deps) and the tests (deps-test) need, when missing.
 deps:
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh build
+
+deps-test:
+	@sh scripts/deps.sh test
 
 demo: deps $(SO)
 	@sh scripts/demo.sh
 
 # The whole suite: unit tests of the scanner, golden SQL tests, the same goldens
 # under ASan+UBSan, fuzz regressions and the docs check. Ends with "N passed, N failed".
-test: deps $(SO)
+test: deps-test $(SO)
 	@sh tests/run.sh
 
-test-asan: deps
+test-asan: deps-test
 	@LUMO_ONLY_ASAN=1 sh tests/run.sh
 
 $(DIST)/asan/lumo.so: $(SRC) $(HDR) $(DIST)/schema_sql.h

@@ -1,10 +1,17 @@
 #!/bin/sh
 # deps.sh: installs the Debian packages lumo's build, demo and tests need, when they are
-# missing (called by `make deps`, which `make demo` and `make test` run first).
+# missing (called by `make deps` and `make deps-test`, which `make demo` and `make test` run first).
 # As root it runs apt-get update and apt-get install and says what it installs; as
 # another user it prints the command to run instead. Extra packages: DEPS_EXTRA.
 set -u
-want="gcc clang make libc6-dev libsqlite3-dev zlib1g-dev sqlite3 python3 valgrind time ${DEPS_EXTRA:-}"
+# `deps.sh build` (make, make demo): what building and syncing need; `deps.sh test`
+# (make test): also the sanitizer/valgrind tools and the real clients the tests drive
+# (unixODBC with the SQLite ODBC driver, Chromium for the Datasette page, python3-venv).
+want="gcc make libc6-dev libsqlite3-dev zlib1g-dev sqlite3 python3"
+if [ "${1:-build}" = test ]; then
+  want="$want clang valgrind time python3-venv unixodbc libsqliteodbc chromium"
+fi
+want="$want ${DEPS_EXTRA:-}"
 missing=""
 for p in $want; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

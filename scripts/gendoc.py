@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""gendoc.py: writes the README's reference section from the extension itself, so the
+"""gendoc.py: writes the README's reference section (and examples/datasette/metadata.json)
+from the extension itself, so the
 docs cannot drift from the code. It reads lumo_reference (every table, column and
 function with its one-line doc, from the same static arrays that declare the schema)
 through the sqlite3 shell with dist/lumo loaded, and renders Markdown between the
@@ -174,6 +175,84 @@ def render(rows):
     return "\n".join(lines)
 
 
+CANNED = {
+    "dashboard": ("Dashboard", "The totals a dashboard opens with.", "SELECT * FROM dashboard"),
+    "sessions": ("Sessions", "Every session, newest first; history_url opens its full message history.",
+                 "SELECT agent, session_id, project, machine, started_at, duration_seconds, requests, messages, "
+                 "cost_usd, models, '/lumo/session_history?session_id=' || session_id AS history_url "
+                 "FROM sessions ORDER BY started_at DESC"),
+    "session_history": ("Session history", "One session's messages in time order.",
+                        "SELECT timestamp, kind, model, text, records FROM session_messages "
+                        "WHERE session_id = :session_id ORDER BY timestamp, line"),
+    "daily": ("Daily", "Per local day: requests, tokens and cost.",
+              "SELECT day, sum(requests) AS requests, sum(total_tokens) AS total_tokens, "
+              "sum(priced_cost_usd) AS cost_usd, sum(unpriced_tokens) AS unpriced_tokens FROM daily GROUP BY day ORDER BY day DESC"),
+    "weekly": ("Weekly", "Per local week.", "SELECT week_start, sum(requests) AS requests, sum(priced_cost_usd) AS cost_usd "
+               "FROM weekly GROUP BY week_start ORDER BY week_start DESC"),
+    "monthly": ("Monthly", "Per local month.", "SELECT month, sum(requests) AS requests, sum(priced_cost_usd) AS cost_usd "
+                "FROM monthly GROUP BY month ORDER BY month DESC"),
+    "models": ("Models", "Model comparison.", "SELECT * FROM models ORDER BY cost_usd DESC"),
+    "projects": ("Projects", "Per project.", "SELECT * FROM projects ORDER BY cost_usd DESC"),
+    "project_groups": ("Project groups", "Groups of projects (project_group_members).", "SELECT * FROM project_groups"),
+    "efficiency": ("Efficiency", "Cache hit rate and unit costs.", "SELECT * FROM efficiency"),
+    "rest_status": ("Rest status", "Where you are in the current work stretch.", "SELECT * FROM rest_status"),
+    "blocks": ("5-hour blocks", "ccusage-style billing blocks, newest first.", "SELECT * FROM blocks ORDER BY start_at DESC"),
+    "budgets": ("Budgets", "Spending against budget_limits.", "SELECT * FROM budgets"),
+}
+FACETS = {"daily": ["agent", "model"], "weekly": ["agent", "model"], "monthly": ["agent", "model"],
+          "sessions": ["agent", "project", "machine"], "usage": ["agent", "model", "project", "machine"],
+          "models": ["agent"], "session_messages": ["kind"]}
+SORT_DESC = {"daily": "day", "weekly": "week_start", "monthly": "month", "sessions": "started_at",
+             "usage": "timestamp", "blocks": "start_at", "activity": "started_at", "work_stretches": "stretch"}
+DASHBOARD = {
+    "title": "lumo", "description": "AI coding-agent usage, from the lumo database",
+    "layout": [["cost", "requests", "sessions", "active"], ["daily-cost", "daily-cost", "models", "models"]],
+    "charts": {
+        "cost": {"title": "Cost (USD, priced requests)", "db": "lumo", "library": "metric",
+                 "query": "SELECT round(cost_usd, 2) AS cost FROM dashboard", "display": {"field": "cost", "prefix": "$"}},
+        "requests": {"title": "Requests", "db": "lumo", "library": "metric",
+                     "query": "SELECT requests FROM dashboard", "display": {"field": "requests"}},
+        "sessions": {"title": "Sessions", "db": "lumo", "library": "metric",
+                     "query": "SELECT sessions FROM dashboard", "display": {"field": "sessions"}},
+        "active": {"title": "Active hours", "db": "lumo", "library": "metric",
+                   "query": "SELECT round(active_seconds / 3600.0, 1) AS hours FROM dashboard", "display": {"field": "hours"}},
+        "daily-cost": {"title": "Cost per day", "db": "lumo", "library": "vega-lite",
+                       "query": "SELECT day, sum(priced_cost_usd) AS cost FROM daily GROUP BY day ORDER BY day",
+                       "display": {"mark": {"type": "bar", "tooltip": True},
+                                   "encoding": {"x": {"field": "day", "type": "temporal"},
+                                                "y": {"field": "cost", "type": "quantitative"}}}},
+        "models": {"title": "Cost by model", "db": "lumo", "library": "vega-lite",
+                   "query": "SELECT model, cost_usd FROM models ORDER BY cost_usd DESC",
+                   "display": {"mark": {"type": "arc", "tooltip": True},
+                               "encoding": {"theta": {"field": "cost_usd", "type": "quantitative"},
+                                            "color": {"field": "model", "type": "nominal"}}}},
+    },
+}
+
+
+def metadata(tables, views):
+    """Datasette metadata: every table and view of the lumo database with its columns'
+    docs (the same sources as the README), canned queries, facets, sorts, dashboards."""
+    objs = {}
+    for name, desc, cols in tables + views:
+        o = {"description": desc, "columns": {c: d for c, d in cols}}
+        if name in FACETS:
+            o["facets"] = FACETS[name]
+        if name in SORT_DESC:
+            o["sort_desc"] = SORT_DESC[name]
+        units = {c: "s" for c, _ in cols if c.endswith("_seconds")}
+        if units:
+            o["units"] = units
+        objs[name] = o
+    # Canned queries are named <x>_report so that they never hide the table page of a view.
+    queries = {(k if k == "session_history" else k + "_report"): {"title": t, "description": d, "sql": q}
+               for k, (t, d, q) in CANNED.items()}
+    return {"title": "lumo", "description": "Usage of AI coding agents: cost, tokens, sessions, active time. "
+                                            "Served with lumo's restricted entry point (no file access).",
+            "databases": {"lumo": {"tables": objs, "queries": queries}},
+            "plugins": {"datasette-dashboards": {"lumo": DASHBOARD}}}
+
+
 def main():
     path = os.path.join(ROOT, "README.md")
     text = open(path, encoding="utf-8").read()
@@ -186,8 +265,14 @@ def main():
     if problems:
         print("\n".join(problems))
         sys.exit(1)
+    meta_path = os.path.join(ROOT, "examples", "datasette", "metadata.json")
+    meta = json.dumps(metadata(tdocs, view_docs()), indent=2, sort_keys=True) + "\n"
     if "--write" in sys.argv:
         open(path, "w", encoding="utf-8").write(new)
+        open(meta_path, "w", encoding="utf-8").write(meta)
+    elif not os.path.exists(meta_path) or open(meta_path, encoding="utf-8").read() != meta:
+        print("examples/datasette/metadata.json is stale: run `make docs`")
+        sys.exit(1)
     elif new != text:
         print("README.md reference section is stale: run `make docs`")
         sys.exit(1)
