@@ -31,9 +31,10 @@ WITH RECURSIVE
   starts(first_at) AS (
     SELECT min(timestamp) FROM usage
     UNION ALL
-    SELECT (SELECT min(u.timestamp) FROM usage u
+    SELECT (SELECT u.timestamp FROM usage u
              WHERE u.timestamp >= strftime('%Y-%m-%dT%H', s.first_at, '+5 hours')
-               AND round((julianday(u.timestamp) - julianday(strftime('%Y-%m-%dT%H:00:00', s.first_at))) * 86400000) > 18000000)
+               AND round((julianday(u.timestamp) - julianday(strftime('%Y-%m-%dT%H:00:00', s.first_at))) * 86400000) > 18000000
+             ORDER BY u.timestamp LIMIT 1)
       FROM starts s WHERE s.first_at IS NOT NULL),
   bl AS (SELECT first_at, strftime('%Y-%m-%dT%H:00:00.000Z', first_at) AS start_at,
                 lead(first_at) OVER (ORDER BY first_at) AS next_first
