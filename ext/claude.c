@@ -239,6 +239,11 @@ int claude_roots(const char *arg, char ***roots, int *n) {
   const char *src = arg;
   if (!src || !*src) src = getenv("CLAUDE_CONFIG_DIR");
   if (!src || !*src) src = "~/.config/claude,~/.claude";
+  return lumo_roots_parse(src, roots, n);
+}
+
+/* A comma-separated list of directories, ~ expanded, trailing slashes dropped. */
+int lumo_roots_parse(const char *src, char ***roots, int *n) {
   char **r = NULL;
   int cnt = 0;
   const char *p = src;

@@ -23,6 +23,9 @@ typedef struct lumo_cand {
   const char *timestamp, *session_id, *project, *cwd, *git_branch, *version, *model;
   const char *service_tier, *speed, *inference_geo, *agent_id;
   int64_t input, output, cache_read, cache_5m, cache_1h, web_search;
+  int64_t reasoning;      /* informational part of output, where logged */
+  int is_rewound;         /* Gemini: removed from the conversation by $rewindTo, still billed */
+  const char *label;      /* the id a source shows (Gemini: message id; the key adds the session) */
 } lumo_cand;
 
 typedef struct lumo_dedup_entry {

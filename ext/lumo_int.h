@@ -195,6 +195,7 @@ LUMO_API void claude_cand_numbers(const claude_line *L, struct lumo_cand *k);
 /* Collects the Claude roots from the argument or the environment. */
 LUMO_API int claude_roots(const char *arg, char ***roots, int *n);
 LUMO_API void lumo_roots_free(char **roots, int n);
+LUMO_API int lumo_roots_parse(const char *list, char ***roots, int *n);
 /* Lists transcript files under the roots, every projects/ file ending .jsonl or .jsonl.gz. */
 LUMO_API int claude_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c,
                           const char *source);
@@ -216,6 +217,7 @@ LUMO_API double lumo_cost_request(const void *prices, const char *model, int64_t
 /* --------------------------------------------------------- registration helpers */
 LUMO_API int lumo_register_claude(sqlite3 *db, lumo_conn *c);
 LUMO_API int lumo_register_sync(sqlite3 *db, lumo_conn *c);
+LUMO_API int lumo_register_gemini(sqlite3 *db, lumo_conn *c);
 LUMO_API int lumo_register_meta(sqlite3 *db, lumo_conn *c, int with_files);
 LUMO_API int lumo_register_time(sqlite3 *db);
 
@@ -239,6 +241,6 @@ LUMO_API extern const lumo_object *const lumo_objects[];
 LUMO_API char *lumo_declare_sql(const lumo_col *cols, int n); /* caller frees */
 LUMO_API extern const lumo_object claude_messages_object, claude_usage_object,
     claude_tool_uses_object, lumo_diagnostics_object, lumo_reference_object, lumo_sync_object,
-    lumo_merge_object, lumo_active_seconds_object, lumo_rest_level_object;
+    lumo_merge_object, lumo_active_seconds_object, lumo_rest_level_object, gemini_usage_object;
 
 #endif

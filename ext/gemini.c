@@ -1,0 +1,279 @@
+/* gemini.c: the Gemini CLI source parser (spec: transcripts.md section 3). It reads one
+** chat file, either the legacy whole-file JSON (v0.2-v0.38) or the append-only JSONL
+** (v0.39+, with repeated message ids, $set checkpoints and $rewindTo), and hands every
+** gemini message that has tokens to a callback, once per message id (the last line for
+** an id wins), with lumo's normalised buckets: input = input - cached + tool,
+** cache_read = cached, output = output + thoughts, reasoning = thoughts.
+** It knows nothing of SQLite tables or deduplication across files. */
+#include "lumo_int.h"
+#include "gemini.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define GEMINI_MAX_JSON_FILE ((int64_t)256 << 20)
+
+static int64_t tok(lumo_span obj, const char *key) {
+  lumo_span v;
+  int64_t x = 0;
+  if (lumo_json_get(obj, key, &v) == 1 && lumo_json_int(v, &x) == 0 && x > 0) return x;
+  return 0;
+}
+
+static int str_eq(lumo_span v, const char *lit) {
+  size_t n = strlen(lit);
+  return v.n == n + 2 && v.p[0] == '"' && memcmp(v.p + 1, lit, n) == 0;
+}
+
+/* Decodes a string span into the arena; NULL when absent or not a string. */
+static const char *dup_str(gemini_file *g, lumo_span v) {
+  if (!lumo_json_is_string(v) || v.n <= 2) return NULL;
+  g->tmp.len = 0;
+  if (lumo_json_decode(v, &g->tmp)) return NULL;
+  return lumo_arena_dup(&g->arena, g->tmp.p, g->tmp.len);
+}
+
+/* Records one message object (from a JSONL line or a messages array). */
+static void take_message(gemini_file *g, lumo_span m, int64_t line) {
+  lumo_span id, type, model, ts, tokens;
+  if (lumo_json_get(m, "id", &id) != 1 || !lumo_json_is_string(id)) return;
+  const char *ids = dup_str(g, id);
+  if (!ids) return;
+  gemini_msg *e = NULL;
+  for (int i = g->n - 1; i >= 0; i--) /* a re-appended id replaces its earlier line */
+    if (strcmp(g->msgs[i].id, ids) == 0) {
+      e = &g->msgs[i];
+      break;
+    }
+  if (!e) {
+    if (g->n == g->cap) {
+      int cap = g->cap ? g->cap * 2 : 64;
+      gemini_msg *nm = sqlite3_realloc64(g->msgs, sizeof(*nm) * (size_t)cap);
+      if (!nm) {
+        g->oom = 1;
+        return;
+      }
+      g->msgs = nm;
+      g->cap = cap;
+    }
+    e = &g->msgs[g->n++];
+    memset(e, 0, sizeof(*e));
+    e->id = ids;
+  }
+  e->line = line;
+  e->is_gemini = lumo_json_get(m, "type", &type) == 1 && str_eq(type, "gemini");
+  if (lumo_json_get(m, "timestamp", &ts) == 1) e->timestamp = dup_str(g, ts);
+  if (lumo_json_get(m, "model", &model) == 1 && lumo_json_is_string(model)) e->model = dup_str(g, model);
+  e->has_tokens = 0;
+  if (lumo_json_get(m, "tokens", &tokens) == 1 && tokens.n && tokens.p[0] == '{') {
+    int64_t in = tok(tokens, "input"), out = tok(tokens, "output"), cached = tok(tokens, "cached");
+    int64_t thoughts = tok(tokens, "thoughts"), tool = tok(tokens, "tool");
+    e->has_tokens = 1;
+    e->input = in - cached + tool > 0 ? in - cached + tool : 0;
+    e->cache_read = cached;
+    e->output = out + thoughts;
+    e->reasoning = thoughts;
+    e->tool = tool;
+  }
+}
+
+static void take_meta(gemini_file *g, lumo_span obj) {
+  lumo_span v;
+  if (!g->session_id && lumo_json_get(obj, "sessionId", &v) == 1) g->session_id = dup_str(g, v);
+  if (lumo_json_get(obj, "kind", &v) == 1 && str_eq(v, "subagent")) g->is_subagent = 1;
+}
+
+static void take_messages_array(gemini_file *g, lumo_span arr, int64_t line) {
+  if (!arr.n || arr.p[0] != '[') return;
+  const char *p = arr.p + 1, *end = arr.p + arr.n - 1;
+  for (;;) {
+    p = lumo_json_ws(p, end);
+    if (p >= end) break;
+    if (*p == ',') {
+      p++;
+      continue;
+    }
+    const char *e = lumo_json_skip(p, end);
+    if (!e) break;
+    if (*p == '{') take_message(g, (lumo_span){p, (size_t)(e - p)}, line);
+    p = e;
+  }
+}
+
+/* Marks the message with that id and every later one as rewound (unknown id: all). */
+static void rewind_to(gemini_file *g, const char *id) {
+  int from = 0;
+  for (int i = 0; i < g->n; i++)
+    if (id && strcmp(g->msgs[i].id, id) == 0) {
+      from = i;
+      break;
+    }
+  for (int i = from; i < g->n; i++) g->msgs[i].is_rewound = 1;
+}
+
+/* One JSONL line: metadata, message, $set or $rewindTo. 0 ok, -1 malformed. */
+static int take_line(gemini_file *g, const char *p, size_t n, int64_t line) {
+  lumo_span obj = {p, n}, v;
+  lumo_json_obj o;
+  lumo_span k;
+  if (lumo_json_obj_open(&o, p, p + n)) return -1;
+  int rc;
+  while ((rc = lumo_json_obj_next(&o, &k, &v)) == 1) {
+  }
+  if (rc < 0 || lumo_json_ws(o.p, p + n) != p + n) return -1;
+  if (lumo_json_get(obj, "$set", &v) == 1) {
+    lumo_span msgs;
+    take_meta(g, v);
+    if (v.n && v.p[0] == '{' && lumo_json_get(v, "messages", &msgs) == 1) take_messages_array(g, msgs, line);
+    return 0;
+  }
+  if (lumo_json_get(obj, "$rewindTo", &v) == 1) {
+    rewind_to(g, dup_str(g, v));
+    return 0;
+  }
+  if (lumo_json_get(obj, "id", &v) == 1) {
+    take_message(g, obj, line);
+    return 0;
+  }
+  take_meta(g, obj);
+  return 0;
+}
+
+/* Reads a chat file into g. Returns SQLITE_OK, SQLITE_NOMEM, or SQLITE_ERROR with
+** *why set (the file could not be read or is not JSON). Bad JSONL lines are reported
+** through bad_line and skipped. */
+int gemini_read(gemini_file *g, const char *path, void *ctx,
+                void (*bad_line)(void *ctx, int64_t line, const char *kind), const char **why) {
+  size_t len = strlen(path);
+  *why = NULL;
+  if (len > 6 && strcmp(path + len - 6, ".jsonl") == 0) {
+    lumo_reader rd;
+    int rc = lumo_reader_open(&rd, path, 0, 0);
+    if (rc) {
+      *why = "cannot open";
+      return rc == SQLITE_NOMEM ? rc : SQLITE_ERROR;
+    }
+    const char *p;
+    size_t n;
+    int st;
+    while ((st = lumo_reader_next(&rd, &p, &n)) != LUMO_LINE_EOF && st != LUMO_LINE_ERROR) {
+      size_t i = 0;
+      while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) i++;
+      if (i == n) continue;
+      if (st == LUMO_LINE_TOOLONG) {
+        bad_line(ctx, rd.line_no, "too_long");
+        continue;
+      }
+      if (take_line(g, p, n, rd.line_no)) bad_line(ctx, rd.line_no, st == LUMO_LINE_TORN ? "torn" : "malformed");
+    }
+    lumo_reader_close(&rd);
+    return g->oom ? SQLITE_NOMEM : SQLITE_OK;
+  }
+  /* Legacy whole-file JSON: rewritten in full on every change, so it is read whole
+  ** (these files are small; a file over GEMINI_MAX_JSON_FILE is refused). */
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    *why = "cannot open";
+    return SQLITE_ERROR;
+  }
+  lumo_buf b = {0};
+  char chunk[65536];
+  size_t got;
+  while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && (int64_t)b.len < GEMINI_MAX_JSON_FILE)
+    lumo_buf_append(&b, chunk, got);
+  fclose(f);
+  if (b.oom) {
+    lumo_buf_free(&b);
+    return SQLITE_NOMEM;
+  }
+  lumo_span all = {b.p ? b.p : "", b.len}, msgs;
+  const char *end = lumo_json_skip(all.p, all.p + all.n);
+  if ((int64_t)b.len >= GEMINI_MAX_JSON_FILE) *why = "file too large";
+  else if (!end || lumo_json_ws(end, all.p + all.n) != all.p + all.n || all.p[0] != '{')
+    *why = "not a complete JSON document (caught mid-write?)";
+  if (!*why) {
+    take_meta(g, all);
+    if (lumo_json_get(all, "messages", &msgs) == 1) take_messages_array(g, msgs, 1);
+  }
+  lumo_buf_free(&b);
+  if (g->oom) return SQLITE_NOMEM;
+  return *why ? SQLITE_ERROR : SQLITE_OK;
+}
+
+void gemini_file_free(gemini_file *g) {
+  sqlite3_free(g->msgs);
+  lumo_arena_free(&g->arena);
+  lumo_buf_free(&g->tmp);
+  memset(g, 0, sizeof(*g));
+}
+
+/* Roots: the argument, else $GEMINI_CLI_HOME/.gemini, else ~/.gemini (comma lists allowed). */
+int gemini_roots(const char *arg, char ***roots, int *n) {
+  if (arg && *arg) return lumo_roots_parse(arg, roots, n);
+  const char *home = getenv("GEMINI_CLI_HOME");
+  char *def = home && *home ? sqlite3_mprintf("%s/.gemini", home) : sqlite3_mprintf("~/.gemini");
+  if (!def) return SQLITE_NOMEM;
+  int rc = lumo_roots_parse(def, roots, n);
+  sqlite3_free(def);
+  return rc;
+}
+
+/* Chat files: tmp/<project>/chats/ (and subagent folders below it), *.json and *.jsonl. */
+int gemini_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source) {
+  static const char *const suffixes[] = {".jsonl", ".json", NULL};
+  for (int i = 0; i < nroot; i++) {
+    char *dir = sqlite3_mprintf("%s/tmp", roots[i]);
+    if (!dir) return SQLITE_NOMEM;
+    lumo_filelist all = {0};
+    int rc = lumo_walk(&all, dir, strlen(roots[i]) + 1, i, suffixes, c, source);
+    sqlite3_free(dir);
+    for (int j = 0; j < all.n; j++) {
+      /* only files below a chats/ directory: logs.json and friends are not chats */
+      if (rc == SQLITE_OK && strstr(all.f[j].rel, "/chats/")) {
+        if (fl->n == fl->cap) {
+          int cap = fl->cap ? fl->cap * 2 : 64;
+          lumo_file *nf = sqlite3_realloc64(fl->f, sizeof(*nf) * (size_t)cap);
+          if (!nf) {
+            rc = SQLITE_NOMEM;
+            sqlite3_free(all.f[j].path);
+            continue;
+          }
+          fl->f = nf;
+          fl->cap = cap;
+        }
+        fl->f[fl->n++] = all.f[j];
+      } else {
+        sqlite3_free(all.f[j].path);
+      }
+    }
+    sqlite3_free(all.f);
+    if (rc) return rc;
+  }
+  return SQLITE_OK;
+}
+
+/* The project of a chat file: tmp/<project>/chats/...; the text of
+** tmp/<project>/.project_root (v0.29+ slugs) when present, else the directory name. */
+char *gemini_project_new(const lumo_file *f) {
+  const char *rel = f->rel; /* tmp/<project>/chats/... */
+  const char *a = strchr(rel, '/');
+  const char *b = a ? strchr(a + 1, '/') : NULL;
+  if (!a || !b) return NULL;
+  char *marker = sqlite3_mprintf("%.*s/.project_root", (int)(strlen(f->path) - strlen(b)), f->path);
+  if (!marker) return NULL;
+  char buf[4096];
+  FILE *fp = fopen(marker, "rb");
+  sqlite3_free(marker);
+  if (fp) {
+    size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+    fclose(fp);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ')) n--;
+    buf[n] = 0;
+    if (n) {
+      lumo_span last = lumo_path_last(buf, n);
+      return sqlite3_mprintf("%.*s", (int)last.n, last.p);
+    }
+  }
+  return sqlite3_mprintf("%.*s", (int)(b - a - 1), a + 1);
+}

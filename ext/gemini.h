@@ -1,0 +1,30 @@
+/* gemini.h: what gemini.c reads from one Gemini CLI chat file. */
+#ifndef LUMO_GEMINI_H
+#define LUMO_GEMINI_H
+
+#include "lumo_int.h"
+
+typedef struct gemini_msg {
+  const char *id, *timestamp, *model; /* borrowed from the file's arena */
+  int64_t line;                       /* of the last line that wrote the message (1 for .json) */
+  int is_gemini, has_tokens, is_rewound;
+  int64_t input, cache_read, output, reasoning, tool; /* normalised (spec 3.5) */
+} gemini_msg;
+
+typedef struct gemini_file {
+  const char *session_id;   /* from the metadata; NULL when absent */
+  int is_subagent;
+  gemini_msg *msgs;         /* owned, in first-appearance order */
+  int n, cap, oom;
+  lumo_arena arena;         /* owns the strings */
+  lumo_buf tmp;
+} gemini_file;
+
+LUMO_API int gemini_read(gemini_file *g, const char *path, void *ctx,
+                         void (*bad_line)(void *ctx, int64_t line, const char *kind), const char **why);
+LUMO_API void gemini_file_free(gemini_file *g);
+LUMO_API int gemini_roots(const char *arg, char ***roots, int *n);
+LUMO_API int gemini_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source);
+LUMO_API char *gemini_project_new(const lumo_file *f); /* caller frees with sqlite3_free */
+
+#endif

@@ -1,0 +1,305 @@
+/* vt_gemini.c: gemini_usage, one row per billed Gemini CLI response.
+**   SELECT model, sum(output_tokens) FROM gemini_usage('~/.gemini') GROUP BY 1;
+** DIRECTONLY: reads every chat file under its root argument (default
+** $GEMINI_CLI_HOME/.gemini, else ~/.gemini). One row per (session id, message id): the
+** last line of a message in a JSONL file, and across files (a legacy .json resumed as
+** .jsonl repeats old messages) the copy with the larger token total, then the older
+** file. Rewound messages were billed, so they count, flagged is_rewound. Files are small
+** and rewritten in place, so each is read whole into a per-file table; the table of
+** responses grows with their number, never with file size. */
+#include "lumo_int.h"
+#include "dedup.h"
+#include "gemini.h"
+
+#include <string.h>
+
+enum {
+  GC_TIMESTAMP, GC_SESSION_ID, GC_PROJECT, GC_MODEL, GC_MESSAGE_ID, GC_INPUT, GC_OUTPUT,
+  GC_CACHE_READ, GC_CACHE_5M, GC_CACHE_1H, GC_REASONING, GC_IS_REWOUND, GC_IS_SUBAGENT,
+  GC_COPIES, GC_COST, GC_FILE, GC_LINE, GC_ROOT, GC_N
+};
+
+static const lumo_col gemini_usage_cols[GC_N] = {
+  {"timestamp", "TEXT", "ISO-8601 UTC of the message (NULL when the file has none)", 0},
+  {"session_id", "TEXT", "the chat's sessionId; for a subagent chat, the parent session (its directory)", 0},
+  {"project", "TEXT", "last component of tmp/<project>/.project_root, else the project directory name", 0},
+  {"model", "TEXT", "model as logged (else the previous message's)", 0},
+  {"message_id", "TEXT", "message id", 0},
+  {"input_tokens", "INTEGER", "input - cached + tool (billed at the input rate)", 0},
+  {"output_tokens", "INTEGER", "output + thoughts", 0},
+  {"cache_read_tokens", "INTEGER", "cached", 0},
+  {"cache_write_5m_tokens", "INTEGER", "always 0 (Gemini CLI logs no cache writes)", 0},
+  {"cache_write_1h_tokens", "INTEGER", "always 0", 0},
+  {"reasoning_tokens", "INTEGER", "thoughts (already inside output_tokens)", 0},
+  {"is_rewound", "INTEGER", "1 when a $rewindTo removed the message from the conversation (still billed)", 0},
+  {"is_subagent", "INTEGER", "1 for subagent chats", 0},
+  {"copies", "INTEGER", "files holding this message", 0},
+  {"cost_usd", "REAL", "lumo_cost() of the response; NULL when the model is unknown", 0},
+  {"file", "TEXT", "chat file of the kept copy, relative to the root", 0},
+  {"line", "INTEGER", "last line of the message in a JSONL file; 1 for a legacy .json", 0},
+  {"root", "TEXT", "argument: root directory or comma-separated list", 1},
+};
+
+const lumo_object gemini_usage_object = {
+  "table", "gemini_usage", "one row per billed Gemini CLI response (spec 3.5)", gemini_usage_cols, GC_N};
+
+typedef struct gemini_vtab {
+  sqlite3_vtab base;
+  lumo_conn *conn;
+} gemini_vtab;
+
+typedef struct gemini_cursor {
+  sqlite3_vtab_cursor base;
+  char **roots;
+  int nroot;
+  char *root_arg;
+  lumo_filelist files;
+  lumo_dedup dd;
+  lumo_arena arena;
+  lumo_intern_set interned;
+  int i;
+} gemini_cursor;
+
+static int gemini_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                          sqlite3_vtab **pp, char **err) {
+  (void)argc;
+  (void)argv;
+  char *sql = lumo_declare_sql(gemini_usage_cols, GC_N);
+  if (!sql) return SQLITE_NOMEM;
+  int rc = sqlite3_declare_vtab(db, sql);
+  sqlite3_free(sql);
+  if (rc) {
+    *err = sqlite3_mprintf("gemini_usage: %s", sqlite3_errmsg(db));
+    return rc;
+  }
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY); /* reads files */
+  gemini_vtab *vt = sqlite3_malloc(sizeof(*vt));
+  if (!vt) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof(*vt));
+  vt->conn = aux;
+  vt->conn->nref++;
+  *pp = &vt->base;
+  return SQLITE_OK;
+}
+
+static int gemini_disconnect(sqlite3_vtab *p) {
+  lumo_conn_release(((gemini_vtab *)p)->conn);
+  sqlite3_free(p);
+  return SQLITE_OK;
+}
+
+/* idxNum bit 0x01: root = ? (hidden argument, omitted). */
+static int gemini_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
+  (void)tab;
+  int iroot = -1, unusable = 0;
+  for (int i = 0; i < ii->nConstraint; i++) {
+    if (ii->aConstraint[i].iColumn != GC_ROOT) continue;
+    if (!ii->aConstraint[i].usable) unusable = 1;
+    else if (ii->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ) iroot = i;
+  }
+  if (unusable && iroot < 0) return SQLITE_CONSTRAINT;
+  if (iroot >= 0) {
+    ii->aConstraintUsage[iroot].argvIndex = 1;
+    ii->aConstraintUsage[iroot].omit = 1;
+    ii->idxNum = 1;
+  }
+  ii->estimatedCost = 1e5;
+  return SQLITE_OK;
+}
+
+static int gemini_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
+  (void)tab;
+  gemini_cursor *c = sqlite3_malloc(sizeof(*c));
+  if (!c) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  *pp = &c->base;
+  return SQLITE_OK;
+}
+
+static void gemini_reset(gemini_cursor *c) {
+  lumo_roots_free(c->roots, c->nroot);
+  sqlite3_free(c->root_arg);
+  lumo_filelist_free(&c->files);
+  lumo_dedup_free(&c->dd);
+  lumo_intern_free(&c->interned);
+  lumo_arena_free(&c->arena);
+  c->roots = NULL;
+  c->root_arg = NULL;
+  c->nroot = 0;
+  c->i = 0;
+}
+
+static int gemini_close(sqlite3_vtab_cursor *cur) {
+  gemini_reset((gemini_cursor *)cur);
+  sqlite3_free(cur);
+  return SQLITE_OK;
+}
+
+typedef struct bad_ctx {
+  lumo_conn *conn;
+  const char *file;
+} bad_ctx;
+
+static void on_bad_line(void *p, int64_t line, const char *kind) {
+  bad_ctx *b = p;
+  lumo_diag_add(b->conn, "gemini_usage", b->file, line, kind,
+                strcmp(kind, "torn") == 0 ? "incomplete last line (no newline)" : "not a JSON object");
+}
+
+/* The session of a chat file: chats/<parent>/<file> belongs to <parent>. */
+static const char *file_session(gemini_cursor *c, const lumo_file *f, const gemini_file *g) {
+  const char *ch = strstr(f->rel, "/chats/");
+  const char *rest = ch ? ch + 7 : NULL;
+  const char *slash = rest ? strchr(rest, '/') : NULL;
+  if (slash) return lumo_intern(&c->interned, &c->arena, rest, (size_t)(slash - rest));
+  if (g->session_id) return lumo_intern(&c->interned, &c->arena, g->session_id, strlen(g->session_id));
+  lumo_span base = lumo_path_last(f->rel, strlen(f->rel));
+  return lumo_intern(&c->interned, &c->arena, base.p, base.n);
+}
+
+static int scan_file(gemini_cursor *c, lumo_conn *conn, int fi) {
+  const lumo_file *f = &c->files.f[fi];
+  gemini_file g;
+  memset(&g, 0, sizeof(g));
+  bad_ctx bc = {conn, f->rel};
+  const char *why = NULL;
+  int rc = gemini_read(&g, f->path, &bc, on_bad_line, &why);
+  if (rc == SQLITE_ERROR) {
+    lumo_diag_add(conn, "gemini_usage", f->rel, 0, "unreadable", "%s", why ? why : "cannot read");
+    gemini_file_free(&g);
+    return SQLITE_OK;
+  }
+  const char *session = rc ? NULL : file_session(c, f, &g);
+  char *proj = rc ? NULL : gemini_project_new(f);
+  const char *project = proj ? lumo_intern(&c->interned, &c->arena, proj, strlen(proj)) : NULL;
+  sqlite3_free(proj);
+  const char *model = NULL;
+  lumo_buf key = {0};
+  for (int i = 0; rc == SQLITE_OK && i < g.n; i++) {
+    gemini_msg *m = &g.msgs[i];
+    if (m->model) model = m->model;
+    /* tokens null, absent or all zero: no billed usage (yet) */
+    if (!m->is_gemini || !m->has_tokens || m->input + m->output + m->cache_read == 0) continue;
+    if (!m->timestamp)
+      lumo_diag_add(conn, "gemini_usage", f->rel, m->line, "no_timestamp",
+                    "message %.60Q has no timestamp: kept with a NULL time", m->id);
+    key.len = 0;
+    lumo_buf_append(&key, session ? session : "", session ? strlen(session) : 0);
+    lumo_buf_putc(&key, ':');
+    lumo_buf_append(&key, m->id, strlen(m->id));
+    lumo_cand k;
+    memset(&k, 0, sizeof(k));
+    k.mid = key.p;
+    k.total = m->input + m->output + m->cache_read;
+    k.mtime_ns = f->mtime_ns;
+    k.path = f->rel;
+    k.file_idx = fi;
+    k.line = m->line;
+    k.copies = 1;
+    k.input = m->input;
+    k.output = m->output;
+    k.cache_read = m->cache_read;
+    k.reasoning = m->reasoning;
+    k.is_rewound = m->is_rewound;
+    k.is_sidechain = g.is_subagent;
+    int slot, win;
+    if (lumo_dedup_offer(&c->dd, &k, &slot, &win)) rc = SQLITE_NOMEM;
+    else if (win) {
+      lumo_cand *b = &c->dd.e[slot].best;
+      if (b->mid == key.p) b->mid = lumo_arena_dup(&c->arena, key.p, key.len);
+      b->timestamp = m->timestamp ? lumo_arena_dup(&c->arena, m->timestamp, strlen(m->timestamp)) : NULL;
+      b->session_id = session;
+      b->project = project;
+      b->model = (m->model ? m->model : model) ? lumo_intern(&c->interned, &c->arena, m->model ? m->model : model,
+                                                              strlen(m->model ? m->model : model)) : NULL;
+      b->label = lumo_arena_dup(&c->arena, m->id, strlen(m->id));
+      if (!b->mid || !b->label) rc = SQLITE_NOMEM;
+    }
+  }
+  lumo_buf_free(&key);
+  gemini_file_free(&g);
+  return rc;
+}
+
+static int gemini_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, int argc,
+                         sqlite3_value **argv) {
+  (void)idxStr;
+  (void)argc;
+  gemini_cursor *c = (gemini_cursor *)cur;
+  gemini_vtab *vt = (gemini_vtab *)cur->pVtab;
+  gemini_reset(c);
+  if (idxNum & 1) {
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return SQLITE_OK; /* no rows */
+    c->root_arg = sqlite3_mprintf("%s", (const char *)sqlite3_value_text(argv[0]));
+    if (!c->root_arg) return SQLITE_NOMEM;
+  }
+  lumo_diag_reset(vt->conn, "gemini_usage");
+  int rc = gemini_roots(c->root_arg, &c->roots, &c->nroot);
+  if (!rc) rc = gemini_files(c->roots, c->nroot, &c->files, vt->conn, "gemini_usage");
+  for (int i = 0; rc == SQLITE_OK && i < c->files.n; i++) rc = scan_file(c, vt->conn, i);
+  if (!rc) lumo_dedup_sort(&c->dd);
+  return rc;
+}
+
+static int gemini_next(sqlite3_vtab_cursor *cur) {
+  ((gemini_cursor *)cur)->i++;
+  return SQLITE_OK;
+}
+
+static int gemini_eof(sqlite3_vtab_cursor *cur) {
+  gemini_cursor *c = (gemini_cursor *)cur;
+  return c->i >= c->dd.n;
+}
+
+static void text_or_null(sqlite3_context *ctx, const char *s) {
+  if (s) sqlite3_result_text(ctx, s, -1, SQLITE_TRANSIENT);
+}
+
+static int gemini_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
+  gemini_cursor *c = (gemini_cursor *)cur;
+  const lumo_dedup_entry *e = &c->dd.e[c->i];
+  const lumo_cand *b = &e->best;
+  switch (col) {
+    case GC_TIMESTAMP: text_or_null(ctx, b->timestamp); break;
+    case GC_SESSION_ID: text_or_null(ctx, b->session_id); break;
+    case GC_PROJECT: text_or_null(ctx, b->project); break;
+    case GC_MODEL: text_or_null(ctx, b->model); break;
+    case GC_MESSAGE_ID: text_or_null(ctx, b->label); break;
+    case GC_INPUT: sqlite3_result_int64(ctx, b->input); break;
+    case GC_OUTPUT: sqlite3_result_int64(ctx, b->output); break;
+    case GC_CACHE_READ: sqlite3_result_int64(ctx, b->cache_read); break;
+    case GC_CACHE_5M:
+    case GC_CACHE_1H: sqlite3_result_int(ctx, 0); break;
+    case GC_REASONING: sqlite3_result_int64(ctx, b->reasoning); break;
+    case GC_IS_REWOUND: sqlite3_result_int(ctx, b->is_rewound); break;
+    case GC_IS_SUBAGENT: sqlite3_result_int(ctx, b->is_sidechain); break;
+    case GC_COPIES: sqlite3_result_int(ctx, e->copies); break;
+    case GC_COST: {
+      int known = 0;
+      double usd = lumo_cost_request(((gemini_vtab *)cur->pVtab)->conn->prices, b->model, b->input,
+                                     b->output, b->cache_read, 0, 0, NULL, NULL, NULL, 0, &known);
+      if (known) sqlite3_result_double(ctx, usd);
+      break;
+    }
+    case GC_FILE: text_or_null(ctx, c->files.f[b->file_idx].rel); break;
+    case GC_LINE: sqlite3_result_int64(ctx, b->line); break;
+    case GC_ROOT: text_or_null(ctx, c->root_arg); break;
+  }
+  return SQLITE_OK;
+}
+
+static int gemini_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *r) {
+  *r = ((gemini_cursor *)cur)->i + 1;
+  return SQLITE_OK;
+}
+
+static sqlite3_module gemini_usage_module = {
+  .iVersion = 0, .xCreate = 0, .xConnect = gemini_connect, .xBestIndex = gemini_best_index,
+  .xDisconnect = gemini_disconnect, .xDestroy = gemini_disconnect, .xOpen = gemini_open,
+  .xClose = gemini_close, .xFilter = gemini_filter, .xNext = gemini_next, .xEof = gemini_eof,
+  .xColumn = gemini_column, .xRowid = gemini_rowid};
+
+int lumo_register_gemini(sqlite3 *db, lumo_conn *conn) {
+  conn->nref++;
+  return sqlite3_create_module_v2(db, "gemini_usage", &gemini_usage_module, conn, lumo_conn_release);
+}
