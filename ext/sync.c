@@ -14,6 +14,7 @@
 ** DIRECTONLY: they read files and write the database. Not in sqlite3_lumo_nofs_init. */
 #include "lumo_int.h"
 #include "dedup.h"
+#include "gemini.h"
 #include "schema_sql.h"
 
 #include <stdio.h>
@@ -131,7 +132,8 @@ static int usage_write(syncer *y, const lumo_cand *c, const char *key, const cha
   sqlite3_bind_int64(st, 12, c->cache_read);
   sqlite3_bind_int64(st, 13, c->cache_5m);
   sqlite3_bind_int64(st, 14, c->cache_1h);
-  sqlite3_bind_null(st, 15);
+  if (c->reasoning) sqlite3_bind_int64(st, 15, c->reasoning);
+  else sqlite3_bind_null(st, 15);
   sqlite3_bind_int64(st, 16, c->web_search);
   bind_text(st, 17, c->service_tier);
   bind_text(st, 18, c->speed);
@@ -277,6 +279,23 @@ static uint64_t head_hash(const char *path, int64_t n) {
   return h & 0x7fffffffffffffffULL;
 }
 
+/* Records what was consumed of a file, in the same transaction as its rows. */
+static int file_done(syncer *y, const lumo_file *f, const char *agent, int64_t consumed, int64_t lines,
+                     const char *first_cwd) {
+  sqlite3_stmt *st = y->file_put;
+  bind_text(st, 1, f->path);
+  bind_text(st, 2, y->machine);
+  bind_text(st, 3, agent);
+  sqlite3_bind_int64(st, 4, f->size);
+  sqlite3_bind_int64(st, 5, f->mtime_ns);
+  sqlite3_bind_int64(st, 6, f->inode);
+  sqlite3_bind_int64(st, 7, consumed);
+  sqlite3_bind_int64(st, 8, lines);
+  sqlite3_bind_int64(st, 9, (int64_t)head_hash(f->path, consumed));
+  bind_text(st, 10, first_cwd);
+  return step_done(st);
+}
+
 /* Syncs one Claude file; the caller holds the write transaction. */
 static int sync_claude_file(syncer *y, const lumo_file *f) {
   int rc;
@@ -411,22 +430,73 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
   }
   y->st.bytes_read += consumed - start;
   lumo_reader_close(&rd);
-  if (rc == SQLITE_OK) {
-    sqlite3_stmt *st = y->file_put;
-    bind_text(st, 1, f->path);
-    bind_text(st, 2, y->machine);
-    bind_text(st, 3, "claude");
-    sqlite3_bind_int64(st, 4, f->size);
-    sqlite3_bind_int64(st, 5, f->mtime_ns);
-    sqlite3_bind_int64(st, 6, f->inode);
-    sqlite3_bind_int64(st, 7, consumed);
-    sqlite3_bind_int64(st, 8, lines);
-    sqlite3_bind_int64(st, 9, (int64_t)head_hash(f->path, consumed));
-    bind_text(st, 10, first_cwd);
-    rc = step_done(st);
-  }
+  if (rc == SQLITE_OK) rc = file_done(y, f, "claude", consumed, lines, first_cwd);
   sqlite3_free(first_cwd);
   sqlite3_free(file_sid);
+  return rc;
+}
+
+static void gemini_bad_line(void *ctx, int64_t line, const char *kind) {
+  const void **p = ctx;
+  syncer *y = (syncer *)p[0];
+  const lumo_file *f = p[1];
+  y->st.skipped++;
+  lumo_diag_add(y->conn, "lumo_sync", f->rel, line, kind, "not a JSON object");
+}
+
+/* Syncs one Gemini chat file: it is rewritten or appended in place, so a changed file is
+** read whole and every response upserted (same keys: nothing counts twice). */
+static int sync_gemini_file(syncer *y, const lumo_file *f) {
+  gemini_file g;
+  memset(&g, 0, sizeof(g));
+  const void *ctx[2] = {y, f};
+  const char *why = NULL;
+  int rc = gemini_read(&g, f->path, (void *)ctx, gemini_bad_line, &why);
+  if (rc == SQLITE_ERROR) { /* half-written legacy file: keep the old rows, retry next sync */
+    lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "unreadable", "%s", why ? why : "cannot read");
+    gemini_file_free(&g);
+    return SQLITE_OK;
+  }
+  y->st.files_read++;
+  y->st.bytes_read += f->size;
+  const char *ch = strstr(f->rel, "/chats/");
+  const char *slash = ch ? strchr(ch + 7, '/') : NULL;
+  char *session = slash ? sqlite3_mprintf("%.*s", (int)(slash - ch - 7), ch + 7)
+                        : sqlite3_mprintf("%s", g.session_id ? g.session_id : f->rel);
+  char *project = gemini_project_new(f);
+  const char *model = NULL;
+  for (int i = 0; rc == SQLITE_OK && i < g.n; i++) {
+    gemini_msg *m = &g.msgs[i];
+    if (m->model) model = m->model;
+    if (!m->is_gemini || !m->has_tokens || m->input + m->output + m->cache_read == 0) continue;
+    char *mid = sqlite3_mprintf("%s:%s", session ? session : "", m->id);
+    if (!mid) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    lumo_cand k;
+    memset(&k, 0, sizeof(k));
+    k.mid = mid;
+    k.total = m->input + m->output + m->cache_read;
+    k.mtime_ns = f->mtime_ns;
+    k.path = f->rel;
+    k.line = m->line;
+    k.input = m->input;
+    k.output = m->output;
+    k.cache_read = m->cache_read;
+    k.reasoning = m->reasoning;
+    k.is_sidechain = g.is_subagent;
+    k.timestamp = m->timestamp;
+    k.session_id = session;
+    k.project = project;
+    k.model = m->model ? m->model : model;
+    rc = usage_upsert(y, &k, "gemini", y->machine, f->rel);
+    sqlite3_free(mid);
+  }
+  if (rc == SQLITE_OK) rc = file_done(y, f, "gemini", f->size, 0, NULL);
+  sqlite3_free(session);
+  sqlite3_free(project);
+  gemini_file_free(&g);
   return rc;
 }
 
@@ -488,7 +558,9 @@ static int unchanged(const seen_file *v, int n, const lumo_file *f) {
 #define BATCH_BYTES (32 << 20)
 #define BATCH_FILES 256
 
-static int sync_files(syncer *y, const lumo_filelist *fl) {
+typedef int (*file_syncer)(syncer *y, const lumo_file *f);
+
+static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one) {
   seen_file *seen = NULL;
   int nseen = 0, in_tx = 0, batch_files = 0;
   int64_t batch_bytes = 0;
@@ -505,7 +577,7 @@ static int sync_files(syncer *y, const lumo_filelist *fl) {
         rc = sqlite3_exec(y->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
         in_tx = rc == SQLITE_OK;
       }
-      if (rc == SQLITE_OK) rc = sync_claude_file(y, f);
+      if (rc == SQLITE_OK) rc = sync_one(y, f);
       batch_files++;
       batch_bytes += f->size;
       if (rc == SQLITE_OK && (batch_bytes >= BATCH_BYTES || batch_files >= BATCH_FILES)) {
@@ -616,8 +688,12 @@ static int syncer_begin(syncer *y, sqlite3_context *ctx, char **err) {
   return prepare_db(y->db, y->conn, err);
 }
 
+/* lumo_sync(): every source at its default root. lumo_sync(claude_root [, gemini_root]):
+** only the sources whose root is given (NULL or '' skips one). */
 static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *root = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
+  const char *groot = argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL;
+  int do_claude = argc == 0 || (root && *root), do_gemini = argc == 0 || (groot && *groot);
   syncer y;
   char *err = NULL;
   int rc = syncer_begin(&y, ctx, &err);
@@ -632,16 +708,19 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   machine_id(db, y.machine, sizeof(y.machine));
   lumo_diag_reset(conn, "lumo_sync");
-  char **roots = NULL;
-  int nroot = 0;
-  lumo_filelist fl = {0};
-  rc = claude_roots(root, &roots, &nroot);
-  if (!rc) rc = claude_files(roots, nroot, &fl, conn, "lumo_sync");
+  char **roots = NULL, **groots = NULL;
+  int nroot = 0, ngroot = 0;
+  lumo_filelist fl = {0}, gfl = {0};
+  if (do_claude) rc = claude_roots(root, &roots, &nroot);
+  if (!rc && do_claude) rc = claude_files(roots, nroot, &fl, conn, "lumo_sync");
+  if (!rc && do_gemini) rc = gemini_roots(groot, &groots, &ngroot);
+  if (!rc && do_gemini) rc = gemini_files(groots, ngroot, &gfl, conn, "lumo_sync");
   if (!rc) rc = syncer_open(&y);
   char started[32];
   time_t now = time(NULL);
   strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-  if (rc == SQLITE_OK) rc = sync_files(&y, &fl);
+  if (rc == SQLITE_OK) rc = sync_files(&y, &fl, sync_claude_file);
+  if (rc == SQLITE_OK) rc = sync_files(&y, &gfl, sync_gemini_file);
   if (rc == SQLITE_OK) {
     char *ins = sqlite3_mprintf(
         "INSERT INTO lumo_sync_runs (started_at, finished_at, machine, files_seen, files_read,"
@@ -661,7 +740,9 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   syncer_close(&y);
   lumo_filelist_free(&fl);
+  lumo_filelist_free(&gfl);
   lumo_roots_free(roots, nroot);
+  lumo_roots_free(groots, ngroot);
 }
 
 /* lumo_merge('other.db'): the other database's rows, with the same keys and rule. */
@@ -750,11 +831,12 @@ static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 }
 
 static const lumo_col sync_args[] = {
-  {"root", "TEXT", "optional Claude root (default as claude_usage); returns a JSON summary", 0}};
+  {"claude_root", "TEXT", "optional: the Claude root; with any argument given, only the sources named are synced", 0},
+  {"gemini_root", "TEXT", "optional: the Gemini root (~/.gemini); returns a JSON summary", 0}};
 static const lumo_col merge_args[] = {
   {"path", "TEXT", "another lumo database; returns the number of usage rows written", 0}};
 const lumo_object lumo_sync_object = {
-  "function", "lumo_sync", "import what the source tables read into this database, incrementally", sync_args, 1};
+  "function", "lumo_sync", "import what the source tables read into this database, incrementally", sync_args, 2};
 const lumo_object lumo_merge_object = {
   "function", "lumo_merge", "merge another machine's lumo database into this one (same keys, same winner rule)",
   merge_args, 1};

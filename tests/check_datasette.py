@@ -1,8 +1,8 @@
 """check_datasette: Datasette, installed from PyPI by scripts/lumo-datasette (pinned, in a
 venv from Debian's python3), serves the demo database on a loopback port with lumo's
 restricted entry point; headless Chromium opens the dashboard and a session's history.
-Checks: the pages show the demo's known totals (171 requests = 167 from the demo
-generator's expected.json + 4 in the one real file, PROVENANCE.md; 13 sessions), file
+Checks: the pages show the demo's known totals (requests = the demo generator's
+expected.json for Claude and Gemini + 4 in the one real Claude file, PROVENANCE.md), file
 reading tables are absent (nofs entry point) while lumo_cost works, and screenshots land
 in tests/out/. A missing program fails this check with the reason; it never passes
 silently."""
@@ -24,10 +24,12 @@ os.makedirs(OUT)
 db = os.path.join(OUT, "lumo.db")
 exp = json.load(open(os.path.join(ROOT, "examples", "demo-home", "expected.json")))
 os.environ.update(TZ="UTC", LUMO_MACHINE="demo",
-                  CLAUDE_CONFIG_DIR=os.path.join(ROOT, "examples", "demo-home", ".claude"))
+                  CLAUDE_CONFIG_DIR=os.path.join(ROOT, "examples", "demo-home", ".claude"),
+                  GEMINI_CLI_HOME=os.path.join(ROOT, "examples", "demo-home"))
 fresh_db(db)
 query("SELECT lumo_sync()", db=db)
-requests = exp["totals"]["claude"]["messages"] + 4
+requests = exp["totals"]["claude"]["messages"] + 4 + exp["totals"]["gemini"]["messages"]
+sessions = exp["counts"]["claude"]["sessions"] + 1 + exp["counts"]["gemini"]["sessions"]  # + the real Claude file
 
 with socket.socket() as s:
     s.bind(("127.0.0.1", 0))
@@ -58,7 +60,7 @@ try:
     c.eq("Datasette started (see tests/out/datasette/datasette.log)", True, up)
     if up:
         dash = json.loads(get("/lumo/dashboard.json?_shape=array"))[0]
-        c.eq("dashboard view over HTTP: requests and sessions", [requests, 13], [dash["requests"], dash["sessions"]])
+        c.eq("dashboard view over HTTP: requests and sessions", [requests, sessions], [dash["requests"], dash["sessions"]])
         api = json.loads(get("/lumo.json?sql=select+lumo_cost('claude-sonnet-4-5',1000,500,0,0,0)+as+c&_shape=array"))
         c.eq("lumo_cost is available (nofs entry point)", 0.0105, api[0]["c"])
         try:

@@ -17,7 +17,8 @@ os.makedirs(OUT)
 db = os.path.join(OUT, "lumo.db")
 home = os.path.join(ROOT, "examples", "demo-home")
 exp = json.load(open(os.path.join(home, "expected.json")))
-os.environ.update(TZ="UTC", LUMO_MACHINE="demo", CLAUDE_CONFIG_DIR=os.path.join(home, ".claude"))
+os.environ.update(TZ="UTC", LUMO_MACHINE="demo", CLAUDE_CONFIG_DIR=os.path.join(home, ".claude"),
+                  GEMINI_CLI_HOME=home)
 fresh_db(db)
 query("SELECT lumo_sync()", db=db)
 REAL_FILE_RESPONSES = 4  # projects/-home-marco-projects-spotter/d6e0bada...jsonl (PROVENANCE.md)
@@ -55,7 +56,7 @@ r = subprocess.run(["sh", "examples/cron/daily-report.sh", day], capture_output=
 c.eq("cron script exits 0", 0, r.returncode)
 rows = list(csv.DictReader(open(os.path.join(reports, "daily-%s.csv" % day))))
 got = {row["model"]: int(row["requests"]) for row in rows}
-want = {d["model"]: d["messages"] for d in exp["daily"] if d["agent"] == "claude" and d["date"] == day}
+want = {d["model"]: d["messages"] for d in exp["daily"] if d["agent"] in ("claude", "gemini") and d["date"] == day}
 c.eq("cron CSV for %s: requests per model = expected.json" % day, want, got)
 js = json.load(open(os.path.join(reports, "daily-%s.json" % day)))
 c.eq("cron JSON has the same rows", sorted(got.items()), sorted((x["model"], x["requests"]) for x in js))

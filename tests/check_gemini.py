@@ -40,4 +40,37 @@ lumo = [[r["message_id"], r["input_tokens"], r["output_tokens"], r["cache_read_t
     "SELECT message_id, input_tokens, output_tokens, cache_read_tokens FROM gemini_usage('tests/fixtures/real/gemini')"
     " WHERE session_id = '%s' ORDER BY line, rowid" % doc["sessionId"])]
 c.eq("legacy JSON chat: per-message rows = json.load of the file", sorted(mine), sorted(lumo))
+
+# Sync: the same corpus through lumo_sync(NULL, gemini_root) into a database: the daily
+# view (agent gemini) equals expected.json; a second sync reads nothing; a re-appended
+# message line (tokens grown) replaces its row instead of adding one.
+import shutil
+import subprocess
+from lumo_sql import fresh_db
+
+out = os.path.join(ROOT, "tests", "out", "gemini")
+shutil.rmtree(out, ignore_errors=True)
+shutil.copytree(os.path.join(ROOT, root), os.path.join(out, "gemini"))
+db = os.path.join(out, "lumo.db")
+fresh_db(db)
+first = json.loads(query("SELECT lumo_sync(NULL, '%s/gemini') AS s" % out, db=db)[0]["s"])
+daily = {(r["day"], r["model"]): [r["requests"], r["input_tokens"], r["output_tokens"], r["cache_read_tokens"]]
+         for r in query("SELECT * FROM daily WHERE agent = 'gemini'", db=db)}
+c.eq("sync: daily view of gemini = expected.json",
+     {k: v[:4] for k, v in want.items()}, daily)
+again = json.loads(query("SELECT lumo_sync(NULL, '%s/gemini') AS s" % out, db=db)[0]["s"])
+c.eq("sync: a second sync reads nothing", [0, 0], [again["files_read"], again["usage_rows_written"]])
+chat = os.path.join(out, "gemini", "tmp", "app", "chats")
+os.makedirs(chat)
+f = os.path.join(chat, "session-2026-05-01T10-00-aaaa0001.jsonl")
+meta = '{"sessionId":"aaaa0001-x","projectHash":"h","startTime":"2026-05-01T10:00:00Z"}\n'
+msg = '{"id":"r1","timestamp":"2026-05-01T10:00:05Z","type":"gemini","model":"gemini-2.5-pro","tokens":%s}\n'
+open(f, "w").write(meta + msg % "null")
+query("SELECT lumo_sync(NULL, '%s/gemini')" % out, db=db)
+c.eq("sync: tokens still null, no row", 0, query("SELECT count(*) n FROM usage WHERE session_id = 'aaaa0001-x'", db=db)[0]["n"])
+open(f, "a").write(msg % '{"input":1000,"output":10,"cached":400,"thoughts":5,"tool":2,"total":1017}')
+query("SELECT lumo_sync(NULL, '%s/gemini')" % out, db=db)
+c.eq("sync: the re-appended message counts once with its tokens (1000-400+2 = 602 in, 15 out)",
+     [1, 602, 15, 400], list(query("SELECT count(*) n, sum(input_tokens) i, sum(output_tokens) o,"
+                                  " sum(cache_read_tokens) cr FROM usage WHERE session_id = 'aaaa0001-x'", db=db)[0].values()))
 c.done()
