@@ -1,0 +1,213 @@
+/* codex.c: the Codex CLI source parser (spec: transcripts.md section 2). It follows one
+** rollout file line by line and turns its token_count events into billed requests:
+** a re-emitted unchanged total is skipped, the delta is last_token_usage (else the change
+** of the running total), a total that goes down restarts the count, and the history a
+** forked or spawned thread replays from its parent is skipped (2.4.5: a turn that
+** started before the thread existed, else the opening burst of events less than a second
+** apart in the thread's first second). Buckets: input = input - cached - cache writes,
+** cache_read = cached, cache_write_5m = cache writes, output = output (reasoning inside).
+** The model comes from the latest turn_context (or the event), NULL when none was seen.
+** It knows nothing of SQLite tables. */
+#include "lumo_int.h"
+#include "codex.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int64_t usage_field(lumo_span u, const char *k) {
+  lumo_span v;
+  int64_t x = 0;
+  if (lumo_json_get(u, k, &v) == 1 && lumo_json_int(v, &x) == 0 && x > 0) return x;
+  return 0;
+}
+
+static void read_usage(lumo_span u, codex_counts *c) {
+  c->input = usage_field(u, "input_tokens");
+  c->cached = usage_field(u, "cached_input_tokens");
+  c->cache_write = usage_field(u, "cache_write_input_tokens");
+  if (!c->cache_write) c->cache_write = usage_field(u, "cache_creation_input_tokens");
+  c->output = usage_field(u, "output_tokens");
+  c->reasoning = usage_field(u, "reasoning_output_tokens");
+}
+
+static int counts_equal(const codex_counts *a, const codex_counts *b) {
+  return a->input == b->input && a->cached == b->cached && a->cache_write == b->cache_write &&
+         a->output == b->output && a->reasoning == b->reasoning;
+}
+
+static void set_str(codex_state *s, lumo_buf *dst, lumo_span v) {
+  if (!lumo_json_is_string(v) || v.n <= 2) return;
+  dst->len = 0;
+  if (lumo_json_decode(v, dst)) dst->len = 0;
+  (void)s;
+}
+
+static int type_is(lumo_span v, const char *lit) {
+  size_t n = strlen(lit);
+  return v.n == n + 2 && v.p[0] == '"' && memcmp(v.p + 1, lit, n) == 0;
+}
+
+static int64_t ts_ms(lumo_span v) {
+  lumo_buf b = {0};
+  int64_t ms = 0;
+  if (lumo_json_decode(v, &b) == 0 && b.p && !lumo_iso_to_ms(b.p, &ms)) ms = 0;
+  lumo_buf_free(&b);
+  return ms;
+}
+
+/* One line. Returns CODEX_ROW with *row filled, CODEX_NONE, or CODEX_BAD (malformed). */
+int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
+  lumo_json_obj o;
+  lumo_span k, v, type = {0, 0}, payload = {0, 0}, ts = {0, 0};
+  if (lumo_json_obj_open(&o, p, p + n)) return CODEX_BAD;
+  int rc;
+  while ((rc = lumo_json_obj_next(&o, &k, &v)) == 1) {
+    if (LUMO_KEY(k, "type")) {
+      type = v;
+      /* Only these envelopes matter; response_item and compacted lines (often huge) are
+      ** left unparsed. */
+      if (!type_is(v, "event_msg") && !type_is(v, "turn_context") && !type_is(v, "session_meta"))
+        return CODEX_NONE;
+    } else if (LUMO_KEY(k, "payload")) payload = v;
+    else if (LUMO_KEY(k, "timestamp")) ts = v;
+  }
+  if (rc < 0 || lumo_json_ws(o.p, p + n) != p + n) return CODEX_BAD;
+  if (!payload.n || payload.p[0] != '{') return CODEX_NONE;
+  if (type_is(type, "session_meta")) {
+    s->meta_lines++;
+    if (s->meta_lines == 1) {
+      lumo_span id, cwd, fork, src, sub;
+      if (lumo_json_get(payload, "id", &id) == 1) set_str(s, &s->thread_id, id);
+      if (lumo_json_get(payload, "cwd", &cwd) == 1) set_str(s, &s->cwd, cwd);
+      s->start_ms = ts.n ? ts_ms(ts) : 0;
+      if (lumo_json_get(payload, "forked_from_id", &fork) == 1 && lumo_json_is_string(fork)) s->is_fork = 1;
+      if (lumo_json_get(payload, "source", &src) == 1 && src.n && src.p[0] == '{' &&
+          lumo_json_get(src, "subagent", &sub) == 1 && sub.n && sub.p[0] == '{') {
+        lumo_span spawn;
+        if (lumo_json_get(sub, "thread_spawn", &spawn) == 1) s->is_fork = 1;
+      }
+    } else {
+      s->is_fork = 1; /* a second session_meta is the ancestor's, copied in by a fork */
+    }
+    return CODEX_NONE;
+  }
+  if (type_is(type, "turn_context")) {
+    lumo_span m, cwd;
+    if (lumo_json_get(payload, "model", &m) == 1) set_str(s, &s->model, m);
+    if (!s->cwd.len && lumo_json_get(payload, "cwd", &cwd) == 1) set_str(s, &s->cwd, cwd);
+    return CODEX_NONE;
+  }
+  /* event_msg */
+  lumo_span et, info;
+  if (lumo_json_get(payload, "type", &et) != 1) return CODEX_NONE;
+  if (type_is(et, "task_started")) {
+    lumo_span at;
+    int64_t sec;
+    if (lumo_json_get(payload, "started_at", &at) == 1 && lumo_json_int(at, &sec) == 0) {
+      s->turn_started_ms = sec * 1000;
+      s->has_turn = 1;
+    }
+    return CODEX_NONE;
+  }
+  if (type_is(et, "thread_settings_applied")) {
+    lumo_span set, m;
+    if (lumo_json_get(payload, "thread_settings", &set) == 1 && set.n && set.p[0] == '{' &&
+        lumo_json_get(set, "model", &m) == 1)
+      set_str(s, &s->model, m);
+    return CODEX_NONE;
+  }
+  if (!type_is(et, "token_count")) return CODEX_NONE;
+  lumo_span m;
+  if (lumo_json_get(payload, "model", &m) == 1) set_str(s, &s->model, m);
+  if (lumo_json_get(payload, "info", &info) != 1 || !info.n || info.p[0] != '{') return CODEX_NONE;
+  if (lumo_json_get(info, "model", &m) == 1) set_str(s, &s->model, m);
+  lumo_span tot, last;
+  int has_tot = lumo_json_get(info, "total_token_usage", &tot) == 1 && tot.n && tot.p[0] == '{';
+  int has_last = lumo_json_get(info, "last_token_usage", &last) == 1 && last.n && last.p[0] == '{';
+  codex_counts total = {0}, delta = {0};
+  if (has_tot) {
+    read_usage(tot, &total);
+    if (s->has_prev && counts_equal(&total, &s->prev)) return CODEX_NONE; /* re-emitted */
+  }
+  if (has_last) read_usage(last, &delta);
+  else if (has_tot) {
+    int down = s->has_prev && (total.input + total.output < s->prev.input + s->prev.output);
+    delta = total;
+    if (s->has_prev && !down) {
+      delta.input -= s->prev.input;
+      delta.cached -= s->prev.cached;
+      delta.cache_write -= s->prev.cache_write;
+      delta.output -= s->prev.output;
+      delta.reasoning -= s->prev.reasoning;
+    }
+  } else {
+    return CODEX_NONE;
+  }
+  if (has_tot) {
+    s->prev = total;
+    s->has_prev = 1;
+  }
+  if (delta.input + delta.output <= 0) return CODEX_NONE;
+  int64_t at = ts.n ? ts_ms(ts) : 0;
+  /* Replay of the parent's history (2.4.5). */
+  if (s->is_fork) {
+    int replay = 0;
+    if (s->has_turn) {
+      replay = s->start_ms && s->turn_started_ms < (s->start_ms / 1000) * 1000;
+    } else if (s->opening_run) {
+      int64_t ref = s->last_event_ms ? s->last_event_ms : s->start_ms;
+      replay = at && ref && at - ref < 1000 && (s->last_event_ms || at - s->start_ms < 1000);
+      if (!replay) s->opening_run = 0;
+    }
+    s->last_event_ms = at;
+    if (replay) {
+      s->replayed++;
+      return CODEX_NONE;
+    }
+  }
+  int64_t in = delta.input - delta.cached - delta.cache_write;
+  row->timestamp_ms = at;
+  row->input = in > 0 ? in : 0;
+  row->cache_read = delta.cached > 0 ? delta.cached : 0;
+  row->cache_write = delta.cache_write > 0 ? delta.cache_write : 0;
+  row->output = delta.output > 0 ? delta.output : 0;
+  row->reasoning = delta.reasoning > 0 ? delta.reasoning : 0;
+  row->timestamp = ts;
+  return CODEX_ROW;
+}
+
+void codex_state_init(codex_state *s) {
+  memset(s, 0, sizeof(*s));
+  s->opening_run = 1;
+}
+
+void codex_state_free(codex_state *s) {
+  lumo_buf_free(&s->thread_id);
+  lumo_buf_free(&s->cwd);
+  lumo_buf_free(&s->model);
+  memset(s, 0, sizeof(*s));
+}
+
+/* Roots: the argument, else $CODEX_HOME, else ~/.codex (comma lists allowed). */
+int codex_roots(const char *arg, char ***roots, int *n) {
+  const char *src = arg;
+  if (!src || !*src) src = getenv("CODEX_HOME");
+  if (!src || !*src) src = "~/.codex";
+  return lumo_roots_parse(src, roots, n);
+}
+
+/* Rollouts under sessions/ and archived_sessions/, *.jsonl and *.jsonl.gz. */
+int codex_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source) {
+  static const char *const suffixes[] = {".jsonl", ".jsonl.gz", NULL};
+  static const char *const dirs[] = {"sessions", "archived_sessions", NULL};
+  for (int i = 0; i < nroot; i++) {
+    for (int d = 0; dirs[d]; d++) {
+      char *dir = sqlite3_mprintf("%s/%s", roots[i], dirs[d]);
+      if (!dir) return SQLITE_NOMEM;
+      int rc = lumo_walk(fl, dir, strlen(roots[i]) + 1, i, suffixes, c, source);
+      sqlite3_free(dir);
+      if (rc) return rc;
+    }
+  }
+  return SQLITE_OK;
+}

@@ -1,0 +1,38 @@
+/* codex.h: the state codex.c keeps while it follows one rollout file. */
+#ifndef LUMO_CODEX_H
+#define LUMO_CODEX_H
+
+#include "lumo_int.h"
+
+typedef struct codex_counts {
+  int64_t input, cached, cache_write, output, reasoning;
+} codex_counts;
+
+typedef struct codex_state {
+  lumo_buf thread_id, cwd, model; /* owned; model: the latest turn_context's */
+  int meta_lines, is_fork;
+  int64_t start_ms;               /* first session_meta timestamp */
+  int has_turn;
+  int64_t turn_started_ms;        /* latest task_started.started_at */
+  int opening_run;                /* still inside a fork's opening burst (rule c) */
+  int64_t last_event_ms;
+  int has_prev;
+  codex_counts prev;              /* the previous running total */
+  int64_t replayed;               /* events skipped as replay */
+} codex_state;
+
+typedef struct codex_row {
+  lumo_span timestamp;            /* borrowed from the line */
+  int64_t timestamp_ms;
+  int64_t input, cache_read, cache_write, output, reasoning;
+} codex_row;
+
+enum { CODEX_NONE = 0, CODEX_ROW = 1, CODEX_BAD = -1 };
+
+LUMO_API void codex_state_init(codex_state *s);
+LUMO_API void codex_state_free(codex_state *s);
+LUMO_API int codex_line(codex_state *s, const char *p, size_t n, codex_row *row);
+LUMO_API int codex_roots(const char *arg, char ***roots, int *n);
+LUMO_API int codex_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source);
+
+#endif

@@ -1,0 +1,335 @@
+/* vt_codex.c: codex_usage, one row per billed Codex CLI request (token_count event).
+**   SELECT model, sum(input_tokens), sum(output_tokens) FROM codex_usage('~/.codex') GROUP BY 1;
+** DIRECTONLY: reads every rollout under its root argument (default $CODEX_HOME, else
+** ~/.codex): sessions/ (all depths) and archived_sessions/, plain or gzip. A thread found in several
+** files (live and archived copies) is read once, from the newest file. Streams one event
+** per xNext after a first pass that reads only each file's first line (the thread id). */
+#include "lumo_int.h"
+#include "codex.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum {
+  XC_TIMESTAMP, XC_SESSION_ID, XC_PROJECT, XC_CWD, XC_MODEL, XC_INPUT, XC_OUTPUT, XC_CACHE_READ,
+  XC_CACHE_5M, XC_CACHE_1H, XC_REASONING, XC_IS_FORK, XC_COST, XC_FILE, XC_LINE, XC_ROOT, XC_N
+};
+
+static const lumo_col codex_usage_cols[XC_N] = {
+  {"timestamp", "TEXT", "ISO-8601 UTC of the token_count event", 0},
+  {"session_id", "TEXT", "thread id (first session_meta), else the file name", 0},
+  {"project", "TEXT", "last path component of the thread's cwd", 0},
+  {"cwd", "TEXT", "working directory of the thread", 0},
+  {"model", "TEXT", "model of the latest turn_context; NULL when none was seen (unpriced, never guessed)", 0},
+  {"input_tokens", "INTEGER", "input_tokens - cached_input_tokens - cache_write_input_tokens", 0},
+  {"output_tokens", "INTEGER", "output_tokens (reasoning already inside)", 0},
+  {"cache_read_tokens", "INTEGER", "cached_input_tokens", 0},
+  {"cache_write_5m_tokens", "INTEGER", "cache_write_input_tokens (2026-08+ builds)", 0},
+  {"cache_write_1h_tokens", "INTEGER", "always 0", 0},
+  {"reasoning_tokens", "INTEGER", "reasoning_output_tokens (informational)", 0},
+  {"is_fork", "INTEGER", "1 when the thread is a fork or spawned subagent (its parent's replayed history is skipped)", 0},
+  {"cost_usd", "REAL", "lumo_cost() of the request; NULL when the model is unknown", 0},
+  {"file", "TEXT", "rollout file, relative to the root", 0},
+  {"line", "INTEGER", "line of the event", 0},
+  {"root", "TEXT", "argument: root directory or comma-separated list", 1},
+};
+
+const lumo_object codex_usage_object = {
+  "table", "codex_usage", "one row per billed Codex CLI request (spec 2.4: moving totals, no replays)",
+  codex_usage_cols, XC_N};
+
+typedef struct codex_vtab {
+  sqlite3_vtab base;
+  lumo_conn *conn;
+} codex_vtab;
+
+typedef struct codex_cursor {
+  sqlite3_vtab_cursor base;
+  char **roots;
+  int nroot;
+  char *root_arg;
+  lumo_filelist files;
+  char *skip;          /* owned: 1 for files whose thread is read from another file */
+  int fi;
+  lumo_reader rd;
+  int rd_open;
+  codex_state st;
+  codex_row row;
+  lumo_buf ts, project;
+  int64_t rowid, line;
+  int eof;
+} codex_cursor;
+
+static int codex_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                         sqlite3_vtab **pp, char **err) {
+  (void)argc;
+  (void)argv;
+  char *sql = lumo_declare_sql(codex_usage_cols, XC_N);
+  if (!sql) return SQLITE_NOMEM;
+  int rc = sqlite3_declare_vtab(db, sql);
+  sqlite3_free(sql);
+  if (rc) {
+    *err = sqlite3_mprintf("codex_usage: %s", sqlite3_errmsg(db));
+    return rc;
+  }
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY); /* reads files */
+  codex_vtab *vt = sqlite3_malloc(sizeof(*vt));
+  if (!vt) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof(*vt));
+  vt->conn = aux;
+  vt->conn->nref++;
+  *pp = &vt->base;
+  return SQLITE_OK;
+}
+
+static int codex_disconnect(sqlite3_vtab *p) {
+  lumo_conn_release(((codex_vtab *)p)->conn);
+  sqlite3_free(p);
+  return SQLITE_OK;
+}
+
+/* idxNum bit 0x01: root = ? (hidden argument, omitted). */
+static int codex_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
+  (void)tab;
+  int iroot = -1, unusable = 0;
+  for (int i = 0; i < ii->nConstraint; i++) {
+    if (ii->aConstraint[i].iColumn != XC_ROOT) continue;
+    if (!ii->aConstraint[i].usable) unusable = 1;
+    else if (ii->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ) iroot = i;
+  }
+  if (unusable && iroot < 0) return SQLITE_CONSTRAINT;
+  if (iroot >= 0) {
+    ii->aConstraintUsage[iroot].argvIndex = 1;
+    ii->aConstraintUsage[iroot].omit = 1;
+    ii->idxNum = 1;
+  }
+  ii->estimatedCost = 1e5;
+  return SQLITE_OK;
+}
+
+static int codex_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
+  (void)tab;
+  codex_cursor *c = sqlite3_malloc(sizeof(*c));
+  if (!c) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  c->rd.fd = -1;
+  *pp = &c->base;
+  return SQLITE_OK;
+}
+
+static void codex_reset(codex_cursor *c) {
+  if (c->rd_open) lumo_reader_close(&c->rd);
+  c->rd_open = 0;
+  lumo_roots_free(c->roots, c->nroot);
+  sqlite3_free(c->root_arg);
+  sqlite3_free(c->skip);
+  lumo_filelist_free(&c->files);
+  codex_state_free(&c->st);
+  lumo_buf_free(&c->ts);
+  lumo_buf_free(&c->project);
+  c->roots = NULL;
+  c->root_arg = NULL;
+  c->skip = NULL;
+  c->nroot = c->fi = 0;
+  c->rowid = 0;
+  c->eof = 1;
+}
+
+static int codex_close(sqlite3_vtab_cursor *cur) {
+  codex_reset((codex_cursor *)cur);
+  sqlite3_free(cur);
+  return SQLITE_OK;
+}
+
+/* The thread id of a rollout: its first session_meta's payload.id (first line). */
+static char *thread_of_new(const lumo_file *f) {
+  lumo_reader rd;
+  if (lumo_reader_open(&rd, f->path, 0, 0)) return NULL;
+  const char *p;
+  size_t n;
+  char *id = NULL;
+  int st = lumo_reader_next(&rd, &p, &n);
+  if (st == LUMO_LINE_OK || st == LUMO_LINE_TORN) {
+    codex_state s;
+    codex_row r;
+    codex_state_init(&s);
+    codex_line(&s, p, n, &r);
+    if (s.thread_id.len) id = sqlite3_mprintf("%s", s.thread_id.p);
+    codex_state_free(&s);
+  }
+  lumo_reader_close(&rd);
+  return id;
+}
+
+/* Live and archived copies of one thread: keep the newest file (then the live one). */
+static int choose_files(codex_cursor *c) {
+  int n = c->files.n;
+  c->skip = sqlite3_malloc64((size_t)(n ? n : 1));
+  char **ids = sqlite3_malloc64(sizeof(char *) * (size_t)(n ? n : 1));
+  if (!c->skip || !ids) {
+    sqlite3_free(ids);
+    return SQLITE_NOMEM;
+  }
+  memset(c->skip, 0, (size_t)(n ? n : 1));
+  for (int i = 0; i < n; i++) ids[i] = thread_of_new(&c->files.f[i]);
+  for (int i = 0; i < n; i++) {
+    if (!ids[i] || c->skip[i]) continue;
+    for (int j = i + 1; j < n; j++) {
+      if (!ids[j] || strcmp(ids[i], ids[j]) != 0) continue;
+      const lumo_file *a = &c->files.f[i], *b = &c->files.f[j];
+      int keep_j = b->mtime_ns > a->mtime_ns ||
+                   (b->mtime_ns == a->mtime_ns && strstr(a->rel, "archived_sessions/") == a->rel);
+      if (keep_j) {
+        c->skip[i] = 1;
+        break;
+      }
+      c->skip[j] = 1;
+    }
+  }
+  for (int i = 0; i < n; i++) sqlite3_free(ids[i]);
+  sqlite3_free(ids);
+  return SQLITE_OK;
+}
+
+static int codex_next(sqlite3_vtab_cursor *cur) {
+  codex_cursor *c = (codex_cursor *)cur;
+  codex_vtab *vt = (codex_vtab *)cur->pVtab;
+  for (;;) {
+    if (!c->rd_open) {
+      while (c->fi < c->files.n && c->skip[c->fi]) c->fi++;
+      if (c->fi >= c->files.n) {
+        c->eof = 1;
+        return SQLITE_OK;
+      }
+      int rc = lumo_reader_open(&c->rd, c->files.f[c->fi].path, 0, 0);
+      if (rc == SQLITE_NOMEM) return rc;
+      if (rc) {
+        lumo_diag_add(vt->conn, "codex_usage", c->files.f[c->fi].rel, 0, "unreadable", "cannot open");
+        c->fi++;
+        continue;
+      }
+      c->rd_open = 1;
+      codex_state_free(&c->st);
+      codex_state_init(&c->st);
+    }
+    const lumo_file *f = &c->files.f[c->fi];
+    const char *p;
+    size_t n;
+    int st = lumo_reader_next(&c->rd, &p, &n);
+    if (st == LUMO_LINE_EOF || st == LUMO_LINE_ERROR) {
+      lumo_reader_close(&c->rd);
+      c->rd_open = 0;
+      c->fi++;
+      continue;
+    }
+    if (st == LUMO_LINE_TOOLONG) {
+      lumo_diag_add(vt->conn, "codex_usage", f->rel, c->rd.line_no, "too_long", "line skipped");
+      continue;
+    }
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) i++;
+    if (i == n) continue;
+    int r = codex_line(&c->st, p, n, &c->row);
+    if (r == CODEX_BAD) {
+      lumo_diag_add(vt->conn, "codex_usage", f->rel, c->rd.line_no, st == LUMO_LINE_TORN ? "torn" : "malformed",
+                    "not a JSON object");
+      continue;
+    }
+    if (r != CODEX_ROW) continue;
+    c->ts.len = 0;
+    if (c->row.timestamp.n) lumo_json_decode(c->row.timestamp, &c->ts);
+    lumo_buf_nul(&c->ts);
+    c->project.len = 0;
+    if (c->st.cwd.len) {
+      lumo_span last = lumo_path_last(c->st.cwd.p, c->st.cwd.len);
+      lumo_buf_append(&c->project, last.p, last.n);
+    }
+    c->line = c->rd.line_no;
+    c->rowid++;
+    return SQLITE_OK;
+  }
+}
+
+static int codex_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, int argc,
+                        sqlite3_value **argv) {
+  (void)idxStr;
+  (void)argc;
+  codex_cursor *c = (codex_cursor *)cur;
+  codex_vtab *vt = (codex_vtab *)cur->pVtab;
+  codex_reset(c);
+  if (idxNum & 1) {
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return SQLITE_OK; /* no rows */
+    c->root_arg = sqlite3_mprintf("%s", (const char *)sqlite3_value_text(argv[0]));
+    if (!c->root_arg) return SQLITE_NOMEM;
+  }
+  c->eof = 0;
+  lumo_diag_reset(vt->conn, "codex_usage");
+  int rc = codex_roots(c->root_arg, &c->roots, &c->nroot);
+  if (!rc) rc = codex_files(c->roots, c->nroot, &c->files, vt->conn, "codex_usage");
+  if (!rc) rc = choose_files(c);
+  if (rc) return rc;
+  codex_state_init(&c->st);
+  return codex_next(cur);
+}
+
+static int codex_eof(sqlite3_vtab_cursor *cur) { return ((codex_cursor *)cur)->eof; }
+
+static void text_or_null(sqlite3_context *ctx, const lumo_buf *b) {
+  if (b->len) sqlite3_result_text(ctx, b->p, (int)b->len, SQLITE_TRANSIENT);
+}
+
+static int codex_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
+  codex_cursor *c = (codex_cursor *)cur;
+  const codex_row *r = &c->row;
+  const lumo_file *f = &c->files.f[c->fi];
+  switch (col) {
+    case XC_TIMESTAMP: text_or_null(ctx, &c->ts); break;
+    case XC_SESSION_ID:
+      if (c->st.thread_id.len) text_or_null(ctx, &c->st.thread_id);
+      else {
+        lumo_span base = lumo_path_last(f->rel, strlen(f->rel));
+        sqlite3_result_text(ctx, base.p, (int)base.n, SQLITE_TRANSIENT);
+      }
+      break;
+    case XC_PROJECT: text_or_null(ctx, &c->project); break;
+    case XC_CWD: text_or_null(ctx, &c->st.cwd); break;
+    case XC_MODEL: text_or_null(ctx, &c->st.model); break;
+    case XC_INPUT: sqlite3_result_int64(ctx, r->input); break;
+    case XC_OUTPUT: sqlite3_result_int64(ctx, r->output); break;
+    case XC_CACHE_READ: sqlite3_result_int64(ctx, r->cache_read); break;
+    case XC_CACHE_5M: sqlite3_result_int64(ctx, r->cache_write); break;
+    case XC_CACHE_1H: sqlite3_result_int(ctx, 0); break;
+    case XC_REASONING: sqlite3_result_int64(ctx, r->reasoning); break;
+    case XC_IS_FORK: sqlite3_result_int(ctx, c->st.is_fork); break;
+    case XC_COST: {
+      int known = 0;
+      if (!c->st.model.len) break;
+      double usd = lumo_cost_request(((codex_vtab *)cur->pVtab)->conn->prices, c->st.model.p, r->input,
+                                     r->output, r->cache_read, r->cache_write, 0, NULL, NULL, NULL, 0, &known);
+      if (known) sqlite3_result_double(ctx, usd);
+      break;
+    }
+    case XC_FILE: sqlite3_result_text(ctx, f->rel, -1, SQLITE_TRANSIENT); break;
+    case XC_LINE: sqlite3_result_int64(ctx, c->line); break;
+    case XC_ROOT:
+      if (c->root_arg) sqlite3_result_text(ctx, c->root_arg, -1, SQLITE_TRANSIENT);
+      break;
+  }
+  return SQLITE_OK;
+}
+
+static int codex_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *r) {
+  *r = ((codex_cursor *)cur)->rowid;
+  return SQLITE_OK;
+}
+
+static sqlite3_module codex_usage_module = {
+  .iVersion = 0, .xCreate = 0, .xConnect = codex_connect, .xBestIndex = codex_best_index,
+  .xDisconnect = codex_disconnect, .xDestroy = codex_disconnect, .xOpen = codex_open,
+  .xClose = codex_close, .xFilter = codex_filter, .xNext = codex_next, .xEof = codex_eof,
+  .xColumn = codex_column, .xRowid = codex_rowid};
+
+int lumo_register_codex(sqlite3 *db, lumo_conn *conn) {
+  conn->nref++;
+  return sqlite3_create_module_v2(db, "codex_usage", &codex_usage_module, conn, lumo_conn_release);
+}
