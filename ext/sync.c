@@ -14,6 +14,7 @@
 ** DIRECTONLY: they read files and write the database. Not in sqlite3_lumo_nofs_init. */
 #include "lumo_int.h"
 #include "dedup.h"
+#include "codex.h"
 #include "gemini.h"
 #include "schema_sql.h"
 
@@ -500,6 +501,77 @@ static int sync_gemini_file(syncer *y, const lumo_file *f) {
   return rc;
 }
 
+/* Syncs one Codex rollout. A changed rollout is read again from the start (the running
+** totals and the fork state are not kept between syncs); rows are keyed by thread and
+** line, so nothing counts twice. */
+static int sync_codex_file(syncer *y, const lumo_file *f) {
+  lumo_reader rd;
+  int rc = lumo_reader_open(&rd, f->path, 0, 0);
+  if (rc) {
+    if (rc == SQLITE_NOMEM) return rc;
+    lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "unreadable", "cannot open");
+    return SQLITE_OK;
+  }
+  y->st.files_read++;
+  codex_state cs;
+  codex_state_init(&cs);
+  codex_row r;
+  const char *p;
+  size_t n;
+  int st;
+  lumo_buf ts = {0};
+  while (rc == SQLITE_OK && (st = lumo_reader_next(&rd, &p, &n)) != LUMO_LINE_EOF && st != LUMO_LINE_ERROR) {
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) i++;
+    if (i == n || st == LUMO_LINE_TOOLONG) continue;
+    int k = codex_line(&cs, p, n, &r);
+    if (k == CODEX_BAD) {
+      if (st == LUMO_LINE_TORN) break; /* being written: read again next sync */
+      y->st.skipped++;
+      lumo_diag_add(y->conn, "lumo_sync", f->rel, rd.line_no, "malformed", "not a JSON object");
+      continue;
+    }
+    if (k != CODEX_ROW) continue;
+    ts.len = 0;
+    if (r.timestamp.n) lumo_json_decode(r.timestamp, &ts);
+    lumo_buf_nul(&ts);
+    char *mid = sqlite3_mprintf("%s:%lld", cs.thread_id.len ? cs.thread_id.p : f->rel, (long long)rd.line_no);
+    lumo_span last = cs.cwd.len ? lumo_path_last(cs.cwd.p, cs.cwd.len) : (lumo_span){NULL, 0};
+    char *project = last.n ? sqlite3_mprintf("%.*s", (int)last.n, last.p) : NULL;
+    if (!mid) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    lumo_cand c;
+    memset(&c, 0, sizeof(c));
+    c.mid = mid;
+    c.total = r.input + r.output + r.cache_read + r.cache_write;
+    c.mtime_ns = f->mtime_ns;
+    c.path = f->rel;
+    c.line = rd.line_no;
+    c.input = r.input;
+    c.output = r.output;
+    c.cache_read = r.cache_read;
+    c.cache_5m = r.cache_write;
+    c.reasoning = r.reasoning;
+    c.is_sidechain = cs.is_fork;
+    c.timestamp = ts.len ? ts.p : NULL;
+    c.session_id = cs.thread_id.len ? cs.thread_id.p : NULL;
+    c.project = project;
+    c.cwd = cs.cwd.len ? cs.cwd.p : NULL;
+    c.model = cs.model.len ? cs.model.p : NULL;
+    rc = usage_upsert(y, &c, "codex", y->machine, f->rel);
+    sqlite3_free(mid);
+    sqlite3_free(project);
+  }
+  y->st.bytes_read += rd.next_off;
+  lumo_reader_close(&rd);
+  lumo_buf_free(&ts);
+  codex_state_free(&cs);
+  if (rc == SQLITE_OK) rc = file_done(y, f, "codex", f->size, 0, NULL);
+  return rc;
+}
+
 /* What the last sync recorded of each file of this machine, to skip unchanged files
 ** with no SQL at all: sorted by path for bsearch. */
 typedef struct seen_file {
@@ -688,12 +760,14 @@ static int syncer_begin(syncer *y, sqlite3_context *ctx, char **err) {
   return prepare_db(y->db, y->conn, err);
 }
 
-/* lumo_sync(): every source at its default root. lumo_sync(claude_root [, gemini_root]):
-** only the sources whose root is given (NULL or '' skips one). */
+/* lumo_sync(): every source at its default root. lumo_sync(claude_root [, gemini_root
+** [, codex_root]]): only the sources whose root is given (NULL or '' skips one). */
 static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *root = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
   const char *groot = argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL;
+  const char *xroot = argc > 2 ? (const char *)sqlite3_value_text(argv[2]) : NULL;
   int do_claude = argc == 0 || (root && *root), do_gemini = argc == 0 || (groot && *groot);
+  int do_codex = argc == 0 || (xroot && *xroot);
   syncer y;
   char *err = NULL;
   int rc = syncer_begin(&y, ctx, &err);
@@ -708,19 +782,22 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   machine_id(db, y.machine, sizeof(y.machine));
   lumo_diag_reset(conn, "lumo_sync");
-  char **roots = NULL, **groots = NULL;
-  int nroot = 0, ngroot = 0;
-  lumo_filelist fl = {0}, gfl = {0};
+  char **roots = NULL, **groots = NULL, **xroots = NULL;
+  int nroot = 0, ngroot = 0, nxroot = 0;
+  lumo_filelist fl = {0}, gfl = {0}, xfl = {0};
   if (do_claude) rc = claude_roots(root, &roots, &nroot);
   if (!rc && do_claude) rc = claude_files(roots, nroot, &fl, conn, "lumo_sync");
   if (!rc && do_gemini) rc = gemini_roots(groot, &groots, &ngroot);
   if (!rc && do_gemini) rc = gemini_files(groots, ngroot, &gfl, conn, "lumo_sync");
+  if (!rc && do_codex) rc = codex_roots(xroot, &xroots, &nxroot);
+  if (!rc && do_codex) rc = codex_files(xroots, nxroot, &xfl, conn, "lumo_sync");
   if (!rc) rc = syncer_open(&y);
   char started[32];
   time_t now = time(NULL);
   strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
   if (rc == SQLITE_OK) rc = sync_files(&y, &fl, sync_claude_file);
   if (rc == SQLITE_OK) rc = sync_files(&y, &gfl, sync_gemini_file);
+  if (rc == SQLITE_OK) rc = sync_files(&y, &xfl, sync_codex_file);
   if (rc == SQLITE_OK) {
     char *ins = sqlite3_mprintf(
         "INSERT INTO lumo_sync_runs (started_at, finished_at, machine, files_seen, files_read,"
@@ -741,6 +818,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   syncer_close(&y);
   lumo_filelist_free(&fl);
   lumo_filelist_free(&gfl);
+  lumo_filelist_free(&xfl);
+  lumo_roots_free(xroots, nxroot);
   lumo_roots_free(roots, nroot);
   lumo_roots_free(groots, ngroot);
 }
@@ -832,11 +911,12 @@ static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 static const lumo_col sync_args[] = {
   {"claude_root", "TEXT", "optional: the Claude root; with any argument given, only the sources named are synced", 0},
-  {"gemini_root", "TEXT", "optional: the Gemini root (~/.gemini); returns a JSON summary", 0}};
+  {"gemini_root", "TEXT", "optional: the Gemini root (~/.gemini)", 0},
+  {"codex_root", "TEXT", "optional: the Codex home (~/.codex); returns a JSON summary", 0}};
 static const lumo_col merge_args[] = {
   {"path", "TEXT", "another lumo database; returns the number of usage rows written", 0}};
 const lumo_object lumo_sync_object = {
-  "function", "lumo_sync", "import what the source tables read into this database, incrementally", sync_args, 2};
+  "function", "lumo_sync", "import what the source tables read into this database, incrementally", sync_args, 3};
 const lumo_object lumo_merge_object = {
   "function", "lumo_merge", "merge another machine's lumo database into this one (same keys, same winner rule)",
   merge_args, 1};

@@ -23,4 +23,32 @@ for s in exp["sessions"]:
     if s["agent"] == "codex":
         c.eq("session %s [responses, input, output]" % s["session_id"], [s["messages"], s["input"], s["output"]],
              sess.get(s["session_id"]))
+
+# lumo_sync(NULL, NULL, codex_home): the same totals in the database; a second sync reads
+# nothing; after an appended event the changed rollout is read again without counting
+# its earlier events twice.
+import shutil
+from lumo_sql import fresh_db
+
+out = os.path.join(ROOT, "tests", "out", "codex")
+shutil.rmtree(out, ignore_errors=True)
+shutil.copytree(os.path.join(ROOT, root), os.path.join(out, "codex"))
+db = os.path.join(out, "lumo.db")
+fresh_db(db)
+query("SELECT lumo_sync(NULL, NULL, '%s/codex')" % out, db=db)
+t = exp["totals"]["codex"]
+tot = query("SELECT count(*) n, sum(input_tokens) i, sum(output_tokens) o FROM usage WHERE agent = 'codex'", db=db)[0]
+c.eq("sync: codex totals = expected.json", [t["messages"], t["input"], t["output"]], [tot["n"], tot["i"], tot["o"]])
+again = json.loads(query("SELECT lumo_sync(NULL, NULL, '%s/codex') AS s" % out, db=db)[0]["s"])
+c.eq("sync: a second sync reads nothing", 0, again["files_read"])
+import glob
+f = sorted(glob.glob(os.path.join(out, "codex", "sessions", "**", "*.jsonl"), recursive=True))[0]
+big = 10 ** 9
+open(f, "a").write('{"timestamp":"2026-05-01T00:00:00.000Z","type":"event_msg","payload":{"type":"token_count","info":'
+                   '{"total_token_usage":{"input_tokens":%d,"cached_input_tokens":0,"output_tokens":%d},'
+                   '"last_token_usage":{"input_tokens":1000,"cached_input_tokens":100,"output_tokens":10}}}}\n' % (big, big))
+query("SELECT lumo_sync(NULL, NULL, '%s/codex')" % out, db=db)
+tot = query("SELECT count(*) n, sum(input_tokens) i, sum(output_tokens) o FROM usage WHERE agent = 'codex'", db=db)[0]
+c.eq("sync: one appended event adds one row (900 in, 10 out)", [t["messages"] + 1, t["input"] + 900, t["output"] + 10],
+     [tot["n"], tot["i"], tot["o"]])
 c.done()

@@ -2,7 +2,7 @@
 venv from Debian's python3), serves the demo database on a loopback port with lumo's
 restricted entry point; headless Chromium opens the dashboard and a session's history.
 Checks: the pages show the demo's known totals (requests = the demo generator's
-expected.json for Claude and Gemini + 4 in the one real Claude file, PROVENANCE.md), file
+expected.json for Claude, Codex and Gemini + 4 in the one real Claude file, PROVENANCE.md), file
 reading tables are absent (nofs entry point) while lumo_cost works, and screenshots land
 in tests/out/. A missing program fails this check with the reason; it never passes
 silently."""
@@ -25,11 +25,12 @@ db = os.path.join(OUT, "lumo.db")
 exp = json.load(open(os.path.join(ROOT, "examples", "demo-home", "expected.json")))
 os.environ.update(TZ="UTC", LUMO_MACHINE="demo",
                   CLAUDE_CONFIG_DIR=os.path.join(ROOT, "examples", "demo-home", ".claude"),
-                  GEMINI_CLI_HOME=os.path.join(ROOT, "examples", "demo-home"))
+                  GEMINI_CLI_HOME=os.path.join(ROOT, "examples", "demo-home"),
+                  CODEX_HOME=os.path.join(ROOT, "examples", "demo-home", ".codex"))
 fresh_db(db)
 query("SELECT lumo_sync()", db=db)
-requests = exp["totals"]["claude"]["messages"] + 4 + exp["totals"]["gemini"]["messages"]
-sessions = exp["counts"]["claude"]["sessions"] + 1 + exp["counts"]["gemini"]["sessions"]  # + the real Claude file
+requests = sum(exp["totals"][a]["messages"] for a in ("claude", "codex", "gemini")) + 4  # + the real Claude file
+sessions = sum(exp["counts"][a]["sessions"] for a in ("claude", "codex", "gemini")) + 1
 
 with socket.socket() as s:
     s.bind(("127.0.0.1", 0))

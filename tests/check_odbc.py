@@ -13,7 +13,8 @@ os.makedirs(OUT, exist_ok=True)
 db = os.path.join(OUT, "lumo.db")
 os.environ.update(TZ="UTC", LUMO_MACHINE="demo",
                   CLAUDE_CONFIG_DIR=os.path.join(ROOT, "examples", "demo-home", ".claude"),
-                  GEMINI_CLI_HOME=os.path.join(ROOT, "examples", "demo-home"))
+                  GEMINI_CLI_HOME=os.path.join(ROOT, "examples", "demo-home"),
+                  CODEX_HOME=os.path.join(ROOT, "examples", "demo-home", ".codex"))
 fresh_db(db)
 query("SELECT lumo_sync()", db=db)
 ini = os.path.join(OUT, "odbc.ini")
