@@ -182,8 +182,8 @@ CREATE TABLE IF NOT EXISTS usage_buckets (
   PRIMARY KEY (bucket, agent, machine, model, project)
 );
 
--- activity_minutes: the UTC minutes with any transcript record, kept by a trigger on
--- messages; active time is read from the gaps between them.
+-- activity_minutes: the UTC minutes with any transcript record or billed request (every
+-- agent), kept by triggers on messages and usage; active time is read from their gaps.
 CREATE TABLE IF NOT EXISTS activity_minutes (
   minute TEXT PRIMARY KEY  -- UTC minute, YYYY-MM-DDTHH:MM
 ) WITHOUT ROWID;
@@ -339,4 +339,9 @@ CREATE TABLE IF NOT EXISTS session_message_counts (
 CREATE TRIGGER IF NOT EXISTS session_message_counts_add AFTER INSERT ON messages BEGIN
   INSERT INTO session_message_counts VALUES (NEW.agent, coalesce(NEW.session_id, ''), 1)
   ON CONFLICT DO UPDATE SET messages = messages + 1;
+END;
+
+-- Billed requests of every agent are activity too (Codex and Gemini write no messages rows).
+CREATE TRIGGER IF NOT EXISTS activity_minutes_usage AFTER INSERT ON usage WHEN NEW.timestamp IS NOT NULL BEGIN
+  INSERT OR IGNORE INTO activity_minutes VALUES (substr(NEW.timestamp, 1, 16));
 END;
