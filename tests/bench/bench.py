@@ -37,9 +37,15 @@ def sh(cmd, env=None, check=True):
     return subprocess.run(cmd, shell=True, env=env, capture_output=True, text=True, check=check)
 
 
+def tree_bytes(d):
+    return sum(os.path.getsize(os.path.join(a, f)) for a, _, fs in os.walk(d) for f in fs)
+
+
 def corpus(size, seed):
     d = os.path.join(CORPUS, size)
-    if not os.path.exists(os.path.join(d, "expected.json")):
+    exp = os.path.join(d, "expected.json")
+    stale = not os.path.exists(exp) or json.load(open(exp)).get("generator") != "lumo tests/bench/gen_corpus.py v2"
+    if stale:
         shutil.rmtree(d, ignore_errors=True)
         print("generating %s corpus (seed %s) ..." % (size, seed), flush=True)
         sh("%s %s/gen_corpus.py --out %s --size %s --seed %s" % (sys.executable, HERE, d, size, seed))
@@ -111,7 +117,10 @@ def main():
         exp = json.load(open(os.path.join(d, "expected.json")))
         root = os.path.join(d, "claude")
         mb = exp["bytes"] / 1e6
-        env = dict(os.environ, HOME=EMPTY_HOME, CLAUDE_CONFIG_DIR=root, TZ="UTC", LC_ALL="C")
+        env = dict(os.environ, HOME=EMPTY_HOME, CLAUDE_CONFIG_DIR=root, TZ="UTC", LC_ALL="C",
+                   CODEX_HOME=os.path.join(d, "codex"), GEMINI_DATA_DIR=os.path.join(d, "gemini", "tmp"))
+        agent_mb = {"codex": tree_bytes(os.path.join(d, "codex")) / 1e6, "gemini": tree_bytes(os.path.join(d, "gemini")) / 1e6,
+                    "claude": tree_bytes(root) / 1e6}
         tasks = [
             ("cat all files to /dev/null (floor)", "cat", "find %s -type f -name '*.jsonl' -print0 | xargs -0 cat > /dev/null" % root),
             ("claude_usage full scan: sum of tokens", "lumo",
@@ -122,6 +131,12 @@ def main():
             ("claude_usage per day and model", "lumo",
              lumo_sql("SELECT substr(timestamp,1,10), model, sum(input_tokens), sum(output_tokens), sum(cost_usd) FROM claude_usage('%s') GROUP BY 1, 2" % root)),
             ("claude_messages count(*)", "lumo", lumo_sql("SELECT count(*) FROM claude_messages('%s')" % root)),
+            ("codex_usage full scan (Codex files only)", "lumo",
+             lumo_sql("SELECT count(*) n, sum(input_tokens) i, sum(output_tokens) o, sum(cache_read_tokens) cr"
+                      " FROM codex_usage('%s/codex')" % d)),
+            ("gemini_usage full scan (Gemini files only)", "lumo",
+             lumo_sql("SELECT count(*) n, sum(input_tokens) i, sum(output_tokens) o, sum(cache_read_tokens) cr"
+                      " FROM gemini_usage('%s/gemini')" % d)),
         ]
         # Pushdown: one session's messages, and usage since the corpus's last day.
         one = sorted(f for f in os.listdir(os.path.join(root, "projects", sorted(os.listdir(os.path.join(root, "projects")))[0]))
@@ -178,22 +193,45 @@ def main():
             sub = "claude daily" if "20" in name else "daily"
             tasks.append(("daily report, JSON, offline", name, "%s %s --json --offline" % (path, sub)))
             if "20" in name:
+                tasks.append(("daily report, all agents, JSON, offline", name, "%s daily --json --offline" % path))
+            if "20" in name:
                 tasks.append(("session report, JSON, offline", name, "%s claude session --json --offline" % path))
         results = {}
         for task, tool, cmd in tasks:
             print("%s | %s | %s ..." % (size, task, tool), flush=True)
             m = measure(cmd, env)
             results[(task, tool)] = m
-            rows.append((size, "warm", task, tool, m, mb))
+            tmb = agent_mb["codex"] if task.startswith("codex") else agent_mb["gemini"] if task.startswith("gemini") else mb
+            rows.append((size, "warm", task, tool, m, tmb))
             if cold_ok and task.startswith(("cat", "claude_usage full scan: ")):
                 c = measure(cmd, env, cold=True)
-                rows.append((size, "cold", task, tool, c, mb))
+                rows.append((size, "cold", task, tool, c, tmb))
         # correctness: lumo equals the truth; lumo vs ccusage
         got = json.loads(results[("claude_usage full scan: sum of tokens", "lumo")]["out"])[0]
         t = exp["totals"]
         truth = {"n": t["messages"], "i": t["input"], "o": t["output"], "cr": t["cache_read"],
                  "cc": t["cache_write_5m"] + t["cache_write_1h"]}
         notes.append("%s: lumo totals %s the generator's truth %s." % (size, "equal" if got == truth else "DIFFER FROM", truth))
+        for agent, task in (("codex", "codex_usage full scan (Codex files only)"), ("gemini", "gemini_usage full scan (Gemini files only)")):
+            g = json.loads(results[(task, "lumo")]["out"])[0]
+            t = exp["other_totals"][agent]
+            truth = [t["messages"], t["input"], t["output"], t["cache_read"]]
+            notes.append("%s: lumo %s totals %s the generator's truth %s." % (
+                size, agent, "equal" if [g["n"], g["i"], g["o"], g["cr"]] == truth else "DIFFER FROM", truth))
+        key_all = ("daily report, all agents, JSON, offline", "ccusage 20.0.24 (native)")
+        if key_all in results:
+            cc = json.loads(results[key_all]["out"])["totals"]
+            mine = {"input": got["i"], "output": got["o"], "cache_read": got["cr"]}
+            for agent, task in (("codex", "codex_usage full scan (Codex files only)"), ("gemini", "gemini_usage full scan (Gemini files only)")):
+                g = json.loads(results[(task, "lumo")]["out"])[0]
+                mine["input"] += g["i"]
+                mine["output"] += g["o"]
+                mine["cache_read"] += g["cr"]
+            theirs = {"input": cc["inputTokens"], "output": cc["outputTokens"], "cache_read": cc["cacheReadTokens"]}
+            notes.append("%s: all agents, ccusage 20.0.24 %s lumo: ccusage %s, lumo %s%s." % (
+                size, "equals" if theirs == mine else "differs from", theirs, mine,
+                "" if theirs == mine else " (lumo equals the generator's truth for every agent; the difference is "
+                "ccusage's, see the per-agent figures of its JSON)"))
         key = ("daily report, JSON, offline", "ccusage 20.0.24 (native)")
         if key in results:
             daily = json.loads(results[key]["out"])["daily"]
@@ -238,7 +276,11 @@ def write(rows, notes, cold_ok):
         peer = [r[4]["median"] for r in rows if r[0] == size and r[1] == cache and r[3].startswith("ccusage 20")
                 and "daily" in r[2]]
         xcat = "%.2f" % (cat[0]["median"] / m["median"]) if cat else ""
+        peer_all = [r[4]["median"] for r in rows if r[0] == size and r[1] == cache and r[3].startswith("ccusage 20")
+                    and "all agents" in r[2]]
         vs = "%.1fx" % (peer[0] / m["median"]) if peer and tool.startswith("lumo") and task.startswith("claude_usage") else ""
+        if peer_all and tool.startswith("lumo") and task.startswith(("codex_usage", "gemini_usage")):
+            vs = "(ccusage all agents: %.3f s)" % peer_all[0]
         out.append("| %s | %s | %s | %s | %.3f | %.3f | %.0f | %s | %s | %.1f |" % (
             size, cache, task, tool, m["min"], m["median"], mb / m["median"], xcat, vs, m["rss"] / 1024))
     out += ["", "## Notes", ""] + ["- " + n for n in notes] + [""]

@@ -4,8 +4,10 @@
     python3 tests/bench/gen_corpus.py --out DIR --size 1G --seed 1
 
 Writes DIR/claude/projects/<escaped-cwd>/<session>.jsonl (+ <session>/subagents/agent-*.jsonl)
-in Claude Code's real shapes, and DIR/expected.json with the ground truth the accounting
-rules give (per UTC day and model, and overall). Same arguments, same bytes: everything
+in Claude Code's real shapes, DIR/codex/sessions/YYYY/MM/DD/rollout-*.jsonl and
+DIR/gemini/tmp/<hash>/chats/session-*.json, and DIR/expected.json with the ground truth the
+accounting rules give (per UTC day and model, and overall; Codex and Gemini under
+other_totals / other_daily). Same arguments, same bytes: everything
 comes from one random.Random(seed), timestamps from a fixed start, file mtimes are set.
 Standard library only.
 
@@ -30,6 +32,7 @@ import random
 import time
 
 START = 1767225600  # 2026-01-01T00:00:00Z
+GENERATOR = "lumo tests/bench/gen_corpus.py v2"
 MODELS = [("claude-sonnet-4-5-20250929", 50), ("claude-opus-4-6", 20), ("claude-haiku-4-5-20251001", 15),
           ("claude-opus-4-5-20251101", 10), ("claude-sonnet-4-20250514", 5)]
 WORDS = ("the of and to in is that for it with as was on be by this are or from at an which "
@@ -240,12 +243,107 @@ class Gen:
             self.last_small_session = (esc, sid, lines)
         return t_ms
 
+    # ---------------------------------------------------------------- codex, gemini
+
+    def other(self, agent, day, model, inp, out, cr, reasoning):
+        d = self.other_daily.setdefault((agent, day, model), {"messages": 0, "input": 0, "output": 0, "cache_read": 0,
+                                                             "reasoning": 0})
+        for tgt in (d, self.other_totals.setdefault(agent, {"messages": 0, "input": 0, "output": 0, "cache_read": 0,
+                                                               "reasoning": 0})):
+            tgt["messages"] += 1
+            tgt["input"] += inp
+            tgt["output"] += out
+            tgt["cache_read"] += cr
+            tgt["reasoning"] += reasoning
+
+    def codex_session(self, t_ms):
+        """A Codex rollout: moving token totals, re-emitted totals and info:null events
+        (not billed), large response items. Truth: input - cached, output, cached."""
+        r = self.r
+        tid = self.uuid()
+        model = r.choice(["gpt-5", "gpt-5.1-codex", "gpt-5-mini"])
+        cwd = "/home/dev/src/" + r.choice(["api", "web", "cli"]) + "-svc"
+        ts = lambda ms: iso(ms)
+        lines = [json.dumps({"timestamp": ts(t_ms), "type": "session_meta",
+                             "payload": {"id": tid, "cwd": cwd, "cli_version": "0.120.0", "source": "cli"}},
+                            separators=(",", ":"))]
+        tot = {"input_tokens": 0, "cached_input_tokens": 0, "output_tokens": 0, "reasoning_output_tokens": 0,
+               "total_tokens": 0}
+        for _ in range(r.randint(3, 40)):
+            t_ms += r.randint(5000, 120000)
+            lines.append(json.dumps({"timestamp": ts(t_ms), "type": "turn_context", "payload": {"model": model, "cwd": cwd}},
+                                    separators=(",", ":")))
+            lines.append(json.dumps({"timestamp": ts(t_ms), "type": "response_item", "payload": {
+                "type": "message", "role": "assistant",
+                "content": [{"type": "output_text", "text": self.text(r.randint(200, 20000))}]}}, separators=(",", ":")))
+            inp = r.randint(2000, 120000)
+            cached = r.randint(0, inp)
+            out = r.randint(50, 4000)
+            reas = r.randint(0, out)
+            last = {"input_tokens": inp, "cached_input_tokens": cached, "output_tokens": out,
+                    "reasoning_output_tokens": reas, "total_tokens": inp + out}
+            for k in tot:
+                tot[k] += last[k]
+            ev = {"timestamp": ts(t_ms + 500), "type": "event_msg", "payload": {"type": "token_count", "info": {
+                "total_token_usage": dict(tot), "last_token_usage": last, "model_context_window": 272000}}}
+            lines.append(json.dumps(ev, separators=(",", ":")))
+            self.other("codex", iso(t_ms + 500)[:10], model, inp - cached, out, cached, reas)
+            if r.random() < 0.3:  # re-emitted unchanged total
+                lines.append(json.dumps(ev, separators=(",", ":")))
+                self.bump("codex_reemits")
+            if r.random() < 0.2:
+                lines.append(json.dumps({"timestamp": ts(t_ms + 600), "type": "event_msg",
+                                         "payload": {"type": "token_count", "info": None}}, separators=(",", ":")))
+        day = time.strftime("%Y/%m/%d", time.gmtime(t_ms // 1000))
+        name = "rollout-%s-%s.jsonl" % (time.strftime("%Y-%m-%dT%H-%M-%S", time.gmtime(t_ms // 1000)), tid)
+        self.write(os.path.join(self.out, "codex", "sessions", day, name), lines, t_ms // 1000 + 5)
+        self.bump("codex_sessions")
+
+    def gemini_session(self, t_ms):
+        """A legacy whole-file Gemini chat. Truth: input - cached + tool, output + thoughts."""
+        r = self.r
+        sid = self.uuid()
+        model = r.choice(["gemini-2.5-pro", "gemini-2.5-flash"])
+        msgs = []
+        start = t_ms
+        for _ in range(r.randint(2, 25)):
+            t_ms += r.randint(5000, 60000)
+            msgs.append({"id": self.uuid(), "timestamp": iso(t_ms), "type": "user", "content": self.text(r.randint(20, 300))})
+            t_ms += r.randint(2000, 30000)
+            inp = r.randint(1000, 60000)
+            cached = r.randint(0, inp // 2)
+            out, thoughts, tool = r.randint(20, 3000), r.randint(0, 1500), r.randint(0, 50)
+            msgs.append({"id": self.uuid(), "timestamp": iso(t_ms), "type": "gemini", "model": model,
+                         "content": self.text(r.randint(100, 8000)),
+                         "tokens": {"input": inp, "output": out, "cached": cached, "thoughts": thoughts, "tool": tool,
+                                    "total": inp + out + thoughts + tool}})
+            self.other("gemini", iso(t_ms)[:10], model, inp - cached + tool, out + thoughts, cached, thoughts)
+        proj = self.hexid(64)
+        doc = {"sessionId": sid, "projectHash": proj, "startTime": iso(start), "lastUpdated": iso(t_ms), "messages": msgs}
+        name = "session-%s-%s.json" % (time.strftime("%Y-%m-%dT%H-%M", time.gmtime(start // 1000)), sid[:8])
+        path = os.path.join(self.out, "gemini", "tmp", proj, "chats", name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        data = json.dumps(doc, indent=2).encode()
+        with open(path, "wb") as f:
+            f.write(data)
+        os.utime(path, (t_ms // 1000 + 5, t_ms // 1000 + 5))
+        self.written += len(data)
+        self.files += 1
+        self.bump("gemini_sessions")
+
     def run(self):
         t_ms = START * 1000
+        self.other_daily, self.other_totals = {}, {}
         while self.written < self.size:
             t_ms = self.session(t_ms) + self.r.randint(600, 8 * 3600) * 1000
-        exp = {"generator": "lumo tests/bench/gen_corpus.py v1", "bytes": self.written, "files": self.files,
-               "counts": self.counts, "totals": self.totals,
+            x = self.r.random()
+            if x < 0.35:  # about 14 % of the bytes: Codex; 6 %: Gemini
+                self.codex_session(t_ms)
+            elif x < 0.6:
+                self.gemini_session(t_ms)
+        exp = {"generator": GENERATOR, "bytes": self.written, "files": self.files,
+               "counts": self.counts, "totals": self.totals, "other_totals": self.other_totals,
+               "other_daily": [dict(agent=k[0], date=k[1], model=k[2], **v) for k, v in sorted(self.other_daily.items())],
                "daily": [dict(date=k[0], model=k[1], **v) for k, v in sorted(self.daily.items())]}
         with open(os.path.join(self.out, "expected.json"), "w") as f:
             json.dump(exp, f, indent=1, sort_keys=True)
