@@ -228,10 +228,15 @@ def main():
                 mine["output"] += g["o"]
                 mine["cache_read"] += g["cr"]
             theirs = {"input": cc["inputTokens"], "output": cc["outputTokens"], "cache_read": cc["cacheReadTokens"]}
+            why = ""
+            if theirs != mine:
+                thoughts = exp["other_totals"]["gemini"]["reasoning"]
+                gap = mine["output"] - theirs["output"]
+                why = (" (lumo equals the generator's truth for every agent; the output gap, %d, %s the Gemini thoughts"
+                       " (%d): ccusage leaves thoughts out of outputTokens although it prices them as output)"
+                       % (gap, "equals" if gap == thoughts and theirs["input"] == mine["input"] else "is not", thoughts))
             notes.append("%s: all agents, ccusage 20.0.24 %s lumo: ccusage %s, lumo %s%s." % (
-                size, "equals" if theirs == mine else "differs from", theirs, mine,
-                "" if theirs == mine else " (lumo equals the generator's truth for every agent; the difference is "
-                "ccusage's, see the per-agent figures of its JSON)"))
+                size, "equals" if theirs == mine else "differs from", theirs, mine, why))
         key = ("daily report, JSON, offline", "ccusage 20.0.24 (native)")
         if key in results:
             daily = json.loads(results[key]["out"])["daily"]

@@ -1,11 +1,13 @@
-/* fuzz_scanner.c: libFuzzer target for the JSON scanner and the Claude line parser.
-** One input is one transcript line: it goes through claude_parse_line in both modes,
+/* fuzz_scanner.c: libFuzzer target for the JSON scanner and the Claude and Codex line parsers.
+** One input is one transcript line: it goes through claude_parse_line in both modes and
+** through codex_line twice,
 ** then every member of it is walked, skipped, and decoded as string, integer and
 ** double, and the content text extractor runs on its message content. Any crash,
 ** out-of-bounds read (ASan) or undefined behaviour (UBSan) is a finding.
 **   make fuzz FUZZ_SECONDS=600 */
 #include <sqlite3.h>
 #include "lumo_int.h"
+#include "codex.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -44,6 +46,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     claude_content_text(L.content, &t);
     lumo_buf_free(&t);
   }
+  codex_state cs;
+  codex_row row;
+  codex_state_init(&cs);
+  codex_line(&cs, p, size, &row);
+  codex_line(&cs, p, size, &row); /* a second time: re-emission and delta paths */
+  codex_state_free(&cs);
   const char *e = lumo_json_skip(p, p + size);
   lumo_span all = {p, e ? (size_t)(e - p) : size};
   walk(all, 0);

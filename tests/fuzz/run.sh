@@ -11,7 +11,7 @@ clang -g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -DSQLITE_CORE -Ie
   -Idist -o dist/fuzz_scanner tests/fuzz/fuzz_scanner.c $(ls ext/*.c) -lsqlite3 -lz -lm -lpthread
 # Seeds: the first 200 lines of each fixture transcript, one file per line.
 i=0
-for f in $(find tests/fixtures/real tests/fixtures/traps -name '*.jsonl' | sort); do
+for f in $(find tests/fixtures/real tests/fixtures/traps -name '*.jsonl' | sort); do  # Claude, Codex, Gemini lines
   head -n 200 "$f" | while IFS= read -r line; do
     i=$((i + 1)); printf '%s' "$line" >"dist/fuzz-corpus/$(basename "$f").$i"
   done

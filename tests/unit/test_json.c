@@ -5,6 +5,7 @@
 ** scanner (fuzz regressions); it must not crash. */
 #include <sqlite3.h>
 #include "lumo_int.h"
+#include "codex.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,6 +229,11 @@ int main(int argc, char **argv) {
     claude_line L;
     claude_parse_line(buf, n, &L, 0);
     claude_parse_line(buf, n, &L, 1);
+    codex_state cs;
+    codex_row row;
+    codex_state_init(&cs);
+    codex_line(&cs, buf, n, &row);
+    codex_state_free(&cs);
     lumo_span v;
     lumo_json_get((lumo_span){buf, n}, "message", &v);
     return 0;
