@@ -186,23 +186,7 @@ void claude_content_text(lumo_span content, lumo_buf *out) {
 
 /* Calls fn(ctx, block) for every object block of a content array. */
 void claude_each_block(lumo_span content, claude_block_fn fn, void *ctx) {
-  if (content.n < 2 || content.p[0] != '[') return;
-  const char *p = content.p + 1, *end = content.p + content.n - 1;
-  for (;;) {
-    p = lumo_json_ws(p, end);
-    if (p >= end) break;
-    if (*p == ',') {
-      p++;
-      continue;
-    }
-    const char *e = lumo_json_skip(p, end);
-    if (!e) break;
-    if (*p == '{') {
-      lumo_span blk = {p, (size_t)(e - p)};
-      fn(ctx, blk);
-    }
-    p = e;
-  }
+  lumo_json_each_object(content, fn, ctx);
 }
 
 /* True when a block's "type" is lit. */

@@ -84,21 +84,19 @@ static void take_meta(gemini_file *g, lumo_span obj) {
   if (lumo_json_get(obj, "kind", &v) == 1 && str_eq(v, "subagent")) g->is_subagent = 1;
 }
 
+typedef struct msg_ctx {
+  gemini_file *g;
+  int64_t line;
+} msg_ctx;
+
+static void take_message_cb(void *ctx, lumo_span m) {
+  msg_ctx *mc = ctx;
+  take_message(mc->g, m, mc->line);
+}
+
 static void take_messages_array(gemini_file *g, lumo_span arr, int64_t line) {
-  if (!arr.n || arr.p[0] != '[') return;
-  const char *p = arr.p + 1, *end = arr.p + arr.n - 1;
-  for (;;) {
-    p = lumo_json_ws(p, end);
-    if (p >= end) break;
-    if (*p == ',') {
-      p++;
-      continue;
-    }
-    const char *e = lumo_json_skip(p, end);
-    if (!e) break;
-    if (*p == '{') take_message(g, (lumo_span){p, (size_t)(e - p)}, line);
-    p = e;
-  }
+  msg_ctx mc = {g, line};
+  lumo_json_each_object(arr, take_message_cb, &mc);
 }
 
 /* Marks the message with that id and every later one as rewound (unknown id: all). */

@@ -378,3 +378,22 @@ int lumo_json_decode(lumo_span v, lumo_buf *out) {
   lumo_buf_nul(out);
   return out->oom ? -1 : 0;
 }
+
+/* Calls fn(ctx, element) for every object element of an array span; other elements
+** are skipped, and a malformed element ends the walk. */
+void lumo_json_each_object(lumo_span arr, lumo_json_object_fn fn, void *ctx) {
+  if (arr.n < 2 || arr.p[0] != '[') return;
+  const char *p = arr.p + 1, *end = arr.p + arr.n - 1;
+  for (;;) {
+    p = lumo_json_ws(p, end);
+    if (p >= end) break;
+    if (*p == ',') {
+      p++;
+      continue;
+    }
+    const char *e = lumo_json_skip(p, end);
+    if (!e) break;
+    if (*p == '{') fn(ctx, (lumo_span){p, (size_t)(e - p)});
+    p = e;
+  }
+}

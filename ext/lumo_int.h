@@ -117,6 +117,8 @@ LUMO_API int lumo_json_is_null(lumo_span v);
 LUMO_API int lumo_json_bool(lumo_span v); /* 1 true, 0 false, -1 other */
 LUMO_API int lumo_json_get(lumo_span obj, const char *key, lumo_span *val);
 LUMO_API const char *lumo_json_value_end(const char *p, const char *end);
+typedef void (*lumo_json_object_fn)(void *ctx, lumo_span object);
+LUMO_API void lumo_json_each_object(lumo_span array, lumo_json_object_fn fn, void *ctx);
 
 /* ---------------------------------------------------------------- reader.c */
 
@@ -185,7 +187,7 @@ LUMO_API extern const char claude_not_billable[];
 /* Adds the text of the content blocks (text blocks, and the string form) to out. */
 LUMO_API void claude_content_text(lumo_span content, lumo_buf *out);
 /* Calls fn for every object block of a content array; claude_block_is tests its type. */
-typedef void (*claude_block_fn)(void *ctx, lumo_span block);
+typedef lumo_json_object_fn claude_block_fn;
 LUMO_API void claude_each_block(lumo_span content, claude_block_fn fn, void *ctx);
 LUMO_API int claude_block_is(lumo_span block, const char *type);
 /* Low-confidence test for streaming placeholders (spec 1.6 rule 5). */
@@ -237,6 +239,19 @@ typedef struct lumo_object {
   int ncol;
 } lumo_object;
 
+/* The vtab of a source table: base, then the shared connection state. */
+typedef struct lumo_source_vtab {
+  sqlite3_vtab base;
+  lumo_conn *conn; /* shared, reference counted */
+} lumo_source_vtab;
+/* xConnect of a file-reading source table (DIRECTONLY): declares o's columns and
+** allocates a lumo_source_vtab. xDisconnect: lumo_source_disconnect. */
+LUMO_API int lumo_source_connect(sqlite3 *db, void *conn, const lumo_object *o,
+                                 sqlite3_vtab **pp, char **err);
+LUMO_API int lumo_source_disconnect(sqlite3_vtab *vt);
+/* xBestIndex of a source table whose only argument is the hidden root column:
+** idxNum 1 = root given (argv[0], omitted); an unusable root is SQLITE_CONSTRAINT. */
+LUMO_API int lumo_root_best_index(sqlite3_index_info *ii, int root_col);
 /* Every documented object, NULL-terminated; defined in lumo.c. */
 LUMO_API extern const lumo_object *const lumo_objects[];
 LUMO_API char *lumo_declare_sql(const lumo_col *cols, int n); /* caller frees */

@@ -298,3 +298,48 @@ int lumo_iso_to_ms(const char *s, int64_t *out) {
   *out = ((days_from_civil(Y, M, D) * 86400 + h * 3600 + m * 60 + sec) * 1000 + ms) - off;
   return 1;
 }
+
+/* ------------------------------------------------------------ source vtabs */
+
+int lumo_source_connect(sqlite3 *db, void *conn, const lumo_object *o, sqlite3_vtab **pp, char **err) {
+  char *sql = lumo_declare_sql(o->cols, o->ncol);
+  if (!sql) return SQLITE_NOMEM;
+  int rc = sqlite3_declare_vtab(db, sql);
+  sqlite3_free(sql);
+  if (rc) {
+    *err = sqlite3_mprintf("%s: %s", o->name, sqlite3_errmsg(db));
+    return rc;
+  }
+  /* Reading files must not be reachable from a database's schema. */
+  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
+  lumo_source_vtab *vt = sqlite3_malloc(sizeof(*vt));
+  if (!vt) return SQLITE_NOMEM;
+  memset(vt, 0, sizeof(*vt));
+  vt->conn = conn;
+  vt->conn->nref++;
+  *pp = &vt->base;
+  return SQLITE_OK;
+}
+
+int lumo_source_disconnect(sqlite3_vtab *p) {
+  lumo_conn_release(((lumo_source_vtab *)p)->conn);
+  sqlite3_free(p);
+  return SQLITE_OK;
+}
+
+int lumo_root_best_index(sqlite3_index_info *ii, int root_col) {
+  int iroot = -1, unusable = 0;
+  for (int i = 0; i < ii->nConstraint; i++) {
+    if (ii->aConstraint[i].iColumn != root_col) continue;
+    if (!ii->aConstraint[i].usable) unusable = 1;
+    else if (ii->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ) iroot = i;
+  }
+  if (unusable && iroot < 0) return SQLITE_CONSTRAINT;
+  if (iroot >= 0) {
+    ii->aConstraintUsage[iroot].argvIndex = 1;
+    ii->aConstraintUsage[iroot].omit = 1;
+    ii->idxNum = 1;
+  }
+  ii->estimatedCost = 1e5;
+  return SQLITE_OK;
+}

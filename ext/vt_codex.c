@@ -38,10 +38,7 @@ const lumo_object codex_usage_object = {
   "table", "codex_usage", "one row per billed Codex CLI request (spec 2.4: moving totals, no replays)",
   codex_usage_cols, XC_N};
 
-typedef struct codex_vtab {
-  sqlite3_vtab base;
-  lumo_conn *conn;
-} codex_vtab;
+typedef lumo_source_vtab codex_vtab;
 
 typedef struct codex_cursor {
   sqlite3_vtab_cursor base;
@@ -61,50 +58,16 @@ typedef struct codex_cursor {
 } codex_cursor;
 
 static int codex_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                         sqlite3_vtab **pp, char **err) {
+                          sqlite3_vtab **pp, char **err) {
   (void)argc;
   (void)argv;
-  char *sql = lumo_declare_sql(codex_usage_cols, XC_N);
-  if (!sql) return SQLITE_NOMEM;
-  int rc = sqlite3_declare_vtab(db, sql);
-  sqlite3_free(sql);
-  if (rc) {
-    *err = sqlite3_mprintf("codex_usage: %s", sqlite3_errmsg(db));
-    return rc;
-  }
-  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY); /* reads files */
-  codex_vtab *vt = sqlite3_malloc(sizeof(*vt));
-  if (!vt) return SQLITE_NOMEM;
-  memset(vt, 0, sizeof(*vt));
-  vt->conn = aux;
-  vt->conn->nref++;
-  *pp = &vt->base;
-  return SQLITE_OK;
-}
-
-static int codex_disconnect(sqlite3_vtab *p) {
-  lumo_conn_release(((codex_vtab *)p)->conn);
-  sqlite3_free(p);
-  return SQLITE_OK;
+  return lumo_source_connect(db, aux, &codex_usage_object, pp, err);
 }
 
 /* idxNum bit 0x01: root = ? (hidden argument, omitted). */
 static int codex_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
   (void)tab;
-  int iroot = -1, unusable = 0;
-  for (int i = 0; i < ii->nConstraint; i++) {
-    if (ii->aConstraint[i].iColumn != XC_ROOT) continue;
-    if (!ii->aConstraint[i].usable) unusable = 1;
-    else if (ii->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ) iroot = i;
-  }
-  if (unusable && iroot < 0) return SQLITE_CONSTRAINT;
-  if (iroot >= 0) {
-    ii->aConstraintUsage[iroot].argvIndex = 1;
-    ii->aConstraintUsage[iroot].omit = 1;
-    ii->idxNum = 1;
-  }
-  ii->estimatedCost = 1e5;
-  return SQLITE_OK;
+  return lumo_root_best_index(ii, XC_ROOT);
 }
 
 static int codex_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
@@ -325,7 +288,7 @@ static int codex_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *r) {
 
 static sqlite3_module codex_usage_module = {
   .iVersion = 0, .xCreate = 0, .xConnect = codex_connect, .xBestIndex = codex_best_index,
-  .xDisconnect = codex_disconnect, .xDestroy = codex_disconnect, .xOpen = codex_open,
+  .xDisconnect = lumo_source_disconnect, .xDestroy = lumo_source_disconnect, .xOpen = codex_open,
   .xClose = codex_close, .xFilter = codex_filter, .xNext = codex_next, .xEof = codex_eof,
   .xColumn = codex_column, .xRowid = codex_rowid};
 

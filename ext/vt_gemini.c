@@ -43,10 +43,7 @@ static const lumo_col gemini_usage_cols[GC_N] = {
 const lumo_object gemini_usage_object = {
   "table", "gemini_usage", "one row per billed Gemini CLI response (spec 3.5)", gemini_usage_cols, GC_N};
 
-typedef struct gemini_vtab {
-  sqlite3_vtab base;
-  lumo_conn *conn;
-} gemini_vtab;
+typedef lumo_source_vtab gemini_vtab;
 
 typedef struct gemini_cursor {
   sqlite3_vtab_cursor base;
@@ -64,47 +61,13 @@ static int gemini_connect(sqlite3 *db, void *aux, int argc, const char *const *a
                           sqlite3_vtab **pp, char **err) {
   (void)argc;
   (void)argv;
-  char *sql = lumo_declare_sql(gemini_usage_cols, GC_N);
-  if (!sql) return SQLITE_NOMEM;
-  int rc = sqlite3_declare_vtab(db, sql);
-  sqlite3_free(sql);
-  if (rc) {
-    *err = sqlite3_mprintf("gemini_usage: %s", sqlite3_errmsg(db));
-    return rc;
-  }
-  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY); /* reads files */
-  gemini_vtab *vt = sqlite3_malloc(sizeof(*vt));
-  if (!vt) return SQLITE_NOMEM;
-  memset(vt, 0, sizeof(*vt));
-  vt->conn = aux;
-  vt->conn->nref++;
-  *pp = &vt->base;
-  return SQLITE_OK;
-}
-
-static int gemini_disconnect(sqlite3_vtab *p) {
-  lumo_conn_release(((gemini_vtab *)p)->conn);
-  sqlite3_free(p);
-  return SQLITE_OK;
+  return lumo_source_connect(db, aux, &gemini_usage_object, pp, err);
 }
 
 /* idxNum bit 0x01: root = ? (hidden argument, omitted). */
 static int gemini_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
   (void)tab;
-  int iroot = -1, unusable = 0;
-  for (int i = 0; i < ii->nConstraint; i++) {
-    if (ii->aConstraint[i].iColumn != GC_ROOT) continue;
-    if (!ii->aConstraint[i].usable) unusable = 1;
-    else if (ii->aConstraint[i].op == SQLITE_INDEX_CONSTRAINT_EQ) iroot = i;
-  }
-  if (unusable && iroot < 0) return SQLITE_CONSTRAINT;
-  if (iroot >= 0) {
-    ii->aConstraintUsage[iroot].argvIndex = 1;
-    ii->aConstraintUsage[iroot].omit = 1;
-    ii->idxNum = 1;
-  }
-  ii->estimatedCost = 1e5;
-  return SQLITE_OK;
+  return lumo_root_best_index(ii, GC_ROOT);
 }
 
 static int gemini_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
@@ -295,7 +258,7 @@ static int gemini_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *r) {
 
 static sqlite3_module gemini_usage_module = {
   .iVersion = 0, .xCreate = 0, .xConnect = gemini_connect, .xBestIndex = gemini_best_index,
-  .xDisconnect = gemini_disconnect, .xDestroy = gemini_disconnect, .xOpen = gemini_open,
+  .xDisconnect = lumo_source_disconnect, .xDestroy = lumo_source_disconnect, .xOpen = gemini_open,
   .xClose = gemini_close, .xFilter = gemini_filter, .xNext = gemini_next, .xEof = gemini_eof,
   .xColumn = gemini_column, .xRowid = gemini_rowid};
 

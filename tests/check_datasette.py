@@ -15,7 +15,7 @@ import subprocess
 import tempfile
 import time
 import urllib.request
-from lumo_sql import ROOT, Checker, fresh_db, query
+from lumo_sql import ROOT, Checker, demo_env, fresh_db, query
 
 c = Checker()
 OUT = os.path.join(ROOT, "tests", "out", "datasette")
@@ -23,10 +23,7 @@ shutil.rmtree(OUT, ignore_errors=True)
 os.makedirs(OUT)
 db = os.path.join(OUT, "lumo.db")
 exp = json.load(open(os.path.join(ROOT, "examples", "demo-home", "expected.json")))
-os.environ.update(TZ="UTC", LUMO_MACHINE="demo",
-                  CLAUDE_CONFIG_DIR=os.path.join(ROOT, "examples", "demo-home", ".claude"),
-                  GEMINI_CLI_HOME=os.path.join(ROOT, "examples", "demo-home"),
-                  CODEX_HOME=os.path.join(ROOT, "examples", "demo-home", ".codex"))
+demo_env()
 fresh_db(db)
 query("SELECT lumo_sync()", db=db)
 requests = sum(exp["totals"][a]["messages"] for a in ("claude", "codex", "gemini")) + 4  # + the real Claude file

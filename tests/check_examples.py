@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 import subprocess
-from lumo_sql import ROOT, Checker, fresh_db, query
+from lumo_sql import ROOT, Checker, demo_env, fresh_db, query
 
 c = Checker()
 OUT = os.path.join(ROOT, "tests", "out", "examples")
@@ -17,8 +17,7 @@ os.makedirs(OUT)
 db = os.path.join(OUT, "lumo.db")
 home = os.path.join(ROOT, "examples", "demo-home")
 exp = json.load(open(os.path.join(home, "expected.json")))
-os.environ.update(TZ="UTC", LUMO_MACHINE="demo", CLAUDE_CONFIG_DIR=os.path.join(home, ".claude"),
-                  GEMINI_CLI_HOME=home, CODEX_HOME=os.path.join(home, ".codex"))
+demo_env()
 fresh_db(db)
 query("SELECT lumo_sync()", db=db)
 REAL_FILE_RESPONSES = 4  # projects/-home-marco-projects-spotter/d6e0bada...jsonl (PROVENANCE.md)

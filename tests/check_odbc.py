@@ -5,16 +5,13 @@ compared with the sqlite3 shell's on the same database (values printed as text b
 so both clients format them alike)."""
 import os
 import subprocess
-from lumo_sql import ROOT, Checker, fresh_db, query
+from lumo_sql import ROOT, Checker, demo_env, fresh_db, query
 
 c = Checker()
 OUT = os.path.join(ROOT, "tests", "out", "odbc")
 os.makedirs(OUT, exist_ok=True)
 db = os.path.join(OUT, "lumo.db")
-os.environ.update(TZ="UTC", LUMO_MACHINE="demo",
-                  CLAUDE_CONFIG_DIR=os.path.join(ROOT, "examples", "demo-home", ".claude"),
-                  GEMINI_CLI_HOME=os.path.join(ROOT, "examples", "demo-home"),
-                  CODEX_HOME=os.path.join(ROOT, "examples", "demo-home", ".codex"))
+demo_env()
 fresh_db(db)
 query("SELECT lumo_sync()", db=db)
 ini = os.path.join(OUT, "odbc.ini")

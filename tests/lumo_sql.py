@@ -54,3 +54,12 @@ def insert_usage(path, rows):
     subprocess.run(["sqlite3", path, "INSERT INTO usage (key, agent, machine, session_id, timestamp, model, input_tokens,"
                     " output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, rank_total,"
                     " rank_has_speed, rank_mtime_ns) VALUES " + values], check=True)
+
+
+def demo_env():
+    """Point every source at the shipped demo home (examples/demo-home), UTC, machine 'demo'."""
+    import os
+    home = os.path.join(ROOT, "examples", "demo-home")
+    os.environ.update(TZ="UTC", LUMO_MACHINE="demo", CLAUDE_CONFIG_DIR=os.path.join(home, ".claude"),
+                      GEMINI_CLI_HOME=home, CODEX_HOME=os.path.join(home, ".codex"))
+    return home
