@@ -221,6 +221,7 @@ LUMO_API int lumo_register_claude(sqlite3 *db, lumo_conn *c);
 LUMO_API int lumo_register_sync(sqlite3 *db, lumo_conn *c);
 LUMO_API int lumo_register_gemini(sqlite3 *db, lumo_conn *c);
 LUMO_API int lumo_register_codex(sqlite3 *db, lumo_conn *c);
+LUMO_API int lumo_register_opencode(sqlite3 *db, lumo_conn *c);
 LUMO_API int lumo_register_meta(sqlite3 *db, lumo_conn *c, int with_files);
 LUMO_API int lumo_register_time(sqlite3 *db);
 
@@ -258,6 +259,6 @@ LUMO_API char *lumo_declare_sql(const lumo_col *cols, int n); /* caller frees */
 LUMO_API extern const lumo_object claude_messages_object, claude_usage_object,
     claude_tool_uses_object, lumo_diagnostics_object, lumo_reference_object, lumo_sync_object,
     lumo_merge_object, lumo_active_seconds_object, lumo_rest_level_object, gemini_usage_object,
-    codex_usage_object;
+    codex_usage_object, opencode_usage_object;
 
 #endif

@@ -1,0 +1,391 @@
+/* vt_opencode.c: opencode_usage, one row per OpenCode assistant message with tokens
+** (spec: transcripts.md section 4).
+**   SELECT model, sum(output_tokens) FROM opencode_usage('~/.local/share/opencode') GROUP BY 1;
+** DIRECTONLY: reads the message JSON files (storage/message/<session>/<message>.json, up
+** to v1.1) and the SQLite database of v1.2+ (opencode.db and opencode-<channel>.db,
+** opened read-only). One row per message id; a database row wins over a JSON file with
+** the same id. Buckets: input = tokens.input (OpenCode already excludes cache),
+** cache_read = tokens.cache.read, cache_write_5m = tokens.cache.write,
+** output = tokens.output + tokens.reasoning (reasoning is not inside output here, T7),
+** reasoning = tokens.reasoning. OpenCode's own cost is kept apart (stored_cost_usd, NULL
+** when it is not a positive number); cost_usd is lumo's. */
+#include "lumo_int.h"
+#include "dedup.h"
+
+#include <dirent.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+enum {
+  OC_TIMESTAMP, OC_SESSION_ID, OC_PROJECT, OC_PROVIDER, OC_MODEL, OC_MESSAGE_ID, OC_INPUT, OC_OUTPUT,
+  OC_CACHE_READ, OC_CACHE_5M, OC_CACHE_1H, OC_REASONING, OC_IS_ABORTED, OC_STORED_COST, OC_COST,
+  OC_SOURCE, OC_FILE, OC_ROOT, OC_N
+};
+
+static const lumo_col opencode_usage_cols[OC_N] = {
+  {"timestamp", "TEXT", "ISO-8601 UTC of time.created (epoch milliseconds in the data)", 0},
+  {"session_id", "TEXT", "sessionID", 0},
+  {"project", "TEXT", "last path component of path.cwd (or path), NULL when absent", 0},
+  {"provider", "TEXT", "providerID", 0},
+  {"model", "TEXT", "modelID", 0},
+  {"message_id", "TEXT", "message id", 0},
+  {"input_tokens", "INTEGER", "tokens.input (already without cache)", 0},
+  {"output_tokens", "INTEGER", "tokens.output + tokens.reasoning", 0},
+  {"cache_read_tokens", "INTEGER", "tokens.cache.read", 0},
+  {"cache_write_5m_tokens", "INTEGER", "tokens.cache.write", 0},
+  {"cache_write_1h_tokens", "INTEGER", "always 0", 0},
+  {"reasoning_tokens", "INTEGER", "tokens.reasoning", 0},
+  {"is_aborted", "INTEGER", "1 for MessageAbortedError (the tokens were still billed)", 0},
+  {"stored_cost_usd", "REAL", "OpenCode's own cost when it is a positive number, else NULL", 0},
+  {"cost_usd", "REAL", "lumo_cost() of the message; NULL when the model is unknown", 0},
+  {"source", "TEXT", "json or db", 0},
+  {"file", "TEXT", "message file or database, relative to the root", 0},
+  {"root", "TEXT", "argument: data directory (default $XDG_DATA_HOME/opencode, else ~/.local/share/opencode)", 1},
+};
+
+const lumo_object opencode_usage_object = {
+  "table", "opencode_usage", "one row per OpenCode assistant message with tokens, JSON files and opencode.db",
+  opencode_usage_cols, OC_N};
+
+typedef lumo_source_vtab opencode_vtab;
+
+typedef struct oc_row {
+  char *timestamp, *session, *project, *provider, *model, *id, *file; /* owned */
+  int64_t input, output, cache_read, cache_write, reasoning;
+  int aborted, from_db;
+  double stored_cost; /* <= 0: none */
+} oc_row;
+
+typedef struct opencode_cursor {
+  sqlite3_vtab_cursor base;
+  char **roots;
+  int nroot;
+  char *root_arg;
+  oc_row *rows; /* owned; small: one per message */
+  int n, cap, i;
+} opencode_cursor;
+
+static int opencode_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                            sqlite3_vtab **pp, char **err) {
+  (void)argc;
+  (void)argv;
+  return lumo_source_connect(db, aux, &opencode_usage_object, pp, err);
+}
+
+/* idxNum bit 0x01: root = ? (hidden argument, omitted). */
+static int opencode_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
+  (void)tab;
+  return lumo_root_best_index(ii, OC_ROOT);
+}
+
+static int opencode_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
+  (void)tab;
+  opencode_cursor *c = sqlite3_malloc(sizeof(*c));
+  if (!c) return SQLITE_NOMEM;
+  memset(c, 0, sizeof(*c));
+  *pp = &c->base;
+  return SQLITE_OK;
+}
+
+static void row_free(oc_row *r) {
+  sqlite3_free(r->timestamp);
+  sqlite3_free(r->session);
+  sqlite3_free(r->project);
+  sqlite3_free(r->provider);
+  sqlite3_free(r->model);
+  sqlite3_free(r->id);
+  sqlite3_free(r->file);
+}
+
+static void opencode_reset(opencode_cursor *c) {
+  for (int i = 0; i < c->n; i++) row_free(&c->rows[i]);
+  sqlite3_free(c->rows);
+  lumo_roots_free(c->roots, c->nroot);
+  sqlite3_free(c->root_arg);
+  memset(&c->roots, 0, sizeof(*c) - offsetof(opencode_cursor, roots));
+}
+
+static int opencode_close(sqlite3_vtab_cursor *cur) {
+  opencode_reset((opencode_cursor *)cur);
+  sqlite3_free(cur);
+  return SQLITE_OK;
+}
+
+static char *json_str(lumo_span obj, const char *key) {
+  lumo_span v;
+  if (lumo_json_get(obj, key, &v) != 1 || !lumo_json_is_string(v)) return NULL;
+  lumo_buf b = {0};
+  if (lumo_json_decode(v, &b) || !b.p) {
+    lumo_buf_free(&b);
+    return NULL;
+  }
+  return b.p; /* handed over: freed with sqlite3_free */
+}
+
+static int64_t json_int(lumo_span obj, const char *key) {
+  lumo_span v;
+  int64_t x = 0;
+  return lumo_json_get(obj, key, &v) == 1 && lumo_json_int(v, &x) == 0 && x > 0 ? x : 0;
+}
+
+/* One message object (from a file or the data column, with the id and session given
+** apart in the database). Returns 1 with *r filled, 0 when it has no tokens. */
+static int parse_message(lumo_span m, const char *id, const char *session, oc_row *r) {
+  lumo_span tokens, cache, cost, err, path, tm, name;
+  memset(r, 0, sizeof(*r));
+  if (lumo_json_get(m, "tokens", &tokens) != 1 || !tokens.n || tokens.p[0] != '{') return 0;
+  r->input = json_int(tokens, "input");
+  r->reasoning = json_int(tokens, "reasoning");
+  r->output = json_int(tokens, "output") + r->reasoning;
+  if (lumo_json_get(tokens, "cache", &cache) == 1 && cache.n && cache.p[0] == '{') {
+    r->cache_read = json_int(cache, "read");
+    r->cache_write = json_int(cache, "write");
+  }
+  double d;
+  r->stored_cost = lumo_json_get(m, "cost", &cost) == 1 && lumo_json_double(cost, &d) == 0 ? d : 0;
+  r->aborted = lumo_json_get(m, "error", &err) == 1 && err.n && err.p[0] == '{' &&
+               lumo_json_get(err, "name", &name) == 1 && name.n == 21 &&
+               memcmp(name.p, "\"MessageAbortedError\"", 21) == 0;
+  r->id = id ? sqlite3_mprintf("%s", id) : json_str(m, "id");
+  r->session = session ? sqlite3_mprintf("%s", session) : json_str(m, "sessionID");
+  r->model = json_str(m, "modelID");
+  r->provider = json_str(m, "providerID");
+  char *cwd = NULL;
+  if (lumo_json_get(m, "path", &path) == 1) {
+    if (path.n && path.p[0] == '{') cwd = json_str(path, "cwd");
+    else if (lumo_json_is_string(path)) cwd = json_str(m, "path");
+  }
+  if (cwd) {
+    lumo_span last = lumo_path_last(cwd, strlen(cwd));
+    r->project = sqlite3_mprintf("%.*s", (int)last.n, last.p);
+    sqlite3_free(cwd);
+  }
+  if (lumo_json_get(m, "time", &tm) == 1 && tm.n && tm.p[0] == '{') {
+    int64_t ms = json_int(tm, "created");
+    if (ms) {
+      time_t s = (time_t)(ms / 1000);
+      struct tm g;
+      char buf[32];
+      gmtime_r(&s, &g);
+      strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &g);
+      r->timestamp = sqlite3_mprintf("%s.%03dZ", buf, (int)(ms % 1000));
+    }
+  }
+  return 1;
+}
+
+static int add_row(opencode_cursor *c, oc_row *r, const char *file) {
+  /* one row per message id: a database row wins over a file, else the first stays */
+  for (int i = 0; i < c->n; i++) {
+    if (!r->id || !c->rows[i].id || strcmp(c->rows[i].id, r->id) != 0) continue;
+    if (r->from_db && !c->rows[i].from_db) {
+      row_free(&c->rows[i]);
+      r->file = sqlite3_mprintf("%s", file);
+      c->rows[i] = *r;
+    } else {
+      row_free(r);
+    }
+    return SQLITE_OK;
+  }
+  if (c->n == c->cap) {
+    int cap = c->cap ? c->cap * 2 : 64;
+    oc_row *nr = sqlite3_realloc64(c->rows, sizeof(*nr) * (size_t)cap);
+    if (!nr) {
+      row_free(r);
+      return SQLITE_NOMEM;
+    }
+    c->rows = nr;
+    c->cap = cap;
+  }
+  r->file = sqlite3_mprintf("%s", file);
+  c->rows[c->n++] = *r;
+  return SQLITE_OK;
+}
+
+static int read_json_files(opencode_cursor *c, lumo_conn *conn, int root) {
+  static const char *const suffixes[] = {".json", NULL};
+  lumo_filelist fl = {0};
+  char *dir = sqlite3_mprintf("%s/storage/message", c->roots[root]);
+  if (!dir) return SQLITE_NOMEM;
+  int rc = lumo_walk(&fl, dir, strlen(c->roots[root]) + 1, root, suffixes, conn, "opencode_usage");
+  sqlite3_free(dir);
+  for (int i = 0; rc == SQLITE_OK && i < fl.n; i++) {
+    FILE *f = fopen(fl.f[i].path, "rb");
+    if (!f) {
+      lumo_diag_add(conn, "opencode_usage", fl.f[i].rel, 0, "unreadable", "cannot open");
+      continue;
+    }
+    lumo_buf b = {0};
+    char chunk[16384];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < (16u << 20)) lumo_buf_append(&b, chunk, got);
+    fclose(f);
+    lumo_span m = {b.p ? b.p : "", b.len};
+    const char *e = lumo_json_skip(m.p, m.p + m.n);
+    oc_row r;
+    if (b.oom) rc = SQLITE_NOMEM;
+    else if (!e || lumo_json_ws(e, m.p + m.n) != m.p + m.n || m.n == 0 || lumo_json_ws(m.p, m.p + m.n)[0] != '{')
+      lumo_diag_add(conn, "opencode_usage", fl.f[i].rel, 0, "malformed", "not one JSON object");
+    else if (parse_message(m, NULL, NULL, &r))
+      rc = add_row(c, &r, fl.f[i].rel);
+    lumo_buf_free(&b);
+  }
+  lumo_filelist_free(&fl);
+  return rc;
+}
+
+static int read_database(opencode_cursor *c, lumo_conn *conn, const char *path, const char *rel) {
+  sqlite3 *odb = NULL;
+  char *uri = sqlite3_mprintf("file:%s?mode=ro", path);
+  if (!uri) return SQLITE_NOMEM;
+  int rc = sqlite3_open_v2(uri, &odb, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  sqlite3_free(uri);
+  sqlite3_stmt *st = NULL;
+  if (rc == SQLITE_OK) {
+    sqlite3_busy_timeout(odb, 2000); /* OpenCode may be writing (WAL) */
+    rc = sqlite3_prepare_v2(odb, "SELECT id, session_id, data FROM message", -1, &st, NULL);
+  }
+  if (rc != SQLITE_OK) {
+    lumo_diag_add(conn, "opencode_usage", rel, 0, "unreadable", "%s", odb ? sqlite3_errmsg(odb) : "cannot open");
+    sqlite3_finalize(st);
+    sqlite3_close(odb);
+    return SQLITE_OK;
+  }
+  int step;
+  rc = SQLITE_OK;
+  while (rc == SQLITE_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *data = (const char *)sqlite3_column_text(st, 2);
+    if (!data) continue;
+    lumo_span m = {data, (size_t)sqlite3_column_bytes(st, 2)};
+    oc_row r;
+    if (m.n && m.p[0] == '{' && parse_message(m, (const char *)sqlite3_column_text(st, 0),
+                                              (const char *)sqlite3_column_text(st, 1), &r)) {
+      r.from_db = 1;
+      rc = add_row(c, &r, rel);
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(odb);
+  return rc;
+}
+
+static int opencode_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, int argc,
+                           sqlite3_value **argv) {
+  (void)idxStr;
+  (void)argc;
+  opencode_cursor *c = (opencode_cursor *)cur;
+  lumo_conn *conn = ((opencode_vtab *)cur->pVtab)->conn;
+  opencode_reset(c);
+  if (idxNum & 1) {
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) return SQLITE_OK;
+    c->root_arg = sqlite3_mprintf("%s", (const char *)sqlite3_value_text(argv[0]));
+    if (!c->root_arg) return SQLITE_NOMEM;
+  }
+  lumo_diag_reset(conn, "opencode_usage");
+  const char *src = c->root_arg;
+  char *def = NULL;
+  if (!src || !*src) {
+    const char *xdg = getenv("XDG_DATA_HOME");
+    def = xdg && *xdg ? sqlite3_mprintf("%s/opencode", xdg) : sqlite3_mprintf("~/.local/share/opencode");
+    if (!def) return SQLITE_NOMEM;
+    src = def;
+  }
+  int rc = lumo_roots_parse(src, &c->roots, &c->nroot);
+  sqlite3_free(def);
+  /* Databases first (opencode.db, opencode-<channel>.db in the data directory), so that
+  ** their rows win over the JSON files of the same messages. */
+  for (int i = 0; rc == SQLITE_OK && i < c->nroot; i++) {
+    DIR *d = opendir(c->roots[i]);
+    char *names[16];
+    int nn = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL && nn < 16) {
+      size_t len = strlen(e->d_name);
+      if (strncmp(e->d_name, "opencode", 8) == 0 && len >= 11 && strcmp(e->d_name + len - 3, ".db") == 0 &&
+          (len == 11 || e->d_name[8] == '-'))
+        if ((names[nn] = sqlite3_mprintf("%s", e->d_name)) != NULL) nn++;
+    }
+    if (d) closedir(d);
+    for (int a = 1; a < nn; a++) /* sorted: the same order everywhere */
+      for (int b = a; b > 0 && strcmp(names[b - 1], names[b]) > 0; b--) {
+        char *t = names[b];
+        names[b] = names[b - 1];
+        names[b - 1] = t;
+      }
+    for (int k = 0; k < nn; k++) {
+      char *path = sqlite3_mprintf("%s/%s", c->roots[i], names[k]);
+      if (rc == SQLITE_OK) rc = path ? read_database(c, conn, path, names[k]) : SQLITE_NOMEM;
+      sqlite3_free(path);
+      sqlite3_free(names[k]);
+    }
+    if (rc == SQLITE_OK) rc = read_json_files(c, conn, i);
+  }
+  return rc;
+}
+
+static int opencode_next(sqlite3_vtab_cursor *cur) {
+  ((opencode_cursor *)cur)->i++;
+  return SQLITE_OK;
+}
+
+static int opencode_eof(sqlite3_vtab_cursor *cur) {
+  opencode_cursor *c = (opencode_cursor *)cur;
+  return c->i >= c->n;
+}
+
+static void text_or_null(sqlite3_context *ctx, const char *s) {
+  if (s) sqlite3_result_text(ctx, s, -1, SQLITE_TRANSIENT);
+}
+
+static int opencode_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
+  opencode_cursor *c = (opencode_cursor *)cur;
+  const oc_row *r = &c->rows[c->i];
+  switch (col) {
+    case OC_TIMESTAMP: text_or_null(ctx, r->timestamp); break;
+    case OC_SESSION_ID: text_or_null(ctx, r->session); break;
+    case OC_PROJECT: text_or_null(ctx, r->project); break;
+    case OC_PROVIDER: text_or_null(ctx, r->provider); break;
+    case OC_MODEL: text_or_null(ctx, r->model); break;
+    case OC_MESSAGE_ID: text_or_null(ctx, r->id); break;
+    case OC_INPUT: sqlite3_result_int64(ctx, r->input); break;
+    case OC_OUTPUT: sqlite3_result_int64(ctx, r->output); break;
+    case OC_CACHE_READ: sqlite3_result_int64(ctx, r->cache_read); break;
+    case OC_CACHE_5M: sqlite3_result_int64(ctx, r->cache_write); break;
+    case OC_CACHE_1H: sqlite3_result_int(ctx, 0); break;
+    case OC_REASONING: sqlite3_result_int64(ctx, r->reasoning); break;
+    case OC_IS_ABORTED: sqlite3_result_int(ctx, r->aborted); break;
+    case OC_STORED_COST:
+      if (r->stored_cost > 0) sqlite3_result_double(ctx, r->stored_cost);
+      break;
+    case OC_COST: {
+      int known = 0;
+      double usd = lumo_cost_request(((opencode_vtab *)cur->pVtab)->conn->prices, r->model, r->input,
+                                     r->output, r->cache_read, r->cache_write, 0, NULL, NULL, NULL, 0, &known);
+      if (known) sqlite3_result_double(ctx, usd);
+      break;
+    }
+    case OC_SOURCE: sqlite3_result_text(ctx, r->from_db ? "db" : "json", -1, SQLITE_STATIC); break;
+    case OC_FILE: text_or_null(ctx, r->file); break;
+    case OC_ROOT: text_or_null(ctx, c->root_arg); break;
+  }
+  return SQLITE_OK;
+}
+
+static int opencode_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *r) {
+  *r = ((opencode_cursor *)cur)->i + 1;
+  return SQLITE_OK;
+}
+
+static sqlite3_module opencode_usage_module = {
+  .iVersion = 0, .xCreate = 0, .xConnect = opencode_connect, .xBestIndex = opencode_best_index,
+  .xDisconnect = lumo_source_disconnect, .xDestroy = lumo_source_disconnect, .xOpen = opencode_open,
+  .xClose = opencode_close, .xFilter = opencode_filter, .xNext = opencode_next, .xEof = opencode_eof,
+  .xColumn = opencode_column, .xRowid = opencode_rowid};
+
+int lumo_register_opencode(sqlite3 *db, lumo_conn *conn) {
+  conn->nref++;
+  return sqlite3_create_module_v2(db, "opencode_usage", &opencode_usage_module, conn, lumo_conn_release);
+}

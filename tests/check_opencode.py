@@ -1,0 +1,33 @@
+"""check_opencode: opencode_usage reads OpenCode's SQLite database (v1.2+), and a message
+present both in opencode.db and as a JSON file counts once, from the database. Built by
+hand here: one database message (gpt-5: 2000 in, 300 out + 200 reasoning, 5000 cache
+read = 2000x1.25 + 500x10 + 5000x0.125 = 8,125 micro-USD) and the same message id as a
+JSON file with other numbers, plus a JSON-only message."""
+import json
+import os
+import shutil
+import subprocess
+from lumo_sql import ROOT, Checker, query
+
+c = Checker()
+home = os.path.join(ROOT, "tests", "out", "opencode")
+shutil.rmtree(home, ignore_errors=True)
+os.makedirs(os.path.join(home, "storage", "message", "ses_db"))
+data = {"role": "assistant", "time": {"created": 1760000000000}, "modelID": "gpt-5", "providerID": "openai",
+        "path": {"cwd": "/home/u/shop"}, "cost": 0.02,
+        "tokens": {"input": 2000, "output": 300, "reasoning": 200, "cache": {"read": 5000, "write": 0}}}
+subprocess.run(["sqlite3", os.path.join(home, "opencode.db"),
+                "CREATE TABLE message (id TEXT PRIMARY KEY, session_id TEXT, time_created INT, time_updated INT, data TEXT);"
+                "INSERT INTO message VALUES ('msg_db1', 'ses_db', 0, 0, '%s');" % json.dumps(data)], check=True)
+dup = dict(data, id="msg_db1", sessionID="ses_db", tokens={"input": 1, "output": 1})
+json.dump(dup, open(os.path.join(home, "storage", "message", "ses_db", "msg_db1.json"), "w"))
+only = dict(data, id="msg_json1", sessionID="ses_db")
+json.dump(only, open(os.path.join(home, "storage", "message", "ses_db", "msg_json1.json"), "w"))
+rows = query("SELECT message_id, source, input_tokens, output_tokens, cache_read_tokens, reasoning_tokens,"
+             " printf('%.6f', cost_usd) AS usd, stored_cost_usd, project FROM opencode_usage('tests/out/opencode')"
+             " ORDER BY message_id")
+c.eq("database message and JSON-only message, the database copy of msg_db1 wins",
+     [["msg_db1", "db", 2000, 500, 5000, 200, "0.008125", 0.02, "shop"],
+      ["msg_json1", "json", 2000, 500, 5000, 200, "0.008125", 0.02, "shop"]],
+     [list(r.values()) for r in rows])
+c.done()
