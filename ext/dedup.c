@@ -2,7 +2,8 @@
 ** response's key to the best copy seen so far, global across files and sessions.
 ** Key = (message id, request id); with no request id, the message id alone. A copy that
 ** shares only the message id with a row, where either side is a sidechain, is the same
-** response replayed (spec 1.6 rule 4): the non-sidechain copy wins. Otherwise the
+** response replayed (spec 1.6 rule 4): the non-sidechain copy wins. An authoritative copy
+** (prefer) wins over any other. Otherwise the
 ** larger token total wins, then the copy with a `speed` field, then the older file
 ** (mtime), then the smaller path (file index), then the earlier line. The result does
 ** not depend on the order in which copies arrive. Payloads are opaque to this file. */
@@ -28,6 +29,7 @@ static int same_opt(const char *a, const char *b) {
 
 /* Does candidate n beat the current winner o of the same response? */
 int lumo_dedup_beats(const lumo_cand *n, const lumo_cand *o, int replay) {
+  if (n->prefer != o->prefer) return n->prefer;
   if (replay && n->is_sidechain != o->is_sidechain) return !n->is_sidechain;
   if (n->total != o->total) return n->total > o->total;
   if (n->has_speed != o->has_speed) return n->has_speed;

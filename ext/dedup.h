@@ -12,6 +12,7 @@ typedef struct lumo_cand {
   const char *mid, *rid;  /* message id (NULL: never merged), request id (NULL: none) */
   int64_t total;          /* input + output + cache writes + cache reads */
   int has_speed, is_sidechain;
+  int prefer;             /* an authoritative copy (OpenCode's database over its JSON files) */
   int64_t mtime_ns;       /* of the file holding this copy */
   const char *path;       /* file of this copy: tie-break after mtime (NULL: use file_idx) */
   int file_idx;           /* index in the scan's sorted file list */

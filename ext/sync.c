@@ -16,6 +16,7 @@
 #include "dedup.h"
 #include "codex.h"
 #include "gemini.h"
+#include "opencode.h"
 #include "schema_sql.h"
 
 #include <stdio.h>
@@ -179,6 +180,8 @@ static int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const 
       o.has_speed = sqlite3_column_int(f, 4);
       o.mtime_ns = sqlite3_column_int64(f, 5);
       o.path = (const char *)sqlite3_column_text(f, 6);
+      /* OpenCode: a copy from its database is authoritative over its JSON files */
+      o.prefer = o.path && strlen(o.path) > 3 && strcmp(o.path + strlen(o.path) - 3, ".db") == 0;
       o.line = sqlite3_column_int64(f, 7);
       int replay;
       if (!lumo_dedup_same(&o, 0, c, &replay)) continue;
@@ -572,6 +575,122 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
   return rc;
 }
 
+static int opencode_upsert(syncer *y, const lumo_file *f, oc_row *r, int from_db) {
+  char *proj = r->project;
+  lumo_cand k;
+  memset(&k, 0, sizeof(k));
+  k.mid = r->id;
+  k.total = r->input + r->output + r->cache_read + r->cache_write;
+  k.prefer = from_db;
+  k.mtime_ns = f->mtime_ns;
+  k.path = f->rel;
+  k.line = 1;
+  k.input = r->input;
+  k.output = r->output;
+  k.cache_read = r->cache_read;
+  k.cache_5m = r->cache_write;
+  k.reasoning = r->reasoning;
+  k.timestamp = r->timestamp;
+  k.session_id = r->session;
+  k.project = proj;
+  k.model = r->model;
+  int rc = r->id ? usage_upsert(y, &k, "opencode", y->machine, f->rel) : SQLITE_OK;
+  opencode_row_free(r);
+  return rc;
+}
+
+/* Syncs one OpenCode message file, or its whole database (read-only). */
+static int sync_opencode_file(syncer *y, const lumo_file *f) {
+  size_t len = strlen(f->path);
+  int rc = SQLITE_OK;
+  y->st.files_read++;
+  y->st.bytes_read += f->size;
+  if (len > 3 && strcmp(f->path + len - 3, ".db") == 0) {
+    sqlite3 *odb = NULL;
+    sqlite3_stmt *st = NULL;
+    char *uri = sqlite3_mprintf("file:%s?mode=ro", f->path);
+    if (!uri) return SQLITE_NOMEM;
+    int orc = sqlite3_open_v2(uri, &odb, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+    sqlite3_free(uri);
+    if (orc == SQLITE_OK) {
+      sqlite3_busy_timeout(odb, 2000);
+      orc = sqlite3_prepare_v2(odb, "SELECT id, session_id, data FROM message", -1, &st, NULL);
+    }
+    if (orc != SQLITE_OK) {
+      lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "unreadable", "%s", odb ? sqlite3_errmsg(odb) : "cannot open");
+    } else {
+      while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+        const char *data = (const char *)sqlite3_column_text(st, 2);
+        oc_row r;
+        lumo_span m = {data ? data : "", data ? (size_t)sqlite3_column_bytes(st, 2) : 0};
+        if (m.n && m.p[0] == '{' && opencode_parse_message(m, (const char *)sqlite3_column_text(st, 0),
+                                                          (const char *)sqlite3_column_text(st, 1), &r))
+          rc = opencode_upsert(y, f, &r, 1);
+      }
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(odb);
+  } else {
+    FILE *fp = fopen(f->path, "rb");
+    if (fp) {
+      lumo_buf b = {0};
+      char chunk[16384];
+      size_t got;
+      while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b.len < (16u << 20)) lumo_buf_append(&b, chunk, got);
+      fclose(fp);
+      lumo_span m = {b.p ? b.p : "", b.len};
+      const char *e = lumo_json_skip(m.p, m.p + m.n);
+      oc_row r;
+      if (b.oom) rc = SQLITE_NOMEM;
+      else if (e && lumo_json_ws(e, m.p + m.n) == m.p + m.n && opencode_parse_message(m, NULL, NULL, &r))
+        rc = opencode_upsert(y, f, &r, 0);
+      else if (!e) lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "malformed", "not one JSON object");
+      lumo_buf_free(&b);
+    }
+  }
+  if (rc == SQLITE_OK) rc = file_done(y, f, "opencode", f->size, 0, NULL);
+  return rc;
+}
+
+/* OpenCode's files: storage/message JSON files, then the databases (listed last so that
+** their copies are offered after the files'; they win either way). */
+static int opencode_sync_files(char **roots, int n, lumo_filelist *fl, lumo_conn *c) {
+  static const char *const json_suffix[] = {".json", NULL};
+  static const char *const db_suffix[] = {".db", NULL};
+  for (int i = 0; i < n; i++) {
+    char *dir = sqlite3_mprintf("%s/storage/message", roots[i]);
+    if (!dir) return SQLITE_NOMEM;
+    int rc = lumo_walk(fl, dir, strlen(roots[i]) + 1, i, json_suffix, c, "lumo_sync");
+    sqlite3_free(dir);
+    if (rc) return rc;
+    lumo_filelist dbs = {0};
+    rc = lumo_walk(&dbs, roots[i], strlen(roots[i]) + 1, i, db_suffix, c, "lumo_sync");
+    for (int k = 0; k < dbs.n; k++) {
+      const lumo_file *d = &dbs.f[k];
+      if (rc == SQLITE_OK && !strchr(d->rel, '/') && strncmp(d->rel, "opencode", 8) == 0 &&
+          (d->rel[8] == '.' || d->rel[8] == '-')) {
+        if (fl->n == fl->cap) {
+          int cap = fl->cap ? fl->cap * 2 : 64;
+          lumo_file *nf = sqlite3_realloc64(fl->f, sizeof(*nf) * (size_t)cap);
+          if (!nf) {
+            rc = SQLITE_NOMEM;
+            sqlite3_free(d->path);
+            continue;
+          }
+          fl->f = nf;
+          fl->cap = cap;
+        }
+        fl->f[fl->n++] = *d;
+      } else {
+        sqlite3_free(d->path);
+      }
+    }
+    sqlite3_free(dbs.f);
+    if (rc) return rc;
+  }
+  return SQLITE_OK;
+}
+
 /* What the last sync recorded of each file of this machine, to skip unchanged files
 ** with no SQL at all: sorted by path for bsearch. */
 typedef struct seen_file {
@@ -761,11 +880,14 @@ static int syncer_begin(syncer *y, sqlite3_context *ctx, char **err) {
 }
 
 /* lumo_sync(): every source at its default root. lumo_sync(claude_root [, gemini_root
-** [, codex_root]]): only the sources whose root is given (NULL or '' skips one). */
+** [, codex_root [, opencode_root]]]): only the sources whose root is given (NULL or ''
+** skips one). */
 static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *root = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
   const char *groot = argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL;
   const char *xroot = argc > 2 ? (const char *)sqlite3_value_text(argv[2]) : NULL;
+  const char *oroot = argc > 3 ? (const char *)sqlite3_value_text(argv[3]) : NULL;
+  int do_opencode = argc == 0 || (oroot && *oroot);
   int do_claude = argc == 0 || (root && *root), do_gemini = argc == 0 || (groot && *groot);
   int do_codex = argc == 0 || (xroot && *xroot);
   syncer y;
@@ -782,15 +904,23 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   machine_id(db, y.machine, sizeof(y.machine));
   lumo_diag_reset(conn, "lumo_sync");
-  char **roots = NULL, **groots = NULL, **xroots = NULL;
-  int nroot = 0, ngroot = 0, nxroot = 0;
-  lumo_filelist fl = {0}, gfl = {0}, xfl = {0};
+  char **roots = NULL, **groots = NULL, **xroots = NULL, **oroots = NULL;
+  int nroot = 0, ngroot = 0, nxroot = 0, noroot = 0;
+  lumo_filelist fl = {0}, gfl = {0}, xfl = {0}, ofl = {0};
   if (do_claude) rc = claude_roots(root, &roots, &nroot);
   if (!rc && do_claude) rc = claude_files(roots, nroot, &fl, conn, "lumo_sync");
   if (!rc && do_gemini) rc = gemini_roots(groot, &groots, &ngroot);
   if (!rc && do_gemini) rc = gemini_files(groots, ngroot, &gfl, conn, "lumo_sync");
   if (!rc && do_codex) rc = codex_roots(xroot, &xroots, &nxroot);
   if (!rc && do_codex) rc = codex_files(xroots, nxroot, &xfl, conn, "lumo_sync");
+  if (!rc && do_opencode) {
+    const char *xdg = getenv("XDG_DATA_HOME");
+    char *def = oroot && *oroot ? sqlite3_mprintf("%s", oroot)
+                : xdg && *xdg ? sqlite3_mprintf("%s/opencode", xdg) : sqlite3_mprintf("~/.local/share/opencode");
+    rc = def ? lumo_roots_parse(def, &oroots, &noroot) : SQLITE_NOMEM;
+    sqlite3_free(def);
+    if (!rc) rc = opencode_sync_files(oroots, noroot, &ofl, conn);
+  }
   if (!rc) rc = syncer_open(&y);
   char started[32];
   time_t now = time(NULL);
@@ -798,6 +928,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (rc == SQLITE_OK) rc = sync_files(&y, &fl, sync_claude_file);
   if (rc == SQLITE_OK) rc = sync_files(&y, &gfl, sync_gemini_file);
   if (rc == SQLITE_OK) rc = sync_files(&y, &xfl, sync_codex_file);
+  if (rc == SQLITE_OK) rc = sync_files(&y, &ofl, sync_opencode_file);
   if (rc == SQLITE_OK) {
     char *ins = sqlite3_mprintf(
         "INSERT INTO lumo_sync_runs (started_at, finished_at, machine, files_seen, files_read,"
@@ -819,6 +950,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   lumo_filelist_free(&fl);
   lumo_filelist_free(&gfl);
   lumo_filelist_free(&xfl);
+  lumo_filelist_free(&ofl);
+  lumo_roots_free(oroots, noroot);
   lumo_roots_free(xroots, nxroot);
   lumo_roots_free(roots, nroot);
   lumo_roots_free(groots, ngroot);
@@ -912,11 +1045,12 @@ static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 static const lumo_col sync_args[] = {
   {"claude_root", "TEXT", "optional: the Claude root; with any argument given, only the sources named are synced", 0},
   {"gemini_root", "TEXT", "optional: the Gemini root (~/.gemini)", 0},
-  {"codex_root", "TEXT", "optional: the Codex home (~/.codex); returns a JSON summary", 0}};
+  {"codex_root", "TEXT", "optional: the Codex home (~/.codex)", 0},
+  {"opencode_root", "TEXT", "optional: OpenCode's data directory; returns a JSON summary", 0}};
 static const lumo_col merge_args[] = {
   {"path", "TEXT", "another lumo database; returns the number of usage rows written", 0}};
 const lumo_object lumo_sync_object = {
-  "function", "lumo_sync", "import what the source tables read into this database, incrementally", sync_args, 3};
+  "function", "lumo_sync", "import what the source tables read into this database, incrementally", sync_args, 4};
 const lumo_object lumo_merge_object = {
   "function", "lumo_merge", "merge another machine's lumo database into this one (same keys, same winner rule)",
   merge_args, 1};

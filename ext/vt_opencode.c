@@ -10,7 +10,7 @@
 ** reasoning = tokens.reasoning. OpenCode's own cost is kept apart (stored_cost_usd, NULL
 ** when it is not a positive number); cost_usd is lumo's. */
 #include "lumo_int.h"
-#include "dedup.h"
+#include "opencode.h"
 
 #include <dirent.h>
 #include <stddef.h>
@@ -52,12 +52,7 @@ const lumo_object opencode_usage_object = {
 
 typedef lumo_source_vtab opencode_vtab;
 
-typedef struct oc_row {
-  char *timestamp, *session, *project, *provider, *model, *id, *file; /* owned */
-  int64_t input, output, cache_read, cache_write, reasoning;
-  int aborted, from_db;
-  double stored_cost; /* <= 0: none */
-} oc_row;
+
 
 typedef struct opencode_cursor {
   sqlite3_vtab_cursor base;
@@ -90,18 +85,8 @@ static int opencode_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
   return SQLITE_OK;
 }
 
-static void row_free(oc_row *r) {
-  sqlite3_free(r->timestamp);
-  sqlite3_free(r->session);
-  sqlite3_free(r->project);
-  sqlite3_free(r->provider);
-  sqlite3_free(r->model);
-  sqlite3_free(r->id);
-  sqlite3_free(r->file);
-}
-
 static void opencode_reset(opencode_cursor *c) {
-  for (int i = 0; i < c->n; i++) row_free(&c->rows[i]);
+  for (int i = 0; i < c->n; i++) opencode_row_free(&c->rows[i]);
   sqlite3_free(c->rows);
   lumo_roots_free(c->roots, c->nroot);
   sqlite3_free(c->root_arg);
@@ -114,79 +99,16 @@ static int opencode_close(sqlite3_vtab_cursor *cur) {
   return SQLITE_OK;
 }
 
-static char *json_str(lumo_span obj, const char *key) {
-  lumo_span v;
-  if (lumo_json_get(obj, key, &v) != 1 || !lumo_json_is_string(v)) return NULL;
-  lumo_buf b = {0};
-  if (lumo_json_decode(v, &b) || !b.p) {
-    lumo_buf_free(&b);
-    return NULL;
-  }
-  return b.p; /* handed over: freed with sqlite3_free */
-}
-
-static int64_t json_int(lumo_span obj, const char *key) {
-  lumo_span v;
-  int64_t x = 0;
-  return lumo_json_get(obj, key, &v) == 1 && lumo_json_int(v, &x) == 0 && x > 0 ? x : 0;
-}
-
-/* One message object (from a file or the data column, with the id and session given
-** apart in the database). Returns 1 with *r filled, 0 when it has no tokens. */
-static int parse_message(lumo_span m, const char *id, const char *session, oc_row *r) {
-  lumo_span tokens, cache, cost, err, path, tm, name;
-  memset(r, 0, sizeof(*r));
-  if (lumo_json_get(m, "tokens", &tokens) != 1 || !tokens.n || tokens.p[0] != '{') return 0;
-  r->input = json_int(tokens, "input");
-  r->reasoning = json_int(tokens, "reasoning");
-  r->output = json_int(tokens, "output") + r->reasoning;
-  if (lumo_json_get(tokens, "cache", &cache) == 1 && cache.n && cache.p[0] == '{') {
-    r->cache_read = json_int(cache, "read");
-    r->cache_write = json_int(cache, "write");
-  }
-  double d;
-  r->stored_cost = lumo_json_get(m, "cost", &cost) == 1 && lumo_json_double(cost, &d) == 0 ? d : 0;
-  r->aborted = lumo_json_get(m, "error", &err) == 1 && err.n && err.p[0] == '{' &&
-               lumo_json_get(err, "name", &name) == 1 && name.n == 21 &&
-               memcmp(name.p, "\"MessageAbortedError\"", 21) == 0;
-  r->id = id ? sqlite3_mprintf("%s", id) : json_str(m, "id");
-  r->session = session ? sqlite3_mprintf("%s", session) : json_str(m, "sessionID");
-  r->model = json_str(m, "modelID");
-  r->provider = json_str(m, "providerID");
-  char *cwd = NULL;
-  if (lumo_json_get(m, "path", &path) == 1) {
-    if (path.n && path.p[0] == '{') cwd = json_str(path, "cwd");
-    else if (lumo_json_is_string(path)) cwd = json_str(m, "path");
-  }
-  if (cwd) {
-    lumo_span last = lumo_path_last(cwd, strlen(cwd));
-    r->project = sqlite3_mprintf("%.*s", (int)last.n, last.p);
-    sqlite3_free(cwd);
-  }
-  if (lumo_json_get(m, "time", &tm) == 1 && tm.n && tm.p[0] == '{') {
-    int64_t ms = json_int(tm, "created");
-    if (ms) {
-      time_t s = (time_t)(ms / 1000);
-      struct tm g;
-      char buf[32];
-      gmtime_r(&s, &g);
-      strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &g);
-      r->timestamp = sqlite3_mprintf("%s.%03dZ", buf, (int)(ms % 1000));
-    }
-  }
-  return 1;
-}
-
 static int add_row(opencode_cursor *c, oc_row *r, const char *file) {
   /* one row per message id: a database row wins over a file, else the first stays */
   for (int i = 0; i < c->n; i++) {
     if (!r->id || !c->rows[i].id || strcmp(c->rows[i].id, r->id) != 0) continue;
     if (r->from_db && !c->rows[i].from_db) {
-      row_free(&c->rows[i]);
+      opencode_row_free(&c->rows[i]);
       r->file = sqlite3_mprintf("%s", file);
       c->rows[i] = *r;
     } else {
-      row_free(r);
+      opencode_row_free(r);
     }
     return SQLITE_OK;
   }
@@ -194,7 +116,7 @@ static int add_row(opencode_cursor *c, oc_row *r, const char *file) {
     int cap = c->cap ? c->cap * 2 : 64;
     oc_row *nr = sqlite3_realloc64(c->rows, sizeof(*nr) * (size_t)cap);
     if (!nr) {
-      row_free(r);
+      opencode_row_free(r);
       return SQLITE_NOMEM;
     }
     c->rows = nr;
@@ -229,7 +151,7 @@ static int read_json_files(opencode_cursor *c, lumo_conn *conn, int root) {
     if (b.oom) rc = SQLITE_NOMEM;
     else if (!e || lumo_json_ws(e, m.p + m.n) != m.p + m.n || m.n == 0 || lumo_json_ws(m.p, m.p + m.n)[0] != '{')
       lumo_diag_add(conn, "opencode_usage", fl.f[i].rel, 0, "malformed", "not one JSON object");
-    else if (parse_message(m, NULL, NULL, &r))
+    else if (opencode_parse_message(m, NULL, NULL, &r))
       rc = add_row(c, &r, fl.f[i].rel);
     lumo_buf_free(&b);
   }
@@ -261,7 +183,7 @@ static int read_database(opencode_cursor *c, lumo_conn *conn, const char *path, 
     if (!data) continue;
     lumo_span m = {data, (size_t)sqlite3_column_bytes(st, 2)};
     oc_row r;
-    if (m.n && m.p[0] == '{' && parse_message(m, (const char *)sqlite3_column_text(st, 0),
+    if (m.n && m.p[0] == '{' && opencode_parse_message(m, (const char *)sqlite3_column_text(st, 0),
                                               (const char *)sqlite3_column_text(st, 1), &r)) {
       r.from_db = 1;
       rc = add_row(c, &r, rel);

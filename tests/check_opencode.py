@@ -30,4 +30,13 @@ c.eq("database message and JSON-only message, the database copy of msg_db1 wins"
      [["msg_db1", "db", 2000, 500, 5000, 200, "0.008125", 0.02, "shop"],
       ["msg_json1", "json", 2000, 500, 5000, 200, "0.008125", 0.02, "shop"]],
      [list(r.values()) for r in rows])
+# lumo_sync(NULL, NULL, NULL, opencode_root): the same two messages, the database copy kept
+from lumo_sql import fresh_db
+db = os.path.join(home, "lumo.db")
+fresh_db(db)
+query("SELECT lumo_sync(NULL, NULL, NULL, 'tests/out/opencode')", db=db)
+query("SELECT lumo_sync(NULL, NULL, NULL, 'tests/out/opencode')", db=db)
+got = query("SELECT message_id, input_tokens, output_tokens, file FROM usage WHERE agent = 'opencode' ORDER BY 1", db=db)
+c.eq("sync: one row per message, the database copy of msg_db1", [["msg_db1", 2000, 500, "opencode.db"],
+     ["msg_json1", 2000, 500, "storage/message/ses_db/msg_json1.json"]], [list(r.values()) for r in got])
 c.done()
