@@ -170,24 +170,20 @@ int gemini_read(gemini_file *g, const char *path, void *ctx,
   }
   /* Legacy whole-file JSON: rewritten in full on every change, so it is read whole
   ** (these files are small; a file over GEMINI_MAX_JSON_FILE is refused). */
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    *why = "cannot open";
-    return SQLITE_ERROR;
-  }
   lumo_buf b = {0};
-  char chunk[65536];
-  size_t got;
-  while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && (int64_t)b.len < GEMINI_MAX_JSON_FILE)
-    lumo_buf_append(&b, chunk, got);
-  fclose(f);
-  if (b.oom) {
+  int frc = lumo_read_file(path, (size_t)GEMINI_MAX_JSON_FILE, &b);
+  if (frc == SQLITE_NOMEM) {
     lumo_buf_free(&b);
     return SQLITE_NOMEM;
   }
+  if (frc == SQLITE_CANTOPEN) {
+    *why = "cannot open";
+    lumo_buf_free(&b);
+    return SQLITE_ERROR;
+  }
   lumo_span all = {b.p ? b.p : "", b.len}, msgs;
   const char *end = lumo_json_skip(all.p, all.p + all.n);
-  if ((int64_t)b.len >= GEMINI_MAX_JSON_FILE) *why = "file too large";
+  if (frc == SQLITE_TOOBIG) *why = "file too large";
   else if (!end || lumo_json_ws(end, all.p + all.n) != all.p + all.n || all.p[0] != '{')
     *why = "not a complete JSON document (caught mid-write?)";
   if (!*why) {

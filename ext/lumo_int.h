@@ -37,6 +37,7 @@ LUMO_API void lumo_buf_append(lumo_buf *b, const char *p, size_t n);
 LUMO_API void lumo_buf_putc(lumo_buf *b, char c);
 LUMO_API void lumo_buf_nul(lumo_buf *b);
 LUMO_API void lumo_buf_free(lumo_buf *b);
+LUMO_API int lumo_read_file(const char *path, size_t cap, lumo_buf *out);
 
 /* Bump allocator for many small strings that live as long as one scan. */
 typedef struct lumo_arena_block lumo_arena_block;
@@ -244,6 +245,7 @@ typedef struct lumo_object {
 typedef struct lumo_source_vtab {
   sqlite3_vtab base;
   lumo_conn *conn; /* shared, reference counted */
+  int kind;        /* which table of a module family (claude: messages, usage, tool uses) */
 } lumo_source_vtab;
 /* xConnect of a file-reading source table (DIRECTONLY): declares o's columns and
 ** allocates a lumo_source_vtab. xDisconnect: lumo_source_disconnect. */

@@ -81,3 +81,22 @@ int opencode_parse_message(lumo_span m, const char *id, const char *session, oc_
   return 1;
 }
 
+
+/* A message file: OC_FILE_ROW with *r, OC_FILE_NONE (no tokens), OC_FILE_BAD (unreadable
+** or not one JSON object) or OC_FILE_NOMEM. */
+int opencode_read_message_file(const char *path, oc_row *r) {
+  lumo_buf b = {0};
+  int rc = lumo_read_file(path, 16u << 20, &b);
+  if (rc != SQLITE_OK) {
+    lumo_buf_free(&b);
+    return rc == SQLITE_NOMEM ? OC_FILE_NOMEM : OC_FILE_BAD;
+  }
+  lumo_span m = {b.p ? b.p : "", b.len};
+  const char *start = lumo_json_ws(m.p, m.p + m.n);
+  const char *e = lumo_json_skip(m.p, m.p + m.n);
+  int out;
+  if (!e || lumo_json_ws(e, m.p + m.n) != m.p + m.n || start >= m.p + m.n || *start != '{') out = OC_FILE_BAD;
+  else out = opencode_parse_message(m, NULL, NULL, r) ? OC_FILE_ROW : OC_FILE_NONE;
+  lumo_buf_free(&b);
+  return out;
+}

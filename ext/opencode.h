@@ -15,5 +15,7 @@ typedef struct oc_row { /* strings owned, freed by opencode_row_free */
 ** given apart). Returns 1 with *r filled, 0 when it has no tokens. */
 LUMO_API int opencode_parse_message(lumo_span m, const char *id, const char *session, oc_row *r);
 LUMO_API void opencode_row_free(oc_row *r);
+enum { OC_FILE_NONE = 0, OC_FILE_ROW = 1, OC_FILE_BAD = -1, OC_FILE_NOMEM = -2 };
+LUMO_API int opencode_read_message_file(const char *path, oc_row *r);
 
 #endif

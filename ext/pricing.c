@@ -602,18 +602,16 @@ static void prices_load_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_error_nomem(ctx);
     return;
   }
-  FILE *fp = fopen(path, "rb");
   char *msg = NULL;
-  if (!fp) {
-    msg = sqlite3_mprintf("lumo_prices_load(): cannot open %.200Q: %s", arg, strerror(errno));
+  lumo_buf b = {0};
+  int frc = lumo_read_file(path, (size_t)1 << 30, &b);
+  if (frc == SQLITE_CANTOPEN || frc == SQLITE_TOOBIG) {
+    msg = frc == SQLITE_TOOBIG ? sqlite3_mprintf("lumo_prices_load(): %.200Q is larger than 1 GiB", arg)
+                               : sqlite3_mprintf("lumo_prices_load(): cannot open %.200Q: %s", arg, strerror(errno));
+    lumo_buf_free(&b);
     goto fail;
   }
-  lumo_buf b = {0};
-  char chunk[65536];
-  size_t got;
-  while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) lumo_buf_append(&b, chunk, got);
-  fclose(fp);
-  if (b.oom) {
+  if (frc == SQLITE_NOMEM) {
     lumo_buf_free(&b);
     sqlite3_free(path);
     sqlite3_result_error_nomem(ctx);

@@ -631,22 +631,11 @@ static int sync_opencode_file(syncer *y, const lumo_file *f) {
     sqlite3_finalize(st);
     sqlite3_close(odb);
   } else {
-    FILE *fp = fopen(f->path, "rb");
-    if (fp) {
-      lumo_buf b = {0};
-      char chunk[16384];
-      size_t got;
-      while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0 && b.len < (16u << 20)) lumo_buf_append(&b, chunk, got);
-      fclose(fp);
-      lumo_span m = {b.p ? b.p : "", b.len};
-      const char *e = lumo_json_skip(m.p, m.p + m.n);
-      oc_row r;
-      if (b.oom) rc = SQLITE_NOMEM;
-      else if (e && lumo_json_ws(e, m.p + m.n) == m.p + m.n && opencode_parse_message(m, NULL, NULL, &r))
-        rc = opencode_upsert(y, f, &r, 0);
-      else if (!e) lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "malformed", "not one JSON object");
-      lumo_buf_free(&b);
-    }
+    oc_row r;
+    int k = opencode_read_message_file(f->path, &r);
+    if (k == OC_FILE_NOMEM) rc = SQLITE_NOMEM;
+    else if (k == OC_FILE_BAD) lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "malformed", "unreadable or not one JSON object");
+    else if (k == OC_FILE_ROW) rc = opencode_upsert(y, f, &r, 0);
   }
   if (rc == SQLITE_OK) rc = file_done(y, f, "opencode", f->size, 0, NULL);
   return rc;

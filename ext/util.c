@@ -3,6 +3,7 @@
 #include "lumo_int.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -199,6 +200,29 @@ int lumo_vtab_err(sqlite3_vtab *vt, const char *fmt, ...) {
   vt->zErrMsg = sqlite3_vmprintf(fmt, ap);
   va_end(ap);
   return vt->zErrMsg ? SQLITE_ERROR : SQLITE_NOMEM;
+}
+
+/* Reads a whole (small) file into out: SQLITE_OK, SQLITE_CANTOPEN (errno set),
+** SQLITE_TOOBIG when it is larger than cap, or SQLITE_NOMEM. For the formats that are
+** one JSON document per file (Gemini legacy chats, OpenCode messages, price maps);
+** transcripts are never read this way. */
+int lumo_read_file(const char *path, size_t cap, lumo_buf *out) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return SQLITE_CANTOPEN;
+  char chunk[65536];
+  size_t got;
+  int rc = SQLITE_OK;
+  while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+    if (out->len + got > cap) {
+      rc = SQLITE_TOOBIG;
+      break;
+    }
+    lumo_buf_append(out, chunk, got);
+  }
+  fclose(f);
+  if (rc == SQLITE_OK && out->oom) rc = SQLITE_NOMEM;
+  if (rc == SQLITE_OK) lumo_buf_nul(out);
+  return rc;
 }
 
 /* -------------------------------------------------------------------- paths */

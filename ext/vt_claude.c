@@ -185,11 +185,7 @@ static void val_result(sqlite3_context *ctx, const lumo_val *v) {
 
 /* ------------------------------------------------------------------- vtab */
 
-typedef struct claude_vtab {
-  sqlite3_vtab base;
-  lumo_conn *conn; /* shared, reference counted */
-  int kind;
-} claude_vtab;
+typedef lumo_source_vtab claude_vtab;
 
 typedef struct tool_pending {
   lumo_val v[TC_N];
@@ -236,25 +232,9 @@ static int claude_connect(sqlite3 *db, void *aux, int argc, const char *const *a
                           sqlite3_vtab **pp, char **err, int kind) {
   (void)argc;
   (void)argv;
-  const lumo_object *o = kind_object(kind);
-  char *sql = lumo_declare_sql(o->cols, o->ncol);
-  if (!sql) return SQLITE_NOMEM;
-  int rc = sqlite3_declare_vtab(db, sql);
-  sqlite3_free(sql);
-  if (rc) {
-    *err = sqlite3_mprintf("%s: %s", o->name, sqlite3_errmsg(db));
-    return rc;
-  }
-  /* Reading files must not be reachable from a database's schema. */
-  sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
-  claude_vtab *vt = sqlite3_malloc(sizeof(*vt));
-  if (!vt) return SQLITE_NOMEM;
-  memset(vt, 0, sizeof(*vt));
-  vt->conn = aux;
-  vt->conn->nref++;
-  vt->kind = kind;
-  *pp = &vt->base;
-  return SQLITE_OK;
+  int rc = lumo_source_connect(db, aux, kind_object(kind), pp, err);
+  if (rc == SQLITE_OK) ((claude_vtab *)*pp)->kind = kind;
+  return rc;
 }
 
 #define CONNECT_FN(fn, kind)                                                                \
@@ -265,13 +245,6 @@ static int claude_connect(sqlite3 *db, void *aux, int argc, const char *const *a
 CONNECT_FN(messages_connect, KIND_MESSAGES)
 CONNECT_FN(usage_connect, KIND_USAGE)
 CONNECT_FN(tool_uses_connect, KIND_TOOL_USES)
-
-static int claude_disconnect(sqlite3_vtab *p) {
-  claude_vtab *vt = (claude_vtab *)p;
-  lumo_conn_release(vt->conn);
-  sqlite3_free(vt);
-  return SQLITE_OK;
-}
 
 static int col_session(int kind) {
   return kind == KIND_MESSAGES ? MC_SESSION_ID : kind == KIND_USAGE ? UC_SESSION_ID : TC_SESSION_ID;
@@ -1207,7 +1180,7 @@ static int claude_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col
 #define CLAUDE_MODULE(name, connect)                                                          \
   static sqlite3_module name = {                                                              \
     .iVersion = 0, .xCreate = 0, .xConnect = connect, .xBestIndex = claude_best_index,        \
-    .xDisconnect = claude_disconnect, .xDestroy = claude_disconnect, .xOpen = claude_open,    \
+    .xDisconnect = lumo_source_disconnect, .xDestroy = lumo_source_disconnect, .xOpen = claude_open,    \
     .xClose = claude_close, .xFilter = claude_filter, .xNext = claude_next,                   \
     .xEof = claude_eof, .xColumn = claude_column, .xRowid = claude_rowid};
 CLAUDE_MODULE(messages_module, messages_connect)

@@ -135,25 +135,13 @@ static int read_json_files(opencode_cursor *c, lumo_conn *conn, int root) {
   int rc = lumo_walk(&fl, dir, strlen(c->roots[root]) + 1, root, suffixes, conn, "opencode_usage");
   sqlite3_free(dir);
   for (int i = 0; rc == SQLITE_OK && i < fl.n; i++) {
-    FILE *f = fopen(fl.f[i].path, "rb");
-    if (!f) {
-      lumo_diag_add(conn, "opencode_usage", fl.f[i].rel, 0, "unreadable", "cannot open");
-      continue;
-    }
-    lumo_buf b = {0};
-    char chunk[16384];
-    size_t got;
-    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < (16u << 20)) lumo_buf_append(&b, chunk, got);
-    fclose(f);
-    lumo_span m = {b.p ? b.p : "", b.len};
-    const char *e = lumo_json_skip(m.p, m.p + m.n);
     oc_row r;
-    if (b.oom) rc = SQLITE_NOMEM;
-    else if (!e || lumo_json_ws(e, m.p + m.n) != m.p + m.n || m.n == 0 || lumo_json_ws(m.p, m.p + m.n)[0] != '{')
-      lumo_diag_add(conn, "opencode_usage", fl.f[i].rel, 0, "malformed", "not one JSON object");
-    else if (opencode_parse_message(m, NULL, NULL, &r))
+    int k = opencode_read_message_file(fl.f[i].path, &r);
+    if (k == OC_FILE_NOMEM) rc = SQLITE_NOMEM;
+    else if (k == OC_FILE_BAD)
+      lumo_diag_add(conn, "opencode_usage", fl.f[i].rel, 0, "malformed", "unreadable or not one JSON object");
+    else if (k == OC_FILE_ROW)
       rc = add_row(c, &r, fl.f[i].rel);
-    lumo_buf_free(&b);
   }
   lumo_filelist_free(&fl);
   return rc;
