@@ -138,6 +138,19 @@ static int take_line(gemini_file *g, const char *p, size_t n, int64_t line) {
   return 0;
 }
 
+/* After a file is read: a message without a model takes the previous message's (spec
+** 3.5 rule 5), and a message bills when it is a gemini message with non-zero tokens
+** (tokens null, absent or all zero: no usage yet). */
+static void finish_file(gemini_file *g) {
+  const char *model = NULL;
+  for (int i = 0; i < g->n; i++) {
+    gemini_msg *m = &g->msgs[i];
+    if (m->model) model = m->model;
+    else m->model = model;
+    m->billable = m->is_gemini && m->has_tokens && m->input + m->output + m->cache_read > 0;
+  }
+}
+
 /* Reads a chat file into g. Returns SQLITE_OK, SQLITE_NOMEM, or SQLITE_ERROR with
 ** *why set (the file could not be read or is not JSON). Bad JSONL lines are reported
 ** through bad_line and skipped. */
@@ -166,6 +179,7 @@ int gemini_read(gemini_file *g, const char *path, void *ctx,
       if (take_line(g, p, n, rd.line_no)) bad_line(ctx, rd.line_no, st == LUMO_LINE_TORN ? "torn" : "malformed");
     }
     lumo_reader_close(&rd);
+    finish_file(g);
     return g->oom ? SQLITE_NOMEM : SQLITE_OK;
   }
   /* Legacy whole-file JSON: rewritten in full on every change, so it is read whole
@@ -192,7 +206,20 @@ int gemini_read(gemini_file *g, const char *path, void *ctx,
   }
   lumo_buf_free(&b);
   if (g->oom) return SQLITE_NOMEM;
+  finish_file(g);
   return *why ? SQLITE_ERROR : SQLITE_OK;
+}
+
+/* The session a chat file's usage belongs to: chats/<parent>/<file> counts for <parent>
+** (a subagent chat), else the file's sessionId, else its file name. Caller frees. */
+char *gemini_session_new(const lumo_file *f, const gemini_file *g) {
+  const char *ch = strstr(f->rel, "/chats/");
+  const char *rest = ch ? ch + 7 : NULL;
+  const char *slash = rest ? strchr(rest, '/') : NULL;
+  if (slash) return sqlite3_mprintf("%.*s", (int)(slash - rest), rest);
+  if (g->session_id) return sqlite3_mprintf("%s", g->session_id);
+  lumo_span base = lumo_path_last(f->rel, strlen(f->rel));
+  return sqlite3_mprintf("%.*s", (int)base.n, base.p);
 }
 
 void gemini_file_free(gemini_file *g) {

@@ -5,9 +5,10 @@
 #include "lumo_int.h"
 
 typedef struct gemini_msg {
-  const char *id, *timestamp, *model; /* borrowed from the file's arena */
+  const char *id, *timestamp, *model; /* borrowed from the file's arena; model falls back to the previous message's */
   int64_t line;                       /* of the last line that wrote the message (1 for .json) */
   int is_gemini, has_tokens, is_rewound;
+  int billable;                       /* gemini message with non-zero tokens */
   int64_t input, cache_read, output, reasoning, tool; /* normalised (spec 3.5) */
 } gemini_msg;
 
@@ -26,5 +27,6 @@ LUMO_API void gemini_file_free(gemini_file *g);
 LUMO_API int gemini_roots(const char *arg, char ***roots, int *n);
 LUMO_API int gemini_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source);
 LUMO_API char *gemini_project_new(const lumo_file *f); /* caller frees with sqlite3_free */
+LUMO_API char *gemini_session_new(const lumo_file *f, const gemini_file *g); /* caller frees */
 
 #endif

@@ -463,16 +463,11 @@ static int sync_gemini_file(syncer *y, const lumo_file *f) {
   }
   y->st.files_read++;
   y->st.bytes_read += f->size;
-  const char *ch = strstr(f->rel, "/chats/");
-  const char *slash = ch ? strchr(ch + 7, '/') : NULL;
-  char *session = slash ? sqlite3_mprintf("%.*s", (int)(slash - ch - 7), ch + 7)
-                        : sqlite3_mprintf("%s", g.session_id ? g.session_id : f->rel);
+  char *session = gemini_session_new(f, &g);
   char *project = gemini_project_new(f);
-  const char *model = NULL;
   for (int i = 0; rc == SQLITE_OK && i < g.n; i++) {
     gemini_msg *m = &g.msgs[i];
-    if (m->model) model = m->model;
-    if (!m->is_gemini || !m->has_tokens || m->input + m->output + m->cache_read == 0) continue;
+    if (!m->billable) continue;
     char *mid = sqlite3_mprintf("%s:%s", session ? session : "", m->id);
     if (!mid) {
       rc = SQLITE_NOMEM;
@@ -493,7 +488,7 @@ static int sync_gemini_file(syncer *y, const lumo_file *f) {
     k.timestamp = m->timestamp;
     k.session_id = session;
     k.project = project;
-    k.model = m->model ? m->model : model;
+    k.model = m->model;
     rc = usage_upsert(y, &k, "gemini", y->machine, f->rel);
     sqlite3_free(mid);
   }

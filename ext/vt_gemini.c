@@ -109,17 +109,6 @@ static void on_bad_line(void *p, int64_t line, const char *kind) {
                 strcmp(kind, "torn") == 0 ? "incomplete last line (no newline)" : "not a JSON object");
 }
 
-/* The session of a chat file: chats/<parent>/<file> belongs to <parent>. */
-static const char *file_session(gemini_cursor *c, const lumo_file *f, const gemini_file *g) {
-  const char *ch = strstr(f->rel, "/chats/");
-  const char *rest = ch ? ch + 7 : NULL;
-  const char *slash = rest ? strchr(rest, '/') : NULL;
-  if (slash) return lumo_intern(&c->interned, &c->arena, rest, (size_t)(slash - rest));
-  if (g->session_id) return lumo_intern(&c->interned, &c->arena, g->session_id, strlen(g->session_id));
-  lumo_span base = lumo_path_last(f->rel, strlen(f->rel));
-  return lumo_intern(&c->interned, &c->arena, base.p, base.n);
-}
-
 static int scan_file(gemini_cursor *c, lumo_conn *conn, int fi) {
   const lumo_file *f = &c->files.f[fi];
   gemini_file g;
@@ -132,17 +121,16 @@ static int scan_file(gemini_cursor *c, lumo_conn *conn, int fi) {
     gemini_file_free(&g);
     return SQLITE_OK;
   }
-  const char *session = rc ? NULL : file_session(c, f, &g);
+  char *sid = rc ? NULL : gemini_session_new(f, &g);
+  const char *session = sid ? lumo_intern(&c->interned, &c->arena, sid, strlen(sid)) : NULL;
+  sqlite3_free(sid);
   char *proj = rc ? NULL : gemini_project_new(f);
   const char *project = proj ? lumo_intern(&c->interned, &c->arena, proj, strlen(proj)) : NULL;
   sqlite3_free(proj);
-  const char *model = NULL;
   lumo_buf key = {0};
   for (int i = 0; rc == SQLITE_OK && i < g.n; i++) {
     gemini_msg *m = &g.msgs[i];
-    if (m->model) model = m->model;
-    /* tokens null, absent or all zero: no billed usage (yet) */
-    if (!m->is_gemini || !m->has_tokens || m->input + m->output + m->cache_read == 0) continue;
+    if (!m->billable) continue;
     if (!m->timestamp)
       lumo_diag_add(conn, "gemini_usage", f->rel, m->line, "no_timestamp",
                     "message %.60Q has no timestamp: kept with a NULL time", m->id);
@@ -173,8 +161,7 @@ static int scan_file(gemini_cursor *c, lumo_conn *conn, int fi) {
       b->timestamp = m->timestamp ? lumo_arena_dup(&c->arena, m->timestamp, strlen(m->timestamp)) : NULL;
       b->session_id = session;
       b->project = project;
-      b->model = (m->model ? m->model : model) ? lumo_intern(&c->interned, &c->arena, m->model ? m->model : model,
-                                                              strlen(m->model ? m->model : model)) : NULL;
+      b->model = m->model ? lumo_intern(&c->interned, &c->arena, m->model, strlen(m->model)) : NULL;
       b->label = lumo_arena_dup(&c->arena, m->id, strlen(m->id));
       if (!b->mid || !b->label) rc = SQLITE_NOMEM;
     }
