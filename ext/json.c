@@ -138,10 +138,6 @@ const char *lumo_json_skip(const char *p, const char *end) {
   }
 }
 
-const char *lumo_json_value_end(const char *p, const char *end) {
-  return lumo_json_skip(p, end);
-}
-
 /* Opens an object at p (whitespace allowed before '{'). Returns 0, or -1. */
 int lumo_json_obj_open(lumo_json_obj *o, const char *p, const char *end) {
   p = lumo_json_ws(p, end);
@@ -223,7 +219,6 @@ int lumo_json_get(lumo_span obj, const char *key, lumo_span *val) {
 }
 
 int lumo_json_is_string(lumo_span v) { return v.n >= 2 && v.p[0] == '"'; }
-int lumo_json_is_null(lumo_span v) { return v.n == 4 && memcmp(v.p, "null", 4) == 0; }
 
 int lumo_json_bool(lumo_span v) {
   if (v.n == 4 && memcmp(v.p, "true", 4) == 0) return 1;

@@ -114,10 +114,8 @@ LUMO_API int lumo_json_int(lumo_span v, int64_t *out);
 LUMO_API int lumo_json_double(lumo_span v, double *out);
 LUMO_API int lumo_json_decode(lumo_span v, lumo_buf *out); /* string -> UTF-8 */
 LUMO_API int lumo_json_is_string(lumo_span v);
-LUMO_API int lumo_json_is_null(lumo_span v);
 LUMO_API int lumo_json_bool(lumo_span v); /* 1 true, 0 false, -1 other */
 LUMO_API int lumo_json_get(lumo_span obj, const char *key, lumo_span *val);
-LUMO_API const char *lumo_json_value_end(const char *p, const char *end);
 typedef void (*lumo_json_object_fn)(void *ctx, lumo_span object);
 LUMO_API void lumo_json_each_object(lumo_span array, lumo_json_object_fn fn, void *ctx);
 
@@ -252,6 +250,7 @@ typedef struct lumo_source_vtab {
 LUMO_API int lumo_source_connect(sqlite3 *db, void *conn, const lumo_object *o,
                                  sqlite3_vtab **pp, char **err);
 LUMO_API int lumo_source_disconnect(sqlite3_vtab *vt);
+LUMO_API int lumo_declare_object(sqlite3 *db, const lumo_object *o, char **err);
 /* xBestIndex of a source table whose only argument is the hidden root column:
 ** idxNum 1 = root given (argv[0], omitted); an unusable root is SQLITE_CONSTRAINT. */
 LUMO_API int lumo_root_best_index(sqlite3_index_info *ii, int root_col);

@@ -756,6 +756,8 @@ typedef struct prices_cursor {
   int i; /* overrides first, then the active table */
 } prices_cursor;
 
+extern const lumo_object lumo_prices_object; /* defined with the other docs below */
+
 typedef struct prices_vtab {
   sqlite3_vtab base;
   price_state *ps;
@@ -765,14 +767,8 @@ static int prices_connect(sqlite3 *db, void *aux, int argc, const char *const *a
                           sqlite3_vtab **pp, char **err) {
   (void)argc;
   (void)argv;
-  char *sql = lumo_declare_sql(prices_cols, NPRICECOL);
-  if (!sql) return SQLITE_NOMEM;
-  int rc = sqlite3_declare_vtab(db, sql);
-  sqlite3_free(sql);
-  if (rc) {
-    *err = sqlite3_mprintf("lumo_prices: %s", sqlite3_errmsg(db));
-    return rc;
-  }
+  int rc = lumo_declare_object(db, &lumo_prices_object, err);
+  if (rc) return rc;
   sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
   prices_vtab *vt = sqlite3_malloc(sizeof(*vt));
   if (!vt) return SQLITE_NOMEM;

@@ -325,15 +325,19 @@ int lumo_iso_to_ms(const char *s, int64_t *out) {
 
 /* ------------------------------------------------------------ source vtabs */
 
-int lumo_source_connect(sqlite3 *db, void *conn, const lumo_object *o, sqlite3_vtab **pp, char **err) {
+/* sqlite3_declare_vtab of an object's column array; on failure *err names the object. */
+int lumo_declare_object(sqlite3 *db, const lumo_object *o, char **err) {
   char *sql = lumo_declare_sql(o->cols, o->ncol);
   if (!sql) return SQLITE_NOMEM;
   int rc = sqlite3_declare_vtab(db, sql);
   sqlite3_free(sql);
-  if (rc) {
-    *err = sqlite3_mprintf("%s: %s", o->name, sqlite3_errmsg(db));
-    return rc;
-  }
+  if (rc) *err = sqlite3_mprintf("%s: %s", o->name, sqlite3_errmsg(db));
+  return rc;
+}
+
+int lumo_source_connect(sqlite3 *db, void *conn, const lumo_object *o, sqlite3_vtab **pp, char **err) {
+  int rc = lumo_declare_object(db, o, err);
+  if (rc) return rc;
   /* Reading files must not be reachable from a database's schema. */
   sqlite3_vtab_config(db, SQLITE_VTAB_DIRECTONLY);
   lumo_source_vtab *vt = sqlite3_malloc(sizeof(*vt));

@@ -51,14 +51,8 @@ static int meta_connect(sqlite3 *db, void *aux, int argc, const char *const *arg
   (void)argc;
   (void)argv;
   const lumo_object *o = is_ref ? &lumo_reference_object : &lumo_diagnostics_object;
-  char *sql = lumo_declare_sql(o->cols, o->ncol);
-  if (!sql) return SQLITE_NOMEM;
-  int rc = sqlite3_declare_vtab(db, sql);
-  sqlite3_free(sql);
-  if (rc) {
-    *err = sqlite3_mprintf("%s: %s", o->name, sqlite3_errmsg(db));
-    return rc;
-  }
+  int rc = lumo_declare_object(db, o, err);
+  if (rc) return rc;
   sqlite3_vtab_config(db, is_ref ? SQLITE_VTAB_INNOCUOUS : SQLITE_VTAB_DIRECTONLY);
   meta_vtab *vt = sqlite3_malloc(sizeof(*vt));
   if (!vt) return SQLITE_NOMEM;
