@@ -160,6 +160,8 @@ typedef struct lumo_filelist {
 ** (NULL-terminated). A missing dir adds nothing and returns SQLITE_OK. */
 LUMO_API int lumo_walk(lumo_filelist *fl, const char *dir, size_t rel_from, int root,
                        const char *const *suffixes, lumo_conn *c, const char *source);
+/* Adds one file by its path if it is a regular file (a missing one adds nothing). */
+LUMO_API int lumo_filelist_add(lumo_filelist *fl, const char *path, size_t rel_from, int root);
 LUMO_API void lumo_filelist_free(lumo_filelist *fl);
 
 /* ---------------------------------------------------------------- claude.c */

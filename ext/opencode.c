@@ -6,6 +6,7 @@
 #include "lumo_int.h"
 #include "opencode.h"
 
+#include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -82,9 +83,11 @@ int opencode_parse_message(lumo_span m, const char *id, const char *session, oc_
 }
 
 
+enum { OC_FILE_NONE = 0, OC_FILE_ROW = 1, OC_FILE_BAD = -1, OC_FILE_NOMEM = -2 };
+
 /* A message file: OC_FILE_ROW with *r, OC_FILE_NONE (no tokens), OC_FILE_BAD (unreadable
 ** or not one JSON object) or OC_FILE_NOMEM. */
-int opencode_read_message_file(const char *path, oc_row *r) {
+static int read_message_file(const char *path, oc_row *r) {
   lumo_buf b = {0};
   int rc = lumo_read_file(path, 16u << 20, &b);
   if (rc != SQLITE_OK) {
@@ -99,4 +102,92 @@ int opencode_read_message_file(const char *path, oc_row *r) {
   else out = opencode_parse_message(m, NULL, NULL, r) ? OC_FILE_ROW : OC_FILE_NONE;
   lumo_buf_free(&b);
   return out;
+}
+
+/* Every message row of a database, opened read-only: OpenCode may be writing (WAL). */
+static int read_database(const lumo_file *f, lumo_conn *c, const char *source, opencode_row_fn fn, void *ctx) {
+  sqlite3 *odb = NULL;
+  sqlite3_stmt *st = NULL;
+  char *uri = sqlite3_mprintf("file:%s?mode=ro", f->path);
+  if (!uri) return SQLITE_NOMEM;
+  int rc = sqlite3_open_v2(uri, &odb, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  sqlite3_free(uri);
+  if (rc == SQLITE_OK) {
+    sqlite3_busy_timeout(odb, 2000);
+    rc = sqlite3_prepare_v2(odb, "SELECT id, session_id, data FROM message", -1, &st, NULL);
+  }
+  if (rc != SQLITE_OK) {
+    lumo_diag_add(c, source, f->rel, 0, "unreadable", "%s", odb ? sqlite3_errmsg(odb) : "cannot open");
+    rc = SQLITE_OK;
+  }
+  while (rc == SQLITE_OK && st && sqlite3_step(st) == SQLITE_ROW) {
+    const char *data = (const char *)sqlite3_column_text(st, 2);
+    oc_row r;
+    if (data && data[0] == '{' &&
+        opencode_parse_message((lumo_span){data, (size_t)sqlite3_column_bytes(st, 2)},
+                               (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1), &r)) {
+      r.from_db = 1;
+      rc = fn(ctx, f, &r);
+    }
+  }
+  sqlite3_finalize(st);
+  sqlite3_close(odb);
+  return rc;
+}
+
+int opencode_read(const lumo_file *f, lumo_conn *c, const char *source, opencode_row_fn fn, void *ctx) {
+  size_t len = strlen(f->path);
+  if (len > 3 && strcmp(f->path + len - 3, ".db") == 0) return read_database(f, c, source, fn, ctx);
+  oc_row r;
+  switch (read_message_file(f->path, &r)) {
+    case OC_FILE_NOMEM: return SQLITE_NOMEM;
+    case OC_FILE_BAD: lumo_diag_add(c, source, f->rel, 0, "malformed", "unreadable or not one JSON object"); return SQLITE_OK;
+    case OC_FILE_ROW: return fn(ctx, f, &r);
+    default: return SQLITE_OK;
+  }
+}
+
+int opencode_roots(const char *arg, char ***roots, int *n) {
+  if (arg && *arg) return lumo_roots_parse(arg, roots, n);
+  const char *xdg = getenv("XDG_DATA_HOME");
+  char *def = xdg && *xdg ? sqlite3_mprintf("%s/opencode", xdg) : sqlite3_mprintf("~/.local/share/opencode");
+  if (!def) return SQLITE_NOMEM;
+  int rc = lumo_roots_parse(def, roots, n);
+  sqlite3_free(def);
+  return rc;
+}
+
+/* Per data directory: its databases (opencode.db and opencode-<channel>.db, not below
+** it; at most 16, by name), then storage/message/<session>/<message>.json. */
+int opencode_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source) {
+  static const char *const json_suffix[] = {".json", NULL};
+  int rc = SQLITE_OK;
+  for (int i = 0; rc == SQLITE_OK && i < nroot; i++) {
+    size_t rel_from = strlen(roots[i]) + 1;
+    DIR *d = opendir(roots[i]);
+    char *names[16];
+    int nn = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL && nn < 16) {
+      size_t len = strlen(e->d_name);
+      if (strncmp(e->d_name, "opencode", 8) == 0 && len >= 11 && strcmp(e->d_name + len - 3, ".db") == 0 &&
+          (len == 11 || e->d_name[8] == '-'))
+        if ((names[nn] = sqlite3_mprintf("%s/%s", roots[i], e->d_name)) != NULL) nn++;
+    }
+    if (d) closedir(d);
+    for (int a = 1; a < nn; a++) /* sorted: the same order everywhere */
+      for (int b = a; b > 0 && strcmp(names[b - 1], names[b]) > 0; b--) {
+        char *t = names[b];
+        names[b] = names[b - 1];
+        names[b - 1] = t;
+      }
+    for (int k = 0; k < nn; k++) {
+      if (rc == SQLITE_OK) rc = lumo_filelist_add(fl, names[k], rel_from, i);
+      sqlite3_free(names[k]);
+    }
+    char *dir = rc == SQLITE_OK ? sqlite3_mprintf("%s/storage/message", roots[i]) : NULL;
+    if (rc == SQLITE_OK) rc = dir ? lumo_walk(fl, dir, rel_from, i, json_suffix, c, source) : SQLITE_NOMEM;
+    sqlite3_free(dir);
+  }
+  return rc;
 }

@@ -15,7 +15,14 @@ typedef struct oc_row { /* strings owned, freed by opencode_row_free */
 ** given apart). Returns 1 with *r filled, 0 when it has no tokens. */
 LUMO_API int opencode_parse_message(lumo_span m, const char *id, const char *session, oc_row *r);
 LUMO_API void opencode_row_free(oc_row *r);
-enum { OC_FILE_NONE = 0, OC_FILE_ROW = 1, OC_FILE_BAD = -1, OC_FILE_NOMEM = -2 };
-LUMO_API int opencode_read_message_file(const char *path, oc_row *r);
+/* The data directories of an argument (default $XDG_DATA_HOME/opencode, else
+** ~/.local/share/opencode), and the files OpenCode keeps in them. */
+LUMO_API int opencode_roots(const char *arg, char ***roots, int *n);
+LUMO_API int opencode_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source);
+/* Hands every message with tokens of one listed file (a database or a message file) to
+** fn, which takes the row over; an unreadable file is a diagnostic of source. Returns
+** SQLITE_OK, SQLITE_NOMEM or fn's error. */
+typedef int (*opencode_row_fn)(void *ctx, const lumo_file *f, oc_row *r);
+LUMO_API int opencode_read(const lumo_file *f, lumo_conn *c, const char *source, opencode_row_fn fn, void *ctx);
 
 #endif

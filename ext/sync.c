@@ -570,13 +570,13 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
   return rc;
 }
 
-static int opencode_upsert(syncer *y, const lumo_file *f, oc_row *r, int from_db) {
-  char *proj = r->project;
+static int opencode_upsert(void *ctx, const lumo_file *f, oc_row *r) {
+  syncer *y = ctx;
   lumo_cand k;
   memset(&k, 0, sizeof(k));
   k.mid = r->id;
   k.total = r->input + r->output + r->cache_read + r->cache_write;
-  k.prefer = from_db;
+  k.prefer = r->from_db;
   k.mtime_ns = f->mtime_ns;
   k.path = f->rel;
   k.line = 1;
@@ -587,7 +587,7 @@ static int opencode_upsert(syncer *y, const lumo_file *f, oc_row *r, int from_db
   k.reasoning = r->reasoning;
   k.timestamp = r->timestamp;
   k.session_id = r->session;
-  k.project = proj;
+  k.project = r->project;
   k.model = r->model;
   int rc = r->id ? usage_upsert(y, &k, "opencode", y->machine, f->rel) : SQLITE_OK;
   opencode_row_free(r);
@@ -596,83 +596,11 @@ static int opencode_upsert(syncer *y, const lumo_file *f, oc_row *r, int from_db
 
 /* Syncs one OpenCode message file, or its whole database (read-only). */
 static int sync_opencode_file(syncer *y, const lumo_file *f) {
-  size_t len = strlen(f->path);
-  int rc = SQLITE_OK;
   y->st.files_read++;
   y->st.bytes_read += f->size;
-  if (len > 3 && strcmp(f->path + len - 3, ".db") == 0) {
-    sqlite3 *odb = NULL;
-    sqlite3_stmt *st = NULL;
-    char *uri = sqlite3_mprintf("file:%s?mode=ro", f->path);
-    if (!uri) return SQLITE_NOMEM;
-    int orc = sqlite3_open_v2(uri, &odb, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-    sqlite3_free(uri);
-    if (orc == SQLITE_OK) {
-      sqlite3_busy_timeout(odb, 2000);
-      orc = sqlite3_prepare_v2(odb, "SELECT id, session_id, data FROM message", -1, &st, NULL);
-    }
-    if (orc != SQLITE_OK) {
-      lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "unreadable", "%s", odb ? sqlite3_errmsg(odb) : "cannot open");
-    } else {
-      while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
-        const char *data = (const char *)sqlite3_column_text(st, 2);
-        oc_row r;
-        lumo_span m = {data ? data : "", data ? (size_t)sqlite3_column_bytes(st, 2) : 0};
-        if (m.n && m.p[0] == '{' && opencode_parse_message(m, (const char *)sqlite3_column_text(st, 0),
-                                                          (const char *)sqlite3_column_text(st, 1), &r))
-          rc = opencode_upsert(y, f, &r, 1);
-      }
-    }
-    sqlite3_finalize(st);
-    sqlite3_close(odb);
-  } else {
-    oc_row r;
-    int k = opencode_read_message_file(f->path, &r);
-    if (k == OC_FILE_NOMEM) rc = SQLITE_NOMEM;
-    else if (k == OC_FILE_BAD) lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "malformed", "unreadable or not one JSON object");
-    else if (k == OC_FILE_ROW) rc = opencode_upsert(y, f, &r, 0);
-  }
+  int rc = opencode_read(f, y->conn, "lumo_sync", opencode_upsert, y);
   if (rc == SQLITE_OK) rc = file_done(y, f, "opencode", f->size, 0, NULL);
   return rc;
-}
-
-/* OpenCode's files: storage/message JSON files, then the databases (listed last so that
-** their copies are offered after the files'; they win either way). */
-static int opencode_sync_files(char **roots, int n, lumo_filelist *fl, lumo_conn *c) {
-  static const char *const json_suffix[] = {".json", NULL};
-  static const char *const db_suffix[] = {".db", NULL};
-  for (int i = 0; i < n; i++) {
-    char *dir = sqlite3_mprintf("%s/storage/message", roots[i]);
-    if (!dir) return SQLITE_NOMEM;
-    int rc = lumo_walk(fl, dir, strlen(roots[i]) + 1, i, json_suffix, c, "lumo_sync");
-    sqlite3_free(dir);
-    if (rc) return rc;
-    lumo_filelist dbs = {0};
-    rc = lumo_walk(&dbs, roots[i], strlen(roots[i]) + 1, i, db_suffix, c, "lumo_sync");
-    for (int k = 0; k < dbs.n; k++) {
-      const lumo_file *d = &dbs.f[k];
-      if (rc == SQLITE_OK && !strchr(d->rel, '/') && strncmp(d->rel, "opencode", 8) == 0 &&
-          (d->rel[8] == '.' || d->rel[8] == '-')) {
-        if (fl->n == fl->cap) {
-          int cap = fl->cap ? fl->cap * 2 : 64;
-          lumo_file *nf = sqlite3_realloc64(fl->f, sizeof(*nf) * (size_t)cap);
-          if (!nf) {
-            rc = SQLITE_NOMEM;
-            sqlite3_free(d->path);
-            continue;
-          }
-          fl->f = nf;
-          fl->cap = cap;
-        }
-        fl->f[fl->n++] = *d;
-      } else {
-        sqlite3_free(d->path);
-      }
-    }
-    sqlite3_free(dbs.f);
-    if (rc) return rc;
-  }
-  return SQLITE_OK;
 }
 
 /* What the last sync recorded of each file of this machine, to skip unchanged files
@@ -897,14 +825,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (!rc && do_gemini) rc = gemini_files(groots, ngroot, &gfl, conn, "lumo_sync");
   if (!rc && do_codex) rc = codex_roots(xroot, &xroots, &nxroot);
   if (!rc && do_codex) rc = codex_files(xroots, nxroot, &xfl, conn, "lumo_sync");
-  if (!rc && do_opencode) {
-    const char *xdg = getenv("XDG_DATA_HOME");
-    char *def = oroot && *oroot ? sqlite3_mprintf("%s", oroot)
-                : xdg && *xdg ? sqlite3_mprintf("%s/opencode", xdg) : sqlite3_mprintf("~/.local/share/opencode");
-    rc = def ? lumo_roots_parse(def, &oroots, &noroot) : SQLITE_NOMEM;
-    sqlite3_free(def);
-    if (!rc) rc = opencode_sync_files(oroots, noroot, &ofl, conn);
-  }
+  if (!rc && do_opencode) rc = opencode_roots(oroot, &oroots, &noroot);
+  if (!rc && do_opencode) rc = opencode_files(oroots, noroot, &ofl, conn, "lumo_sync");
   if (!rc) rc = syncer_open(&y);
   char started[32];
   time_t now = time(NULL);

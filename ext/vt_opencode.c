@@ -12,7 +12,6 @@
 #include "lumo_int.h"
 #include "opencode.h"
 
-#include <dirent.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,13 +98,14 @@ static int opencode_close(sqlite3_vtab_cursor *cur) {
   return SQLITE_OK;
 }
 
-static int add_row(opencode_cursor *c, oc_row *r, const char *file) {
+static int add_row(void *ctx, const lumo_file *f, oc_row *r) {
+  opencode_cursor *c = ctx;
   /* one row per message id: a database row wins over a file, else the first stays */
   for (int i = 0; i < c->n; i++) {
     if (!r->id || !c->rows[i].id || strcmp(c->rows[i].id, r->id) != 0) continue;
     if (r->from_db && !c->rows[i].from_db) {
       opencode_row_free(&c->rows[i]);
-      r->file = sqlite3_mprintf("%s", file);
+      r->file = sqlite3_mprintf("%s", f->rel);
       c->rows[i] = *r;
     } else {
       opencode_row_free(r);
@@ -122,64 +122,9 @@ static int add_row(opencode_cursor *c, oc_row *r, const char *file) {
     c->rows = nr;
     c->cap = cap;
   }
-  r->file = sqlite3_mprintf("%s", file);
+  r->file = sqlite3_mprintf("%s", f->rel);
   c->rows[c->n++] = *r;
   return SQLITE_OK;
-}
-
-static int read_json_files(opencode_cursor *c, lumo_conn *conn, int root) {
-  static const char *const suffixes[] = {".json", NULL};
-  lumo_filelist fl = {0};
-  char *dir = sqlite3_mprintf("%s/storage/message", c->roots[root]);
-  if (!dir) return SQLITE_NOMEM;
-  int rc = lumo_walk(&fl, dir, strlen(c->roots[root]) + 1, root, suffixes, conn, "opencode_usage");
-  sqlite3_free(dir);
-  for (int i = 0; rc == SQLITE_OK && i < fl.n; i++) {
-    oc_row r;
-    int k = opencode_read_message_file(fl.f[i].path, &r);
-    if (k == OC_FILE_NOMEM) rc = SQLITE_NOMEM;
-    else if (k == OC_FILE_BAD)
-      lumo_diag_add(conn, "opencode_usage", fl.f[i].rel, 0, "malformed", "unreadable or not one JSON object");
-    else if (k == OC_FILE_ROW)
-      rc = add_row(c, &r, fl.f[i].rel);
-  }
-  lumo_filelist_free(&fl);
-  return rc;
-}
-
-static int read_database(opencode_cursor *c, lumo_conn *conn, const char *path, const char *rel) {
-  sqlite3 *odb = NULL;
-  char *uri = sqlite3_mprintf("file:%s?mode=ro", path);
-  if (!uri) return SQLITE_NOMEM;
-  int rc = sqlite3_open_v2(uri, &odb, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-  sqlite3_free(uri);
-  sqlite3_stmt *st = NULL;
-  if (rc == SQLITE_OK) {
-    sqlite3_busy_timeout(odb, 2000); /* OpenCode may be writing (WAL) */
-    rc = sqlite3_prepare_v2(odb, "SELECT id, session_id, data FROM message", -1, &st, NULL);
-  }
-  if (rc != SQLITE_OK) {
-    lumo_diag_add(conn, "opencode_usage", rel, 0, "unreadable", "%s", odb ? sqlite3_errmsg(odb) : "cannot open");
-    sqlite3_finalize(st);
-    sqlite3_close(odb);
-    return SQLITE_OK;
-  }
-  int step;
-  rc = SQLITE_OK;
-  while (rc == SQLITE_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-    const char *data = (const char *)sqlite3_column_text(st, 2);
-    if (!data) continue;
-    lumo_span m = {data, (size_t)sqlite3_column_bytes(st, 2)};
-    oc_row r;
-    if (m.n && m.p[0] == '{' && opencode_parse_message(m, (const char *)sqlite3_column_text(st, 0),
-                                              (const char *)sqlite3_column_text(st, 1), &r)) {
-      r.from_db = 1;
-      rc = add_row(c, &r, rel);
-    }
-  }
-  sqlite3_finalize(st);
-  sqlite3_close(odb);
-  return rc;
 }
 
 static int opencode_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, int argc,
@@ -195,44 +140,11 @@ static int opencode_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idx
     if (!c->root_arg) return SQLITE_NOMEM;
   }
   lumo_diag_reset(conn, "opencode_usage");
-  const char *src = c->root_arg;
-  char *def = NULL;
-  if (!src || !*src) {
-    const char *xdg = getenv("XDG_DATA_HOME");
-    def = xdg && *xdg ? sqlite3_mprintf("%s/opencode", xdg) : sqlite3_mprintf("~/.local/share/opencode");
-    if (!def) return SQLITE_NOMEM;
-    src = def;
-  }
-  int rc = lumo_roots_parse(src, &c->roots, &c->nroot);
-  sqlite3_free(def);
-  /* Databases first (opencode.db, opencode-<channel>.db in the data directory), so that
-  ** their rows win over the JSON files of the same messages. */
-  for (int i = 0; rc == SQLITE_OK && i < c->nroot; i++) {
-    DIR *d = opendir(c->roots[i]);
-    char *names[16];
-    int nn = 0;
-    struct dirent *e;
-    while (d && (e = readdir(d)) != NULL && nn < 16) {
-      size_t len = strlen(e->d_name);
-      if (strncmp(e->d_name, "opencode", 8) == 0 && len >= 11 && strcmp(e->d_name + len - 3, ".db") == 0 &&
-          (len == 11 || e->d_name[8] == '-'))
-        if ((names[nn] = sqlite3_mprintf("%s", e->d_name)) != NULL) nn++;
-    }
-    if (d) closedir(d);
-    for (int a = 1; a < nn; a++) /* sorted: the same order everywhere */
-      for (int b = a; b > 0 && strcmp(names[b - 1], names[b]) > 0; b--) {
-        char *t = names[b];
-        names[b] = names[b - 1];
-        names[b - 1] = t;
-      }
-    for (int k = 0; k < nn; k++) {
-      char *path = sqlite3_mprintf("%s/%s", c->roots[i], names[k]);
-      if (rc == SQLITE_OK) rc = path ? read_database(c, conn, path, names[k]) : SQLITE_NOMEM;
-      sqlite3_free(path);
-      sqlite3_free(names[k]);
-    }
-    if (rc == SQLITE_OK) rc = read_json_files(c, conn, i);
-  }
+  lumo_filelist fl = {0};
+  int rc = opencode_roots(c->root_arg, &c->roots, &c->nroot);
+  if (!rc) rc = opencode_files(c->roots, c->nroot, &fl, conn, "opencode_usage");
+  for (int i = 0; rc == SQLITE_OK && i < fl.n; i++) rc = opencode_read(&fl.f[i], conn, "opencode_usage", add_row, c);
+  lumo_filelist_free(&fl);
   return rc;
 }
 

@@ -226,6 +226,16 @@ int lumo_walk(lumo_filelist *fl, const char *dir, size_t rel_from, int root,
   return walk_dir(fl, dir, rel_from, root, suffixes, c, source, 0);
 }
 
+int lumo_filelist_add(lumo_filelist *fl, const char *path, size_t rel_from, int root) {
+  struct stat st;
+  if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return SQLITE_OK;
+  char *own = sqlite3_mprintf("%s", path);
+  if (!own) return SQLITE_NOMEM;
+  int rc = add_file(fl, own, rel_from, root, &st);
+  if (rc != SQLITE_OK) sqlite3_free(own);
+  return rc;
+}
+
 void lumo_filelist_free(lumo_filelist *fl) {
   for (int i = 0; i < fl->n; i++) sqlite3_free(fl->f[i].path);
   sqlite3_free(fl->f);
