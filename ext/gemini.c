@@ -7,6 +7,7 @@
 ** It knows nothing of SQLite tables or deduplication across files. */
 #include "lumo_int.h"
 #include "gemini.h"
+#include "dedup.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -297,4 +298,17 @@ char *gemini_project_new(const lumo_file *f) {
     }
   }
   return sqlite3_mprintf("%.*s", (int)(b - a - 1), a + 1);
+}
+
+/* The ranking fields and token buckets of a billable message (strings are the caller's). */
+void gemini_cand_numbers(const gemini_file *g, const gemini_msg *m, lumo_cand *k) {
+  k->total = m->input + m->output + m->cache_read;
+  k->line = m->line;
+  k->copies = 1;
+  k->input = m->input;
+  k->output = m->output;
+  k->cache_read = m->cache_read;
+  k->reasoning = m->reasoning;
+  k->is_rewound = m->is_rewound;
+  k->is_sidechain = g->is_subagent;
 }

@@ -28,5 +28,7 @@ LUMO_API int gemini_roots(const char *arg, char ***roots, int *n);
 LUMO_API int gemini_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source);
 LUMO_API char *gemini_project_new(const lumo_file *f); /* caller frees with sqlite3_free */
 LUMO_API char *gemini_session_new(const lumo_file *f, const gemini_file *g); /* caller frees */
+struct lumo_cand;
+LUMO_API void gemini_cand_numbers(const gemini_file *g, const gemini_msg *m, struct lumo_cand *k);
 
 #endif

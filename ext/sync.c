@@ -475,16 +475,10 @@ static int sync_gemini_file(syncer *y, const lumo_file *f) {
     }
     lumo_cand k;
     memset(&k, 0, sizeof(k));
+    gemini_cand_numbers(&g, m, &k);
     k.mid = mid;
-    k.total = m->input + m->output + m->cache_read;
     k.mtime_ns = f->mtime_ns;
     k.path = f->rel;
-    k.line = m->line;
-    k.input = m->input;
-    k.output = m->output;
-    k.cache_read = m->cache_read;
-    k.reasoning = m->reasoning;
-    k.is_sidechain = g.is_subagent;
     k.timestamp = m->timestamp;
     k.session_id = session;
     k.project = project;

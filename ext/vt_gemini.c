@@ -140,19 +140,11 @@ static int scan_file(gemini_cursor *c, lumo_conn *conn, int fi) {
     lumo_buf_append(&key, m->id, strlen(m->id));
     lumo_cand k;
     memset(&k, 0, sizeof(k));
+    gemini_cand_numbers(&g, m, &k);
     k.mid = key.p;
-    k.total = m->input + m->output + m->cache_read;
     k.mtime_ns = f->mtime_ns;
     k.path = f->rel;
     k.file_idx = fi;
-    k.line = m->line;
-    k.copies = 1;
-    k.input = m->input;
-    k.output = m->output;
-    k.cache_read = m->cache_read;
-    k.reasoning = m->reasoning;
-    k.is_rewound = m->is_rewound;
-    k.is_sidechain = g.is_subagent;
     int slot, win;
     if (lumo_dedup_offer(&c->dd, &k, &slot, &win)) rc = SQLITE_NOMEM;
     else if (win) {
