@@ -531,6 +531,7 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
     lumo_span last = cs.cwd.len ? lumo_path_last(cs.cwd.p, cs.cwd.len) : (lumo_span){NULL, 0};
     char *project = last.n ? sqlite3_mprintf("%.*s", (int)last.n, last.p) : NULL;
     if (!mid) {
+      sqlite3_free(project);
       rc = SQLITE_NOMEM;
       break;
     }
