@@ -220,51 +220,7 @@ void claude_cand_numbers(const claude_line *L, lumo_cand *k) {
 /* Roots: the argument, else $CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude;
 ** each may be a comma-separated list. */
 int claude_roots(const char *arg, char ***roots, int *n) {
-  const char *src = arg;
-  if (!src || !*src) src = getenv("CLAUDE_CONFIG_DIR");
-  if (!src || !*src) src = "~/.config/claude,~/.claude";
-  return lumo_roots_parse(src, roots, n);
-}
-
-/* A comma-separated list of directories, ~ expanded, trailing slashes dropped. */
-int lumo_roots_parse(const char *src, char ***roots, int *n) {
-  char **r = NULL;
-  int cnt = 0;
-  const char *p = src;
-  while (*p) {
-    const char *c = strchr(p, ',');
-    size_t len = c ? (size_t)(c - p) : strlen(p);
-    while (len && (*p == ' ')) {
-      p++;
-      len--;
-    }
-    while (len && p[len - 1] == ' ') len--;
-    if (len) {
-      char **nr = sqlite3_realloc64(r, sizeof(char *) * (size_t)(cnt + 1));
-      char *one = sqlite3_mprintf("%.*s", (int)len, p);
-      char *exp = one ? lumo_expand_home(one) : NULL;
-      sqlite3_free(one);
-      if (!nr || !exp) {
-        sqlite3_free(exp);
-        lumo_roots_free(nr ? nr : r, cnt);
-        return SQLITE_NOMEM;
-      }
-      r = nr;
-      size_t el = strlen(exp);
-      while (el > 1 && exp[el - 1] == '/') exp[--el] = 0;
-      r[cnt++] = exp;
-    }
-    if (!c) break;
-    p = c + 1;
-  }
-  *roots = r;
-  *n = cnt;
-  return SQLITE_OK;
-}
-
-void lumo_roots_free(char **roots, int n) {
-  for (int i = 0; i < n; i++) sqlite3_free(roots[i]);
-  sqlite3_free(roots);
+  return lumo_roots_default(arg, "CLAUDE_CONFIG_DIR", "", "~/.config/claude,~/.claude", roots, n);
 }
 
 int claude_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source) {

@@ -190,10 +190,7 @@ void codex_state_free(codex_state *s) {
 
 /* Roots: the argument, else $CODEX_HOME, else ~/.codex (comma lists allowed). */
 int codex_roots(const char *arg, char ***roots, int *n) {
-  const char *src = arg;
-  if (!src || !*src) src = getenv("CODEX_HOME");
-  if (!src || !*src) src = "~/.codex";
-  return lumo_roots_parse(src, roots, n);
+  return lumo_roots_default(arg, "CODEX_HOME", "", "~/.codex", roots, n);
 }
 
 /* Rollouts under sessions/ and archived_sessions/, *.jsonl and *.jsonl.gz. */

@@ -232,13 +232,7 @@ void gemini_file_free(gemini_file *g) {
 
 /* Roots: the argument, else $GEMINI_CLI_HOME/.gemini, else ~/.gemini (comma lists allowed). */
 int gemini_roots(const char *arg, char ***roots, int *n) {
-  if (arg && *arg) return lumo_roots_parse(arg, roots, n);
-  const char *home = getenv("GEMINI_CLI_HOME");
-  char *def = home && *home ? sqlite3_mprintf("%s/.gemini", home) : sqlite3_mprintf("~/.gemini");
-  if (!def) return SQLITE_NOMEM;
-  int rc = lumo_roots_parse(def, roots, n);
-  sqlite3_free(def);
-  return rc;
+  return lumo_roots_default(arg, "GEMINI_CLI_HOME", "/.gemini", "~/.gemini", roots, n);
 }
 
 /* Chat files: tmp/<project>/chats/ (and subagent folders below it), *.json and *.jsonl. */

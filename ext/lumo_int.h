@@ -160,6 +160,12 @@ typedef struct lumo_filelist {
 ** (NULL-terminated). A missing dir adds nothing and returns SQLITE_OK. */
 LUMO_API int lumo_walk(lumo_filelist *fl, const char *dir, size_t rel_from, int root,
                        const char *const *suffixes, lumo_conn *c, const char *source);
+/* Roots: a comma-separated list of directories, ~ expanded, trailing slashes dropped;
+** lumo_roots_default takes the argument, else $env + env_suffix, else the fallback list. */
+LUMO_API int lumo_roots_parse(const char *list, char ***roots, int *n);
+LUMO_API int lumo_roots_default(const char *arg, const char *env, const char *env_suffix,
+                                const char *fallback, char ***roots, int *n);
+LUMO_API void lumo_roots_free(char **roots, int n);
 /* Adds one file by its path if it is a regular file (a missing one adds nothing). */
 LUMO_API int lumo_filelist_add(lumo_filelist *fl, const char *path, size_t rel_from, int root);
 LUMO_API void lumo_filelist_free(lumo_filelist *fl);
@@ -197,8 +203,6 @@ struct lumo_cand;
 LUMO_API void claude_cand_numbers(const claude_line *L, struct lumo_cand *k);
 /* Collects the Claude roots from the argument or the environment. */
 LUMO_API int claude_roots(const char *arg, char ***roots, int *n);
-LUMO_API void lumo_roots_free(char **roots, int n);
-LUMO_API int lumo_roots_parse(const char *list, char ***roots, int *n);
 /* Lists transcript files under the roots, every projects/ file ending .jsonl or .jsonl.gz. */
 LUMO_API int claude_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c,
                           const char *source);

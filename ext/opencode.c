@@ -148,13 +148,7 @@ int opencode_read(const lumo_file *f, lumo_conn *c, const char *source, opencode
 }
 
 int opencode_roots(const char *arg, char ***roots, int *n) {
-  if (arg && *arg) return lumo_roots_parse(arg, roots, n);
-  const char *xdg = getenv("XDG_DATA_HOME");
-  char *def = xdg && *xdg ? sqlite3_mprintf("%s/opencode", xdg) : sqlite3_mprintf("~/.local/share/opencode");
-  if (!def) return SQLITE_NOMEM;
-  int rc = lumo_roots_parse(def, roots, n);
-  sqlite3_free(def);
-  return rc;
+  return lumo_roots_default(arg, "XDG_DATA_HOME", "/opencode", "~/.local/share/opencode", roots, n);
 }
 
 /* Per data directory: its databases (opencode.db and opencode-<channel>.db, not below

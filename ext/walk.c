@@ -221,6 +221,61 @@ static int walk_dir(lumo_filelist *fl, const char *dir, size_t rel_from, int roo
   return rc;
 }
 
+/* A comma-separated list of directories, ~ expanded, trailing slashes dropped. */
+int lumo_roots_parse(const char *src, char ***roots, int *n) {
+  char **r = NULL;
+  int cnt = 0;
+  const char *p = src;
+  while (*p) {
+    const char *c = strchr(p, ',');
+    size_t len = c ? (size_t)(c - p) : strlen(p);
+    while (len && (*p == ' ')) {
+      p++;
+      len--;
+    }
+    while (len && p[len - 1] == ' ') len--;
+    if (len) {
+      char **nr = sqlite3_realloc64(r, sizeof(char *) * (size_t)(cnt + 1));
+      char *one = sqlite3_mprintf("%.*s", (int)len, p);
+      char *exp = one ? lumo_expand_home(one) : NULL;
+      sqlite3_free(one);
+      if (!nr || !exp) {
+        sqlite3_free(exp);
+        lumo_roots_free(nr ? nr : r, cnt);
+        return SQLITE_NOMEM;
+      }
+      r = nr;
+      size_t el = strlen(exp);
+      while (el > 1 && exp[el - 1] == '/') exp[--el] = 0;
+      r[cnt++] = exp;
+    }
+    if (!c) break;
+    p = c + 1;
+  }
+  *roots = r;
+  *n = cnt;
+  return SQLITE_OK;
+}
+
+void lumo_roots_free(char **roots, int n) {
+  for (int i = 0; i < n; i++) sqlite3_free(roots[i]);
+  sqlite3_free(roots);
+}
+
+/* The roots of a source: the argument when given, else $env followed by env_suffix when
+** set, else the fallback list. */
+int lumo_roots_default(const char *arg, const char *env, const char *env_suffix, const char *fallback,
+                       char ***roots, int *n) {
+  if (arg && *arg) return lumo_roots_parse(arg, roots, n);
+  const char *v = getenv(env);
+  if (!v || !*v) return lumo_roots_parse(fallback, roots, n);
+  char *list = sqlite3_mprintf("%s%s", v, env_suffix);
+  if (!list) return SQLITE_NOMEM;
+  int rc = lumo_roots_parse(list, roots, n);
+  sqlite3_free(list);
+  return rc;
+}
+
 int lumo_walk(lumo_filelist *fl, const char *dir, size_t rel_from, int root,
               const char *const *suffixes, lumo_conn *c, const char *source) {
   return walk_dir(fl, dir, rel_from, root, suffixes, c, source, 0);
