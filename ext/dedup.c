@@ -14,11 +14,7 @@
 #include <string.h>
 
 static uint64_t hash_str(const char *s) {
-  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-  while (*s) {
-    h ^= (unsigned char)*s++;
-    h *= 1099511628211ULL;
-  }
+  uint64_t h = lumo_hash(s, strlen(s));
   return h ^ (h >> 29);
 }
 

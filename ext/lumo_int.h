@@ -50,6 +50,8 @@ typedef struct lumo_arena {
 LUMO_API char *lumo_arena_dup(lumo_arena *a, const char *p, size_t n); /* NUL added */
 LUMO_API void lumo_arena_free(lumo_arena *a);
 
+LUMO_API uint64_t lumo_hash(const char *p, size_t n); /* FNV-1a */
+
 /* A set of interned strings, stored in an arena; the set only holds pointers. */
 typedef struct lumo_intern_set {
   const char **slots; /* owned array; strings borrowed from the arena */

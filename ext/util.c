@@ -80,11 +80,17 @@ void lumo_arena_free(lumo_arena *a) {
   memset(a, 0, sizeof(*a));
 }
 
+/* FNV-1a of n bytes: the hash of every string table of the extension. */
+uint64_t lumo_hash(const char *p, size_t n) {
+  uint64_t h = 1469598103934665603ULL;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+  return h;
+}
+
 /* Interns a string: equal strings share one arena copy (models, sessions, paths
 ** repeat on every row of a scan). Open addressing, grown at half load. */
 const char *lumo_intern(lumo_intern_set *t, lumo_arena *a, const char *p, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
-  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+  uint64_t h = lumo_hash(p, n);
   if (t->n * 2 >= t->cap) {
     int cap = t->cap ? t->cap * 2 : 256;
     const char **slots = sqlite3_malloc64(sizeof(char *) * (size_t)cap);
@@ -93,9 +99,7 @@ const char *lumo_intern(lumo_intern_set *t, lumo_arena *a, const char *p, size_t
     for (int i = 0; i < t->cap; i++) {
       const char *s = t->slots[i];
       if (!s) continue;
-      uint64_t g = 1469598103934665603ULL;
-      for (const char *q = s; *q; q++) g = (g ^ (unsigned char)*q) * 1099511628211ULL;
-      int j = (int)(g & (uint64_t)(cap - 1));
+      int j = (int)(lumo_hash(s, strlen(s)) & (uint64_t)(cap - 1));
       while (slots[j]) j = (j + 1) & (cap - 1);
       slots[j] = s;
     }
