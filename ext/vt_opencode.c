@@ -60,6 +60,8 @@ typedef struct opencode_cursor {
   char *root_arg;
   oc_row *rows; /* owned; small: one per message */
   int n, cap, i;
+  int *by_id;    /* owned: open-addressing index of rows by message id, row + 1 (0 empty) */
+  int nslot;
 } opencode_cursor;
 
 static int opencode_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
@@ -87,6 +89,7 @@ static int opencode_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
 static void opencode_reset(opencode_cursor *c) {
   for (int i = 0; i < c->n; i++) opencode_row_free(&c->rows[i]);
   sqlite3_free(c->rows);
+  sqlite3_free(c->by_id);
   lumo_roots_free(c->roots, c->nroot);
   sqlite3_free(c->root_arg);
   memset(&c->roots, 0, sizeof(*c) - offsetof(opencode_cursor, roots));
@@ -98,32 +101,61 @@ static int opencode_close(sqlite3_vtab_cursor *cur) {
   return SQLITE_OK;
 }
 
+/* The index slot of a message id: the slot holding its row, or the empty one where it goes. */
+static int *id_slot(opencode_cursor *c, const char *id) {
+  int mask = c->nslot - 1, j = (int)(lumo_hash(id, strlen(id)) & (uint64_t)mask);
+  while (c->by_id[j] && strcmp(c->rows[c->by_id[j] - 1].id, id) != 0) j = (j + 1) & mask;
+  return &c->by_id[j];
+}
+
+/* Grows the rows and the id index (kept under half full) for one more row. */
+static int grow(opencode_cursor *c) {
+  if (c->n == c->cap) {
+    int cap = c->cap ? c->cap * 2 : 64;
+    oc_row *nr = sqlite3_realloc64(c->rows, sizeof(*nr) * (size_t)cap);
+    if (!nr) return SQLITE_NOMEM;
+    c->rows = nr;
+    c->cap = cap;
+  }
+  if ((c->n + 1) * 2 > c->nslot) {
+    int nslot = c->nslot ? c->nslot * 2 : 128;
+    int *old = c->by_id;
+    c->by_id = sqlite3_malloc64(sizeof(int) * (size_t)nslot);
+    if (!c->by_id) {
+      c->by_id = old;
+      return SQLITE_NOMEM;
+    }
+    memset(c->by_id, 0, sizeof(int) * (size_t)nslot);
+    c->nslot = nslot;
+    for (int i = 0; i < c->n; i++)
+      if (c->rows[i].id) *id_slot(c, c->rows[i].id) = i + 1;
+    sqlite3_free(old);
+  }
+  return SQLITE_OK;
+}
+
 static int add_row(void *ctx, const lumo_file *f, oc_row *r) {
   opencode_cursor *c = ctx;
+  if (grow(c)) {
+    opencode_row_free(r);
+    return SQLITE_NOMEM;
+  }
   /* one row per message id: a database row wins over a file, else the first stays */
-  for (int i = 0; i < c->n; i++) {
-    if (!r->id || !c->rows[i].id || strcmp(c->rows[i].id, r->id) != 0) continue;
-    if (r->from_db && !c->rows[i].from_db) {
-      opencode_row_free(&c->rows[i]);
+  int *slot = r->id ? id_slot(c, r->id) : NULL;
+  if (slot && *slot) {
+    oc_row *kept = &c->rows[*slot - 1];
+    if (r->from_db && !kept->from_db) {
+      opencode_row_free(kept);
       r->file = sqlite3_mprintf("%s", f->rel);
-      c->rows[i] = *r;
+      *kept = *r;
     } else {
       opencode_row_free(r);
     }
     return SQLITE_OK;
   }
-  if (c->n == c->cap) {
-    int cap = c->cap ? c->cap * 2 : 64;
-    oc_row *nr = sqlite3_realloc64(c->rows, sizeof(*nr) * (size_t)cap);
-    if (!nr) {
-      opencode_row_free(r);
-      return SQLITE_NOMEM;
-    }
-    c->rows = nr;
-    c->cap = cap;
-  }
   r->file = sqlite3_mprintf("%s", f->rel);
   c->rows[c->n++] = *r;
+  if (slot) *slot = c->n;
   return SQLITE_OK;
 }
 

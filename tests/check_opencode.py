@@ -39,4 +39,21 @@ query("SELECT lumo_sync(NULL, NULL, NULL, 'tests/out/opencode')", db=db)
 got = query("SELECT message_id, input_tokens, output_tokens, file FROM usage WHERE agent = 'opencode' ORDER BY 1", db=db)
 c.eq("sync: one row per message, the database copy of msg_db1", [["msg_db1", 2000, 500, "opencode.db"],
      ["msg_json1", 2000, 500, "storage/message/ses_db/msg_json1.json"]], [list(r.values()) for r in got])
+# Many messages (past the id index's first growth), a hundred of them also in a second
+# session folder with zero input: one row per id, the first copy (ses_a, walked first)
+# kept, so the input sum is 1 + 2 + ... + 300 = 45150.
+many = os.path.join(ROOT, "tests", "out", "opencode_many")
+shutil.rmtree(many, ignore_errors=True)
+for ses in ("ses_a", "ses_b"):
+    os.makedirs(os.path.join(many, "storage", "message", ses))
+for i in range(300):
+    m = dict(data, id="m%03d" % i, sessionID="ses_a", tokens={"input": i + 1, "output": 1})
+    json.dump(m, open(os.path.join(many, "storage", "message", "ses_a", "m%03d.json" % i), "w"))
+    if i < 100:
+        json.dump(dict(m, sessionID="ses_b", tokens={"input": 0, "output": 1}),
+                  open(os.path.join(many, "storage", "message", "ses_b", "m%03d.json" % i), "w"))
+got = query("SELECT count(*) AS n, count(DISTINCT message_id) AS ids, sum(input_tokens) AS input,"
+            " sum(file LIKE '%/ses_b/%') AS from_b FROM opencode_usage('tests/out/opencode_many')")
+c.eq("300 ids, 100 of them twice: one row each, the first copy kept", [[300, 300, 45150, 0]],
+     [list(r.values()) for r in got])
 c.done()
