@@ -272,15 +272,13 @@ static int is_record_type(const claude_line *L) {
 /* ------------------------------------------------------------------ files */
 
 static uint64_t head_hash(const char *path, int64_t n) {
-  uint64_t h = 1469598103934665603ULL;
   if (n > HEAD_BYTES) n = HEAD_BYTES;
   FILE *f = fopen(path, "rb");
   if (!f) return 0;
   char buf[HEAD_BYTES];
   size_t got = fread(buf, 1, (size_t)n, f);
   fclose(f);
-  for (size_t i = 0; i < got; i++) h = (h ^ (unsigned char)buf[i]) * 1099511628211ULL;
-  return h & 0x7fffffffffffffffULL;
+  return lumo_hash(buf, got) & 0x7fffffffffffffffULL;
 }
 
 /* Records what was consumed of a file, in the same transaction as its rows. */
@@ -733,9 +731,8 @@ static int prepare_db(sqlite3 *db, lumo_conn *conn, char **err) {
   sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
   /* The schema and views are applied only when they differ from the last applied
   ** ones (a hash in lumo_settings), so a re-sync does not rebuild 16 views. */
-  uint64_t h = 1469598103934665603ULL;
-  for (const char *p = lumo_schema_sql; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-  for (const char *p = lumo_views_sql; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+  uint64_t h = lumo_hash_more(lumo_hash(lumo_schema_sql, strlen(lumo_schema_sql)), lumo_views_sql,
+                              strlen(lumo_views_sql));
   char hash[32];
   snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)h);
   int current = 0;

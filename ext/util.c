@@ -80,12 +80,14 @@ void lumo_arena_free(lumo_arena *a) {
   memset(a, 0, sizeof(*a));
 }
 
-/* FNV-1a of n bytes: the hash of every string table of the extension. */
-uint64_t lumo_hash(const char *p, size_t n) {
-  uint64_t h = 1469598103934665603ULL;
+/* FNV-1a of n bytes: the hash of every string table of the extension; lumo_hash_more
+** goes on from an earlier hash h (a hash of two strings one after the other). */
+uint64_t lumo_hash_more(uint64_t h, const char *p, size_t n) {
   for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
   return h;
 }
+
+uint64_t lumo_hash(const char *p, size_t n) { return lumo_hash_more(1469598103934665603ULL, p, n); }
 
 /* Interns a string: equal strings share one arena copy (models, sessions, paths
 ** repeat on every row of a scan). Open addressing, grown at half load. */
