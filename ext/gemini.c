@@ -157,9 +157,8 @@ static void finish_file(gemini_file *g) {
 ** through bad_line and skipped. */
 int gemini_read(gemini_file *g, const char *path, void *ctx,
                 void (*bad_line)(void *ctx, int64_t line, const char *kind), const char **why) {
-  size_t len = strlen(path);
   *why = NULL;
-  if (len > 6 && strcmp(path + len - 6, ".jsonl") == 0) {
+  if (lumo_ends_with(path, ".jsonl")) {
     lumo_reader rd;
     int rc = lumo_reader_open(&rd, path, 0, 0);
     if (rc) {

@@ -52,6 +52,7 @@ LUMO_API void lumo_arena_free(lumo_arena *a);
 
 LUMO_API uint64_t lumo_hash(const char *p, size_t n); /* FNV-1a */
 LUMO_API uint64_t lumo_hash_more(uint64_t h, const char *p, size_t n);
+LUMO_API int lumo_ends_with(const char *s, const char *suffix); /* a non-empty stem, then suffix */
 
 /* A set of interned strings, stored in an arena; the set only holds pointers. */
 typedef struct lumo_intern_set {

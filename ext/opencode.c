@@ -136,8 +136,7 @@ static int read_database(const lumo_file *f, lumo_conn *c, const char *source, o
 }
 
 int opencode_read(const lumo_file *f, lumo_conn *c, const char *source, opencode_row_fn fn, void *ctx) {
-  size_t len = strlen(f->path);
-  if (len > 3 && strcmp(f->path + len - 3, ".db") == 0) return read_database(f, c, source, fn, ctx);
+  if (lumo_ends_with(f->path, ".db")) return read_database(f, c, source, fn, ctx);
   oc_row r;
   switch (read_message_file(f->path, &r)) {
     case OC_FILE_NOMEM: return SQLITE_NOMEM;
@@ -164,7 +163,7 @@ int opencode_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, con
     struct dirent *e;
     while (d && (e = readdir(d)) != NULL && nn < 16) {
       size_t len = strlen(e->d_name);
-      if (strncmp(e->d_name, "opencode", 8) == 0 && len >= 11 && strcmp(e->d_name + len - 3, ".db") == 0 &&
+      if (strncmp(e->d_name, "opencode", 8) == 0 && len >= 11 && lumo_ends_with(e->d_name, ".db") &&
           (len == 11 || e->d_name[8] == '-'))
         if ((names[nn] = sqlite3_mprintf("%s/%s", roots[i], e->d_name)) != NULL) nn++;
     }

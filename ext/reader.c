@@ -16,11 +16,6 @@
 #define LUMO_READ_CHUNK (1u << 20)
 #define LUMO_MAX_LINE_DEFAULT ((size_t)1 << 30)
 
-static int is_gzip_name(const char *path) {
-  size_t n = strlen(path);
-  return n > 3 && memcmp(path + n - 3, ".gz", 3) == 0;
-}
-
 int lumo_reader_open(lumo_reader *r, const char *path, int64_t start_offset, int64_t start_line) {
   memset(r, 0, sizeof(*r));
   r->fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -29,7 +24,7 @@ int lumo_reader_open(lumo_reader *r, const char *path, int64_t start_offset, int
     return SQLITE_CANTOPEN;
   }
   r->max_line = LUMO_MAX_LINE_DEFAULT;
-  if (is_gzip_name(path)) {
+  if (lumo_ends_with(path, ".gz")) {
     int fd2 = dup(r->fd);
     if (fd2 < 0) {
       r->err = errno;

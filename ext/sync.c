@@ -181,7 +181,7 @@ static int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const 
       o.mtime_ns = sqlite3_column_int64(f, 5);
       o.path = (const char *)sqlite3_column_text(f, 6);
       /* OpenCode: a copy from its database is authoritative over its JSON files */
-      o.prefer = o.path && strlen(o.path) > 3 && strcmp(o.path + strlen(o.path) - 3, ".db") == 0;
+      o.prefer = o.path && lumo_ends_with(o.path, ".db");
       o.line = sqlite3_column_int64(f, 7);
       int replay;
       if (!lumo_dedup_same(&o, 0, c, &replay)) continue;
@@ -307,7 +307,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
   bind_text(g, 1, y->machine);
   bind_text(g, 2, f->path);
   int have = sqlite3_step(g) == SQLITE_ROW;
-  int gz = strlen(f->path) > 3 && strcmp(f->path + strlen(f->path) - 3, ".gz") == 0;
+  int gz = lumo_ends_with(f->path, ".gz");
   if (have) {
     old_size = sqlite3_column_int64(g, 0);
     int64_t mt = sqlite3_column_int64(g, 1), ino = sqlite3_column_int64(g, 2);

@@ -89,6 +89,12 @@ uint64_t lumo_hash_more(uint64_t h, const char *p, size_t n) {
 
 uint64_t lumo_hash(const char *p, size_t n) { return lumo_hash_more(1469598103934665603ULL, p, n); }
 
+/* Does s end with suffix, with something before it? (file types are told by name) */
+int lumo_ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), k = strlen(suffix);
+  return n > k && memcmp(s + n - k, suffix, k) == 0;
+}
+
 /* Interns a string: equal strings share one arena copy (models, sessions, paths
 ** repeat on every row of a scan). Open addressing, grown at half load. */
 const char *lumo_intern(lumo_intern_set *t, lumo_arena *a, const char *p, size_t n) {

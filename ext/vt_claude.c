@@ -373,8 +373,8 @@ static size_t group_len(const lumo_file *f) {
   const char *sub = strstr(rel, "/subagents/");
   if (sub) return (size_t)(sub - rel);
   size_t n = strlen(rel);
-  if (n > 9 && memcmp(rel + n - 9, ".jsonl.gz", 9) == 0) return n - 9;
-  if (n > 6 && memcmp(rel + n - 6, ".jsonl", 6) == 0) return n - 6;
+  if (lumo_ends_with(rel, ".jsonl.gz")) return n - 9;
+  if (lumo_ends_with(rel, ".jsonl")) return n - 6;
   return n;
 }
 

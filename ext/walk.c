@@ -29,11 +29,8 @@ static int name_cmp(const void *a, const void *b) {
 }
 
 static int has_suffix(const char *name, const char *const *suffixes) {
-  size_t n = strlen(name);
-  for (int i = 0; suffixes[i]; i++) {
-    size_t k = strlen(suffixes[i]);
-    if (n > k && memcmp(name + n - k, suffixes[i], k) == 0) return 1;
-  }
+  for (int i = 0; suffixes[i]; i++)
+    if (lumo_ends_with(name, suffixes[i])) return 1;
   return 0;
 }
 
