@@ -337,6 +337,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
   int sub;
   lumo_span sid_span = claude_file_session(f, &sub);
   char *file_sid = sid_span.n ? sqlite3_mprintf("%.*s", (int)sid_span.n, sid_span.p) : NULL;
+  char *project = NULL; /* of first_cwd: made once */
   int64_t consumed = start, lines = start_line;
   const char *p;
   size_t n;
@@ -372,8 +373,10 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
     const char *timestamp = dec(y, 2, L.timestamp);
     const char *mid = dec(y, 3, L.message_id);
     const char *model = dec(y, 4, L.model);
-    lumo_span proj = first_cwd ? lumo_path_last(first_cwd, strlen(first_cwd)) : (lumo_span){NULL, 0};
-    char *project = proj.n ? sqlite3_mprintf("%.*s", (int)proj.n, proj.p) : NULL;
+    if (first_cwd && !project) {
+      lumo_span proj = lumo_path_last(first_cwd, strlen(first_cwd));
+      if (proj.n) project = sqlite3_mprintf("%.*s", (int)proj.n, proj.p);
+    }
     if (L.has_usage && !L.is_api_error) {
       lumo_cand k;
       memset(&k, 0, sizeof(k));
@@ -428,12 +431,12 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
       else if (!rc && L.role.n == 6) claude_each_block(L.content, tool_result_block, &t);
       if (!rc) rc = t.rc;
     }
-    sqlite3_free(project);
   }
   y->st.bytes_read += consumed - start;
   lumo_reader_close(&rd);
   if (rc == SQLITE_OK) rc = file_done(y, f, "claude", consumed, lines, first_cwd);
   sqlite3_free(first_cwd);
+  sqlite3_free(project);
   sqlite3_free(file_sid);
   return rc;
 }
