@@ -191,6 +191,49 @@ bad:
   return -1;
 }
 
+/* Opens an array at p (whitespace allowed before '['). Returns 0, or -1. The
+** iterator reuses lumo_json_obj: n counts elements. */
+int lumo_json_arr_open(lumo_json_obj *a, const char *p, const char *end) {
+  p = lumo_json_ws(p, end);
+  a->n = 0;
+  a->err = 0;
+  a->end = end;
+  if (p >= end || *p != '[') {
+    a->err = 1;
+    a->p = end;
+    return -1;
+  }
+  a->p = p + 1;
+  return 0;
+}
+
+/* Next element: 1 with its span, 0 at the closing bracket, -1 on malformed input. */
+int lumo_json_arr_next(lumo_json_obj *a, lumo_span *val) {
+  if (a->err) return -1;
+  const char *p = lumo_json_ws(a->p, a->end);
+  const char *end = a->end;
+  if (p >= end) goto bad;
+  if (*p == ']') {
+    a->p = p + 1;
+    return 0;
+  }
+  if (a->n > 0) {
+    if (*p != ',') goto bad;
+    p = lumo_json_ws(p + 1, end);
+  }
+  const char *v = p;
+  p = lumo_json_skip(p, end);
+  if (!p) goto bad;
+  val->p = v;
+  val->n = (size_t)(p - v);
+  a->p = p;
+  a->n++;
+  return 1;
+bad:
+  a->err = 1;
+  return -1;
+}
+
 /* Compares a raw key with a literal; a key with escapes is decoded first. */
 int lumo_json_key_is(lumo_span key, const char *lit, size_t n) {
   if (key.n == n && memcmp(key.p, lit, n) == 0) return 1;

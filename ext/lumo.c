@@ -34,7 +34,7 @@ const lumo_object *const lumo_objects[] = {
   &version_object, &debug_object, &lumo_cost_object, &lumo_model_object, &lumo_price_object,
   &lumo_prices_load_object, &lumo_price_set_object, &lumo_sync_object, &lumo_merge_object,
   &lumo_active_seconds_object, &lumo_rest_level_object, &gemini_usage_object, &codex_usage_object,
-  &opencode_usage_object, NULL};
+  &opencode_usage_object, &otlp_metrics_object, &otlp_logs_object, NULL};
 
 static void version_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
@@ -107,6 +107,10 @@ static int lumo_init(sqlite3 *db, char **err, const sqlite3_api_routines *api, i
   if (!rc && with_files) {
     what = "opencode tables";
     rc = lumo_register_opencode(db, conn);
+  }
+  if (!rc && with_files) {
+    what = "otlp tables";
+    rc = lumo_register_otlp(db, conn);
   }
   if (!rc && with_files) {
     what = "lumo_sync/lumo_merge";

@@ -112,6 +112,8 @@ LUMO_API const char *lumo_json_skip(const char *p, const char *end);
 LUMO_API const char *lumo_json_skip_string(const char *p, const char *end);
 LUMO_API int lumo_json_obj_open(lumo_json_obj *o, const char *p, const char *end);
 LUMO_API int lumo_json_obj_next(lumo_json_obj *o, lumo_span *key, lumo_span *val);
+LUMO_API int lumo_json_arr_open(lumo_json_obj *a, const char *p, const char *end);
+LUMO_API int lumo_json_arr_next(lumo_json_obj *a, lumo_span *val);
 LUMO_API int lumo_json_key_is(lumo_span key, const char *lit, size_t n);
 #define LUMO_KEY(k, lit) lumo_json_key_is((k), (lit), sizeof(lit) - 1)
 LUMO_API int lumo_json_int(lumo_span v, int64_t *out);
@@ -231,6 +233,7 @@ LUMO_API int lumo_register_sync(sqlite3 *db, lumo_conn *c);
 LUMO_API int lumo_register_gemini(sqlite3 *db, lumo_conn *c);
 LUMO_API int lumo_register_codex(sqlite3 *db, lumo_conn *c);
 LUMO_API int lumo_register_opencode(sqlite3 *db, lumo_conn *c);
+LUMO_API int lumo_register_otlp(sqlite3 *db, lumo_conn *c);
 LUMO_API int lumo_register_meta(sqlite3 *db, lumo_conn *c, int with_files);
 LUMO_API int lumo_register_time(sqlite3 *db);
 
@@ -270,6 +273,6 @@ LUMO_API char *lumo_declare_sql(const lumo_col *cols, int n); /* caller frees */
 LUMO_API extern const lumo_object claude_messages_object, claude_usage_object,
     claude_tool_uses_object, lumo_diagnostics_object, lumo_reference_object, lumo_sync_object,
     lumo_merge_object, lumo_active_seconds_object, lumo_rest_level_object, gemini_usage_object,
-    codex_usage_object, opencode_usage_object;
+    codex_usage_object, opencode_usage_object, otlp_metrics_object, otlp_logs_object;
 
 #endif

@@ -17,6 +17,7 @@
 #include "codex.h"
 #include "gemini.h"
 #include "opencode.h"
+#include "otlp.h"
 #include "schema_sql.h"
 
 #include <stdio.h>
@@ -30,7 +31,7 @@
 #define TOOL_INPUT_MAX 4096
 
 typedef struct sync_stats {
-  int64_t files_seen, files_read, bytes_read, usage_rows, message_rows, tool_rows, skipped;
+  int64_t files_seen, files_read, bytes_read, usage_rows, message_rows, tool_rows, otel_rows, skipped;
 } sync_stats;
 
 /* Prepared statements of one sync, on the caller's connection. */
@@ -40,7 +41,7 @@ typedef struct syncer {
   char machine[256];
   sync_stats st;
   sqlite3_stmt *file_get, *file_put, *usage_find, *usage_ins, *usage_del, *msg_ins, *tool_ins,
-      *tool_res;
+      *tool_res, *point_ins, *event_ins;
   lumo_buf s[16];  /* scratch for decoded strings */
   lumo_buf text;
 } syncer;
@@ -64,11 +65,35 @@ static const char *const syncer_sql[] = {
   "INSERT INTO tool_uses (key, agent, machine, session_id, timestamp, message_id, tool_name, input, file, line)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (key) DO NOTHING",
   "UPDATE tool_uses SET is_error = ?2, result_bytes = ?3 WHERE key = ?1",
+  "INSERT OR IGNORE INTO otel_points (key, series, machine, agent, time, time_unix_nano, start_time_unix_nano,"
+  " metric, unit, kind, temporality, is_monotonic, value, count, sum, session_id, model, type, decision, source,"
+  " tool_name, language, user_id, organization_id, terminal_type, service_version, attributes, resource,"
+  " scope_name, file, line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+  "INSERT OR IGNORE INTO otel_events (key, machine, agent, time, time_unix_nano, time_source, event_name,"
+  " severity_number, session_id, event_sequence, prompt_id, prompt_length, model, request_id, tool_name, success,"
+  " duration_ms, decision, source, cost_usd, lumo_cost_usd, input_tokens, output_tokens, cache_read_tokens,"
+  " cache_creation_tokens, reasoning_tokens, body, attributes, resource, scope_name, service_version, file, line)"
+  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 };
 
+/* The record fields bound to those two INSERTs, in order; the negative ones are the
+** syncer's own. */
+enum { OTEL_MACHINE = -1, OTEL_LUMO_COST = -2 };
+static const int point_fields[] = {
+  OF_KEY, OF_SERIES, OTEL_MACHINE, OF_AGENT, OF_TIME, OF_TIME_NS, OF_START_NS, OF_METRIC, OF_UNIT,
+  OF_KIND, OF_TEMPORALITY, OF_MONOTONIC, OF_VALUE, OF_COUNT, OF_SUM, OF_SESSION_ID, OF_MODEL, OF_TYPE,
+  OF_DECISION, OF_SOURCE, OF_TOOL_NAME, OF_LANGUAGE, OF_USER_ID, OF_ORGANIZATION_ID, OF_TERMINAL_TYPE,
+  OF_SERVICE_VERSION, OF_ATTRIBUTES, OF_RESOURCE, OF_SCOPE_NAME, OF_FILE, OF_LINE};
+static const int event_fields[] = {
+  OF_KEY, OTEL_MACHINE, OF_AGENT, OF_TIME, OF_TIME_NS, OF_TIME_SOURCE, OF_EVENT_NAME, OF_SEVERITY_NUMBER,
+  OF_SESSION_ID, OF_SEQUENCE, OF_PROMPT_ID, OF_PROMPT_LENGTH, OF_MODEL, OF_REQUEST_ID, OF_TOOL_NAME,
+  OF_SUCCESS, OF_DURATION_MS, OF_DECISION, OF_SOURCE, OF_COST, OTEL_LUMO_COST, OF_INPUT, OF_OUTPUT,
+  OF_CACHE_READ, OF_CACHE_CREATION, OF_REASONING, OF_BODY, OF_ATTRIBUTES, OF_RESOURCE, OF_SCOPE_NAME,
+  OF_SERVICE_VERSION, OF_FILE, OF_LINE};
+
 static int syncer_open(syncer *y) {
-  sqlite3_stmt **slots[] = {&y->file_get, &y->file_put, &y->usage_find, &y->usage_ins,
-                            &y->usage_del, &y->msg_ins, &y->tool_ins, &y->tool_res};
+  sqlite3_stmt **slots[] = {&y->file_get, &y->file_put, &y->usage_find, &y->usage_ins, &y->usage_del,
+                            &y->msg_ins, &y->tool_ins, &y->tool_res, &y->point_ins, &y->event_ins};
   for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
     int rc = sqlite3_prepare_v2(y->db, syncer_sql[i], -1, slots[i], NULL);
     if (rc) return rc;
@@ -77,8 +102,8 @@ static int syncer_open(syncer *y) {
 }
 
 static void syncer_close(syncer *y) {
-  sqlite3_stmt *all[] = {y->file_get, y->file_put, y->usage_find, y->usage_ins,
-                         y->usage_del, y->msg_ins, y->tool_ins, y->tool_res};
+  sqlite3_stmt *all[] = {y->file_get, y->file_put, y->usage_find, y->usage_ins, y->usage_del,
+                         y->msg_ins, y->tool_ins, y->tool_res, y->point_ins, y->event_ins};
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) sqlite3_finalize(all[i]);
   for (int i = 0; i < 16; i++) lumo_buf_free(&y->s[i]);
   lumo_buf_free(&y->text);
@@ -298,33 +323,39 @@ static int file_done(syncer *y, const lumo_file *f, const char *agent, int64_t c
   return step_done(st);
 }
 
-/* Syncs one Claude file; the caller holds the write transaction. */
-static int sync_claude_file(syncer *y, const lumo_file *f) {
-  int rc;
-  int64_t start = 0, start_line = 0, old_size = -1;
-  char *first_cwd = NULL;
+/* Where to read an append-only file from: the offset and line count the last sync
+** consumed when the file only grew since (same inode, same head bytes), else 0 (new,
+** rewritten or truncated: read it all; the upserts keep counts single). Returns 1 when
+** the file is unchanged since the last sync (another sync got here first). */
+static int resume_point(syncer *y, const lumo_file *f, int64_t *start, int64_t *start_line, char **first_cwd) {
   sqlite3_stmt *g = y->file_get;
+  *start = *start_line = 0;
   bind_text(g, 1, y->machine);
   bind_text(g, 2, f->path);
-  int have = sqlite3_step(g) == SQLITE_ROW;
-  int gz = lumo_ends_with(f->path, ".gz");
-  if (have) {
-    old_size = sqlite3_column_int64(g, 0);
-    int64_t mt = sqlite3_column_int64(g, 1), ino = sqlite3_column_int64(g, 2);
+  int same = 0;
+  if (sqlite3_step(g) == SQLITE_ROW) {
+    int64_t old_size = sqlite3_column_int64(g, 0), mt = sqlite3_column_int64(g, 1), ino = sqlite3_column_int64(g, 2);
     int64_t consumed = sqlite3_column_int64(g, 3), lines = sqlite3_column_int64(g, 4);
     uint64_t hh = (uint64_t)sqlite3_column_int64(g, 5);
     const char *fc = (const char *)sqlite3_column_text(g, 6);
-    if (old_size == f->size && mt == f->mtime_ns && ino == f->inode) {
-      sqlite3_reset(g); /* another sync got here first */
-      return SQLITE_OK;
-    }
-    if (!gz && ino == f->inode && f->size >= consumed && head_hash(f->path, consumed) == hh) {
-      start = consumed; /* appended */
-      start_line = lines;
-      if (fc) first_cwd = sqlite3_mprintf("%s", fc);
+    same = old_size == f->size && mt == f->mtime_ns && ino == f->inode;
+    if (!same && !lumo_ends_with(f->path, ".gz") && ino == f->inode && f->size >= consumed &&
+        head_hash(f->path, consumed) == hh) {
+      *start = consumed; /* appended */
+      *start_line = lines;
+      if (fc && first_cwd) *first_cwd = sqlite3_mprintf("%s", fc);
     }
   }
   sqlite3_reset(g);
+  return same;
+}
+
+/* Syncs one Claude file; the caller holds the write transaction. */
+static int sync_claude_file(syncer *y, const lumo_file *f) {
+  int rc;
+  int64_t start, start_line;
+  char *first_cwd = NULL;
+  if (resume_point(y, f, &start, &start_line, &first_cwd)) return SQLITE_OK;
   lumo_reader rd;
   rc = lumo_reader_open(&rd, f->path, start, start_line);
   if (rc) {
@@ -599,6 +630,113 @@ static int sync_opencode_file(syncer *y, const lumo_file *f) {
   return rc;
 }
 
+/* ------------------------------------------------------------------ OTLP */
+
+typedef struct otel_ctx {
+  syncer *y;
+  const lumo_file *f;
+  int64_t line;
+} otel_ctx;
+
+/* Stores one point or event; the natural key makes a re-read or retried batch a no-op. */
+static int otel_store(void *p, otlp_rec *r) {
+  otel_ctx *o = p;
+  syncer *y = o->y;
+  int points = r->signal == OTLP_METRIC;
+  sqlite3_stmt *st = points ? y->point_ins : y->event_ins;
+  const int *fields = points ? point_fields : event_fields;
+  int n = points ? (int)(sizeof(point_fields) / sizeof(int)) : (int)(sizeof(event_fields) / sizeof(int));
+  for (int i = 0; i < n; i++) {
+    otlp_val v;
+    switch (fields[i]) {
+      case OTEL_MACHINE: bind_text(st, i + 1, y->machine); continue;
+      case OF_FILE: bind_text(st, i + 1, o->f->rel); continue;
+      case OF_LINE: sqlite3_bind_int64(st, i + 1, o->line); continue;
+      case OTEL_LUMO_COST: {
+        unsigned need = 1u << ON_INPUT | 1u << ON_OUTPUT;
+        int known = 0;
+        double usd = 0;
+        if ((r->has_num & need) == need && r->model)
+          usd = lumo_cost_request(y->conn->prices, r->model, r->num[ON_INPUT], r->num[ON_OUTPUT],
+                                  r->has_num & (1u << ON_CACHE_READ) ? r->num[ON_CACHE_READ] : 0,
+                                  r->has_num & (1u << ON_CACHE_CREATION) ? r->num[ON_CACHE_CREATION] : 0, 0,
+                                  NULL, NULL, NULL, 0, &known);
+        if (known) sqlite3_bind_double(st, i + 1, usd);
+        else sqlite3_bind_null(st, i + 1);
+        continue;
+      }
+    }
+    switch (otlp_get(r, fields[i], &v)) {
+      case OTLP_V_INT: sqlite3_bind_int64(st, i + 1, v.i); break;
+      case OTLP_V_REAL: sqlite3_bind_double(st, i + 1, v.d); break;
+      case OTLP_V_TEXT: sqlite3_bind_text(st, i + 1, v.s, -1, SQLITE_TRANSIENT); break;
+      default: sqlite3_bind_null(st, i + 1);
+    }
+  }
+  int rc = step_done(st);
+  if (rc == SQLITE_OK) y->st.otel_rows += sqlite3_changes(y->db);
+  return rc;
+}
+
+/* Syncs one OTLP dump: from where the last sync stopped when the file only grew (the
+** Collector and the receiver append), else whole; a document still being written at
+** the end is left for the next sync. */
+static int sync_otlp_file(syncer *y, const lumo_file *f) {
+  int64_t start, start_line;
+  if (resume_point(y, f, &start, &start_line, NULL)) return SQLITE_OK;
+  const char *why = otlp_sniff(f->path);
+  if (why) {
+    lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "unsupported", "%s", why);
+    return file_done(y, f, "otel", f->size, 0, NULL);
+  }
+  otlp_docs d;
+  int rc = otlp_docs_open(&d, f->path, start, start_line);
+  if (rc) {
+    otlp_docs_close(&d);
+    if (rc == SQLITE_NOMEM) return rc;
+    lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "unreadable", "cannot open");
+    return SQLITE_OK;
+  }
+  y->st.files_read++;
+  lumo_arena arena = {0};
+  otel_ctx o = {y, f, 0};
+  int traces = 0;
+  for (;;) {
+    lumo_span doc;
+    int st = otlp_docs_next(&d, &doc, &o.line, &why);
+    if (st == OTLP_DOC_EOF || st == OTLP_DOC_TORN) break; /* torn: read again next sync */
+    if (st == OTLP_DOC_ERROR) {
+      lumo_diag_add(y->conn, "lumo_sync", f->rel, d.rd.line_no + 1, "unreadable", "read error");
+      break;
+    }
+    if (st == OTLP_DOC_BAD) {
+      y->st.skipped++;
+      lumo_diag_add(y->conn, "lumo_sync", f->rel, o.line, "malformed", "%s", why);
+      continue;
+    }
+    int64_t n;
+    lumo_arena_free(&arena);
+    rc = otlp_walk(doc.p, doc.n, OTLP_METRIC | OTLP_LOG, f->mtime_ns, &arena, otel_store, &o, &why, &n);
+    if (rc > 0) break;
+    if (rc == OTLP_TRACES) traces++;
+    else if (rc == OTLP_NOT_OTLP || rc == OTLP_BAD) {
+      y->st.skipped++;
+      lumo_diag_add(y->conn, "lumo_sync", f->rel, o.line, "malformed", "%s",
+                    rc == OTLP_BAD ? why : "not an OTLP document (no resourceMetrics or resourceLogs)");
+    } else if (why) {
+      lumo_diag_add(y->conn, "lumo_sync", f->rel, o.line, "wrong_type", "%s: element skipped", why);
+    }
+    rc = SQLITE_OK;
+  }
+  if (traces) lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "traces_skipped", "%d trace document(s) not read", traces);
+  lumo_arena_free(&arena);
+  y->st.bytes_read += d.consumed - start;
+  int64_t consumed = d.consumed, lines = d.lines;
+  otlp_docs_close(&d);
+  if (rc == SQLITE_OK) rc = file_done(y, f, "otel", consumed, lines, NULL);
+  return rc;
+}
+
 /* What the last sync recorded of each file of this machine, to skip unchanged files
 ** with no SQL at all: sorted by path for bsearch. */
 typedef struct seen_file {
@@ -770,10 +908,10 @@ static void result_summary(sqlite3_context *ctx, const syncer *y) {
   char *s = sqlite3_mprintf(
       "{\"machine\":\"%w\",\"files_seen\":%lld,\"files_read\":%lld,\"bytes_read\":%lld,"
       "\"usage_rows_written\":%lld,\"message_rows_written\":%lld,\"tool_rows_written\":%lld,"
-      "\"skipped_lines\":%lld}",
+      "\"otel_rows_written\":%lld,\"skipped_lines\":%lld}",
       y->machine, (long long)y->st.files_seen, (long long)y->st.files_read,
       (long long)y->st.bytes_read, (long long)y->st.usage_rows, (long long)y->st.message_rows,
-      (long long)y->st.tool_rows, (long long)y->st.skipped);
+      (long long)y->st.tool_rows, (long long)y->st.otel_rows, (long long)y->st.skipped);
   if (s) sqlite3_result_text(ctx, s, -1, sqlite3_free);
   else sqlite3_result_error_nomem(ctx);
 }
@@ -787,14 +925,15 @@ static int syncer_begin(syncer *y, sqlite3_context *ctx, char **err) {
 }
 
 /* lumo_sync(): every source at its default root. lumo_sync(claude_root [, gemini_root
-** [, codex_root [, opencode_root]]]): only the sources whose root is given (NULL or ''
-** skips one). */
+** [, codex_root [, opencode_root [, otlp_path]]]]): only the sources whose root is given
+** (NULL or '' skips one). */
 static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *root = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
   const char *groot = argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL;
   const char *xroot = argc > 2 ? (const char *)sqlite3_value_text(argv[2]) : NULL;
   const char *oroot = argc > 3 ? (const char *)sqlite3_value_text(argv[3]) : NULL;
-  int do_opencode = argc == 0 || (oroot && *oroot);
+  const char *troot = argc > 4 ? (const char *)sqlite3_value_text(argv[4]) : NULL;
+  int do_opencode = argc == 0 || (oroot && *oroot), do_otlp = argc == 0 || (troot && *troot);
   int do_claude = argc == 0 || (root && *root), do_gemini = argc == 0 || (groot && *groot);
   int do_codex = argc == 0 || (xroot && *xroot);
   syncer y;
@@ -811,9 +950,9 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   machine_id(db, y.machine, sizeof(y.machine));
   lumo_diag_reset(conn, "lumo_sync");
-  char **roots = NULL, **groots = NULL, **xroots = NULL, **oroots = NULL;
-  int nroot = 0, ngroot = 0, nxroot = 0, noroot = 0;
-  lumo_filelist fl = {0}, gfl = {0}, xfl = {0}, ofl = {0};
+  char **roots = NULL, **groots = NULL, **xroots = NULL, **oroots = NULL, **troots = NULL;
+  int nroot = 0, ngroot = 0, nxroot = 0, noroot = 0, ntroot = 0;
+  lumo_filelist fl = {0}, gfl = {0}, xfl = {0}, ofl = {0}, tfl = {0};
   if (do_claude) rc = claude_roots(root, &roots, &nroot);
   if (!rc && do_claude) rc = claude_files(roots, nroot, &fl, conn, "lumo_sync");
   if (!rc && do_gemini) rc = gemini_roots(groot, &groots, &ngroot);
@@ -822,6 +961,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (!rc && do_codex) rc = codex_files(xroots, nxroot, &xfl, conn, "lumo_sync");
   if (!rc && do_opencode) rc = opencode_roots(oroot, &oroots, &noroot);
   if (!rc && do_opencode) rc = opencode_files(oroots, noroot, &ofl, conn, "lumo_sync");
+  if (!rc && do_otlp) rc = otlp_roots(troot, &troots, &ntroot);
+  if (!rc && do_otlp) rc = otlp_files(troots, ntroot, &tfl, conn, "lumo_sync");
   if (!rc) rc = syncer_open(&y);
   char started[32];
   time_t now = time(NULL);
@@ -830,6 +971,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (rc == SQLITE_OK) rc = sync_files(&y, &gfl, sync_gemini_file);
   if (rc == SQLITE_OK) rc = sync_files(&y, &xfl, sync_codex_file);
   if (rc == SQLITE_OK) rc = sync_files(&y, &ofl, sync_opencode_file);
+  if (rc == SQLITE_OK) rc = sync_files(&y, &tfl, sync_otlp_file);
   if (rc == SQLITE_OK) {
     char *ins = sqlite3_mprintf(
         "INSERT INTO lumo_sync_runs (started_at, finished_at, machine, files_seen, files_read,"
@@ -852,7 +994,9 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   lumo_filelist_free(&gfl);
   lumo_filelist_free(&xfl);
   lumo_filelist_free(&ofl);
+  lumo_filelist_free(&tfl);
   lumo_roots_free(oroots, noroot);
+  lumo_roots_free(troots, ntroot);
   lumo_roots_free(xroots, nxroot);
   lumo_roots_free(roots, nroot);
   lumo_roots_free(groots, ngroot);
@@ -930,6 +1074,15 @@ static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         "  FROM lumo_merge_src.tool_uses AS s WHERE tool_uses.key = s.key AND tool_uses.is_error IS NULL;"
         "INSERT OR IGNORE INTO lumo_files SELECT * FROM lumo_merge_src.lumo_files;",
         NULL, NULL, NULL);
+  /* Telemetry: a union on the natural keys (a database from before schema 2 has none). */
+  sqlite3_stmt *has = NULL;
+  if (!rc && sqlite3_prepare_v2(db, "SELECT 1 FROM lumo_merge_src.sqlite_master WHERE name = 'otel_events'", -1,
+                                &has, NULL) == SQLITE_OK && sqlite3_step(has) == SQLITE_ROW)
+    rc = sqlite3_exec(db,
+        "INSERT OR IGNORE INTO otel_points SELECT * FROM lumo_merge_src.otel_points;"
+        "INSERT OR IGNORE INTO otel_events SELECT * FROM lumo_merge_src.otel_events;",
+        NULL, NULL, NULL);
+  sqlite3_finalize(has);
   if (!rc) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
   else sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
   syncer_close(&y);
@@ -947,11 +1100,12 @@ static const lumo_col sync_args[] = {
   {"claude_root", "TEXT", "optional: the Claude root; with any argument given, only the sources named are synced", 0},
   {"gemini_root", "TEXT", "optional: the Gemini root (~/.gemini)", 0},
   {"codex_root", "TEXT", "optional: the Codex home (~/.codex)", 0},
-  {"opencode_root", "TEXT", "optional: OpenCode's data directory; returns a JSON summary", 0}};
+  {"opencode_root", "TEXT", "optional: OpenCode's data directory", 0},
+  {"otlp_path", "TEXT", "optional: OTLP dump file, directory or glob (~/.lumo/otlp); returns a JSON summary", 0}};
 static const lumo_col merge_args[] = {
   {"path", "TEXT", "another lumo database; returns the number of usage rows written", 0}};
 const lumo_object lumo_sync_object = {
-  "function", "lumo_sync", "import what the source tables read into this database, incrementally", sync_args, 4};
+  "function", "lumo_sync", "import what the source tables read into this database, incrementally", sync_args, 5};
 const lumo_object lumo_merge_object = {
   "function", "lumo_merge", "merge another machine's lumo database into this one (same keys, same winner rule)",
   merge_args, 1};

@@ -3,12 +3,12 @@
 -- lumo_sync() applies this file (compiled into the extension) before every sync; each
 -- statement is idempotent. Times are UTC instants as the agents wrote them (ISO-8601,
 -- "Z"); no local day is ever stored (views derive it, so a zone change moves nothing).
--- Version history: 1 = first schema. A migration adds "ALTER TABLE" steps below the
+-- Version history: 1 = first schema; 2 = otel_points and otel_events. A migration adds "ALTER TABLE" steps below the
 -- tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 1
+  version INTEGER NOT NULL  -- 2 (1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -345,3 +345,85 @@ END;
 CREATE TRIGGER IF NOT EXISTS activity_minutes_usage AFTER INSERT ON usage WHEN NEW.timestamp IS NOT NULL BEGIN
   INSERT OR IGNORE INTO activity_minutes VALUES (substr(NEW.timestamp, 1, 16));
 END;
+
+-- otel_points: OTLP metric data points read from dump files (otlp_metrics), one row per
+-- point: a re-read dump or a retried export batch is stored once (key). Values are as
+-- sent; the otel_increases view turns cumulative series into increases.
+CREATE TABLE IF NOT EXISTS otel_points (
+  key                  TEXT PRIMARY KEY,  -- natural key: series, start, time and value (128-bit hash)
+  series               TEXT NOT NULL,     -- one time series: resource, scope, metric, kind and point attributes (hash)
+  machine              TEXT NOT NULL,     -- machine id of the sync that stored it
+  agent                TEXT,              -- claude, codex, gemini (NULL: another emitter)
+  time                 TEXT,              -- end of the point's interval, ISO-8601 UTC
+  time_unix_nano       INTEGER,           -- the same, in ns
+  start_time_unix_nano INTEGER,           -- start of the interval (delta) or of the series (cumulative), ns
+  metric               TEXT NOT NULL,     -- metric name
+  unit                 TEXT,              -- unit as sent
+  kind                 TEXT NOT NULL,     -- sum, gauge, histogram, exponential_histogram, summary
+  temporality          TEXT,              -- delta, cumulative, NULL (unspecified)
+  is_monotonic         INTEGER,           -- 1 for a monotonic sum
+  value                NUMERIC,           -- the point's value (NULL for histograms and no-value points)
+  count                INTEGER,           -- histogram and summary count
+  sum                  REAL,              -- histogram and summary sum
+  session_id           TEXT,              -- session.id (Codex: conversation.id)
+  model                TEXT,              -- model attribute
+  type                 TEXT,              -- type attribute
+  decision             TEXT,              -- decision attribute
+  source               TEXT,              -- source attribute of a decision
+  tool_name            TEXT,              -- tool_name attribute
+  language             TEXT,              -- language attribute
+  user_id              TEXT,              -- user.id
+  organization_id      TEXT,              -- organization.id
+  terminal_type        TEXT,              -- terminal.type
+  service_version      TEXT,              -- resource service.version
+  attributes           TEXT,              -- point attributes, JSON object
+  resource             TEXT,              -- resource attributes, JSON object
+  scope_name           TEXT,              -- instrumentation scope
+  file                 TEXT,              -- dump file, relative to its root
+  line                 INTEGER            -- first line of the document
+);
+CREATE INDEX IF NOT EXISTS otel_points_series ON otel_points (series, time_unix_nano);
+CREATE INDEX IF NOT EXISTS otel_points_metric ON otel_points (metric, time_unix_nano);
+
+-- otel_events: OTLP log records (agent events: api_request, tool_decision, user_prompt,
+-- ...) read from dump files (otlp_logs), one row per record (key).
+CREATE TABLE IF NOT EXISTS otel_events (
+  key                   TEXT PRIMARY KEY,  -- natural key: resource, scope, time, name, body, attributes (128-bit hash)
+  machine               TEXT NOT NULL,     -- machine id of the sync that stored it
+  agent                 TEXT,              -- claude, codex, gemini (NULL: another emitter)
+  time                  TEXT,              -- event time, ISO-8601 UTC
+  time_unix_nano        INTEGER,           -- the same, in ns
+  time_source           TEXT,              -- record, observed, attribute (event.timestamp) or file (the dump's mtime)
+  event_name            TEXT,              -- claude_code.api_request, codex.sse_event, gemini_cli.api_response, ...
+  severity_number       INTEGER,           -- 1-24
+  session_id            TEXT,              -- session.id (Codex: conversation.id)
+  event_sequence        INTEGER,           -- event.sequence
+  prompt_id             TEXT,              -- prompt.id
+  prompt_length         INTEGER,           -- prompt_length
+  model                 TEXT,              -- model
+  request_id            TEXT,              -- request_id
+  tool_name             TEXT,              -- tool_name
+  success               INTEGER,           -- 1/0
+  duration_ms           INTEGER,           -- duration_ms
+  decision              TEXT,              -- decision
+  source                TEXT,              -- source of a decision
+  cost_usd              REAL,              -- cost as the agent reported it
+  lumo_cost_usd         REAL,              -- lumo_cost() of the token counts at sync time (NULL: unknown model or no tokens)
+  input_tokens          INTEGER,           -- uncached input
+  output_tokens         INTEGER,           -- output with reasoning
+  cache_read_tokens     INTEGER,           -- cache reads
+  cache_creation_tokens INTEGER,           -- cache writes
+  reasoning_tokens      INTEGER,           -- reasoning (inside output)
+  body                  TEXT,              -- body as text
+  attributes            TEXT,              -- record attributes, JSON object
+  resource              TEXT,              -- resource attributes, JSON object
+  scope_name            TEXT,              -- instrumentation scope
+  service_version       TEXT,              -- resource service.version
+  file                  TEXT,              -- dump file, relative to its root
+  line                  INTEGER            -- first line of the document
+);
+CREATE INDEX IF NOT EXISTS otel_events_name ON otel_events (event_name, time_unix_nano);
+CREATE INDEX IF NOT EXISTS otel_events_session ON otel_events (session_id);
+
+-- Version 2: the OTLP tables above.
+UPDATE lumo_schema_version SET version = 2 WHERE version < 2;

@@ -9,7 +9,8 @@
 -- cache_read_tokens  cache reads
 -- cache_write_tokens  cache writes, both TTLs
 -- total_tokens    all five buckets
--- active_seconds  time between activity events no further apart than the idle gap
+-- active_seconds  active time (the active_time view: Claude Code telemetry where present, else transcript activity)
+-- active_time_source  telemetry, telemetry+transcripts or transcripts
 -- first_at        first request (UTC)
 -- last_at         last request (UTC)
 -- model_breakdown  JSON object: model -> priced cost in USD
@@ -22,7 +23,8 @@ SELECT sum(priced_cost_usd) AS cost_usd, sum(unpriced_tokens) AS unpriced_tokens
        sum(cache_read_tokens) AS cache_read_tokens,
        sum(cache_write_5m_tokens + cache_write_1h_tokens) AS cache_write_tokens,
        sum(input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS total_tokens,
-       (SELECT total(active_seconds) FROM activity) AS active_seconds,
+       (SELECT active_seconds FROM active_time) AS active_seconds,
+       (SELECT source FROM active_time) AS active_time_source,
        (SELECT min(timestamp) FROM usage) AS first_at, (SELECT max(timestamp) FROM usage) AS last_at,
        (SELECT json_group_object(model, round(c, 6)) FROM
           (SELECT nullif(model, '') AS model, sum(priced_cost_usd) AS c FROM usage_buckets GROUP BY model ORDER BY c DESC)) AS model_breakdown

@@ -3,10 +3,10 @@
 -- cost_per_session  priced cost / sessions
 -- cost_per_active_hour  priced cost / active hours
 -- cost_per_1k_tokens  priced cost per thousand tokens of priced requests
--- active_hours    active time in hours
+-- active_hours    active time in hours (the active_time view)
 DROP VIEW IF EXISTS efficiency;
 CREATE VIEW efficiency AS
-WITH a AS (SELECT total(active_seconds) AS secs FROM activity),
+WITH a AS (SELECT active_seconds AS secs FROM active_time),
      t AS (SELECT sum(cache_read_tokens) AS cr, sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt,
                   sum(priced_cost_usd) AS usd,
                   sum(input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) - sum(unpriced_tokens) AS priced_tokens
