@@ -1021,7 +1021,8 @@ int otlp_roots(const char *arg, char ***roots, int *n) {
   return lumo_roots_default(arg, "LUMO_OTLP_DIR", "", "~/.lumo/otlp", roots, n);
 }
 
-static const char *const otlp_suffixes[] = {".json", ".jsonl", ".json.gz", ".jsonl.gz", NULL};
+/* .zst files are listed so that they are reported as unsupported, not silently ignored. */
+static const char *const otlp_suffixes[] = {".json", ".jsonl", ".json.gz", ".jsonl.gz", ".json.zst", ".jsonl.zst", NULL};
 
 /* One root: a directory (walked), a file (taken whatever its name), or a glob. */
 static int add_root(lumo_filelist *fl, const char *root, int ri, lumo_conn *c, const char *source) {

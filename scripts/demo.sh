@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 DB=dist/demo.db
 rm -f "$DB" "$DB-wal" "$DB-shm"
 export CLAUDE_CONFIG_DIR="$PWD/examples/demo-home/.claude" GEMINI_CLI_HOME="$PWD/examples/demo-home" \
-  CODEX_HOME="$PWD/examples/demo-home/.codex" \
+  CODEX_HOME="$PWD/examples/demo-home/.codex" LUMO_OTLP_DIR="$PWD/examples/demo-home/.lumo/otlp" \
   TZ="${TZ:-UTC}" LUMO_MACHINE=demo
 echo "lumo $(sqlite3 :memory: -cmd '.load dist/lumo' 'select lumo_version()'): syncing examples/demo-home into $DB"
 python3 scripts/lumo sync --db "$DB"

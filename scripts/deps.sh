@@ -11,6 +11,11 @@ want="gcc make libc6-dev libsqlite3-dev zlib1g-dev sqlite3 python3"
 if [ "${1:-build}" = test ]; then
   want="$want clang valgrind time python3-venv unixodbc libsqliteodbc chromium"
 fi
+# Node.js and npm run the OpenTelemetry JS SDK of the end-to-end OTLP test; any node on
+# PATH will do (Debian's nodejs 18.19 is new enough).
+if [ "${1:-build}" = test ] && ! command -v npm >/dev/null 2>&1; then
+  want="$want nodejs npm"
+fi
 want="$want ${DEPS_EXTRA:-}"
 missing=""
 for p in $want; do

@@ -61,5 +61,6 @@ def demo_env():
     import os
     home = os.path.join(ROOT, "examples", "demo-home")
     os.environ.update(TZ="UTC", LUMO_MACHINE="demo", CLAUDE_CONFIG_DIR=os.path.join(home, ".claude"),
-                      GEMINI_CLI_HOME=home, CODEX_HOME=os.path.join(home, ".codex"))
+                      GEMINI_CLI_HOME=home, CODEX_HOME=os.path.join(home, ".codex"),
+                      LUMO_OTLP_DIR=os.path.join(home, ".lumo", "otlp"))
     return home
