@@ -1,4 +1,5 @@
-/* fuzz_scanner.c: libFuzzer target for the JSON scanner and the Claude and Codex line parsers.
+/* fuzz_scanner.c: libFuzzer target for the JSON scanner, the Claude and Codex line parsers
+** and the OTLP document walker (every value of every record it yields is read).
 ** One input is one transcript line: it goes through claude_parse_line in both modes and
 ** through codex_line twice,
 ** then every member of it is walked, skipped, and decoded as string, integer and
@@ -8,6 +9,7 @@
 #include <sqlite3.h>
 #include "lumo_int.h"
 #include "codex.h"
+#include "otlp.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -32,6 +34,13 @@ static void walk(lumo_span v, int depth) {
   }
 }
 
+static int read_all(void *ctx, otlp_rec *r) {
+  (void)ctx;
+  otlp_val v;
+  for (int f = 0; f <= OF_KEY; f++) otlp_get(r, f, &v);
+  return SQLITE_OK;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static int init;
   if (!init) {
@@ -52,6 +61,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   codex_line(&cs, p, size, &row);
   codex_line(&cs, p, size, &row); /* a second time: re-emission and delta paths */
   codex_state_free(&cs);
+  lumo_arena arena = {0};
+  const char *why;
+  int64_t nrec;
+  otlp_walk(p, size, OTLP_METRIC | OTLP_LOG, 0, &arena, read_all, NULL, &why, &nrec);
+  lumo_arena_free(&arena);
   const char *e = lumo_json_skip(p, p + size);
   lumo_span all = {p, e ? (size_t)(e - p) : size};
   walk(all, 0);

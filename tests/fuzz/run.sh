@@ -16,6 +16,11 @@ for f in $(find tests/fixtures/real tests/fixtures/traps -name '*.jsonl' | sort)
     i=$((i + 1)); printf '%s' "$line" >"dist/fuzz-corpus/$(basename "$f").$i"
   done
 done
+# OTLP requests, one line each (the captures' payloads out of their envelopes).
+for f in $(find tests/fixtures/real/otlp -name '*.json' | sort); do
+  /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.stdout.write(json.dumps(d.get("payload", d)))' \
+    "$f" >"dist/fuzz-corpus/otlp-$(basename "$f")"
+done
 cp tests/fuzz/regressions/* dist/fuzz-corpus/ 2>/dev/null || true
 status=0
 ./dist/fuzz_scanner -max_total_time="$secs" -max_len=65536 -dict=tests/fuzz/json.dict \
