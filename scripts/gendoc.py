@@ -198,12 +198,23 @@ CANNED = {
     "rest_status": ("Rest status", "Where you are in the current work stretch.", "SELECT * FROM rest_status"),
     "blocks": ("5-hour blocks", "ccusage-style billing blocks, newest first.", "SELECT * FROM blocks ORDER BY start_at DESC"),
     "budgets": ("Budgets", "Spending against budget_limits.", "SELECT * FROM budgets"),
+    "otel_dashboard": ("Telemetry dashboard", "What the agents' OpenTelemetry export says: cost, tokens, "
+                       "active time, lines, commits, pull requests, accept rate.", "SELECT * FROM otel_dashboard"),
+    "accept_rate": ("Code-edit accept rate", "Accepted and rejected code edits per tool and language, all days.",
+                    "SELECT agent, tool_name, language, sum(accepts) AS accepts, sum(rejects) AS rejects, "
+                    "round(100.0 * sum(accepts) / nullif(sum(accepts) + sum(rejects), 0), 1) AS accept_rate "
+                    "FROM accept_rate GROUP BY agent, tool_name, language ORDER BY accepts + rejects DESC"),
+    "api_requests": ("Telemetry requests", "Model requests reported in telemetry, newest first.",
+                     "SELECT local_time, agent, session_id, model, input_tokens, output_tokens, cache_read_tokens, "
+                     "cost_usd, cost_source, duration_ms FROM api_requests ORDER BY time DESC"),
 }
 FACETS = {"daily": ["agent", "model"], "weekly": ["agent", "model"], "monthly": ["agent", "model"],
           "sessions": ["agent", "project", "machine"], "usage": ["agent", "model", "project", "machine"],
-          "models": ["agent"], "session_messages": ["kind"]}
+          "models": ["agent"], "session_messages": ["kind"], "accept_rate": ["agent", "tool_name", "language"],
+          "api_requests": ["agent", "model"], "otel_sessions": ["agent"]}
 SORT_DESC = {"daily": "day", "weekly": "week_start", "monthly": "month", "sessions": "started_at",
-             "usage": "timestamp", "blocks": "start_at", "activity": "started_at", "work_stretches": "stretch"}
+             "usage": "timestamp", "blocks": "start_at", "activity": "started_at", "work_stretches": "stretch",
+             "api_requests": "time", "accept_rate": "day"}
 DASHBOARD = {
     "title": "lumo", "description": "AI coding-agent usage, from the lumo database",
     "layout": [["cost", "requests", "sessions", "active"], ["daily-cost", "daily-cost", "models", "models"]],

@@ -62,6 +62,46 @@ js = json.load(open(os.path.join(reports, "daily-%s.json" % day)))
 c.eq("cron JSON has the same rows", sorted(got.items()), sorted((x["model"], x["requests"]) for x in js))
 c.eq("cron stdout is a table for the mail", True, "+-" in r.stdout and day in r.stdout)
 
+# Demo telemetry (examples/demo-home/.lumo/otlp): read here with json alone. Every point is a
+# delta, so a figure is the plain sum of its points; the dashboard and the Datasette canned
+# query (examples/datasette/metadata.json) must say the same.
+sums = {}
+for line in open(os.path.join(home, ".lumo", "otlp", "otlp-2026-11-21.jsonl")):
+    for rm in json.loads(line).get("resourceMetrics", []):
+        for sm in rm["scopeMetrics"]:
+            for m in sm["metrics"]:
+                for p in m["sum"]["dataPoints"]:
+                    assert m["sum"]["aggregationTemporality"] == 1  # delta
+                    attrs = {a["key"]: list(a["value"].values())[0] for a in p["attributes"]}
+                    k = (m["name"], attrs.get("type") or attrs.get("decision"))
+                    sums[k] = sums.get(k, 0) + float(p.get("asDouble", p.get("asInt", 0)))
+want = {"cost_usd": round(sums[("claude_code.cost.usage", None)], 6),
+        "active_seconds": sums[("claude_code.active_time.total", "user")] + sums[("claude_code.active_time.total", "cli")],
+        "lines_added": sums[("claude_code.lines_of_code.count", "added")],
+        "lines_removed": sums[("claude_code.lines_of_code.count", "removed")],
+        "commits": sums[("claude_code.commit.count", None)],
+        "edit_accepts": sums[("claude_code.code_edit_tool.decision", "accept")],
+        "edit_rejects": sums[("claude_code.code_edit_tool.decision", "reject")]}
+got = query("SELECT round(cost_usd, 6) AS cost_usd, active_seconds, lines_added, lines_removed, commits,"
+            " edit_accepts, edit_rejects FROM otel_dashboard", db=db)[0]
+c.eq("otel_dashboard on the demo = the dump's delta sums (json reading)", want, got)
+meta = json.load(open(os.path.join(ROOT, "examples", "datasette", "metadata.json")))
+canned = query(meta["databases"]["lumo"]["queries"]["accept_rate_report"]["sql"], db=db)
+c.eq("accept_rate canned query: Edit in Python, accepts / rejects / rate",
+     [["claude", "Edit", "Python", want["edit_accepts"], want["edit_rejects"],
+       round(100 * want["edit_accepts"] / (want["edit_accepts"] + want["edit_rejects"]), 1)]],
+     [[r["agent"], r["tool_name"], r["language"], r["accepts"], r["rejects"], r["accept_rate"]] for r in canned])
+broken = []
+for name, q in sorted(meta["databases"]["lumo"]["queries"].items()):
+    r = subprocess.run(["sqlite3", "-bail", db], input=q["sql"].replace(":session_id", "NULL"),
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        broken.append((name, r.stderr.strip()))
+c.eq("every canned query of the Datasette metadata runs without the extension", [], broken)
+act = query("SELECT source, active_seconds FROM active_time", db=db)[0]
+c.eq("active_time prefers the telemetry and adds transcript runs outside its span",
+     ["telemetry+transcripts", True], [act["source"], act["active_seconds"] > want["active_seconds"]])
+
 # Python: Debian's python3 loads the extension; 1,000 in + 500 out on Sonnet 4.5 = $0.0105
 r = subprocess.run(["/usr/bin/python3", "examples/python_example.py", db], capture_output=True, text=True, cwd=ROOT)
 c.eq("python example runs and prices with the extension", [0, True], [r.returncode, "$0.0105" in r.stdout])
