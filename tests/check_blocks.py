@@ -63,4 +63,11 @@ c.eq("T17 10:00 then 16:30", [("10:00", 0, 1), ("15:00", 1, 0), ("16:00", 0, 1)]
      blocks_of(["2026-01-05T10:00:00.000Z", "2026-01-05T16:30:00.000Z"]))
 c.eq("T17 exactly 5 h after the start stays in the block", [("10:00", 0, 2)],
      blocks_of(["2026-01-05T10:00:00.000Z", "2026-01-05T15:00:00.000Z"]))
+# The request exactly 5 h after the start shares its quarter hour with the next block's
+# first request (the view reads whole quarter hours from the usage_buckets rollup and this
+# one from the rows): 10:00, 15:00 stay together; 15:05 opens a block from 15:00, with no
+# gap (the silence is 5 minutes).
+c.eq("exactly 5 h, then 5 minutes later in the same quarter hour",
+     [("10:00", 0, 2), ("15:00", 0, 1)],
+     blocks_of(["2026-01-05T10:00:00.000Z", "2026-01-05T15:00:00.000Z", "2026-01-05T15:05:00.000Z"]))
 c.done()

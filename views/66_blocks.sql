@@ -39,15 +39,46 @@ WITH RECURSIVE
   bl AS (SELECT first_at, strftime('%Y-%m-%dT%H:00:00.000Z', first_at) AS start_at,
                 lead(first_at) OVER (ORDER BY first_at) AS next_first
            FROM starts WHERE first_at IS NOT NULL),
-  b AS (SELECT bl.start_at, bl.first_at, bl.next_first, max(u.timestamp) AS last_at, count(*) AS requests,
-               sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens,
-               sum(u.cache_write_5m_tokens + u.cache_write_1h_tokens) AS cache_creation_tokens,
-               sum(u.cache_read_tokens) AS cache_read_tokens,
-               sum(u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens) AS total_tokens,
-               total(u.cost_usd) AS cost_usd,
-               group_concat(DISTINCT CASE WHEN u.model <> '<synthetic>' THEN u.model END) AS models
-          FROM bl JOIN usage u ON u.timestamp >= bl.first_at AND u.timestamp < coalesce(bl.next_first, '9999')
-         GROUP BY bl.first_at),
+  -- A block's sums come from the quarter-hour rollup (usage_buckets), not from its rows:
+  -- whole quarter hours from its first one (lo) to before the next block's first one
+  -- (hi), plus the rows of hi that precede the next block. The quarter hour lo may hold
+  -- the previous block's last rows too (a request exactly 5 h after that block's start):
+  -- then lo is read from the rows. A block spans more than 4 hours, so parts never overlap.
+  q AS (SELECT first_at, start_at, next_first,
+               strftime('%Y-%m-%dT%H:', first_at) || printf('%02d', CAST(strftime('%M', first_at) AS INTEGER) / 15 * 15) AS lo,
+               strftime('%Y-%m-%dT%H:', next_first) || printf('%02d', CAST(strftime('%M', next_first) AS INTEGER) / 15 * 15) AS hi
+          FROM bl),
+  edges AS (SELECT first_at, start_at, next_first, lo || ':00Z' AS lo_bucket, coalesce(hi || ':00Z', '9999') AS hi_bucket,
+                   hi || ':00.000Z' AS hi_start, strftime('%Y-%m-%dT%H:%M:%fZ', lo, '+15 minutes') AS lo_end,
+                   EXISTS (SELECT 1 FROM usage u WHERE u.timestamp >= lo || ':00.000Z' AND u.timestamp < first_at) AS lo_shared
+              FROM q),
+  parts AS (
+    SELECT e.first_at, k.bucket AS seen, nullif(k.model, '') AS model, k.requests, k.input_tokens, k.output_tokens,
+           k.cache_write_5m_tokens + k.cache_write_1h_tokens AS cache_creation_tokens, k.cache_read_tokens,
+           k.priced_cost_usd AS cost_usd
+      FROM edges e JOIN usage_buckets k
+        ON k.bucket >= e.lo_bucket AND k.bucket < e.hi_bucket AND (k.bucket > e.lo_bucket OR NOT e.lo_shared)
+    UNION ALL
+    SELECT e.first_at, u.timestamp, u.model, 1, u.input_tokens, u.output_tokens,
+           u.cache_write_5m_tokens + u.cache_write_1h_tokens, u.cache_read_tokens, coalesce(u.cost_usd, 0)
+      FROM edges e JOIN usage u ON e.lo_shared AND u.timestamp >= e.first_at AND u.timestamp < e.lo_end
+    UNION ALL
+    SELECT e.first_at, u.timestamp, u.model, 1, u.input_tokens, u.output_tokens,
+           u.cache_write_5m_tokens + u.cache_write_1h_tokens, u.cache_read_tokens, coalesce(u.cost_usd, 0)
+      FROM edges e JOIN usage u ON u.timestamp >= e.hi_start AND u.timestamp < e.next_first),
+  -- per block and model first (models are listed in order of first use), then per block
+  per_model AS (SELECT first_at, model, min(seen) AS seen, sum(requests) AS requests, sum(input_tokens) AS input_tokens,
+                       sum(output_tokens) AS output_tokens, sum(cache_creation_tokens) AS cache_creation_tokens,
+                       sum(cache_read_tokens) AS cache_read_tokens, sum(cost_usd) AS cost_usd
+                  FROM parts GROUP BY first_at, model ORDER BY first_at, seen),
+  b AS (SELECT e.start_at, e.first_at, e.next_first,
+               (SELECT max(u.timestamp) FROM usage u WHERE u.timestamp < coalesce(e.next_first, '9999')) AS last_at,
+               sum(p.requests) AS requests, sum(p.input_tokens) AS input_tokens, sum(p.output_tokens) AS output_tokens,
+               sum(p.cache_creation_tokens) AS cache_creation_tokens, sum(p.cache_read_tokens) AS cache_read_tokens,
+               sum(p.input_tokens + p.output_tokens + p.cache_read_tokens + p.cache_creation_tokens) AS total_tokens,
+               sum(p.cost_usd) AS cost_usd, group_concat(CASE WHEN p.model <> '<synthetic>' THEN p.model END) AS models
+          FROM per_model p JOIN edges e ON e.first_at = p.first_at
+         GROUP BY p.first_at),
   full AS (SELECT b.*, strftime('%Y-%m-%dT%H:%M:%fZ', start_at, '+5 hours') AS end_at FROM b)
 SELECT start_at AS block_id, 0 AS is_gap, start_at, end_at, last_at AS actual_end_at,
        (julianday('now') - julianday(last_at)) * 24 < 5 AND julianday('now') < julianday(end_at) AS is_active,
