@@ -11,22 +11,34 @@
 -- hints           comma-separated: night_owl (last activity at or after 23:00 local) or evening_coder (21:00), marathon (a stretch of 180+ minutes) or long_stretch (90+), long_sessions (average session over an hour), else healthy_rhythm
 DROP VIEW IF EXISTS rest_status;
 CREATE VIEW rest_status AS
-WITH cfg AS (SELECT coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'rest_gap_minutes'), 15) AS gap,
+WITH RECURSIVE
+     cfg AS (SELECT coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'rest_gap_minutes'), 15) AS gap,
                     coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'rest_heads_up_minutes'), 60) AS heads_up,
                     coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'rest_break_minutes'), 120) AS brk),
      last AS (SELECT max(minute) AS minute FROM activity_minutes),
+     -- the current stretch's start: walk back from the latest minute while the previous
+     -- active minute is less than the gap (rounded up to whole minutes) before it
+     back(minute) AS (
+       SELECT minute FROM last
+       UNION ALL
+       SELECT (SELECT max(p.minute) FROM activity_minutes p, cfg
+                WHERE p.minute < back.minute
+                  AND p.minute > strftime('%Y-%m-%dT%H:%M', back.minute,
+                                          '-' || (CAST(cfg.gap AS INTEGER) + (cfg.gap > CAST(cfg.gap AS INTEGER))) || ' minutes'))
+         FROM back WHERE back.minute IS NOT NULL),
      cur AS (SELECT last.minute AS last_minute, (julianday('now') - julianday(last.minute)) * 1440 AS since,
-                    (SELECT started_at FROM work_stretches ORDER BY stretch DESC LIMIT 1) AS started
+                    (SELECT min(minute) FROM back) AS started
                FROM last),
      st AS (SELECT cur.*, CASE WHEN cur.since > cfg.gap OR cur.last_minute IS NULL THEN 0
                                ELSE (julianday('now') - julianday(cur.started)) * 1440 END AS mins, cfg.*
               FROM cur, cfg),
+     longest AS (SELECT max(minutes) AS minutes FROM work_stretches),
      hints AS (SELECT
        CASE WHEN CAST(strftime('%H', (SELECT minute FROM last), 'localtime') AS INTEGER) >= 23 THEN 'night_owl'
             WHEN CAST(strftime('%H', (SELECT minute FROM last), 'localtime') AS INTEGER) >= 21 THEN 'evening_coder' END AS late,
-       CASE WHEN (SELECT max(minutes) FROM work_stretches) >= 180 THEN 'marathon'
-            WHEN (SELECT max(minutes) FROM work_stretches) >= 90 THEN 'long_stretch' END AS long,
-       CASE WHEN (SELECT avg(duration_seconds) FROM sessions) > 3600 THEN 'long_sessions' END AS sess)
+       CASE WHEN longest.minutes >= 180 THEN 'marathon' WHEN longest.minutes >= 90 THEN 'long_stretch' END AS long,
+       CASE WHEN (SELECT avg(duration_seconds) FROM sessions) > 3600 THEN 'long_sessions' END AS sess
+       FROM longest)
 SELECT st.last_minute AS last_activity_at, CAST(round(st.since) AS INTEGER) AS minutes_since_activity,
        CASE WHEN st.mins > 0 THEN st.started END AS stretch_started_at,
        CAST(round(st.mins) AS INTEGER) AS continuous_minutes,
