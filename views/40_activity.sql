@@ -8,12 +8,17 @@
 -- active_seconds  ended_at - started_at in seconds, at least 60
 DROP VIEW IF EXISTS activity;
 CREATE VIEW activity AS
-WITH cfg AS (SELECT coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'idle_gap_seconds'), 300) AS gap),
-     m AS (SELECT minute, julianday(minute) AS j, julianday(minute) - lag(julianday(minute)) OVER (ORDER BY minute) AS dj
-             FROM activity_minutes),
-     g AS (SELECT minute, j, sum(CASE WHEN round(dj * 86400) > cfg.gap THEN 1 ELSE 0 END)
-                               OVER (ORDER BY minute ROWS UNBOUNDED PRECEDING) AS run
-             FROM m, cfg)
-SELECT min(minute) AS started_at, max(minute) AS ended_at, date(min(minute), 'localtime') AS day,
-       max(60, CAST(round((max(j) - min(j)) * 86400) AS INTEGER)) AS active_seconds
-  FROM g GROUP BY run;
+-- A run starts at an active minute with no other one within the idle gap before it
+-- (whole minutes: a gap of d minutes splits when d * 60 > idle_gap_seconds) and ends at
+-- the last active minute before the next run starts: index probes on activity_minutes
+-- rather than window functions over every minute, in exact integer seconds.
+WITH cfg AS (SELECT CAST(coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'idle_gap_seconds'), 300) / 60 AS INTEGER) AS gap),
+     starts AS (SELECT m.minute FROM activity_minutes m, cfg
+                 WHERE NOT EXISTS (SELECT 1 FROM activity_minutes p
+                                    WHERE p.minute < m.minute
+                                      AND p.minute >= strftime('%Y-%m-%dT%H:%M', m.minute, '-' || cfg.gap || ' minutes'))),
+     runs AS (SELECT minute AS started_at, lead(minute, 1, '9999') OVER (ORDER BY minute) AS next_start FROM starts),
+     e AS (SELECT started_at, (SELECT max(p.minute) FROM activity_minutes p WHERE p.minute < next_start) AS ended_at FROM runs)
+SELECT started_at, ended_at, date(started_at, 'localtime') AS day,
+       max(60, unixepoch(ended_at || ':00') - unixepoch(started_at || ':00')) AS active_seconds
+  FROM e;

@@ -16,16 +16,20 @@
 -- model_breakdown  JSON object: model -> priced cost in USD
 DROP VIEW IF EXISTS dashboard;
 CREATE VIEW dashboard AS
-SELECT sum(priced_cost_usd) AS cost_usd, sum(unpriced_tokens) AS unpriced_tokens,
-       (SELECT group_concat(DISTINCT nullif(model, '')) FROM usage_buckets WHERE priced_requests < requests) AS unpriced_models,
-       sum(requests) AS requests, (SELECT count(*) FROM session_totals) AS sessions,
-       sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
-       sum(cache_read_tokens) AS cache_read_tokens,
-       sum(cache_write_5m_tokens + cache_write_1h_tokens) AS cache_write_tokens,
-       sum(input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS total_tokens,
-       (SELECT active_seconds FROM active_time) AS active_seconds,
-       (SELECT source FROM active_time) AS active_time_source,
+WITH totals AS (
+  SELECT sum(priced_cost_usd) AS cost_usd, sum(unpriced_tokens) AS unpriced_tokens,
+         (SELECT group_concat(DISTINCT nullif(model, '')) FROM usage_buckets WHERE priced_requests < requests) AS unpriced_models,
+         sum(requests) AS requests, (SELECT count(*) FROM session_totals) AS sessions,
+         sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,
+         sum(cache_read_tokens) AS cache_read_tokens,
+         sum(cache_write_5m_tokens + cache_write_1h_tokens) AS cache_write_tokens,
+         sum(input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS total_tokens
+    FROM usage_buckets)
+-- active_time is read once (it always has one row)
+SELECT t.cost_usd, t.unpriced_tokens, t.unpriced_models, t.requests, t.sessions, t.input_tokens, t.output_tokens,
+       t.cache_read_tokens, t.cache_write_tokens, t.total_tokens,
+       a.active_seconds, a.source AS active_time_source,
        (SELECT min(timestamp) FROM usage) AS first_at, (SELECT max(timestamp) FROM usage) AS last_at,
        (SELECT json_group_object(model, round(c, 6)) FROM
           (SELECT nullif(model, '') AS model, sum(priced_cost_usd) AS c FROM usage_buckets GROUP BY model ORDER BY c DESC)) AS model_breakdown
-  FROM usage_buckets;
+  FROM totals t, active_time a;
