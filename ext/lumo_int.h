@@ -71,6 +71,28 @@ typedef struct lumo_diag {
   char *detail;  /* owned: human text */
 } lumo_diag;
 
+/* Directory listings remembered between syncs (walk.c). lumo_sync lends a snapshot to
+** the walker through lumo_conn.dirs: a directory whose mtime and inode are those of the
+** remembered listing is not read again (its files are still stat'ed, since appending
+** to a file does not change its directory's mtime). Entries are "<t><name>/" with t =
+** d (directory), f (file) or u (unknown type); a name never holds '/'. */
+typedef struct lumo_dirrec {
+  char *path;
+  int64_t mtime_ns, inode;
+  char *entries;
+} lumo_dirrec;
+typedef struct lumo_dircache {
+  lumo_dirrec *known;  /* the last sync's listings, sorted by path; read-only in a walk */
+  int nknown, known_cap;
+  lumo_dirrec *fresh;  /* listings read by this walk, to be remembered */
+  int nfresh, fresh_cap;
+} lumo_dircache;
+/* Takes copies of path and entries; to the known (fresh = 0) or fresh list. */
+LUMO_API int lumo_dircache_add(lumo_dircache *dc, int fresh, const char *path, int64_t mtime_ns,
+                               int64_t inode, const char *entries);
+LUMO_API void lumo_dircache_sort(lumo_dircache *dc); /* sorts known, after loading */
+LUMO_API void lumo_dircache_free(lumo_dircache *dc);
+
 /* Per-connection state shared by every module of one sqlite3_lumo_init call. */
 typedef struct lumo_conn {
   lumo_diag *diags; /* owned array */
@@ -78,6 +100,7 @@ typedef struct lumo_conn {
   int64_t dropped;  /* diagnostics beyond LUMO_DIAG_MAX, counted not kept */
   int nref;         /* modules holding this struct */
   void *prices;     /* the connection's price state (pricing.c), one reference held */
+  lumo_dircache *dirs; /* set by lumo_sync while it lists files, else NULL */
 } lumo_conn;
 
 #define LUMO_DIAG_MAX 10000

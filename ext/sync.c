@@ -35,6 +35,46 @@ typedef struct sync_stats {
 } sync_stats;
 
 /* Prepared statements of one sync, on the caller's connection. */
+/* The directory listings of the last sync (lumo_dirs), lent to the walker while the
+** sources list their files; new listings are written back by dirs_store. */
+static int dirs_load(sqlite3 *db, const char *machine, lumo_dircache *dc) {
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db, "SELECT path, mtime_ns, inode, entries FROM lumo_dirs WHERE machine = ?1", -1, &st, NULL);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, machine, -1, SQLITE_STATIC);
+  while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    rc = lumo_dircache_add(dc, 0, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+                           sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3));
+  sqlite3_finalize(st);
+  lumo_dircache_sort(dc);
+  return rc;
+}
+
+static int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *dc) {
+  sqlite3_stmt *st;
+  if (!dc->nfresh) return SQLITE_OK;
+  int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO lumo_dirs VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL);
+  for (int i = 0; rc == SQLITE_OK && i < dc->nfresh; i++) {
+    const lumo_dirrec *r = &dc->fresh[i];
+    sqlite3_bind_text(st, 1, machine, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->mtime_ns);
+    sqlite3_bind_int64(st, 4, r->inode);
+    sqlite3_bind_text(st, 5, r->entries, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+    sqlite3_reset(st);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* What the last sync recorded of each file of this machine, to skip unchanged files
+** with no SQL at all: sorted by path for bsearch. */
+typedef struct seen_file {
+  char *path;
+  int64_t size, mtime_ns, inode;
+} seen_file;
+
 typedef struct syncer {
   sqlite3 *db;
   lumo_conn *conn;
@@ -44,6 +84,9 @@ typedef struct syncer {
       *tool_res, *point_ins, *event_ins;
   lumo_buf s[16];  /* scratch for decoded strings */
   lumo_buf text;
+  seen_file *seen; /* loaded once per lumo_sync(), when the first source has files */
+  int nseen, seen_loaded;
+  lumo_arena seen_paths; /* the paths of seen */
 } syncer;
 
 static const char *const syncer_sql[] = {
@@ -107,6 +150,8 @@ static void syncer_close(syncer *y) {
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) sqlite3_finalize(all[i]);
   for (int i = 0; i < 16; i++) lumo_buf_free(&y->s[i]);
   lumo_buf_free(&y->text);
+  sqlite3_free(y->seen);
+  lumo_arena_free(&y->seen_paths);
 }
 
 /* Decodes a JSON string span into scratch slot i; NULL when absent. */
@@ -737,24 +782,20 @@ static int sync_otlp_file(syncer *y, const lumo_file *f) {
   return rc;
 }
 
-/* What the last sync recorded of each file of this machine, to skip unchanged files
-** with no SQL at all: sorted by path for bsearch. */
-typedef struct seen_file {
-  char *path;
-  int64_t size, mtime_ns, inode;
-} seen_file;
-
 static int seen_cmp(const void *a, const void *b) {
   return strcmp(((const seen_file *)a)->path, ((const seen_file *)b)->path);
 }
 
+/* Once per lumo_sync(), not once per source: a snapshot is enough, since a file whose
+** size, mtime and inode match any recorded state was synced in that state, and a file
+** that does not match is checked again inside its write transaction (file_get). */
 static int load_seen(syncer *y, seen_file **out, int *n) {
   sqlite3_stmt *st;
   int rc = sqlite3_prepare_v2(y->db, "SELECT path, size, mtime_ns, inode FROM lumo_files WHERE machine = ?1", -1, &st, NULL);
   if (rc) return rc;
   sqlite3_bind_text(st, 1, y->machine, -1, SQLITE_STATIC);
   seen_file *v = NULL;
-  int cnt = 0, cap = 0;
+  int cnt = 0, cap = 0, sorted = 1;
   while (sqlite3_step(st) == SQLITE_ROW) {
     if (cnt == cap) {
       cap = cap ? cap * 2 : 256;
@@ -765,7 +806,8 @@ static int load_seen(syncer *y, seen_file **out, int *n) {
       }
       v = nv;
     }
-    v[cnt].path = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
+    const char *p = (const char *)sqlite3_column_text(st, 0);
+    v[cnt].path = p ? lumo_arena_dup(&y->seen_paths, p, (size_t)sqlite3_column_bytes(st, 0)) : NULL;
     v[cnt].size = sqlite3_column_int64(st, 1);
     v[cnt].mtime_ns = sqlite3_column_int64(st, 2);
     v[cnt].inode = sqlite3_column_int64(st, 3);
@@ -773,10 +815,12 @@ static int load_seen(syncer *y, seen_file **out, int *n) {
       rc = SQLITE_NOMEM;
       break;
     }
+    if (cnt && sorted && strcmp(v[cnt - 1].path, v[cnt].path) > 0) sorted = 0;
     cnt++;
   }
   sqlite3_finalize(st);
-  if (cnt > 1) qsort(v, (size_t)cnt, sizeof(*v), seen_cmp);
+  /* the index lumo_files_state yields them in path order already */
+  if (cnt > 1 && !sorted) qsort(v, (size_t)cnt, sizeof(*v), seen_cmp);
   *out = v;
   *n = cnt;
   return rc;
@@ -798,10 +842,15 @@ static int unchanged(const seen_file *v, int n, const lumo_file *f) {
 typedef int (*file_syncer)(syncer *y, const lumo_file *f);
 
 static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one) {
-  seen_file *seen = NULL;
-  int nseen = 0, in_tx = 0, batch_files = 0;
+  int in_tx = 0, batch_files = 0;
   int64_t batch_bytes = 0;
-  int rc = load_seen(y, &seen, &nseen);
+  int rc = SQLITE_OK;
+  if (fl->n && !y->seen_loaded) {
+    rc = load_seen(y, &y->seen, &y->nseen);
+    y->seen_loaded = 1;
+  }
+  const seen_file *seen = y->seen;
+  int nseen = y->nseen;
   int progress = getenv("LUMO_PROGRESS") != NULL;
   struct timespec t0, tl, tn;
   clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -842,8 +891,6 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one) 
     if (rc == SQLITE_OK) rc = sqlite3_exec(y->db, "COMMIT", NULL, NULL, NULL);
     else sqlite3_exec(y->db, "ROLLBACK", NULL, NULL, NULL);
   }
-  for (int i = 0; i < nseen; i++) sqlite3_free(seen[i].path);
-  sqlite3_free(seen);
   return rc;
 }
 
@@ -953,7 +1000,10 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   char **roots = NULL, **groots = NULL, **xroots = NULL, **oroots = NULL, **troots = NULL;
   int nroot = 0, ngroot = 0, nxroot = 0, noroot = 0, ntroot = 0;
   lumo_filelist fl = {0}, gfl = {0}, xfl = {0}, ofl = {0}, tfl = {0};
-  if (do_claude) rc = claude_roots(root, &roots, &nroot);
+  lumo_dircache dirs = {0};
+  rc = dirs_load(db, y.machine, &dirs);
+  conn->dirs = &dirs; /* only while the sources list their files */
+  if (!rc && do_claude) rc = claude_roots(root, &roots, &nroot);
   if (!rc && do_claude) rc = claude_files(roots, nroot, &fl, conn, "lumo_sync");
   if (!rc && do_gemini) rc = gemini_roots(groot, &groots, &ngroot);
   if (!rc && do_gemini) rc = gemini_files(groots, ngroot, &gfl, conn, "lumo_sync");
@@ -963,6 +1013,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (!rc && do_opencode) rc = opencode_files(oroots, noroot, &ofl, conn, "lumo_sync");
   if (!rc && do_otlp) rc = otlp_roots(troot, &troots, &ntroot);
   if (!rc && do_otlp) rc = otlp_files(troots, ntroot, &tfl, conn, "lumo_sync");
+  conn->dirs = NULL;
   if (!rc) rc = syncer_open(&y);
   char started[32];
   time_t now = time(NULL);
@@ -980,9 +1031,17 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         started, y.machine, (long long)y.st.files_seen, (long long)y.st.files_read,
         (long long)y.st.bytes_read, (long long)y.st.usage_rows, (long long)y.st.message_rows,
         (long long)y.st.skipped);
-    rc = ins ? sqlite3_exec(db, ins, NULL, NULL, NULL) : SQLITE_NOMEM;
+    rc = ins ? sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) : SQLITE_NOMEM;
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, ins, NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
+    if (ins) {
+      int end = sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+      if (rc == SQLITE_OK) rc = end;
+    }
     sqlite3_free(ins);
   }
+  lumo_dircache_free(&dirs);
+
   if (rc == SQLITE_OK) result_summary(ctx, &y);
   else {
     char *m = sqlite3_mprintf("lumo_sync(): %s", sqlite3_errmsg(db));

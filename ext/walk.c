@@ -2,7 +2,9 @@
 ** depth first, each directory sorted by name stem (byte order; see name_cmp), so the
 ** order is the same on every file system. Symbolic links below the root are not followed; the root itself
 ** may be a link. Depth is capped at 32. A missing root lists nothing; an unreadable
-** directory is reported as a diagnostic and skipped. Knows nothing of file formats. */
+** directory is reported as a diagnostic and skipped. Knows nothing of file formats.
+** With a directory cache (lumo_conn.dirs, lent by lumo_sync) an unchanged directory is
+** not read again: its remembered listing is used and its files are stat'ed by path. */
 #include "lumo_int.h"
 
 #include <dirent.h>
@@ -12,8 +14,15 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #define LUMO_WALK_MAX_DEPTH 32
+/* A listing is remembered only when its directory last changed this long before it was
+** read: a file created within the same clock tick as an earlier change would leave the
+** directory's mtime as it was (the kernel's file times are coarse). */
+#define LUMO_DIR_SETTLED_NS 2000000000LL
 
 /* By stem (the name up to its first '.'), then names with an extension first, so
 ** "<sid>.jsonl" comes right before the directory "<sid>/" holding its subagents. */
@@ -58,8 +67,9 @@ static int add_file(lumo_filelist *fl, char *path, size_t rel_from, int root, co
   return add_file_moved(fl, &f);
 }
 
-static int walk_dir(lumo_filelist *fl, const char *dir, size_t rel_from, int root,
-                    const char *const *suffixes, lumo_conn *c, const char *source, int depth);
+static int walk_dir(lumo_filelist *fl, const char *dir, int at_fd, const char *at_rel, const struct stat *known,
+                    size_t rel_from, int root, const char *const *suffixes, lumo_conn *c, const char *source,
+                    int depth);
 
 typedef struct walk_entry {
   char *name;         /* owned */
@@ -71,37 +81,128 @@ static int entry_cmp(const void *a, const void *b) {
   return name_cmp(&x, &y);
 }
 
-/* Visits entries [from, to) of one listed directory (open as dfd). */
-static int visit(lumo_filelist *fl, const char *dir, int dfd, const walk_entry *v, int from, int to,
-                 size_t rel_from, int root, const char *const *suffixes, lumo_conn *c,
+/* ------------------------------------------------------------ directory cache */
+
+static int dirrec_cmp(const void *a, const void *b) {
+  return strcmp(((const lumo_dirrec *)a)->path, ((const lumo_dirrec *)b)->path);
+}
+
+int lumo_dircache_add(lumo_dircache *dc, int fresh, const char *path, int64_t mtime_ns, int64_t inode,
+                      const char *entries) {
+  lumo_dirrec **arr = fresh ? &dc->fresh : &dc->known;
+  int *n = fresh ? &dc->nfresh : &dc->nknown, *cap = fresh ? &dc->fresh_cap : &dc->known_cap;
+  if (*n == *cap) {
+    int nc = *cap ? *cap * 2 : 64;
+    lumo_dirrec *na = sqlite3_realloc64(*arr, sizeof(**arr) * (size_t)nc);
+    if (!na) return SQLITE_NOMEM;
+    *arr = na;
+    *cap = nc;
+  }
+  lumo_dirrec *r = &(*arr)[*n];
+  r->path = sqlite3_mprintf("%s", path);
+  r->entries = sqlite3_mprintf("%s", entries);
+  r->mtime_ns = mtime_ns;
+  r->inode = inode;
+  if (!r->path || !r->entries) {
+    sqlite3_free(r->path);
+    sqlite3_free(r->entries);
+    return SQLITE_NOMEM;
+  }
+  (*n)++;
+  return SQLITE_OK;
+}
+
+void lumo_dircache_sort(lumo_dircache *dc) {
+  if (dc->nknown > 1) qsort(dc->known, (size_t)dc->nknown, sizeof(*dc->known), dirrec_cmp);
+}
+
+static void dirrecs_free(lumo_dirrec *v, int n) {
+  for (int i = 0; i < n; i++) {
+    sqlite3_free(v[i].path);
+    sqlite3_free(v[i].entries);
+  }
+  sqlite3_free(v);
+}
+
+void lumo_dircache_free(lumo_dircache *dc) {
+  dirrecs_free(dc->known, dc->nknown);
+  dirrecs_free(dc->fresh, dc->nfresh);
+  memset(dc, 0, sizeof(*dc));
+}
+
+static const lumo_dirrec *dircache_find(const lumo_dircache *dc, const char *path) {
+  lumo_dirrec key = {(char *)path, 0, 0, NULL};
+  return dc->nknown ? bsearch(&key, dc->known, (size_t)dc->nknown, sizeof(key), dirrec_cmp) : NULL;
+}
+
+static int64_t stat_mtime_ns(const struct stat *st) {
+  return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+/* "<t><name>/" per entry, in the listing's (sorted) order. */
+static char *entries_encode(const walk_entry *v, int n) {
+  sqlite3_str *s = sqlite3_str_new(NULL);
+  for (int i = 0; i < n; i++)
+    sqlite3_str_appendf(s, "%c%s/", v[i].type == DT_DIR ? 'd' : v[i].type == DT_REG ? 'f' : 'u', v[i].name);
+  return sqlite3_str_finish(s); /* NULL for no entries or on OOM: stored as "" */
+}
+
+/* The entries array and their names in one allocation (freed with sqlite3_free). */
+static int entries_decode(const char *e, walk_entry **out, int *count) {
+  size_t len = strlen(e);
+  int n = 0;
+  for (const char *p = e; *p; p++) n += *p == '/';
+  walk_entry *v = sqlite3_malloc64(sizeof(*v) * (size_t)n + len + 1);
+  if (!v) return SQLITE_NOMEM;
+  char *names = memcpy((char *)(v + n), e, len + 1);
+  int k = 0;
+  for (char *p = names; *p && k < n;) {
+    char *end = strchr(p, '/');
+    if (!end || end == p) break;
+    *end = 0;
+    v[k].type = *p == 'd' ? DT_DIR : *p == 'f' ? DT_REG : DT_UNKNOWN;
+    v[k].name = p + 1;
+    k++;
+    p = end + 1;
+  }
+  *out = v;
+  *count = k;
+  return SQLITE_OK;
+}
+
+/* ---------------------------------------------------------------------- walk */
+
+/* Visits entries [from, to) of one listed directory, reached as at (a path relative to
+** dfd) or, when at is NULL, open as dfd. With a directory cache the directory may not be
+** open at all (its listing came from the cache): its entries are stat'ed relative to the
+** nearest open ancestor, and a listed name may have gone since. */
+static int visit(lumo_filelist *fl, const char *dir, int dfd, const char *at, const walk_entry *v, int from,
+                 int to, size_t rel_from, int root, const char *const *suffixes, lumo_conn *c,
                  const char *source, int depth) {
   int rc = SQLITE_OK;
+  int cached = c && c->dirs;
+  size_t dlen = strlen(dir), alen = at ? strlen(at) : 0;
+  char path[4096]; /* no allocation per entry: only a listed file's path is kept */
   for (int i = from; i < to && rc == SQLITE_OK; i++) {
     struct stat st;
-    if (v[i].type == DT_DIR) {
-      char *path = sqlite3_mprintf("%s/%s", dir, v[i].name);
-      if (!path) rc = SQLITE_NOMEM;
-      else rc = walk_dir(fl, path, rel_from, root, suffixes, c, source, depth + 1);
-      sqlite3_free(path);
+    int len = snprintf(path, sizeof(path), "%s/%s", dir, v[i].name);
+    if (len < 0 || (size_t)len >= sizeof(path)) {
+      lumo_diag_add(c, source, dir, 0, "unreadable", "path too long: %s/%s", dir, v[i].name);
       continue;
     }
-    if (fstatat(dfd, v[i].name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
-      lumo_diag_add(c, source, v[i].name, 0, "unreadable", "cannot stat: %s", strerror(errno));
-      continue;
-    }
-    char *path = sqlite3_mprintf("%s/%s", dir, v[i].name);
-    if (!path) {
-      rc = SQLITE_NOMEM;
-      break;
-    }
-    if (S_ISDIR(st.st_mode)) { /* DT_UNKNOWN file systems */
-      rc = walk_dir(fl, path, rel_from, root, suffixes, c, source, depth + 1);
-      sqlite3_free(path);
+    /* at is the tail of dir, so the entry's path relative to dfd is the tail of path */
+    const char *rel = at ? path + (dlen - alen) : v[i].name;
+    if (v[i].type == DT_DIR && !cached) {
+      rc = walk_dir(fl, path, -1, NULL, NULL, rel_from, root, suffixes, c, source, depth + 1);
+    } else if (fstatat(dfd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno != ENOENT) lumo_diag_add(c, source, v[i].name, 0, "unreadable", "cannot stat: %s", strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) { /* and DT_UNKNOWN file systems */
+      rc = cached ? walk_dir(fl, path, dfd, rel, &st, rel_from, root, suffixes, c, source, depth + 1)
+                  : walk_dir(fl, path, -1, NULL, NULL, rel_from, root, suffixes, c, source, depth + 1);
     } else if (S_ISREG(st.st_mode) && has_suffix(v[i].name, suffixes)) {
-      rc = add_file(fl, path, rel_from, root, &st);
-      if (rc != SQLITE_OK) sqlite3_free(path);
-    } else {
-      sqlite3_free(path);
+      char *own = sqlite3_mprintf("%s", path);
+      rc = own ? add_file(fl, own, rel_from, root, &st) : SQLITE_NOMEM;
+      if (rc != SQLITE_OK) sqlite3_free(own);
     }
   }
   return rc;
@@ -112,22 +213,24 @@ static int visit(lumo_filelist *fl, const char *dir, int dfd, const walk_entry *
 ** its own list and diagnostics, appended in order afterwards. */
 typedef struct walk_job {
   lumo_filelist fl;
-  lumo_conn diag;
+  lumo_conn diag;      /* the job's diagnostics, and its own fresh listings in dirs */
+  lumo_dircache dirs;  /* shares the caller's known listings (read-only) */
   const char *dir, *source;
   const char *const *suffixes;
   const walk_entry *v;
+  const char *at;
   int dfd, from, to, root, rc;
   size_t rel_from;
 } walk_job;
 
 static void *walk_job_run(void *arg) {
   walk_job *j = arg;
-  j->rc = visit(&j->fl, j->dir, j->dfd, j->v, j->from, j->to, j->rel_from, j->root, j->suffixes,
+  j->rc = visit(&j->fl, j->dir, j->dfd, j->at, j->v, j->from, j->to, j->rel_from, j->root, j->suffixes,
                 &j->diag, j->source, 1);
   return NULL;
 }
 
-static int visit_parallel(lumo_filelist *fl, const char *dir, int dfd, const walk_entry *v, int n,
+static int visit_parallel(lumo_filelist *fl, const char *dir, int dfd, const char *at, const walk_entry *v, int n,
                           size_t rel_from, int root, const char *const *suffixes, lumo_conn *c,
                           const char *source) {
   walk_job j[2];
@@ -138,10 +241,16 @@ static int visit_parallel(lumo_filelist *fl, const char *dir, int dfd, const wal
     j[k].suffixes = suffixes;
     j[k].v = v;
     j[k].dfd = dfd;
+    j[k].at = at;
     j[k].root = root;
     j[k].rel_from = rel_from;
     j[k].from = k ? n / 2 : 0;
     j[k].to = k ? n : n / 2;
+    if (c && c->dirs) {
+      j[k].dirs.known = c->dirs->known;
+      j[k].dirs.nknown = c->dirs->nknown;
+      j[k].diag.dirs = &j[k].dirs;
+    }
   }
   pthread_t t;
   int started = pthread_create(&t, NULL, walk_job_run, &j[1]) == 0;
@@ -164,17 +273,78 @@ static int visit_parallel(lumo_filelist *fl, const char *dir, int dfd, const wal
       lumo_diag_add(c, d->source, d->file, d->line, d->kind, "%s", d->detail);
     }
     lumo_conn_release_diags(&j[k].diag);
+    for (int i = 0; i < j[k].dirs.nfresh; i++) {
+      lumo_dirrec *r = &j[k].dirs.fresh[i];
+      if (rc == SQLITE_OK) rc = lumo_dircache_add(c->dirs, 1, r->path, r->mtime_ns, r->inode, r->entries);
+    }
+    dirrecs_free(j[k].dirs.fresh, j[k].dirs.nfresh);
   }
   return rc;
 }
 
+/* Visits a listing: the top directory of a large tree on two threads. */
+static int visit_listing(lumo_filelist *fl, const char *dir, int dfd, const char *at, const walk_entry *v,
+                         int n, size_t rel_from, int root, const char *const *suffixes, lumo_conn *c,
+                         const char *source, int depth) {
+  const char *env = getenv("LUMO_THREADS");
+  if (depth == 0 && n >= 2 && sqlite3_threadsafe() && !(env && strcmp(env, "1") == 0))
+    return visit_parallel(fl, dir, dfd, at, v, n, rel_from, root, suffixes, c, source);
+  return visit(fl, dir, dfd, at, v, 0, n, rel_from, root, suffixes, c, source, depth);
+}
+
+static void entries_free(walk_entry *v, int n) {
+  for (int i = 0; i < n; i++) sqlite3_free(v[i].name);
+  sqlite3_free(v);
+}
+
 /* Lists one directory, then visits its entries in order. Entries are stat'ed relative
-** to the open directory (fstatat), and only when needed: a directory is known from
-** d_type, a file only matters if its name matches. */
-static int walk_dir(lumo_filelist *fl, const char *dir, size_t rel_from, int root,
-                    const char *const *suffixes, lumo_conn *c, const char *source, int depth) {
+** to an open directory (fstatat), and only when needed: a directory is known from
+** d_type, a file only matters if its name matches. With a directory cache, dir is
+** reached as at_rel relative to at_fd (at_fd < 0: by its path), known is its stat when
+** the caller has it, and an unchanged directory is not read: its remembered listing is
+** visited. A directory with many entries gets an O_PATH handle so that its entries are
+** looked up relative to it; a small one (a session's subagents/) is reached from the
+** parent's handle, saving the open and close. */
+static int walk_dir(lumo_filelist *fl, const char *dir, int at_fd, const char *at_rel, const struct stat *known,
+                    size_t rel_from, int root, const char *const *suffixes, lumo_conn *c, const char *source,
+                    int depth) {
   if (depth > LUMO_WALK_MAX_DEPTH) return SQLITE_OK;
-  DIR *d = opendir(dir);
+  lumo_dircache *dc = c ? c->dirs : NULL;
+  struct stat ds;
+  int settled = 0;
+  if (at_fd < 0) {
+    at_fd = AT_FDCWD;
+    at_rel = dir;
+  }
+  if (dc) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    if (known) ds = *known;
+    else if (stat(dir, &ds) != 0 || !S_ISDIR(ds.st_mode)) {
+      if (errno == ENOENT || errno == ENOTDIR) return SQLITE_OK;
+      dc = NULL; /* opendir below reports it */
+    }
+    const lumo_dirrec *r = dc ? dircache_find(dc, dir) : NULL;
+    if (r && r->mtime_ns == stat_mtime_ns(&ds) && r->inode == (int64_t)ds.st_ino) {
+      walk_entry *v = NULL;
+      int n = 0, rc = entries_decode(r->entries, &v, &n);
+      int pfd = n >= 8 || at_fd == AT_FDCWD ? openat(at_fd, at_rel, O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+      if (rc == SQLITE_OK)
+        rc = pfd >= 0 ? visit_listing(fl, dir, pfd, NULL, v, n, rel_from, root, suffixes, c, source, depth)
+                      : visit_listing(fl, dir, at_fd, at_rel, v, n, rel_from, root, suffixes, c, source, depth);
+      if (pfd >= 0) close(pfd);
+      sqlite3_free(v);
+      return rc;
+    }
+    settled = dc && stat_mtime_ns(&ds) < (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - LUMO_DIR_SETTLED_NS;
+  }
+  int fd = openat(at_fd, at_rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+  if (!d && fd >= 0) {
+    int err = errno;
+    close(fd);
+    errno = err;
+  }
   if (!d) {
     if (errno != ENOENT && errno != ENOTDIR)
       lumo_diag_add(c, source, dir, 0, "unreadable", "cannot open directory: %s", strerror(errno));
@@ -206,15 +376,14 @@ static int walk_dir(lumo_filelist *fl, const char *dir, size_t rel_from, int roo
     n++;
   }
   if (n > 1) qsort(v, (size_t)n, sizeof(*v), entry_cmp);
-  int dfd = dirfd(d);
-  const char *env = getenv("LUMO_THREADS");
-  if (depth == 0 && n >= 64 && sqlite3_threadsafe() && !(env && strcmp(env, "1") == 0))
-    rc = visit_parallel(fl, dir, dfd, v, n, rel_from, root, suffixes, c, source);
-  else if (rc == SQLITE_OK)
-    rc = visit(fl, dir, dfd, v, 0, n, rel_from, root, suffixes, c, source, depth);
+  if (rc == SQLITE_OK && dc && settled) { /* remembered for the next sync */
+    char *enc = entries_encode(v, n);
+    rc = lumo_dircache_add(dc, 1, dir, stat_mtime_ns(&ds), (int64_t)ds.st_ino, enc ? enc : "");
+    sqlite3_free(enc);
+  }
+  if (rc == SQLITE_OK) rc = visit_listing(fl, dir, dirfd(d), NULL, v, n, rel_from, root, suffixes, c, source, depth);
   closedir(d);
-  for (int i = 0; i < n; i++) sqlite3_free(v[i].name);
-  sqlite3_free(v);
+  entries_free(v, n);
   return rc;
 }
 
@@ -275,7 +444,7 @@ int lumo_roots_default(const char *arg, const char *env, const char *env_suffix,
 
 int lumo_walk(lumo_filelist *fl, const char *dir, size_t rel_from, int root,
               const char *const *suffixes, lumo_conn *c, const char *source) {
-  return walk_dir(fl, dir, rel_from, root, suffixes, c, source, 0);
+  return walk_dir(fl, dir, -1, NULL, NULL, rel_from, root, suffixes, c, source, 0);
 }
 
 int lumo_filelist_add(lumo_filelist *fl, const char *path, size_t rel_from, int root) {

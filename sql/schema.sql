@@ -106,6 +106,21 @@ CREATE TABLE IF NOT EXISTS lumo_files (
   synced_at   TEXT NOT NULL,                  -- UTC time of the last sync that read it
   PRIMARY KEY (machine, path)
 );
+-- what a re-sync reads of every file before deciding to skip it, without the wide rows
+CREATE INDEX IF NOT EXISTS lumo_files_state ON lumo_files (machine, path, size, mtime_ns, inode);
+
+-- lumo_dirs: the listing of each source directory at the last sync, so a re-sync does
+-- not read a directory whose mtime and inode are unchanged (it still stats the files:
+-- appending to a file leaves its directory's mtime alone). Kept only for directories
+-- that had not changed for 2 seconds when read.
+CREATE TABLE IF NOT EXISTS lumo_dirs (
+  machine     TEXT NOT NULL,     -- machine id of the sync
+  path        TEXT NOT NULL,     -- directory path
+  mtime_ns    INTEGER NOT NULL,  -- its modification time when listed, ns
+  inode       INTEGER NOT NULL,  -- its inode when listed
+  entries     TEXT NOT NULL,     -- the listing: "<t><name>/" per entry, t = d (directory), f (file), u (unknown)
+  PRIMARY KEY (machine, path)
+) WITHOUT ROWID;
 
 -- lumo_settings: key/value settings the views and sync read.
 CREATE TABLE IF NOT EXISTS lumo_settings (

@@ -110,6 +110,53 @@ sync()
 c.eq("truncated file re-read: still one row per response", [1, 1],
      [plain("SELECT count(*) n FROM usage WHERE message_id = 'msg_A1'")[0]["n"],
       plain("SELECT count(*) n FROM usage WHERE message_id = 'msg_A2'")[0]["n"]])
+# The directory cache (lumo_dirs): a directory unchanged since the last sync is not read
+# again, its remembered listing is used; its files are still stat'ed.
+def jsonl_files():
+    return sum(1 for _, _, fs in os.walk(os.path.join(tree, "projects")) for x in fs if x.endswith((".jsonl", ".jsonl.gz")))
+
+
+hour_ago = time.time() - 3600
+for d, _, _ in os.walk(os.path.join(tree, "projects")):  # every directory settled
+    os.utime(d, (hour_ago, hour_ago))
+sync()
+remembered = {r["path"] for r in plain("SELECT path FROM lumo_dirs")}
+c.eq("lumo_dirs: every settled directory is remembered", sum(1 for _ in os.walk(os.path.join(tree, "projects"))),
+     len(remembered))
+fresh = os.path.join(tree, "projects", "-home-u-fresh")
+os.makedirs(fresh)
+with open(os.path.join(fresh, "abab0000-0000-4000-8000-000000000007.jsonl"), "w") as fh:
+    fh.write(line("msg_F1", "req_F1", 3, "2026-05-02T08:00:00.000Z") + "\n")
+r = sync()
+c.eq("a directory changed under 2 s ago is read but not remembered", [1, False],
+     [r["files_read"], fresh in {x["path"] for x in plain("SELECT path FROM lumo_dirs")}])
+remembered = {x["path"] for x in plain("SELECT path FROM lumo_dirs")}
+r = sync()
+c.eq("cached listings: every file is still seen", jsonl_files(), r["files_seen"])
+cached_dir = sorted(d for d in remembered if d.count("/") > tree.count("/") + 1)[0]
+old = sorted(x for x in os.listdir(cached_dir) if x.endswith(".jsonl"))[0]
+st = os.stat(cached_dir)
+with open(os.path.join(cached_dir, old), "a") as fh:  # appending leaves the directory's mtime alone
+    fh.write(line("msg_C1", "req_C1", 11, "2026-05-02T09:00:00.000Z") + "\n")
+c.eq("appending left the directory's mtime as it was", st.st_mtime_ns, os.stat(cached_dir).st_mtime_ns)
+r = sync()
+c.eq("append in a cached directory: read", [1, 1], [r["files_read"], plain("SELECT count(*) n FROM usage WHERE message_id = 'msg_C1'")[0]["n"]])
+with open(os.path.join(cached_dir, "ffff6666-0000-4000-8000-000000000006.jsonl"), "w") as fh:  # a new file: mtime moves
+    fh.write(line("msg_C2", "req_C2", 12, "2026-05-02T09:01:00.000Z") + "\n")
+r = sync()
+c.eq("new file in a cached directory: listed again and read", [1, 1],
+     [r["files_read"], plain("SELECT count(*) n FROM usage WHERE message_id = 'msg_C2'")[0]["n"]])
+# A remembered file that has gone while the directory's mtime was put back (as a backup
+# tool restoring times would): skipped quietly, the rest still read.
+os.utime(cached_dir, ns=(st.st_atime_ns, st.st_mtime_ns))
+sync()
+gone = os.path.join(cached_dir, "ffff6666-0000-4000-8000-000000000006.jsonl")
+os.unlink(gone)
+os.utime(cached_dir, ns=(st.st_atime_ns, st.st_mtime_ns))
+diag = query("SELECT count(*) AS n FROM lumo_diagnostics WHERE kind = 'unreadable'", db=db,
+             before="SELECT lumo_sync('%s')" % tree)[0]["n"]
+c.eq("a remembered file that has gone: no error, no diagnostic", 0, diag)
+
 # Deleting the source files keeps every row.
 before = plain("SELECT count(*) n, sum(output_tokens) o FROM usage")[0]
 shutil.rmtree(os.path.join(tree, "projects"))
