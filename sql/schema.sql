@@ -3,12 +3,13 @@
 -- lumo_sync() applies this file (compiled into the extension) before every sync; each
 -- statement is idempotent. Times are UTC instants as the agents wrote them (ISO-8601,
 -- "Z"); no local day is ever stored (views derive it, so a zone change moves nothing).
--- Version history: 1 = first schema; 2 = otel_points and otel_events. A migration adds "ALTER TABLE" steps below the
+-- Version history: 1 = first schema; 2 = otel_points and otel_events; 3 = lumo_dirs and
+-- the lumo_files_state index. A migration adds "ALTER TABLE" steps below the
 -- tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 2 (1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 3 (2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -440,5 +441,5 @@ CREATE TABLE IF NOT EXISTS otel_events (
 CREATE INDEX IF NOT EXISTS otel_events_name ON otel_events (event_name, time_unix_nano);
 CREATE INDEX IF NOT EXISTS otel_events_session ON otel_events (session_id);
 
--- Version 2: the OTLP tables above.
-UPDATE lumo_schema_version SET version = 2 WHERE version < 2;
+-- Version 2: the OTLP tables above. Version 3: lumo_dirs (a re-sync's directory listings).
+UPDATE lumo_schema_version SET version = 3 WHERE version < 3;
