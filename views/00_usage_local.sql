@@ -11,7 +11,7 @@
 -- (and every column of usage)
 DROP VIEW IF EXISTS usage_local;
 CREATE VIEW usage_local AS
-SELECT u.*, date(u.local_time) AS day,
+SELECT u.*, date(u.timestamp, 'localtime') AS day,
        date(u.local_time, '-' || ((CAST(strftime('%w', u.local_time) AS INTEGER) + 7 -
              coalesce((SELECT CAST(value AS INTEGER) FROM lumo_settings WHERE key = 'week_start'), 1)) % 7) || ' days') AS week_start,
        strftime('%Y-%m', u.local_time) AS month,

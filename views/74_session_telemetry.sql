@@ -15,8 +15,10 @@
 -- active_time_source  telemetry or transcript_span
 DROP VIEW IF EXISTS session_telemetry;
 CREATE VIEW session_telemetry AS
-WITH ids AS (SELECT agent, session_id FROM sessions WHERE session_id IS NOT NULL
-             UNION SELECT agent, session_id FROM otel_sessions)
+-- both sides read once (materialized, joined through automatic indexes), not once per id
+WITH s AS MATERIALIZED (SELECT * FROM sessions WHERE session_id IS NOT NULL),
+     o AS MATERIALIZED (SELECT * FROM otel_sessions),
+     ids AS (SELECT agent, session_id FROM s UNION SELECT agent, session_id FROM o)
 SELECT ids.agent, ids.session_id, s.session_id IS NOT NULL AS in_transcripts, o.session_id IS NOT NULL AS in_telemetry,
        CASE WHEN o.started_at IS NULL OR s.started_at < o.started_at THEN s.started_at ELSE o.started_at END AS started_at,
        CASE WHEN o.ended_at IS NULL OR s.ended_at > o.ended_at THEN s.ended_at ELSE o.ended_at END AS ended_at,
@@ -26,5 +28,5 @@ SELECT ids.agent, ids.session_id, s.session_id IS NOT NULL AS in_transcripts, o.
        coalesce(o.active_seconds, s.duration_seconds) AS active_seconds,
        CASE WHEN o.active_seconds IS NOT NULL THEN 'telemetry' WHEN s.duration_seconds IS NOT NULL THEN 'transcript_span' END AS active_time_source
   FROM ids
-  LEFT JOIN sessions s ON s.agent = ids.agent AND s.session_id = ids.session_id
-  LEFT JOIN otel_sessions o ON o.agent IS ids.agent AND o.session_id = ids.session_id;
+  LEFT JOIN s ON s.agent = ids.agent AND s.session_id = ids.session_id
+  LEFT JOIN o ON o.agent IS ids.agent AND o.session_id = ids.session_id;
