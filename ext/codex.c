@@ -176,6 +176,80 @@ int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
   return CODEX_ROW;
 }
 
+/* The items a rollout's conversation is made of: *_call items and reasoning are the
+** assistant's, *_output items the tool's, messages carry their role. */
+static const char *item_role(const lumo_buf *type, lumo_span payload) {
+  static const char *const roles[] = {"user", "assistant", "developer", "system", NULL};
+  if (lumo_ends_with(type->p, "_output")) return "tool";
+  if (lumo_ends_with(type->p, "_call") || strcmp(type->p, "reasoning") == 0) return "assistant";
+  lumo_span r;
+  if (lumo_json_get(payload, "role", &r) == 1)
+    for (int i = 0; roles[i]; i++)
+      if (type_is(r, roles[i])) return roles[i];
+  return NULL;
+}
+
+int codex_item_line(const codex_state *s, const char *p, size_t n, codex_item *it) {
+  lumo_json_obj o;
+  lumo_span k, v, payload = {0, 0}, ts = {0, 0};
+  int is_item = 0;
+  if (lumo_json_obj_open(&o, p, p + n)) return CODEX_NONE;
+  while (lumo_json_obj_next(&o, &k, &v) == 1) {
+    if (LUMO_KEY(k, "type")) {
+      if (!type_is(v, "response_item")) return CODEX_NONE;
+      is_item = 1;
+    } else if (LUMO_KEY(k, "payload")) payload = v;
+    else if (LUMO_KEY(k, "timestamp")) ts = v;
+  }
+  lumo_span t;
+  if (!is_item || !payload.n || payload.p[0] != '{' || lumo_json_get(payload, "type", &t) != 1 ||
+      !lumo_json_is_string(t))
+    return CODEX_NONE;
+  it->type.len = it->text.len = it->tool_name.len = it->call_id.len = 0;
+  lumo_json_decode(t, &it->type);
+  lumo_buf_nul(&it->type);
+  if (!it->type.p) return CODEX_NONE;
+  it->timestamp = ts;
+  it->content_bytes = (int64_t)payload.n;
+  it->role = item_role(&it->type, payload);
+  lumo_span x;
+  if (lumo_json_get(payload, "content", &x) == 1) { /* messages, agent messages */
+    lumo_json_texts(x, &it->text);
+  } else if (strcmp(it->type.p, "reasoning") == 0) {
+    if (lumo_json_get(payload, "summary", &x) == 1) lumo_json_texts(x, &it->text);
+  } else {
+    /* a call's arguments or input: the string, or the JSON as written; an output: the
+    ** string, or the text of its part(s) */
+    if (lumo_json_get(payload, "arguments", &x) == 1 || lumo_json_get(payload, "input", &x) == 1) {
+      if (lumo_json_is_string(x)) lumo_json_decode(x, &it->text);
+      else if (x.n && (x.p[0] == '{' || x.p[0] == '[')) lumo_buf_append(&it->text, x.p, x.n);
+    } else if (lumo_json_get(payload, "output", &x) == 1) {
+      lumo_span part;
+      if (x.n && x.p[0] == '{' && lumo_json_get(x, "text", &part) == 1) lumo_json_texts(part, &it->text);
+      else if (x.n && x.p[0] == '{' && lumo_json_get(x, "content", &part) == 1) lumo_json_texts(part, &it->text);
+      else lumo_json_texts(x, &it->text);
+    }
+    if (lumo_json_get(payload, "name", &x) == 1 && lumo_json_is_string(x)) lumo_json_decode(x, &it->tool_name);
+    else if (strcmp(it->type.p, "local_shell_call") == 0) lumo_buf_append(&it->tool_name, "local_shell", 11);
+    else if (strcmp(it->type.p, "web_search_call") == 0) lumo_buf_append(&it->tool_name, "web_search", 10);
+    if (lumo_json_get(payload, "call_id", &x) == 1 && lumo_json_is_string(x)) lumo_json_decode(x, &it->call_id);
+  }
+  lumo_buf_nul(&it->text);
+  lumo_buf_nul(&it->tool_name);
+  lumo_buf_nul(&it->call_id);
+  /* 2.4.5 rule b for the conversation: a fork's copied history belongs to turns that
+  ** started before the thread existed */
+  it->is_replay = s->is_fork && s->has_turn && s->start_ms && s->turn_started_ms < (s->start_ms / 1000) * 1000;
+  return CODEX_ROW;
+}
+
+void codex_item_free(codex_item *it) {
+  lumo_buf_free(&it->type);
+  lumo_buf_free(&it->text);
+  lumo_buf_free(&it->tool_name);
+  lumo_buf_free(&it->call_id);
+}
+
 void codex_state_init(codex_state *s) {
   memset(s, 0, sizeof(*s));
   s->opening_run = 1;

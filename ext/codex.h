@@ -27,11 +27,27 @@ typedef struct codex_row {
   int64_t input, cache_read, cache_write, output, reasoning;
 } codex_row;
 
+/* One response_item of a rollout: a conversation message, reasoning, a tool call or its
+** output (spec 2.2). Buffers are owned (codex_item_free). */
+typedef struct codex_item {
+  lumo_span timestamp;            /* borrowed from the line */
+  lumo_buf type;                  /* payload.type: message, reasoning, function_call, ... */
+  const char *role;               /* user, assistant, developer, system; tool for outputs */
+  lumo_buf text;                  /* message text, reasoning summary, call arguments or output */
+  lumo_buf tool_name, call_id;
+  int64_t content_bytes;          /* size of the payload JSON */
+  int is_replay;                  /* in a fork: the turn started before the thread existed */
+} codex_item;
+
 enum { CODEX_NONE = 0, CODEX_ROW = 1, CODEX_BAD = -1 };
 
 LUMO_API void codex_state_init(codex_state *s);
 LUMO_API void codex_state_free(codex_state *s);
 LUMO_API int codex_line(codex_state *s, const char *p, size_t n, codex_row *row);
+/* A response_item line (after codex_line has seen it): CODEX_ROW with *it filled, else
+** CODEX_NONE; the line is known to be a JSON object. */
+LUMO_API int codex_item_line(const codex_state *s, const char *p, size_t n, codex_item *it);
+LUMO_API void codex_item_free(codex_item *it);
 LUMO_API int codex_roots(const char *arg, char ***roots, int *n);
 LUMO_API int codex_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source);
 

@@ -64,6 +64,20 @@ static void take_message(gemini_file *g, lumo_span m, int64_t line) {
   }
   e->line = line;
   e->is_gemini = lumo_json_get(m, "type", &type) == 1 && str_eq(type, "gemini");
+  e->type = lumo_json_get(m, "type", &type) == 1 ? dup_str(g, type) : NULL;
+  lumo_span content, calls;
+  g->tmp.len = 0;
+  if (lumo_json_get(m, "content", &content) == 1) lumo_json_texts(content, &g->tmp);
+  e->text = g->tmp.len ? lumo_arena_dup(&g->arena, g->tmp.p, g->tmp.len) : NULL;
+  e->tool_calls = NULL;
+  e->ntool_calls = 0;
+  if (lumo_json_get(m, "toolCalls", &calls) == 1 && calls.n > 2 && calls.p[0] == '[') {
+    lumo_json_obj a;
+    lumo_span one;
+    if (lumo_json_arr_open(&a, calls.p, calls.p + calls.n) == 0)
+      while (lumo_json_arr_next(&a, &one) == 1) e->ntool_calls++;
+    if (e->ntool_calls) e->tool_calls = lumo_arena_dup(&g->arena, calls.p, calls.n);
+  }
   if (lumo_json_get(m, "timestamp", &ts) == 1) e->timestamp = dup_str(g, ts);
   if (lumo_json_get(m, "model", &model) == 1 && lumo_json_is_string(model)) e->model = dup_str(g, model);
   e->has_tokens = 0;
@@ -304,4 +318,25 @@ void gemini_cand_numbers(const gemini_file *g, const gemini_msg *m, lumo_cand *k
   k->reasoning = m->reasoning;
   k->is_rewound = m->is_rewound;
   k->is_sidechain = g->is_subagent;
+}
+
+static void tool_name_of(void *ctx, lumo_span call) {
+  lumo_buf *out = ctx;
+  lumo_span name;
+  if (lumo_json_get(call, "name", &name) != 1 || !lumo_json_is_string(name)) return;
+  if (out->len) lumo_buf_putc(out, ',');
+  lumo_json_decode(name, out);
+}
+
+/* The names of a toolCalls array (JSON), comma-separated, appended. */
+void gemini_tool_names(const char *tool_calls, lumo_buf *out) {
+  lumo_json_each_object((lumo_span){tool_calls, strlen(tool_calls)}, tool_name_of, out);
+}
+
+/* The conversation role of a message type. */
+const char *gemini_role(const char *type) {
+  if (!type) return NULL;
+  if (strcmp(type, "user") == 0) return "user";
+  if (strcmp(type, "gemini") == 0) return "assistant";
+  return NULL;
 }

@@ -6,6 +6,10 @@
 
 typedef struct gemini_msg {
   const char *id, *timestamp, *model; /* borrowed from the file's arena; model falls back to the previous message's */
+  const char *type;                   /* user, gemini, info, error, warning */
+  const char *text;                   /* content: the string, or its parts' text joined */
+  const char *tool_calls;             /* the toolCalls array as JSON, NULL without one */
+  int ntool_calls;
   int64_t line;                       /* of the last line that wrote the message (1 for .json) */
   int is_gemini, has_tokens, is_rewound;
   int billable;                       /* gemini message with non-zero tokens */
@@ -28,6 +32,8 @@ LUMO_API int gemini_roots(const char *arg, char ***roots, int *n);
 LUMO_API int gemini_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source);
 LUMO_API char *gemini_project_new(const lumo_file *f); /* caller frees with sqlite3_free */
 LUMO_API char *gemini_session_new(const lumo_file *f, const gemini_file *g); /* caller frees */
+LUMO_API void gemini_tool_names(const char *tool_calls, lumo_buf *out);
+LUMO_API const char *gemini_role(const char *type); /* user, assistant or NULL */
 struct lumo_cand;
 LUMO_API void gemini_cand_numbers(const gemini_file *g, const gemini_msg *m, struct lumo_cand *k);
 

@@ -435,3 +435,21 @@ void lumo_json_each_object(lumo_span arr, lumo_json_object_fn fn, void *ctx) {
     p = e;
   }
 }
+
+static void text_member(void *ctx, lumo_span obj) {
+  lumo_buf *out = ctx;
+  lumo_span t;
+  if (lumo_json_get(obj, "text", &t) == 1 && lumo_json_is_string(t)) {
+    if (out->len) lumo_buf_putc(out, '\n');
+    lumo_json_decode(t, out);
+  }
+}
+
+/* Appends the text of a value that is a string, or an array of parts each holding a
+** "text" string (Codex content and reasoning summaries, Gemini Part[]), joined by
+** newlines. Other values add nothing. */
+void lumo_json_texts(lumo_span v, lumo_buf *out) {
+  if (!v.n) return;
+  if (v.p[0] == '"') lumo_json_decode(v, out);
+  else lumo_json_each_object(v, text_member, out);
+}

@@ -147,6 +147,8 @@ LUMO_API int lumo_json_bool(lumo_span v); /* 1 true, 0 false, -1 other */
 LUMO_API int lumo_json_get(lumo_span obj, const char *key, lumo_span *val);
 typedef void (*lumo_json_object_fn)(void *ctx, lumo_span object);
 LUMO_API void lumo_json_each_object(lumo_span array, lumo_json_object_fn fn, void *ctx);
+/* A string, or the "text" members of an array of parts joined by newlines, appended. */
+LUMO_API void lumo_json_texts(lumo_span v, lumo_buf *out);
 
 /* ---------------------------------------------------------------- reader.c */
 
@@ -295,7 +297,7 @@ LUMO_API extern const lumo_object *const lumo_objects[];
 LUMO_API char *lumo_declare_sql(const lumo_col *cols, int n); /* caller frees */
 LUMO_API extern const lumo_object claude_messages_object, claude_usage_object,
     claude_tool_uses_object, lumo_diagnostics_object, lumo_reference_object, lumo_sync_object,
-    lumo_merge_object, lumo_active_seconds_object, lumo_rest_level_object, gemini_usage_object,
-    codex_usage_object, opencode_usage_object, otlp_metrics_object, otlp_logs_object;
+    lumo_merge_object, lumo_active_seconds_object, lumo_rest_level_object, gemini_usage_object, gemini_messages_object,
+    codex_usage_object, codex_messages_object, opencode_usage_object, otlp_metrics_object, otlp_logs_object;
 
 #endif

@@ -102,9 +102,14 @@ static const char *const syncer_sql[] = {
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
   " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
   "DELETE FROM usage WHERE key = ?1",
-  "INSERT OR IGNORE INTO messages (key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role,"
+  /* ?17 = 1: a message read again replaces its text (Gemini rewrites a message as it
+  ** grows); else the first copy stays (Claude streaming copies are merged by the views) */
+  "INSERT INTO messages (key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role,"
   " model, message_id, is_sidechain, text, content_bytes, file, line)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+  " ON CONFLICT (key) DO UPDATE SET timestamp = excluded.timestamp, type = excluded.type, role = excluded.role,"
+  " model = excluded.model, text = excluded.text, content_bytes = excluded.content_bytes, file = excluded.file,"
+  " line = excluded.line WHERE ?17",
   "INSERT INTO tool_uses (key, agent, machine, session_id, timestamp, message_id, tool_name, input, file, line)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (key) DO NOTHING",
   "UPDATE tool_uses SET is_error = ?2, result_bytes = ?3 WHERE key = ?1",
@@ -171,6 +176,72 @@ static int step_done(sqlite3_stmt *st) {
   int rc = sqlite3_step(st);
   sqlite3_reset(st);
   return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* One row of the messages table (strings are the caller's; NULL for none). */
+typedef struct msg_row {
+  const char *key, *agent, *session, *uuid, *parent_uuid, *timestamp, *type, *role, *model, *message_id;
+  int is_sidechain, has_text, replace;
+  const char *text;
+  size_t text_len;
+  int64_t content_bytes;
+  const char *file;
+  int64_t line;
+} msg_row;
+
+static int message_put(syncer *y, const msg_row *m) {
+  sqlite3_stmt *st = y->msg_ins;
+  bind_text(st, 1, m->key);
+  bind_text(st, 2, m->agent);
+  bind_text(st, 3, y->machine);
+  bind_text(st, 4, m->session);
+  bind_text(st, 5, m->uuid);
+  bind_text(st, 6, m->parent_uuid);
+  bind_text(st, 7, m->timestamp);
+  bind_text(st, 8, m->type);
+  bind_text(st, 9, m->role);
+  bind_text(st, 10, m->model);
+  bind_text(st, 11, m->message_id);
+  sqlite3_bind_int(st, 12, m->is_sidechain);
+  if (m->has_text) sqlite3_bind_text(st, 13, m->text ? m->text : "", (int)m->text_len, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(st, 13);
+  sqlite3_bind_int64(st, 14, m->content_bytes);
+  bind_text(st, 15, m->file);
+  sqlite3_bind_int64(st, 16, m->line);
+  sqlite3_bind_int(st, 17, m->replace);
+  int rc = step_done(st);
+  if (!rc) y->st.message_rows++;
+  return rc;
+}
+
+/* A tool call (kept once per key) and, when known, its outcome: is_error -1 = unknown. */
+static int tool_put(syncer *y, const char *key, const char *agent, const char *session, const char *timestamp,
+                    const char *message_id, const char *name, const char *input, size_t input_len,
+                    const char *file, int64_t line) {
+  sqlite3_stmt *st = y->tool_ins;
+  bind_text(st, 1, key);
+  bind_text(st, 2, agent);
+  bind_text(st, 3, y->machine);
+  bind_text(st, 4, session);
+  bind_text(st, 5, timestamp);
+  bind_text(st, 6, message_id);
+  bind_text(st, 7, name);
+  if (input) sqlite3_bind_text(st, 8, input, (int)(input_len > TOOL_INPUT_MAX ? TOOL_INPUT_MAX : input_len), SQLITE_TRANSIENT);
+  else sqlite3_bind_null(st, 8);
+  bind_text(st, 9, file);
+  sqlite3_bind_int64(st, 10, line);
+  int rc = step_done(st);
+  if (!rc) y->st.tool_rows++;
+  return rc;
+}
+
+static int tool_outcome(syncer *y, const char *key, int is_error, int64_t result_bytes) {
+  sqlite3_stmt *st = y->tool_res;
+  bind_text(st, 1, key);
+  if (is_error < 0) sqlite3_bind_null(st, 2);
+  else sqlite3_bind_int(st, 2, is_error);
+  sqlite3_bind_int64(st, 3, result_bytes);
+  return step_done(st);
 }
 
 /* ----------------------------------------------------------------- usage */
@@ -299,22 +370,10 @@ static void tool_use_block(void *p, lumo_span blk) {
   lumo_span name, input;
   char *key = tool_key(t, blk, "tool_use", "id");
   if (!key) return;
-  sqlite3_stmt *st = y->tool_ins;
-  bind_text(st, 1, key);
-  bind_text(st, 2, "claude");
-  bind_text(st, 3, y->machine);
-  bind_text(st, 4, t->session);
-  bind_text(st, 5, t->timestamp);
-  bind_text(st, 6, t->mid);
-  bind_text(st, 7, lumo_json_get(blk, "name", &name) == 1 ? dec(y, 11, name) : NULL);
-  if (lumo_json_get(blk, "input", &input) == 1)
-    sqlite3_bind_text(st, 8, input.p, (int)(input.n > TOOL_INPUT_MAX ? TOOL_INPUT_MAX : input.n), SQLITE_TRANSIENT);
-  else
-    sqlite3_bind_null(st, 8);
-  bind_text(st, 9, t->file);
-  sqlite3_bind_int64(st, 10, t->line);
-  t->rc = step_done(st);
-  if (!t->rc) y->st.tool_rows++;
+  int has_input = lumo_json_get(blk, "input", &input) == 1;
+  t->rc = tool_put(y, key, "claude", t->session, t->timestamp, t->mid,
+                   lumo_json_get(blk, "name", &name) == 1 ? dec(y, 11, name) : NULL, has_input ? input.p : NULL,
+                   has_input ? input.n : 0, t->file, t->line);
   sqlite3_free(key);
 }
 
@@ -323,11 +382,8 @@ static void tool_result_block(void *p, lumo_span blk) {
   lumo_span err, content;
   char *key = tool_key(t, blk, "tool_result", "tool_use_id");
   if (!key) return;
-  sqlite3_stmt *st = t->y->tool_res;
-  bind_text(st, 1, key);
-  sqlite3_bind_int(st, 2, lumo_json_get(blk, "is_error", &err) == 1 && lumo_json_bool(err) == 1);
-  sqlite3_bind_int64(st, 3, lumo_json_get(blk, "content", &content) == 1 ? (int64_t)content.n : 0);
-  t->rc = step_done(st);
+  t->rc = tool_outcome(t->y, key, lumo_json_get(blk, "is_error", &err) == 1 && lumo_json_bool(err) == 1,
+                       lumo_json_get(blk, "content", &content) == 1 ? (int64_t)content.n : 0);
   sqlite3_free(key);
 }
 
@@ -477,30 +533,14 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
       const char *uuid = dec(y, 13, L.uuid);
       char *key = uuid ? sqlite3_mprintf("claude:%s", uuid)
                        : sqlite3_mprintf("claude:%s:%s:%lld", y->machine, f->rel, (long long)rd.line_no);
-      sqlite3_stmt *st = y->msg_ins;
       y->text.len = 0;
       lumo_buf_nul(&y->text);
       if (L.content.n) claude_content_text(L.content, &y->text);
       else if (L.summary.n) lumo_json_decode(L.summary, &y->text);
-      bind_text(st, 1, key);
-      bind_text(st, 2, "claude");
-      bind_text(st, 3, y->machine);
-      bind_text(st, 4, session);
-      bind_text(st, 5, uuid);
-      bind_text(st, 6, dec(y, 14, L.parent_uuid));
-      bind_text(st, 7, timestamp);
-      bind_text(st, 8, dec(y, 15, L.type));
-      bind_text(st, 9, dec(y, 11, L.role));
-      bind_text(st, 10, model);
-      bind_text(st, 11, mid);
-      sqlite3_bind_int(st, 12, L.is_sidechain);
-      if (L.content.n || L.summary.n) sqlite3_bind_text(st, 13, y->text.p ? y->text.p : "", (int)y->text.len, SQLITE_TRANSIENT);
-      else sqlite3_bind_null(st, 13);
-      sqlite3_bind_int64(st, 14, (int64_t)L.content.n);
-      bind_text(st, 15, f->rel);
-      sqlite3_bind_int64(st, 16, rd.line_no);
-      rc = key ? step_done(st) : SQLITE_NOMEM;
-      if (!rc) y->st.message_rows++;
+      msg_row m = {key, "claude", session, uuid, dec(y, 14, L.parent_uuid), timestamp, dec(y, 15, L.type),
+                   dec(y, 11, L.role), model, mid, L.is_sidechain, L.content.n || L.summary.n, 0,
+                   y->text.p, y->text.len, (int64_t)L.content.n, f->rel, rd.line_no};
+      rc = key ? message_put(y, &m) : SQLITE_NOMEM;
       sqlite3_free(key);
       tool_ctx t = {y, session, timestamp, mid, f->rel, rd.line_no, SQLITE_OK};
       if (!rc && L.role.n == 11) claude_each_block(L.content, tool_use_block, &t);
@@ -527,6 +567,55 @@ static void gemini_bad_line(void *ctx, int64_t line, const char *kind) {
 
 /* Syncs one Gemini chat file: it is rewritten or appended in place, so a changed file is
 ** read whole and every response upserted (same keys: nothing counts twice). */
+typedef struct gemini_tool_ctx {
+  syncer *y;
+  const lumo_file *f;
+  const char *session, *timestamp;
+  int64_t line;
+  int rc;
+} gemini_tool_ctx;
+
+/* One entry of a message's toolCalls: a tool_uses row with its outcome (status error). */
+static void gemini_tool_call(void *p, lumo_span call) {
+  gemini_tool_ctx *t = p;
+  syncer *y = t->y;
+  lumo_span id, name, args, status, result;
+  if (t->rc || lumo_json_get(call, "id", &id) != 1 || !lumo_json_is_string(id)) return;
+  const char *ids = dec(y, 1, id);
+  char *key = ids ? sqlite3_mprintf("gemini:%s", ids) : NULL;
+  if (!key) return;
+  int has_args = lumo_json_get(call, "args", &args) == 1;
+  t->rc = tool_put(y, key, "gemini", t->session, t->timestamp, NULL,
+                   lumo_json_get(call, "name", &name) == 1 ? dec(y, 2, name) : NULL, has_args ? args.p : NULL,
+                   has_args ? args.n : 0, t->f->rel, t->line);
+  if (!t->rc && lumo_json_get(call, "status", &status) == 1 && lumo_json_is_string(status)) {
+    const char *s = dec(y, 3, status);
+    int err = s && strcmp(s, "error") == 0;
+    t->rc = tool_outcome(y, key, err, lumo_json_get(call, "result", &result) == 1 ? (int64_t)result.n : 0);
+  }
+  sqlite3_free(key);
+}
+
+/* A chat message: a messages row (key: session and message id; a message re-read with
+** more content replaces its text), and its tool calls. */
+static int gemini_message_put(syncer *y, const lumo_file *f, const gemini_file *g, const gemini_msg *msg,
+                              const char *session) {
+  char *key = sqlite3_mprintf("gemini:%s:%s", session ? session : "", msg->id);
+  if (!key) return SQLITE_NOMEM;
+  const char *role = gemini_role(msg->type);
+  const char *type = role ? role : msg->type && strcmp(msg->type, "info") == 0 ? "system" : msg->type;
+  msg_row m = {key, "gemini", session, msg->id, NULL, msg->timestamp, type, role,
+               msg->is_gemini ? msg->model : NULL, NULL, g->is_subagent, msg->text != NULL, 1,
+               msg->text, msg->text ? strlen(msg->text) : 0, msg->text ? (int64_t)strlen(msg->text) : 0, f->rel,
+               msg->line};
+  int rc = message_put(y, &m);
+  sqlite3_free(key);
+  if (rc || !msg->tool_calls) return rc;
+  gemini_tool_ctx t = {y, f, session, msg->timestamp, msg->line, SQLITE_OK};
+  lumo_json_each_object((lumo_span){msg->tool_calls, strlen(msg->tool_calls)}, gemini_tool_call, &t);
+  return t.rc;
+}
+
 static int sync_gemini_file(syncer *y, const lumo_file *f) {
   gemini_file g;
   memset(&g, 0, sizeof(g));
@@ -542,6 +631,7 @@ static int sync_gemini_file(syncer *y, const lumo_file *f) {
   y->st.bytes_read += f->size;
   char *session = gemini_session_new(f, &g);
   char *project = gemini_project_new(f);
+  for (int i = 0; rc == SQLITE_OK && i < g.n; i++) rc = gemini_message_put(y, f, &g, &g.msgs[i], session);
   for (int i = 0; rc == SQLITE_OK && i < g.n; i++) {
     gemini_msg *m = &g.msgs[i];
     if (!m->billable) continue;
@@ -573,6 +663,46 @@ static int sync_gemini_file(syncer *y, const lumo_file *f) {
 /* Syncs one Codex rollout. A changed rollout is read again from the start (the running
 ** totals and the fork state are not kept between syncs); rows are keyed by thread and
 ** line, so nothing counts twice. */
+/* The messages-table type of a Codex item, in Claude's words where there is one. */
+static const char *codex_msg_type(const codex_item *it) {
+  const char *t = it->type.p;
+  if (strcmp(t, "message") == 0)
+    return it->role && (strcmp(it->role, "developer") == 0 || strcmp(it->role, "system") == 0) ? "system"
+           : it->role ? it->role : t;
+  if (strcmp(t, "reasoning") == 0) return "reasoning";
+  if (it->role && strcmp(it->role, "tool") == 0) return "tool_result";
+  if (it->role && strcmp(it->role, "assistant") == 0) return "tool_use";
+  return t;
+}
+
+/* A conversation item: a messages row (key: thread and line, so a live and an archived
+** copy of one thread are one), and for a tool call a tool_uses row keyed by its call id,
+** whose output fills in the result size. */
+static int codex_item_put(syncer *y, const lumo_file *f, const codex_state *cs, const codex_item *it, int64_t line) {
+  const char *thread = cs->thread_id.len ? cs->thread_id.p : f->rel;
+  char *key = sqlite3_mprintf("codex:%s:%lld", thread, (long long)line);
+  const char *ts = NULL;
+  y->s[0].len = 0;
+  if (it->timestamp.n && lumo_json_decode(it->timestamp, &y->s[0]) == 0) ts = y->s[0].p;
+  const char *type = codex_msg_type(it);
+  int assistant = it->role && strcmp(it->role, "assistant") == 0;
+  msg_row m = {key, "codex", cs->thread_id.len ? cs->thread_id.p : NULL, NULL, NULL, ts, type, it->role,
+               assistant && cs->model.len ? cs->model.p : NULL, NULL, cs->is_fork, 1, 0,
+               it->text.p, it->text.len, it->content_bytes, f->rel, line};
+  int rc = key ? message_put(y, &m) : SQLITE_NOMEM;
+  sqlite3_free(key);
+  if (rc || !it->call_id.len) return rc;
+  char *tkey = sqlite3_mprintf("codex:%s", it->call_id.p);
+  if (!tkey) return SQLITE_NOMEM;
+  if (strcmp(type, "tool_use") == 0)
+    rc = tool_put(y, tkey, "codex", m.session, ts, NULL, it->tool_name.len ? it->tool_name.p : NULL,
+                  it->text.p, it->text.len, f->rel, line);
+  else if (strcmp(type, "tool_result") == 0)
+    rc = tool_outcome(y, tkey, -1, it->content_bytes);
+  sqlite3_free(tkey);
+  return rc;
+}
+
 static int sync_codex_file(syncer *y, const lumo_file *f) {
   lumo_reader rd;
   int rc = lumo_reader_open(&rd, f->path, 0, 0);
@@ -585,6 +715,8 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
   codex_state cs;
   codex_state_init(&cs);
   codex_row r;
+  codex_item item;
+  memset(&item, 0, sizeof(item));
   const char *p;
   size_t n;
   int st;
@@ -600,7 +732,10 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
       lumo_diag_add(y->conn, "lumo_sync", f->rel, rd.line_no, "malformed", "not a JSON object");
       continue;
     }
-    if (k != CODEX_ROW) continue;
+    if (k != CODEX_ROW) {
+      if (codex_item_line(&cs, p, n, &item) == CODEX_ROW) rc = codex_item_put(y, f, &cs, &item, rd.line_no);
+      continue;
+    }
     ts.len = 0;
     if (r.timestamp.n) lumo_json_decode(r.timestamp, &ts);
     lumo_buf_nul(&ts);
@@ -638,6 +773,7 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
   lumo_reader_close(&rd);
   lumo_buf_free(&ts);
   codex_state_free(&cs);
+  codex_item_free(&item);
   if (rc == SQLITE_OK) rc = file_done(y, f, "codex", f->size, 0, NULL);
   return rc;
 }

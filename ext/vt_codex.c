@@ -1,5 +1,8 @@
-/* vt_codex.c: codex_usage, one row per billed Codex CLI request (token_count event).
+/* vt_codex.c: codex_usage, one row per billed Codex CLI request (token_count event), and
+** codex_messages, one row per conversation item (response_item: messages, reasoning,
+** tool calls and their outputs).
 **   SELECT model, sum(input_tokens), sum(output_tokens) FROM codex_usage('~/.codex') GROUP BY 1;
+**   SELECT timestamp, role, text FROM codex_messages WHERE session_id = '...' ORDER BY line;
 ** DIRECTONLY: reads every rollout under its root argument (default $CODEX_HOME, else
 ** ~/.codex): sessions/ (all depths) and archived_sessions/, plain or gzip. A thread found in several
 ** files (live and archived copies) is read once, from the newest file. Streams one event
@@ -38,6 +41,40 @@ const lumo_object codex_usage_object = {
   "table", "codex_usage", "one row per billed Codex CLI request (spec 2.4: moving totals, no replays)",
   codex_usage_cols, XC_N};
 
+enum {
+  XM_TIMESTAMP, XM_SESSION_ID, XM_PROJECT, XM_CWD, XM_TYPE, XM_ROLE, XM_MODEL, XM_TEXT, XM_TOOL_NAME,
+  XM_CALL_ID, XM_CONTENT_BYTES, XM_IS_FORK, XM_IS_REPLAY, XM_FILE, XM_LINE, XM_ROOT, XM_N
+};
+
+static const lumo_col codex_messages_cols[XM_N] = {
+  {"timestamp", "TEXT", "ISO-8601 UTC of the item", 0},
+  {"session_id", "TEXT", "thread id (first session_meta), else the file name", 0},
+  {"project", "TEXT", "last path component of the thread's cwd", 0},
+  {"cwd", "TEXT", "working directory of the thread", 0},
+  {"type", "TEXT", "item type: message, reasoning, function_call, function_call_output, custom_tool_call, local_shell_call, web_search_call, ...", 0},
+  {"role", "TEXT", "user, assistant, developer or system for messages; assistant for reasoning and tool calls; tool for tool outputs", 0},
+  {"model", "TEXT", "model of the latest turn_context (assistant items)", 0},
+  {"text", "TEXT", "text parts of the content (messages), reasoning summary, a call's arguments or input (string, or its JSON), an output's text", 0},
+  {"tool_name", "TEXT", "tool of a call (local_shell, web_search for those built-in calls)", 0},
+  {"call_id", "TEXT", "links a tool call and its output", 0},
+  {"content_bytes", "INTEGER", "size of the item's JSON", 0},
+  {"is_fork", "INTEGER", "1 when the thread is a fork or spawned subagent", 0},
+  {"is_replay", "INTEGER", "1 for a fork's copy of its parent's history (its turn started before the thread existed)", 0},
+  {"file", "TEXT", "rollout file, relative to the root", 0},
+  {"line", "INTEGER", "line of the item", 0},
+  {"root", "TEXT", "argument: root directory or comma-separated list", 1},
+};
+
+const lumo_object codex_messages_object = {
+  "table", "codex_messages", "one row per Codex CLI conversation item (response_item lines, spec 2.2)",
+  codex_messages_cols, XM_N};
+
+enum { KIND_USAGE = 0, KIND_MESSAGES = 1 };
+
+static const lumo_object *kind_object(int kind) {
+  return kind == KIND_MESSAGES ? &codex_messages_object : &codex_usage_object;
+}
+
 typedef lumo_source_vtab codex_vtab;
 
 typedef struct codex_cursor {
@@ -52,29 +89,43 @@ typedef struct codex_cursor {
   int rd_open;
   codex_state st;
   codex_row row;
+  codex_item item;
+  int kind;
   lumo_buf ts, project;
   int64_t rowid, line;
   int eof;
 } codex_cursor;
 
-static int codex_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                          sqlite3_vtab **pp, char **err) {
+static int codex_connect_kind(sqlite3 *db, void *aux, sqlite3_vtab **pp, char **err, int kind) {
+  int rc = lumo_source_connect(db, aux, kind_object(kind), pp, err);
+  if (rc == SQLITE_OK) ((codex_vtab *)*pp)->kind = kind;
+  return rc;
+}
+
+static int codex_usage_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                               sqlite3_vtab **pp, char **err) {
   (void)argc;
   (void)argv;
-  return lumo_source_connect(db, aux, &codex_usage_object, pp, err);
+  return codex_connect_kind(db, aux, pp, err, KIND_USAGE);
+}
+
+static int codex_messages_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                                  sqlite3_vtab **pp, char **err) {
+  (void)argc;
+  (void)argv;
+  return codex_connect_kind(db, aux, pp, err, KIND_MESSAGES);
 }
 
 /* idxNum bit 0x01: root = ? (hidden argument, omitted). */
 static int codex_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
-  (void)tab;
-  return lumo_root_best_index(ii, XC_ROOT);
+  return lumo_root_best_index(ii, kind_object(((codex_vtab *)tab)->kind)->ncol - 1);
 }
 
 static int codex_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
-  (void)tab;
   codex_cursor *c = sqlite3_malloc(sizeof(*c));
   if (!c) return SQLITE_NOMEM;
   memset(c, 0, sizeof(*c));
+  c->kind = ((codex_vtab *)tab)->kind;
   c->rd.fd = -1;
   *pp = &c->base;
   return SQLITE_OK;
@@ -100,6 +151,7 @@ static void codex_reset(codex_cursor *c) {
 
 static int codex_close(sqlite3_vtab_cursor *cur) {
   codex_reset((codex_cursor *)cur);
+  codex_item_free(&((codex_cursor *)cur)->item);
   sqlite3_free(cur);
   return SQLITE_OK;
 }
@@ -167,7 +219,7 @@ static int codex_next(sqlite3_vtab_cursor *cur) {
       int rc = lumo_reader_open(&c->rd, c->files.f[c->fi].path, 0, 0);
       if (rc == SQLITE_NOMEM) return rc;
       if (rc) {
-        lumo_diag_add(vt->conn, "codex_usage", c->files.f[c->fi].rel, 0, "unreadable", "cannot open");
+        lumo_diag_add(vt->conn, kind_object(c->kind)->name, c->files.f[c->fi].rel, 0, "unreadable", "cannot open");
         c->fi++;
         continue;
       }
@@ -186,7 +238,7 @@ static int codex_next(sqlite3_vtab_cursor *cur) {
       continue;
     }
     if (st == LUMO_LINE_TOOLONG) {
-      lumo_diag_add(vt->conn, "codex_usage", f->rel, c->rd.line_no, "too_long", "line skipped");
+      lumo_diag_add(vt->conn, kind_object(c->kind)->name, f->rel, c->rd.line_no, "too_long", "line skipped");
       continue;
     }
     size_t i = 0;
@@ -194,13 +246,20 @@ static int codex_next(sqlite3_vtab_cursor *cur) {
     if (i == n) continue;
     int r = codex_line(&c->st, p, n, &c->row);
     if (r == CODEX_BAD) {
-      lumo_diag_add(vt->conn, "codex_usage", f->rel, c->rd.line_no, st == LUMO_LINE_TORN ? "torn" : "malformed",
-                    "not a JSON object");
+      lumo_diag_add(vt->conn, kind_object(c->kind)->name, f->rel, c->rd.line_no,
+                    st == LUMO_LINE_TORN ? "torn" : "malformed", "not a JSON object");
       continue;
     }
-    if (r != CODEX_ROW) continue;
+    lumo_span ts;
+    if (c->kind == KIND_MESSAGES) {
+      if (codex_item_line(&c->st, p, n, &c->item) != CODEX_ROW) continue;
+      ts = c->item.timestamp;
+    } else {
+      if (r != CODEX_ROW) continue;
+      ts = c->row.timestamp;
+    }
     c->ts.len = 0;
-    if (c->row.timestamp.n) lumo_json_decode(c->row.timestamp, &c->ts);
+    if (ts.n) lumo_json_decode(ts, &c->ts);
     lumo_buf_nul(&c->ts);
     c->project.len = 0;
     if (c->st.cwd.len) {
@@ -226,9 +285,10 @@ static int codex_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
     if (!c->root_arg) return SQLITE_NOMEM;
   }
   c->eof = 0;
-  lumo_diag_reset(vt->conn, "codex_usage");
+  const char *name = kind_object(c->kind)->name;
+  lumo_diag_reset(vt->conn, name);
   int rc = codex_roots(c->root_arg, &c->roots, &c->nroot);
-  if (!rc) rc = codex_files(c->roots, c->nroot, &c->files, vt->conn, "codex_usage");
+  if (!rc) rc = codex_files(c->roots, c->nroot, &c->files, vt->conn, name);
   if (!rc) rc = choose_files(c);
   if (rc) return rc;
   codex_state_init(&c->st);
@@ -241,19 +301,52 @@ static void text_or_null(sqlite3_context *ctx, const lumo_buf *b) {
   if (b->len) sqlite3_result_text(ctx, b->p, (int)b->len, SQLITE_TRANSIENT);
 }
 
+static void session_id(sqlite3_context *ctx, const codex_cursor *c, const lumo_file *f) {
+  if (c->st.thread_id.len) text_or_null(ctx, &c->st.thread_id);
+  else {
+    lumo_span base = lumo_path_last(f->rel, strlen(f->rel));
+    sqlite3_result_text(ctx, base.p, (int)base.n, SQLITE_TRANSIENT);
+  }
+}
+
+static int codex_messages_column(codex_cursor *c, sqlite3_context *ctx, int col) {
+  const codex_item *it = &c->item;
+  const lumo_file *f = &c->files.f[c->fi];
+  switch (col) {
+    case XM_TIMESTAMP: text_or_null(ctx, &c->ts); break;
+    case XM_SESSION_ID: session_id(ctx, c, f); break;
+    case XM_PROJECT: text_or_null(ctx, &c->project); break;
+    case XM_CWD: text_or_null(ctx, &c->st.cwd); break;
+    case XM_TYPE: text_or_null(ctx, &it->type); break;
+    case XM_ROLE:
+      if (it->role) sqlite3_result_text(ctx, it->role, -1, SQLITE_STATIC);
+      break;
+    case XM_MODEL:
+      if (it->role && strcmp(it->role, "assistant") == 0) text_or_null(ctx, &c->st.model);
+      break;
+    case XM_TEXT: text_or_null(ctx, &it->text); break;
+    case XM_TOOL_NAME: text_or_null(ctx, &it->tool_name); break;
+    case XM_CALL_ID: text_or_null(ctx, &it->call_id); break;
+    case XM_CONTENT_BYTES: sqlite3_result_int64(ctx, it->content_bytes); break;
+    case XM_IS_FORK: sqlite3_result_int(ctx, c->st.is_fork); break;
+    case XM_IS_REPLAY: sqlite3_result_int(ctx, it->is_replay); break;
+    case XM_FILE: sqlite3_result_text(ctx, f->rel, -1, SQLITE_TRANSIENT); break;
+    case XM_LINE: sqlite3_result_int64(ctx, c->line); break;
+    case XM_ROOT:
+      if (c->root_arg) sqlite3_result_text(ctx, c->root_arg, -1, SQLITE_TRANSIENT);
+      break;
+  }
+  return SQLITE_OK;
+}
+
 static int codex_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
   codex_cursor *c = (codex_cursor *)cur;
+  if (c->kind == KIND_MESSAGES) return codex_messages_column(c, ctx, col);
   const codex_row *r = &c->row;
   const lumo_file *f = &c->files.f[c->fi];
   switch (col) {
     case XC_TIMESTAMP: text_or_null(ctx, &c->ts); break;
-    case XC_SESSION_ID:
-      if (c->st.thread_id.len) text_or_null(ctx, &c->st.thread_id);
-      else {
-        lumo_span base = lumo_path_last(f->rel, strlen(f->rel));
-        sqlite3_result_text(ctx, base.p, (int)base.n, SQLITE_TRANSIENT);
-      }
-      break;
+    case XC_SESSION_ID: session_id(ctx, c, f); break;
     case XC_PROJECT: text_or_null(ctx, &c->project); break;
     case XC_CWD: text_or_null(ctx, &c->st.cwd); break;
     case XC_MODEL: text_or_null(ctx, &c->st.model); break;
@@ -286,13 +379,18 @@ static int codex_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *r) {
   return SQLITE_OK;
 }
 
-static sqlite3_module codex_usage_module = {
-  .iVersion = 0, .xCreate = 0, .xConnect = codex_connect, .xBestIndex = codex_best_index,
-  .xDisconnect = lumo_source_disconnect, .xDestroy = lumo_source_disconnect, .xOpen = codex_open,
-  .xClose = codex_close, .xFilter = codex_filter, .xNext = codex_next, .xEof = codex_eof,
-  .xColumn = codex_column, .xRowid = codex_rowid};
+#define CODEX_MODULE(connect)                                                                          \
+  {.iVersion = 0, .xCreate = 0, .xConnect = connect, .xBestIndex = codex_best_index,                 \
+   .xDisconnect = lumo_source_disconnect, .xDestroy = lumo_source_disconnect, .xOpen = codex_open,   \
+   .xClose = codex_close, .xFilter = codex_filter, .xNext = codex_next, .xEof = codex_eof,           \
+   .xColumn = codex_column, .xRowid = codex_rowid}
+static sqlite3_module codex_usage_module = CODEX_MODULE(codex_usage_connect);
+static sqlite3_module codex_messages_module = CODEX_MODULE(codex_messages_connect);
 
 int lumo_register_codex(sqlite3 *db, lumo_conn *conn) {
   conn->nref++;
-  return sqlite3_create_module_v2(db, "codex_usage", &codex_usage_module, conn, lumo_conn_release);
+  int rc = sqlite3_create_module_v2(db, "codex_usage", &codex_usage_module, conn, lumo_conn_release);
+  if (rc) return rc;
+  conn->nref++;
+  return sqlite3_create_module_v2(db, "codex_messages", &codex_messages_module, conn, lumo_conn_release);
 }

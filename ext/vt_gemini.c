@@ -1,4 +1,5 @@
-/* vt_gemini.c: gemini_usage, one row per billed Gemini CLI response.
+/* vt_gemini.c: gemini_usage, one row per billed Gemini CLI response, and
+** gemini_messages, one row per chat message (every type, rewound ones flagged).
 **   SELECT model, sum(output_tokens) FROM gemini_usage('~/.gemini') GROUP BY 1;
 ** DIRECTONLY: reads every chat file under its root argument (default
 ** $GEMINI_CLI_HOME/.gemini, else ~/.gemini). One row per (session id, message id): the
@@ -11,6 +12,7 @@
 #include "dedup.h"
 #include "gemini.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 enum {
@@ -43,7 +45,48 @@ static const lumo_col gemini_usage_cols[GC_N] = {
 const lumo_object gemini_usage_object = {
   "table", "gemini_usage", "one row per billed Gemini CLI response (spec 3.5)", gemini_usage_cols, GC_N};
 
+enum {
+  GM_TIMESTAMP, GM_SESSION_ID, GM_PROJECT, GM_MESSAGE_ID, GM_TYPE, GM_ROLE, GM_MODEL, GM_TEXT,
+  GM_TOOL_CALLS, GM_TOOL_NAMES, GM_IS_REWOUND, GM_IS_SUBAGENT, GM_FILE, GM_LINE, GM_ROOT, GM_N
+};
+
+static const lumo_col gemini_messages_cols[GM_N] = {
+  {"timestamp", "TEXT", "ISO-8601 UTC of the message (NULL when the file has none)", 0},
+  {"session_id", "TEXT", "the chat's sessionId; for a subagent chat, the parent session (its directory)", 0},
+  {"project", "TEXT", "last component of tmp/<project>/.project_root, else the project directory name", 0},
+  {"message_id", "TEXT", "message id", 0},
+  {"type", "TEXT", "user, gemini, info, error or warning", 0},
+  {"role", "TEXT", "user for user messages, assistant for gemini messages, NULL for the others", 0},
+  {"model", "TEXT", "model of a gemini message (else the previous message's)", 0},
+  {"text", "TEXT", "content: the string, or the text of its parts joined by newlines", 0},
+  {"tool_calls", "INTEGER", "number of tool calls in the message", 0},
+  {"tool_names", "TEXT", "names of those tool calls, comma-separated", 0},
+  {"is_rewound", "INTEGER", "1 when a $rewindTo removed the message from the conversation", 0},
+  {"is_subagent", "INTEGER", "1 for subagent chats", 0},
+  {"file", "TEXT", "chat file of the kept copy, relative to the root", 0},
+  {"line", "INTEGER", "last line of the message in a JSONL file; 1 for a legacy .json", 0},
+  {"root", "TEXT", "argument: root directory or comma-separated list", 1},
+};
+
+const lumo_object gemini_messages_object = {
+  "table", "gemini_messages",
+  "one row per Gemini CLI chat message, in file order; a message in several files (a legacy .json resumed as .jsonl) once, from the newest file",
+  gemini_messages_cols, GM_N};
+
+enum { KIND_USAGE = 0, KIND_MESSAGES = 1 };
+
+static const lumo_object *kind_object(int kind) {
+  return kind == KIND_MESSAGES ? &gemini_messages_object : &gemini_usage_object;
+}
+
 typedef lumo_source_vtab gemini_vtab;
+
+/* A message of gemini_messages; strings in the cursor's arena. */
+typedef struct gm_row {
+  const char *timestamp, *session_id, *project, *id, *type, *model, *text, *tool_names;
+  int tool_calls, is_rewound, is_subagent, file_idx, dup;
+  int64_t line, mtime_ns, seq;
+} gm_row;
 
 typedef struct gemini_cursor {
   sqlite3_vtab_cursor base;
@@ -54,27 +97,41 @@ typedef struct gemini_cursor {
   lumo_dedup dd;
   lumo_arena arena;
   lumo_intern_set interned;
-  int i;
+  int i, kind;
+  gm_row *rows;  /* gemini_messages: owned */
+  int nrows, cap;
 } gemini_cursor;
 
-static int gemini_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                          sqlite3_vtab **pp, char **err) {
+static int gemini_connect_kind(sqlite3 *db, void *aux, sqlite3_vtab **pp, char **err, int kind) {
+  int rc = lumo_source_connect(db, aux, kind_object(kind), pp, err);
+  if (rc == SQLITE_OK) ((gemini_vtab *)*pp)->kind = kind;
+  return rc;
+}
+
+static int gemini_usage_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                                sqlite3_vtab **pp, char **err) {
   (void)argc;
   (void)argv;
-  return lumo_source_connect(db, aux, &gemini_usage_object, pp, err);
+  return gemini_connect_kind(db, aux, pp, err, KIND_USAGE);
+}
+
+static int gemini_messages_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+                                   sqlite3_vtab **pp, char **err) {
+  (void)argc;
+  (void)argv;
+  return gemini_connect_kind(db, aux, pp, err, KIND_MESSAGES);
 }
 
 /* idxNum bit 0x01: root = ? (hidden argument, omitted). */
 static int gemini_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
-  (void)tab;
-  return lumo_root_best_index(ii, GC_ROOT);
+  return lumo_root_best_index(ii, kind_object(((gemini_vtab *)tab)->kind)->ncol - 1);
 }
 
 static int gemini_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
-  (void)tab;
   gemini_cursor *c = sqlite3_malloc(sizeof(*c));
   if (!c) return SQLITE_NOMEM;
   memset(c, 0, sizeof(*c));
+  c->kind = ((gemini_vtab *)tab)->kind;
   *pp = &c->base;
   return SQLITE_OK;
 }
@@ -86,6 +143,9 @@ static void gemini_reset(gemini_cursor *c) {
   lumo_dedup_free(&c->dd);
   lumo_intern_free(&c->interned);
   lumo_arena_free(&c->arena);
+  sqlite3_free(c->rows);
+  c->rows = NULL;
+  c->nrows = c->cap = 0;
   c->roots = NULL;
   c->root_arg = NULL;
   c->nroot = 0;
@@ -100,24 +160,104 @@ static int gemini_close(sqlite3_vtab_cursor *cur) {
 
 typedef struct bad_ctx {
   lumo_conn *conn;
-  const char *file;
+  const char *file, *source;
 } bad_ctx;
 
 static void on_bad_line(void *p, int64_t line, const char *kind) {
   bad_ctx *b = p;
-  lumo_diag_add(b->conn, "gemini_usage", b->file, line, kind,
+  lumo_diag_add(b->conn, b->source, b->file, line, kind,
                 strcmp(kind, "torn") == 0 ? "incomplete last line (no newline)" : "not a JSON object");
+}
+
+static const char *arena_str(gemini_cursor *c, const char *s) {
+  return s ? lumo_arena_dup(&c->arena, s, strlen(s)) : NULL;
+}
+
+/* gemini_messages: every message of a file, strings copied into the cursor's arena. */
+static int keep_messages(gemini_cursor *c, const gemini_file *g, const lumo_file *f, int fi,
+                         const char *session, const char *project) {
+  lumo_buf names = {0};
+  for (int i = 0; i < g->n; i++) {
+    const gemini_msg *m = &g->msgs[i];
+    if (c->nrows == c->cap) {
+      int cap = c->cap ? c->cap * 2 : 256;
+      gm_row *nr = sqlite3_realloc64(c->rows, sizeof(*nr) * (size_t)cap);
+      if (!nr) {
+        lumo_buf_free(&names);
+        return SQLITE_NOMEM;
+      }
+      c->rows = nr;
+      c->cap = cap;
+    }
+    gm_row *r = &c->rows[c->nrows];
+    memset(r, 0, sizeof(*r));
+    names.len = 0;
+    if (m->tool_calls) gemini_tool_names(m->tool_calls, &names);
+    lumo_buf_nul(&names);
+    r->timestamp = arena_str(c, m->timestamp);
+    r->session_id = session;
+    r->project = project;
+    r->id = arena_str(c, m->id);
+    r->type = m->type ? lumo_intern(&c->interned, &c->arena, m->type, strlen(m->type)) : NULL;
+    r->model = m->model && m->is_gemini ? lumo_intern(&c->interned, &c->arena, m->model, strlen(m->model)) : NULL;
+    r->text = arena_str(c, m->text);
+    r->tool_names = names.len ? arena_str(c, names.p) : NULL;
+    r->tool_calls = m->ntool_calls;
+    r->is_rewound = m->is_rewound;
+    r->is_subagent = g->is_subagent;
+    r->file_idx = fi;
+    r->line = m->line;
+    r->mtime_ns = f->mtime_ns;
+    r->seq = c->nrows;
+    c->nrows++;
+  }
+  lumo_buf_free(&names);
+  return SQLITE_OK;
+}
+
+static int str_cmp_null(const char *a, const char *b) {
+  return a && b ? strcmp(a, b) : (a != NULL) - (b != NULL);
+}
+
+/* By session and message id, the newest file's copy first. */
+static int gm_key_cmp(const void *x, const void *y) {
+  const gm_row *a = x, *b = y;
+  int d = str_cmp_null(a->session_id, b->session_id);
+  if (!d) d = str_cmp_null(a->id, b->id);
+  if (!d) d = a->mtime_ns != b->mtime_ns ? (a->mtime_ns > b->mtime_ns ? -1 : 1) : a->file_idx - b->file_idx;
+  return d;
+}
+
+static int gm_seq_cmp(const void *x, const void *y) {
+  const gm_row *a = x, *b = y;
+  return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+/* One row per (session, message id), then back into file order. */
+static void dedup_messages(gemini_cursor *c) {
+  if (c->nrows < 2) return;
+  qsort(c->rows, (size_t)c->nrows, sizeof(*c->rows), gm_key_cmp);
+  int k = 0;
+  for (int i = 0; i < c->nrows; i++) {
+    if (k && str_cmp_null(c->rows[k - 1].session_id, c->rows[i].session_id) == 0 &&
+        str_cmp_null(c->rows[k - 1].id, c->rows[i].id) == 0)
+      continue;
+    c->rows[k++] = c->rows[i];
+  }
+  c->nrows = k;
+  qsort(c->rows, (size_t)c->nrows, sizeof(*c->rows), gm_seq_cmp);
 }
 
 static int scan_file(gemini_cursor *c, lumo_conn *conn, int fi) {
   const lumo_file *f = &c->files.f[fi];
   gemini_file g;
   memset(&g, 0, sizeof(g));
-  bad_ctx bc = {conn, f->rel};
+  const char *source = kind_object(c->kind)->name;
+  bad_ctx bc = {conn, f->rel, source};
   const char *why = NULL;
   int rc = gemini_read(&g, f->path, &bc, on_bad_line, &why);
   if (rc == SQLITE_ERROR) {
-    lumo_diag_add(conn, "gemini_usage", f->rel, 0, "unreadable", "%s", why ? why : "cannot read");
+    lumo_diag_add(conn, source, f->rel, 0, "unreadable", "%s", why ? why : "cannot read");
     gemini_file_free(&g);
     return SQLITE_OK;
   }
@@ -127,6 +267,11 @@ static int scan_file(gemini_cursor *c, lumo_conn *conn, int fi) {
   char *proj = rc ? NULL : gemini_project_new(f);
   const char *project = proj ? lumo_intern(&c->interned, &c->arena, proj, strlen(proj)) : NULL;
   sqlite3_free(proj);
+  if (c->kind == KIND_MESSAGES) {
+    if (rc == SQLITE_OK) rc = keep_messages(c, &g, f, fi, session, project);
+    gemini_file_free(&g);
+    return rc;
+  }
   lumo_buf key = {0};
   for (int i = 0; rc == SQLITE_OK && i < g.n; i++) {
     gemini_msg *m = &g.msgs[i];
@@ -175,11 +320,13 @@ static int gemini_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxSt
     c->root_arg = sqlite3_mprintf("%s", (const char *)sqlite3_value_text(argv[0]));
     if (!c->root_arg) return SQLITE_NOMEM;
   }
-  lumo_diag_reset(vt->conn, "gemini_usage");
+  const char *name = kind_object(c->kind)->name;
+  lumo_diag_reset(vt->conn, name);
   int rc = gemini_roots(c->root_arg, &c->roots, &c->nroot);
-  if (!rc) rc = gemini_files(c->roots, c->nroot, &c->files, vt->conn, "gemini_usage");
+  if (!rc) rc = gemini_files(c->roots, c->nroot, &c->files, vt->conn, name);
   for (int i = 0; rc == SQLITE_OK && i < c->files.n; i++) rc = scan_file(c, vt->conn, i);
-  if (!rc) lumo_dedup_sort(&c->dd);
+  if (!rc && c->kind == KIND_MESSAGES) dedup_messages(c);
+  else if (!rc) lumo_dedup_sort(&c->dd);
   return rc;
 }
 
@@ -190,15 +337,38 @@ static int gemini_next(sqlite3_vtab_cursor *cur) {
 
 static int gemini_eof(sqlite3_vtab_cursor *cur) {
   gemini_cursor *c = (gemini_cursor *)cur;
-  return c->i >= c->dd.n;
+  return c->i >= (c->kind == KIND_MESSAGES ? c->nrows : c->dd.n);
 }
 
 static void text_or_null(sqlite3_context *ctx, const char *s) {
   if (s) sqlite3_result_text(ctx, s, -1, SQLITE_TRANSIENT);
 }
 
+static int gemini_messages_column(gemini_cursor *c, sqlite3_context *ctx, int col) {
+  const gm_row *r = &c->rows[c->i];
+  switch (col) {
+    case GM_TIMESTAMP: text_or_null(ctx, r->timestamp); break;
+    case GM_SESSION_ID: text_or_null(ctx, r->session_id); break;
+    case GM_PROJECT: text_or_null(ctx, r->project); break;
+    case GM_MESSAGE_ID: text_or_null(ctx, r->id); break;
+    case GM_TYPE: text_or_null(ctx, r->type); break;
+    case GM_ROLE: text_or_null(ctx, gemini_role(r->type)); break;
+    case GM_MODEL: text_or_null(ctx, r->model); break;
+    case GM_TEXT: text_or_null(ctx, r->text); break;
+    case GM_TOOL_CALLS: sqlite3_result_int(ctx, r->tool_calls); break;
+    case GM_TOOL_NAMES: text_or_null(ctx, r->tool_names); break;
+    case GM_IS_REWOUND: sqlite3_result_int(ctx, r->is_rewound); break;
+    case GM_IS_SUBAGENT: sqlite3_result_int(ctx, r->is_subagent); break;
+    case GM_FILE: text_or_null(ctx, c->files.f[r->file_idx].rel); break;
+    case GM_LINE: sqlite3_result_int64(ctx, r->line); break;
+    case GM_ROOT: text_or_null(ctx, c->root_arg); break;
+  }
+  return SQLITE_OK;
+}
+
 static int gemini_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
   gemini_cursor *c = (gemini_cursor *)cur;
+  if (c->kind == KIND_MESSAGES) return gemini_messages_column(c, ctx, col);
   const lumo_dedup_entry *e = &c->dd.e[c->i];
   const lumo_cand *b = &e->best;
   switch (col) {
@@ -235,13 +405,18 @@ static int gemini_rowid(sqlite3_vtab_cursor *cur, sqlite3_int64 *r) {
   return SQLITE_OK;
 }
 
-static sqlite3_module gemini_usage_module = {
-  .iVersion = 0, .xCreate = 0, .xConnect = gemini_connect, .xBestIndex = gemini_best_index,
-  .xDisconnect = lumo_source_disconnect, .xDestroy = lumo_source_disconnect, .xOpen = gemini_open,
-  .xClose = gemini_close, .xFilter = gemini_filter, .xNext = gemini_next, .xEof = gemini_eof,
-  .xColumn = gemini_column, .xRowid = gemini_rowid};
+#define GEMINI_MODULE(connect)                                                                         \
+  {.iVersion = 0, .xCreate = 0, .xConnect = connect, .xBestIndex = gemini_best_index,                \
+   .xDisconnect = lumo_source_disconnect, .xDestroy = lumo_source_disconnect, .xOpen = gemini_open,  \
+   .xClose = gemini_close, .xFilter = gemini_filter, .xNext = gemini_next, .xEof = gemini_eof,       \
+   .xColumn = gemini_column, .xRowid = gemini_rowid}
+static sqlite3_module gemini_usage_module = GEMINI_MODULE(gemini_usage_connect);
+static sqlite3_module gemini_messages_module = GEMINI_MODULE(gemini_messages_connect);
 
 int lumo_register_gemini(sqlite3 *db, lumo_conn *conn) {
   conn->nref++;
-  return sqlite3_create_module_v2(db, "gemini_usage", &gemini_usage_module, conn, lumo_conn_release);
+  int rc = sqlite3_create_module_v2(db, "gemini_usage", &gemini_usage_module, conn, lumo_conn_release);
+  if (rc) return rc;
+  conn->nref++;
+  return sqlite3_create_module_v2(db, "gemini_messages", &gemini_messages_module, conn, lumo_conn_release);
 }

@@ -357,7 +357,7 @@ CREATE TRIGGER IF NOT EXISTS session_message_counts_add AFTER INSERT ON messages
   ON CONFLICT DO UPDATE SET messages = messages + 1;
 END;
 
--- Billed requests of every agent are activity too (Codex and Gemini write no messages rows).
+-- Billed requests of every agent are activity too (OpenCode writes no messages rows).
 CREATE TRIGGER IF NOT EXISTS activity_minutes_usage AFTER INSERT ON usage WHEN NEW.timestamp IS NOT NULL BEGIN
   INSERT OR IGNORE INTO activity_minutes VALUES (substr(NEW.timestamp, 1, 16));
 END;

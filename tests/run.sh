@@ -83,7 +83,7 @@ if [ -z "${LUMO_ONLY_ASAN:-}" ]; then
   else bad "clang build: clang not installed (make deps installs it)"; fi
   # valgrind over the trap goldens: no invalid access, no leak
   if command -v valgrind >/dev/null; then
-    for sql in tests/sql/010_traps_usage.sql tests/sql/011_traps_messages.sql tests/sql/012_traps_tool_uses.sql tests/sql/021_pricing_functions.sql tests/sql/090_otlp.sql; do
+    for sql in tests/sql/010_traps_usage.sql tests/sql/011_traps_messages.sql tests/sql/012_traps_tool_uses.sql tests/sql/021_pricing_functions.sql tests/sql/060_gemini.sql tests/sql/070_codex.sql tests/sql/090_otlp.sql; do
       if env TZ=UTC valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite \
           sqlite3 -cmd ".load dist/lumo" :memory: <"$sql" >"$OUT/valgrind.out" 2>"$OUT/valgrind.log"; then
         ok "valgrind $(basename "$sql" .sql)"

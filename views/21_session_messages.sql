@@ -3,7 +3,7 @@
 -- agent           agent
 -- session_id      session id
 -- timestamp       UTC time of the (first record of the) message
--- kind            user, assistant, tool_result, system or summary
+-- kind            user, assistant, tool_result, system or summary; Codex also tool_use and reasoning (and its other item types), Gemini error and warning
 -- model           model (assistant messages)
 -- message_id      API message id (assistant messages)
 -- text            text of the message (copies joined in time order)

@@ -1,7 +1,7 @@
 /* fuzz_scanner.c: libFuzzer target for the JSON scanner, the Claude and Codex line parsers
 ** and the OTLP document walker (every value of every record it yields is read).
 ** One input is one transcript line: it goes through claude_parse_line in both modes and
-** through codex_line twice,
+** through codex_line twice and codex_item_line,
 ** then every member of it is walked, skipped, and decoded as string, integer and
 ** double, and the content text extractor runs on its message content. Any crash,
 ** out-of-bounds read (ASan) or undefined behaviour (UBSan) is a finding.
@@ -60,6 +60,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   codex_state_init(&cs);
   codex_line(&cs, p, size, &row);
   codex_line(&cs, p, size, &row); /* a second time: re-emission and delta paths */
+  codex_item item;
+  memset(&item, 0, sizeof(item));
+  codex_item_line(&cs, p, size, &item); /* a conversation item (codex_messages) */
+  codex_item_free(&item);
   codex_state_free(&cs);
   lumo_arena arena = {0};
   const char *why;

@@ -16,3 +16,8 @@ SELECT message_id, model, input_tokens, output_tokens, cache_read_tokens, line, 
  ORDER BY message_id;
 SELECT file, line, kind FROM lumo_diagnostics WHERE source = 'gemini_usage' ORDER BY file, line;
 SELECT count(*) AS rows FROM gemini_usage('tests/fixtures/no/such/dir');
+-- gemini_messages: every message once (tests/check_messages.py checks each against a
+-- json reading); here per file: messages, rewound, tool calls; and a missing root
+SELECT file, count(*) AS messages, sum(is_rewound) AS rewound, sum(tool_calls) AS tool_calls
+  FROM gemini_messages('tests/fixtures/real/gemini') GROUP BY file ORDER BY file;
+SELECT count(*) AS rows FROM gemini_messages('tests/fixtures/no/such/dir');

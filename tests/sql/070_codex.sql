@@ -17,3 +17,9 @@ SELECT file, line, kind FROM lumo_diagnostics WHERE source = 'codex_usage';
 SELECT model, count(*) AS requests, sum(cost_usd IS NULL) AS unpriced, total(cost_usd) AS priced_sum
   FROM codex_usage('tests/fixtures/real/codex') WHERE model = 'aide-gpt-5' GROUP BY model;
 SELECT count(*) AS rows FROM codex_usage('tests/fixtures/no/such/dir');
+-- codex_messages (tests/check_messages.py checks each item against a json reading): per
+-- file, items by role; and a missing root
+SELECT file, count(*) AS items, sum(role = 'user') AS user, sum(role = 'assistant') AS assistant,
+       sum(role = 'tool') AS tool, sum(is_replay) AS replay
+  FROM codex_messages('tests/fixtures/real/codex') GROUP BY file ORDER BY file;
+SELECT count(*) AS rows FROM codex_messages('tests/fixtures/no/such/dir');
