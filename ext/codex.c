@@ -4,7 +4,8 @@
 ** of the running total), a total that goes down restarts the count, and the history a
 ** forked or spawned thread replays from its parent is skipped (2.4.5: a turn that
 ** started before the thread existed, else the opening burst of events less than a second
-** apart in the thread's first second). Buckets: input = input - cached - cache writes,
+** apart in the thread's first second; when the parent's rollout is among the files, the
+** child's leading totals that equal the parent's, in order, rule a). Buckets: input = input - cached - cache writes,
 ** cache_read = cached, cache_write_5m = cache writes, output = output (reasoning inside).
 ** The model comes from the latest turn_context (or the event), NULL when none was seen.
 ** It knows nothing of SQLite tables. */
@@ -55,6 +56,8 @@ static int64_t ts_ms(lumo_span v) {
   return ms;
 }
 
+static int load_parent(codex_state *s);
+
 /* One line. Returns CODEX_ROW with *row filled, CODEX_NONE, or CODEX_BAD (malformed). */
 int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
   lumo_json_obj o;
@@ -80,11 +83,18 @@ int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
       if (lumo_json_get(payload, "id", &id) == 1) set_str(s, &s->thread_id, id);
       if (lumo_json_get(payload, "cwd", &cwd) == 1) set_str(s, &s->cwd, cwd);
       s->start_ms = ts.n ? ts_ms(ts) : 0;
-      if (lumo_json_get(payload, "forked_from_id", &fork) == 1 && lumo_json_is_string(fork)) s->is_fork = 1;
+      if (lumo_json_get(payload, "forked_from_id", &fork) == 1 && lumo_json_is_string(fork)) {
+        s->is_fork = 1;
+        set_str(s, &s->parent_id, fork);
+      }
       if (lumo_json_get(payload, "source", &src) == 1 && src.n && src.p[0] == '{' &&
           lumo_json_get(src, "subagent", &sub) == 1 && sub.n && sub.p[0] == '{') {
-        lumo_span spawn;
-        if (lumo_json_get(sub, "thread_spawn", &spawn) == 1) s->is_fork = 1;
+        lumo_span spawn, pid;
+        if (lumo_json_get(sub, "thread_spawn", &spawn) == 1) {
+          s->is_fork = 1;
+          if (!s->parent_id.len && spawn.n && spawn.p[0] == '{' && lumo_json_get(spawn, "parent_thread_id", &pid) == 1)
+            set_str(s, &s->parent_id, pid);
+        }
       }
     } else {
       s->is_fork = 1; /* a second session_meta is the ancestor's, copied in by a fork */
@@ -149,8 +159,18 @@ int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
   }
   if (delta.input + delta.output <= 0) return CODEX_NONE;
   int64_t at = ts.n ? ts_ms(ts) : 0;
-  /* Replay of the parent's history (2.4.5). */
-  if (s->is_fork) {
+  /* Replay of the parent's history (2.4.5), best evidence first. */
+  if (s->is_fork && !s->parent_loaded) load_parent(s);
+  if (s->is_fork && s->parent) { /* rule a: the parent's own totals, in order */
+    int replay = !s->parent_done && has_tot && s->parent_pos < s->nparent &&
+                 counts_equal(&total, &s->parent[s->parent_pos]);
+    if (replay) {
+      s->parent_pos++;
+      s->replayed++;
+      return CODEX_NONE;
+    }
+    s->parent_done = 1;
+  } else if (s->is_fork) {
     int replay = 0;
     if (s->has_turn) {
       replay = s->start_ms && s->turn_started_ms < (s->start_ms / 1000) * 1000;
@@ -250,6 +270,53 @@ void codex_item_free(codex_item *it) {
   lumo_buf_free(&it->call_id);
 }
 
+/* Rule a's evidence: the parent's moving running totals (re-emissions dropped, as the
+** child's are) written up to the fork, read by following the parent's rollout with its
+** own state. Without a parent file, or one that cannot be read, rules b and c decide. */
+static int load_parent(codex_state *s) {
+  s->parent_loaded = 1;
+  const char *path = s->find && s->parent_id.len ? s->find(s->find_ctx, s->parent_id.p) : NULL;
+  lumo_reader rd;
+  if (!path || lumo_reader_open(&rd, path, 0, 0)) return SQLITE_OK;
+  int cap = 0, rc = SQLITE_OK, st;
+  const char *p;
+  size_t n;
+  while ((st = lumo_reader_next(&rd, &p, &n)) == LUMO_LINE_OK) {
+    lumo_json_obj o;
+    lumo_span k, v, ts = {0, 0}, payload = {0, 0}, info, tot;
+    int is_event = 0;
+    if (lumo_json_obj_open(&o, p, p + n)) continue;
+    while (lumo_json_obj_next(&o, &k, &v) == 1) {
+      if (LUMO_KEY(k, "type")) is_event = type_is(v, "event_msg");
+      else if (LUMO_KEY(k, "timestamp")) ts = v;
+      else if (LUMO_KEY(k, "payload")) payload = v;
+    }
+    if (!is_event || !payload.n || payload.p[0] != '{' || lumo_json_get(payload, "info", &info) != 1 ||
+        !info.n || info.p[0] != '{' || lumo_json_get(info, "total_token_usage", &tot) != 1 || !tot.n || tot.p[0] != '{')
+      continue;
+    if (s->start_ms && ts.n && ts_ms(ts) > s->start_ms) break; /* after the fork */
+    codex_counts c;
+    read_usage(tot, &c);
+    if (s->nparent && counts_equal(&c, &s->parent[s->nparent - 1])) continue; /* re-emitted */
+    if (s->nparent == cap) {
+      cap = cap ? cap * 2 : 64;
+      codex_counts *nv = sqlite3_realloc64(s->parent, sizeof(*nv) * (size_t)cap);
+      if (!nv) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      s->parent = nv;
+    }
+    s->parent[s->nparent++] = c;
+  }
+  lumo_reader_close(&rd);
+  if (!s->nparent) { /* nothing to match: rules b and c */
+    sqlite3_free(s->parent);
+    s->parent = NULL;
+  }
+  return rc;
+}
+
 void codex_state_init(codex_state *s) {
   memset(s, 0, sizeof(*s));
   s->opening_run = 1;
@@ -259,7 +326,22 @@ void codex_state_free(codex_state *s) {
   lumo_buf_free(&s->thread_id);
   lumo_buf_free(&s->cwd);
   lumo_buf_free(&s->model);
+  lumo_buf_free(&s->parent_id);
+  sqlite3_free(s->parent);
   memset(s, 0, sizeof(*s));
+}
+
+/* The rollout of a thread among files: its name ends with -<thread id>.jsonl (or .gz). */
+const char *codex_thread_file(const lumo_filelist *fl, const char *thread_id) {
+  size_t tn = strlen(thread_id);
+  for (int i = 0; i < fl->n; i++) {
+    lumo_span base = lumo_path_last(fl->f[i].path, strlen(fl->f[i].path));
+    const char *dot = memchr(base.p, '.', base.n);
+    size_t stem = dot ? (size_t)(dot - base.p) : base.n;
+    if (stem > tn && base.p[stem - tn - 1] == '-' && memcmp(base.p + stem - tn, thread_id, tn) == 0)
+      return fl->f[i].path;
+  }
+  return NULL;
 }
 
 /* Roots: the argument, else $CODEX_HOME, else ~/.codex (comma lists allowed). */

@@ -8,9 +8,19 @@ typedef struct codex_counts {
   int64_t input, cached, cache_write, output, reasoning;
 } codex_counts;
 
+/* Finds a thread's rollout among the files being read and returns its path (NULL: not
+** there); the parent of a fork, for replay rule a. */
+typedef const char *(*codex_find_thread)(void *ctx, const char *thread_id);
+
 typedef struct codex_state {
   lumo_buf thread_id, cwd, model; /* owned; model: the latest turn_context's */
+  lumo_buf parent_id;             /* forked_from_id, else the spawning thread's id */
   int meta_lines, is_fork;
+  codex_find_thread find;         /* optional, with find_ctx: enables rule a */
+  void *find_ctx;
+  int parent_loaded, parent_done; /* the parent's moving totals up to the fork, matched in order */
+  codex_counts *parent;
+  int nparent, parent_pos;
   int64_t start_ms;               /* first session_meta timestamp */
   int has_turn;
   int64_t turn_started_ms;        /* latest task_started.started_at */
@@ -48,6 +58,7 @@ LUMO_API int codex_line(codex_state *s, const char *p, size_t n, codex_row *row)
 ** CODEX_NONE; the line is known to be a JSON object. */
 LUMO_API int codex_item_line(const codex_state *s, const char *p, size_t n, codex_item *it);
 LUMO_API void codex_item_free(codex_item *it);
+LUMO_API const char *codex_thread_file(const lumo_filelist *fl, const char *thread_id);
 LUMO_API int codex_roots(const char *arg, char ***roots, int *n);
 LUMO_API int codex_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source);
 

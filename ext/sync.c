@@ -84,6 +84,7 @@ typedef struct syncer {
       *tool_res, *point_ins, *event_ins;
   lumo_buf s[16];  /* scratch for decoded strings */
   lumo_buf text;
+  const lumo_filelist *codex_files; /* every rollout of this sync: a fork's parent is found there */
   seen_file *seen; /* loaded once per lumo_sync(), when the first source has files */
   int nseen, seen_loaded;
   lumo_arena seen_paths; /* the paths of seen */
@@ -703,6 +704,10 @@ static int codex_item_put(syncer *y, const lumo_file *f, const codex_state *cs, 
   return rc;
 }
 
+static const char *codex_find(void *ctx, const char *thread_id) {
+  return ctx ? codex_thread_file(ctx, thread_id) : NULL;
+}
+
 static int sync_codex_file(syncer *y, const lumo_file *f) {
   lumo_reader rd;
   int rc = lumo_reader_open(&rd, f->path, 0, 0);
@@ -714,6 +719,8 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
   y->st.files_read++;
   codex_state cs;
   codex_state_init(&cs);
+  cs.find = codex_find;
+  cs.find_ctx = (void *)y->codex_files;
   codex_row r;
   codex_item item;
   memset(&item, 0, sizeof(item));
@@ -1156,6 +1163,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
   if (rc == SQLITE_OK) rc = sync_files(&y, &fl, sync_claude_file);
   if (rc == SQLITE_OK) rc = sync_files(&y, &gfl, sync_gemini_file);
+  y.codex_files = &xfl;
   if (rc == SQLITE_OK) rc = sync_files(&y, &xfl, sync_codex_file);
   if (rc == SQLITE_OK) rc = sync_files(&y, &ofl, sync_opencode_file);
   if (rc == SQLITE_OK) rc = sync_files(&y, &tfl, sync_otlp_file);

@@ -206,6 +206,17 @@ static int choose_files(codex_cursor *c) {
   return SQLITE_OK;
 }
 
+static const char *find_thread(void *ctx, const char *thread_id) {
+  return codex_thread_file(ctx, thread_id);
+}
+
+static void state_start(codex_cursor *c) {
+  codex_state_free(&c->st);
+  codex_state_init(&c->st);
+  c->st.find = find_thread;
+  c->st.find_ctx = &c->files;
+}
+
 static int codex_next(sqlite3_vtab_cursor *cur) {
   codex_cursor *c = (codex_cursor *)cur;
   codex_vtab *vt = (codex_vtab *)cur->pVtab;
@@ -224,8 +235,7 @@ static int codex_next(sqlite3_vtab_cursor *cur) {
         continue;
       }
       c->rd_open = 1;
-      codex_state_free(&c->st);
-      codex_state_init(&c->st);
+      state_start(c);
     }
     const lumo_file *f = &c->files.f[c->fi];
     const char *p;
@@ -291,7 +301,7 @@ static int codex_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
   if (!rc) rc = codex_files(c->roots, c->nroot, &c->files, vt->conn, name);
   if (!rc) rc = choose_files(c);
   if (rc) return rc;
-  codex_state_init(&c->st);
+  state_start(c);
   return codex_next(cur);
 }
 

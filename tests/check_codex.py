@@ -51,4 +51,23 @@ query("SELECT lumo_sync(NULL, NULL, '%s/codex')" % out, db=db)
 tot = query("SELECT count(*) n, sum(input_tokens) i, sum(output_tokens) o FROM usage WHERE agent = 'codex'", db=db)[0]
 c.eq("sync: one appended event adds one row (900 in, 10 out)", [t["messages"] + 1, t["input"] + 900, t["output"] + 10],
      [tot["n"], tot["i"], tot["o"]])
+# Spec 2.4.5 rule a (tests/fixtures/traps/README.md, worked by hand): a fork whose parent
+# rollout is among the files bills only its own turn; alone, rules b and c decide.
+traps = "tests/fixtures/traps/codex"
+rows = query("SELECT session_id s, count(*) n, sum(input_tokens) i, sum(output_tokens) o, sum(cache_read_tokens) cr"
+             " FROM codex_usage('%s') GROUP BY 1 ORDER BY 1" % traps)
+c.eq("rule a: parent 3 requests (2500/450/1500), fork only its own turn (200/150/1000)",
+     [["019a1111-0000-7000-8000-000000000001", 3, 2500, 450, 1500], ["019a2222-0000-7000-8000-000000000002", 1, 200, 150, 1000]],
+     [[r["s"], r["n"], r["i"], r["o"], r["cr"]] for r in rows])
+alone = os.path.join(ROOT, "tests", "out", "codex", "fork-alone", "sessions")
+os.makedirs(alone, exist_ok=True)
+shutil.copy(os.path.join(ROOT, traps, "sessions", "2026", "07", "01",
+                         "rollout-2026-07-01T10-30-00-019a2222-0000-7000-8000-000000000002.jsonl"), alone)
+c.eq("the fork alone: rules b and c count lines 6, 7 and 9", [6, 7, 9],
+     [r["line"] for r in query("SELECT line FROM codex_usage('%s') ORDER BY line" % os.path.dirname(alone))])
+db2 = os.path.join(out, "fork.db")
+fresh_db(db2)
+query("SELECT lumo_sync(NULL, NULL, '%s')" % traps, db=db2)
+c.eq("rule a in lumo_sync: the same requests", [[3, 2500], [1, 200]],
+     [[r["n"], r["i"]] for r in query("SELECT count(*) n, sum(input_tokens) i FROM usage GROUP BY session_id ORDER BY session_id", db=db2)])
 c.done()
