@@ -138,13 +138,13 @@ const char *lumo_json_skip(const char *p, const char *end) {
   }
 }
 
-/* Opens an object at p (whitespace allowed before '{'). Returns 0, or -1. */
-int lumo_json_obj_open(lumo_json_obj *o, const char *p, const char *end) {
+/* Opens a container whose first character is `open`. */
+static int container_open(lumo_json_obj *o, const char *p, const char *end, char open) {
   p = lumo_json_ws(p, end);
   o->n = 0;
   o->err = 0;
   o->end = end;
-  if (p >= end || *p != '{') {
+  if (p >= end || *p != open) {
     o->err = 1;
     o->p = end;
     return -1;
@@ -153,22 +153,53 @@ int lumo_json_obj_open(lumo_json_obj *o, const char *p, const char *end) {
   return 0;
 }
 
-/* Next member: 1 with key (raw, without quotes) and value span, 0 at the closing
-** brace (o->p then points past it), -1 on malformed input. */
-int lumo_json_obj_next(lumo_json_obj *o, lumo_span *key, lumo_span *val) {
+/* The start of the next entry of a container: 1 with *at set, 0 at the closing
+** character (o->p then points past it), -1 on malformed input. */
+static int container_next(lumo_json_obj *o, char close, const char **at) {
   if (o->err) return -1;
   const char *p = lumo_json_ws(o->p, o->end);
-  const char *end = o->end;
-  if (p >= end) goto bad;
-  if (*p == '}') {
+  if (p >= o->end) goto bad;
+  if (*p == close) {
     o->p = p + 1;
     return 0;
   }
   if (o->n > 0) {
     if (*p != ',') goto bad;
-    p = lumo_json_ws(p + 1, end);
-    if (p >= end) goto bad;
+    p = lumo_json_ws(p + 1, o->end);
+    if (p >= o->end) goto bad;
   }
+  *at = p;
+  return 1;
+bad:
+  o->err = 1;
+  return -1;
+}
+
+/* The value starting at p: its span, and the iterator moves past it. */
+static int container_value(lumo_json_obj *o, const char *p, lumo_span *val) {
+  const char *e = lumo_json_skip(p, o->end);
+  if (!e) {
+    o->err = 1;
+    return -1;
+  }
+  val->p = p;
+  val->n = (size_t)(e - p);
+  o->p = e;
+  o->n++;
+  return 1;
+}
+
+/* Opens an object at p (whitespace allowed before '{'). Returns 0, or -1. */
+int lumo_json_obj_open(lumo_json_obj *o, const char *p, const char *end) {
+  return container_open(o, p, end, '{');
+}
+
+/* Next member: 1 with key (raw, without quotes) and value span, 0 at the closing
+** brace (o->p then points past it), -1 on malformed input. */
+int lumo_json_obj_next(lumo_json_obj *o, lumo_span *key, lumo_span *val) {
+  const char *p = NULL, *end = o->end;
+  int rc = container_next(o, '}', &p);
+  if (rc != 1) return rc;
   if (*p != '"') goto bad;
   const char *k = p + 1;
   p = skip_string_body(k, end);
@@ -177,15 +208,7 @@ int lumo_json_obj_next(lumo_json_obj *o, lumo_span *key, lumo_span *val) {
   key->n = (size_t)(p - 1 - k);
   p = lumo_json_ws(p, end);
   if (p >= end || *p != ':') goto bad;
-  p = lumo_json_ws(p + 1, end);
-  const char *v = p;
-  p = lumo_json_skip(p, end);
-  if (!p) goto bad;
-  val->p = v;
-  val->n = (size_t)(p - v);
-  o->p = p;
-  o->n++;
-  return 1;
+  return container_value(o, lumo_json_ws(p + 1, end), val);
 bad:
   o->err = 1;
   return -1;
@@ -194,44 +217,14 @@ bad:
 /* Opens an array at p (whitespace allowed before '['). Returns 0, or -1. The
 ** iterator reuses lumo_json_obj: n counts elements. */
 int lumo_json_arr_open(lumo_json_obj *a, const char *p, const char *end) {
-  p = lumo_json_ws(p, end);
-  a->n = 0;
-  a->err = 0;
-  a->end = end;
-  if (p >= end || *p != '[') {
-    a->err = 1;
-    a->p = end;
-    return -1;
-  }
-  a->p = p + 1;
-  return 0;
+  return container_open(a, p, end, '[');
 }
 
 /* Next element: 1 with its span, 0 at the closing bracket, -1 on malformed input. */
 int lumo_json_arr_next(lumo_json_obj *a, lumo_span *val) {
-  if (a->err) return -1;
-  const char *p = lumo_json_ws(a->p, a->end);
-  const char *end = a->end;
-  if (p >= end) goto bad;
-  if (*p == ']') {
-    a->p = p + 1;
-    return 0;
-  }
-  if (a->n > 0) {
-    if (*p != ',') goto bad;
-    p = lumo_json_ws(p + 1, end);
-  }
-  const char *v = p;
-  p = lumo_json_skip(p, end);
-  if (!p) goto bad;
-  val->p = v;
-  val->n = (size_t)(p - v);
-  a->p = p;
-  a->n++;
-  return 1;
-bad:
-  a->err = 1;
-  return -1;
+  const char *p = NULL;
+  int rc = container_next(a, ']', &p);
+  return rc == 1 ? container_value(a, p, val) : rc;
 }
 
 /* Compares a raw key with a literal; a key with escapes is decoded first. */

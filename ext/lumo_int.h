@@ -285,8 +285,16 @@ typedef struct lumo_source_vtab {
 } lumo_source_vtab;
 /* xConnect of a file-reading source table (DIRECTONLY): declares o's columns and
 ** allocates a lumo_source_vtab. xDisconnect: lumo_source_disconnect. */
-LUMO_API int lumo_source_connect(sqlite3 *db, void *conn, const lumo_object *o,
+LUMO_API int lumo_source_connect(sqlite3 *db, void *conn, const lumo_object *o, int kind,
                                  sqlite3_vtab **pp, char **err);
+/* The xConnect function fn of one table (object, kind) of a source module. */
+#define LUMO_SOURCE_CONNECT(fn, object, kind)                                                 \
+  static int fn(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **pp, \
+                char **err) {                                                                 \
+    (void)argc;                                                                               \
+    (void)argv;                                                                               \
+    return lumo_source_connect(db, aux, object, kind, pp, err);                               \
+  }
 LUMO_API int lumo_source_disconnect(sqlite3_vtab *vt);
 LUMO_API int lumo_declare_object(sqlite3 *db, const lumo_object *o, char **err);
 /* xBestIndex of a source table whose only argument is the hidden root column:

@@ -347,7 +347,7 @@ int lumo_declare_object(sqlite3 *db, const lumo_object *o, char **err) {
   return rc;
 }
 
-int lumo_source_connect(sqlite3 *db, void *conn, const lumo_object *o, sqlite3_vtab **pp, char **err) {
+int lumo_source_connect(sqlite3 *db, void *conn, const lumo_object *o, int kind, sqlite3_vtab **pp, char **err) {
   int rc = lumo_declare_object(db, o, err);
   if (rc) return rc;
   /* Reading files must not be reachable from a database's schema. */
@@ -357,6 +357,7 @@ int lumo_source_connect(sqlite3 *db, void *conn, const lumo_object *o, sqlite3_v
   memset(vt, 0, sizeof(*vt));
   vt->conn = conn;
   vt->conn->nref++;
+  vt->kind = kind;
   *pp = &vt->base;
   return SQLITE_OK;
 }

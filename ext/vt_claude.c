@@ -228,23 +228,9 @@ typedef struct claude_cursor {
 
 static const char *kind_name(int kind) { return kind_object(kind)->name; }
 
-static int claude_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                          sqlite3_vtab **pp, char **err, int kind) {
-  (void)argc;
-  (void)argv;
-  int rc = lumo_source_connect(db, aux, kind_object(kind), pp, err);
-  if (rc == SQLITE_OK) ((claude_vtab *)*pp)->kind = kind;
-  return rc;
-}
-
-#define CONNECT_FN(fn, kind)                                                                \
-  static int fn(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **pp, \
-                char **err) {                                                               \
-    return claude_connect(db, aux, argc, argv, pp, err, kind);                              \
-  }
-CONNECT_FN(messages_connect, KIND_MESSAGES)
-CONNECT_FN(usage_connect, KIND_USAGE)
-CONNECT_FN(tool_uses_connect, KIND_TOOL_USES)
+LUMO_SOURCE_CONNECT(messages_connect, &claude_messages_object, KIND_MESSAGES)
+LUMO_SOURCE_CONNECT(usage_connect, &claude_usage_object, KIND_USAGE)
+LUMO_SOURCE_CONNECT(tool_uses_connect, &claude_tool_uses_object, KIND_TOOL_USES)
 
 static int col_session(int kind) {
   return kind == KIND_MESSAGES ? MC_SESSION_ID : kind == KIND_USAGE ? UC_SESSION_ID : TC_SESSION_ID;

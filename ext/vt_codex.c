@@ -96,25 +96,8 @@ typedef struct codex_cursor {
   int eof;
 } codex_cursor;
 
-static int codex_connect_kind(sqlite3 *db, void *aux, sqlite3_vtab **pp, char **err, int kind) {
-  int rc = lumo_source_connect(db, aux, kind_object(kind), pp, err);
-  if (rc == SQLITE_OK) ((codex_vtab *)*pp)->kind = kind;
-  return rc;
-}
-
-static int codex_usage_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                               sqlite3_vtab **pp, char **err) {
-  (void)argc;
-  (void)argv;
-  return codex_connect_kind(db, aux, pp, err, KIND_USAGE);
-}
-
-static int codex_messages_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                                  sqlite3_vtab **pp, char **err) {
-  (void)argc;
-  (void)argv;
-  return codex_connect_kind(db, aux, pp, err, KIND_MESSAGES);
-}
+LUMO_SOURCE_CONNECT(codex_usage_connect, &codex_usage_object, KIND_USAGE)
+LUMO_SOURCE_CONNECT(codex_messages_connect, &codex_messages_object, KIND_MESSAGES)
 
 /* idxNum bit 0x01: root = ? (hidden argument, omitted). */
 static int codex_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {

@@ -102,25 +102,8 @@ typedef struct gemini_cursor {
   int nrows, cap;
 } gemini_cursor;
 
-static int gemini_connect_kind(sqlite3 *db, void *aux, sqlite3_vtab **pp, char **err, int kind) {
-  int rc = lumo_source_connect(db, aux, kind_object(kind), pp, err);
-  if (rc == SQLITE_OK) ((gemini_vtab *)*pp)->kind = kind;
-  return rc;
-}
-
-static int gemini_usage_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                                sqlite3_vtab **pp, char **err) {
-  (void)argc;
-  (void)argv;
-  return gemini_connect_kind(db, aux, pp, err, KIND_USAGE);
-}
-
-static int gemini_messages_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                                   sqlite3_vtab **pp, char **err) {
-  (void)argc;
-  (void)argv;
-  return gemini_connect_kind(db, aux, pp, err, KIND_MESSAGES);
-}
+LUMO_SOURCE_CONNECT(gemini_usage_connect, &gemini_usage_object, KIND_USAGE)
+LUMO_SOURCE_CONNECT(gemini_messages_connect, &gemini_messages_object, KIND_MESSAGES)
 
 /* idxNum bit 0x01: root = ? (hidden argument, omitted). */
 static int gemini_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {

@@ -64,12 +64,7 @@ typedef struct opencode_cursor {
   int nslot;
 } opencode_cursor;
 
-static int opencode_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
-                            sqlite3_vtab **pp, char **err) {
-  (void)argc;
-  (void)argv;
-  return lumo_source_connect(db, aux, &opencode_usage_object, pp, err);
-}
+LUMO_SOURCE_CONNECT(opencode_connect, &opencode_usage_object, 0)
 
 /* idxNum bit 0x01: root = ? (hidden argument, omitted). */
 static int opencode_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
