@@ -5,6 +5,10 @@ CFLAGS  ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 LUMO_CFLAGS := $(WARN) -D_GNU_SOURCE -fPIC -fvisibility=hidden
 LDLIBS  := -lz -lpthread -lm
+# libzstd is optional (Codex's compressed rollouts, .jsonl.zst): used when zstd.h is there.
+# Evaluated by the shell when a recipe runs, so after `deps` has installed it.
+ZSTD_CFLAGS = $$(printf '\043include <zstd.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo -DLUMO_HAVE_ZSTD)
+ZSTD_LIBS   = $$(printf '\043include <zstd.h>\n' | $(CC) -E -x c - >/dev/null 2>&1 && echo -lzstd)
 COMMIT  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DATE    := $(shell git log -1 --format=%cs 2>/dev/null || echo unknown)
 SRC     := $(wildcard ext/*.c)
@@ -19,8 +23,8 @@ all: loadable
 loadable: $(SO)
 
 $(SO): $(SRC) $(HDR) $(DIST)/schema_sql.h | $(DIST)
-	$(CC) $(CFLAGS) $(LUMO_CFLAGS) -I$(DIST) -DLUMO_COMMIT='"$(COMMIT)"' -DLUMO_DATE='"$(DATE)"' \
-	  -shared -o $@ $(SRC) $(LDLIBS)
+	$(CC) $(CFLAGS) $(LUMO_CFLAGS) $(ZSTD_CFLAGS) -I$(DIST) -DLUMO_COMMIT='"$(COMMIT)"' -DLUMO_DATE='"$(DATE)"' \
+	  -shared -o $@ $(SRC) $(LDLIBS) $(ZSTD_LIBS)
 
 # sql/schema.sql and views/*.sql compiled in as C strings, for lumo_sync().
 $(DIST)/schema_sql.h: sql/schema.sql $(wildcard views/*.sql) | $(DIST)
@@ -53,12 +57,12 @@ test-asan: deps-test
 
 $(DIST)/asan/lumo.so: $(SRC) $(HDR) $(DIST)/schema_sql.h
 	mkdir -p $(DIST)/asan
-	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer $(LUMO_CFLAGS) -I$(DIST) \
-	  -shared -o $@ $(SRC) $(LDLIBS)
+	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer $(LUMO_CFLAGS) $(ZSTD_CFLAGS) -I$(DIST) \
+	  -shared -o $@ $(SRC) $(LDLIBS) $(ZSTD_LIBS)
 
 $(DIST)/test_json: tests/unit/test_json.c $(SRC) $(HDR) $(DIST)/schema_sql.h | $(DIST)
-	$(CC) -O1 -g -fsanitize=address,undefined $(WARN) -D_GNU_SOURCE -DSQLITE_CORE -Iext -I$(DIST) -o $@ \
-	  tests/unit/test_json.c $(SRC) -lsqlite3 $(LDLIBS)
+	$(CC) -O1 -g -fsanitize=address,undefined $(WARN) -D_GNU_SOURCE -DSQLITE_CORE $(ZSTD_CFLAGS) -Iext -I$(DIST) -o $@ \
+	  tests/unit/test_json.c $(SRC) -lsqlite3 $(LDLIBS) $(ZSTD_LIBS)
 
 # libFuzzer targets (clang), FUZZ_SECONDS each.
 FUZZ_SECONDS ?= 60

@@ -332,6 +332,14 @@ void codex_state_free(codex_state *s) {
 }
 
 /* The rollout of a thread among files: its name ends with -<thread id>.jsonl (or .gz). */
+/* Why a rollout did not open, for the diagnostic: *kind unsupported or unreadable. */
+const char *codex_open_error(const lumo_file *f, const char **kind) {
+  int zst = lumo_ends_with(f->path, ".zst") && !lumo_reader_zstd();
+  *kind = zst ? "unsupported" : "unreadable";
+  return zst ? "compressed rollout (.zst): this build of lumo has no libzstd (install libzstd-dev and rebuild)"
+             : "cannot open";
+}
+
 const char *codex_thread_file(const lumo_filelist *fl, const char *thread_id) {
   size_t tn = strlen(thread_id);
   for (int i = 0; i < fl->n; i++) {
@@ -349,9 +357,10 @@ int codex_roots(const char *arg, char ***roots, int *n) {
   return lumo_roots_default(arg, "CODEX_HOME", "", "~/.codex", roots, n);
 }
 
-/* Rollouts under sessions/ and archived_sessions/, *.jsonl and *.jsonl.gz. */
+/* Rollouts under sessions/ and archived_sessions/: *.jsonl, *.jsonl.gz and *.jsonl.zst
+** (listed even when lumo was built without libzstd, so that they are reported). */
 int codex_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source) {
-  static const char *const suffixes[] = {".jsonl", ".jsonl.gz", NULL};
+  static const char *const suffixes[] = {".jsonl", ".jsonl.gz", ".jsonl.zst", NULL};
   static const char *const dirs[] = {"sessions", "archived_sessions", NULL};
   for (int i = 0; i < nroot; i++) {
     for (int d = 0; dirs[d]; d++) {

@@ -59,6 +59,7 @@ LUMO_API int codex_line(codex_state *s, const char *p, size_t n, codex_row *row)
 LUMO_API int codex_item_line(const codex_state *s, const char *p, size_t n, codex_item *it);
 LUMO_API void codex_item_free(codex_item *it);
 LUMO_API const char *codex_thread_file(const lumo_filelist *fl, const char *thread_id);
+LUMO_API const char *codex_open_error(const lumo_file *f, const char **kind);
 LUMO_API int codex_roots(const char *arg, char ***roots, int *n);
 LUMO_API int codex_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source);
 

@@ -155,6 +155,7 @@ LUMO_API void lumo_json_texts(lumo_span v, lumo_buf *out);
 typedef struct lumo_reader {
   int fd;           /* owned, -1 when closed */
   void *gz;         /* owned gzFile when the file is gzip, else NULL */
+  void *zst;        /* owned zstd stream when the file is .zst, else NULL */
   char *buf;        /* owned */
   size_t cap, start, end, scan; /* valid data buf[start,end); newline search resumes at scan */
   int eof;
@@ -172,6 +173,7 @@ LUMO_API int lumo_reader_open(lumo_reader *r, const char *path, int64_t start_of
                               int64_t start_line);
 LUMO_API int lumo_reader_next(lumo_reader *r, const char **line, size_t *len);
 LUMO_API void lumo_reader_close(lumo_reader *r);
+LUMO_API int lumo_reader_zstd(void); /* 1 when built with libzstd (.zst files open) */
 
 /* ------------------------------------------------------------------ walk.c */
 

@@ -1,10 +1,13 @@
-/* reader.c: yields the lines of a plain or gzip file, in 1 MiB reads, with line
+/* reader.c: yields the lines of a plain, gzip or zstd file, in 1 MiB reads, with line
 ** numbers and byte offsets, for lines of any length up to max_line. A line longer
 ** than that is skipped without being buffered and reported as LUMO_LINE_TOOLONG. A
 ** last line without its newline is reported as LUMO_LINE_TORN (the agent may still be
 ** writing it); parsers decide whether it is complete. A reader can start at a byte
 ** offset and line number remembered by an earlier scan (incremental sync).
-** Knows nothing of JSON or of any agent. zlib's allocations stay inside zlib. */
+** Knows nothing of JSON or of any agent. zlib's allocations stay inside zlib.
+** zstd (Codex 0.137+ compresses idle rollouts to .jsonl.zst) needs a build with libzstd
+** (LUMO_HAVE_ZSTD, set by the Makefile when zstd.h is there); without it a .zst file
+** does not open and lumo_reader_zstd() says why. */
 #include "lumo_int.h"
 
 #include <errno.h>
@@ -12,6 +15,61 @@
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
+#ifdef LUMO_HAVE_ZSTD
+#include <zstd.h>
+
+/* A zstd stream over the file: compressed input read in chunks, frames one after another. */
+typedef struct zst_stream {
+  ZSTD_DStream *ds;
+  char *in;
+  ZSTD_inBuffer ib;
+  int in_eof;
+} zst_stream;
+
+static void zst_free(zst_stream *z) {
+  if (!z) return;
+  ZSTD_freeDStream(z->ds);
+  sqlite3_free(z->in);
+  sqlite3_free(z);
+}
+
+/* Decompresses up to want bytes into out: the count, 0 at the end, -1 on corrupt input. */
+static ssize_t zst_read(lumo_reader *r, char *out, size_t want) {
+  zst_stream *z = r->zst;
+  ZSTD_outBuffer ob = {out, want, 0};
+  while (ob.pos == 0) {
+    if (z->ib.pos == z->ib.size && !z->in_eof) {
+      ssize_t got;
+      do got = read(r->fd, z->in, ZSTD_DStreamInSize());
+      while (got < 0 && errno == EINTR);
+      if (got < 0) {
+        r->err = errno;
+        return -1;
+      }
+      if (got == 0) z->in_eof = 1;
+      z->ib.src = z->in;
+      z->ib.size = (size_t)got;
+      z->ib.pos = 0;
+    }
+    size_t before = ob.pos, in_before = z->ib.pos;
+    size_t rc = ZSTD_decompressStream(z->ds, &ob, &z->ib);
+    if (ZSTD_isError(rc)) {
+      r->err = EIO;
+      return -1;
+    }
+    if (ob.pos == before && z->ib.pos == in_before && z->in_eof) break; /* end (or a cut frame) */
+  }
+  return (ssize_t)ob.pos;
+}
+#endif
+
+int lumo_reader_zstd(void) {
+#ifdef LUMO_HAVE_ZSTD
+  return 1;
+#else
+  return 0;
+#endif
+}
 
 #define LUMO_READ_CHUNK (1u << 20)
 #define LUMO_MAX_LINE_DEFAULT ((size_t)1 << 30)
@@ -45,6 +103,25 @@ int lumo_reader_open(lumo_reader *r, const char *path, int64_t start_offset, int
       lumo_reader_close(r);
       return SQLITE_IOERR;
     }
+  } else if (lumo_ends_with(path, ".zst")) {
+#ifdef LUMO_HAVE_ZSTD
+    zst_stream *z = sqlite3_malloc(sizeof(*z));
+    if (z) {
+      memset(z, 0, sizeof(*z));
+      z->ds = ZSTD_createDStream();
+      z->in = sqlite3_malloc64(ZSTD_DStreamInSize());
+    }
+    r->zst = z;
+    if (!z || !z->ds || !z->in || ZSTD_isError(ZSTD_initDStream(z->ds))) {
+      r->err = ENOMEM;
+      lumo_reader_close(r);
+      return SQLITE_NOMEM;
+    }
+#else
+    r->err = ENOTSUP;
+    lumo_reader_close(r);
+    return SQLITE_CANTOPEN;
+#endif
   } else if (start_offset > 0 && lseek(r->fd, (off_t)start_offset, SEEK_SET) < 0) {
     r->err = errno;
     lumo_reader_close(r);
@@ -56,6 +133,18 @@ int lumo_reader_open(lumo_reader *r, const char *path, int64_t start_offset, int
     lumo_reader_close(r);
     return SQLITE_NOMEM;
   }
+#ifdef LUMO_HAVE_ZSTD
+  /* no seeking in a zstd stream: decompress and drop the bytes before the offset */
+  for (int64_t left = r->zst ? start_offset : 0; left > 0;) {
+    ssize_t got = zst_read(r, r->buf, left < (int64_t)r->cap ? (size_t)left : r->cap);
+    if (got <= 0) {
+      if (!r->err) r->err = EIO;
+      lumo_reader_close(r);
+      return SQLITE_IOERR;
+    }
+    left -= got;
+  }
+#endif
   r->next_off = start_offset;
   r->line_no = start_line;
   return SQLITE_OK;
@@ -63,6 +152,10 @@ int lumo_reader_open(lumo_reader *r, const char *path, int64_t start_offset, int
 
 void lumo_reader_close(lumo_reader *r) {
   if (r->gz) gzclose_r((gzFile)r->gz);
+#ifdef LUMO_HAVE_ZSTD
+  zst_free(r->zst);
+#endif
+  r->zst = NULL;
   if (r->fd >= 0) close(r->fd);
   sqlite3_free(r->buf);
   r->gz = NULL;
@@ -99,6 +192,11 @@ static int fill(lumo_reader *r) {
       return -1;
     }
     got = g;
+#ifdef LUMO_HAVE_ZSTD
+  } else if (r->zst) {
+    got = zst_read(r, r->buf + r->end, want);
+    if (got < 0) return -1;
+#endif
   } else {
     do got = read(r->fd, r->buf + r->end, want);
     while (got < 0 && errno == EINTR);

@@ -713,7 +713,8 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
   int rc = lumo_reader_open(&rd, f->path, 0, 0);
   if (rc) {
     if (rc == SQLITE_NOMEM) return rc;
-    lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, "unreadable", "cannot open");
+    const char *kind, *why = codex_open_error(f, &kind);
+    lumo_diag_add(y->conn, "lumo_sync", f->rel, 0, kind, "%s", why);
     return SQLITE_OK;
   }
   y->st.files_read++;
@@ -728,7 +729,11 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
   size_t n;
   int st;
   lumo_buf ts = {0};
-  while (rc == SQLITE_OK && (st = lumo_reader_next(&rd, &p, &n)) != LUMO_LINE_EOF && st != LUMO_LINE_ERROR) {
+  while (rc == SQLITE_OK && (st = lumo_reader_next(&rd, &p, &n)) != LUMO_LINE_EOF) {
+    if (st == LUMO_LINE_ERROR) {
+      lumo_diag_add(y->conn, "lumo_sync", f->rel, rd.line_no + 1, "unreadable", "read error (corrupt compressed data?)");
+      break;
+    }
     size_t i = 0;
     while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) i++;
     if (i == n || st == LUMO_LINE_TOOLONG) continue;

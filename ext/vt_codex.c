@@ -4,7 +4,7 @@
 **   SELECT model, sum(input_tokens), sum(output_tokens) FROM codex_usage('~/.codex') GROUP BY 1;
 **   SELECT timestamp, role, text FROM codex_messages WHERE session_id = '...' ORDER BY line;
 ** DIRECTONLY: reads every rollout under its root argument (default $CODEX_HOME, else
-** ~/.codex): sessions/ (all depths) and archived_sessions/, plain or gzip. A thread found in several
+** ~/.codex): sessions/ (all depths) and archived_sessions/, plain, gzip or zstd. A thread found in several
 ** files (live and archived copies) is read once, from the newest file. Streams one event
 ** per xNext after a first pass that reads only each file's first line (the thread id). */
 #include "lumo_int.h"
@@ -213,7 +213,8 @@ static int codex_next(sqlite3_vtab_cursor *cur) {
       int rc = lumo_reader_open(&c->rd, c->files.f[c->fi].path, 0, 0);
       if (rc == SQLITE_NOMEM) return rc;
       if (rc) {
-        lumo_diag_add(vt->conn, kind_object(c->kind)->name, c->files.f[c->fi].rel, 0, "unreadable", "cannot open");
+        const char *kind, *why = codex_open_error(&c->files.f[c->fi], &kind);
+        lumo_diag_add(vt->conn, kind_object(c->kind)->name, c->files.f[c->fi].rel, 0, kind, "%s", why);
         c->fi++;
         continue;
       }
@@ -224,6 +225,9 @@ static int codex_next(sqlite3_vtab_cursor *cur) {
     const char *p;
     size_t n;
     int st = lumo_reader_next(&c->rd, &p, &n);
+    if (st == LUMO_LINE_ERROR)
+      lumo_diag_add(vt->conn, kind_object(c->kind)->name, f->rel, c->rd.line_no + 1, "unreadable",
+                    "read error (corrupt compressed data?)");
     if (st == LUMO_LINE_EOF || st == LUMO_LINE_ERROR) {
       lumo_reader_close(&c->rd);
       c->rd_open = 0;

@@ -7,9 +7,10 @@ set -u
 # `deps.sh build` (make, make demo): what building and syncing need; `deps.sh test`
 # (make test): also the sanitizer/valgrind tools and the real clients the tests drive
 # (unixODBC with the SQLite ODBC driver, Chromium for the Datasette page, python3-venv).
-want="gcc make libc6-dev libsqlite3-dev zlib1g-dev sqlite3 python3"
+# libzstd-dev: optional for the build (Codex's compressed rollouts); installed so they are read.
+want="gcc make libc6-dev libsqlite3-dev zlib1g-dev libzstd-dev sqlite3 python3"
 if [ "${1:-build}" = test ]; then
-  want="$want clang valgrind time python3-venv unixodbc libsqliteodbc chromium"
+  want="$want clang valgrind time python3-venv unixodbc libsqliteodbc chromium zstd"
 fi
 # Node.js and npm run the OpenTelemetry JS SDK of the end-to-end OTLP test; any node on
 # PATH will do (Debian's nodejs 18.19 is new enough).

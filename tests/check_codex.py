@@ -70,4 +70,52 @@ fresh_db(db2)
 query("SELECT lumo_sync(NULL, NULL, '%s')" % traps, db=db2)
 c.eq("rule a in lumo_sync: the same requests", [[3, 2500], [1, 200]],
      [[r["n"], r["i"]] for r in query("SELECT count(*) n, sum(input_tokens) i FROM usage GROUP BY session_id ORDER BY session_id", db=db2)])
+# Compressed rollouts (.jsonl.zst, Codex 0.137+, spec 2.1): the real 2025-09 rollout
+# compressed with the zstd tool reads like the plain file; a plain twin of the same thread
+# (resumed) is read once, the newer file; a corrupt .zst gives a diagnostic, not a crash;
+# lumo_sync imports the compressed file.
+import subprocess
+zx = os.path.join(out, "zst")
+for d in ("sessions", "archived_sessions"):
+    os.makedirs(os.path.join(zx, d), exist_ok=True)
+real = "sessions/2025/09/19/rollout-2025-09-19T17-02-12-01996135-afde-7911-97f0-d863511eca56.jsonl"
+zfile = os.path.join(zx, "archived_sessions", os.path.basename(real) + ".zst")
+subprocess.run(["zstd", "-q", "-f", os.path.join(ROOT, "tests/fixtures/real/codex", real), "-o", zfile], check=True)
+plain = query("SELECT count(*) n, sum(input_tokens) i, sum(output_tokens) o FROM codex_usage('tests/fixtures/real/codex')"
+              " WHERE file = '%s'" % real)[0]
+packed = query("SELECT count(*) n, sum(input_tokens) i, sum(output_tokens) o FROM codex_usage('%s')" % zx)[0]
+c.eq("a .jsonl.zst rollout reads like the plain file (19 requests)", [plain["n"], plain["i"], plain["o"], 19],
+     [packed["n"], packed["i"], packed["o"], packed["n"]])
+twin = os.path.join(zx, "sessions", os.path.basename(real))
+shutil.copy(os.path.join(ROOT, "tests/fixtures/real/codex", real), twin)
+os.utime(zfile, (1, 1))  # the plain copy is newer
+r = query("SELECT count(*) n, group_concat(DISTINCT file) f FROM codex_usage('%s')" % zx)[0]
+c.eq("plain and compressed copies of one thread: read once, the newer", [19, "sessions/" + os.path.basename(real)],
+     [r["n"], r["f"]])
+os.unlink(twin)
+bad = os.path.join(zx, "archived_sessions", "rollout-2026-01-01T00-00-00-0000bad0-0000-7000-8000-000000000000.jsonl.zst")
+with open(zfile, "rb") as src, open(bad, "wb") as dst:
+    blob = src.read()
+    dst.write(blob[:len(blob) // 2] + bytes(64) + blob[len(blob) // 2:])
+d = query("SELECT kind, detail FROM lumo_diagnostics", before="SELECT count(*) FROM codex_usage('%s')" % zx)
+c.eq("a corrupt .zst: a read-error diagnostic", [["unreadable", "read error (corrupt compressed data?)"]],
+     [[x["kind"], x["detail"]] for x in d])
+os.unlink(bad)
+db3 = os.path.join(out, "zst.db")
+fresh_db(db3)
+query("SELECT lumo_sync(NULL, NULL, '%s')" % zx, db=db3)
+c.eq("lumo_sync reads the .zst rollout", [19, plain["i"]],
+     list(query("SELECT count(*) n, sum(input_tokens) i FROM usage", db=db3)[0].values()))
+# Built without libzstd (the optional dependency absent): the file is reported, not read.
+os.makedirs(os.path.join(out, "nozstd"), exist_ok=True)
+nozstd = os.path.join(out, "nozstd", "lumo")  # lumo.so: the name gives the entry point
+b = subprocess.run("cc -O0 -std=c11 -D_GNU_SOURCE -fPIC -Idist -shared -o %s.so ext/*.c -lz -lm -lpthread" % nozstd,
+                   shell=True, cwd=ROOT, capture_output=True, text=True)
+c.eq("a build without libzstd compiles", 0, b.returncode)
+r = subprocess.run(["sqlite3", "-cmd", ".load " + nozstd, ":memory:",
+                    "SELECT count(*) FROM codex_usage('%s'); SELECT kind || ': ' || detail FROM lumo_diagnostics" % zx],
+                   capture_output=True, text=True, cwd=ROOT)
+c.eq("without libzstd: no rows and an 'unsupported' diagnostic naming libzstd",
+     ["0", "unsupported: compressed rollout (.zst): this build of lumo has no libzstd (install libzstd-dev and rebuild)"],
+     r.stdout.split("\n")[:2])
 c.done()
