@@ -26,8 +26,8 @@ const char *otlp_sniff(const char *path) {
   if (!f) return NULL; /* the reader reports it */
   size_t n = fread(m, 1, 4, f);
   fclose(f);
-  if (n == 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd)
-    return "zstd-compressed dump: not supported (decompress with zstd -d, or let the exporter write plain JSON)";
+  if (n == 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd && !lumo_reader_zstd())
+    return "zstd-compressed dump: this build of lumo has no libzstd (install libzstd-dev and rebuild)";
   if (n == 4 && m[0] == 0 && (m[1] | m[2] | m[3]))
     return "length-prefixed frames (file exporter format: proto, or compression): not supported, use format: json";
   return NULL;

@@ -24,6 +24,7 @@ typedef struct zst_stream {
   char *in;
   ZSTD_inBuffer ib;
   int in_eof;
+  size_t hint; /* the decoder's last answer: 0 at a frame's end */
 } zst_stream;
 
 static void zst_free(zst_stream *z) {
@@ -57,11 +58,25 @@ static ssize_t zst_read(lumo_reader *r, char *out, size_t want) {
       r->err = EIO;
       return -1;
     }
-    if (ob.pos == before && z->ib.pos == in_before && z->in_eof) break; /* end (or a cut frame) */
+    if (ob.pos != before || z->ib.pos != in_before) z->hint = rc; /* an empty call says nothing */
+    if (ob.pos == before && z->ib.pos == in_before && z->in_eof) {
+      if (z->hint) { /* the input ends inside a frame: cut short, or still being written */
+        r->err = EIO;
+        return -1;
+      }
+      break;
+    }
   }
   return (ssize_t)ob.pos;
 }
 #endif
+
+/* A zstd stream whatever its name: the Collector's native compression keeps the
+** configured name (metrics.jsonl). */
+static int is_zstd(int fd) {
+  unsigned char m[4];
+  return pread(fd, m, 4, 0) == 4 && m[0] == 0x28 && m[1] == 0xb5 && m[2] == 0x2f && m[3] == 0xfd;
+}
 
 int lumo_reader_zstd(void) {
 #ifdef LUMO_HAVE_ZSTD
@@ -103,7 +118,7 @@ int lumo_reader_open(lumo_reader *r, const char *path, int64_t start_offset, int
       lumo_reader_close(r);
       return SQLITE_IOERR;
     }
-  } else if (lumo_ends_with(path, ".zst")) {
+  } else if (lumo_ends_with(path, ".zst") || is_zstd(r->fd)) {
 #ifdef LUMO_HAVE_ZSTD
     zst_stream *z = sqlite3_malloc(sizeof(*z));
     if (z) {

@@ -300,7 +300,7 @@ with open(os.path.join(bad, "big.jsonl"), "w") as f:
     f.write(json.dumps(doc) + "\n")                           # a 50 MB body: read
     f.write('{"resourceLogs": "' + "y" * (65 << 20) + '"}\n')  # over 64 MiB: skipped
     f.write(good + "\n")                                      # 3 good again
-with open(os.path.join(bad, "dump.jsonl.zst"), "wb") as f:
+with open(os.path.join(bad, "dump.jsonl.zst"), "wb") as f:  # zstd magic, then garbage
     f.write(b"\x28\xb5\x2f\xfd" + b"\0" * 16)
 with open(os.path.join(bad, "framed.json"), "wb") as f:
     f.write(b"\x00\x00\x01\x00" + b"\x0a" * 16)
@@ -313,8 +313,24 @@ c.eq("malformed dumps: one diagnostic each, with file and line", [
     ["big.jsonl", 2, "malformed"], ["mixed.jsonl", 2, "malformed"], ["mixed.jsonl", 3, "wrong_type"],
     ["mixed.jsonl", 5, "not_otlp"], ["mixed.jsonl", 7 + pretty_lines, "malformed"]],
     [list(r.values()) for r in got if r["file"] not in ("dump.jsonl.zst", "framed.json")])
-c.eq("zstd and length-prefixed frames are named, not parsed", [["dump.jsonl.zst", "unsupported"], ["framed.json", "unsupported"]],
+c.eq("a corrupt zstd dump is a read error; length-prefixed frames are named, not parsed",
+     [["dump.jsonl.zst", "unreadable"], ["framed.json", "unsupported"]],
      [[r["file"], r["kind"]] for r in got if r["file"] in ("dump.jsonl.zst", "framed.json")])
+# The Collector's native compression (spec otlp.md, file exporter layout 3): the file keeps
+# its configured name and is a zstd stream, one frame per write; written here with the zstd
+# tool, two writes of one request each.
+import subprocess
+native = os.path.join(OUT, "native")
+os.makedirs(native, exist_ok=True)
+frames = b""
+for i in (13, 14):
+    frames += subprocess.run(["zstd", "-q", "-c"], input=(json.dumps(ev(i)) + "\n").encode(), capture_output=True,
+                             check=True).stdout
+with open(os.path.join(native, "logs.jsonl"), "wb") as f:
+    f.write(frames)
+c.eq("native zstd compression: both writes read, no diagnostic", [2, 0],
+     [query("SELECT count(*) AS n FROM otlp_logs('%s')" % native)[0]["n"],
+      query("SELECT count(*) AS n FROM lumo_diagnostics", before="SELECT count(*) FROM otlp_logs('%s')" % native)[0]["n"]])
 # the metric line's wrong type is the metrics table's to report
 c.eq("a wrong-typed dataPoints is reported by otlp_metrics", [["mixed.jsonl", 4, "wrong_type"]],
      [list(r.values()) for r in query("SELECT file, line, kind FROM lumo_diagnostics WHERE source = 'otlp_metrics'"
