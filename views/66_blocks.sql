@@ -17,7 +17,7 @@
 -- cache_read_tokens  cache reads
 -- total_tokens    all five buckets
 -- cost_usd        priced cost
--- models          models, comma-separated
+-- models          models, comma-separated (no order promised)
 -- tokens_per_minute  burn rate of the active block (total tokens / minutes between first and last request)
 -- cost_per_hour   burn rate of the active block in USD per hour
 -- projected_tokens  active block: tokens at the block end at the current rate
@@ -66,19 +66,18 @@ WITH RECURSIVE
     SELECT e.first_at, u.timestamp, u.model, 1, u.input_tokens, u.output_tokens,
            u.cache_write_5m_tokens + u.cache_write_1h_tokens, u.cache_read_tokens, coalesce(u.cost_usd, 0)
       FROM edges e JOIN usage u ON u.timestamp >= e.hi_start AND u.timestamp < e.next_first),
-  -- per block and model first (models are listed in order of first use), then per block
-  per_model AS (SELECT first_at, model, min(seen) AS seen, sum(requests) AS requests, sum(input_tokens) AS input_tokens,
-                       sum(output_tokens) AS output_tokens, sum(cache_creation_tokens) AS cache_creation_tokens,
-                       sum(cache_read_tokens) AS cache_read_tokens, sum(cost_usd) AS cost_usd
-                  FROM parts GROUP BY first_at, model ORDER BY first_at, seen),
   b AS (SELECT e.start_at, e.first_at, e.next_first,
                (SELECT max(u.timestamp) FROM usage u WHERE u.timestamp < coalesce(e.next_first, '9999')) AS last_at,
-               sum(p.requests) AS requests, sum(p.input_tokens) AS input_tokens, sum(p.output_tokens) AS output_tokens,
-               sum(p.cache_creation_tokens) AS cache_creation_tokens, sum(p.cache_read_tokens) AS cache_read_tokens,
-               sum(p.input_tokens + p.output_tokens + p.cache_read_tokens + p.cache_creation_tokens) AS total_tokens,
-               sum(p.cost_usd) AS cost_usd, group_concat(CASE WHEN p.model <> '<synthetic>' THEN p.model END) AS models
-          FROM per_model p JOIN edges e ON e.first_at = p.first_at
-         GROUP BY p.first_at),
+               p.requests, p.input_tokens, p.output_tokens, p.cache_creation_tokens, p.cache_read_tokens,
+               p.total_tokens, p.cost_usd, p.models
+          FROM (SELECT first_at, sum(requests) AS requests, sum(input_tokens) AS input_tokens,
+                       sum(output_tokens) AS output_tokens, sum(cache_creation_tokens) AS cache_creation_tokens,
+                       sum(cache_read_tokens) AS cache_read_tokens,
+                       sum(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens) AS total_tokens,
+                       sum(cost_usd) AS cost_usd,
+                       group_concat(DISTINCT CASE WHEN model <> '<synthetic>' THEN model END) AS models
+                  FROM parts GROUP BY first_at) p
+          JOIN edges e ON e.first_at = p.first_at),
   full AS (SELECT b.*, strftime('%Y-%m-%dT%H:%M:%fZ', start_at, '+5 hours') AS end_at FROM b)
 SELECT start_at AS block_id, 0 AS is_gap, start_at, end_at, last_at AS actual_end_at,
        (julianday('now') - julianday(last_at)) * 24 < 5 AND julianday('now') < julianday(end_at) AS is_active,
