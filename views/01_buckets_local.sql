@@ -22,13 +22,16 @@
 -- total_tokens    all five buckets
 DROP VIEW IF EXISTS buckets_local;
 CREATE VIEW buckets_local AS
+-- Materialized so that each bucket's local time is computed once (a flattened subquery
+-- would repeat the 'localtime' conversion for every column that uses it).
+WITH b AS MATERIALIZED (SELECT usage_buckets.*, datetime(nullif(bucket, ''), 'localtime') AS local_time FROM usage_buckets),
+     ws AS (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM lumo_settings WHERE key = 'week_start'), 1) AS d)
 SELECT b.bucket, b.agent, b.machine, nullif(b.model, '') AS model, nullif(b.project, '') AS project,
        b.requests, b.priced_requests, b.input_tokens, b.output_tokens, b.cache_read_tokens,
        b.cache_write_5m_tokens, b.cache_write_1h_tokens, b.unpriced_tokens, b.priced_cost_usd,
        b.local_time, date(b.local_time) AS day,
-       date(b.local_time, '-' || ((CAST(strftime('%w', b.local_time) AS INTEGER) + 7 -
-             coalesce((SELECT CAST(value AS INTEGER) FROM lumo_settings WHERE key = 'week_start'), 1)) % 7) || ' days') AS week_start,
+       date(b.local_time, '-' || ((CAST(strftime('%w', b.local_time) AS INTEGER) + 7 - ws.d) % 7) || ' days') AS week_start,
        strftime('%Y-%m', b.local_time) AS month,
        CAST(strftime('%H', b.local_time) AS INTEGER) AS hour,
        b.input_tokens + b.output_tokens + b.cache_read_tokens + b.cache_write_5m_tokens + b.cache_write_1h_tokens AS total_tokens
-  FROM (SELECT usage_buckets.*, datetime(nullif(bucket, ''), 'localtime') AS local_time FROM usage_buckets) AS b;
+  FROM b, ws;

@@ -174,11 +174,12 @@ def main():
         view_names = sorted(f[3:-4] for f in os.listdir(os.path.join(ROOT, "views")) if f.endswith(".sql"))
         tasks.append(("find + stat of every file (floor of a re-sync)", "find",
                       "find %s -name '*.jsonl' -printf '%%s %%T@ %%i\\n' > /dev/null" % root))
-        # Report views in full; the two per-row detail views as they are used: one
-        # session's history, one day's requests.
-        # (the session id is looked up by a first sqlite3 call, included in the time)
+        # Report views in full; the two per-row detail views as they are used (by
+        # `scripts/lumo report --since/--until` and Datasette facets: with literal
+        # values): one session's history, one day's requests. The session id and the
+        # day are looked up by a first sqlite3 call, included in the time.
         detail = {"session_messages": " WHERE session_id = '$(sqlite3 %s \"SELECT session_id FROM usage ORDER BY timestamp DESC LIMIT 1\")'" % db,
-                  "usage_local": " WHERE day = (SELECT max(day) FROM daily)"}
+                  "usage_local": " WHERE day = '$(sqlite3 %s \"SELECT max(day) FROM daily\")'" % db}
         for v in view_names:
             where = detail.get(v, "")
             tasks.append(("view %s%s (synced database, no extension)" % (v, " for one session" if v == "session_messages" else
