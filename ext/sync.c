@@ -68,6 +68,24 @@ static int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *dc)
   return rc;
 }
 
+/* Brings blocks_cache up to date: the blocks from blocks_seed on are computed again
+** (blocks_tail, usually the last one or two) and replace the cached ones from there;
+** then blocks_state says the cache is current. The seed is captured first, since
+** deleting cached blocks moves it. Runs inside the caller's transaction. */
+static int blocks_refresh(sqlite3 *db) {
+  return sqlite3_exec(db,
+      "CREATE TEMP TABLE IF NOT EXISTS lumo_blocks_seed (seed TEXT);"
+      "CREATE TEMP TABLE IF NOT EXISTS lumo_blocks_new AS SELECT * FROM blocks_tail WHERE 0;"
+      "INSERT INTO temp.lumo_blocks_seed SELECT seed FROM blocks_seed WHERE seed IS NOT NULL;"
+      "INSERT INTO temp.lumo_blocks_new SELECT * FROM blocks_tail;"
+      "DELETE FROM blocks_cache WHERE first_at >= (SELECT seed FROM temp.lumo_blocks_seed);"
+      "INSERT INTO blocks_cache SELECT * FROM temp.lumo_blocks_new;"
+      "UPDATE blocks_state SET since = NULL WHERE since IS NOT NULL;"
+      "DELETE FROM temp.lumo_blocks_new;"
+      "DELETE FROM temp.lumo_blocks_seed;",
+      NULL, NULL, NULL);
+}
+
 /* What the last sync recorded of each file of this machine, to skip unchanged files
 ** with no SQL at all: sorted by path for bsearch. */
 typedef struct seen_file {
@@ -1183,6 +1201,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     rc = ins ? sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) : SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, ins, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
+    if (rc == SQLITE_OK) rc = blocks_refresh(db);
     if (ins) {
       int end = sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
       if (rc == SQLITE_OK) rc = end;
@@ -1291,6 +1310,7 @@ static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         "INSERT OR IGNORE INTO otel_events SELECT * FROM lumo_merge_src.otel_events;",
         NULL, NULL, NULL);
   sqlite3_finalize(has);
+  if (!rc) rc = blocks_refresh(db);
   if (!rc) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
   else sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
   syncer_close(&y);

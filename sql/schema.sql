@@ -4,12 +4,12 @@
 -- statement is idempotent. Times are UTC instants as the agents wrote them (ISO-8601,
 -- "Z"); no local day is ever stored (views derive it, so a zone change moves nothing).
 -- Version history: 1 = first schema; 2 = otel_points and otel_events; 3 = lumo_dirs and
--- the lumo_files_state index. A migration adds "ALTER TABLE" steps below the
+-- the lumo_files_state index; 4 = blocks_cache and blocks_state. A migration adds "ALTER TABLE" steps below the
 -- tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 3 (2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 4 (3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -441,5 +441,41 @@ CREATE TABLE IF NOT EXISTS otel_events (
 CREATE INDEX IF NOT EXISTS otel_events_name ON otel_events (event_name, time_unix_nano);
 CREATE INDEX IF NOT EXISTS otel_events_session ON otel_events (session_id);
 
+-- blocks_cache: the 5-hour blocks (blocks view) as of the last sync. lumo_sync computes
+-- again only the blocks from the earliest changed request on (blocks_seed, blocks_tail),
+-- so the view reads most blocks from here.
+CREATE TABLE IF NOT EXISTS blocks_cache (
+  first_at    TEXT PRIMARY KEY,  -- first request of the block (UTC)
+  start_at    TEXT NOT NULL,     -- block start: first_at floored to the hour
+  next_first  TEXT,              -- first request of the next block (NULL for the last)
+  last_at     TEXT,              -- last request of the block
+  requests    INTEGER,           -- billed requests
+  input_tokens INTEGER,          -- uncached input
+  output_tokens INTEGER,         -- output
+  cache_creation_tokens INTEGER, -- cache writes, both TTLs
+  cache_read_tokens INTEGER,     -- cache reads
+  total_tokens INTEGER,          -- all five buckets
+  cost_usd    REAL,              -- priced cost
+  models      TEXT               -- models, comma-separated
+) WITHOUT ROWID;
+
+-- blocks_state: one row saying how current blocks_cache is; any change to usage moves
+-- since back to the changed request's time (triggers below), lumo_sync sets it to NULL.
+CREATE TABLE IF NOT EXISTS blocks_state (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),  -- always 1
+  since       TEXT               -- earliest request time changed since blocks_cache was made; NULL: current, '': all
+);
+INSERT OR IGNORE INTO blocks_state VALUES (1, '');
+CREATE TRIGGER IF NOT EXISTS blocks_state_add AFTER INSERT ON usage WHEN NEW.timestamp IS NOT NULL BEGIN
+  UPDATE blocks_state SET since = min(coalesce(since, NEW.timestamp), NEW.timestamp);
+END;
+CREATE TRIGGER IF NOT EXISTS blocks_state_remove AFTER DELETE ON usage WHEN OLD.timestamp IS NOT NULL BEGIN
+  UPDATE blocks_state SET since = min(coalesce(since, OLD.timestamp), OLD.timestamp);
+END;
+CREATE TRIGGER IF NOT EXISTS blocks_state_change AFTER UPDATE ON usage BEGIN
+  UPDATE blocks_state SET since = min(coalesce(since, '9999'), coalesce(OLD.timestamp, '9999'), coalesce(NEW.timestamp, '9999'));
+END;
+
 -- Version 2: the OTLP tables above. Version 3: lumo_dirs (a re-sync's directory listings).
-UPDATE lumo_schema_version SET version = 3 WHERE version < 3;
+-- Version 4: blocks_cache and blocks_state.
+UPDATE lumo_schema_version SET version = 4 WHERE version < 4;

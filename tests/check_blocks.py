@@ -42,6 +42,41 @@ truth = json.load(open(os.path.join(ROOT, "tests", "out", "corpus", "expected.js
 c.eq("blocks add up to the generator's truth", [truth["messages"], truth["output"], truth["cache_read"]],
      [sum(m["requests"] for m in mine), sum(m["output_tokens"] for m in mine), sum(m["cache_read_tokens"] for m in mine)])
 
+# The cache (blocks_cache, made by lumo_sync): the comparison above read it. A request
+# written into the middle of the history (as a merge would) is taken into account before
+# the next sync (the view computes the blocks from the one before it on) and after it
+# (lumo_sync refreshes the cache); either way the blocks equal a computation from scratch.
+import shutil
+import subprocess
+
+
+def all_blocks(path):
+    return query("SELECT block_id, is_gap, start_at, end_at, actual_end_at, requests, input_tokens, output_tokens,"
+                 " cache_creation_tokens, cache_read_tokens, round(cost_usd, 9) AS c FROM blocks ORDER BY start_at, is_gap",
+                 db=path)
+
+
+def from_scratch(path):
+    p = os.path.join(OUT, "scratch.db")
+    for suffix in ("", "-wal", "-shm"):
+        if os.path.exists(p + suffix):
+            os.unlink(p + suffix)
+    subprocess.run(["sqlite3", path, "VACUUM INTO '%s'" % p], check=True)
+    subprocess.run(["sqlite3", p, "DELETE FROM blocks_cache; UPDATE blocks_state SET since = ''"], check=True)
+    return all_blocks(p)
+
+
+c.eq("after lumo_sync the cache is current", [None, len([m for m in mine if not m["is_gap"]])],
+     [query("SELECT since FROM blocks_state", db=db)[0]["since"], query("SELECT count(*) n FROM blocks_cache", db=db)[0]["n"]])
+mid = mine[len(mine) // 2]["start_at"]
+insert_usage(db, [("mid-history-1", mid.replace(":00:00.000Z", ":07:00.000Z")),
+                  ("mid-history-2", mine[len(mine) // 3]["end_at"].replace(":00:00.000Z", ":30:00.000Z"))])
+c.eq("a request in the middle of the history, before the next sync: blocks = from scratch",
+     from_scratch(db), all_blocks(db))
+query("SELECT lumo_sync('tests/out/corpus/claude')", db=db)
+c.eq("after the next sync (cache refreshed): blocks = from scratch", from_scratch(db), all_blocks(db))
+c.eq("and the cache is current again", None, query("SELECT since FROM blocks_state", db=db)[0]["since"])
+
 
 def blocks_of(times):
     """blocks view over usage rows at the given UTC times (a fresh database)."""

@@ -159,10 +159,10 @@ def main():
         roots = "%s,%s" % (root, os.path.join(dbdir, "extra"))
         sync_sql = "SELECT lumo_sync('%s')" % roots
         append_sh = os.path.join(dbdir, "append.sh")
-        with open(append_sh, "w") as fh:  # one new streamed response with a fresh id
-            fh.write('n=$(date +%%s%%N)\nprintf \'{"type":"assistant","timestamp":"2026-06-01T00:00:00.000Z",'
+        with open(append_sh, "w") as fh:  # one new streamed response with a fresh id, written now
+            fh.write('n=$(date +%%s%%N)\nt=$(date -u +%%Y-%%m-%%dT%%H:%%M:%%S.000Z)\nprintf \'{"type":"assistant","timestamp":"%%s",'
                      '"requestId":"req_%%s","message":{"id":"msg_%%s","model":"claude-sonnet-4-5",'
-                     '"usage":{"input_tokens":1,"output_tokens":2}}}\\n\' "$n" "$n" >> %s\n' % target)
+                     '"usage":{"input_tokens":1,"output_tokens":2}}}\\n\' "$t" "$n" "$n" >> %s\n' % target)
         append = "sh " + append_sh
         tasks += [
             ("first sync into a new database", "lumo",
