@@ -73,6 +73,13 @@ static int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *dc)
 ** then blocks_state says the cache is current. The seed is captured first, since
 ** deleting cached blocks moves it. Runs inside the caller's transaction. */
 static int blocks_refresh(sqlite3 *db) {
+  sqlite3_stmt *st;
+  int current = 0;
+  if (sqlite3_prepare_v2(db, "SELECT since IS NULL FROM blocks_state", -1, &st, NULL) == SQLITE_OK) {
+    current = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+  }
+  if (current) return SQLITE_OK; /* nothing changed: no temp tables, no view to prepare */
   return sqlite3_exec(db,
       "CREATE TEMP TABLE IF NOT EXISTS lumo_blocks_seed (seed TEXT);"
       "CREATE TEMP TABLE IF NOT EXISTS lumo_blocks_new AS SELECT * FROM blocks_tail WHERE 0;"
