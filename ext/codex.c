@@ -58,24 +58,36 @@ static int64_t ts_ms(lumo_span v) {
 
 static int load_parent(codex_state *s);
 
-/* One line. Returns CODEX_ROW with *row filled, CODEX_NONE, or CODEX_BAD (malformed). */
-int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
+/* The envelope of a rollout line, {"timestamp", "type", "payload"}: CODEX_ROW with its
+** spans when the payload is an object, CODEX_BAD when the line is not one JSON object,
+** else CODEX_NONE. A line whose type is not in want (NULL-terminated) is left as soon as
+** its type is seen: response_item and compacted lines are often huge. */
+static int envelope(const char *p, size_t n, const char *const *want, lumo_span *type, lumo_span *payload,
+                    lumo_span *ts) {
   lumo_json_obj o;
-  lumo_span k, v, type = {0, 0}, payload = {0, 0}, ts = {0, 0};
+  lumo_span k, v;
+  *type = *payload = *ts = (lumo_span){NULL, 0};
   if (lumo_json_obj_open(&o, p, p + n)) return CODEX_BAD;
   int rc;
   while ((rc = lumo_json_obj_next(&o, &k, &v)) == 1) {
     if (LUMO_KEY(k, "type")) {
-      type = v;
-      /* Only these envelopes matter; response_item and compacted lines (often huge) are
-      ** left unparsed. */
-      if (!type_is(v, "event_msg") && !type_is(v, "turn_context") && !type_is(v, "session_meta"))
-        return CODEX_NONE;
-    } else if (LUMO_KEY(k, "payload")) payload = v;
-    else if (LUMO_KEY(k, "timestamp")) ts = v;
+      int wanted = 0;
+      for (int i = 0; want[i] && !wanted; i++) wanted = type_is(v, want[i]);
+      if (!wanted) return CODEX_NONE;
+      *type = v;
+    } else if (LUMO_KEY(k, "payload")) *payload = v;
+    else if (LUMO_KEY(k, "timestamp")) *ts = v;
   }
   if (rc < 0 || lumo_json_ws(o.p, p + n) != p + n) return CODEX_BAD;
-  if (!payload.n || payload.p[0] != '{') return CODEX_NONE;
+  return payload->n && payload->p[0] == '{' ? CODEX_ROW : CODEX_NONE;
+}
+
+/* One line. Returns CODEX_ROW with *row filled, CODEX_NONE, or CODEX_BAD (malformed). */
+int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
+  static const char *const state_lines[] = {"event_msg", "turn_context", "session_meta", NULL};
+  lumo_span type, payload, ts;
+  int e = envelope(p, n, state_lines, &type, &payload, &ts);
+  if (e != CODEX_ROW) return e;
   if (type_is(type, "session_meta")) {
     s->meta_lines++;
     if (s->meta_lines == 1) {
@@ -210,20 +222,10 @@ static const char *item_role(const lumo_buf *type, lumo_span payload) {
 }
 
 int codex_item_line(const codex_state *s, const char *p, size_t n, codex_item *it) {
-  lumo_json_obj o;
-  lumo_span k, v, payload = {0, 0}, ts = {0, 0};
-  int is_item = 0;
-  if (lumo_json_obj_open(&o, p, p + n)) return CODEX_NONE;
-  while (lumo_json_obj_next(&o, &k, &v) == 1) {
-    if (LUMO_KEY(k, "type")) {
-      if (!type_is(v, "response_item")) return CODEX_NONE;
-      is_item = 1;
-    } else if (LUMO_KEY(k, "payload")) payload = v;
-    else if (LUMO_KEY(k, "timestamp")) ts = v;
-  }
-  lumo_span t;
-  if (!is_item || !payload.n || payload.p[0] != '{' || lumo_json_get(payload, "type", &t) != 1 ||
-      !lumo_json_is_string(t))
+  static const char *const item_lines[] = {"response_item", NULL};
+  lumo_span type, payload, ts, t;
+  if (envelope(p, n, item_lines, &type, &payload, &ts) != CODEX_ROW || !type.n ||
+      lumo_json_get(payload, "type", &t) != 1 || !lumo_json_is_string(t))
     return CODEX_NONE;
   it->type.len = it->text.len = it->tool_name.len = it->call_id.len = 0;
   lumo_json_decode(t, &it->type);
@@ -270,10 +272,11 @@ void codex_item_free(codex_item *it) {
   lumo_buf_free(&it->call_id);
 }
 
-/* Rule a's evidence: the parent's moving running totals (re-emissions dropped, as the
-** child's are) written up to the fork, read by following the parent's rollout with its
-** own state. Without a parent file, or one that cannot be read, rules b and c decide. */
+/* Rule a's evidence: the running totals of the parent's token_count events up to the
+** fork (re-emissions dropped, as the child's are; a malformed line skipped, as in the
+** child). Without a parent file, or one that cannot be read, rules b and c decide. */
 static int load_parent(codex_state *s) {
+  static const char *const event_lines[] = {"event_msg", NULL};
   s->parent_loaded = 1;
   const char *path = s->find && s->parent_id.len ? s->find(s->find_ctx, s->parent_id.p) : NULL;
   lumo_reader rd;
@@ -282,17 +285,10 @@ static int load_parent(codex_state *s) {
   const char *p;
   size_t n;
   while ((st = lumo_reader_next(&rd, &p, &n)) == LUMO_LINE_OK) {
-    lumo_json_obj o;
-    lumo_span k, v, ts = {0, 0}, payload = {0, 0}, info, tot;
-    int is_event = 0;
-    if (lumo_json_obj_open(&o, p, p + n)) continue;
-    while (lumo_json_obj_next(&o, &k, &v) == 1) {
-      if (LUMO_KEY(k, "type")) is_event = type_is(v, "event_msg");
-      else if (LUMO_KEY(k, "timestamp")) ts = v;
-      else if (LUMO_KEY(k, "payload")) payload = v;
-    }
-    if (!is_event || !payload.n || payload.p[0] != '{' || lumo_json_get(payload, "info", &info) != 1 ||
-        !info.n || info.p[0] != '{' || lumo_json_get(info, "total_token_usage", &tot) != 1 || !tot.n || tot.p[0] != '{')
+    lumo_span type, payload, ts, info, tot;
+    if (envelope(p, n, event_lines, &type, &payload, &ts) != CODEX_ROW || !type.n ||
+        lumo_json_get(payload, "info", &info) != 1 || !info.n || info.p[0] != '{' ||
+        lumo_json_get(info, "total_token_usage", &tot) != 1 || !tot.n || tot.p[0] != '{')
       continue;
     if (s->start_ms && ts.n && ts_ms(ts) > s->start_ms) break; /* after the fork */
     codex_counts c;
@@ -331,7 +327,6 @@ void codex_state_free(codex_state *s) {
   memset(s, 0, sizeof(*s));
 }
 
-/* The rollout of a thread among files: its name ends with -<thread id>.jsonl (or .gz). */
 /* Why a rollout did not open, for the diagnostic: *kind unsupported or unreadable. */
 const char *codex_open_error(const lumo_file *f, const char **kind) {
   int zst = lumo_ends_with(f->path, ".zst") && !lumo_reader_zstd();
@@ -340,6 +335,7 @@ const char *codex_open_error(const lumo_file *f, const char **kind) {
              : "cannot open";
 }
 
+/* The rollout of a thread among files: its name ends with -<thread id>.jsonl (.gz, .zst). */
 const char *codex_thread_file(const lumo_filelist *fl, const char *thread_id) {
   size_t tn = strlen(thread_id);
   for (int i = 0; i < fl->n; i++) {
