@@ -192,13 +192,12 @@ static int visit(lumo_filelist *fl, const char *dir, int dfd, const char *at, co
     }
     /* at is the tail of dir, so the entry's path relative to dfd is the tail of path */
     const char *rel = at ? path + (dlen - alen) : v[i].name;
-    if (v[i].type == DT_DIR && !cached) {
-      rc = walk_dir(fl, path, -1, NULL, NULL, rel_from, root, suffixes, c, source, depth + 1);
+    if (v[i].type == DT_DIR && !cached) { /* known from d_type; only the cache needs its stat */
+      rc = walk_dir(fl, path, dfd, rel, NULL, rel_from, root, suffixes, c, source, depth + 1);
     } else if (fstatat(dfd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno != ENOENT) lumo_diag_add(c, source, v[i].name, 0, "unreadable", "cannot stat: %s", strerror(errno));
     } else if (S_ISDIR(st.st_mode)) { /* and DT_UNKNOWN file systems */
-      rc = cached ? walk_dir(fl, path, dfd, rel, &st, rel_from, root, suffixes, c, source, depth + 1)
-                  : walk_dir(fl, path, -1, NULL, NULL, rel_from, root, suffixes, c, source, depth + 1);
+      rc = walk_dir(fl, path, dfd, rel, &st, rel_from, root, suffixes, c, source, depth + 1);
     } else if (S_ISREG(st.st_mode) && has_suffix(v[i].name, suffixes)) {
       char *own = sqlite3_mprintf("%s", path);
       rc = own ? add_file(fl, own, rel_from, root, &st) : SQLITE_NOMEM;
@@ -299,9 +298,9 @@ static void entries_free(walk_entry *v, int n) {
 
 /* Lists one directory, then visits its entries in order. Entries are stat'ed relative
 ** to an open directory (fstatat), and only when needed: a directory is known from
-** d_type, a file only matters if its name matches. With a directory cache, dir is
-** reached as at_rel relative to at_fd (at_fd < 0: by its path), known is its stat when
-** the caller has it, and an unchanged directory is not read: its remembered listing is
+** d_type, a file only matters if its name matches. dir is reached as at_rel relative
+** to at_fd (at_fd < 0: by its path); with a directory cache, known is its stat when the
+** caller has it, and an unchanged directory is not read: its remembered listing is
 ** visited. A directory with many entries gets an O_PATH handle so that its entries are
 ** looked up relative to it; a small one (a session's subagents/) is reached from the
 ** parent's handle, saving the open and close. */
