@@ -63,8 +63,9 @@ static void take_message(gemini_file *g, lumo_span m, int64_t line) {
     e->id = ids;
   }
   e->line = line;
-  e->is_gemini = lumo_json_get(m, "type", &type) == 1 && str_eq(type, "gemini");
-  e->type = lumo_json_get(m, "type", &type) == 1 ? dup_str(g, type) : NULL;
+  int has_type = lumo_json_get(m, "type", &type) == 1;
+  e->is_gemini = has_type && str_eq(type, "gemini");
+  e->type = has_type ? dup_str(g, type) : NULL;
   lumo_span content, calls;
   g->tmp.len = 0;
   if (lumo_json_get(m, "content", &content) == 1) lumo_json_texts(content, &g->tmp);

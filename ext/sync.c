@@ -34,7 +34,6 @@ typedef struct sync_stats {
   int64_t files_seen, files_read, bytes_read, usage_rows, message_rows, tool_rows, otel_rows, skipped;
 } sync_stats;
 
-/* Prepared statements of one sync, on the caller's connection. */
 /* The directory listings of the last sync (lumo_dirs), lent to the walker while the
 ** sources list their files; new listings are written back by dirs_store. */
 static int dirs_load(sqlite3 *db, const char *machine, lumo_dircache *dc) {
@@ -70,27 +69,30 @@ static int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *dc)
 
 /* Brings blocks_cache up to date: the blocks from blocks_seed on are computed again
 ** (blocks_tail, usually the last one or two) and replace the cached ones from there;
-** then blocks_state says the cache is current. The seed is captured first, since
-** deleting cached blocks moves it. Runs inside the caller's transaction. */
+** then blocks_state says the cache is current. The seed is read first, since deleting
+** cached blocks moves it; NULL means the cache is current and nothing is done. Runs
+** inside the caller's transaction. */
 static int blocks_refresh(sqlite3 *db) {
   sqlite3_stmt *st;
-  int current = 0;
-  if (sqlite3_prepare_v2(db, "SELECT since IS NULL FROM blocks_state", -1, &st, NULL) == SQLITE_OK) {
-    current = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-  }
-  if (current) return SQLITE_OK; /* nothing changed: no temp tables, no view to prepare */
-  return sqlite3_exec(db,
-      "CREATE TEMP TABLE IF NOT EXISTS lumo_blocks_seed (seed TEXT);"
+  int rc = sqlite3_prepare_v2(db, "SELECT seed FROM blocks_seed", -1, &st, NULL);
+  if (rc) return rc;
+  char *seed = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
+                   ? sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0))
+                   : NULL;
+  sqlite3_finalize(st);
+  if (!seed) return SQLITE_OK;
+  char *sql = sqlite3_mprintf(
       "CREATE TEMP TABLE IF NOT EXISTS lumo_blocks_new AS SELECT * FROM blocks_tail WHERE 0;"
-      "INSERT INTO temp.lumo_blocks_seed SELECT seed FROM blocks_seed WHERE seed IS NOT NULL;"
       "INSERT INTO temp.lumo_blocks_new SELECT * FROM blocks_tail;"
-      "DELETE FROM blocks_cache WHERE first_at >= (SELECT seed FROM temp.lumo_blocks_seed);"
+      "DELETE FROM blocks_cache WHERE first_at >= %Q;"
       "INSERT INTO blocks_cache SELECT * FROM temp.lumo_blocks_new;"
-      "UPDATE blocks_state SET since = NULL WHERE since IS NOT NULL;"
-      "DELETE FROM temp.lumo_blocks_new;"
-      "DELETE FROM temp.lumo_blocks_seed;",
-      NULL, NULL, NULL);
+      "UPDATE blocks_state SET since = NULL;"
+      "DELETE FROM temp.lumo_blocks_new;",
+      seed);
+  rc = sql ? sqlite3_exec(db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  sqlite3_free(seed);
+  return rc;
 }
 
 /* What the last sync recorded of each file of this machine, to skip unchanged files
@@ -100,6 +102,7 @@ typedef struct seen_file {
   int64_t size, mtime_ns, inode;
 } seen_file;
 
+/* Prepared statements of one sync, on the caller's connection. */
 typedef struct syncer {
   sqlite3 *db;
   lumo_conn *conn;
@@ -591,8 +594,6 @@ static void gemini_bad_line(void *ctx, int64_t line, const char *kind) {
   lumo_diag_add(y->conn, "lumo_sync", f->rel, line, kind, "not a JSON object");
 }
 
-/* Syncs one Gemini chat file: it is rewritten or appended in place, so a changed file is
-** read whole and every response upserted (same keys: nothing counts twice). */
 typedef struct gemini_tool_ctx {
   syncer *y;
   const lumo_file *f;
@@ -630,10 +631,10 @@ static int gemini_message_put(syncer *y, const lumo_file *f, const gemini_file *
   if (!key) return SQLITE_NOMEM;
   const char *role = gemini_role(msg->type);
   const char *type = role ? role : msg->type && strcmp(msg->type, "info") == 0 ? "system" : msg->type;
+  size_t text_len = msg->text ? strlen(msg->text) : 0;
   msg_row m = {key, "gemini", session, msg->id, NULL, msg->timestamp, type, role,
                msg->is_gemini ? msg->model : NULL, NULL, g->is_subagent, msg->text != NULL, 1,
-               msg->text, msg->text ? strlen(msg->text) : 0, msg->text ? (int64_t)strlen(msg->text) : 0, f->rel,
-               msg->line};
+               msg->text, text_len, (int64_t)text_len, f->rel, msg->line};
   int rc = message_put(y, &m);
   sqlite3_free(key);
   if (rc || !msg->tool_calls) return rc;
@@ -642,6 +643,8 @@ static int gemini_message_put(syncer *y, const lumo_file *f, const gemini_file *
   return t.rc;
 }
 
+/* Syncs one Gemini chat file: it is rewritten or appended in place, so a changed file is
+** read whole and every response upserted (same keys: nothing counts twice). */
 static int sync_gemini_file(syncer *y, const lumo_file *f) {
   gemini_file g;
   memset(&g, 0, sizeof(g));
@@ -686,9 +689,6 @@ static int sync_gemini_file(syncer *y, const lumo_file *f) {
   return rc;
 }
 
-/* Syncs one Codex rollout. A changed rollout is read again from the start (the running
-** totals and the fork state are not kept between syncs); rows are keyed by thread and
-** line, so nothing counts twice. */
 /* The messages-table type of a Codex item, in Claude's words where there is one. */
 static const char *codex_msg_type(const codex_item *it) {
   const char *t = it->type.p;
@@ -733,6 +733,9 @@ static const char *codex_find(void *ctx, const char *thread_id) {
   return ctx ? codex_thread_file(ctx, thread_id) : NULL;
 }
 
+/* Syncs one Codex rollout. A changed rollout is read again from the start (the running
+** totals and the fork state are not kept between syncs); rows are keyed by thread and
+** line, so nothing counts twice. */
 static int sync_codex_file(syncer *y, const lumo_file *f) {
   lumo_reader rd;
   int rc = lumo_reader_open(&rd, f->path, 0, 0);
