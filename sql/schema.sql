@@ -4,12 +4,13 @@
 -- statement is idempotent. Times are UTC instants as the agents wrote them (ISO-8601,
 -- "Z"); no local day is ever stored (views derive it, so a zone change moves nothing).
 -- Version history: 1 = first schema; 2 = otel_points and otel_events; 3 = lumo_dirs and
--- the lumo_files_state index; 4 = blocks_cache and blocks_state. A migration adds "ALTER TABLE" steps below the
--- tables and bumps lumo_schema_version.
+-- the lumo_files_state index; 4 = blocks_cache and blocks_state; 5 = active_minutes (integer
+-- minutes) instead of activity_minutes. A migration adds its steps below the tables and
+-- bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 4 (3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 5 (4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -198,11 +199,13 @@ CREATE TABLE IF NOT EXISTS usage_buckets (
   PRIMARY KEY (bucket, agent, machine, model, project)
 );
 
--- activity_minutes: the UTC minutes with any transcript record or billed request (every
+-- active_minutes: the UTC minutes with any transcript record or billed request (every
 -- agent), kept by triggers on messages and usage; active time is read from their gaps.
-CREATE TABLE IF NOT EXISTS activity_minutes (
-  minute TEXT PRIMARY KEY  -- UTC minute, YYYY-MM-DDTHH:MM
-) WITHOUT ROWID;
+-- Whole minutes since 1970 as the rowid, so a gap is an integer difference and a run's
+-- start or end is one rowid probe (the views turn them back into text).
+CREATE TABLE IF NOT EXISTS active_minutes (
+  minute INTEGER PRIMARY KEY  -- UTC minute as whole minutes since 1970-01-01 (unixepoch / 60)
+);
 
 CREATE TRIGGER IF NOT EXISTS usage_buckets_add AFTER INSERT ON usage BEGIN
   INSERT INTO usage_buckets VALUES (
@@ -260,8 +263,8 @@ CREATE TRIGGER IF NOT EXISTS usage_buckets_change AFTER UPDATE ON usage BEGIN
     unpriced_tokens = unpriced_tokens + excluded.unpriced_tokens,
     priced_cost_usd = priced_cost_usd + excluded.priced_cost_usd;
 END;
-CREATE TRIGGER IF NOT EXISTS activity_minutes_add AFTER INSERT ON messages WHEN NEW.timestamp IS NOT NULL BEGIN
-  INSERT OR IGNORE INTO activity_minutes VALUES (substr(NEW.timestamp, 1, 16));
+CREATE TRIGGER IF NOT EXISTS active_minutes_message AFTER INSERT ON messages WHEN unixepoch(NEW.timestamp) IS NOT NULL BEGIN
+  INSERT OR IGNORE INTO active_minutes VALUES (unixepoch(NEW.timestamp) / 60);
 END;
 
 -- session_totals: usage summed per session, kept by the triggers below; the sessions view
@@ -358,8 +361,8 @@ CREATE TRIGGER IF NOT EXISTS session_message_counts_add AFTER INSERT ON messages
 END;
 
 -- Billed requests of every agent are activity too (OpenCode writes no messages rows).
-CREATE TRIGGER IF NOT EXISTS activity_minutes_usage AFTER INSERT ON usage WHEN NEW.timestamp IS NOT NULL BEGIN
-  INSERT OR IGNORE INTO activity_minutes VALUES (substr(NEW.timestamp, 1, 16));
+CREATE TRIGGER IF NOT EXISTS active_minutes_usage AFTER INSERT ON usage WHEN unixepoch(NEW.timestamp) IS NOT NULL BEGIN
+  INSERT OR IGNORE INTO active_minutes VALUES (unixepoch(NEW.timestamp) / 60);
 END;
 
 -- otel_points: OTLP metric data points read from dump files (otlp_metrics), one row per
@@ -476,6 +479,16 @@ CREATE TRIGGER IF NOT EXISTS blocks_state_change AFTER UPDATE ON usage BEGIN
   UPDATE blocks_state SET since = min(coalesce(since, '9999'), coalesce(OLD.timestamp, '9999'), coalesce(NEW.timestamp, '9999'));
 END;
 
+-- Version 5: active_minutes replaces activity_minutes (text minutes, WITHOUT ROWID): its
+-- minutes are carried over, and the old table and its triggers dropped. The empty old
+-- table is created first so that the copy also runs on a new database.
+CREATE TABLE IF NOT EXISTS activity_minutes (minute TEXT PRIMARY KEY) WITHOUT ROWID;
+INSERT OR IGNORE INTO active_minutes SELECT unixepoch(minute || ':00') / 60 FROM activity_minutes
+ WHERE unixepoch(minute || ':00') IS NOT NULL;
+DROP TRIGGER IF EXISTS activity_minutes_add;
+DROP TRIGGER IF EXISTS activity_minutes_usage;
+DROP TABLE activity_minutes;
+
 -- Version 2: the OTLP tables above. Version 3: lumo_dirs (a re-sync's directory listings).
--- Version 4: blocks_cache and blocks_state.
-UPDATE lumo_schema_version SET version = 4 WHERE version < 4;
+-- Version 4: blocks_cache and blocks_state. Version 5: active_minutes.
+UPDATE lumo_schema_version SET version = 5 WHERE version < 5;

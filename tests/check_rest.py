@@ -18,7 +18,7 @@ db = os.path.join(OUT, "rest.db")
 
 
 def minutes(start, count):
-    """count consecutive UTC minutes from start (a datetime), as activity_minutes keys."""
+    """count consecutive UTC minutes from start (a datetime), as YYYY-MM-DDTHH:MM."""
     return [(start + datetime.timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M") for i in range(count)]
 
 
@@ -26,7 +26,9 @@ def load(mins, settings=()):
     fresh_db(db)
     values = ",".join("('%s')" % m for m in sorted(set(mins)))
     sets = "".join("INSERT OR REPLACE INTO lumo_settings VALUES ('%s', '%s');" % kv for kv in settings)
-    query("DELETE FROM activity_minutes; INSERT INTO activity_minutes VALUES %s; %s" % (values, sets), db=db)
+    # active_minutes keys are whole minutes since 1970; the text goes through SQLite's unixepoch
+    query("DELETE FROM active_minutes; INSERT INTO active_minutes SELECT unixepoch(column1 || ':00') / 60 FROM (VALUES %s); %s"
+          % (values, sets), db=db)
 
 
 def stretches():

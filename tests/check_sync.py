@@ -191,4 +191,28 @@ db_e = os.path.join(OUT, "empty.db")
 query("SELECT lumo_merge('%s')" % db_b, db=db_e)
 c.eq("merge into an empty database: machine-b's rows", [t["messages"], "machine-b"],
      [plain("SELECT count(*) n FROM usage", db_e)[0]["n"], plain("SELECT machine FROM machines", db_e)[0]["machine"]])
+
+# Schema 4 -> 5: a database whose active minutes are still in the text table activity_minutes
+# (its triggers, version 4, no schema hash) keeps them, as integer minutes, after a sync.
+old = os.path.join(OUT, "v4.db")
+shutil.copy(db, old)
+for suffix in ("-wal", "-shm"):
+    if os.path.exists(db + suffix):
+        shutil.copy(db + suffix, old + suffix)
+plain("DROP TRIGGER active_minutes_message; DROP TRIGGER active_minutes_usage; DELETE FROM active_minutes;"
+      " DELETE FROM lumo_settings WHERE key = 'schema_hash'; UPDATE lumo_schema_version SET version = 4;"
+      " CREATE TABLE activity_minutes (minute TEXT PRIMARY KEY) WITHOUT ROWID;"
+      " INSERT INTO activity_minutes VALUES ('2026-03-01T10:00'), ('2026-03-01T10:04'), ('1970-01-01T00:01');"
+      " CREATE TRIGGER activity_minutes_add AFTER INSERT ON messages BEGIN"
+      "  INSERT OR IGNORE INTO activity_minutes VALUES (substr(NEW.timestamp, 1, 16)); END", old)
+sync(old, os.path.join(OUT, "no-such-root"))
+# 2026-03-01T10:00Z is 1,772,359,200 s after the epoch: minute 29,539,320
+c.eq("schema 4 -> 5: text minutes carried over as integers, old table and trigger gone, version 5",
+     [[1, 29539320, 29539324], [], 5],
+     [[r["minute"] for r in plain("SELECT minute FROM active_minutes ORDER BY minute", old)],
+      plain("SELECT name FROM sqlite_master WHERE name LIKE 'activity_minutes%'", old),
+      plain("SELECT version FROM lumo_schema_version", old)[0]["version"]])
+c.eq("schema 5: a synced message's minute is kept by the new trigger", [[1, 29539320, 29539324, 29539325]],
+     [[r["minute"] for r in plain("INSERT INTO messages (key, agent, machine, timestamp) VALUES ('m', 'claude', 'test', '2026-03-01T10:05:59.900Z');"
+                                  " SELECT minute FROM active_minutes ORDER BY minute", old)]])
 c.done()

@@ -10,15 +10,15 @@ DROP VIEW IF EXISTS activity;
 CREATE VIEW activity AS
 -- A run starts at an active minute with no other one within the idle gap before it
 -- (whole minutes: a gap of d minutes splits when d * 60 > idle_gap_seconds) and ends at
--- the last active minute before the next run starts: index probes on activity_minutes
--- rather than window functions over every minute, in exact integer seconds.
+-- the last active minute before the next run starts: rowid probes on active_minutes
+-- (integer minutes) rather than window functions over every minute.
 WITH cfg AS (SELECT CAST(coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'idle_gap_seconds'), 300) / 60 AS INTEGER) AS gap),
-     starts AS (SELECT m.minute FROM activity_minutes m, cfg
-                 WHERE NOT EXISTS (SELECT 1 FROM activity_minutes p
-                                    WHERE p.minute < m.minute
-                                      AND p.minute >= strftime('%Y-%m-%dT%H:%M', m.minute, '-' || cfg.gap || ' minutes'))),
-     runs AS (SELECT minute AS started_at, lead(minute, 1, '9999') OVER (ORDER BY minute) AS next_start FROM starts),
-     e AS (SELECT started_at, (SELECT max(p.minute) FROM activity_minutes p WHERE p.minute < next_start) AS ended_at FROM runs)
-SELECT started_at, ended_at, date(started_at, 'localtime') AS day,
-       max(60, unixepoch(ended_at || ':00') - unixepoch(started_at || ':00')) AS active_seconds
+     starts AS (SELECT m.minute FROM active_minutes m, cfg
+                 WHERE NOT EXISTS (SELECT 1 FROM active_minutes p WHERE p.minute < m.minute AND p.minute >= m.minute - cfg.gap)),
+     runs AS (SELECT minute AS s, lead(minute, 1, 9e18) OVER (ORDER BY minute) AS next_start FROM starts),
+     e AS (SELECT s, (SELECT max(p.minute) FROM active_minutes p WHERE p.minute < next_start) AS e FROM runs)
+SELECT strftime('%Y-%m-%dT%H:%M', s * 60, 'unixepoch') AS started_at,
+       strftime('%Y-%m-%dT%H:%M', e * 60, 'unixepoch') AS ended_at,
+       date(s * 60, 'unixepoch', 'localtime') AS day,
+       max(60, (e - s) * 60) AS active_seconds
   FROM e;

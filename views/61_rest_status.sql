@@ -15,22 +15,23 @@ WITH RECURSIVE
      cfg AS (SELECT coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'rest_gap_minutes'), 15) AS gap,
                     coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'rest_heads_up_minutes'), 60) AS heads_up,
                     coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'rest_break_minutes'), 120) AS brk),
-     last AS (SELECT max(minute) AS minute FROM activity_minutes),
+     last AS (SELECT max(minute) AS m, strftime('%Y-%m-%dT%H:%M', max(minute) * 60, 'unixepoch') AS minute FROM active_minutes),
      -- the current stretch's start: walk back from the latest minute while the previous
      -- active minute is less than the gap (rounded up to whole minutes) before it
-     back(minute) AS (
-       SELECT minute FROM last
+     back(m) AS (
+       SELECT m FROM last
        UNION ALL
-       SELECT (SELECT max(p.minute) FROM activity_minutes p, cfg
-                WHERE p.minute < back.minute
-                  AND p.minute > strftime('%Y-%m-%dT%H:%M', back.minute,
-                                          '-' || (CAST(cfg.gap AS INTEGER) + (cfg.gap > CAST(cfg.gap AS INTEGER))) || ' minutes'))
-         FROM back WHERE back.minute IS NOT NULL),
-     cur AS (SELECT last.minute AS last_minute, (julianday('now') - julianday(last.minute)) * 1440 AS since,
-                    (SELECT min(minute) FROM back) AS started
+       SELECT (SELECT max(p.minute) FROM active_minutes p, cfg
+                WHERE p.minute < back.m
+                  AND p.minute > back.m - (CAST(cfg.gap AS INTEGER) + (cfg.gap > CAST(cfg.gap AS INTEGER))))
+         FROM back WHERE back.m IS NOT NULL),
+     -- minutes as unixepoch / 60: julianday('now') counts from 2440587.5 (1970-01-01)
+     cur AS (SELECT last.minute AS last_minute, (julianday('now') - 2440587.5) * 1440 - last.m AS since,
+                    (SELECT min(m) FROM back) AS started_m
                FROM last),
      st AS (SELECT cur.*, CASE WHEN cur.since > cfg.gap OR cur.last_minute IS NULL THEN 0
-                               ELSE (julianday('now') - julianday(cur.started)) * 1440 END AS mins, cfg.*
+                               ELSE (julianday('now') - 2440587.5) * 1440 - cur.started_m END AS mins,
+                    strftime('%Y-%m-%dT%H:%M', cur.started_m * 60, 'unixepoch') AS started, cfg.*
               FROM cur, cfg),
      longest AS (SELECT max(minutes) AS minutes FROM work_stretches),
      hints AS (SELECT

@@ -7,7 +7,7 @@
 -- active_days     local days with any activity
 DROP VIEW IF EXISTS streaks;
 CREATE VIEW streaks AS
-WITH d AS (SELECT DISTINCT date(minute, 'localtime') AS day FROM activity_minutes),
+WITH d AS (SELECT DISTINCT date(minute * 60, 'unixepoch', 'localtime') AS day FROM active_minutes),
      i AS (SELECT day, julianday(day) - row_number() OVER (ORDER BY day) AS island FROM d),
      runs AS (SELECT min(day) AS first_day, max(day) AS last_day, count(*) AS days FROM i GROUP BY island)
 SELECT (SELECT max(days) FROM runs) AS longest_days,

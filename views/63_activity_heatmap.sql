@@ -7,8 +7,8 @@
 DROP VIEW IF EXISTS activity_heatmap;
 CREATE VIEW activity_heatmap AS
 WITH since AS (SELECT date('now', 'localtime', '-364 days') AS d),
-     a AS (SELECT date(minute, 'localtime') AS day, count(*) AS active_minutes FROM activity_minutes
-            WHERE minute >= strftime('%Y-%m-%dT%H:%M', (SELECT d FROM since), 'utc') GROUP BY 1),
+     a AS (SELECT date(minute * 60, 'unixepoch', 'localtime') AS day, count(*) AS active_minutes FROM active_minutes
+            WHERE minute >= unixepoch((SELECT d FROM since), 'utc') / 60 GROUP BY 1),
      s AS (SELECT date(started_at, 'localtime') AS day, count(*) AS sessions FROM session_totals GROUP BY 1),
      u AS (SELECT day, sum(requests) AS requests, sum(priced_cost_usd) AS cost_usd FROM buckets_local GROUP BY day)
 SELECT a.day, coalesce(s.sessions, 0) AS sessions, a.active_minutes, coalesce(u.requests, 0) AS requests,

@@ -29,7 +29,7 @@ SELECT name, spent_usd, status FROM budgets;
 -- lone minute (60 s), 23:29-23:30 on 03-03 one run of 60 s: 480 s; the activity view and
 -- lumo_active_seconds over the same minutes agree.
 SELECT (SELECT total(active_seconds) FROM activity) AS view_seconds,
-       (SELECT lumo_active_seconds(minute || ':00Z') FROM activity_minutes) AS function_seconds,
+       (SELECT lumo_active_seconds(strftime('%Y-%m-%dT%H:%M:00Z', minute * 60, 'unixepoch')) FROM active_minutes) AS function_seconds,
        (SELECT active_seconds FROM dashboard) AS dashboard_seconds;
 SELECT stretch, started_at, ended_at, minutes, level FROM work_stretches ORDER BY stretch;
 SELECT longest_days, longest_from, longest_to, active_days FROM streaks;
