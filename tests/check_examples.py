@@ -102,6 +102,27 @@ act = query("SELECT source, active_seconds FROM active_time", db=db)[0]
 c.eq("active_time prefers the telemetry and adds transcript runs outside its span",
      ["telemetry+transcripts", True], [act["source"], act["active_seconds"] > want["active_seconds"]])
 
+# session_telemetry: the demo's one telemetry session joins its transcript session; moved to
+# an id no transcript has (in a copy), it becomes a telemetry-only row and the transcript
+# session falls back to its own span.
+demo_sid = "1d4c7a83-a7d9-4423-8cd0-8fa8a0424084"  # the session.id of every point in the dump
+cols = "session_id, in_transcripts, in_telemetry, active_seconds, active_time_source"
+n_sessions = query("SELECT count(*) AS n FROM sessions WHERE session_id IS NOT NULL", db=db)[0]["n"]
+rows = query("SELECT %s FROM session_telemetry" % cols, db=db)
+c.eq("session_telemetry: one row per transcript session, the demo session joined to its telemetry",
+     [n_sessions, [[demo_sid, 1, 1, want["active_seconds"], "telemetry"]]],
+     [len(rows), [list(r.values()) for r in rows if r["in_telemetry"]]])
+moved = os.path.join(OUT, "telemetry-only.db")
+shutil.copy(db, moved)
+query("UPDATE otel_points SET session_id = 'telemetry-only' WHERE session_id = '%s';"
+      "UPDATE otel_events SET session_id = 'telemetry-only' WHERE session_id = '%s'" % (demo_sid, demo_sid), db=moved)
+span = query("SELECT duration_seconds FROM sessions WHERE session_id = '%s'" % demo_sid, db=moved)[0]["duration_seconds"]
+rows = query("SELECT %s FROM session_telemetry WHERE session_id IN ('%s', 'telemetry-only') ORDER BY in_transcripts DESC"
+             % (cols, demo_sid), db=moved)
+c.eq("session_telemetry: a telemetry-only session is listed, the transcript session uses its span",
+     [n_sessions + 1, [[demo_sid, 1, 0, span, "transcript_span"], ["telemetry-only", 0, 1, want["active_seconds"], "telemetry"]]],
+     [query("SELECT count(*) AS n FROM session_telemetry", db=moved)[0]["n"], [list(r.values()) for r in rows]])
+
 # Python: Debian's python3 loads the extension; 1,000 in + 500 out on Sonnet 4.5 = $0.0105
 r = subprocess.run(["/usr/bin/python3", "examples/python_example.py", db], capture_output=True, text=True, cwd=ROOT)
 c.eq("python example runs and prices with the extension", [0, True], [r.returncode, "$0.0105" in r.stdout])

@@ -15,18 +15,26 @@
 -- active_time_source  telemetry or transcript_span
 DROP VIEW IF EXISTS session_telemetry;
 CREATE VIEW session_telemetry AS
--- both sides read once (materialized, joined through automatic indexes), not once per id
-WITH s AS MATERIALIZED (SELECT * FROM sessions WHERE session_id IS NOT NULL),
-     o AS MATERIALIZED (SELECT * FROM otel_sessions),
-     ids AS (SELECT agent, session_id FROM s UNION SELECT agent, session_id FROM o)
-SELECT ids.agent, ids.session_id, s.session_id IS NOT NULL AS in_transcripts, o.session_id IS NOT NULL AS in_telemetry,
-       CASE WHEN o.started_at IS NULL OR s.started_at < o.started_at THEN s.started_at ELSE o.started_at END AS started_at,
-       CASE WHEN o.ended_at IS NULL OR s.ended_at > o.ended_at THEN s.ended_at ELSE o.ended_at END AS ended_at,
-       s.cost_usd AS transcript_cost_usd, o.cost_usd AS telemetry_cost_usd,
-       s.total_tokens AS transcript_tokens,
-       o.input_tokens + o.output_tokens + o.cache_read_tokens + o.cache_creation_tokens AS telemetry_tokens,
-       coalesce(o.active_seconds, s.duration_seconds) AS active_seconds,
-       CASE WHEN o.active_seconds IS NOT NULL THEN 'telemetry' WHEN s.duration_seconds IS NOT NULL THEN 'transcript_span' END AS active_time_source
-  FROM ids
-  LEFT JOIN s ON s.agent = ids.agent AND s.session_id = ids.session_id
-  LEFT JOIN o ON o.agent IS ids.agent AND o.session_id = ids.session_id;
+-- Every transcript session, with its telemetry if any, then the telemetry-only sessions:
+-- the transcript side is read once in key order, and only the (few) telemetry sessions
+-- are looked up, rather than a union of both sides' ids joined back to each.
+WITH o AS MATERIALIZED (SELECT * FROM otel_sessions),
+     j AS (SELECT s.agent, s.session_id, 1 AS in_transcripts, o.session_id IS NOT NULL AS in_telemetry,
+                  s.started_at AS s_start, s.ended_at AS s_end, s.cost_usd AS s_cost, s.total_tokens AS s_tokens,
+                  s.duration_seconds AS s_secs, o.started_at, o.ended_at, o.cost_usd, o.input_tokens, o.output_tokens,
+                  o.cache_read_tokens, o.cache_creation_tokens, o.active_seconds
+             FROM sessions s LEFT JOIN o ON o.agent IS s.agent AND o.session_id = s.session_id
+            WHERE s.session_id IS NOT NULL
+           UNION ALL
+           SELECT o.agent, o.session_id, 0, 1, NULL, NULL, NULL, NULL, NULL, o.started_at, o.ended_at, o.cost_usd,
+                  o.input_tokens, o.output_tokens, o.cache_read_tokens, o.cache_creation_tokens, o.active_seconds
+             FROM o WHERE NOT EXISTS (SELECT 1 FROM session_totals t
+                               WHERE t.agent = o.agent AND t.session_id = o.session_id AND t.session_id <> ''))
+SELECT agent, session_id, in_transcripts, in_telemetry,
+       CASE WHEN started_at IS NULL OR s_start < started_at THEN s_start ELSE started_at END AS started_at,
+       CASE WHEN ended_at IS NULL OR s_end > ended_at THEN s_end ELSE ended_at END AS ended_at,
+       s_cost AS transcript_cost_usd, cost_usd AS telemetry_cost_usd, s_tokens AS transcript_tokens,
+       input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens AS telemetry_tokens,
+       coalesce(active_seconds, s_secs) AS active_seconds,
+       CASE WHEN active_seconds IS NOT NULL THEN 'telemetry' WHEN s_secs IS NOT NULL THEN 'transcript_span' END AS active_time_source
+  FROM j;
