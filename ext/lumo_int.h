@@ -71,6 +71,10 @@ typedef struct lumo_diag {
   char *detail;  /* owned: human text */
 } lumo_diag;
 
+/* Threads a scan (claude_usage's readers) or a walk (the top directory's entries) uses
+** at most: one per core, up to this; LUMO_THREADS overrides. */
+#define LUMO_MAX_THREADS 4
+
 /* Directory listings remembered between syncs (walk.c). lumo_sync lends a snapshot to
 ** the walker through lumo_conn.dirs: a directory whose mtime and inode are those of the
 ** remembered listing is not read again (its files are still stat'ed, since appending
@@ -84,13 +88,15 @@ typedef struct lumo_dirrec {
 typedef struct lumo_dircache {
   lumo_dirrec *known;  /* the last sync's listings, sorted by path; read-only in a walk */
   int nknown, known_cap;
+  lumo_arena known_text; /* the known listings' paths and entries */
   lumo_dirrec *fresh;  /* listings read by this walk, to be remembered */
   int nfresh, fresh_cap;
 } lumo_dircache;
 /* Takes copies of path and entries; to the known (fresh = 0) or fresh list. */
 LUMO_API int lumo_dircache_add(lumo_dircache *dc, int fresh, const char *path, int64_t mtime_ns,
                                int64_t inode, const char *entries);
-LUMO_API void lumo_dircache_sort(lumo_dircache *dc); /* sorts known, after loading */
+/* Sorts known, after loading (nothing to do when they were loaded in path order). */
+LUMO_API void lumo_dircache_sort(lumo_dircache *dc);
 LUMO_API void lumo_dircache_free(lumo_dircache *dc);
 
 /* Per-connection state shared by every module of one sqlite3_lumo_init call. */

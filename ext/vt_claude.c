@@ -849,7 +849,6 @@ static int tool_uses_next(claude_cursor *c) {
 ** core). Each worker takes the next file, parses it and offers its lines to its own
 ** winner table; the tables are merged afterwards with the same rule. The rule does not
 ** depend on arrival order, so the result is the same for any number of threads. */
-#define LUMO_MAX_THREADS 4
 
 typedef struct usage_worker {
   claude_cursor *c;   /* shared, read-only while workers run (files) */

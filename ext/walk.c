@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <fcntl.h>
 #include <errno.h>
@@ -99,10 +100,17 @@ int lumo_dircache_add(lumo_dircache *dc, int fresh, const char *path, int64_t mt
     *cap = nc;
   }
   lumo_dirrec *r = &(*arr)[*n];
-  r->path = sqlite3_mprintf("%s", path);
-  r->entries = sqlite3_mprintf("%s", entries);
   r->mtime_ns = mtime_ns;
   r->inode = inode;
+  if (!fresh) { /* thousands of them, loaded at once and freed at once */
+    r->path = lumo_arena_dup(&dc->known_text, path, strlen(path));
+    r->entries = lumo_arena_dup(&dc->known_text, entries, strlen(entries));
+    if (!r->path || !r->entries) return SQLITE_NOMEM;
+    (*n)++;
+    return SQLITE_OK;
+  }
+  r->path = sqlite3_mprintf("%s", path);
+  r->entries = sqlite3_mprintf("%s", entries);
   if (!r->path || !r->entries) {
     sqlite3_free(r->path);
     sqlite3_free(r->entries);
@@ -113,7 +121,11 @@ int lumo_dircache_add(lumo_dircache *dc, int fresh, const char *path, int64_t mt
 }
 
 void lumo_dircache_sort(lumo_dircache *dc) {
-  if (dc->nknown > 1) qsort(dc->known, (size_t)dc->nknown, sizeof(*dc->known), dirrec_cmp);
+  for (int i = 1; i < dc->nknown; i++)
+    if (dirrec_cmp(&dc->known[i - 1], &dc->known[i]) > 0) {
+      qsort(dc->known, (size_t)dc->nknown, sizeof(*dc->known), dirrec_cmp);
+      return;
+    }
 }
 
 static void dirrecs_free(lumo_dirrec *v, int n) {
@@ -125,7 +137,8 @@ static void dirrecs_free(lumo_dirrec *v, int n) {
 }
 
 void lumo_dircache_free(lumo_dircache *dc) {
-  dirrecs_free(dc->known, dc->nknown);
+  sqlite3_free(dc->known);
+  lumo_arena_free(&dc->known_text);
   dirrecs_free(dc->fresh, dc->nfresh);
   memset(dc, 0, sizeof(*dc));
 }
@@ -147,12 +160,14 @@ static char *entries_encode(const walk_entry *v, int n) {
   return sqlite3_str_finish(s); /* NULL for no entries or on OOM: stored as "" */
 }
 
-/* The entries array and their names in one allocation (freed with sqlite3_free). */
+/* The entries array and their names in one allocation, freed with free(): the C
+** allocator, not SQLite's, whose statistics take a lock that the walk's threads would
+** contend for once per directory. */
 static int entries_decode(const char *e, walk_entry **out, int *count) {
   size_t len = strlen(e);
   int n = 0;
   for (const char *p = e; *p; p++) n += *p == '/';
-  walk_entry *v = sqlite3_malloc64(sizeof(*v) * (size_t)n + len + 1);
+  walk_entry *v = malloc(sizeof(*v) * (size_t)n + len + 1);
   if (!v) return SQLITE_NOMEM;
   char *names = memcpy((char *)(v + n), e, len + 1);
   int k = 0;
@@ -199,7 +214,8 @@ static int visit(lumo_filelist *fl, const char *dir, int dfd, const char *at, co
     } else if (S_ISDIR(st.st_mode)) { /* and DT_UNKNOWN file systems */
       rc = walk_dir(fl, path, dfd, rel, &st, rel_from, root, suffixes, c, source, depth + 1);
     } else if (S_ISREG(st.st_mode) && has_suffix(v[i].name, suffixes)) {
-      char *own = sqlite3_mprintf("%s", path);
+      char *own = sqlite3_malloc64((size_t)len + 1);
+      if (own) memcpy(own, path, (size_t)len + 1);
       rc = own ? add_file(fl, own, rel_from, root, &st) : SQLITE_NOMEM;
       if (rc != SQLITE_OK) sqlite3_free(own);
     }
@@ -207,87 +223,113 @@ static int visit(lumo_filelist *fl, const char *dir, int dfd, const char *at, co
   return rc;
 }
 
-/* The top directory of a large tree is split between two threads: a re-sync is
-** nothing but these stat calls, and the kernel work runs on both cores. Each half has
-** its own list and diagnostics, appended in order afterwards. */
-typedef struct walk_job {
+/* The top directory's entries are visited by a few threads: a re-sync is nothing but
+** these stat calls, and the kernel work runs on every core. The entries are cut into
+** up to WALK_PARTS parts that the threads take in turn (the projects of a Claude tree
+** differ in size, so fixed halves left one thread idle); each part has its own list,
+** diagnostics and fresh listings, appended in order afterwards, so the result is the
+** same as one thread's. */
+#define WALK_PARTS 64
+
+typedef struct walk_part {
   lumo_filelist fl;
-  lumo_conn diag;      /* the job's diagnostics, and its own fresh listings in dirs */
-  lumo_dircache dirs;  /* shares the caller's known listings (read-only) */
-  const char *dir, *source;
+  lumo_conn diag;     /* the part's diagnostics, and its own fresh listings in dirs */
+  lumo_dircache dirs; /* shares the caller's known listings (read-only) */
+  int rc;
+} walk_part;
+
+typedef struct walk_pool {
+  walk_part *part;
+  int nparts, n;
+  atomic_int next; /* the next part to take */
+  const char *dir, *source, *at;
   const char *const *suffixes;
   const walk_entry *v;
-  const char *at;
-  int dfd, from, to, root, rc;
+  int dfd, root;
   size_t rel_from;
-} walk_job;
+} walk_pool;
 
-static void *walk_job_run(void *arg) {
-  walk_job *j = arg;
-  j->rc = visit(&j->fl, j->dir, j->dfd, j->at, j->v, j->from, j->to, j->rel_from, j->root, j->suffixes,
-                &j->diag, j->source, 1);
+static void *walk_pool_run(void *arg) {
+  walk_pool *p = arg;
+  int k;
+  while ((k = atomic_fetch_add(&p->next, 1)) < p->nparts) {
+    walk_part *w = &p->part[k];
+    int from = (int)((int64_t)p->n * k / p->nparts), to = (int)((int64_t)p->n * (k + 1) / p->nparts);
+    w->rc = visit(&w->fl, p->dir, p->dfd, p->at, p->v, from, to, p->rel_from, p->root, p->suffixes, &w->diag,
+                  p->source, 1);
+  }
   return NULL;
 }
 
 static int visit_parallel(lumo_filelist *fl, const char *dir, int dfd, const char *at, const walk_entry *v, int n,
-                          size_t rel_from, int root, const char *const *suffixes, lumo_conn *c,
+                          int nthreads, size_t rel_from, int root, const char *const *suffixes, lumo_conn *c,
                           const char *source) {
-  walk_job j[2];
-  memset(j, 0, sizeof(j));
-  for (int k = 0; k < 2; k++) {
-    j[k].dir = dir;
-    j[k].source = source;
-    j[k].suffixes = suffixes;
-    j[k].v = v;
-    j[k].dfd = dfd;
-    j[k].at = at;
-    j[k].root = root;
-    j[k].rel_from = rel_from;
-    j[k].from = k ? n / 2 : 0;
-    j[k].to = k ? n : n / 2;
-    if (c && c->dirs) {
-      j[k].dirs.known = c->dirs->known;
-      j[k].dirs.nknown = c->dirs->nknown;
-      j[k].diag.dirs = &j[k].dirs;
-    }
+  walk_pool p;
+  memset(&p, 0, sizeof(p));
+  p.nparts = n < WALK_PARTS ? n : WALK_PARTS;
+  p.part = sqlite3_malloc64(sizeof(*p.part) * (size_t)p.nparts);
+  if (!p.part) return SQLITE_NOMEM;
+  memset(p.part, 0, sizeof(*p.part) * (size_t)p.nparts);
+  atomic_init(&p.next, 0);
+  p.n = n;
+  p.dir = dir;
+  p.source = source;
+  p.at = at;
+  p.suffixes = suffixes;
+  p.v = v;
+  p.dfd = dfd;
+  p.root = root;
+  p.rel_from = rel_from;
+  for (int k = 0; c && c->dirs && k < p.nparts; k++) {
+    p.part[k].dirs.known = c->dirs->known;
+    p.part[k].dirs.nknown = c->dirs->nknown;
+    p.part[k].diag.dirs = &p.part[k].dirs;
   }
-  pthread_t t;
-  int started = pthread_create(&t, NULL, walk_job_run, &j[1]) == 0;
-  walk_job_run(&j[0]);
-  if (started) pthread_join(t, NULL);
-  else walk_job_run(&j[1]);
-  int rc = j[0].rc ? j[0].rc : j[1].rc;
-  for (int k = 0; k < 2; k++) {
-    for (int i = 0; i < j[k].fl.n; i++) {
+  pthread_t tid[LUMO_MAX_THREADS];
+  int started[LUMO_MAX_THREADS] = {0};
+  for (int t = 1; t < nthreads; t++) started[t] = pthread_create(&tid[t], NULL, walk_pool_run, &p) == 0;
+  walk_pool_run(&p); /* the calling thread works too, and alone if no thread started */
+  for (int t = 1; t < nthreads; t++)
+    if (started[t]) pthread_join(tid[t], NULL);
+  int rc = SQLITE_OK;
+  for (int k = 0; k < p.nparts; k++) {
+    walk_part *w = &p.part[k];
+    if (rc == SQLITE_OK) rc = w->rc;
+    for (int i = 0; i < w->fl.n; i++) {
       if (rc == SQLITE_OK) {
-        lumo_file *f = &j[k].fl.f[i];
-        rc = add_file_moved(fl, f);
+        rc = add_file_moved(fl, &w->fl.f[i]);
         if (rc == SQLITE_OK) continue;
       }
-      sqlite3_free(j[k].fl.f[i].path);
+      sqlite3_free(w->fl.f[i].path);
     }
-    sqlite3_free(j[k].fl.f);
-    for (int i = 0; i < j[k].diag.ndiag; i++) {
-      lumo_diag *d = &j[k].diag.diags[i];
+    sqlite3_free(w->fl.f);
+    for (int i = 0; i < w->diag.ndiag; i++) {
+      lumo_diag *d = &w->diag.diags[i];
       lumo_diag_add(c, d->source, d->file, d->line, d->kind, "%s", d->detail);
     }
-    lumo_conn_release_diags(&j[k].diag);
-    for (int i = 0; i < j[k].dirs.nfresh; i++) {
-      lumo_dirrec *r = &j[k].dirs.fresh[i];
+    lumo_conn_release_diags(&w->diag);
+    for (int i = 0; i < w->dirs.nfresh; i++) {
+      lumo_dirrec *r = &w->dirs.fresh[i];
       if (rc == SQLITE_OK) rc = lumo_dircache_add(c->dirs, 1, r->path, r->mtime_ns, r->inode, r->entries);
     }
-    dirrecs_free(j[k].dirs.fresh, j[k].dirs.nfresh);
+    dirrecs_free(w->dirs.fresh, w->dirs.nfresh);
   }
+  sqlite3_free(p.part);
   return rc;
 }
 
-/* Visits a listing: the top directory of a large tree on two threads. */
+/* Visits a listing: the top directory of a tree on several threads (LUMO_THREADS, else
+** one per core, at most LUMO_MAX_THREADS). */
 static int visit_listing(lumo_filelist *fl, const char *dir, int dfd, const char *at, const walk_entry *v,
                          int n, size_t rel_from, int root, const char *const *suffixes, lumo_conn *c,
                          const char *source, int depth) {
-  const char *env = getenv("LUMO_THREADS");
-  if (depth == 0 && n >= 2 && sqlite3_threadsafe() && !(env && strcmp(env, "1") == 0))
-    return visit_parallel(fl, dir, dfd, at, v, n, rel_from, root, suffixes, c, source);
+  if (depth == 0 && n >= 2 && sqlite3_threadsafe()) {
+    const char *env = getenv("LUMO_THREADS");
+    long t = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+    if (t > LUMO_MAX_THREADS) t = LUMO_MAX_THREADS;
+    if (t > n) t = n;
+    if (t > 1) return visit_parallel(fl, dir, dfd, at, v, n, (int)t, rel_from, root, suffixes, c, source);
+  }
   return visit(fl, dir, dfd, at, v, 0, n, rel_from, root, suffixes, c, source, depth);
 }
 
@@ -332,7 +374,7 @@ static int walk_dir(lumo_filelist *fl, const char *dir, int at_fd, const char *a
         rc = pfd >= 0 ? visit_listing(fl, dir, pfd, NULL, v, n, rel_from, root, suffixes, c, source, depth)
                       : visit_listing(fl, dir, at_fd, at_rel, v, n, rel_from, root, suffixes, c, source, depth);
       if (pfd >= 0) close(pfd);
-      sqlite3_free(v);
+      free(v);
       return rc;
     }
     settled = dc && stat_mtime_ns(&ds) < (int64_t)now.tv_sec * 1000000000 + now.tv_nsec - LUMO_DIR_SETTLED_NS;
