@@ -69,9 +69,11 @@ static int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *dc)
 
 /* Brings blocks_cache up to date: the blocks from blocks_seed on are computed again
 ** (blocks_tail, usually the last one or two) and replace the cached ones from there;
-** then blocks_state says the cache is current. The seed is read first, since deleting
-** cached blocks moves it; NULL means the cache is current and nothing is done. Runs
-** inside the caller's transaction. */
+** then blocks_state says the cache is current. The seed and the new blocks are read
+** first, since deleting cached blocks moves the seed; the blocks are held in memory
+** rather than in a temp table (a re-sync would create the temp database for one or two
+** rows). NULL seed: the cache is current and nothing is done. Runs inside the caller's
+** transaction. */
 static int blocks_refresh(sqlite3 *db) {
   sqlite3_stmt *st;
   int rc = sqlite3_prepare_v2(db, "SELECT seed FROM blocks_seed", -1, &st, NULL);
@@ -81,16 +83,53 @@ static int blocks_refresh(sqlite3 *db) {
                    : NULL;
   sqlite3_finalize(st);
   if (!seed) return SQLITE_OK;
-  char *sql = sqlite3_mprintf(
-      "CREATE TEMP TABLE IF NOT EXISTS lumo_blocks_new AS SELECT * FROM blocks_tail WHERE 0;"
-      "INSERT INTO temp.lumo_blocks_new SELECT * FROM blocks_tail;"
-      "DELETE FROM blocks_cache WHERE first_at >= %Q;"
-      "INSERT INTO blocks_cache SELECT * FROM temp.lumo_blocks_new;"
-      "UPDATE blocks_state SET since = NULL;"
-      "DELETE FROM temp.lumo_blocks_new;",
-      seed);
-  rc = sql ? sqlite3_exec(db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
-  sqlite3_free(sql);
+  sqlite3_value **v = NULL; /* the new blocks, row after row of ncol values */
+  int64_t nv = 0, cap = 0;
+  int ncol = 0;
+  rc = sqlite3_prepare_v2(db, "SELECT * FROM blocks_tail", -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    ncol = sqlite3_column_count(st);
+    while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+      if (nv + ncol > cap) {
+        int64_t nc = cap ? cap * 2 : 16 * ncol;
+        sqlite3_value **nvv = sqlite3_realloc64(v, sizeof(*v) * (size_t)nc);
+        if (!nvv) {
+          rc = SQLITE_NOMEM;
+          break;
+        }
+        v = nvv;
+        cap = nc;
+      }
+      for (int i = 0; i < ncol; i++) {
+        v[nv] = sqlite3_value_dup(sqlite3_column_value(st, i));
+        if (!v[nv]) rc = SQLITE_NOMEM;
+        nv++;
+      }
+    }
+    int end = sqlite3_finalize(st);
+    if (rc == SQLITE_OK) rc = end;
+  }
+  char *del = sqlite3_mprintf("DELETE FROM blocks_cache WHERE first_at >= %Q; UPDATE blocks_state SET since = NULL", seed);
+  if (rc == SQLITE_OK) rc = del ? sqlite3_exec(db, del, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(del);
+  if (rc == SQLITE_OK && nv) {
+    sqlite3_str *q = sqlite3_str_new(db);
+    sqlite3_str_appendall(q, "INSERT INTO blocks_cache VALUES (?");
+    for (int i = 1; i < ncol; i++) sqlite3_str_appendall(q, ", ?");
+    sqlite3_str_appendall(q, ")");
+    char *ins = sqlite3_str_finish(q);
+    sqlite3_stmt *put = NULL;
+    rc = ins ? sqlite3_prepare_v2(db, ins, -1, &put, NULL) : SQLITE_NOMEM;
+    sqlite3_free(ins);
+    for (int64_t r = 0; rc == SQLITE_OK && r < nv; r += ncol) {
+      for (int i = 0; i < ncol; i++) sqlite3_bind_value(put, i + 1, v[r + i]);
+      rc = sqlite3_step(put) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+      sqlite3_reset(put);
+    }
+    sqlite3_finalize(put);
+  }
+  for (int64_t i = 0; i < nv; i++) sqlite3_value_free(v[i]);
+  sqlite3_free(v);
   sqlite3_free(seed);
   return rc;
 }
