@@ -104,6 +104,7 @@ typedef struct lumo_conn {
   lumo_diag *diags; /* owned array */
   int ndiag, cap;
   int64_t dropped;  /* diagnostics beyond LUMO_DIAG_MAX, counted not kept */
+  char dropped_source[64]; /* the scan that dropped the last of them (lumo_diagnostics names it) */
   int nref;         /* modules holding this struct */
   void *prices;     /* the connection's price state (pricing.c), one reference held */
   lumo_dircache *dirs; /* set by lumo_sync while it lists files, else NULL */
@@ -111,6 +112,8 @@ typedef struct lumo_conn {
 
 #define LUMO_DIAG_MAX 10000
 
+/* Appends from's diagnostics (and its count of dropped ones) to c, then empties from. */
+LUMO_API void lumo_diag_absorb(lumo_conn *c, lumo_conn *from);
 LUMO_API void lumo_diag_reset(lumo_conn *c, const char *source);
 LUMO_API void lumo_diag_add(lumo_conn *c, const char *source, const char *file,
                             int64_t line, const char *kind, const char *fmt, ...);

@@ -153,7 +153,7 @@ void lumo_diag_reset(lumo_conn *c, const char *source) {
     }
   }
   c->ndiag = j;
-  if (j == 0) c->dropped = 0;
+  if (j == 0 || strcmp(c->dropped_source, source) == 0) c->dropped = 0;
 }
 
 void lumo_diag_add(lumo_conn *c, const char *source, const char *file, int64_t line,
@@ -161,6 +161,7 @@ void lumo_diag_add(lumo_conn *c, const char *source, const char *file, int64_t l
   if (!c) return;
   if (c->ndiag >= LUMO_DIAG_MAX) {
     c->dropped++;
+    snprintf(c->dropped_source, sizeof(c->dropped_source), "%s", source);
     return;
   }
   if (c->ndiag == c->cap) {
@@ -187,6 +188,21 @@ void lumo_diag_add(lumo_conn *c, const char *source, const char *file, int64_t l
 }
 
 /* Frees the diagnostics a lumo_conn holds, not the struct (workers' stack copies). */
+/* Appends from's diagnostics to c in their order, with the count from dropped, and
+** empties from: how a thread's own diagnostics join the connection's. */
+void lumo_diag_absorb(lumo_conn *c, lumo_conn *from) {
+  for (int i = 0; i < from->ndiag; i++) {
+    lumo_diag *d = &from->diags[i];
+    lumo_diag_add(c, d->source, d->file, d->line, d->kind, "%s", d->detail);
+  }
+  if (c && from->dropped) {
+    c->dropped += from->dropped;
+    snprintf(c->dropped_source, sizeof(c->dropped_source), "%s", from->dropped_source);
+  }
+  from->dropped = 0;
+  lumo_conn_release_diags(from);
+}
+
 void lumo_conn_release_diags(lumo_conn *c) {
   for (int i = 0; i < c->ndiag; i++) diag_clear(&c->diags[i]);
   sqlite3_free(c->diags);

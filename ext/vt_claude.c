@@ -1007,22 +1007,9 @@ static int usage_scan(claude_cursor *c) {
   }
   /* Diagnostics: every worker's, in (file, line) order. */
   lumo_conn all = {0};
-  for (int i = 0; i < nthread; i++) {
-    for (int j = 0; j < w[i].diag.ndiag; j++) {
-      lumo_diag *d = &w[i].diag.diags[j];
-      lumo_diag_add(&all, d->source, d->file, d->line, d->kind, "%s", d->detail);
-    }
-    all.dropped += w[i].diag.dropped;
-    w[i].diag.nref = 1;
-    lumo_conn_release_diags(&w[i].diag);
-  }
+  for (int i = 0; i < nthread; i++) lumo_diag_absorb(&all, &w[i].diag);
   if (all.ndiag > 1) qsort(all.diags, (size_t)all.ndiag, sizeof(lumo_diag), diag_order);
-  for (int j = 0; j < all.ndiag; j++) {
-    lumo_diag *d = &all.diags[j];
-    lumo_diag_add(vt->conn, d->source, d->file, d->line, d->kind, "%s", d->detail);
-  }
-  vt->conn->dropped += all.dropped;
-  lumo_conn_release_diags(&all);
+  lumo_diag_absorb(vt->conn, &all);
   if (rc == SQLITE_OK) lumo_dedup_sort(&c->dd);
   return rc;
 }

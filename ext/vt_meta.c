@@ -2,7 +2,9 @@
 **   SELECT source, file, line, kind, detail FROM lumo_diagnostics;
 **   SELECT kind, name, column, type, doc FROM lumo_reference;
 ** lumo_diagnostics lists what the last scan of each source table could not use: the
-** lines skipped (malformed, torn, too long) and files it could not read. It holds
+** lines skipped (malformed, torn, too long) and files it could not read. At most
+** LUMO_DIAG_MAX are kept; a last row of kind 'dropped' says how many more there were,
+** so a flood of bad lines is never silently cut short. It holds
 ** file paths, so it is DIRECTONLY like the tables that fill it. lumo_reference is
 ** compiled-in text: INNOCUOUS. */
 #include "lumo_int.h"
@@ -13,7 +15,7 @@ static const lumo_col diag_cols[] = {
   {"source", "TEXT", "the table whose scan reported it (claude_messages, claude_usage, ...)", 0},
   {"file", "TEXT", "file relative to the table's root (a directory for walk errors)", 0},
   {"line", "INTEGER", "1-based line, 0 for the whole file", 0},
-  {"kind", "TEXT", "malformed, torn (incomplete last line), too_long or unreadable", 0},
+  {"kind", "TEXT", "malformed, torn (incomplete last line), too_long, unreadable, unsupported, or dropped (a last row counting the diagnostics beyond the 10,000 kept)", 0},
   {"detail", "TEXT", "what was wrong", 0},
 };
 
@@ -135,12 +137,28 @@ static int meta_eof(sqlite3_vtab_cursor *cur) {
   meta_cursor *c = (meta_cursor *)cur;
   meta_vtab *vt = (meta_vtab *)cur->pVtab;
   if (vt->is_ref) return lumo_objects[c->i] == NULL;
-  return c->i >= vt->conn->ndiag;
+  return c->i >= vt->conn->ndiag + (vt->conn->dropped > 0);
 }
 
 static int meta_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
   meta_cursor *c = (meta_cursor *)cur;
   meta_vtab *vt = (meta_vtab *)cur->pVtab;
+  if (!vt->is_ref && c->i == vt->conn->ndiag) { /* the count of those not kept */
+    switch (col) {
+      case 0: sqlite3_result_text(ctx, vt->conn->dropped_source, -1, SQLITE_TRANSIENT); break;
+      case 1: sqlite3_result_text(ctx, "", 0, SQLITE_STATIC); break;
+      case 2: sqlite3_result_int(ctx, 0); break;
+      case 3: sqlite3_result_text(ctx, "dropped", -1, SQLITE_STATIC); break;
+      case 4: {
+        char *m = sqlite3_mprintf("%lld more diagnostics not kept (at most %d are)",
+                                  (long long)vt->conn->dropped, LUMO_DIAG_MAX);
+        if (m) sqlite3_result_text(ctx, m, -1, sqlite3_free);
+        else sqlite3_result_error_nomem(ctx);
+        break;
+      }
+    }
+    return SQLITE_OK;
+  }
   if (!vt->is_ref) {
     const lumo_diag *d = &vt->conn->diags[c->i];
     switch (col) {

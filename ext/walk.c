@@ -303,11 +303,7 @@ static int visit_parallel(lumo_filelist *fl, const char *dir, int dfd, const cha
       sqlite3_free(w->fl.f[i].path);
     }
     sqlite3_free(w->fl.f);
-    for (int i = 0; i < w->diag.ndiag; i++) {
-      lumo_diag *d = &w->diag.diags[i];
-      lumo_diag_add(c, d->source, d->file, d->line, d->kind, "%s", d->detail);
-    }
-    lumo_conn_release_diags(&w->diag);
+    lumo_diag_absorb(c, &w->diag);
     for (int i = 0; i < w->dirs.nfresh; i++) {
       lumo_dirrec *r = &w->dirs.fresh[i];
       if (rc == SQLITE_OK) rc = lumo_dircache_add(c->dirs, 1, r->path, r->mtime_ns, r->inode, r->entries);

@@ -57,4 +57,21 @@ del os.environ["LUMO_THREADS"]
 t = exp["totals"]["claude"]
 c.eq("total responses", t["messages"], one["n"])
 c.eq("total output", t["output"], one["o"])
+# A flood of bad lines: 4 files x 3,001 malformed lines that mention usage (so claude_usage
+# parses them). 10,000 diagnostics are kept and a last row counts the other 2,004, on one
+# thread and on three (whose own lists are merged).
+flood = os.path.join(ROOT, "tests", "out", "flood", "projects", "-home-u-flood")
+os.makedirs(flood, exist_ok=True)
+for k in range(4):
+    with open(os.path.join(flood, "s%d.jsonl" % k), "w") as fh:
+        fh.write('{"type":"assistant","message":{"usage":{"input_tokens":1\n' * 3001)
+for threads in ("1", "3"):
+    os.environ["LUMO_THREADS"] = threads
+    rows = query("SELECT kind, count(*) AS n, max(detail) AS detail FROM lumo_diagnostics"
+                 " WHERE source = 'claude_usage' GROUP BY kind ORDER BY kind",
+                 before="SELECT count(*) FROM claude_usage('%s')" % os.path.dirname(os.path.dirname(flood)))
+    c.eq("flood of 12,004 bad lines, %s thread(s): 10,000 kept, a last row counts 2,004 more" % threads,
+         [["dropped", 1, "2004 more diagnostics not kept (at most 10000 are)"], ["malformed", 10000]],
+         [[r["kind"], r["n"], r["detail"]] if r["kind"] == "dropped" else [r["kind"], r["n"]] for r in rows])
+del os.environ["LUMO_THREADS"]
 c.done()
