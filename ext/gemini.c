@@ -63,6 +63,7 @@ static void take_message(gemini_file *g, lumo_span m, int64_t line) {
     e->id = ids;
   }
   e->line = line;
+  e->is_rewound = 0; /* a line for an id puts it (back) in the conversation */
   int has_type = lumo_json_get(m, "type", &type) == 1;
   e->is_gemini = has_type && str_eq(type, "gemini");
   e->type = has_type ? dup_str(g, type) : NULL;
@@ -139,7 +140,12 @@ static int take_line(gemini_file *g, const char *p, size_t n, int64_t line) {
   if (lumo_json_get(obj, "$set", &v) == 1) {
     lumo_span msgs;
     take_meta(g, v);
-    if (v.n && v.p[0] == '{' && lumo_json_get(v, "messages", &msgs) == 1) take_messages_array(g, msgs, line);
+    if (v.n && v.p[0] == '{' && lumo_json_get(v, "messages", &msgs) == 1 && msgs.n && msgs.p[0] == '[') {
+      /* a checkpoint: the conversation is this array; a message it leaves out is no
+      ** longer in the conversation (flagged as rewound), though it was billed */
+      for (int i = 0; i < g->n; i++) g->msgs[i].is_rewound = 1;
+      take_messages_array(g, msgs, line);
+    }
     return 0;
   }
   if (lumo_json_get(obj, "$rewindTo", &v) == 1) {

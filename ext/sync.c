@@ -173,11 +173,11 @@ static const char *const syncer_sql[] = {
   /* ?17 = 1: a message read again replaces its text (Gemini rewrites a message as it
   ** grows); else the first copy stays (Claude streaming copies are merged by the views) */
   "INSERT INTO messages (key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role,"
-  " model, message_id, is_sidechain, text, content_bytes, file, line)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)"
+  " model, message_id, is_sidechain, text, content_bytes, file, line, is_rewound)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?18)"
   " ON CONFLICT (key) DO UPDATE SET timestamp = excluded.timestamp, type = excluded.type, role = excluded.role,"
   " model = excluded.model, text = excluded.text, content_bytes = excluded.content_bytes, file = excluded.file,"
-  " line = excluded.line WHERE ?17",
+  " line = excluded.line, is_rewound = excluded.is_rewound WHERE ?17",
   "INSERT INTO tool_uses (key, agent, machine, session_id, timestamp, message_id, tool_name, input, file, line)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (key) DO NOTHING",
   "UPDATE tool_uses SET is_error = ?2, result_bytes = ?3 WHERE key = ?1",
@@ -255,6 +255,7 @@ typedef struct msg_row {
   int64_t content_bytes;
   const char *file;
   int64_t line;
+  int is_rewound; /* Gemini: no longer in the conversation */
 } msg_row;
 
 static int message_put(syncer *y, const msg_row *m) {
@@ -277,6 +278,7 @@ static int message_put(syncer *y, const msg_row *m) {
   bind_text(st, 15, m->file);
   sqlite3_bind_int64(st, 16, m->line);
   sqlite3_bind_int(st, 17, m->replace);
+  sqlite3_bind_int(st, 18, m->is_rewound);
   int rc = step_done(st);
   if (!rc) y->st.message_rows++;
   return rc;
@@ -607,7 +609,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
       else if (L.summary.n) lumo_json_decode(L.summary, &y->text);
       msg_row m = {key, "claude", session, uuid, dec(y, 14, L.parent_uuid), timestamp, dec(y, 15, L.type),
                    dec(y, 11, L.role), model, mid, L.is_sidechain, L.content.n || L.summary.n, 0,
-                   y->text.p, y->text.len, (int64_t)L.content.n, f->rel, rd.line_no};
+                   y->text.p, y->text.len, (int64_t)L.content.n, f->rel, rd.line_no, 0};
       rc = key ? message_put(y, &m) : SQLITE_NOMEM;
       sqlite3_free(key);
       tool_ctx t = {y, session, timestamp, mid, f->rel, rd.line_no, SQLITE_OK};
@@ -673,7 +675,7 @@ static int gemini_message_put(syncer *y, const lumo_file *f, const gemini_file *
   size_t text_len = msg->text ? strlen(msg->text) : 0;
   msg_row m = {key, "gemini", session, msg->id, NULL, msg->timestamp, type, role,
                msg->is_gemini ? msg->model : NULL, NULL, g->is_subagent, msg->text != NULL, 1,
-               msg->text, text_len, (int64_t)text_len, f->rel, msg->line};
+               msg->text, text_len, (int64_t)text_len, f->rel, msg->line, msg->is_rewound};
   int rc = message_put(y, &m);
   sqlite3_free(key);
   if (rc || !msg->tool_calls) return rc;
@@ -753,7 +755,7 @@ static int codex_item_put(syncer *y, const lumo_file *f, const codex_state *cs, 
   int assistant = it->role && strcmp(it->role, "assistant") == 0;
   msg_row m = {key, "codex", cs->thread_id.len ? cs->thread_id.p : NULL, NULL, NULL, ts, type, it->role,
                assistant && cs->model.len ? cs->model.p : NULL, NULL, cs->is_fork, 1, 0,
-               it->text.p, it->text.len, it->content_bytes, f->rel, line};
+               it->text.p, it->text.len, it->content_bytes, f->rel, line, 0};
   int rc = key ? message_put(y, &m) : SQLITE_NOMEM;
   sqlite3_free(key);
   if (rc || !it->call_id.len) return rc;
@@ -1147,6 +1149,23 @@ static int prepare_db(sqlite3 *db, lumo_conn *conn, char **err) {
   }
   int rc = SQLITE_OK;
   if (!current) {
+    /* schema 6: a column added to an existing table (SQL cannot say "if missing") */
+    int has_messages = 0, has_rewound = 0;
+    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('messages')", -1, &st, NULL) == SQLITE_OK) {
+      while (sqlite3_step(st) == SQLITE_ROW) {
+        has_messages = 1;
+        const char *name = (const char *)sqlite3_column_text(st, 0);
+        if (name && strcmp(name, "is_rewound") == 0) has_rewound = 1;
+      }
+      sqlite3_finalize(st);
+    }
+    /* and the Gemini files read again (whole, as any changed Gemini file), so the
+    ** messages they hold get their flag */
+    if (has_messages && !has_rewound)
+      rc = sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN is_rewound INTEGER NOT NULL DEFAULT 0;"
+                            "UPDATE lumo_files SET mtime_ns = -1 WHERE agent = 'gemini'", NULL, NULL, err);
+  }
+  if (!current && !rc) {
     rc = sqlite3_exec(db, lumo_schema_sql, NULL, NULL, err);
     if (!rc) rc = sqlite3_exec(db, lumo_views_sql, NULL, NULL, err);
     char *set = rc ? NULL : sqlite3_mprintf("INSERT OR REPLACE INTO lumo_settings VALUES ('schema_hash', %Q)", hash);
@@ -1342,9 +1361,23 @@ static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 #undef T
   }
   sqlite3_finalize(src);
+  /* messages by name: a database from before schema 6 has no is_rewound (then 0) */
+  int src_rewound = 0;
+  if (!rc && sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('messages', 'lumo_merge_src') WHERE name = 'is_rewound'",
+                                -1, &src, NULL) == SQLITE_OK) {
+    src_rewound = sqlite3_step(src) == SQLITE_ROW;
+    sqlite3_finalize(src);
+  }
+  char *msgs = sqlite3_mprintf(
+      "INSERT OR IGNORE INTO messages (key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role,"
+      " model, message_id, is_sidechain, text, content_bytes, file, line, is_rewound)"
+      " SELECT key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role, model, message_id,"
+      " is_sidechain, text, content_bytes, file, line, %s FROM lumo_merge_src.messages",
+      src_rewound ? "is_rewound" : "0");
+  if (!rc) rc = msgs ? sqlite3_exec(db, msgs, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(msgs);
   if (!rc)
     rc = sqlite3_exec(db,
-        "INSERT OR IGNORE INTO messages SELECT * FROM lumo_merge_src.messages;"
         "INSERT OR IGNORE INTO tool_uses SELECT * FROM lumo_merge_src.tool_uses;"
         "UPDATE tool_uses SET is_error = s.is_error, result_bytes = s.result_bytes"
         "  FROM lumo_merge_src.tool_uses AS s WHERE tool_uses.key = s.key AND tool_uses.is_error IS NULL;"

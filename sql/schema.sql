@@ -5,12 +5,12 @@
 -- "Z"); no local day is ever stored (views derive it, so a zone change moves nothing).
 -- Version history: 1 = first schema; 2 = otel_points and otel_events; 3 = lumo_dirs and
 -- the lumo_files_state index; 4 = blocks_cache and blocks_state; 5 = active_minutes (integer
--- minutes) instead of activity_minutes. A migration adds its steps below the tables and
--- bumps lumo_schema_version.
+-- minutes) instead of activity_minutes; 6 = messages.is_rewound. A migration adds its steps
+-- below the tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 5 (4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 6 (5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -71,7 +71,8 @@ CREATE TABLE IF NOT EXISTS messages (
   text         TEXT,              -- text blocks joined
   content_bytes INTEGER,          -- size of the raw content JSON
   file         TEXT,                          -- source file, relative to its root
-  line         INTEGER                        -- 1-based line
+  line         INTEGER,                       -- 1-based line
+  is_rewound   INTEGER NOT NULL DEFAULT 0     -- 1 for a Gemini message a later $rewindTo or $set checkpoint removed from the conversation (it was billed)
 );
 CREATE INDEX IF NOT EXISTS messages_session ON messages (session_id, timestamp);
 
@@ -479,6 +480,8 @@ CREATE TRIGGER IF NOT EXISTS blocks_state_change AFTER UPDATE ON usage BEGIN
   UPDATE blocks_state SET since = min(coalesce(since, '9999'), coalesce(OLD.timestamp, '9999'), coalesce(NEW.timestamp, '9999'));
 END;
 
+-- Version 6: messages.is_rewound. SQL has no ADD COLUMN IF NOT EXISTS, so lumo_sync adds
+-- it in C (prepare_db) to a messages table that lacks it, before this file runs.
 -- Version 5: active_minutes replaces activity_minutes (text minutes, WITHOUT ROWID): its
 -- minutes are carried over, and the old table and its triggers dropped. The empty old
 -- table is created first so that the copy also runs on a new database.
@@ -490,5 +493,6 @@ DROP TRIGGER IF EXISTS activity_minutes_usage;
 DROP TABLE activity_minutes;
 
 -- Version 2: the OTLP tables above. Version 3: lumo_dirs (a re-sync's directory listings).
--- Version 4: blocks_cache and blocks_state. Version 5: active_minutes.
-UPDATE lumo_schema_version SET version = 5 WHERE version < 5;
+-- Version 4: blocks_cache and blocks_state. Version 5: active_minutes. Version 6:
+-- messages.is_rewound.
+UPDATE lumo_schema_version SET version = 6 WHERE version < 6;

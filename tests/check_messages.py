@@ -8,7 +8,8 @@ parts of the content (messages, agent messages), the summary parts of reasoning,
 call's arguments or input (the string, or the JSON as written), an output's string or
 the text of its part(s). Gemini (spec 3.3-3.4): one row per message id, the last line for an
 id wins, in order of first appearance; text: the content string or its parts' text;
-$rewindTo marks that message and every later one as rewound."""
+$rewindTo marks that message and every later one as rewound, a $set checkpoint every
+message its array leaves out; a line for an id puts it back."""
 import json
 import os
 import shutil
@@ -107,6 +108,8 @@ def gemini_expected(path):
                 for i in ids[start:]:
                     msgs[i][5] = 1
             elif isinstance(d.get("$set"), dict) and isinstance(d["$set"].get("messages"), list):
+                for i in order:  # a checkpoint: the conversation is its array
+                    msgs[i][5] = 1
                 for m in d["$set"]["messages"]:
                     take(m)
             elif "id" in d:
@@ -168,4 +171,37 @@ r = query("SELECT count(*) n, max(text) t FROM messages WHERE agent = 'gemini' A
 c.eq("sync: a re-appended Gemini message replaces its text, still one row", [1, "rewritten answer"], [r["n"], r["t"]])
 c.eq("sync: the sessions view counts the messages of every agent",
      total, query("SELECT sum(messages) n FROM sessions WHERE agent = 'gemini'", db=db)[0]["n"])
+
+# The Gemini trap (tests/fixtures/traps/README.md): rewound by $rewindTo and by a checkpoint,
+# one message back by a later line; all five responses billed.
+trap = os.path.join(ROOT, "tests", "fixtures", "traps", "gemini")
+trap_rel = "tmp/trap/chats/session-2026-05-01T10-00-7a5e0001.jsonl"
+hand = [0, 0, 1, 0, 0, 0, 1, 1, 0, 0]  # messages 1-10, worked out from the README's table
+want = gemini_expected(os.path.join(trap, trap_rel))
+got = [[r["message_id"], r["type"], r["text"], r["tool_calls"], r["tool_names"], r["is_rewound"]]
+       for r in query("SELECT * FROM gemini_messages('%s')" % trap)]
+c.eq("gemini trap: gemini_messages = the json reading, flags = the hand list", [want, hand], [got, [x[5] for x in got]])
+c.eq("gemini trap: rewound responses still billed", [5, 1500, 150], list(query(
+    "SELECT count(*) n, sum(input_tokens) i, sum(output_tokens) o FROM gemini_usage('%s')" % trap)[0].values()))
+tdb = os.path.join(out, "trap.db")
+fresh_db(tdb)
+query("SELECT lumo_sync(NULL, '%s', '')" % trap, db=tdb)
+flags = "SELECT group_concat(is_rewound, '') f FROM (SELECT is_rewound FROM messages WHERE agent = 'gemini' ORDER BY uuid)"
+c.eq("gemini trap sync: messages.is_rewound and session_messages", ["".join(map(str, hand)), 3],
+     [query(flags, db=tdb)[0]["f"], query("SELECT sum(is_rewound) n FROM session_messages", db=tdb)[0]["n"]])
+# Schema 5 -> 6: a messages table without is_rewound gets the column, and the Gemini files
+# are read again so their rows get their flags; lumo_merge takes such a database (flags 0).
+old = os.path.join(out, "trap-v5.db")
+shutil.copy(tdb, old)
+query("DROP VIEW session_messages; ALTER TABLE messages DROP COLUMN is_rewound; DELETE FROM lumo_settings WHERE key = 'schema_hash';"
+      " UPDATE lumo_schema_version SET version = 5", db=old)
+merged = os.path.join(out, "trap-merged.db")
+fresh_db(merged)
+query("SELECT lumo_merge('%s')" % old, db=merged)
+c.eq("lumo_merge of a schema-5 database: its messages, flags 0", [10, 0],
+     list(query("SELECT count(*) n, total(is_rewound) f FROM messages", db=merged)[0].values()))
+again = json.loads(query("SELECT lumo_sync(NULL, '%s', '') s" % trap, db=old)[0]["s"])
+c.eq("schema 5 -> 6: column added, the Gemini file read again, flags back, version 6",
+     [1, "".join(map(str, hand)), 6],
+     [again["files_read"], query(flags, db=old)[0]["f"], query("SELECT version FROM lumo_schema_version", db=old)[0]["version"]])
 c.done()

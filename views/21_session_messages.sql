@@ -10,6 +10,7 @@
 -- records         transcript records merged into the row
 -- file            source file
 -- line            first line
+-- is_rewound      1 when the message is no longer in the conversation (Gemini $rewindTo or checkpoint; it was billed)
 DROP VIEW IF EXISTS session_messages;
 CREATE VIEW session_messages AS
 SELECT agent, session_id, min(timestamp) AS timestamp,
@@ -18,6 +19,6 @@ SELECT agent, session_id, min(timestamp) AS timestamp,
             ELSE max(type) END AS kind,
        max(model) AS model, message_id,
        group_concat(nullif(text, ''), char(10)) AS text, count(*) AS records,
-       min(file) AS file, min(line) AS line
+       min(file) AS file, min(line) AS line, max(is_rewound) AS is_rewound
   FROM messages
  GROUP BY session_id, agent, coalesce(message_id || ':' || is_sidechain, key);
