@@ -192,6 +192,18 @@ query("SELECT lumo_merge('%s')" % db_b, db=db_e)
 c.eq("merge into an empty database: machine-b's rows", [t["messages"], "machine-b"],
      [plain("SELECT count(*) n FROM usage", db_e)[0]["n"], plain("SELECT machine FROM machines", db_e)[0]["machine"]])
 
+# lumo_sync runs with temp_store = MEMORY (statement journals in memory) only on a
+# connection without a temp database, and puts the setting back: a user's temp table
+# survives a sync, and PRAGMA temp_store reads as before.
+def shell_lines(dbpath, *sql):
+    out = subprocess.run(["sqlite3", "-cmd", ".load " + SO, dbpath] + list(sql), capture_output=True, text=True,
+                         cwd=ROOT, env=dict(os.environ, TZ="UTC"))
+    return out.stdout.split("\n")[:-1] + ([out.stderr.strip()] if out.stderr.strip() else [])
+lines = shell_lines(db, "PRAGMA temp_store", "SELECT lumo_sync('%s') IS NOT NULL" % tree, "PRAGMA temp_store",
+                    "CREATE TEMP TABLE mine (x)", "INSERT INTO mine VALUES (42)",
+                    "SELECT lumo_sync('%s') IS NOT NULL" % tree, "PRAGMA temp_store", "SELECT x FROM mine")
+c.eq("temp_store put back after a sync; a temp table made before a sync is still there", ["0", "1", "0", "1", "0", "42"], lines)
+
 # Schema 4 -> 5: a database whose active minutes are still in the text table activity_minutes
 # (its triggers, version 4, no schema hash) keeps them, as integer minutes, after a sync.
 old = os.path.join(OUT, "v4.db")
