@@ -74,6 +74,8 @@ typedef struct lumo_diag {
 /* Threads a scan (claude_usage's readers) or a walk (the top directory's entries) uses
 ** at most: one per core, up to this; LUMO_THREADS overrides. */
 #define LUMO_MAX_THREADS 4
+/* LUMO_THREADS, else the number of cores, at most LUMO_MAX_THREADS and items, at least 1. */
+LUMO_API int lumo_threads(int items);
 
 /* Directory listings remembered between syncs (walk.c). lumo_sync lends a snapshot to
 ** the walker through lumo_conn.dirs: a directory whose mtime and inode are those of the

@@ -1157,6 +1157,20 @@ static void machine_id(sqlite3 *db, char *out, size_t cap) {
   }
 }
 
+/* 1 when table (in schema) has the column, 0 when it has not, -1 when there is no such table. */
+static int table_has_column(sqlite3 *db, const char *schema, const char *table, const char *column) {
+  sqlite3_stmt *st;
+  int found = -1;
+  if (sqlite3_prepare_v2(db, "SELECT max(name = ?3) FROM pragma_table_info(?2, ?1)", -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  sqlite3_bind_text(st, 1, schema, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, column, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) found = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return found;
+}
+
 /* Applies the schema, the views and the price overrides stored in the database. */
 static int prepare_db(sqlite3 *db, lumo_conn *conn, char **err) {
   sqlite3_busy_timeout(db, 30000);
@@ -1176,23 +1190,12 @@ static int prepare_db(sqlite3 *db, lumo_conn *conn, char **err) {
     sqlite3_finalize(st);
   }
   int rc = SQLITE_OK;
-  if (!current) {
-    /* schema 6: a column added to an existing table (SQL cannot say "if missing") */
-    int has_messages = 0, has_rewound = 0;
-    if (sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('messages')", -1, &st, NULL) == SQLITE_OK) {
-      while (sqlite3_step(st) == SQLITE_ROW) {
-        has_messages = 1;
-        const char *name = (const char *)sqlite3_column_text(st, 0);
-        if (name && strcmp(name, "is_rewound") == 0) has_rewound = 1;
-      }
-      sqlite3_finalize(st);
-    }
-    /* and the Gemini files read again (whole, as any changed Gemini file), so the
-    ** messages they hold get their flag */
-    if (has_messages && !has_rewound)
-      rc = sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN is_rewound INTEGER NOT NULL DEFAULT 0;"
-                            "UPDATE lumo_files SET mtime_ns = -1 WHERE agent = 'gemini'", NULL, NULL, err);
-  }
+  /* schema 6: a column added to an existing table (SQL cannot say "if missing"), and
+  ** the Gemini files read again (whole, as any changed Gemini file), so the messages
+  ** they hold get their flag */
+  if (!current && table_has_column(db, "main", "messages", "is_rewound") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN is_rewound INTEGER NOT NULL DEFAULT 0;"
+                          "UPDATE lumo_files SET mtime_ns = -1 WHERE agent = 'gemini'", NULL, NULL, err);
   if (!current && !rc) {
     rc = sqlite3_exec(db, lumo_schema_sql, NULL, NULL, err);
     if (!rc) rc = sqlite3_exec(db, lumo_views_sql, NULL, NULL, err);
@@ -1393,12 +1396,7 @@ static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   sqlite3_finalize(src);
   /* messages by name: a database from before schema 6 has no is_rewound (then 0) */
-  int src_rewound = 0;
-  if (!rc && sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('messages', 'lumo_merge_src') WHERE name = 'is_rewound'",
-                                -1, &src, NULL) == SQLITE_OK) {
-    src_rewound = sqlite3_step(src) == SQLITE_ROW;
-    sqlite3_finalize(src);
-  }
+  int src_rewound = table_has_column(db, "lumo_merge_src", "messages", "is_rewound") == 1;
   char *msgs = sqlite3_mprintf(
       "INSERT OR IGNORE INTO messages (key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role,"
       " model, message_id, is_sidechain, text, content_bytes, file, line, is_rewound)"

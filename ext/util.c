@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ buffers */
 
@@ -187,7 +188,14 @@ void lumo_diag_add(lumo_conn *c, const char *source, const char *file, int64_t l
   c->ndiag++;
 }
 
-/* Frees the diagnostics a lumo_conn holds, not the struct (workers' stack copies). */
+int lumo_threads(int items) {
+  const char *env = getenv("LUMO_THREADS");
+  long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+  if (n > LUMO_MAX_THREADS) n = LUMO_MAX_THREADS;
+  if (n > items) n = items;
+  return n < 1 ? 1 : (int)n;
+}
+
 /* Appends from's diagnostics to c in their order, with the count from dropped, and
 ** empties from: how a thread's own diagnostics join the connection's. */
 void lumo_diag_absorb(lumo_conn *c, lumo_conn *from) {
@@ -203,6 +211,7 @@ void lumo_diag_absorb(lumo_conn *c, lumo_conn *from) {
   lumo_conn_release_diags(from);
 }
 
+/* Frees the diagnostics a lumo_conn holds, not the struct (workers' stack copies). */
 void lumo_conn_release_diags(lumo_conn *c) {
   for (int i = 0; i < c->ndiag; i++) diag_clear(&c->diags[i]);
   sqlite3_free(c->diags);

@@ -960,13 +960,10 @@ static int usage_threads(const lumo_filelist *fl) {
   const char *env = getenv("LUMO_THREADS");
   int64_t bytes = 0;
   for (int i = 0; i < fl->n; i++) bytes += fl->f[i].size;
-  long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-  if (n > LUMO_MAX_THREADS) n = LUMO_MAX_THREADS;
-  if (n > fl->n) n = fl->n;
   /* Threads pay off on large trees only (unless LUMO_THREADS asks), and need
   ** SQLite's thread-safe allocator. */
-  if (n < 1 || (bytes < (16 << 20) && !(env && *env)) || !sqlite3_threadsafe()) n = 1;
-  return (int)n;
+  if ((bytes < (16 << 20) && !(env && *env)) || !sqlite3_threadsafe()) return 1;
+  return lumo_threads(fl->n);
 }
 
 /* Reads every file, then merges the workers' tables into c->dd and their

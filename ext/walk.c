@@ -319,13 +319,8 @@ static int visit_parallel(lumo_filelist *fl, const char *dir, int dfd, const cha
 static int visit_listing(lumo_filelist *fl, const char *dir, int dfd, const char *at, const walk_entry *v,
                          int n, size_t rel_from, int root, const char *const *suffixes, lumo_conn *c,
                          const char *source, int depth) {
-  if (depth == 0 && n >= 2 && sqlite3_threadsafe()) {
-    const char *env = getenv("LUMO_THREADS");
-    long t = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
-    if (t > LUMO_MAX_THREADS) t = LUMO_MAX_THREADS;
-    if (t > n) t = n;
-    if (t > 1) return visit_parallel(fl, dir, dfd, at, v, n, (int)t, rel_from, root, suffixes, c, source);
-  }
+  int t = depth == 0 && sqlite3_threadsafe() ? lumo_threads(n) : 1;
+  if (t > 1) return visit_parallel(fl, dir, dfd, at, v, n, t, rel_from, root, suffixes, c, source);
   return visit(fl, dir, dfd, at, v, 0, n, rel_from, root, suffixes, c, source, depth);
 }
 
