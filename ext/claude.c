@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A string field. null, non-strings and "" count as absent (spec 1.8). A key written
+** twice keeps its first value, in every mode of the parser: the usage-only mode decides
+** on the first "type" it meets, and the full parse must decide the same. */
 static int set_str(lumo_span *dst, lumo_span v) {
-  /* null, non-strings and "" count as absent (spec 1.8). */
-  if (lumo_json_is_string(v) && v.n > 2) *dst = v;
+  if (!dst->n && lumo_json_is_string(v) && v.n > 2) *dst = v;
   return 0;
 }
 
@@ -113,10 +115,11 @@ const char *claude_parse_line(const char *p, size_t n, claude_line *L, int usage
         if (LUMO_KEY(k, "cwd")) set_str(&L->cwd, v);
         break;
       case 4:
-        if (LUMO_KEY(k, "type")) {
+        if (LUMO_KEY(k, "type") && !L->type.n) {
           set_str(&L->type, v);
-          /* Only assistant records bill. Claude Code writes "type" before "message"
-          ** on user records, so their (often huge) content is never even skipped. */
+          /* Only assistant records bill (claude_line_bills). Claude Code writes "type"
+          ** before "message" on user records, so their (often huge) content is never
+          ** even skipped. */
           if (usage_only && !(v.n == 11 && memcmp(v.p, "\"assistant\"", 11) == 0))
             return claude_not_billable;
         }
@@ -128,8 +131,17 @@ const char *claude_parse_line(const char *p, size_t n, claude_line *L, int usage
       case 7:
         if (LUMO_KEY(k, "version")) set_str(&L->version, v);
         else if (LUMO_KEY(k, "message")) {
-          if (parse_message(v, L)) return "malformed message object";
+          if (!L->seen_message && parse_message(v, L)) return "malformed message object";
+          L->seen_message = 1;
         } else if (LUMO_KEY(k, "agentId")) set_str(&L->agent_id, v);
+        else if (LUMO_KEY(k, "costUSD") && !L->has_cost_usd) {
+          double d;
+          /* Claude Code's own estimate (spec 1.7), kept beside lumo's price */
+          if (v.n && v.p[0] != '"' && lumo_json_double(v, &d) == 0 && d >= 0) {
+            L->cost_usd = d;
+            L->has_cost_usd = 1;
+          }
+        }
         else if (LUMO_KEY(k, "summary")) set_str(&L->summary, v);
         else if (LUMO_KEY(k, "content") && !L->has_message) L->content = v; /* system records */
         break;
@@ -196,6 +208,134 @@ int claude_block_is(lumo_span blk, const char *lit) {
   return lumo_json_get(blk, "type", &t) == 1 && t.n == n + 2 && memcmp(t.p + 1, lit, n) == 0;
 }
 
+/* The decisions every reader of a Claude line shares (claude_messages, claude_usage,
+** claude_tool_uses and lumo_sync): which lines bill, which are conversation records,
+** what their text is, and which content blocks are tool calls and results. */
+
+static int type_is(const claude_line *L, const char *lit) {
+  size_t n = strlen(lit);
+  return L->type.n == n + 2 && memcmp(L->type.p + 1, lit, n) == 0;
+}
+
+/* Spec 1.7: a line bills when it has numeric usage at the top of its message, is no
+** API error, and is an assistant record (or has no type: hand-made files omit it). */
+int claude_line_bills(const claude_line *L) {
+  return L->has_usage && !L->is_api_error && (!L->type.n || type_is(L, "assistant"));
+}
+
+/* A conversation record: user, assistant, system or summary (a typeless line with a
+** message object counts too). */
+int claude_line_is_record(const claude_line *L) {
+  if (!L->type.n) return L->has_message;
+  return type_is(L, "user") || type_is(L, "assistant") || type_is(L, "system") || type_is(L, "summary");
+}
+
+/* The text of a record: its content's text blocks, else a summary's text. Returns 0
+** when the record holds neither (the text is then NULL, not empty). */
+int claude_line_text(const claude_line *L, lumo_buf *out) {
+  if (L->content.n) claude_content_text(L->content, out);
+  else if (L->summary.n) lumo_json_decode(L->summary, out);
+  else return 0;
+  return 1;
+}
+
+typedef struct tools_ctx {
+  claude_tool_fn on_use;
+  claude_result_fn on_result;
+  void *ctx;
+} tools_ctx;
+
+static lumo_span string_member(lumo_span obj, const char *key) {
+  lumo_span v;
+  if (lumo_json_get(obj, key, &v) == 1 && lumo_json_is_string(v)) return v;
+  return (lumo_span){NULL, 0};
+}
+
+static void tool_use_block(void *p, lumo_span blk) {
+  tools_ctx *t = p;
+  if (!claude_block_is(blk, "tool_use")) return;
+  claude_tool u = {string_member(blk, "id"), string_member(blk, "name"), {NULL, 0}};
+  if (lumo_json_get(blk, "input", &u.input) != 1) u.input = (lumo_span){NULL, 0};
+  t->on_use(t->ctx, &u);
+}
+
+static void tool_result_block(void *p, lumo_span blk) {
+  tools_ctx *t = p;
+  lumo_span err;
+  if (!claude_block_is(blk, "tool_result")) return;
+  claude_result r = {string_member(blk, "tool_use_id"), {NULL, 0}, 0};
+  if (!r.tool_use_id.n) return;
+  r.is_error = lumo_json_get(blk, "is_error", &err) == 1 && lumo_json_bool(err) == 1;
+  if (lumo_json_get(blk, "content", &r.content) != 1) r.content = (lumo_span){NULL, 0};
+  t->on_result(t->ctx, &r);
+}
+
+/* Calls on_use for every tool_use block of an assistant message and on_result for every
+** tool_result block (with an id) of a user message; either may be NULL. */
+void claude_line_tools(const claude_line *L, claude_tool_fn on_use, claude_result_fn on_result, void *ctx) {
+  tools_ctx t = {on_use, on_result, ctx};
+  if (L->role.n == 11 && on_use && memcmp(L->role.p, "\"assistant\"", 11) == 0)
+    claude_each_block(L->content, tool_use_block, &t);
+  else if (L->role.n == 6 && on_result && memcmp(L->role.p, "\"user\"", 6) == 0)
+    claude_each_block(L->content, tool_result_block, &t);
+}
+
+static int blank(const char *p, size_t n) {
+  for (size_t i = 0; i < n; i++)
+    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r') return 0;
+  return 1;
+}
+
+/* A cheap shape test for a line the usage-only parse did not read to its end. */
+static int line_looks_whole(const char *p, size_t n) {
+  while (n && (p[n - 1] == ' ' || p[n - 1] == '\r' || p[n - 1] == '\t')) n--;
+  size_t i = 0;
+  while (i < n && (p[i] == ' ' || p[i] == '\t')) i++;
+  if (n - i >= 3 && memcmp(p + i, "\xEF\xBB\xBF", 3) == 0) i += 3;
+  return i < n && p[i] == '{' && p[n - 1] == '}';
+}
+
+/* One line of a transcript, as every reader takes it: CLAUDE_LINE_RECORD with *L parsed;
+** CLAUDE_LINE_SKIP for a blank line, a line too long to read, a malformed line, or (usage
+** only) a line that cannot bill; CLAUDE_LINE_TORN for an incomplete last line that does
+** not parse (the file is being written: an incremental reader stops before it, so the
+** next sync reads it again); CLAUDE_LINE_END at the end of the file or on a read error.
+** Too long, malformed, torn and unreadable lines are reported to c under source, and
+** the first two are counted in *skipped. */
+int claude_next_line(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char *source,
+                     int usage_only, claude_line *L, int64_t *skipped) {
+  const char *p;
+  size_t n;
+  int st = lumo_reader_next(rd, &p, &n);
+  if (st == LUMO_LINE_EOF) return CLAUDE_LINE_END;
+  if (st == LUMO_LINE_ERROR) {
+    lumo_diag_add(c, source, f->rel, rd->line_no + 1, "unreadable", "read error: %s",
+                  rd->err ? strerror(rd->err) : "corrupt compressed data");
+    return CLAUDE_LINE_END;
+  }
+  if (st == LUMO_LINE_TOOLONG) {
+    lumo_diag_add(c, source, f->rel, rd->line_no, "too_long", "line longer than %lld bytes skipped",
+                  (long long)rd->max_line);
+    (*skipped)++;
+    return CLAUDE_LINE_SKIP;
+  }
+  if (blank(p, n)) return st == LUMO_LINE_TORN ? CLAUDE_LINE_TORN : CLAUDE_LINE_SKIP;
+  const char *err = claude_parse_line(p, n, L, usage_only);
+  if (err == claude_not_billable) {
+    /* Not parsed to the end: the cheap shape test still catches most damage. */
+    if (line_looks_whole(p, n)) return CLAUDE_LINE_SKIP;
+    err = "not a JSON object";
+  }
+  if (!err) return CLAUDE_LINE_RECORD;
+  if (st == LUMO_LINE_TORN) {
+    lumo_diag_add(c, source, f->rel, rd->line_no, "torn", "incomplete last line (no newline); read again later");
+    return CLAUDE_LINE_TORN;
+  }
+  lumo_diag_add(c, source, f->rel, rd->line_no, "malformed", "%s", err);
+  (*skipped)++;
+  return CLAUDE_LINE_SKIP;
+}
+
 /* Spec 1.6 rule 5: output below 10 with content far longer than that many tokens
 ** (more than 4x output_tokens at about 4 bytes a token) is a streaming placeholder. */
 int claude_is_placeholder(int64_t output, int64_t content_bytes) {
@@ -215,6 +355,8 @@ void claude_cand_numbers(const claude_line *L, lumo_cand *k) {
   k->cache_5m = L->cache_5m;
   k->cache_1h = L->cache_1h;
   k->web_search = L->web_search;
+  k->has_stored_cost = L->has_cost_usd;
+  k->stored_cost = L->cost_usd;
 }
 
 /* Roots: the argument, else $CLAUDE_CONFIG_DIR, else ~/.config/claude and ~/.claude;

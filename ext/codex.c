@@ -369,3 +369,120 @@ int codex_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const 
   }
   return SQLITE_OK;
 }
+
+/* One line of a rollout, as every Codex reader takes it (codex_usage, codex_messages and
+** lumo_sync): CODEX_LINE_ROW when it is a billed token_count event (*row set),
+** CODEX_LINE_OTHER for any other JSON line (*p, *n: the line, for codex_item_line),
+** CODEX_LINE_SKIP for a blank, too long or malformed line, CODEX_LINE_TORN for a last
+** line that is incomplete and does not parse (the file is being written: an incremental
+** reader stops there), CODEX_LINE_END at the end or on a read error. Too long, malformed,
+** torn and unreadable lines are reported to c under source; the first two counted in
+** *skipped. */
+int codex_next_line(codex_state *s, lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char *source,
+                    codex_row *row, const char **p, size_t *n, int64_t *skipped) {
+  int st = lumo_reader_next(rd, p, n);
+  if (st == LUMO_LINE_EOF) return CODEX_LINE_END;
+  if (st == LUMO_LINE_ERROR) {
+    lumo_diag_add(c, source, f->rel, rd->line_no + 1, "unreadable", "read error (corrupt compressed data?)");
+    return CODEX_LINE_END;
+  }
+  if (st == LUMO_LINE_TOOLONG) {
+    lumo_diag_add(c, source, f->rel, rd->line_no, "too_long", "line longer than %lld bytes skipped",
+                  (long long)rd->max_line);
+    (*skipped)++;
+    return CODEX_LINE_SKIP;
+  }
+  size_t i = 0;
+  while (i < *n && ((*p)[i] == ' ' || (*p)[i] == '\t' || (*p)[i] == '\r')) i++;
+  if (i == *n) return st == LUMO_LINE_TORN ? CODEX_LINE_TORN : CODEX_LINE_SKIP;
+  int k = codex_line(s, *p, *n, row);
+  if (k != CODEX_BAD) return k == CODEX_ROW ? CODEX_LINE_ROW : CODEX_LINE_OTHER;
+  if (st == LUMO_LINE_TORN) {
+    lumo_diag_add(c, source, f->rel, rd->line_no, "torn", "incomplete last line (no newline); read again later");
+    return CODEX_LINE_TORN;
+  }
+  lumo_diag_add(c, source, f->rel, rd->line_no, "malformed", "not a JSON object");
+  (*skipped)++;
+  return CODEX_LINE_SKIP;
+}
+
+/* The thread id of a rollout: the UUID its name ends with (rollout-<time>-<uuid>), else
+** its first line's session_meta payload.id. Caller frees. */
+static char *thread_of(const lumo_file *f) {
+  lumo_span base = lumo_path_last(f->path, strlen(f->path));
+  const char *dot = memchr(base.p, '.', base.n);
+  size_t stem = dot ? (size_t)(dot - base.p) : base.n;
+  if (stem > 37 && base.p[stem - 37] == '-') {
+    const char *u = base.p + stem - 36;
+    int ok = 1;
+    for (int i = 0; i < 36 && ok; i++)
+      ok = (i == 8 || i == 13 || i == 18 || i == 23) ? u[i] == '-' : ((u[i] >= '0' && u[i] <= '9') || (u[i] >= 'a' && u[i] <= 'f'));
+    if (ok) return sqlite3_mprintf("%.36s", u);
+  }
+  lumo_reader rd;
+  if (lumo_reader_open(&rd, f->path, 0, 0)) return NULL;
+  const char *p;
+  size_t n;
+  char *id = NULL;
+  int st = lumo_reader_next(&rd, &p, &n);
+  if (st == LUMO_LINE_OK || st == LUMO_LINE_TORN) {
+    codex_state s;
+    codex_row r;
+    codex_state_init(&s);
+    codex_line(&s, p, n, &r);
+    if (s.thread_id.len) id = sqlite3_mprintf("%s", s.thread_id.p);
+    codex_state_free(&s);
+  }
+  lumo_reader_close(&rd);
+  return id;
+}
+
+typedef struct thread_file {
+  char *id;
+  int i;
+} thread_file;
+
+static int by_thread(const void *a, const void *b) {
+  const thread_file *x = a, *y = b;
+  int k = strcmp(x->id, y->id);
+  return k ? k : (x->i > y->i) - (x->i < y->i);
+}
+
+/* Live and archived copies of one thread (Codex moves a rollout to archived_sessions/;
+** a copy can stay behind): every reader reads one, the newest file, then the smaller
+** path (the order of dedup.c's rule for a source whose later copy is the more complete).
+** *skip (allocated here, one byte per file) marks the others, each reported under source
+** as superseded. */
+int codex_superseded(const lumo_filelist *fl, char **skip, lumo_conn *c, const char *source) {
+  int n = fl->n;
+  *skip = sqlite3_malloc64((size_t)(n ? n : 1));
+  thread_file *t = sqlite3_malloc64(sizeof(*t) * (size_t)(n ? n : 1));
+  if (!*skip || !t) {
+    sqlite3_free(t);
+    return SQLITE_NOMEM;
+  }
+  memset(*skip, 0, (size_t)(n ? n : 1));
+  int m = 0;
+  for (int i = 0; i < n; i++) {
+    char *id = thread_of(&fl->f[i]);
+    if (id) t[m++] = (thread_file){id, i};
+  }
+  qsort(t, (size_t)m, sizeof(*t), by_thread);
+  for (int a = 0; a < m;) {
+    int b = a + 1, best = a;
+    for (; b < m && strcmp(t[b].id, t[a].id) == 0; b++) {
+      const lumo_file *x = &fl->f[t[b].i], *y = &fl->f[t[best].i];
+      if (x->mtime_ns != y->mtime_ns ? x->mtime_ns > y->mtime_ns : strcmp(x->rel, y->rel) < 0) best = b;
+    }
+    for (int k = a; k < b; k++) {
+      if (k == best) continue;
+      (*skip)[t[k].i] = 1;
+      lumo_diag_add(c, source, fl->f[t[k].i].rel, 0, "superseded", "an older copy of thread %s; %s is read",
+                    t[a].id, fl->f[t[best].i].rel);
+    }
+    a = b;
+  }
+  for (int i = 0; i < m; i++) sqlite3_free(t[i].id);
+  sqlite3_free(t);
+  return SQLITE_OK;
+}

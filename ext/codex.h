@@ -58,6 +58,10 @@ LUMO_API int codex_line(codex_state *s, const char *p, size_t n, codex_row *row)
 ** CODEX_NONE; the line is known to be a JSON object. */
 LUMO_API int codex_item_line(const codex_state *s, const char *p, size_t n, codex_item *it);
 LUMO_API void codex_item_free(codex_item *it);
+enum { CODEX_LINE_END = 0, CODEX_LINE_ROW = 1, CODEX_LINE_OTHER = 2, CODEX_LINE_SKIP = 3, CODEX_LINE_TORN = 4 };
+LUMO_API int codex_next_line(codex_state *s, lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char *source,
+                             codex_row *row, const char **p, size_t *n, int64_t *skipped);
+LUMO_API int codex_superseded(const lumo_filelist *fl, char **skip, lumo_conn *c, const char *source);
 LUMO_API const char *codex_thread_file(const lumo_filelist *fl, const char *thread_id);
 LUMO_API const char *codex_open_error(const lumo_file *f, const char **kind);
 LUMO_API int codex_roots(const char *arg, char ***roots, int *n);

@@ -1,12 +1,20 @@
 /* dedup.c: the one deduplication mechanism (DESIGN: "dedup"): a hash table from a
 ** response's key to the best copy seen so far, global across files and sessions.
-** Key = (message id, request id); with no request id, the message id alone. A copy that
-** shares only the message id with a row, where either side is a sidechain, is the same
-** response replayed (spec 1.6 rule 4): the non-sidechain copy wins. An authoritative copy
-** (prefer) wins over any other. Otherwise the
-** larger token total wins, then the copy with a `speed` field, then the older file
-** (mtime), then the smaller path (file index), then the earlier line. The result does
-** not depend on the order in which copies arrive. Payloads are opaque to this file. */
+** Key = (message id, request id); with no request id, the message id alone. Within a key
+** the winner rule picks the kept copy: an authoritative copy (prefer) first, then a
+** parent (non-sidechain) copy over a sidechain copy (spec 1.6 rule 4, as ccusage 20.0.5+),
+** then the larger token total, then the copy with a `speed` field, then the older file
+** (mtime; newer for sources whose later copy is the more complete, newest_wins), then the
+** smaller path (file index), then the earlier line: a total order, so the kept copy does
+** not depend on the order in which copies arrive.
+** Across keys of one message id (rule 4, sidechain replay), lumo_dedup_finish decides
+** once over the whole group: when any key has a parent copy, every key with a parent copy
+** is a response of its own and the keys with only sidechain copies are replays (not
+** billed); when no key has one, the group is one response, its best copy kept. Deciding
+** per pair as copies arrive was not transitive: three copies gave one row or two
+** depending on the files' names. The sync (sync.c) keeps the same rows incrementally
+** with lumo_dedup_beats, since a parent copy always beats a sidechain copy.
+** Payloads are opaque to this file. */
 #include "lumo_int.h"
 #include "dedup.h"
 
@@ -23,13 +31,13 @@ static int same_opt(const char *a, const char *b) {
   return strcmp(a, b) == 0;
 }
 
-/* Does candidate n beat the current winner o of the same response? */
-int lumo_dedup_beats(const lumo_cand *n, const lumo_cand *o, int replay) {
+/* Does candidate n beat the current winner o of the same response? A total order. */
+int lumo_dedup_beats(const lumo_cand *n, const lumo_cand *o) {
   if (n->prefer != o->prefer) return n->prefer;
-  if (replay && n->is_sidechain != o->is_sidechain) return !n->is_sidechain;
+  if (n->is_sidechain != o->is_sidechain) return !n->is_sidechain;
   if (n->total != o->total) return n->total > o->total;
   if (n->has_speed != o->has_speed) return n->has_speed;
-  if (n->mtime_ns != o->mtime_ns) return n->mtime_ns < o->mtime_ns;
+  if (n->mtime_ns != o->mtime_ns) return n->newest_wins ? n->mtime_ns > o->mtime_ns : n->mtime_ns < o->mtime_ns;
   if (n->path && o->path) {
     int k = strcmp(n->path, o->path);
     if (k) return k < 0;
@@ -38,13 +46,10 @@ int lumo_dedup_beats(const lumo_cand *n, const lumo_cand *o, int replay) {
   return n->line < o->line;
 }
 
-/* Are a kept copy o (with the sidechain history any_side) and a new copy n the same
-** response? Sets *replay when they match on the message id alone (rule 4). */
-int lumo_dedup_same(const lumo_cand *o, int any_side, const lumo_cand *n, int *replay) {
+/* Same key: the same message id and the same request id (both absent counts as same). */
+int lumo_dedup_same_key(const lumo_cand *o, const lumo_cand *n) {
   if (!o->mid || !n->mid || strcmp(o->mid, n->mid) != 0) return 0;
-  int same_key = same_opt(o->rid, n->rid);
-  *replay = !same_key && (o->is_sidechain || n->is_sidechain || any_side || n->any_sidechain);
-  return same_key || *replay;
+  return same_opt(o->rid, n->rid);
 }
 
 static int grow(lumo_dedup *d) {
@@ -72,12 +77,11 @@ int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner) 
     int s = (int)(h & (uint64_t)(d->nbucket - 1));
     for (int i = d->bucket[s]; i >= 0; i = d->e[i].next) {
       lumo_dedup_entry *e = &d->e[i];
-      int replay;
-      if (e->hash != h || !lumo_dedup_same(&e->best, e->any_sidechain, c, &replay)) continue;
+      if (e->hash != h || !lumo_dedup_same_key(&e->best, c)) continue;
       e->copies += c->copies;
-      if (c->is_sidechain || c->any_sidechain) e->any_sidechain = 1;
+      if (!c->is_sidechain || c->has_parent) e->has_parent = 1;
       *slot = i;
-      *winner = lumo_dedup_beats(c, &e->best, replay);
+      *winner = lumo_dedup_beats(c, &e->best);
       if (*winner) {
         /* Keep the old copy's id strings when they are equal: the caller then
         ** sees they are not its scratch pointers and need not copy them again. */
@@ -101,7 +105,8 @@ int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner) 
   e->best = *c;
   e->hash = h;
   e->copies = c->copies;
-  e->any_sidechain = c->is_sidechain || c->any_sidechain;
+  e->has_parent = !c->is_sidechain || c->has_parent;
+  e->dropped = e->group_done = 0;
   int s = (int)(h & (uint64_t)(d->nbucket - 1));
   e->next = c->mid ? d->bucket[s] : -1;
   if (c->mid) d->bucket[s] = d->n;
@@ -113,7 +118,7 @@ int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner) 
 int lumo_dedup_merge(lumo_dedup *d, const lumo_dedup_entry *src, int *slot, int *winner) {
   lumo_cand c = src->best;
   c.copies = src->copies;
-  c.any_sidechain = src->any_sidechain;
+  c.has_parent = src->has_parent;
   return lumo_dedup_offer(d, &c, slot, winner);
 }
 
@@ -124,8 +129,38 @@ static int by_position(const void *a, const void *b) {
   return 0;
 }
 
-/* Orders the winners by where they were written; the hash chains are void after. */
-void lumo_dedup_sort(lumo_dedup *d) {
+/* Decides each message id's group of keys (rule 4, see the top of the file): drops the
+** replays, adding their copies to the response they replay (the best parent key, or the
+** group's best key), then orders the kept rows by where they were written. The hash
+** chains are void after. A group's keys share a hash, so they share a chain. */
+void lumo_dedup_finish(lumo_dedup *d) {
+  for (int b = 0; b < d->nbucket; b++) {
+    for (int i = d->bucket[b]; i >= 0; i = d->e[i].next) {
+      lumo_dedup_entry *e = &d->e[i];
+      if (e->dropped || e->group_done) continue;
+      /* the group of e's message id: its best key (parents first, by beats) */
+      int best = i, any_parent = 0;
+      for (int j = i; j >= 0; j = d->e[j].next) {
+        lumo_dedup_entry *g = &d->e[j];
+        if (g->hash != e->hash || strcmp(g->best.mid, e->best.mid) != 0) continue;
+        g->group_done = 1;
+        any_parent |= g->has_parent;
+        lumo_dedup_entry *k = &d->e[best];
+        if (g->has_parent != k->has_parent ? g->has_parent : lumo_dedup_beats(&g->best, &k->best)) best = j;
+      }
+      for (int j = i; j >= 0; j = d->e[j].next) {
+        lumo_dedup_entry *g = &d->e[j];
+        if (j == best || g->hash != e->hash || strcmp(g->best.mid, e->best.mid) != 0) continue;
+        if (any_parent && g->has_parent) continue; /* a response of its own */
+        g->dropped = 1;
+        d->e[best].copies += g->copies;
+      }
+    }
+  }
+  int n = 0;
+  for (int i = 0; i < d->n; i++)
+    if (!d->e[i].dropped) d->e[n++] = d->e[i];
+  d->n = n;
   if (d->n > 1) qsort(d->e, (size_t)d->n, sizeof(*d->e), by_position);
   sqlite3_free(d->bucket);
   d->bucket = NULL;

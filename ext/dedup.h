@@ -19,7 +19,11 @@ typedef struct lumo_cand {
   int64_t line;           /* 1-based */
   int64_t content_bytes;  /* raw bytes of the kept copy's content: placeholder rule */
   int copies;             /* lines this candidate stands for (1, or a merged entry's) */
-  int any_sidechain;      /* a merged entry had a sidechain copy */
+  int has_parent;         /* a merged entry had a parent (non-sidechain) copy */
+  int newest_wins;        /* the source's later copy of a file is the more complete one
+                          ** (Codex: a live and an archived rollout of one thread) */
+  int has_stored_cost;    /* the agent wrote its own cost estimate (Claude's costUSD) */
+  double stored_cost;     /* that estimate, USD */
   /* the record */
   const char *timestamp, *session_id, *project, *cwd, *git_branch, *version, *model;
   const char *service_tier, *speed, *inference_geo, *agent_id;
@@ -34,7 +38,8 @@ typedef struct lumo_dedup_entry {
   uint64_t hash;
   int next;               /* hash chain, -1 ends */
   int copies;             /* lines seen for this response */
-  int any_sidechain;
+  int has_parent;         /* a copy of this key is not a sidechain copy */
+  int dropped, group_done;/* lumo_dedup_finish: a replay; its group decided */
 } lumo_dedup_entry;
 
 typedef struct lumo_dedup {
@@ -44,12 +49,14 @@ typedef struct lumo_dedup {
   int nbucket;
 } lumo_dedup;
 
-LUMO_API int lumo_dedup_beats(const lumo_cand *n, const lumo_cand *o, int replay);
-LUMO_API int lumo_dedup_same(const lumo_cand *o, int any_side, const lumo_cand *n, int *replay);
+LUMO_API int lumo_dedup_beats(const lumo_cand *n, const lumo_cand *o);
+LUMO_API int lumo_dedup_same_key(const lumo_cand *o, const lumo_cand *n);
 LUMO_API int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner);
 /* Offers another table's entry, carrying its copy count and content size. */
 LUMO_API int lumo_dedup_merge(lumo_dedup *d, const lumo_dedup_entry *src, int *slot, int *winner);
-LUMO_API void lumo_dedup_sort(lumo_dedup *d);
+/* Drops sidechain replays (rule 4, over each message id's whole group) and orders the
+** kept rows by file and line; call once, after the last offer. */
+LUMO_API void lumo_dedup_finish(lumo_dedup *d);
 LUMO_API void lumo_dedup_free(lumo_dedup *d);
 
 #endif

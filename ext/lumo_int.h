@@ -224,6 +224,9 @@ typedef struct claude_line {
   lumo_span service_tier, speed, inference_geo;
   lumo_span tool_use_result, summary;
   int is_sidechain, is_api_error, is_meta, has_message, has_usage, has_speed;
+  int seen_message;   /* a "message" key was met (a second one is ignored) */
+  int has_cost_usd;   /* costUSD: Claude Code's own estimate (old versions, spec 1.7) */
+  double cost_usd;
   int64_t input, output, cache_read, cache_create, cache_5m, cache_1h, web_search;
   int has_split;  /* cache_creation object present */
 } claude_line;
@@ -241,6 +244,19 @@ LUMO_API void claude_content_text(lumo_span content, lumo_buf *out);
 typedef lumo_json_object_fn claude_block_fn;
 LUMO_API void claude_each_block(lumo_span content, claude_block_fn fn, void *ctx);
 LUMO_API int claude_block_is(lumo_span block, const char *type);
+/* The decisions shared by every reader of a Claude line (claude.c). */
+LUMO_API int claude_line_bills(const claude_line *L);
+LUMO_API int claude_line_is_record(const claude_line *L);
+LUMO_API int claude_line_text(const claude_line *L, lumo_buf *out); /* 0: no text (NULL) */
+typedef struct claude_tool { lumo_span id, name, input; } claude_tool;                  /* tool_use */
+typedef struct claude_result { lumo_span tool_use_id, content; int is_error; } claude_result; /* tool_result */
+typedef void (*claude_tool_fn)(void *ctx, const claude_tool *t);
+typedef void (*claude_result_fn)(void *ctx, const claude_result *r);
+LUMO_API void claude_line_tools(const claude_line *L, claude_tool_fn on_use, claude_result_fn on_result,
+                                void *ctx);
+enum { CLAUDE_LINE_END = 0, CLAUDE_LINE_RECORD = 1, CLAUDE_LINE_SKIP = 2, CLAUDE_LINE_TORN = 3 };
+LUMO_API int claude_next_line(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char *source,
+                              int usage_only, claude_line *L, int64_t *skipped);
 /* Low-confidence test for streaming placeholders (spec 1.6 rule 5). */
 LUMO_API int claude_is_placeholder(int64_t output, int64_t content_bytes);
 struct lumo_cand;

@@ -5,6 +5,7 @@
 ** tokens.reasoning (reasoning is not inside output here, T7). */
 #include "lumo_int.h"
 #include "opencode.h"
+#include "dedup.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -120,7 +121,8 @@ static int read_database(const lumo_file *f, lumo_conn *c, const char *source, o
     lumo_diag_add(c, source, f->rel, 0, "unreadable", "%s", odb ? sqlite3_errmsg(odb) : "cannot open");
     rc = SQLITE_OK;
   }
-  while (rc == SQLITE_OK && st && sqlite3_step(st) == SQLITE_ROW) {
+  int step = SQLITE_DONE;
+  while (rc == SQLITE_OK && st && (step = sqlite3_step(st)) == SQLITE_ROW) {
     const char *data = (const char *)sqlite3_column_text(st, 2);
     oc_row r;
     if (data && data[0] == '{' &&
@@ -130,9 +132,38 @@ static int read_database(const lumo_file *f, lumo_conn *c, const char *source, o
       rc = fn(ctx, f, &r);
     }
   }
+  /* anything but the end of the rows (BUSY, an I/O error) is no end of the data */
+  if (rc == SQLITE_OK && st && step != SQLITE_DONE) {
+    lumo_diag_add(c, source, f->rel, 0, "unreadable", "read stopped early: %s", sqlite3_errmsg(odb));
+    rc = OPENCODE_INCOMPLETE;
+  }
   sqlite3_finalize(st);
   sqlite3_close(odb);
   return rc;
+}
+
+/* A row as the winner rule (dedup.c) sees it, the same for opencode_usage and lumo_sync:
+** a database copy is authoritative over a message file. Strings are borrowed from r. */
+void opencode_cand(const lumo_file *f, const oc_row *r, int64_t mtime_ns, lumo_cand *k) {
+  memset(k, 0, sizeof(*k));
+  k->mid = r->id;
+  k->total = r->input + r->output + r->cache_read + r->cache_write;
+  k->prefer = r->from_db;
+  k->mtime_ns = mtime_ns;
+  k->path = f ? f->rel : r->file;
+  k->line = 1;
+  k->copies = 1;
+  k->input = r->input;
+  k->output = r->output;
+  k->cache_read = r->cache_read;
+  k->cache_5m = r->cache_write;
+  k->reasoning = r->reasoning;
+  k->timestamp = r->timestamp;
+  k->session_id = r->session;
+  k->project = r->project;
+  k->model = r->model;
+  k->has_stored_cost = r->stored_cost > 0;
+  k->stored_cost = r->stored_cost;
 }
 
 int opencode_read(const lumo_file *f, lumo_conn *c, const char *source, opencode_row_fn fn, void *ctx) {

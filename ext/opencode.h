@@ -9,6 +9,7 @@ typedef struct oc_row { /* strings owned, freed by opencode_row_free */
   int64_t input, output, cache_read, cache_write, reasoning;
   int aborted, from_db;
   double stored_cost; /* <= 0: none */
+  int64_t mtime_ns;   /* of the file it came from (opencode_usage's winner rule) */
 } oc_row;
 
 /* One message object (a JSON file, or opencode.db's data column with the id and session
@@ -24,5 +25,11 @@ LUMO_API int opencode_files(char **roots, int nroot, lumo_filelist *fl, lumo_con
 ** SQLITE_OK, SQLITE_NOMEM or fn's error. */
 typedef int (*opencode_row_fn)(void *ctx, const lumo_file *f, oc_row *r);
 LUMO_API int opencode_read(const lumo_file *f, lumo_conn *c, const char *source, opencode_row_fn fn, void *ctx);
+/* opencode_read's answer when a database's rows stopped early (BUSY, I/O error): what
+** was read is handed over, the stop is reported, and the file is not complete. */
+#define OPENCODE_INCOMPLETE (-1)
+struct lumo_cand;
+/* The winner rule's view of a row (f NULL: the row's own file); strings borrowed. */
+LUMO_API void opencode_cand(const lumo_file *f, const oc_row *r, int64_t mtime_ns, struct lumo_cand *k);
 
 #endif

@@ -28,7 +28,6 @@
 #include <unistd.h>
 
 #define HEAD_BYTES 4096
-#define TOOL_INPUT_MAX 4096
 
 typedef struct sync_stats {
   int64_t files_seen, files_read, bytes_read, usage_rows, message_rows, tool_rows, otel_rows, skipped;
@@ -152,24 +151,27 @@ typedef struct syncer {
   lumo_buf s[16];  /* scratch for decoded strings */
   lumo_buf text;
   const lumo_filelist *codex_files; /* every rollout of this sync: a fork's parent is found there */
+  char *codex_skip; /* per rollout: an older copy of a thread (codex_superseded), not read */
   seen_file *seen; /* loaded once per lumo_sync(), when the first source has files */
   int nseen, seen_loaded;
   lumo_arena seen_paths; /* the paths of seen */
   int temp_store; /* the connection's PRAGMA temp_store before the sync, -1: left as it was */
+  int busy_ms, synchronous; /* the connection's busy timeout and synchronous setting before */
 } syncer;
 
 static const char *const syncer_sql[] = {
   "SELECT size, mtime_ns, inode, consumed, lines, head_hash, first_cwd FROM lumo_files WHERE machine = ?1 AND path = ?2",
   "INSERT OR REPLACE INTO lumo_files (path, machine, agent, size, mtime_ns, inode, consumed, lines, head_hash, first_cwd, synced_at)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-  "SELECT key, request_id, is_sidechain, rank_total, rank_has_speed, rank_mtime_ns, file, line FROM usage"
-  " WHERE message_id = ?1 AND agent = ?2",
+  "SELECT key, request_id, is_sidechain, rank_total, rank_has_speed, rank_mtime_ns, file, line, rank_prefer"
+  " FROM usage WHERE message_id = ?1 AND agent = ?2",
   "INSERT INTO usage (key, agent, machine, session_id, project, cwd, git_branch, timestamp, model,"
   " input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,"
   " reasoning_tokens, web_search_requests, service_tier, speed, inference_geo, is_sidechain, confidence,"
-  " cost_usd, price_source, message_id, request_id, file, line, rank_total, rank_has_speed, rank_mtime_ns)"
+  " cost_usd, price_source, message_id, request_id, file, line, rank_total, rank_has_speed, rank_mtime_ns,"
+  " rank_prefer, content_bytes, stored_cost_usd)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-  " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+  " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
   "DELETE FROM usage WHERE key = ?1",
   /* ?17 = 1: a message read again replaces its text (Gemini rewrites a message as it
   ** grows); else the first copy stays (Claude streaming copies are merged by the views) */
@@ -245,6 +247,8 @@ static void syncer_close(syncer *y) {
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) sqlite3_finalize(all[i]);
   for (int i = 0; i < 16; i++) lumo_buf_free(&y->s[i]);
   lumo_buf_free(&y->text);
+  sqlite3_free(y->codex_skip);
+  y->codex_skip = NULL;
   sqlite3_free(y->seen);
   lumo_arena_free(&y->seen_paths);
   if (y->temp_store >= 0 && !temp_db_open(y->db)) {
@@ -253,6 +257,13 @@ static void syncer_close(syncer *y) {
     sqlite3_exec(y->db, pragma, NULL, NULL, NULL);
   }
   y->temp_store = -1;
+  if (y->busy_ms >= 0) sqlite3_busy_timeout(y->db, y->busy_ms);
+  if (y->synchronous >= 0) {
+    char pragma[40];
+    snprintf(pragma, sizeof(pragma), "PRAGMA synchronous = %d", y->synchronous);
+    sqlite3_exec(y->db, pragma, NULL, NULL, NULL);
+  }
+  y->busy_ms = y->synchronous = -1;
 }
 
 /* Decodes a JSON string span into scratch slot i; NULL when absent. */
@@ -324,7 +335,8 @@ static int tool_put(syncer *y, const char *key, const char *agent, const char *s
   bind_text(st, 5, timestamp);
   bind_text(st, 6, message_id);
   bind_text(st, 7, name);
-  if (input) sqlite3_bind_text(st, 8, input, (int)(input_len > TOOL_INPUT_MAX ? TOOL_INPUT_MAX : input_len), SQLITE_TRANSIENT);
+  /* whole: a cut input is no longer JSON (json_extract fails) and may split a character */
+  if (input) sqlite3_bind_text64(st, 8, input, input_len, SQLITE_TRANSIENT, SQLITE_UTF8);
   else sqlite3_bind_null(st, 8);
   bind_text(st, 9, file);
   sqlite3_bind_int64(st, 10, line);
@@ -373,7 +385,9 @@ static int usage_write(syncer *y, const lumo_cand *c, const char *key, const cha
   sqlite3_bind_int64(st, 12, c->cache_read);
   sqlite3_bind_int64(st, 13, c->cache_5m);
   sqlite3_bind_int64(st, 14, c->cache_1h);
-  if (c->reasoning) sqlite3_bind_int64(st, 15, c->reasoning);
+  /* Claude transcripts log no reasoning count: NULL there, a number (0 too) elsewhere,
+  ** as the source tables show it */
+  if (c->reasoning || strcmp(agent, "claude") != 0) sqlite3_bind_int64(st, 15, c->reasoning);
   else sqlite3_bind_null(st, 15);
   sqlite3_bind_int64(st, 16, c->web_search);
   bind_text(st, 17, c->service_tier);
@@ -391,25 +405,35 @@ static int usage_write(syncer *y, const lumo_cand *c, const char *key, const cha
   sqlite3_bind_int64(st, 28, c->total);
   sqlite3_bind_int(st, 29, c->has_speed);
   sqlite3_bind_int64(st, 30, c->mtime_ns);
+  sqlite3_bind_int(st, 31, c->prefer);
+  sqlite3_bind_int64(st, 32, c->content_bytes);
+  if (c->has_stored_cost) sqlite3_bind_double(st, 33, c->stored_cost);
+  else sqlite3_bind_null(st, 33);
   int rc = step_done(st);
   if (!rc) y->st.usage_rows++;
   return rc;
 }
 
-/* Upserts one copy with the winner rule: the stored copies of the same message id are
-** the competitors. *key_buf receives the stable key. */
+/* Upserts one copy with dedup.c's rule, kept incrementally: the stored rows of its
+** message id are the kept copies so far, either parent rows (one per request id) or a
+** single sidechain row (the group's best while it has no parent copy). A parent copy
+** replaces the sidechain row, or the row of its own key when it beats it, or is a new
+** response; a sidechain copy is a replay once a parent row exists, else it competes with
+** the sidechain row. Since a parent copy beats any sidechain copy, these are the rows
+** lumo_dedup_finish keeps from all the copies at once, whatever their order. */
 static int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const char *machine,
                         const char *file) {
   char *key = c->mid ? sqlite3_mprintf("%s:%s:%s", agent, c->mid, c->rid ? c->rid : "")
                      : sqlite3_mprintf("%s:%s:%s:%lld", agent, machine, file, (long long)c->line);
   if (!key) return SQLITE_NOMEM;
-  int rc = SQLITE_OK, found = 0, wins = 1;
-  char *old_key = NULL;
+  int rc = SQLITE_OK, wins = 1, any_parent = 0;
+  char *old_key = NULL; /* the stored row the copy replaces */
   if (c->mid) {
     sqlite3_stmt *f = y->usage_find;
     sqlite3_bind_text(f, 1, c->mid, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(f, 2, agent, -1, SQLITE_STATIC);
-    while (!found && sqlite3_step(f) == SQLITE_ROW) {
+    int decided = 0;
+    while ((rc = sqlite3_step(f)) == SQLITE_ROW) {
       lumo_cand o;
       memset(&o, 0, sizeof(o));
       o.mid = c->mid;
@@ -419,23 +443,32 @@ static int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const 
       o.has_speed = sqlite3_column_int(f, 4);
       o.mtime_ns = sqlite3_column_int64(f, 5);
       o.path = (const char *)sqlite3_column_text(f, 6);
-      /* OpenCode: a copy from its database is authoritative over its JSON files */
-      o.prefer = o.path && lumo_ends_with(o.path, ".db");
       o.line = sqlite3_column_int64(f, 7);
-      int replay;
-      if (!lumo_dedup_same(&o, 0, c, &replay)) continue;
-      found = 1;
-      wins = lumo_dedup_beats(c, &o, replay);
+      o.prefer = sqlite3_column_int(f, 8);
+      o.newest_wins = c->newest_wins;
+      if (!o.is_sidechain) any_parent = 1;
+      if (decided) continue;
+      /* the row this copy competes with: its own key's, or the sidechain row */
+      if (!lumo_dedup_same_key(&o, c) && !o.is_sidechain) continue;
+      decided = 1;
+      wins = lumo_dedup_beats(c, &o);
       /* The very same copy read again (a re-read file): nothing to do. */
-      if (!replay && o.total == c->total && o.line == c->line && o.path && file &&
-          strcmp(o.path, file) == 0)
-        wins = 0;
-      if (wins) old_key = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(f, 0));
+      if (o.total == c->total && o.line == c->line && o.path && file && strcmp(o.path, file) == 0) wins = 0;
+      if (wins) {
+        old_key = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(f, 0));
+        if (!old_key) rc = SQLITE_NOMEM;
+      }
+      if (rc == SQLITE_NOMEM) break;
     }
     sqlite3_reset(f);
+    rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+    /* a sidechain copy of a message that has a parent row is a replay */
+    if (c->is_sidechain && any_parent) wins = 0;
+  } else {
+    old_key = sqlite3_mprintf("%s", key); /* an id-less row read again: replace it */
+    if (!old_key) rc = SQLITE_NOMEM;
   }
-  if (!c->mid) old_key = sqlite3_mprintf("%s", key); /* an id-less row read again: replace it */
-  if (wins) rc = usage_write(y, c, key, found || !c->mid ? old_key : NULL, agent, machine, file);
+  if (rc == SQLITE_OK && wins) rc = usage_write(y, c, key, old_key, agent, machine, file);
   sqlite3_free(old_key);
   sqlite3_free(key);
   return rc;
@@ -450,47 +483,31 @@ typedef struct tool_ctx {
   int rc;
 } tool_ctx;
 
-/* The stable key of a tool_use (id) or tool_result (tool_use_id) block of that type;
-** NULL when the block is another type or has no id. Sets t->rc on OOM. */
-static char *tool_key(tool_ctx *t, lumo_span blk, const char *type, const char *id_field) {
-  lumo_span id;
-  if (t->rc || !claude_block_is(blk, type) || lumo_json_get(blk, id_field, &id) != 1) return NULL;
-  const char *ids = dec(t->y, 10, id);
+/* The stable key of a tool call: claude:<tool_use_id>. Sets t->rc on OOM. */
+static char *tool_key(tool_ctx *t, lumo_span id) {
+  const char *ids = t->rc || !id.n ? NULL : dec(t->y, 10, id);
   if (!ids) return NULL;
   char *key = sqlite3_mprintf("claude:%s", ids);
   if (!key) t->rc = SQLITE_NOMEM;
   return key;
 }
 
-static void tool_use_block(void *p, lumo_span blk) {
+static void tool_use_block(void *p, const claude_tool *u) {
   tool_ctx *t = p;
   syncer *y = t->y;
-  lumo_span name, input;
-  char *key = tool_key(t, blk, "tool_use", "id");
+  char *key = tool_key(t, u->id);
   if (!key) return;
-  int has_input = lumo_json_get(blk, "input", &input) == 1;
-  t->rc = tool_put(y, key, "claude", t->session, t->timestamp, t->mid,
-                   lumo_json_get(blk, "name", &name) == 1 ? dec(y, 11, name) : NULL, has_input ? input.p : NULL,
-                   has_input ? input.n : 0, t->file, t->line);
+  t->rc = tool_put(y, key, "claude", t->session, t->timestamp, t->mid, u->name.n ? dec(y, 11, u->name) : NULL,
+                   u->input.n ? u->input.p : NULL, u->input.n, t->file, t->line);
   sqlite3_free(key);
 }
 
-static void tool_result_block(void *p, lumo_span blk) {
+static void tool_result_block(void *p, const claude_result *r) {
   tool_ctx *t = p;
-  lumo_span err, content;
-  char *key = tool_key(t, blk, "tool_result", "tool_use_id");
+  char *key = tool_key(t, r->tool_use_id);
   if (!key) return;
-  t->rc = tool_outcome(t->y, key, lumo_json_get(blk, "is_error", &err) == 1 && lumo_json_bool(err) == 1,
-                       lumo_json_get(blk, "content", &content) == 1 ? (int64_t)content.n : 0);
+  t->rc = tool_outcome(t->y, key, r->is_error, (int64_t)r->content.n);
   sqlite3_free(key);
-}
-
-static int is_record_type(const claude_line *L) {
-  lumo_span t = L->type;
-  if (!t.n) return L->has_message;
-#define T(lit) (t.n == sizeof(lit) + 1 && memcmp(t.p + 1, lit, sizeof(lit) - 1) == 0)
-  return T("user") || T("assistant") || T("system") || T("summary");
-#undef T
 }
 
 /* ------------------------------------------------------------------ files */
@@ -569,32 +586,15 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
   char *file_sid = sid_span.n ? sqlite3_mprintf("%.*s", (int)sid_span.n, sid_span.p) : NULL;
   char *project = NULL; /* of first_cwd: made once */
   int64_t consumed = start, lines = start_line;
-  const char *p;
-  size_t n;
   int status;
-  while (rc == SQLITE_OK && (status = lumo_reader_next(&rd, &p, &n)) != LUMO_LINE_EOF) {
-    if (status == LUMO_LINE_ERROR) {
-      lumo_diag_add(y->conn, "lumo_sync", f->rel, rd.line_no + 1, "unreadable", "read error");
-      break;
-    }
-    claude_line L;
-    const char *err = status == LUMO_LINE_TOOLONG ? "line too long" : NULL;
-    int blank = 1;
-    for (size_t i = 0; i < n && blank; i++) blank = p[i] == ' ' || p[i] == '\t' || p[i] == '\r';
-    if (!err && !blank) err = claude_parse_line(p, n, &L, 0);
-    if (status == LUMO_LINE_TORN && (err || blank)) {
-      if (!blank) lumo_diag_add(y->conn, "lumo_sync", f->rel, rd.line_no, "torn",
-                                "incomplete last line (no newline); read again next sync");
-      break; /* not consumed */
-    }
+  claude_line L;
+  /* every line as the tables read it (claude.c): a torn last line is not consumed */
+  while (rc == SQLITE_OK &&
+         (status = claude_next_line(&rd, f, y->conn, "lumo_sync", 0, &L, &y->st.skipped)) != CLAUDE_LINE_END &&
+         status != CLAUDE_LINE_TORN) {
     consumed = rd.next_off;
     lines = rd.line_no;
-    if (blank) continue;
-    if (err) {
-      y->st.skipped++;
-      lumo_diag_add(y->conn, "lumo_sync", f->rel, rd.line_no, "malformed", "%s", err);
-      continue;
-    }
+    if (status != CLAUDE_LINE_RECORD) continue;
     if (!first_cwd && L.cwd.n) {
       const char *cwd = dec(y, 0, L.cwd);
       if (cwd) first_cwd = sqlite3_mprintf("%s", cwd);
@@ -607,7 +607,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
       lumo_span proj = lumo_path_last(first_cwd, strlen(first_cwd));
       if (proj.n) project = sqlite3_mprintf("%.*s", (int)proj.n, proj.p);
     }
-    if (L.has_usage && !L.is_api_error) {
+    if (claude_line_bills(&L)) {
       lumo_cand k;
       memset(&k, 0, sizeof(k));
       claude_cand_numbers(&L, &k);
@@ -627,22 +627,20 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
       k.inference_geo = dec(y, 12, L.inference_geo);
       rc = usage_upsert(y, &k, "claude", y->machine, f->rel);
     }
-    if (rc == SQLITE_OK && is_record_type(&L)) {
+    if (rc == SQLITE_OK && claude_line_is_record(&L)) {
       const char *uuid = dec(y, 13, L.uuid);
       char *key = uuid ? sqlite3_mprintf("claude:%s", uuid)
                        : sqlite3_mprintf("claude:%s:%s:%lld", y->machine, f->rel, (long long)rd.line_no);
       y->text.len = 0;
       lumo_buf_nul(&y->text);
-      if (L.content.n) claude_content_text(L.content, &y->text);
-      else if (L.summary.n) lumo_json_decode(L.summary, &y->text);
+      int has_text = claude_line_text(&L, &y->text);
       msg_row m = {key, "claude", session, uuid, dec(y, 14, L.parent_uuid), timestamp, dec(y, 15, L.type),
-                   dec(y, 11, L.role), model, mid, L.is_sidechain, L.content.n || L.summary.n, 0,
+                   dec(y, 11, L.role), model, mid, L.is_sidechain, has_text, 0,
                    y->text.p, y->text.len, (int64_t)L.content.n, f->rel, rd.line_no, 0};
       rc = key ? message_put(y, &m) : SQLITE_NOMEM;
       sqlite3_free(key);
       tool_ctx t = {y, session, timestamp, mid, f->rel, rd.line_no, SQLITE_OK};
-      if (!rc && L.role.n == 11) claude_each_block(L.content, tool_use_block, &t);
-      else if (!rc && L.role.n == 6) claude_each_block(L.content, tool_result_block, &t);
+      if (!rc) claude_line_tools(&L, tool_use_block, tool_result_block, &t);
       if (!rc) rc = t.rc;
     }
   }
@@ -806,6 +804,8 @@ static const char *codex_find(void *ctx, const char *thread_id) {
 ** totals and the fork state are not kept between syncs); rows are keyed by thread and
 ** line, so nothing counts twice. */
 static int sync_codex_file(syncer *y, const lumo_file *f) {
+  /* an older copy of a thread: the newest is read, as codex_usage does */
+  if (y->codex_skip && y->codex_skip[f - y->codex_files->f]) return file_done(y, f, "codex", f->size, 0, NULL);
   lumo_reader rd;
   int rc = lumo_reader_open(&rd, f->path, 0, 0);
   if (rc) {
@@ -826,22 +826,11 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
   size_t n;
   int st;
   lumo_buf ts = {0};
-  while (rc == SQLITE_OK && (st = lumo_reader_next(&rd, &p, &n)) != LUMO_LINE_EOF) {
-    if (st == LUMO_LINE_ERROR) {
-      lumo_diag_add(y->conn, "lumo_sync", f->rel, rd.line_no + 1, "unreadable", "read error (corrupt compressed data?)");
-      break;
-    }
-    size_t i = 0;
-    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) i++;
-    if (i == n || st == LUMO_LINE_TOOLONG) continue;
-    int k = codex_line(&cs, p, n, &r);
-    if (k == CODEX_BAD) {
-      if (st == LUMO_LINE_TORN) break; /* being written: read again next sync */
-      y->st.skipped++;
-      lumo_diag_add(y->conn, "lumo_sync", f->rel, rd.line_no, "malformed", "not a JSON object");
-      continue;
-    }
-    if (k != CODEX_ROW) {
+  while (rc == SQLITE_OK &&
+         (st = codex_next_line(&cs, &rd, f, y->conn, "lumo_sync", &r, &p, &n, &y->st.skipped)) != CODEX_LINE_END &&
+         st != CODEX_LINE_TORN) {
+    if (st == CODEX_LINE_SKIP) continue;
+    if (st == CODEX_LINE_OTHER) {
       if (codex_item_line(&cs, p, n, &item) == CODEX_ROW) rc = codex_item_put(y, f, &cs, &item, rd.line_no);
       continue;
     }
@@ -874,6 +863,7 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
     c.project = project;
     c.cwd = cs.cwd.len ? cs.cwd.p : NULL;
     c.model = cs.model.len ? cs.model.p : NULL;
+    c.newest_wins = 1; /* as codex_superseded: the newest copy of a thread is read */
     rc = usage_upsert(y, &c, "codex", y->machine, f->rel);
     sqlite3_free(mid);
     sqlite3_free(project);
@@ -890,22 +880,7 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
 static int opencode_upsert(void *ctx, const lumo_file *f, oc_row *r) {
   syncer *y = ctx;
   lumo_cand k;
-  memset(&k, 0, sizeof(k));
-  k.mid = r->id;
-  k.total = r->input + r->output + r->cache_read + r->cache_write;
-  k.prefer = r->from_db;
-  k.mtime_ns = f->mtime_ns;
-  k.path = f->rel;
-  k.line = 1;
-  k.input = r->input;
-  k.output = r->output;
-  k.cache_read = r->cache_read;
-  k.cache_5m = r->cache_write;
-  k.reasoning = r->reasoning;
-  k.timestamp = r->timestamp;
-  k.session_id = r->session;
-  k.project = r->project;
-  k.model = r->model;
+  opencode_cand(f, r, f->mtime_ns, &k);
   int rc = r->id ? usage_upsert(y, &k, "opencode", y->machine, f->rel) : SQLITE_OK;
   opencode_row_free(r);
   return rc;
@@ -916,6 +891,7 @@ static int sync_opencode_file(syncer *y, const lumo_file *f) {
   y->st.files_read++;
   y->st.bytes_read += f->size;
   int rc = opencode_read(f, y->conn, "lumo_sync", opencode_upsert, y);
+  if (rc == OPENCODE_INCOMPLETE) return SQLITE_OK; /* kept as read; read again next sync */
   if (rc == SQLITE_OK) rc = file_done(y, f, "opencode", f->size, 0, NULL);
   return rc;
 }
@@ -1171,49 +1147,97 @@ static int table_has_column(sqlite3 *db, const char *schema, const char *table, 
   return found;
 }
 
-/* Applies the schema, the views and the price overrides stored in the database. */
-static int prepare_db(sqlite3 *db, lumo_conn *conn, char **err) {
-  sqlite3_busy_timeout(db, 30000);
-  /* WAL lets readers (Datasette, cron reports) read while a sync writes. */
-  sqlite3_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
-  /* The schema and views are applied only when they differ from the last applied
-  ** ones (a hash in lumo_settings), so a re-sync does not rebuild 16 views. */
+/* An integer PRAGMA's value on db (-1 when it cannot be read). */
+static int pragma_int(sqlite3 *db, const char *pragma) {
+  sqlite3_stmt *st;
+  int v = -1;
+  if (sqlite3_prepare_v2(db, pragma, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* The last applied schema's hash equals h (lumo_settings.schema_hash). */
+static int schema_current(sqlite3 *db, const char *h) {
+  sqlite3_stmt *st;
+  int current = 0;
+  if (sqlite3_prepare_v2(db, "SELECT value FROM lumo_settings WHERE key = 'schema_hash'", -1, &st, NULL) == SQLITE_OK) {
+    current = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+              strcmp((const char *)sqlite3_column_text(st, 0), h) == 0;
+    sqlite3_finalize(st);
+  }
+  return current;
+}
+
+/* The migrations SQL cannot say "if missing" for: columns added to existing tables.
+** Runs inside prepare_db's transaction, before the schema file. */
+static int migrate(sqlite3 *db, char **err) {
+  int rc = SQLITE_OK;
+  /* schema 6: the Gemini files are read again (whole, as any changed Gemini file), so
+  ** the messages they hold get their flag */
+  if (table_has_column(db, "main", "messages", "is_rewound") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN is_rewound INTEGER NOT NULL DEFAULT 0;"
+                          "UPDATE lumo_files SET mtime_ns = -1 WHERE agent = 'gemini'", NULL, NULL, err);
+  /* schema 7: the winner rule's remaining fields, so a merge decides as a scan does; an
+  ** OpenCode row from its database was the authoritative copy; the sizes of rows stored
+  ** before are unknown (NULL: their confidence word stands for them) */
+  if (!rc && table_has_column(db, "main", "usage", "rank_prefer") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE usage ADD COLUMN rank_prefer INTEGER NOT NULL DEFAULT 0;"
+                          "ALTER TABLE usage ADD COLUMN content_bytes INTEGER;"
+                          "ALTER TABLE usage ADD COLUMN stored_cost_usd REAL;"
+                          "UPDATE usage SET rank_prefer = 1 WHERE agent = 'opencode' AND file LIKE '%.db'",
+                      NULL, NULL, err);
+  return rc;
+}
+
+/* Applies the schema, the views and the price overrides stored in the database. The
+** schema and views are applied only when they differ from the last applied ones (a hash
+** in lumo_settings), so a re-sync does not rebuild the views; then in one write
+** transaction that checks the hash again, so two first syncs do not both migrate and a
+** failure leaves nothing half built. The connection's busy timeout and synchronous
+** setting are changed for the sync only (syncer_close puts them back). A new lumo
+** database is put in WAL mode, so readers (Datasette, cron reports) read while a sync
+** writes; a database whose owner chose another journal mode keeps it. */
+static int prepare_db(syncer *y, char **err) {
+  sqlite3 *db = y->db;
+  y->busy_ms = pragma_int(db, "PRAGMA busy_timeout");
+  if (y->busy_ms >= 0 && y->busy_ms < 30000) sqlite3_busy_timeout(db, 30000);
+  y->synchronous = pragma_int(db, "PRAGMA synchronous");
+  if (y->synchronous > 1) sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
   uint64_t h = lumo_hash_more(lumo_hash(lumo_schema_sql, strlen(lumo_schema_sql)), lumo_views_sql,
                               strlen(lumo_views_sql));
   char hash[32];
   snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)h);
-  int current = 0;
-  sqlite3_stmt *st;
-  if (sqlite3_prepare_v2(db, "SELECT value FROM lumo_settings WHERE key = 'schema_hash'", -1, &st, NULL) == SQLITE_OK) {
-    current = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
-              strcmp((const char *)sqlite3_column_text(st, 0), hash) == 0;
-    sqlite3_finalize(st);
-  }
   int rc = SQLITE_OK;
-  /* schema 6: a column added to an existing table (SQL cannot say "if missing"), and
-  ** the Gemini files read again (whole, as any changed Gemini file), so the messages
-  ** they hold get their flag */
-  if (!current && table_has_column(db, "main", "messages", "is_rewound") == 0)
-    rc = sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN is_rewound INTEGER NOT NULL DEFAULT 0;"
-                          "UPDATE lumo_files SET mtime_ns = -1 WHERE agent = 'gemini'", NULL, NULL, err);
-  if (!current && !rc) {
-    rc = sqlite3_exec(db, lumo_schema_sql, NULL, NULL, err);
-    if (!rc) rc = sqlite3_exec(db, lumo_views_sql, NULL, NULL, err);
-    char *set = rc ? NULL : sqlite3_mprintf("INSERT OR REPLACE INTO lumo_settings VALUES ('schema_hash', %Q)", hash);
-    if (set) rc = sqlite3_exec(db, set, NULL, NULL, err);
-    sqlite3_free(set);
+  if (!schema_current(db, hash)) {
+    if (table_has_column(db, "main", "lumo_schema_version", "version") < 0)
+      sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, err);
+    if (rc) return rc;
+    if (!schema_current(db, hash)) { /* another sync may have applied it meanwhile */
+      rc = migrate(db, err);
+      if (!rc) rc = sqlite3_exec(db, lumo_schema_sql, NULL, NULL, err);
+      if (!rc) rc = sqlite3_exec(db, lumo_views_sql, NULL, NULL, err);
+      char *set = rc ? NULL : sqlite3_mprintf("INSERT OR REPLACE INTO lumo_settings VALUES ('schema_hash', %Q)", hash);
+      if (!rc) rc = set ? sqlite3_exec(db, set, NULL, NULL, err) : SQLITE_NOMEM;
+      sqlite3_free(set);
+    }
+    int end = sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+    if (!rc) rc = end;
+    if (rc) return rc;
   }
-  if (rc) return rc;
+  sqlite3_stmt *st;
   rc = sqlite3_prepare_v2(db, "SELECT model, input, output, cache_read, cache_write_5m, cache_write_1h FROM price_overrides", -1, &st, NULL);
   if (rc) return rc;
-  while (sqlite3_step(st) == SQLITE_ROW) {
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
     double v[5];
     for (int i = 0; i < 5; i++)
       v[i] = sqlite3_column_type(st, i + 1) == SQLITE_NULL ? 0 : sqlite3_column_double(st, i + 1);
     const char *m = (const char *)sqlite3_column_text(st, 0);
-    if (m) lumo_prices_override(conn->prices, m, v);
+    if (m) lumo_prices_override(y->conn->prices, m, v);
   }
-  return sqlite3_finalize(st);
+  int fin = sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? fin : rc;
 }
 
 static void result_summary(sqlite3_context *ctx, const syncer *y) {
@@ -1233,8 +1257,9 @@ static int syncer_begin(syncer *y, sqlite3_context *ctx, char **err) {
   memset(y, 0, sizeof(*y));
   y->db = sqlite3_context_db_handle(ctx);
   y->conn = sqlite3_user_data(ctx);
+  y->busy_ms = y->synchronous = -1;
   temp_store_memory(y);
-  return prepare_db(y->db, y->conn, err);
+  return prepare_db(y, err);
 }
 
 /* lumo_sync(): every source at its default root. lumo_sync(claude_root [, gemini_root
@@ -1276,6 +1301,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (!rc && do_gemini) rc = gemini_files(groots, ngroot, &gfl, conn, "lumo_sync");
   if (!rc && do_codex) rc = codex_roots(xroot, &xroots, &nxroot);
   if (!rc && do_codex) rc = codex_files(xroots, nxroot, &xfl, conn, "lumo_sync");
+  if (!rc && do_codex) rc = codex_superseded(&xfl, &y.codex_skip, conn, "lumo_sync");
   if (!rc && do_opencode) rc = opencode_roots(oroot, &oroots, &noroot);
   if (!rc && do_opencode) rc = opencode_files(oroots, noroot, &ofl, conn, "lumo_sync");
   if (!rc && do_otlp) rc = otlp_roots(troot, &troots, &ntroot);
@@ -1355,14 +1381,18 @@ static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   rc = syncer_open(&y);
   sqlite3_stmt *src = NULL;
   if (!rc) rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  if (!rc)
-    rc = sqlite3_prepare_v2(db,
+  int src7 = rc ? 0 : table_has_column(db, "lumo_merge_src", "usage", "rank_prefer") == 1;
+  char *sel = rc ? NULL : sqlite3_mprintf(
         "SELECT agent, machine, session_id, project, cwd, git_branch, timestamp, model, input_tokens,"
         " output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,"
         " web_search_requests, service_tier, speed, inference_geo, is_sidechain, confidence,"
-        " message_id, request_id, file, line, rank_total, rank_has_speed, rank_mtime_ns"
-        " FROM lumo_merge_src.usage", -1, &src, NULL);
-  while (!rc && sqlite3_step(src) == SQLITE_ROW) {
+        " message_id, request_id, file, line, rank_total, rank_has_speed, rank_mtime_ns,"
+        " reasoning_tokens, %s FROM lumo_merge_src.usage",
+        src7 ? "rank_prefer, content_bytes, stored_cost_usd" : "NULL, NULL, NULL");
+  if (!rc) rc = sel ? sqlite3_prepare_v2(db, sel, -1, &src, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sel);
+  while (!rc && (rc = sqlite3_step(src)) == SQLITE_ROW) {
+    rc = SQLITE_OK;
     lumo_cand k;
     memset(&k, 0, sizeof(k));
 #define T(i) ((const char *)sqlite3_column_text(src, i))
@@ -1382,18 +1412,31 @@ static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     k.speed = T(15);
     k.inference_geo = T(16);
     k.is_sidechain = sqlite3_column_int(src, 17);
-    /* confidence is recomputed from the numbers; a 'low' row keeps content_bytes high */
-    k.content_bytes = T(18) && strcmp(T(18), "low") == 0 ? INT64_MAX / 32 : 0;
     k.mid = T(19);
     k.rid = T(20);
     k.line = sqlite3_column_int64(src, 22);
     k.total = sqlite3_column_int64(src, 23);
     k.has_speed = sqlite3_column_int(src, 24);
     k.mtime_ns = sqlite3_column_int64(src, 25);
+    k.reasoning = sqlite3_column_int64(src, 26);
     k.path = T(21);
+    k.newest_wins = T(0) && strcmp(T(0), "codex") == 0;
+    /* the ranking fields as stored (schema 7); a database from before has none: its
+    ** OpenCode database copies were the authoritative ones, and its confidence word
+    ** stands for the content size the placeholder rule needs */
+    if (sqlite3_column_type(src, 27) != SQLITE_NULL) {
+      k.prefer = sqlite3_column_int(src, 27);
+      k.content_bytes = sqlite3_column_int64(src, 28);
+      k.has_stored_cost = sqlite3_column_type(src, 29) != SQLITE_NULL;
+      k.stored_cost = sqlite3_column_double(src, 29);
+    } else {
+      k.prefer = T(21) && strcmp(T(0), "opencode") == 0 && lumo_ends_with(T(21), ".db");
+      k.content_bytes = T(18) && strcmp(T(18), "low") == 0 ? INT64_MAX / 32 : 0;
+    }
     rc = usage_upsert(&y, &k, T(0), T(1), T(21));
 #undef T
   }
+  if (rc == SQLITE_DONE) rc = SQLITE_OK; /* anything else ended the read early: an error */
   sqlite3_finalize(src);
   /* messages by name: a database from before schema 6 has no is_rewound (then 0) */
   int src_rewound = table_has_column(db, "lumo_merge_src", "messages", "is_rewound") == 1;

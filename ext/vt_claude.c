@@ -70,7 +70,7 @@ enum {
   UC_TIMESTAMP, UC_SESSION_ID, UC_PROJECT, UC_CWD, UC_GIT_BRANCH, UC_VERSION, UC_MODEL,
   UC_MESSAGE_ID, UC_REQUEST_ID, UC_INPUT, UC_OUTPUT, UC_CACHE_READ, UC_CACHE_5M, UC_CACHE_1H,
   UC_WEB_SEARCH, UC_SERVICE_TIER, UC_SPEED, UC_GEO, UC_IS_SIDECHAIN, UC_AGENT_ID,
-  UC_CONFIDENCE, UC_COPIES, UC_COST, UC_FILE, UC_LINE, UC_ROOT, UC_N
+  UC_CONFIDENCE, UC_COPIES, UC_COST, UC_STORED_COST, UC_FILE, UC_LINE, UC_ROOT, UC_N
 };
 
 static const lumo_col claude_usage_cols[UC_N] = {
@@ -97,6 +97,7 @@ static const lumo_col claude_usage_cols[UC_N] = {
   {"confidence", "TEXT", "'low' when output_tokens looks like a streaming placeholder (spec 1.6 rule 5), else 'high'", 0},
   {"copies", "INTEGER", "transcript lines seen for this response (streaming copies, resumed copies, replays)", 0},
   {"cost_usd", "REAL", "lumo_cost() of this request; NULL when the model is unknown", 0},
+  {"stored_cost_usd", "REAL", "Claude Code's own estimate (costUSD, written by old versions) on the kept copy, beside lumo's cost_usd; NULL when absent", 0},
   {"file", "TEXT", "file of the kept copy, relative to the root", 0},
   {"line", "INTEGER", "line of the kept copy", 0},
   {"root", "TEXT", "argument: root directory or comma-separated list", 1},
@@ -425,72 +426,22 @@ static void note_cwd(claude_cursor *c, const claude_line *L) {
   note_first_cwd(&c->first_cwd, &c->project, L);
 }
 
-/* Reads the next usable line of the cursor's files. Returns 1 with *L parsed, 0 at the
-** end of all files, or a negative SQLite error. *file_end is set when the line is
-** the first of a new file (so merges never cross files). */
+/* Where a scan's lines are reported: the connection and the table's name. */
 typedef struct scan_ctx {
   lumo_conn *conn;
   const char *source;
   int usage_only; /* skip lines that cannot bill, without parsing them */
 } scan_ctx;
 
-static int line_looks_whole(const char *p, size_t n) {
-  while (n && (p[n - 1] == ' ' || p[n - 1] == '\r' || p[n - 1] == '\t')) n--;
-  size_t i = 0;
-  while (i < n && (p[i] == ' ' || p[i] == '\t')) i++;
-  if (n - i >= 3 && memcmp(p + i, "\xEF\xBB\xBF", 3) == 0) i += 3;
-  return i < n && p[i] == '{' && p[n - 1] == '}';
-}
-
-static int blank(const char *p, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r') return 0;
-  return 1;
-}
-
-/* One line of one open reader: 1 parsed, 2 skipped, 0 EOF, <0 error. */
+/* One line of one open reader, read as every Claude reader reads it (claude.c):
+** 1 parsed, 2 skipped (torn lines included: the last line), 0 end. */
 static int next_line(lumo_reader *rd, const lumo_file *f, const scan_ctx *sc, claude_line *L) {
-  const char *p;
-  size_t n;
-  int st = lumo_reader_next(rd, &p, &n);
-  if (st == LUMO_LINE_EOF) return 0;
-  if (st == LUMO_LINE_ERROR) {
-    lumo_diag_add(sc->conn, sc->source, f->rel, rd->line_no + 1, "unreadable", "read error: %s",
-                  strerror(rd->err));
-    return 0;
-  }
-  if (st == LUMO_LINE_TOOLONG) {
-    lumo_diag_add(sc->conn, sc->source, f->rel, rd->line_no, "too_long",
-                  "line longer than %lld bytes skipped", (long long)rd->max_line);
-    return 2;
-  }
-  if (blank(p, n)) return 2;
-  const char *err = claude_parse_line(p, n, L, sc->usage_only);
-  if (err == claude_not_billable) {
-    /* Not parsed to the end: the cheap shape test still catches most damage. */
-    if (line_looks_whole(p, n)) return 2;
-    err = "not a JSON object";
-  }
-  if (err) {
-    if (st == LUMO_LINE_TORN)
-      lumo_diag_add(sc->conn, sc->source, f->rel, rd->line_no, "torn",
-                    "incomplete last line (no newline); re-read next scan");
-    else
-      lumo_diag_add(sc->conn, sc->source, f->rel, rd->line_no, "malformed", "%s", err);
-    return 2;
-  }
-  return 1;
+  int64_t skipped = 0;
+  int st = claude_next_line(rd, f, sc->conn, sc->source, sc->usage_only, L, &skipped);
+  return st == CLAUDE_LINE_END ? 0 : st == CLAUDE_LINE_RECORD ? 1 : 2;
 }
 
 /* --------------------------------------------------------------- messages */
-
-static int is_message_type(const claude_line *L) {
-  lumo_span t = L->type;
-  if (!t.n) return L->has_message;
-#define T(lit) (t.n == sizeof(lit) + 1 && memcmp(t.p + 1, lit, sizeof(lit) - 1) == 0)
-  return T("user") || T("assistant") || T("system") || T("summary");
-#undef T
-}
 
 static int64_t line_total(const claude_line *L) {
   return L->input + L->output + L->cache_5m + L->cache_1h + L->cache_read;
@@ -547,9 +498,7 @@ static void message_row(claude_cursor *c, lumo_val *v, const claude_line *L, int
     v[MC_TEXT].type = SQLITE_TEXT;
     v[MC_TEXT].s.len = 0;
     lumo_buf_nul(&v[MC_TEXT].s);
-    if (L->content.n) claude_content_text(L->content, &v[MC_TEXT].s);
-    else if (L->summary.n) lumo_json_decode(L->summary, &v[MC_TEXT].s);
-    else val_null(&v[MC_TEXT]);
+    if (!claude_line_text(L, &v[MC_TEXT].s)) val_null(&v[MC_TEXT]);
   } else {
     val_null(&v[MC_TEXT]);
   }
@@ -675,7 +624,7 @@ static int messages_next(claude_cursor *c) {
     }
     if (st != 1) continue;
     note_cwd(c, &L);
-    if (!is_message_type(&L)) continue;
+    if (!claude_line_is_record(&L)) continue;
     int assistant_with_id = L.message_id.n > 0 && L.role.n == 11;
     if (have) {
       lumo_val *mid = &c->row[MC_MESSAGE_ID];
@@ -717,10 +666,9 @@ typedef struct block_ctx {
   const claude_line *L;
 } block_ctx;
 
-static void on_tool_use(void *ctx, lumo_span blk) {
+static void on_tool_use(void *ctx, const claude_tool *u) {
   claude_cursor *c = ((block_ctx *)ctx)->c;
   const claude_line *L = ((block_ctx *)ctx)->L;
-  if (!claude_block_is(blk, "tool_use")) return;
   if (c->qn == c->qcap && c->qhead > 0) {
     /* Slide the pending entries down; the freed slots keep their buffers. */
     for (int i = 0; i < c->qn - c->qhead; i++) {
@@ -741,10 +689,6 @@ static void on_tool_use(void *ctx, lumo_span blk) {
   }
   tool_pending *t = &c->q[c->qn];
   lumo_val *v = t->v;
-  lumo_span id = {0, 0}, name = {0, 0}, input = {0, 0};
-  lumo_json_get(blk, "id", &id);
-  lumo_json_get(blk, "name", &name);
-  lumo_json_get(blk, "input", &input);
   const lumo_file *f = &c->files.f[c->fi];
   val_str(&v[TC_TIMESTAMP], L->timestamp);
   if (c->file_sid.n) val_raw(&v[TC_SESSION_ID], c->file_sid.p, c->file_sid.n);
@@ -752,9 +696,9 @@ static void on_tool_use(void *ctx, lumo_span blk) {
   if (c->project.len) val_raw(&v[TC_PROJECT], c->project.p, c->project.len);
   else val_null(&v[TC_PROJECT]);
   val_str(&v[TC_MESSAGE_ID], L->message_id);
-  val_str(&v[TC_TOOL_USE_ID], lumo_json_is_string(id) ? id : (lumo_span){0, 0});
-  val_str(&v[TC_TOOL_NAME], lumo_json_is_string(name) ? name : (lumo_span){0, 0});
-  if (USED(c, TC_INPUT) && input.n) val_raw(&v[TC_INPUT], input.p, input.n);
+  val_str(&v[TC_TOOL_USE_ID], u->id);
+  val_str(&v[TC_TOOL_NAME], u->name);
+  if (USED(c, TC_INPUT) && u->input.n) val_raw(&v[TC_INPUT], u->input.p, u->input.n);
   else val_null(&v[TC_INPUT]);
   val_null(&v[TC_IS_ERROR]);
   val_null(&v[TC_RESULT_BYTES]);
@@ -765,20 +709,15 @@ static void on_tool_use(void *ctx, lumo_span blk) {
   c->qn++;
 }
 
-static void on_tool_result(void *ctx, lumo_span blk) {
+static void on_tool_result(void *ctx, const claude_result *r) {
   claude_cursor *c = ((block_ctx *)ctx)->c;
-  if (!claude_block_is(blk, "tool_result")) return;
-  lumo_span id, err, content;
-  if (lumo_json_get(blk, "tool_use_id", &id) != 1 || !lumo_json_is_string(id)) return;
   lumo_buf tmp = {0};
-  lumo_json_decode(id, &tmp);
+  lumo_json_decode(r->tool_use_id, &tmp);
   for (int i = c->qhead; i < c->qn && tmp.p; i++) {
     tool_pending *t = &c->q[i];
     if (!t->tool_use_id || strcmp(t->tool_use_id, tmp.p) != 0) continue;
-    int is_err = lumo_json_get(blk, "is_error", &err) == 1 && lumo_json_bool(err) == 1;
-    val_int(&t->v[TC_IS_ERROR], is_err);
-    val_int(&t->v[TC_RESULT_BYTES],
-            lumo_json_get(blk, "content", &content) == 1 ? (int64_t)content.n : 0);
+    val_int(&t->v[TC_IS_ERROR], r->is_error);
+    val_int(&t->v[TC_RESULT_BYTES], (int64_t)r->content.n);
     break;
   }
   lumo_buf_free(&tmp);
@@ -838,8 +777,7 @@ static int tool_uses_next(claude_cursor *c) {
     if (st != 1) continue;
     note_cwd(c, &L);
     block_ctx bc = {c, &L};
-    if (L.role.n == 11) claude_each_block(L.content, on_tool_use, &bc);       /* "assistant" */
-    else if (L.role.n == 6) claude_each_block(L.content, on_tool_result, &bc); /* "user" */
+    claude_line_tools(&L, on_tool_use, on_tool_result, &bc);
   }
 }
 
@@ -940,7 +878,7 @@ static void *usage_worker_run(void *arg) {
     while ((st = next_line(&rd, f, &sc, &L)) != 0) {
       if (st != 1) continue;
       note_first_cwd(&w->first_cwd, &w->project, &L);
-      if (!L.has_usage || L.is_api_error) continue;
+      if (!claude_line_bills(&L)) continue;
       if ((w->rc = usage_offer(w, fi, rd.line_no, sid, &L)) != SQLITE_OK) break;
     }
     lumo_reader_close(&rd);
@@ -1007,7 +945,7 @@ static int usage_scan(claude_cursor *c) {
   for (int i = 0; i < nthread; i++) lumo_diag_absorb(&all, &w[i].diag);
   if (all.ndiag > 1) qsort(all.diags, (size_t)all.ndiag, sizeof(lumo_diag), diag_order);
   lumo_diag_absorb(vt->conn, &all);
-  if (rc == SQLITE_OK) lumo_dedup_sort(&c->dd);
+  if (rc == SQLITE_OK) lumo_dedup_finish(&c->dd);
   return rc;
 }
 
@@ -1127,6 +1065,9 @@ static int usage_column(claude_cursor *c, sqlite3_context *ctx, int col) {
       if (known) sqlite3_result_double(ctx, usd);
       break;
     }
+    case UC_STORED_COST:
+      if (b->has_stored_cost) sqlite3_result_double(ctx, b->stored_cost);
+      break;
     case UC_FILE: text_or_null(ctx, c->files.f[b->file_idx].rel); break;
     case UC_LINE: sqlite3_result_int64(ctx, b->line); break;
     case UC_ROOT: text_or_null(ctx, c->root_arg); break;

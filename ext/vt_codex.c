@@ -139,56 +139,6 @@ static int codex_close(sqlite3_vtab_cursor *cur) {
   return SQLITE_OK;
 }
 
-/* The thread id of a rollout: its first session_meta's payload.id (first line). */
-static char *thread_of_new(const lumo_file *f) {
-  lumo_reader rd;
-  if (lumo_reader_open(&rd, f->path, 0, 0)) return NULL;
-  const char *p;
-  size_t n;
-  char *id = NULL;
-  int st = lumo_reader_next(&rd, &p, &n);
-  if (st == LUMO_LINE_OK || st == LUMO_LINE_TORN) {
-    codex_state s;
-    codex_row r;
-    codex_state_init(&s);
-    codex_line(&s, p, n, &r);
-    if (s.thread_id.len) id = sqlite3_mprintf("%s", s.thread_id.p);
-    codex_state_free(&s);
-  }
-  lumo_reader_close(&rd);
-  return id;
-}
-
-/* Live and archived copies of one thread: keep the newest file (then the live one). */
-static int choose_files(codex_cursor *c) {
-  int n = c->files.n;
-  c->skip = sqlite3_malloc64((size_t)(n ? n : 1));
-  char **ids = sqlite3_malloc64(sizeof(char *) * (size_t)(n ? n : 1));
-  if (!c->skip || !ids) {
-    sqlite3_free(ids);
-    return SQLITE_NOMEM;
-  }
-  memset(c->skip, 0, (size_t)(n ? n : 1));
-  for (int i = 0; i < n; i++) ids[i] = thread_of_new(&c->files.f[i]);
-  for (int i = 0; i < n; i++) {
-    if (!ids[i] || c->skip[i]) continue;
-    for (int j = i + 1; j < n; j++) {
-      if (!ids[j] || strcmp(ids[i], ids[j]) != 0) continue;
-      const lumo_file *a = &c->files.f[i], *b = &c->files.f[j];
-      int keep_j = b->mtime_ns > a->mtime_ns ||
-                   (b->mtime_ns == a->mtime_ns && strstr(a->rel, "archived_sessions/") == a->rel);
-      if (keep_j) {
-        c->skip[i] = 1;
-        break;
-      }
-      c->skip[j] = 1;
-    }
-  }
-  for (int i = 0; i < n; i++) sqlite3_free(ids[i]);
-  sqlite3_free(ids);
-  return SQLITE_OK;
-}
-
 static const char *find_thread(void *ctx, const char *thread_id) {
   return codex_thread_file(ctx, thread_id);
 }
@@ -224,35 +174,21 @@ static int codex_next(sqlite3_vtab_cursor *cur) {
     const lumo_file *f = &c->files.f[c->fi];
     const char *p;
     size_t n;
-    int st = lumo_reader_next(&c->rd, &p, &n);
-    if (st == LUMO_LINE_ERROR)
-      lumo_diag_add(vt->conn, kind_object(c->kind)->name, f->rel, c->rd.line_no + 1, "unreadable",
-                    "read error (corrupt compressed data?)");
-    if (st == LUMO_LINE_EOF || st == LUMO_LINE_ERROR) {
+    int64_t skipped = 0;
+    int r = codex_next_line(&c->st, &c->rd, f, vt->conn, kind_object(c->kind)->name, &c->row, &p, &n, &skipped);
+    if (r == CODEX_LINE_END) {
       lumo_reader_close(&c->rd);
       c->rd_open = 0;
       c->fi++;
       continue;
     }
-    if (st == LUMO_LINE_TOOLONG) {
-      lumo_diag_add(vt->conn, kind_object(c->kind)->name, f->rel, c->rd.line_no, "too_long", "line skipped");
-      continue;
-    }
-    size_t i = 0;
-    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) i++;
-    if (i == n) continue;
-    int r = codex_line(&c->st, p, n, &c->row);
-    if (r == CODEX_BAD) {
-      lumo_diag_add(vt->conn, kind_object(c->kind)->name, f->rel, c->rd.line_no,
-                    st == LUMO_LINE_TORN ? "torn" : "malformed", "not a JSON object");
-      continue;
-    }
+    if (r == CODEX_LINE_SKIP || r == CODEX_LINE_TORN) continue;
     lumo_span ts;
     if (c->kind == KIND_MESSAGES) {
       if (codex_item_line(&c->st, p, n, &c->item) != CODEX_ROW) continue;
       ts = c->item.timestamp;
     } else {
-      if (r != CODEX_ROW) continue;
+      if (r != CODEX_LINE_ROW) continue;
       ts = c->row.timestamp;
     }
     c->ts.len = 0;
@@ -286,7 +222,7 @@ static int codex_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr
   lumo_diag_reset(vt->conn, name);
   int rc = codex_roots(c->root_arg, &c->roots, &c->nroot);
   if (!rc) rc = codex_files(c->roots, c->nroot, &c->files, vt->conn, name);
-  if (!rc) rc = choose_files(c);
+  if (!rc) rc = codex_superseded(&c->files, &c->skip, vt->conn, name);
   if (rc) return rc;
   state_start(c);
   return codex_next(cur);

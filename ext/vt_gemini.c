@@ -309,7 +309,7 @@ static int gemini_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxSt
   if (!rc) rc = gemini_files(c->roots, c->nroot, &c->files, vt->conn, name);
   for (int i = 0; rc == SQLITE_OK && i < c->files.n; i++) rc = scan_file(c, vt->conn, i);
   if (!rc && c->kind == KIND_MESSAGES) dedup_messages(c);
-  else if (!rc) lumo_dedup_sort(&c->dd);
+  else if (!rc) lumo_dedup_finish(&c->dd);
   return rc;
 }
 

@@ -11,6 +11,7 @@
 ** when it is not a positive number); cost_usd is lumo's. */
 #include "lumo_int.h"
 #include "opencode.h"
+#include "dedup.h"
 
 #include <stddef.h>
 #include <stdio.h>
@@ -135,11 +136,16 @@ static int add_row(void *ctx, const lumo_file *f, oc_row *r) {
     opencode_row_free(r);
     return SQLITE_NOMEM;
   }
-  /* one row per message id: a database row wins over a file, else the first stays */
+  /* one row per message id, kept by the winner rule lumo_sync uses (dedup.c): a
+  ** database row wins over a file, then the larger total, the older file, the path */
   int *slot = r->id ? id_slot(c, r->id) : NULL;
+  r->mtime_ns = f->mtime_ns;
   if (slot && *slot) {
     oc_row *kept = &c->rows[*slot - 1];
-    if (r->from_db && !kept->from_db) {
+    lumo_cand nk, ok;
+    opencode_cand(f, r, f->mtime_ns, &nk);
+    opencode_cand(NULL, kept, kept->mtime_ns, &ok);
+    if (lumo_dedup_beats(&nk, &ok)) {
       opencode_row_free(kept);
       r->file = sqlite3_mprintf("%s", f->rel);
       *kept = *r;
@@ -170,7 +176,10 @@ static int opencode_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idx
   lumo_filelist fl = {0};
   int rc = opencode_roots(c->root_arg, &c->roots, &c->nroot);
   if (!rc) rc = opencode_files(c->roots, c->nroot, &fl, conn, "opencode_usage");
-  for (int i = 0; rc == SQLITE_OK && i < fl.n; i++) rc = opencode_read(&fl.f[i], conn, "opencode_usage", add_row, c);
+  for (int i = 0; rc == SQLITE_OK && i < fl.n; i++) {
+    rc = opencode_read(&fl.f[i], conn, "opencode_usage", add_row, c);
+    if (rc == OPENCODE_INCOMPLETE) rc = SQLITE_OK; /* reported; the rows read are shown */
+  }
   lumo_filelist_free(&fl);
   return rc;
 }

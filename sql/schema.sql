@@ -5,12 +5,13 @@
 -- "Z"); no local day is ever stored (views derive it, so a zone change moves nothing).
 -- Version history: 1 = first schema; 2 = otel_points and otel_events; 3 = lumo_dirs and
 -- the lumo_files_state index; 4 = blocks_cache and blocks_state; 5 = active_minutes (integer
--- minutes) instead of activity_minutes; 6 = messages.is_rewound. A migration adds its steps
+-- minutes) instead of activity_minutes; 6 = messages.is_rewound; 7 = usage.rank_prefer, content_bytes and
+-- stored_cost_usd. A migration adds its steps
 -- below the tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 6 (5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 7 (6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -46,7 +47,10 @@ CREATE TABLE IF NOT EXISTS usage (
   line                  INTEGER,              -- line of the kept copy
   rank_total            INTEGER NOT NULL,  -- winner rule: token total of the kept copy
   rank_has_speed        INTEGER NOT NULL,     -- winner rule: the kept copy has a speed field
-  rank_mtime_ns         INTEGER NOT NULL      -- winner rule: mtime of the kept copy's file (older wins ties)
+  rank_mtime_ns         INTEGER NOT NULL,     -- winner rule: mtime of the kept copy's file (older wins ties; Codex: newer)
+  rank_prefer           INTEGER NOT NULL DEFAULT 0,  -- winner rule: an authoritative copy (OpenCode's database over its JSON files)
+  content_bytes         INTEGER,           -- size of the kept copy's content JSON (the placeholder rule); NULL for rows stored before schema 7
+  stored_cost_usd       REAL               -- the agent's own cost estimate where it wrote one (Claude Code's costUSD, OpenCode's cost), beside lumo's cost_usd
 );
 CREATE INDEX IF NOT EXISTS usage_message ON usage (message_id);
 CREATE INDEX IF NOT EXISTS usage_time ON usage (timestamp);
@@ -85,7 +89,7 @@ CREATE TABLE IF NOT EXISTS tool_uses (
   timestamp    TEXT,                          -- UTC instant of the call
   message_id   TEXT,                          -- API message id of the response
   tool_name    TEXT,                          -- tool name
-  input        TEXT,              -- tool input JSON, cut at 4096 bytes
+  input        TEXT,              -- tool input JSON, whole (before schema 7: cut at 4096 bytes)
   is_error     INTEGER,           -- NULL until a result was seen
   result_bytes INTEGER,                       -- size of the result content JSON
   file         TEXT,                          -- source file
@@ -495,4 +499,4 @@ DROP TABLE activity_minutes;
 -- Version 2: the OTLP tables above. Version 3: lumo_dirs (a re-sync's directory listings).
 -- Version 4: blocks_cache and blocks_state. Version 5: active_minutes. Version 6:
 -- messages.is_rewound.
-UPDATE lumo_schema_version SET version = 6 WHERE version < 6;
+UPDATE lumo_schema_version SET version = 7 WHERE version < 7;
