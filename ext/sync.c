@@ -43,7 +43,8 @@ static int dirs_load(sqlite3 *db, const char *machine, lumo_dircache *dc) {
   while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
     rc = lumo_dircache_add(dc, 0, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
                            sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3));
-  sqlite3_finalize(st);
+  int end = sqlite3_finalize(st); /* the error of a step that failed (a read error is no end) */
+  if (rc == SQLITE_OK) rc = end;
   lumo_dircache_sort(dc);
   return rc;
 }
@@ -1039,7 +1040,8 @@ static int load_seen(syncer *y, seen_file **out, int *n) {
     if (cnt && sorted && strcmp(v[cnt - 1].path, v[cnt].path) > 0) sorted = 0;
     cnt++;
   }
-  sqlite3_finalize(st);
+  int end = sqlite3_finalize(st); /* the error of a step that failed (a read error is no end) */
+  if (rc == SQLITE_OK) rc = end;
   /* the index lumo_files_state yields them in path order already */
   if (cnt > 1 && !sorted) qsort(v, (size_t)cnt, sizeof(*v), seen_cmp);
   *out = v;
@@ -1252,9 +1254,18 @@ static void result_summary(sqlite3_context *ctx, const syncer *y) {
   else sqlite3_result_error_nomem(ctx);
 }
 
+/* The oldest SQLite the lumo database's schema and views run on: unixepoch() (3.38),
+** UPSERT without a conflict target and AS MATERIALIZED (3.35), UPDATE ... FROM (3.33). */
+#define LUMO_SYNC_MIN_SQLITE 3038000
+
 /* A syncer on the function's connection, with the schema, views and overrides applied. */
 static int syncer_begin(syncer *y, sqlite3_context *ctx, char **err) {
   memset(y, 0, sizeof(*y));
+  if (sqlite3_libversion_number() < LUMO_SYNC_MIN_SQLITE) {
+    *err = sqlite3_mprintf("needs SQLite 3.38.0 or newer (the schema and views use unixepoch), found %s",
+                           sqlite3_libversion());
+    return SQLITE_ERROR;
+  }
   y->db = sqlite3_context_db_handle(ctx);
   y->conn = sqlite3_user_data(ctx);
   y->busy_ms = y->synchronous = -1;
@@ -1362,18 +1373,35 @@ static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *path = (const char *)sqlite3_value_text(argv[0]);
   if (!path) return;
   syncer y;
-  char *err = NULL;
-  int rc = syncer_begin(&y, ctx, &err);
-  sqlite3 *db = y.db;
-  sqlite3_free(err);
-  err = NULL;
-  char *att = sqlite3_mprintf("ATTACH %Q AS lumo_merge_src", path);
-  if (!rc) rc = att ? sqlite3_exec(db, att, NULL, NULL, &err) : SQLITE_NOMEM;
-  sqlite3_free(att);
-  if (rc) {
-    char *m = sqlite3_mprintf("lumo_merge(): cannot attach %Q: %s", path, err ? err : sqlite3_errmsg(db));
+  char *err = NULL, *why = NULL;
+  struct stat sb;
+  /* ATTACH would create a missing file and take an empty one for a database */
+  if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
+    char *m = sqlite3_mprintf("lumo_merge(): %s is %s", path,
+                              stat(path, &sb) != 0 ? "not there" : !S_ISREG(sb.st_mode) ? "not a file" : "empty");
     sqlite3_result_error(ctx, m, -1);
     sqlite3_free(m);
+    return;
+  }
+  int rc = syncer_begin(&y, ctx, &err);
+  sqlite3 *db = y.db;
+  if (rc) why = sqlite3_mprintf("cannot prepare this database: %s", err ? err : sqlite3_errmsg(db));
+  sqlite3_free(err);
+  err = NULL;
+  char *att = rc ? NULL : sqlite3_mprintf("ATTACH %Q AS lumo_merge_src", path);
+  if (!rc) rc = att ? sqlite3_exec(db, att, NULL, NULL, &err) : SQLITE_NOMEM;
+  if (rc && !why) why = sqlite3_mprintf("cannot attach %Q: %s", path, err ? err : sqlite3_errmsg(db));
+  sqlite3_free(att);
+  if (!rc && table_has_column(db, "lumo_merge_src", "usage", "rank_total") != 1) {
+    why = sqlite3_mprintf("%s is not a lumo database (no usage table)", path);
+    sqlite3_exec(db, "DETACH lumo_merge_src", NULL, NULL, NULL);
+    rc = SQLITE_ERROR;
+  }
+  if (rc) {
+    char *m = sqlite3_mprintf("lumo_merge(): %s", why ? why : "out of memory");
+    sqlite3_result_error(ctx, m, -1);
+    sqlite3_free(m);
+    sqlite3_free(why);
     sqlite3_free(err);
     syncer_close(&y);
     return;
