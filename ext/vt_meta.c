@@ -46,6 +46,8 @@ typedef struct meta_cursor {
   int i;     /* diagnostics row, or object index */
   int j;     /* reference: -1 for the object row, else column index */
   int64_t rowid;
+  lumo_conn snap; /* diagnostics: a copy taken in xFilter, since a source table scanned
+                  ** during this scan (a correlated subquery) resets the connection's */
 } meta_cursor;
 
 static int meta_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
@@ -100,6 +102,7 @@ static int meta_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
 }
 
 static int meta_close(sqlite3_vtab_cursor *cur) {
+  lumo_conn_release_diags(&((meta_cursor *)cur)->snap);
   sqlite3_free(cur);
   return SQLITE_OK;
 }
@@ -111,9 +114,20 @@ static int meta_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   (void)argc;
   (void)argv;
   meta_cursor *c = (meta_cursor *)cur;
+  meta_vtab *vt = (meta_vtab *)cur->pVtab;
   c->i = 0;
   c->j = -1;
   c->rowid = 1;
+  lumo_conn_release_diags(&c->snap);
+  if (vt->is_ref) return SQLITE_OK;
+  const lumo_conn *from = vt->conn;
+  for (int i = 0; i < from->ndiag; i++) {
+    const lumo_diag *d = &from->diags[i];
+    lumo_diag_add(&c->snap, d->source, d->file, d->line, d->kind, "%s", d->detail);
+  }
+  if (c->snap.ndiag < from->ndiag) return SQLITE_NOMEM;
+  c->snap.dropped = from->dropped;
+  memcpy(c->snap.dropped_source, from->dropped_source, sizeof(c->snap.dropped_source));
   return SQLITE_OK;
 }
 
@@ -137,21 +151,21 @@ static int meta_eof(sqlite3_vtab_cursor *cur) {
   meta_cursor *c = (meta_cursor *)cur;
   meta_vtab *vt = (meta_vtab *)cur->pVtab;
   if (vt->is_ref) return lumo_objects[c->i] == NULL;
-  return c->i >= vt->conn->ndiag + (vt->conn->dropped > 0);
+  return c->i >= c->snap.ndiag + (c->snap.dropped > 0);
 }
 
 static int meta_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
   meta_cursor *c = (meta_cursor *)cur;
   meta_vtab *vt = (meta_vtab *)cur->pVtab;
-  if (!vt->is_ref && c->i == vt->conn->ndiag) { /* the count of those not kept */
+  if (!vt->is_ref && c->i >= c->snap.ndiag) { /* the count of those not kept */
     switch (col) {
-      case 0: sqlite3_result_text(ctx, vt->conn->dropped_source, -1, SQLITE_TRANSIENT); break;
+      case 0: sqlite3_result_text(ctx, c->snap.dropped_source, -1, SQLITE_TRANSIENT); break;
       case 1: sqlite3_result_text(ctx, "", 0, SQLITE_STATIC); break;
       case 2: sqlite3_result_int(ctx, 0); break;
       case 3: sqlite3_result_text(ctx, "dropped", -1, SQLITE_STATIC); break;
       case 4: {
         char *m = sqlite3_mprintf("%lld more diagnostics not kept (at most %d are)",
-                                  (long long)vt->conn->dropped, LUMO_DIAG_MAX);
+                                  (long long)c->snap.dropped, LUMO_DIAG_MAX);
         if (m) sqlite3_result_text(ctx, m, -1, sqlite3_free);
         else sqlite3_result_error_nomem(ctx);
         break;
@@ -160,7 +174,7 @@ static int meta_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) 
     return SQLITE_OK;
   }
   if (!vt->is_ref) {
-    const lumo_diag *d = &vt->conn->diags[c->i];
+    const lumo_diag *d = &c->snap.diags[c->i];
     switch (col) {
       case 0: sqlite3_result_text(ctx, d->source, -1, SQLITE_TRANSIENT); break;
       case 1: sqlite3_result_text(ctx, d->file, -1, SQLITE_TRANSIENT); break;
