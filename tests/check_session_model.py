@@ -6,15 +6,19 @@
   mapping; the hand-made JSONL chat (tests/fixtures/session-model/gemini, "model" on the
   metadata line) has a message of its own model between two without, so the third takes
   the session's model, not the previous message's.
+- Codex: the latest turn_context's model, else the first session_meta's payload.model
+  (hand-made rollouts in tests/fixtures/session-model/codex).
 Costs are worked by hand from the rates of the price table (per million tokens: gemini-2.5-pro
-1.25 in / 10 out / 0.125 cached, gemini-2.5-flash 0.30 / 2.50 / 0.03); lumo_price() is asked only to confirm those rates are the
+1.25 in / 10 out / 0.125 cached, gemini-2.5-flash 0.30 / 2.50 / 0.03, gpt-5 1.25 / 10 / 0.125,
+gpt-5-mini 0.25 / 2 / 0.025); lumo_price() is asked only to confirm those rates are the
 table's, so that a price change fails here with a clear message instead of a wrong model."""
 import json
 import os
 from lumo_sql import ROOT, Checker, fresh_db, query
 
 c = Checker()
-RATES = {"gemini-2.5-pro": (1.25, 10.0, 0.125), "gemini-2.5-flash": (0.30, 2.50, 0.03)}
+RATES = {"gemini-2.5-pro": (1.25, 10.0, 0.125), "gemini-2.5-flash": (0.30, 2.50, 0.03),
+         "gpt-5": (1.25, 10.0, 0.125), "gpt-5-mini": (0.25, 2.0, 0.025)}
 for model, (i, o, cr) in RATES.items():
     r = query("SELECT lumo_price('%s', 'input') i, lumo_price('%s', 'output') o, lumo_price('%s', 'cache_read') cr"
               % (model, model, model))[0]
@@ -69,6 +73,25 @@ c.eq("gemini_usage, JSONL with the model on the metadata line: message > session
 c.eq("gemini_usage, JSONL: costs 621, 4500, 226 micro-USD", [True, True, True],
      [close(x / 1e6, r["cost_usd"]) for x, r in zip([621, 4500, 226], got)])
 
+# Codex: the first rollout names its model only in session_meta; the second has a
+# turn_context naming another model, which wins.
+CX = "tests/fixtures/session-model/codex"
+cwant = [["019a3333-0000-7000-8000-000000000003", 4, "gpt-5", 800, 100, 200],    # 1000-200 in
+         ["019a3333-0000-7000-8000-000000000003", 6, "gpt-5", 1000, 150, 500],   # last: 1500-500 in
+         ["019a4444-0000-7000-8000-000000000004", 4, "gpt-5-mini", 500, 60, 100]]
+cgot = query("SELECT session_id, line, model, input_tokens i, output_tokens o, cache_read_tokens cr, cost_usd"
+             " FROM codex_usage('%s') ORDER BY session_id, line" % CX)
+c.eq("codex_usage: session_meta model as the fallback after turn_context",
+     cwant, [[r["session_id"], r["line"], r["model"], r["i"], r["o"], r["cr"]] for r in cgot])
+# by hand: 800*1.25 + 100*10 + 200*0.125 = 2025; 1000*1.25 + 150*10 + 500*0.125 = 2812.5;
+# 500*0.25 + 60*2 + 100*0.025 = 247.5 (micro-USD)
+c.eq("codex_usage: costs 2025, 2812.5, 247.5 micro-USD", [True, True, True],
+     [close(x / 1e6, r["cost_usd"]) for x, r in zip([2025, 2812.5, 247.5], cgot)])
+c.eq("codex_messages: assistant items carry the same model",
+     [["019a3333-0000-7000-8000-000000000003", "gpt-5"], ["019a4444-0000-7000-8000-000000000004", "gpt-5-mini"]],
+     [[r["session_id"], r["model"]] for r in query("SELECT session_id, model FROM codex_messages('%s')"
+                                                    " WHERE role = 'assistant' ORDER BY session_id" % CX)])
+
 # lumo_sync into a fresh database: the same models and costs in usage, and on the
 # conversation rows (messages) of the assistant.
 out = os.path.join(ROOT, "tests", "out", "session-model")
@@ -77,17 +100,20 @@ db = os.path.join(out, "lumo.db")
 fresh_db(db)
 query("SELECT lumo_sync(NULL, '%s')" % TT, db=db)
 query("SELECT lumo_sync(NULL, '%s')" % SM, db=db)
+query("SELECT lumo_sync(NULL, NULL, '%s')" % CX, db=db)
 synced = query("SELECT agent, session_id, message_id, timestamp, model, cost_usd FROM usage", db=db)
-# Gemini usage keys are "<sessionId>:<message id>".
-by_key = {(r["agent"], r["message_id"].split(":")[-1]): r for r in synced}
+# Gemini usage keys are "<sessionId>:<message id>"; Codex rows are told apart by time.
+by_key = {(r["agent"], r["message_id"].split(":")[-1] if r["agent"] == "gemini" else r["timestamp"]): r for r in synced}
 expect = {("gemini", m[0]): (m[1], m[5]) for m in mine}
 expect.update({("gemini", w[0]): (w[1], x / 1e6) for w, x in zip(want, (621, 4500, 226))})
+expect.update({("codex", t): (w[2], x / 1e6) for w, t, x in zip(
+    cwant, ("2026-07-02T09:00:10.000Z", "2026-07-02T09:01:20.000Z", "2026-07-02T10:00:06.000Z"), (2025, 2812.5, 247.5))})
 c.eq("sync: the usage rows are the tables' rows", sorted(expect), sorted(by_key))
 for k in sorted(expect):
     r = by_key.get(k, {})
     c.eq("sync %s %s: model = the tables', cost = the hand computation" % k, [expect[k][0], True],
          [r.get("model"), close(expect[k][1], r.get("cost_usd"))])
 c.eq("sync: assistant messages carry the models",
-     sorted(["gemini-2.5-pro", "gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash"]),
+     sorted(["gemini-2.5-pro", "gemini-2.5-pro", "gemini-2.5-flash", "gemini-2.5-pro", "gemini-2.5-flash", "gpt-5", "gpt-5-mini"]),
      sorted(str(r["model"]) for r in query("SELECT model FROM messages WHERE role = 'assistant'", db=db)))
 c.done()
