@@ -7,7 +7,13 @@
 ** apart in the thread's first second; when the parent's rollout is among the files, the
 ** child's leading totals that equal the parent's, in order, rule a). Buckets: input = input - cached - cache writes,
 ** cache_read = cached, cache_write_5m = cache writes, output = output (reasoning inside).
-** The model comes from the latest turn_context (or the event), NULL when none was seen.
+** The model comes from the latest turn_context (or the token_count event or
+** thread_settings_applied that names one); before any of those, from the first
+** session_meta's payload.model; NULL when none was seen (unpriced, never guessed).
+** The session_meta fallback is defensive: the SessionMeta struct openai/codex serialises
+** (codex-rs/protocol/src/protocol.rs, filled in codex-rs/core/src/rollout/recorder.rs)
+** has model_provider and no model in every version checked, and spec 2.x lists none;
+** rollouts that do carry one (issue 24) are priced by it rather than left unpriced.
 ** It knows nothing of SQLite tables. */
 #include "lumo_int.h"
 #include "codex.h"
@@ -91,9 +97,12 @@ int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
   if (type_is(type, "session_meta")) {
     s->meta_lines++;
     if (s->meta_lines == 1) {
-      lumo_span id, cwd, fork, src, sub;
+      lumo_span id, cwd, fork, src, sub, m;
       if (lumo_json_get(payload, "id", &id) == 1) set_str(s, &s->thread_id, id);
       if (lumo_json_get(payload, "cwd", &cwd) == 1) set_str(s, &s->cwd, cwd);
+      /* the session's model, until a turn_context (or an event) names one: the latter
+      ** overwrite s->model, so this is only a fallback */
+      if (!s->model.len && lumo_json_get(payload, "model", &m) == 1) set_str(s, &s->model, m);
       s->start_ms = ts.n ? ts_ms(ts) : 0;
       if (lumo_json_get(payload, "forked_from_id", &fork) == 1 && lumo_json_is_string(fork)) {
         s->is_fork = 1;

@@ -13,7 +13,9 @@ typedef struct codex_counts {
 typedef const char *(*codex_find_thread)(void *ctx, const char *thread_id);
 
 typedef struct codex_state {
-  lumo_buf thread_id, cwd, model; /* owned; model: the latest turn_context's */
+  lumo_buf thread_id, cwd;        /* owned */
+  lumo_buf model;                 /* owned: the latest turn_context's (or event's); before any, the
+                                  ** first session_meta's payload.model; empty when none was seen */
   lumo_buf parent_id;             /* forked_from_id, else the spawning thread's id */
   int meta_lines, is_fork;
   codex_find_thread find;         /* optional, with find_ctx: enables rule a */

@@ -3,7 +3,8 @@
 ** (v0.39+, with repeated message ids, $set checkpoints and $rewindTo), and hands every
 ** gemini message that has tokens to a callback, once per message id (the last line for
 ** an id wins), with lumo's normalised buckets: input = input - cached + tool,
-** cache_read = cached, output = output + thoughts, reasoning = thoughts.
+** cache_read = cached, output = output + thoughts, reasoning = thoughts. A message's
+** model is its own, else the session's top-level one, else the previous message's (3.5.5).
 ** It knows nothing of SQLite tables or deduplication across files. */
 #include "lumo_int.h"
 #include "gemini.h"
@@ -95,9 +96,16 @@ static void take_message(gemini_file *g, lumo_span m, int64_t line) {
   }
 }
 
+/* Session fields: the whole legacy document, a JSONL metadata line or a $set object. A
+** session-level "model" (some writers put it there and none on the messages) is the
+** fallback of messages that name none; a later one replaces it, as $set updates do. */
 static void take_meta(gemini_file *g, lumo_span obj) {
   lumo_span v;
   if (!g->session_id && lumo_json_get(obj, "sessionId", &v) == 1) g->session_id = dup_str(g, v);
+  if (lumo_json_get(obj, "model", &v) == 1 && lumo_json_is_string(v)) {
+    const char *model = dup_str(g, v);
+    if (model) g->session_model = model;
+  }
   if (lumo_json_get(obj, "kind", &v) == 1 && str_eq(v, "subagent")) g->is_subagent = 1;
 }
 
@@ -160,15 +168,16 @@ static int take_line(gemini_file *g, const char *p, size_t n, int64_t line) {
   return 0;
 }
 
-/* After a file is read: a message without a model takes the previous message's (spec
-** 3.5 rule 5), and a message bills when it is a gemini message with non-zero tokens
-** (tokens null, absent or all zero: no usage yet). */
+/* After a file is read: a message without a model takes the session's, else the previous
+** message's (spec 3.5 rule 5; the session's is read after the whole file, so a $set that
+** names it late still applies), and a message bills when it is a gemini message with
+** non-zero tokens (tokens null, absent or all zero: no usage yet). */
 static void finish_file(gemini_file *g) {
-  const char *model = NULL;
+  const char *previous = NULL;
   for (int i = 0; i < g->n; i++) {
     gemini_msg *m = &g->msgs[i];
-    if (m->model) model = m->model;
-    else m->model = model;
+    if (m->model) previous = m->model;
+    else m->model = g->session_model ? g->session_model : previous;
     m->billable = m->is_gemini && m->has_tokens && m->input + m->output + m->cache_read > 0;
   }
 }

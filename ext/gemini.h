@@ -5,7 +5,8 @@
 #include "lumo_int.h"
 
 typedef struct gemini_msg {
-  const char *id, *timestamp, *model; /* borrowed from the file's arena; model falls back to the previous message's */
+  const char *id, *timestamp, *model; /* borrowed from the file's arena; model: the message's, else the
+                                      ** session's, else the previous message's (spec 3.5.5) */
   const char *type;                   /* user, gemini, info, error, warning */
   const char *text;                   /* content: the string, or its parts' text joined */
   const char *tool_calls;             /* the toolCalls array as JSON, NULL without one */
@@ -18,6 +19,7 @@ typedef struct gemini_msg {
 
 typedef struct gemini_file {
   const char *session_id;   /* from the metadata; NULL when absent */
+  const char *session_model; /* the session's top-level "model" (legacy JSON, metadata line or $set); NULL when absent */
   int is_subagent;
   gemini_msg *msgs;         /* owned, in first-appearance order */
   int n, cap, oom;
