@@ -6,13 +6,9 @@ not being one. A rule the readers drop, or a column renamed away, fails this che
 of vanishing silently (issue 24).
 
 Each row: (spec section, field as the spec names it, "table.column" or None, reason).
-A row with a column must find it; a row without one must say why. A row marked PENDING
-names a column another change is adding: skipped, and reported, while the column is
-absent; checked like the others once it exists. Keep the reasons true: each was checked
-against the readers' code when written."""
+A row with a column must find it; a row without one must say why. Keep the reasons true:
+each was checked against the readers' code when written."""
 from lumo_sql import Checker, query
-
-PENDING = "PENDING"
 
 ROWS = [
     # --- 1. Claude Code -------------------------------------------------------------
@@ -46,8 +42,7 @@ ROWS = [
     ("1.2", "toolUseResult", None,
      "its usage/totalTokens is a roll-up of the subagent file and must not count (1.7); tool results "
      "come from tool_result blocks (claude_tool_uses)"),
-    ("1.2", "costUSD (Claude Code's own estimate, 1.7)", (PENDING, "claude_usage.stored_cost_usd"),
-     "issue 24, Claude part: the column is being added in parallel"),
+    ("1.2", "costUSD (Claude Code's own estimate, 1.7)", "claude_usage.stored_cost_usd", ""),
     ("1.2", "effort, thinkingMetadata, todos, attribution*", None, "informational, not read"),
     ("1.3", "record types user, assistant, system, summary", "claude_messages.type", ""),
     ("1.3", "progress (nested agent_progress usage)", None,
@@ -188,18 +183,9 @@ for t in ("claude_usage", "claude_messages", "claude_tool_uses", "codex_usage", 
          sorted(r["column"] for r in ref if r["name"] == t and not r["hidden"]), pragma)
 c.eq("every spec section has at least one row", [], [s for s in SECTIONS if not any(r[0] == s for r in ROWS)])
 c.eq("every row is in a known section", [], [r[:2] for r in ROWS if r[0] not in SECTIONS])
-pending = []
 for section, field, expect, reason in ROWS:
-    if isinstance(expect, tuple) and expect[0] == PENDING:
-        if expect[1] in columns:
-            c.eq("%s %s: pending column now present" % (section, field), True, True)
-        else:
-            pending.append("%s %s -> %s (%s)" % (section, field, expect[1], reason))
-        continue
     if expect is None:
         c.eq("%s %s: a written reason for not exposing it" % (section, field), True, len(reason.strip()) >= 10)
     else:
         c.eq("%s %s: column %s" % (section, field, expect), True, expect in columns)
-for p in pending:
-    print("TODO-pending (skipped while the column is absent): " + p)
 c.done()
