@@ -252,6 +252,13 @@ c.eq("... and the sync decides the same", want, rows("SELECT message_id, NULL, s
 # ($15 / $75 per million) is 0.0225 beside Claude Code's 0.025
 price = query("SELECT cost_usd FROM usage WHERE message_id = 'msg_cost'", db=db)[0]["cost_usd"]
 c.eq("lumo's price beside the stored estimate: 500*15e-6 + 200*75e-6", 0.0225, round(price, 10))
+# the same on toktrack's real sample (its own expected figures), through the README's query
+db = sync_db("toktrack", claude=os.path.join(FIX, "peers", "toktrack", "claude"))
+r = query("SELECT model, count(*) AS requests, sum(stored_cost_usd) AS agent_usd, sum(cost_usd) AS lumo_usd"
+          " FROM usage WHERE stored_cost_usd IS NOT NULL GROUP BY model", db=db)
+c.eq("toktrack's claude-sample: the agent's 0.025 beside lumo's 0.0225",
+     [("claude-opus-4-20250514", 1, 0.025, 0.0225)],
+     [(x["model"], x["requests"], x["agent_usd"], round(x["lumo_usd"], 10)) for x in r])
 
 # ------------------------------------- the caller's connection and a merge's source
 # lumo_sync raises the busy timeout and lowers synchronous for itself, then puts back
