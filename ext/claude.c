@@ -280,12 +280,6 @@ void claude_line_tools(const claude_line *L, claude_tool_fn on_use, claude_resul
     claude_each_block(L->content, tool_result_block, &t);
 }
 
-static int blank(const char *p, size_t n) {
-  for (size_t i = 0; i < n; i++)
-    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r') return 0;
-  return 1;
-}
-
 /* A cheap shape test for a line the usage-only parse did not read to its end. */
 static int line_looks_whole(const char *p, size_t n) {
   while (n && (p[n - 1] == ' ' || p[n - 1] == '\r' || p[n - 1] == '\t')) n--;
@@ -306,20 +300,8 @@ int claude_next_line(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const ch
                      int usage_only, claude_line *L, int64_t *skipped) {
   const char *p;
   size_t n;
-  int st = lumo_reader_next(rd, &p, &n);
-  if (st == LUMO_LINE_EOF) return CLAUDE_LINE_END;
-  if (st == LUMO_LINE_ERROR) {
-    lumo_diag_add(c, source, f->rel, rd->line_no + 1, "unreadable", "read error: %s",
-                  rd->err ? strerror(rd->err) : "corrupt compressed data");
-    return CLAUDE_LINE_END;
-  }
-  if (st == LUMO_LINE_TOOLONG) {
-    lumo_diag_add(c, source, f->rel, rd->line_no, "too_long", "line longer than %lld bytes skipped",
-                  (long long)rd->max_line);
-    (*skipped)++;
-    return CLAUDE_LINE_SKIP;
-  }
-  if (blank(p, n)) return st == LUMO_LINE_TORN ? CLAUDE_LINE_TORN : CLAUDE_LINE_SKIP;
+  int torn, raw = lumo_next_raw(rd, f, c, source, &p, &n, &torn, skipped);
+  if (raw != LUMO_RAW_LINE) return raw == LUMO_RAW_END ? CLAUDE_LINE_END : raw == LUMO_RAW_TORN ? CLAUDE_LINE_TORN : CLAUDE_LINE_SKIP;
   const char *err = claude_parse_line(p, n, L, usage_only);
   if (err == claude_not_billable) {
     /* Not parsed to the end: the cheap shape test still catches most damage. */
@@ -327,13 +309,7 @@ int claude_next_line(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const ch
     err = "not a JSON object";
   }
   if (!err) return CLAUDE_LINE_RECORD;
-  if (st == LUMO_LINE_TORN) {
-    lumo_diag_add(c, source, f->rel, rd->line_no, "torn", "incomplete last line (no newline); read again later");
-    return CLAUDE_LINE_TORN;
-  }
-  lumo_diag_add(c, source, f->rel, rd->line_no, "malformed", "%s", err);
-  (*skipped)++;
-  return CLAUDE_LINE_SKIP;
+  return lumo_line_refused(rd, f, c, source, torn, err, skipped) ? CLAUDE_LINE_TORN : CLAUDE_LINE_SKIP;
 }
 
 /* Spec 1.6 rule 5: output below 10 with content far longer than that many tokens

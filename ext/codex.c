@@ -389,30 +389,11 @@ int codex_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const 
 ** *skipped. */
 int codex_next_line(codex_state *s, lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char *source,
                     codex_row *row, const char **p, size_t *n, int64_t *skipped) {
-  int st = lumo_reader_next(rd, p, n);
-  if (st == LUMO_LINE_EOF) return CODEX_LINE_END;
-  if (st == LUMO_LINE_ERROR) {
-    lumo_diag_add(c, source, f->rel, rd->line_no + 1, "unreadable", "read error (corrupt compressed data?)");
-    return CODEX_LINE_END;
-  }
-  if (st == LUMO_LINE_TOOLONG) {
-    lumo_diag_add(c, source, f->rel, rd->line_no, "too_long", "line longer than %lld bytes skipped",
-                  (long long)rd->max_line);
-    (*skipped)++;
-    return CODEX_LINE_SKIP;
-  }
-  size_t i = 0;
-  while (i < *n && ((*p)[i] == ' ' || (*p)[i] == '\t' || (*p)[i] == '\r')) i++;
-  if (i == *n) return st == LUMO_LINE_TORN ? CODEX_LINE_TORN : CODEX_LINE_SKIP;
+  int torn, raw = lumo_next_raw(rd, f, c, source, p, n, &torn, skipped);
+  if (raw != LUMO_RAW_LINE) return raw == LUMO_RAW_END ? CODEX_LINE_END : raw == LUMO_RAW_TORN ? CODEX_LINE_TORN : CODEX_LINE_SKIP;
   int k = codex_line(s, *p, *n, row);
   if (k != CODEX_BAD) return k == CODEX_ROW ? CODEX_LINE_ROW : CODEX_LINE_OTHER;
-  if (st == LUMO_LINE_TORN) {
-    lumo_diag_add(c, source, f->rel, rd->line_no, "torn", "incomplete last line (no newline); read again later");
-    return CODEX_LINE_TORN;
-  }
-  lumo_diag_add(c, source, f->rel, rd->line_no, "malformed", "not a JSON object");
-  (*skipped)++;
-  return CODEX_LINE_SKIP;
+  return lumo_line_refused(rd, f, c, source, torn, "not a JSON object", skipped) ? CODEX_LINE_TORN : CODEX_LINE_SKIP;
 }
 
 /* The thread id of a rollout: the UUID its name ends with (rollout-<time>-<uuid>), else

@@ -185,6 +185,12 @@ LUMO_API int lumo_reader_open(lumo_reader *r, const char *path, int64_t start_of
 LUMO_API int lumo_reader_next(lumo_reader *r, const char **line, size_t *len);
 LUMO_API void lumo_reader_close(lumo_reader *r);
 LUMO_API int lumo_reader_zstd(void); /* 1 when built with libzstd (.zst files open) */
+struct lumo_file;
+enum { LUMO_RAW_END = 0, LUMO_RAW_LINE = 1, LUMO_RAW_SKIP = 2, LUMO_RAW_TORN = 3 };
+LUMO_API int lumo_next_raw(lumo_reader *rd, const struct lumo_file *f, lumo_conn *c, const char *source,
+                           const char **p, size_t *n, int *torn, int64_t *skipped);
+LUMO_API int lumo_line_refused(const lumo_reader *rd, const struct lumo_file *f, lumo_conn *c, const char *source,
+                               int torn, const char *why, int64_t *skipped);
 
 /* ------------------------------------------------------------------ walk.c */
 

@@ -262,3 +262,42 @@ int lumo_reader_next(lumo_reader *r, const char **line, size_t *len) {
     if (fill(r) < 0) return LUMO_LINE_ERROR;
   }
 }
+
+/* The steps every line-oriented source reader (claude.c, codex.c) takes before it parses
+** a line, so that the tables and lumo_sync skip and report the same lines: LUMO_RAW_LINE
+** with *p, *n (and *torn when the line has no newline yet); LUMO_RAW_SKIP for a blank line
+** or one too long to read (reported, counted in *skipped); LUMO_RAW_TORN for a blank
+** unfinished last line; LUMO_RAW_END at the end or on a read error (reported). */
+int lumo_next_raw(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char *source, const char **p,
+                  size_t *n, int *torn, int64_t *skipped) {
+  int st = lumo_reader_next(rd, p, n);
+  *torn = st == LUMO_LINE_TORN;
+  if (st == LUMO_LINE_EOF) return LUMO_RAW_END;
+  if (st == LUMO_LINE_ERROR) {
+    lumo_diag_add(c, source, f->rel, rd->line_no + 1, "unreadable", "read error (%s)",
+                  rd->gz || rd->zst || !rd->err ? "corrupt compressed data?" : strerror(rd->err));
+    return LUMO_RAW_END;
+  }
+  if (st == LUMO_LINE_TOOLONG) {
+    lumo_diag_add(c, source, f->rel, rd->line_no, "too_long", "line longer than %lld bytes skipped",
+                  (long long)rd->max_line);
+    (*skipped)++;
+    return LUMO_RAW_SKIP;
+  }
+  for (size_t i = 0; i < *n; i++)
+    if ((*p)[i] != ' ' && (*p)[i] != '\t' && (*p)[i] != '\r') return LUMO_RAW_LINE;
+  return *torn ? LUMO_RAW_TORN : LUMO_RAW_SKIP;
+}
+
+/* A line its parser refused: an unfinished last line is torn (reported; the caller stops
+** before it, returns 1), any other is malformed (reported, counted; returns 0). */
+int lumo_line_refused(const lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char *source, int torn,
+                      const char *why, int64_t *skipped) {
+  if (torn) {
+    lumo_diag_add(c, source, f->rel, rd->line_no, "torn", "incomplete last line (no newline); read again later");
+    return 1;
+  }
+  lumo_diag_add(c, source, f->rel, rd->line_no, "malformed", "%s", why);
+  (*skipped)++;
+  return 0;
+}

@@ -1254,6 +1254,12 @@ static void result_summary(sqlite3_context *ctx, const syncer *y) {
   else sqlite3_result_error_nomem(ctx);
 }
 
+/* What went wrong, for rc: the connection's message, unless a later statement (the
+** ROLLBACK) has cleared it, which left "not an error" as the whole report. */
+static const char *error_text(sqlite3 *db, int rc) {
+  return sqlite3_errcode(db) != SQLITE_OK ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+}
+
 /* The oldest SQLite the lumo database's schema and views run on: unixepoch() (3.38),
 ** UPSERT without a conflict target and AS MATERIALIZED (3.35), UPDATE ... FROM (3.33). */
 #define LUMO_SYNC_MIN_SQLITE 3038000
@@ -1350,7 +1356,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
   if (rc == SQLITE_OK) result_summary(ctx, &y);
   else {
-    char *m = sqlite3_mprintf("lumo_sync(): %s", sqlite3_errmsg(db));
+    char *m = sqlite3_mprintf("lumo_sync(): %s", error_text(db, rc));
     sqlite3_result_error(ctx, m, -1);
     sqlite3_free(m);
   }
@@ -1498,7 +1504,7 @@ static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   syncer_close(&y);
   sqlite3_exec(db, "DETACH lumo_merge_src", NULL, NULL, NULL);
   if (rc) {
-    char *m = sqlite3_mprintf("lumo_merge(): %s", sqlite3_errmsg(db));
+    char *m = sqlite3_mprintf("lumo_merge(): %s", error_text(db, rc));
     sqlite3_result_error(ctx, m, -1);
     sqlite3_free(m);
     return;
