@@ -261,4 +261,30 @@ for verb in ("daily", "session", "blocks", "sync", "report", "watch"):
 # --- the pyenv-like python (no load_extension) still syncs, through the sqlite3 shell
 rc, out, err = lumo("sync", "--db", os.path.join(OUT, "shell.db"), "--claude", CLAUDE, "-q", py="python3")
 c.eq("sync from a python whose sqlite3 cannot load extensions", 0, rc)
+
+# --- cron on a day without data: valid empty CSV (the header) and JSON ([]), and the mail says so
+reports = os.path.join(OUT, "reports")
+r = subprocess.run(["sh", "examples/cron/daily-report.sh", "2026-11-12"], capture_output=True, text=True, cwd=ROOT,
+                   env=dict(ENV, LUMO_DB=DB, LUMO_REPORTS=reports))
+csv_text = open(os.path.join(reports, "daily-2026-11-12.csv")).read()
+c.eq("cron report on a day without usage: exit 0, CSV header only, JSON [], the mail says no usage",
+     [0, 1, True, [], True],
+     [r.returncode, len(csv_text.splitlines()), csv_text.startswith("day,agent,model,requests"),
+      json.load(open(os.path.join(reports, "daily-2026-11-12.json"))), "no usage on 2026-11-12" in r.stdout])
+
+# --- make install / uninstall into a scratch PREFIX: lumo finds the extension, the sqlite3
+# shell's `.load lumo` too (library path), uninstall removes exactly the two files
+prefix = os.path.join(OUT, "prefix")
+r = subprocess.run(["make", "-s", "install", "PREFIX=" + prefix], capture_output=True, text=True, cwd=ROOT)
+files = sorted(os.path.relpath(os.path.join(d, f), prefix) for d, _, fs in os.walk(prefix) for f in fs)
+c.eq("make install: bin/lumo and lib/lumo.so", [0, ["bin/lumo", "lib/lumo.so"]], [r.returncode, files])
+r = subprocess.run([PY, os.path.join(prefix, "bin", "lumo"), "sync", "--db", os.path.join(OUT, "inst.db"), "--claude",
+                    CLAUDE, "-q"], capture_output=True, text=True, env=dict(ENV, LUMO_EXTENSION=""))
+c.eq("the installed lumo syncs with the installed extension", [0, ""], [r.returncode, r.stderr])
+r = subprocess.run(["sqlite3", ":memory:", ".load lumo", "SELECT lumo_model('claude-sonnet-4-5-20250929') IS NOT NULL"],
+                   capture_output=True, text=True, env=dict(ENV, LD_LIBRARY_PATH=os.path.join(prefix, "lib")), cwd=OUT)
+c.eq("sqlite3 shell: .load lumo finds the installed extension", [0, "1"], [r.returncode, r.stdout.strip()])
+r = subprocess.run(["make", "-s", "uninstall", "PREFIX=" + prefix], capture_output=True, text=True, cwd=ROOT)
+files = sorted(os.path.join(d, f) for d, _, fs in os.walk(prefix) for f in fs)
+c.eq("make uninstall removes them", [0, []], [r.returncode, files])
 c.done()
