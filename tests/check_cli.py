@@ -22,6 +22,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from lumo_sql import ROOT, Checker
 
 c = Checker()
@@ -277,7 +278,9 @@ c.eq("cron report on a day without usage: exit 0, CSV header only, JSON [], the 
 prefix = os.path.join(OUT, "prefix")
 r = subprocess.run(["make", "-s", "install", "PREFIX=" + prefix], capture_output=True, text=True, cwd=ROOT)
 files = sorted(os.path.relpath(os.path.join(d, f), prefix) for d, _, fs in os.walk(prefix) for f in fs)
-c.eq("make install: bin/lumo and lib/lumo.so", [0, ["bin/lumo", "lib/lumo.so"]], [r.returncode, files])
+c.eq("make install: bin/lumo, lib/lumo/lumo_cli.py (and its bytecode) and lib/lumo.so",
+     [0, ["bin/lumo", "lib/lumo.so", "lib/lumo/__pycache__/lumo_cli.cpython-%d%d.pyc" % sys.version_info[:2],
+          "lib/lumo/lumo_cli.py"]], [r.returncode, files])
 r = subprocess.run([PY, os.path.join(prefix, "bin", "lumo"), "sync", "--db", os.path.join(OUT, "inst.db"), "--claude",
                     CLAUDE, "-q"], capture_output=True, text=True, env=dict(ENV, LUMO_EXTENSION=""))
 c.eq("the installed lumo syncs with the installed extension", [0, ""], [r.returncode, r.stderr])
@@ -286,5 +289,6 @@ r = subprocess.run(["sqlite3", ":memory:", ".load lumo", "SELECT lumo_model('cla
 c.eq("sqlite3 shell: .load lumo finds the installed extension", [0, "1"], [r.returncode, r.stdout.strip()])
 r = subprocess.run(["make", "-s", "uninstall", "PREFIX=" + prefix], capture_output=True, text=True, cwd=ROOT)
 files = sorted(os.path.join(d, f) for d, _, fs in os.walk(prefix) for f in fs)
-c.eq("make uninstall removes them", [0, []], [r.returncode, files])
+c.eq("make uninstall removes them (and the module's bytecode and directory)", [0, [], False],
+     [r.returncode, files, os.path.exists(os.path.join(prefix, "lib", "lumo"))])
 c.done()

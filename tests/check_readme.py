@@ -36,7 +36,7 @@ def examples(path):
             yield m.group(1), m.group(2), "%s:%d" % (path, text[:m.start()].count("\n") + 1)
     prose = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
     for m in re.finditer(r"`((?:scripts/lumo|lumo|sqlite3) [^`]+)`", prose):
-        yield "sh", m.group(1), "%s (inline)" % path
+        yield "sh", " ".join(m.group(1).split()), "%s (inline)" % path  # a span may wrap a line
 
 
 def run(kind, text):
