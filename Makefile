@@ -17,7 +17,7 @@ DIST    := dist
 SO      := $(DIST)/lumo.so
 PY      := /usr/bin/python3
 
-.PHONY: all loadable deps deps-test demo test test-asan test-unit fuzz bench clean docs docs-check
+.PHONY: all loadable deps deps-test demo test test-asan test-unit fuzz bench clean docs docs-check install uninstall
 
 all: loadable
 loadable: $(SO)
@@ -80,3 +80,23 @@ docs-check: $(SO)
 
 clean:
 	rm -rf $(DIST)
+
+# `lumo` on PATH ($(PREFIX)/bin), its module in $(PREFIX)/lib/lumo/ and the extension in
+# $(PREFIX)/lib, where the installed `lumo` looks for them. The sqlite3 shell's `.load lumo`
+# searches the library path: $(PREFIX)/lib for PREFIX=/usr, LD_LIBRARY_PATH for another.
+# `make uninstall` with the same PREFIX removes exactly these (and the module's bytecode).
+PREFIX ?= $(HOME)/.local
+install: $(SO)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/lumo
+	install -m 755 scripts/lumo $(DESTDIR)$(PREFIX)/bin/lumo
+	install -m 644 scripts/lumo_cli.py $(DESTDIR)$(PREFIX)/lib/lumo/lumo_cli.py
+	$(PY) -m compileall -q $(DESTDIR)$(PREFIX)/lib/lumo
+	install -m 644 $(SO) $(DESTDIR)$(PREFIX)/lib/lumo.so
+	@echo "installed $(PREFIX)/bin/lumo and $(PREFIX)/lib/lumo.so"
+	@case ":$$PATH:" in *":$(PREFIX)/bin:"*) ;; *) echo "add $(PREFIX)/bin to PATH";; esac
+	@case "$(PREFIX)" in /usr) ;; *) echo "sqlite3 shell: .load $(PREFIX)/lib/lumo, or .load lumo with LD_LIBRARY_PATH=$(PREFIX)/lib";; esac
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/lumo $(DESTDIR)$(PREFIX)/lib/lumo.so $(DESTDIR)$(PREFIX)/lib/lumo/lumo_cli.py
+	rm -rf $(DESTDIR)$(PREFIX)/lib/lumo/__pycache__
+	-rmdir $(DESTDIR)$(PREFIX)/lib/lumo 2>/dev/null

@@ -1,0 +1,1115 @@
+"""lumo_cli: the lumo command (scripts/lumo is its launcher, so that this module's bytecode
+is cached: compiling it costs more than a report). The command line over the lumo database. Thin: every number comes from the
+views (SQL); this script picks the view, builds the WHERE clause and formats the rows.
+
+  lumo daily|weekly|monthly [--since DAY] [--until DAY] [--breakdown] [--json|--csv] ...
+  lumo session | blocks [--active] | today | watch [--interval N] | dashboard
+  lumo report VIEW [--json|--csv|--table] ...     any view of the lumo database
+  lumo sync [--claude DIR] [--codex DIR] [--gemini DIR] [--opencode DIR] [--otlp DIR]
+  lumo views | doctor
+
+`lumo COMMAND --help` describes every option with an example. The database is --db,
+else $LUMO_DB, else ~/.lumo/lumo.db. The extension (needed by `sync` only: the reports
+read the views with plain SQLite) is $LUMO_EXTENSION, else dist/lumo beside this
+script's repository, else ../lib/lumo beside an installed `lumo` (make install).
+Python 3 standard library only. Imports are lazy: a report costs one interpreter start.
+"""
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))  # scripts/, or PREFIX/lib/lumo when installed
+REPO = os.path.dirname(HERE)
+
+VERBS = {
+    "daily": "usage per local day (ccusage daily)",
+    "weekly": "usage per local week (ccusage weekly)",
+    "monthly": "usage per local month (ccusage monthly)",
+    "session": "usage per agent session (ccusage session)",
+    "blocks": "5-hour billing blocks (ccusage blocks)",
+    "today": "today: cost, tokens, sessions, active time, rest level, models",
+    "watch": "today, refreshed every N seconds, with a notice when the rest level changes",
+    "dashboard": "totals, last 7 days, models, projects, rest, streaks, sessions, telemetry",
+    "report": "any view of the lumo database, as a table, CSV or JSON",
+    "sync": "import what is new from the agents' transcripts",
+    "views": "list the views `lumo report` can show",
+    "doctor": "check the extension, the database, the agent homes and the time zone",
+}
+READ_VERBS = ("daily", "weekly", "monthly", "session", "blocks", "today", "watch", "dashboard", "report")
+# --since/--until: the column of a view they compare with, as a local date. 'instant' columns
+# hold UTC instants and are converted to the local date first.
+TIME_COLUMN = {"daily": ("day", "day"), "weekly": ("week_start", "day"), "monthly": ("month", "month"),
+               "usage_local": ("day", "day"), "buckets_local": ("day", "day"), "activity": ("day", "day"),
+               "sessions": ("started_at", "instant"), "session_messages": ("timestamp", "instant"),
+               "blocks": ("start_at", "instant"), "work_stretches": ("started_at", "instant"),
+               "api_requests": ("timestamp", "instant")}
+EXAMPLES = {
+    "daily": "lumo daily --since -7d --breakdown\n  lumo daily --since 20261101 --until 20261130 --project lumo --csv",
+    "weekly": "lumo weekly --since 2026-10-01 --agent codex",
+    "monthly": "lumo monthly --json --timezone Europe/Berlin",
+    "session": "lumo session --since yesterday --order desc",
+    "blocks": "lumo blocks --active\n  lumo blocks --since -3d --json",
+    "today": "lumo today --timezone Asia/Kathmandu",
+    "watch": "lumo watch --interval 30",
+    "dashboard": "lumo dashboard --timezone Europe/Berlin",
+    "report": "lumo report daily --csv --since 2026-11-01 --project lumo\n  lumo report sessions --json --machine laptop",
+    "sync": "lumo sync                      # every agent home (variables or defaults)\n"
+            "  lumo sync --claude ~/work/.claude --codex ~/.codex   # exactly these two",
+    "views": "lumo views",
+    "doctor": "lumo doctor",
+}
+
+
+class Fail(Exception):
+    """A user error: printed as `lumo: MESSAGE`, exit status `code`."""
+    def __init__(self, msg, code=2):
+        Exception.__init__(self, msg)
+        self.code = code
+
+
+def warn(msg):
+    sys.stderr.write("lumo: warning: %s\n" % msg)
+
+
+def closest(word, choices):
+    import difflib
+    m = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return "; did you mean %r?" % m[0] if m else ""
+
+
+# ---------------------------------------------------------------- options
+
+def build_parser(only=None):
+    """The options; `only`: the one command given (building all twelve costs milliseconds)."""
+    import argparse
+
+    S = argparse.SUPPRESS
+    fmt = argparse.RawDescriptionHelpFormatter
+
+    def common(p, top=False):
+        p.add_argument("--db", metavar="PATH", default=S,
+                       help="the lumo database (default $LUMO_DB, else ~/.lumo/lumo.db); e.g. --db ~/lumo.db")
+        p.add_argument("-z", "--timezone", metavar="ZONE", default=S,
+                       help="time zone of local days, a zone database name (default $TZ, else the system's);"
+                            " e.g. --timezone Europe/Berlin")
+        if not top:
+            return
+        p.add_argument("--no-sync", action="store_true", default=S,
+                       help="answer from the database as it is, without the incremental sync first")
+
+    ap = argparse.ArgumentParser(
+        prog="lumo", formatter_class=fmt,
+        description="lumo: what AI coding agents cost you, from their transcripts, as SQL views.",
+        epilog="examples:\n  lumo daily --since -7d\n  lumo today\n  lumo --db ~/lumo.db report daily --json\n"
+               "\n`lumo COMMAND --help` describes each command's options. Reports sync first (--no-sync to skip).")
+    common(ap, top=True)
+    sub = ap.add_subparsers(dest="cmd", metavar="COMMAND")
+    for verb, what in VERBS.items():
+        if only and verb != only:
+            continue
+        p = sub.add_parser(verb, help=what, description="lumo %s: %s" % (verb, what), formatter_class=fmt,
+                           epilog="example:\n  " + EXAMPLES[verb])
+        common(p, top=verb in READ_VERBS or verb == "doctor")
+        if verb == "report":
+            p.add_argument("view", help="a view of the lumo database (`lumo views` lists them); e.g. daily")
+        if verb in ("daily", "weekly", "monthly", "session", "blocks", "report"):
+            p.add_argument("-s", "--since", metavar="DAY", default=S,
+                           help="first local day, inclusive: YYYYMMDD, YYYY-MM-DD, today, yesterday or -Nd"
+                                " (N days ago); e.g. --since -7d")
+            p.add_argument("-u", "--until", metavar="DAY", default=S,
+                           help="last local day, inclusive, same forms; e.g. --until yesterday")
+        if verb in ("daily", "weekly", "monthly", "session", "report", "today", "watch"):
+            p.add_argument("--agent", metavar="NAME", default=S,
+                           help="only this agent: claude, codex, gemini or opencode; e.g. --agent codex")
+        if verb in ("daily", "weekly", "monthly", "session", "report"):
+            p.add_argument("-p", "--project", metavar="NAME", default=S,
+                           help="only this project (as the project column shows it); e.g. --project lumo")
+            p.add_argument("--machine", metavar="ID", default=S,
+                           help="only this machine's rows (lumo_merge'd databases); e.g. --machine laptop")
+        if verb in ("daily", "weekly", "monthly", "session", "blocks", "report", "today", "dashboard"):
+            p.add_argument("-j", "--json", action="store_true", default=S, help="JSON output, e.g. --json | jq .")
+            if verb not in ("today", "dashboard"):
+                p.add_argument("--csv", action="store_true", default=S, help="CSV output with a header row, e.g. --csv > out.csv")
+        if verb == "report":
+            p.add_argument("--table", action="store_true", default=S, help="a table (the default)")
+        if verb in ("daily", "weekly", "monthly", "session", "blocks", "report"):
+            p.add_argument("-o", "--order", choices=("asc", "desc"), default=S,
+                           help="oldest first (asc, the default) or newest first (desc); e.g. --order desc")
+        if verb in ("daily", "weekly", "monthly"):
+            p.add_argument("-b", "--breakdown", action="store_true", default=S,
+                           help="one row per agent and model under each period; e.g. daily --breakdown")
+        if verb == "blocks":
+            p.add_argument("-a", "--active", action="store_true", default=S,
+                           help="only the block still open now, with its burn rate and projection")
+        if verb == "watch":
+            p.add_argument("-n", "--interval", type=float, metavar="SECONDS", default=S,
+                           help="seconds between refreshes (default 60); e.g. --interval 30")
+            p.add_argument("--count", type=int, metavar="N", default=S,
+                           help="stop after N refreshes (default: until Ctrl-C); e.g. --count 1")
+        if verb == "sync":
+            for agent, var in (("claude", "$CLAUDE_CONFIG_DIR"), ("codex", "$CODEX_HOME"),
+                               ("gemini", "$GEMINI_DATA_DIR or $GEMINI_CLI_HOME"),
+                               ("opencode", "$XDG_DATA_HOME/opencode"), ("otlp", "$LUMO_OTLP_DIR")):
+                p.add_argument("--" + agent, metavar="DIR", action="append", default=S,
+                               help="sync %s from DIR instead of %s; naming any root syncs only the named agents;"
+                                    " e.g. --%s %s" % (agent, var, agent, {
+                                        "claude": "~/.claude", "codex": "~/.codex", "gemini": "~/.gemini",
+                                        "opencode": "~/.local/share/opencode", "otlp": "~/.lumo/otlp"}[agent]))
+            p.add_argument("--root", metavar="DIR", action="append", default=S,
+                           help="same as --claude (kept for older scripts)")
+            p.add_argument("-q", "--quiet", action="store_true", default=S, help="no progress and no summary")
+    return ap
+
+
+def parse(argv):
+    # An unknown command gets its closest name, before argparse's "invalid choice".
+    takes_value = {"--db", "--timezone", "-z"}
+    i, verb = 0, None
+    while i < len(argv):
+        a = argv[i]
+        if a in takes_value:
+            i += 2
+            continue
+        if a.startswith("-"):
+            i += 1
+            continue
+        if a not in VERBS:
+            raise Fail("unknown command %r%s (commands: %s)" % (a, closest(a, VERBS), ", ".join(VERBS)))
+        verb = a
+        break
+    # --since -7d: argparse would take -7d for an option; glue the value to its option
+    glued, i = [], 0
+    while i < len(argv):
+        if argv[i] in ("-s", "--since", "-u", "--until") and i + 1 < len(argv) and argv[i + 1].startswith("-"):
+            glued.append(("--since" if argv[i] in ("-s", "--since") else "--until") + "=" + argv[i + 1])
+            i += 2
+        else:
+            glued.append(argv[i])
+            i += 1
+    ap = build_parser(verb)
+    args = ap.parse_args(glued)
+    if not args.cmd:
+        ap.print_help()
+        raise Fail("no command given", 2)
+    return args
+
+
+def opt(args, name, default=None):
+    return getattr(args, name, default)
+
+
+# ---------------------------------------------------------------- time zone and dates
+
+def zone_file(name):
+    tzdir = os.environ.get("TZDIR") or "/usr/share/zoneinfo"
+    if name.startswith("/") or ".." in name.split("/"):
+        return name if name.startswith("/") and os.path.isfile(name) else None
+    path = os.path.join(tzdir, name)
+    return path if os.path.isfile(path) else None
+
+
+def check_zone(name, source):
+    n = name[1:] if name.startswith(":") else name
+    if n and zone_file(n):
+        return
+    import re
+    # a POSIX TZ rule (EST5EDT, <+0545>-5:45): the C library reads it without the database
+    if re.match(r"^([A-Za-z]{3,}|<[+-]?[A-Za-z0-9]+>)[+-]?\d", n):
+        return
+    names = []
+    try:
+        import zoneinfo
+        names = zoneinfo.available_timezones()
+    except Exception:
+        pass
+    raise Fail("unknown time zone %r (from %s; not in the zone database)%s" % (name, source, closest(n, names)))
+
+
+def setup_zone(args):
+    tz = opt(args, "timezone")
+    if tz is not None:
+        check_zone(tz, "--timezone")
+        os.environ["TZ"] = tz
+    elif os.environ.get("TZ"):
+        check_zone(os.environ["TZ"], "$TZ")
+    import time
+    time.tzset()
+
+
+def today():
+    import time
+    t = time.localtime()
+    return "%04d-%02d-%02d" % (t.tm_year, t.tm_mon, t.tm_mday)
+
+
+def parse_day(text, name):
+    import datetime
+    import re
+    t = text.strip().lower()
+    base = datetime.date(*map(int, today().split("-")))
+    if t == "today":
+        return base.isoformat()
+    if t == "yesterday":
+        return (base - datetime.timedelta(days=1)).isoformat()
+    m = re.match(r"^-(\d{1,5})d$", t)
+    if m:
+        return (base - datetime.timedelta(days=int(m.group(1)))).isoformat()
+    m = re.match(r"^(\d{4})-?(\d{2})-?(\d{2})$", t)
+    if m and (len(t) == 8 or t[4] == t[7] == "-"):
+        try:
+            return datetime.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        except ValueError as e:
+            raise Fail("%s %s: %s" % (name, text, e))
+    raise Fail("%s %s: not a date; use YYYYMMDD, YYYY-MM-DD, today, yesterday or -Nd (e.g. -7d)" % (name, text))
+
+
+def date_range(args):
+    since = opt(args, "since")
+    until = opt(args, "until")
+    since = parse_day(since, "--since") if since else None
+    until = parse_day(until, "--until") if until else None
+    if since and until and since > until:
+        raise Fail("--since %s is after --until %s" % (since, until))
+    return since, until
+
+
+def period_text(since, until):
+    if since and until:
+        return since if since == until else "%s to %s" % (since, until)
+    if since:
+        return "since %s" % since
+    if until:
+        return "until %s" % until
+    return "all time"
+
+
+def zone_name():
+    tz = os.environ.get("TZ", "")
+    if tz:
+        return tz.lstrip(":")
+    try:
+        return os.path.relpath(os.path.realpath("/etc/localtime"), "/usr/share/zoneinfo")
+    except OSError:
+        return "local time"
+
+
+# ---------------------------------------------------------------- the database
+
+def db_path(args):
+    if opt(args, "db"):
+        return os.path.expanduser(args.db), "--db"
+    if os.environ.get("LUMO_DB"):
+        return os.path.expanduser(os.environ["LUMO_DB"]), "$LUMO_DB"
+    return os.path.expanduser("~/.lumo/lumo.db"), "default"
+
+
+def uri(path):
+    p = os.path.abspath(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    return "file:" + p
+
+
+def open_ro(args):
+    """The lumo database, read-only: a missing file is an error, never created."""
+    import sqlite3
+    path, src = db_path(args)
+    if not os.path.isfile(path):
+        raise Fail("no lumo database at %s (%s); `lumo sync` creates it" % (path, src if src != "default" else "the default"))
+    try:
+        con = sqlite3.connect(uri(path) + "?mode=ro", uri=True)
+        con.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+    except sqlite3.Error:
+        try:  # a read-only file in WAL mode without its -shm: read it as immutable
+            con = sqlite3.connect(uri(path) + "?mode=ro&immutable=1", uri=True)
+            con.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        except sqlite3.Error as e:
+            raise Fail("cannot read %s: %s" % (path, e), 1)
+    if not con.execute("SELECT 1 FROM sqlite_schema WHERE name = 'usage_buckets'").fetchone():
+        raise Fail("%s is not a lumo database (no lumo tables); `lumo sync --db %s` makes one" % (path, path))
+    return con
+
+
+def query(con, sql, params=()):
+    """(column names, rows as tuples)."""
+    import sqlite3
+    try:
+        cur = con.execute(sql, params)
+    except sqlite3.Error as e:
+        raise Fail("SQL error: %s\n  in: %s" % (e, sql), 1)
+    return [d[0] for d in cur.description], cur.fetchall()
+
+
+def view_names(con):
+    return [r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE type = 'view' ORDER BY name")]
+
+
+def extension():
+    """$LUMO_EXTENSION, else dist/lumo of this repository, else PREFIX/lib/lumo.so (make install)."""
+    if os.environ.get("LUMO_EXTENSION"):
+        return os.environ["LUMO_EXTENSION"]
+    for p in (os.path.join(REPO, "dist", "lumo"), os.path.join(REPO, "lumo")):
+        for suffix in (".so", ".dylib"):
+            if os.path.isfile(p + suffix):
+                return p + suffix
+    return os.path.join(REPO, "dist", "lumo")
+
+
+# ---------------------------------------------------------------- agent homes and sync
+
+def _nonempty(path):
+    try:
+        with os.scandir(path) as it:
+            return any(True for _ in it)
+    except OSError:
+        return False
+
+
+def has_transcripts(agent, root):
+    if agent == "claude":
+        return _nonempty(os.path.join(root, "projects"))
+    if agent == "codex":
+        return _nonempty(os.path.join(root, "sessions")) or _nonempty(os.path.join(root, "archived_sessions"))
+    if agent == "gemini":
+        return _nonempty(os.path.join(root, "tmp"))
+    if agent == "opencode":
+        return _nonempty(os.path.join(root, "storage")) or any(
+            n.startswith("opencode") and n.endswith(".db") for n in (os.listdir(root) if os.path.isdir(root) else ()))
+    return os.path.isfile(root) or _nonempty(root)  # otlp: a dump file or a directory of them
+
+
+WHAT = {"claude": "projects/", "codex": "sessions/ or archived_sessions/", "gemini": "tmp/",
+        "opencode": "storage/ or opencode.db", "otlp": "OTLP dump files"}
+AGENT_ORDER = ("claude", "gemini", "codex", "opencode", "otlp")  # lumo_sync's argument order
+
+
+def agent_homes(explicit=None):
+    """{agent: (roots, source, is_set)}: the roots lumo_sync gets for each agent and where
+    they came from (an option, a variable, or the default). is_set: the user named them."""
+    e = os.environ.get
+    homes = {}
+    if explicit:
+        for agent in AGENT_ORDER:
+            if explicit.get(agent):
+                homes[agent] = ([os.path.expanduser(d) for d in explicit[agent]], "--" + agent, True)
+        return homes
+    if e("CLAUDE_CONFIG_DIR"):
+        homes["claude"] = ([os.path.expanduser(p) for p in e("CLAUDE_CONFIG_DIR").split(",") if p], "$CLAUDE_CONFIG_DIR", True)
+    else:
+        homes["claude"] = ([os.path.expanduser("~/.config/claude"), os.path.expanduser("~/.claude")], "default", False)
+    if e("GEMINI_DATA_DIR"):
+        # ccusage's variable names gemini's tmp/ directory; lumo_sync takes the directory above it
+        homes["gemini"] = ([os.path.dirname(os.path.abspath(os.path.expanduser(p)).rstrip("/"))
+                            for p in e("GEMINI_DATA_DIR").split(",") if p], "$GEMINI_DATA_DIR", True)
+        for p in e("GEMINI_DATA_DIR").split(","):
+            if p and os.path.basename(os.path.abspath(os.path.expanduser(p))) != "tmp":
+                warn("GEMINI_DATA_DIR=%s: lumo reads Gemini chats from a directory named tmp/ (the one"
+                     " Gemini CLI writes); this one is called %r" % (p, os.path.basename(os.path.abspath(p))))
+    elif e("GEMINI_CLI_HOME"):
+        homes["gemini"] = ([os.path.join(os.path.expanduser(p), ".gemini") for p in e("GEMINI_CLI_HOME").split(",") if p],
+                           "$GEMINI_CLI_HOME", True)
+    else:
+        homes["gemini"] = ([os.path.expanduser("~/.gemini")], "default", False)
+    if e("CODEX_HOME"):
+        homes["codex"] = ([os.path.expanduser(p) for p in e("CODEX_HOME").split(",") if p], "$CODEX_HOME", True)
+    else:
+        homes["codex"] = ([os.path.expanduser("~/.codex")], "default", False)
+    if e("XDG_DATA_HOME"):
+        homes["opencode"] = ([os.path.join(os.path.expanduser(e("XDG_DATA_HOME")), "opencode")], "$XDG_DATA_HOME", False)
+    else:
+        homes["opencode"] = ([os.path.expanduser("~/.local/share/opencode")], "default", False)
+    if e("LUMO_OTLP_DIR"):
+        homes["otlp"] = ([os.path.expanduser(p) for p in e("LUMO_OTLP_DIR").split(",") if p], "$LUMO_OTLP_DIR", True)
+    else:
+        homes["otlp"] = ([os.path.expanduser("~/.lumo/otlp")], "default", False)
+    return homes
+
+
+def check_homes(homes):
+    """(lumo_sync's five arguments, problems): a root the user named that does not exist or
+    holds no transcripts is a problem naming the path and where it came from."""
+    roots, problems = {}, []
+    for agent, (paths, source, is_set) in homes.items():
+        good = []
+        for p in paths:
+            if agent == "otlp" and any(c in p for c in "*?["):
+                good.append(p)
+            elif not os.path.exists(p):
+                if is_set:
+                    problems.append("%s %s: no such directory (from %s)" % (agent, p, source))
+            elif not has_transcripts(agent, p):
+                if is_set:
+                    problems.append("%s %s: no transcripts there (no %s; from %s)" % (agent, p, WHAT[agent], source))
+            else:
+                good.append(os.path.abspath(p))
+        roots[agent] = ",".join(good)
+    return [roots.get(a, "") for a in AGENT_ORDER], problems
+
+
+def run_sync(args, explicit=None, quiet=True):
+    """Incremental sync into the database. Returns the summary (a JSON text) or None when
+    the database cannot be written."""
+    path, src = db_path(args)
+    if os.path.exists(path) and not os.access(path, os.W_OK):
+        if explicit is not None:
+            raise Fail("%s is read-only: cannot sync into it" % path, 1)
+        warn("%s is read-only: showing it without syncing (--no-sync skips the sync)" % path)
+        return None
+    sync_args, problems = check_homes(agent_homes(explicit))
+    if explicit:
+        if problems:
+            raise Fail("nothing synced:\n  " + "\n  ".join(problems))
+    else:
+        for p in problems:
+            warn(p)
+    d = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(d):
+        os.makedirs(d, exist_ok=True)
+    ext = extension()
+    env_progress = os.environ.get("LUMO_PROGRESS")
+    if not quiet:
+        os.environ["LUMO_PROGRESS"] = "1"  # the extension reports files, MB, rows and rate on stderr
+    try:
+        import sqlite3
+        if hasattr(sqlite3.Connection, "enable_load_extension"):
+            con = sqlite3.connect(path, timeout=30)
+            try:
+                con.enable_load_extension(True)
+                con.load_extension(ext)
+                summary = con.execute("SELECT lumo_sync(?, ?, ?, ?, ?)", sync_args).fetchone()[0]
+            except sqlite3.Error as e:
+                raise Fail("sync into %s failed: %s (extension %s)" % (path, e, ext), 1)
+            finally:
+                con.close()
+        else:  # this python's sqlite3 cannot load extensions: the sqlite3 shell does it
+            import subprocess
+            sql = "SELECT lumo_sync(%s)" % ", ".join("'" + a.replace("'", "''") + "'" for a in sync_args)
+            try:
+                r = subprocess.run(["sqlite3", "-bail", "-cmd", ".load " + ext, path, sql],
+                                   capture_output=True, text=True)
+            except OSError as e:
+                raise Fail("this python cannot load SQLite extensions and the sqlite3 shell is missing (%s);"
+                           " run lumo with /usr/bin/python3" % e, 1)
+            if r.returncode:
+                raise Fail("sync into %s failed: %s" % (path, r.stderr.strip()), 1)
+            sys.stderr.write(r.stderr)
+            summary = r.stdout.strip()
+    finally:
+        if env_progress is None:
+            os.environ.pop("LUMO_PROGRESS", None)
+        else:
+            os.environ["LUMO_PROGRESS"] = env_progress
+    return summary, problems
+
+
+def fresh(args):
+    """Reports sync incrementally first (--no-sync skips it), then read the database read-only."""
+    if not opt(args, "no_sync"):
+        path, src = db_path(args)
+        if os.path.isfile(path) or src == "default":
+            run_sync(args)
+    return open_ro(args)
+
+
+# ---------------------------------------------------------------- formatting
+
+def num(v):
+    return "" if v is None else format(int(v), ",")
+
+
+def short(n):
+    n = float(n or 0)
+    for unit, div in (("B", 1e9), ("M", 1e6), ("K", 1e3)):
+        if n >= div:
+            return "%.1f%s" % (n / div, unit)
+    return "%d" % n
+
+
+def usd(v):
+    return "$" + format(v, ",.2f")
+
+
+def money(cost, priced=None, unpriced_tokens=0):
+    """A cost that is never $0.00 by accident: unpriced tokens are named, NULL is 'unpriced'."""
+    if unpriced_tokens:
+        return "%s + unpriced (%s tokens)" % (usd(priced or 0), short(unpriced_tokens))
+    if cost is None:
+        return usd(priced) + " + unpriced" if priced else "unpriced"
+    return usd(cost)
+
+
+def duration(seconds):
+    s = int(seconds or 0)
+    return "%dh %02dm" % (s // 3600, s % 3600 // 60) if s >= 3600 else "%dm" % (s // 60)
+
+
+def width():
+    import shutil
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
+
+
+def table(headers, rows, right=(), total=None, drop=()):
+    """An ASCII table that fits the terminal (80 columns when not one: a pipe, cron's mail):
+    while it is too wide, the columns of `drop` are left out, in that order."""
+    cols = list(range(len(headers)))
+    allrows = rows + ([total] if total else [])
+    w = {i: max([len(headers[i])] + [len(r[i]) for r in allrows]) for i in cols}
+    limit = width()
+    drop = list(drop)
+    while sum(w[i] + 3 for i in cols) + 1 > limit and drop:
+        cols.remove(drop.pop(0))
+    if sum(w[i] + 3 for i in cols) + 1 > limit:  # still too wide: the compact form of costs
+        import re
+
+        def compact(r):
+            return [re.sub(r" \+ unpriced \((\S+) tokens\)", r" +\1 unpr.", x) for x in r]
+        headers, rows, total = headers, [compact(r) for r in rows], total and compact(total)
+        allrows = rows + ([total] if total else [])
+        w = {i: max([len(headers[i])] + [len(r[i]) for r in allrows]) for i in cols}
+    line = "+" + "+".join("-" * (w[i] + 2) for i in cols) + "+"
+
+    def fmt(r):
+        return "| " + " | ".join((r[i].rjust(w[i]) if i in right else r[i].ljust(w[i])) for i in cols) + " |"
+    out = [line, fmt(headers), line] + [fmt(r) for r in rows]
+    if total:
+        out += [line, fmt(total)]
+    out.append(line)
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+def emit_json(obj):
+    import json
+    sys.stdout.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+
+
+def emit_csv(headers, rows):
+    import csv
+    w = csv.writer(sys.stdout, lineterminator="\n")
+    w.writerow(headers)
+    w.writerows(rows)
+
+
+def round6(v):
+    return round(v, 6) if isinstance(v, float) else v
+
+
+def emit_rows(con, args, headers, rows):
+    """--json or --csv output of rows (costs rounded to 6 decimals); True when done."""
+    if not rows and (opt(args, "json") or opt(args, "csv")):
+        explain_empty(con, args)
+    if opt(args, "json"):
+        emit_json(records(headers, rows))
+    elif opt(args, "csv"):
+        emit_csv(headers, [[round6(v) for v in r] for r in rows])
+    else:
+        return False
+    return True
+
+
+def records(headers, rows):
+    return [{h: round6(v) for h, v in zip(headers, r)} for r in rows]
+
+
+def label(title, agents, since, until):
+    who = ", ".join(agents) if agents else "all agents"
+    return "%s: %s; %s (%s)" % (title, who, period_text(since, until), zone_name())
+
+
+def filters(args, cols, since, until, day_expr):
+    where, params = [], []
+    if since:
+        where.append("%s >= ?" % day_expr)
+        params.append(since)
+    if until:
+        where.append("%s <= ?" % day_expr)
+        params.append(until)
+    for name in ("agent", "project", "machine"):
+        v = opt(args, name)
+        if v is not None:
+            if name not in cols:
+                raise Fail("--%s: this report has no %s column" % (name, name))
+            where.append("%s = ?" % name)
+            params.append(v)
+    return (" WHERE " + " AND ".join(where) if where else ""), params
+
+
+def explain_empty(con, args):
+    """When a filter matches nothing at all, say which values exist."""
+    for name, sql in (("project", "SELECT DISTINCT project FROM session_totals WHERE project IS NOT NULL"),
+                      ("agent", "SELECT DISTINCT agent FROM usage_buckets"),
+                      ("machine", "SELECT DISTINCT machine FROM usage_buckets")):
+        v = opt(args, name)
+        if v is None:
+            continue
+        try:
+            known = [r[0] for r in con.execute(sql)]
+        except Exception:
+            continue
+        if v not in known:
+            sys.stderr.write("lumo: no %s named %r in the database%s\n" % (name, v, closest(v, known)))
+
+
+# ---------------------------------------------------------------- period reports
+
+PERIOD = {"daily": ("day", "Daily usage"), "weekly": ("week_start", "Weekly usage"), "monthly": ("month", "Monthly usage")}
+SUMS = ("sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(output_tokens) AS output_tokens,"
+        " sum(cache_read_tokens) AS cache_read_tokens, sum(cache_write_5m_tokens) AS cache_write_5m_tokens,"
+        " sum(cache_write_1h_tokens) AS cache_write_1h_tokens, sum(total_tokens) AS total_tokens,"
+        # the daily view's rule: NULL when any request of the row is unpriced
+        " CASE WHEN sum(priced_requests) = sum(requests) THEN sum(priced_cost_usd) END AS cost_usd,"
+        " sum(priced_cost_usd) AS priced_cost_usd, sum(unpriced_tokens) AS unpriced_tokens")
+
+
+def period_sql(period, group, where, order):
+    """daily/weekly/monthly's columns from buckets_local (the view they are built on), so that
+    --project and --machine work on every period report."""
+    cols = ", ".join([period] + group)
+    return ("SELECT %s, %s FROM buckets_local%s GROUP BY %s ORDER BY %s %s%s"
+            % (cols, SUMS, where, cols, period, order, "".join(", %s" % g for g in group)))
+
+
+def cmd_period(args):
+    con = fresh(args)
+    since, until = date_range(args)
+    period, title = PERIOD[args.cmd]
+    order = "DESC" if opt(args, "order") == "desc" else "ASC"
+    where, params = filters(args, ("agent", "project", "machine"), since, until, "day")
+    breakdown = opt(args, "breakdown")
+    group = ["agent", "model"] if breakdown else []
+    headers, rows = query(con, period_sql(period, group, where, order), params)
+    if emit_rows(con, args, headers, rows):
+        return 0
+    agents = sorted({r[0] for r in query(con, "SELECT DISTINCT agent FROM buckets_local" + where, params)[1]})
+    print(label(title, agents, since, until))
+    if not rows:
+        explain_empty(con, args)
+        print("no data in this period")
+        return 0
+    H = [period if period != "week_start" else "week", "requests", "input", "output", "cache read", "cache write",
+         "total tokens", "cost"]
+    ix = {h: i for i, h in enumerate(headers)}
+    out = []
+    if breakdown:
+        # one line per period with its totals, then one per agent/model
+        per = {}
+        for r in rows:
+            per.setdefault(r[0], []).append(r)
+        for p, rs in per.items():
+            out.append(period_line(p, [sum(r[ix[c]] or 0 for r in rs) for c in headers[len(group) + 1:]], headers[len(group) + 1:],
+                                   cost_none=any(r[ix["cost_usd"]] is None for r in rs)))
+            for r in rs:
+                out.append(period_line("  %s/%s" % (r[1], r[2] or "(no model)"), r[3:], headers[3:]))
+    else:
+        out = [period_line(r[0], r[1:], headers[1:]) for r in rows]
+    tot = [sum(r[ix[c]] or 0 for r in rows) for c in headers[len(group) + 1:]]
+    total = period_line("Total", tot, headers[len(group) + 1:], cost_none=any(r[ix["cost_usd"]] is None for r in rows))
+    # left out first when narrow: cache write, cache read, input, requests, output
+    table(H, out, right=range(1, 8), total=total, drop=[5, 4, 2, 1, 3])
+    return 0
+
+
+def period_line(first, vals, names, cost_none=False):
+    v = dict(zip(names, vals))
+    cost = None if cost_none else v["cost_usd"]
+    return [first, num(v["requests"]), num(v["input_tokens"]), num(v["output_tokens"]), num(v["cache_read_tokens"]),
+            num((v["cache_write_5m_tokens"] or 0) + (v["cache_write_1h_tokens"] or 0)), num(v["total_tokens"]),
+            money(cost, v["priced_cost_usd"], v["unpriced_tokens"])]
+
+
+# ---------------------------------------------------------------- sessions, blocks
+
+def cmd_session(args):
+    con = fresh(args)
+    since, until = date_range(args)
+    order = "DESC" if opt(args, "order") == "desc" else "ASC"
+    where, params = filters(args, ("agent", "project", "machine"), since, until, "date(started_at, 'localtime')")
+    headers, rows = query(con, "SELECT agent, session_id, project, machine, started_at, ended_at,"
+                               " datetime(started_at, 'localtime') AS local_start, duration_seconds, requests,"
+                               " total_tokens, cost_usd, models FROM sessions%s ORDER BY started_at %s" % (where, order), params)
+    if emit_rows(con, args, headers, rows):
+        return 0
+    print(label("Sessions", sorted({r[0] for r in rows}), since, until))
+    if not rows:
+        explain_empty(con, args)
+        print("no data in this period")
+        return 0
+    out = [[r[0], (r[1] or "")[:8], (r[2] or "")[:24], (r[6] or "")[:16], duration(r[7]), num(r[8]), num(r[9]),
+            money(r[10])] for r in rows]
+    unknown = sum(1 for r in rows if r[10] is None)
+    total = ["Total", "", "%d sessions" % len(rows), "", "", num(sum(r[8] or 0 for r in rows)),
+             num(sum(r[9] or 0 for r in rows)),
+             usd(sum(r[10] or 0 for r in rows)) + (" + %d unpriced" % unknown if unknown else "")]
+    table(["agent", "session", "project", "started", "length", "requests", "tokens", "cost"], out,
+          right=(4, 5, 6, 7), total=total, drop=[4, 5, 2, 3])
+    if unknown:
+        print("unpriced: %d session(s) have requests without a price; their cost is not known"
+              " (the sessions view has no priced/unpriced split)" % unknown)
+    return 0
+
+
+def cmd_blocks(args):
+    con = fresh(args)
+    since, until = date_range(args)
+    order = "DESC" if opt(args, "order") == "desc" else "ASC"
+    where, params = filters(args, (), since, until, "date(start_at, 'localtime')")
+    where = (where + " AND" if where else " WHERE") + " is_gap = 0" + (" AND is_active = 1" if opt(args, "active") else "")
+    headers, rows = query(con, "SELECT block_id, start_at, end_at, actual_end_at, is_active, requests, total_tokens,"
+                               " cost_usd, models, tokens_per_minute, cost_per_hour, projected_tokens, projected_cost_usd,"
+                               " datetime(start_at, 'localtime') AS local_start, datetime(end_at, 'localtime') AS local_end"
+                               " FROM blocks%s ORDER BY start_at %s" % (where, order), params)
+    if emit_rows(con, args, headers, rows):
+        return 0
+    print(label("Active 5-hour block" if opt(args, "active") else "5-hour blocks", None, since, until))
+    if not rows:
+        print("no active block" if opt(args, "active") else "no data in this period")
+        return 0
+    out = [[r[13][:16], r[14][11:16], "active" if r[4] else "", num(r[5]), num(r[6]), usd(r[7] or 0),
+            (r[8] or "")[:30]] for r in rows]
+    total = ["Total", "", "", num(sum(r[5] or 0 for r in rows)), num(sum(r[6] or 0 for r in rows)),
+             usd(sum(r[7] or 0 for r in rows)), ""]
+    table(["start", "end", "state", "requests", "tokens", "cost (priced)", "models"], out, right=(3, 4, 5), total=total,
+          drop=[6, 1, 3])
+    for r in rows:
+        if r[4]:
+            print("active block: %s tokens/min, %s/hour; projected at %s: %s tokens, %s"
+                  % (num(r[9]), usd(r[10] or 0), r[14][11:16], num(r[11]), usd(r[12] or 0)))
+    return 0
+
+
+# ---------------------------------------------------------------- today, watch
+
+LEVELS = {"rested": "Rested", "heads_up": "Heads Up", "take_a_break": "Take a Break"}
+
+
+def today_data(con, args):
+    day = today()
+    where, params = filters(args, ("agent",), day, day, "day")
+    h, rows = query(con, "SELECT agent, model, %s FROM buckets_local%s GROUP BY agent, model ORDER BY priced_cost_usd DESC"
+                    % (SUMS, where), params)
+    models = records(h, rows)
+    tot = {k: sum(m[k] or 0 for m in models) for k in ("requests", "total_tokens", "priced_cost_usd", "unpriced_tokens")}
+    h2, s = query(con, "SELECT count(DISTINCT agent || ':' || session_id) FROM usage_local%s" % where, params)
+    _, a = query(con, "SELECT coalesce(sum(active_seconds), 0) FROM activity WHERE day = ?", (day,))
+    _, rest = query(con, "SELECT level, continuous_minutes, minutes_to_next_level, minutes_since_activity FROM rest_status")
+    rest = rest[0] if rest else (None, 0, None, None)
+    return {"day": day, "timezone": zone_name(), "agents": opt(args, "agent") or "all",
+            "cost_usd": None if tot["unpriced_tokens"] else round(tot["priced_cost_usd"], 6),
+            "priced_cost_usd": round(tot["priced_cost_usd"], 6), "unpriced_tokens": tot["unpriced_tokens"],
+            "requests": tot["requests"], "total_tokens": tot["total_tokens"], "sessions": s[0][0],
+            "active_seconds": a[0][0], "rest_level": rest[0], "continuous_minutes": rest[1],
+            "minutes_to_next_level": rest[2], "models": models}
+
+
+def print_today(d):
+    print("Today: %s, %s; %s (%s)" % (d["agents"] if d["agents"] != "all" else "all agents", d["day"], "so far", d["timezone"]))
+    if not d["requests"]:
+        print("no data in this period")
+    else:
+        print("  cost      %s" % money(d["cost_usd"], d["priced_cost_usd"], d["unpriced_tokens"]))
+        print("  tokens    %s in %s requests" % (num(d["total_tokens"]), num(d["requests"])))
+        print("  sessions  %s" % num(d["sessions"]))
+    print("  active    %s" % duration(d["active_seconds"]))
+    lvl = LEVELS.get(d["rest_level"], d["rest_level"] or "unknown")
+    extra = ""
+    if d["rest_level"] and d["rest_level"] != "rested":
+        extra = ", %d min without a break" % (d["continuous_minutes"] or 0)
+    if d["minutes_to_next_level"] and d["rest_level"] != "take_a_break" and d["continuous_minutes"]:
+        extra += ", next level in %d min" % d["minutes_to_next_level"]
+    print("  rest      %s%s" % (lvl, extra))
+    if d["models"]:
+        table(["agent", "model", "requests", "tokens", "cost"],
+              [[m["agent"], m["model"] or "(no model)", num(m["requests"]), num(m["total_tokens"]),
+                money(m["cost_usd"], m["priced_cost_usd"], m["unpriced_tokens"])] for m in d["models"]],
+              right=(2, 3, 4), drop=[2, 3])
+
+
+def cmd_today(args):
+    con = fresh(args)
+    d = today_data(con, args)
+    if opt(args, "json"):
+        return emit_json(d)
+    print_today(d)
+    return 0
+
+
+def cmd_watch(args):
+    import time
+    interval = opt(args, "interval", 60.0)
+    if interval <= 0:
+        raise Fail("--interval %s: must be more than 0 seconds" % interval)
+    count = opt(args, "count")
+    last, n = None, 0
+    tty = sys.stdout.isatty()
+    while True:
+        con = fresh(args)
+        d = today_data(con, args)
+        con.close()
+        if tty:
+            sys.stdout.write("\033[H\033[2J")
+        print_today(d)
+        if last is not None and d["rest_level"] != last:
+            print("lumo: rest level %s -> %s at %s" % (LEVELS.get(last, last), LEVELS.get(d["rest_level"], d["rest_level"]),
+                                                         time.strftime("%H:%M")))
+        last = d["rest_level"]
+        sys.stdout.flush()
+        n += 1
+        if count and n >= count:
+            return 0
+        time.sleep(interval)
+
+
+# ---------------------------------------------------------------- dashboard
+
+def cmd_dashboard(args):
+    con = fresh(args)
+    day = today()
+    import datetime
+    week_from = (datetime.date(*map(int, day.split("-"))) - datetime.timedelta(days=6)).isoformat()
+    sections = []
+
+    def sect(title, sql, params=(), agents=None, period="all time"):
+        h, rows = query(con, sql, params)
+        if agents is None:
+            agents = sorted({r[h.index("agent")] for r in rows}) if "agent" in h else None
+        sections.append((title, agents, period, h, rows))
+
+    sect("Totals", "SELECT cost_usd AS priced_cost_usd, unpriced_tokens, unpriced_models, requests, sessions,"
+                   " total_tokens, active_seconds, active_time_source, first_at, last_at FROM dashboard"
+                   " WHERE requests > 0",
+         agents=sorted(r[0] for r in con.execute("SELECT DISTINCT agent FROM usage_buckets")))
+    sect("Last 7 days", "SELECT day, %s FROM buckets_local WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day" % SUMS,
+         (week_from, day), agents=sorted(r[0] for r in con.execute(
+             "SELECT DISTINCT agent FROM buckets_local WHERE day BETWEEN ? AND ?", (week_from, day))),
+         period="%s to %s" % (week_from, day))
+    sect("Models", "SELECT agent, coalesce(model, '(no model)') AS model, requests, total_tokens, cost_usd,"
+                   " cache_hit_rate FROM models ORDER BY cost_usd DESC")
+    sect("Projects", "SELECT project, sessions, requests, total_tokens, cost_usd FROM projects ORDER BY cost_usd DESC",
+         agents=[])
+    sect("Rest status", "SELECT level, continuous_minutes, progress_percent, minutes_to_next_level, last_activity_at,"
+                        " hints FROM rest_status WHERE last_activity_at IS NOT NULL", agents=[], period="now")
+    sect("Streaks", "SELECT longest_days, longest_from, longest_to, current_days, active_days FROM streaks"
+                    " WHERE active_days > 0", agents=[])
+    sect("Recent sessions", "SELECT agent, substr(session_id, 1, 8) AS session, project,"
+                            " datetime(started_at, 'localtime') AS started, duration_seconds, requests, cost_usd"
+                            " FROM sessions ORDER BY started_at DESC LIMIT 10", period="latest 10")
+    sect("Telemetry (OTLP)", "SELECT cost_usd, cost_source, sessions, active_seconds, lines_added, lines_removed,"
+                             " commits, accept_rate FROM otel_dashboard WHERE sessions > 0",
+         agents=["claude (Claude Code telemetry)"])
+    if opt(args, "json"):
+        return emit_json({t.lower().replace(" ", "_").replace("(", "").replace(")", ""):
+                          {"agents": a, "period": p, "rows": records(h, r)} for t, a, p, h, r in sections})
+    for i, (title, agents, period, h, rows) in enumerate(sections):
+        if i:
+            print()
+        who = ", ".join(agents) if agents else "all agents"
+        print("%s: %s; %s (%s)" % (title, who, period, zone_name()))
+        if not rows:
+            print("no data in this period")
+            continue
+        x = {c: j for j, c in enumerate(h)}
+        if title == "Totals":
+            r = rows[0]
+            print("  cost      %s" % money(None if r[x["unpriced_tokens"]] else r[0], r[0], r[x["unpriced_tokens"]]))
+            if r[x["unpriced_models"]]:
+                print("  unpriced  %s" % r[x["unpriced_models"]])
+            print("  requests  %s in %s sessions, %s tokens" % (num(r[x["requests"]]), num(r[x["sessions"]]),
+                                                              num(r[x["total_tokens"]])))
+            print("  active    %s (%s)" % (duration(r[x["active_seconds"]]), r[x["active_time_source"]]))
+            print("  from      %s to %s" % (r[x["first_at"]], r[x["last_at"]]))
+        elif title == "Last 7 days":
+            table(["day", "requests", "tokens", "cost"],
+                  [[r[0], num(r[x["requests"]]), num(r[x["total_tokens"]]),
+                    money(r[x["cost_usd"]], r[x["priced_cost_usd"]], r[x["unpriced_tokens"]])] for r in rows],
+                  right=(1, 2, 3))
+        elif title == "Models":
+            table(["agent", "model", "requests", "tokens", "cost", "cache hit"],
+                  [[r[0], r[1], num(r[2]), num(r[3]), money(r[4]), "%.0f%%" % (100 * (r[5] or 0))] for r in rows],
+                  right=(2, 3, 4, 5), drop=[3, 5, 2])
+        elif title == "Projects":
+            table(["project", "sessions", "requests", "tokens", "cost"],
+                  [[(r[0] or "(none)")[:40], num(r[1]), num(r[2]), num(r[3]), money(r[4])] for r in rows],
+                  right=(1, 2, 3, 4), drop=[2, 3])
+        elif title == "Rest status":
+            r = rows[0]
+            print("  %s: %d min without a break (%d%%), next level in %s min; last activity %s UTC; %s"
+                  % (LEVELS.get(r[0], r[0]), r[1] or 0, r[2] or 0, r[3] if r[3] is not None else "-", r[4], r[5]))
+        elif title == "Streaks":
+            r = rows[0]
+            print("  longest %d days (%s to %s), current %d, %d active days" % (r[0] or 0, r[1], r[2], r[3] or 0, r[4] or 0))
+        elif title == "Recent sessions":
+            table(["agent", "session", "project", "started", "length", "requests", "cost"],
+                  [[r[0], r[1] or "", (r[2] or "")[:20], (r[3] or "")[:16], duration(r[4]), num(r[5]), money(r[6])]
+                   for r in rows], right=(4, 5, 6), drop=[4, 5, 2])
+        else:
+            r = rows[0]
+            print("  cost %s (%s), %d sessions, active %s, +%s/-%s lines, %s commits, edits accepted %s"
+                  % (usd(r[0] or 0), r[1], r[2] or 0, duration(r[3]), num(r[4]), num(r[5]), num(r[6]),
+                     "-" if r[7] is None else "%.0f%%" % r[7]))
+    return 0
+
+
+# ---------------------------------------------------------------- report VIEW, views, sync, doctor
+
+def cmd_report(args):
+    con = fresh(args)
+    names = view_names(con)
+    view = args.view
+    if view not in names:
+        raise Fail("no view %r in %s%s (`lumo views` lists them)" % (view, db_path(args)[0], closest(view, names)))
+    cols = [r[1] for r in con.execute("SELECT * FROM pragma_table_info(?)", (view,))]
+    since, until = date_range(args)
+    tcol = TIME_COLUMN.get(view)
+    if (since or until) and not tcol:
+        raise Fail("--since/--until: view %s has no day or time column" % view)
+    day_expr = None
+    if tcol:
+        day_expr = {"day": tcol[0], "month": tcol[0], "instant": "date(%s, 'localtime')" % tcol[0]}[tcol[1]]
+    if tcol and tcol[1] == "month":
+        since, until = since and since[:7], until and until[:7]
+    if view in PERIOD and (opt(args, "project") is not None or opt(args, "machine") is not None):
+        # daily/weekly/monthly have no project or machine column: the same columns, from buckets_local
+        period = PERIOD[view][0]
+        ds, du = date_range(args)
+        where, params = filters(args, ("agent", "project", "machine"), ds, du, "day")
+        sql = period_sql(period, ["agent", "model"], where, "DESC" if opt(args, "order") == "desc" else "ASC")
+    else:
+        where, params = filters(args, cols, since, until, day_expr)
+        order = [c for c in ("day", "week_start", "month", "started_at", "start_at", "timestamp", "agent", "model",
+                             "project", "name") if c in cols]
+        sql = "SELECT * FROM %s%s" % (view, where)
+        if order:
+            desc = " DESC" if opt(args, "order") == "desc" else ""
+            sql += " ORDER BY " + ", ".join(c + (desc if j == 0 else "") for j, c in enumerate(order))
+    headers, rows = query(con, sql, params)
+    if emit_rows(con, args, headers, rows):
+        return 0
+    print(label("View %s" % view, sorted({r[headers.index("agent")] for r in rows}) if "agent" in headers else None,
+                since, until))
+    if not rows:
+        explain_empty(con, args)
+        print("no data in this period")
+        return 0
+
+    def cell(v):
+        if v is None:
+            return "NULL"
+        if isinstance(v, float):
+            return "%.6g" % v if abs(v) < 1e15 else "%d" % v
+        if isinstance(v, int):
+            return format(v, ",")
+        return str(v)
+    table(headers, [[cell(v) for v in r] for r in rows],
+          right=[i for i, v in enumerate(rows[0]) if isinstance(v, (int, float))])
+    return 0
+
+
+def cmd_views(args):
+    con = open_ro(args)
+    for v in view_names(con):
+        print(v)
+    return 0
+
+
+def cmd_sync(args):
+    explicit = {}
+    for agent in AGENT_ORDER:
+        explicit[agent] = (opt(args, agent) or []) + ((opt(args, "root") or []) if agent == "claude" else [])
+    explicit = {k: v for k, v in explicit.items() if v}
+    quiet = opt(args, "quiet")
+    res = run_sync(args, explicit or None, quiet=quiet)
+    if res is None:
+        return 1
+    summary, problems = res
+    if not quiet:
+        print(summary)
+    if problems:
+        sys.stderr.write("lumo: synced the other agents; fix or unset the variables above\n")
+        return 1
+    return 0
+
+
+def cmd_doctor(args):
+    bad = 0
+
+    def line(ok, what):
+        nonlocal bad
+        bad += 0 if ok else 1
+        print("%s %s" % ("ok  " if ok else "FAIL", what))
+    line(True, "time zone %s (today is %s there)" % (zone_name(), today()))
+    ext = extension()
+    import sqlite3
+    if hasattr(sqlite3.Connection, "enable_load_extension"):
+        try:
+            c = sqlite3.connect(":memory:")
+            c.enable_load_extension(True)
+            c.load_extension(ext)
+            line(True, "extension %s loads (lumo %s)" % (ext, c.execute("SELECT lumo_version()").fetchone()[0]))
+        except sqlite3.Error as e:
+            line(False, "extension %s does not load: %s (make builds it; $LUMO_EXTENSION names another)" % (ext, e))
+    else:  # this python cannot load extensions: `lumo sync` goes through the sqlite3 shell
+        import subprocess
+        try:
+            r = subprocess.run(["sqlite3", "-cmd", ".load " + ext, ":memory:", "SELECT lumo_version()"],
+                               capture_output=True, text=True)
+            line(r.returncode == 0, "extension %s %s through the sqlite3 shell (this python, %s, cannot load"
+                 " extensions)" % (ext, "loads (lumo %s)" % r.stdout.strip() if r.returncode == 0 else
+                                   "does not load: " + r.stderr.strip(), sys.executable))
+        except OSError:
+            line(False, "this python (%s) cannot load SQLite extensions and there is no sqlite3 shell: run lumo with"
+                        " a python that can (Debian's /usr/bin/python3)" % sys.executable)
+    path, src = db_path(args)
+    if os.path.isfile(path):
+        try:
+            con = open_ro(args)
+            v = con.execute("SELECT max(version) FROM lumo_schema_version").fetchone()[0]
+            ok = con.execute("PRAGMA quick_check").fetchone()[0]
+            line(ok == "ok", "database %s (%s): schema version %s, quick_check %s" % (path, src, v, ok))
+            last = con.execute("SELECT finished_at, files_seen, skipped_lines FROM lumo_sync_runs"
+                               " ORDER BY finished_at DESC LIMIT 1").fetchone()
+            print("     last sync %s" % ("%s: %s files, %s skipped lines" % last if last else "never"))
+        except Fail as e:
+            line(False, str(e))
+    else:
+        print("--   no database yet at %s (%s): `lumo sync` creates it" % (path, src))
+    homes = agent_homes()
+    _, problems = check_homes(homes)
+    for agent, (paths, source, is_set) in homes.items():
+        found = [p for p in paths if os.path.exists(p) and has_transcripts(agent, p)]
+        mine = [p for p in problems if p.startswith(agent + " ")]
+        if mine:
+            for p in mine:
+                line(False, p)
+        else:
+            print("%s %-8s %s (%s)" % ("ok  " if found else "--  ", agent, ", ".join(found) if found else
+                                          "none at " + ", ".join(paths), source))
+    return 1 if bad else 0
+
+
+def main(argv):
+    args = parse(argv)
+    setup_zone(args)
+    fn = {"daily": cmd_period, "weekly": cmd_period, "monthly": cmd_period, "session": cmd_session,
+          "blocks": cmd_blocks, "today": cmd_today, "watch": cmd_watch, "dashboard": cmd_dashboard,
+          "report": cmd_report, "views": cmd_views, "sync": cmd_sync, "doctor": cmd_doctor}[args.cmd]
+    return fn(args) or 0
+
+
+def run():
+    try:
+        code = main(sys.argv[1:])
+        sys.stdout.flush()
+    except Fail as e:
+        sys.stderr.write("lumo: %s\n" % e)
+        code = e.code
+    except BrokenPipeError:
+        code = 0
+    except KeyboardInterrupt:
+        code = 130
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        pass
+    # a reader that went away (lumo daily | head) is not an error: no traceback at exit
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+    sys.exit(code)
