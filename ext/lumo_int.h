@@ -130,6 +130,10 @@ LUMO_API int lumo_iso_to_ms(const char *s, int64_t *out);
 /* Base name of a path (last component, trailing slashes ignored). */
 LUMO_API lumo_span lumo_path_last(const char *p, size_t n);
 
+/* num.c: strtod and snprintf of one double in the "C" locale, whatever the host set. */
+LUMO_API double lumo_strtod(const char *s, char **end);
+LUMO_API int lumo_fmt_double(char *buf, size_t cap, const char *fmt, double d);
+
 /* ------------------------------------------------------------------ json.c */
 
 /* Streaming JSON scanner: spans into a caller's buffer, nothing allocated except by

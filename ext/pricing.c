@@ -458,10 +458,10 @@ static double field_rate(lumo_span e, const char *name) {
   lumo_span v;
   double d;
   if (lumo_json_get(e, name, &v) == 1 && lumo_json_double(v, &d) == 0) {
-    double x = d * 1e6;
+    /* Rounded to 12 digits as scripts/gen_prices.py does (1.25e-06 * 1e6 is not 1.25). */
     char tmp[40];
-    snprintf(tmp, sizeof(tmp), "%.12g", x);
-    return strtod(tmp, NULL);
+    lumo_fmt_double(tmp, sizeof(tmp), "%.12g", d * 1e6);
+    return lumo_strtod(tmp, NULL);
   }
   return NAN;
 }
