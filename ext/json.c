@@ -305,18 +305,18 @@ int lumo_json_double(lumo_span v, double *out) {
   if (skip_number(v.p, v.p + v.n) != v.p + v.n) return -1;
   char tmp[64];
   if (v.n >= sizeof(tmp)) {
-    /* Very long numerals: strtod needs a terminated copy. */
+    /* Very long numerals: the parser needs a terminated copy. */
     char *h = sqlite3_malloc64(v.n + 1);
     if (!h) return -1;
     memcpy(h, v.p, v.n);
     h[v.n] = 0;
-    *out = strtod(h, NULL);
+    *out = lumo_strtod(h, NULL);
     sqlite3_free(h);
     return 0;
   }
   memcpy(tmp, v.p, v.n);
   tmp[v.n] = 0;
-  *out = strtod(tmp, NULL);
+  *out = lumo_strtod(tmp, NULL);
   return 0;
 }
 

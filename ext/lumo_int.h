@@ -130,6 +130,10 @@ LUMO_API int lumo_iso_to_ms(const char *s, int64_t *out);
 /* Base name of a path (last component, trailing slashes ignored). */
 LUMO_API lumo_span lumo_path_last(const char *p, size_t n);
 
+/* num.c: strtod and snprintf of one double in the "C" locale, whatever the host set. */
+LUMO_API double lumo_strtod(const char *s, char **end);
+LUMO_API int lumo_fmt_double(char *buf, size_t cap, const char *fmt, double d);
+
 /* ------------------------------------------------------------------ json.c */
 
 /* Streaming JSON scanner: spans into a caller's buffer, nothing allocated except by
@@ -282,10 +286,17 @@ LUMO_API int lumo_pricing_register(sqlite3 *db, int with_files, void **prices);
 LUMO_API void lumo_prices_release(void *prices);
 LUMO_API void lumo_prices_override(void *prices, const char *model, const double rates[5]);
 LUMO_API const char *lumo_price_source(const void *prices, const char *model);
+/* Cost of one request at the prices in force at the request's time: timestamp is the
+** row's ISO-8601 text as the agent wrote it (NULL or not a time: now); the _ms form
+** takes ms since the epoch, UTC (<= 0: now). *known is 0 when no price is in force. */
 LUMO_API double lumo_cost_request(const void *prices, const char *model, int64_t in,
                                   int64_t out, int64_t cr, int64_t w5, int64_t w1,
                                   const char *speed, const char *geo, const char *tier,
-                                  int64_t web_search, int *known);
+                                  int64_t web_search, const char *timestamp, int *known);
+LUMO_API double lumo_cost_request_ms(const void *prices, const char *model, int64_t in,
+                                     int64_t out, int64_t cr, int64_t w5, int64_t w1,
+                                     const char *speed, const char *geo, const char *tier,
+                                     int64_t web_search, int64_t at_ms, int *known);
 
 /* --------------------------------------------------------- registration helpers */
 LUMO_API int lumo_register_claude(sqlite3 *db, lumo_conn *c);

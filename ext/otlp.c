@@ -314,7 +314,7 @@ static void put_f64(lumo_buf *out, double d) {
     return;
   }
   char tmp[32];
-  int n = snprintf(tmp, sizeof(tmp), "%.17g", d);
+  int n = lumo_fmt_double(tmp, sizeof(tmp), "%.17g", d);
   lumo_buf_append(out, tmp, (size_t)n);
 }
 

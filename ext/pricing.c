@@ -8,7 +8,10 @@
 ** lumo_price and lumo_prices read only their arguments and compiled-in or
 ** connection-set data: INNOCUOUS. lumo_prices_load reads a file and lumo_price_set
 ** changes what every later query on the connection sees: both DIRECTONLY, and
-** neither is registered by sqlite3_lumo_nofs_init.
+** neither is registered by sqlite3_lumo_nofs_init. Because of them (and of "now" as the
+** default time) the price functions are not DETERMINISTIC: section at registration.
+** Every row is in force for [valid_from, valid_to) (UTC); a cost is computed with the
+** row in force at the request's time (spec section 7: dated price changes).
 ** The long-context tier is decided per request on input + cache reads + cache writes
 ** (strictly above the threshold) and then reprices the whole request, output too. */
 #include "lumo_int.h"
@@ -20,9 +23,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct price_row {
   const char *model, *provider, *derived;
+  int sid;                                  /* built-in rows: index in builtin_sources */
+  const char *source;                       /* other rows: where it comes from */
+  int64_t from, to;                         /* in force for [from, to), ms UTC; 0 = open */
   double tier, fast, geo;
   double in, out, cr, w5, w1;               /* list rates, USD per MTok */
   double in_t, out_t, cr_t, w5_t, w1_t;     /* above the tier */
@@ -30,7 +37,15 @@ typedef struct price_row {
   double in_f, out_f, cr_f, in_b, out_b;    /* flex, batch */
 } price_row;
 
-#define LUMO_PRICE(m, p, d, t, f, g, ...) {m, p, d, t, f, g, __VA_ARGS__},
+/* prices_data.h writes LUMO_OPEN for an unbounded end: 0 here, as no price row can
+** start or end at 1970-01-01T00:00Z. */
+#define LUMO_OPEN 0
+#define LUMO_SOURCE(s) s,
+static const char *const builtin_sources[] = {
+#include "prices_data.h"
+};
+#undef LUMO_SOURCE
+#define LUMO_PRICE(m, p, d, s, vf, vt, t, f, g, ...) {m, p, d, s, NULL, vf, vt, t, f, g, __VA_ARGS__},
 static const price_row builtin_prices[] = {
 #include "prices_data.h"
 };
@@ -40,50 +55,80 @@ static const price_row builtin_prices[] = {
 enum { SRC_BUILTIN, SRC_FILE, SRC_OVERRIDE };
 static const char *const source_names[] = {"built-in", "loaded file", "override"};
 
+static const char *row_source(const price_row *r, int src) {
+  if (src == SRC_BUILTIN) return builtin_sources[r->sid];
+  return r->source ? r->source : source_names[src];
+}
+
+static int in_force(const price_row *r, int64_t at) {
+  return (r->from == 0 || at >= r->from) && (r->to == 0 || at < r->to);
+}
+
+/* An immutable price table, shared by reference count: a change (a file loaded, an
+** override set) builds a new table and drops the connection's reference to the old
+** one, so a lumo_prices cursor that took a reference in xFilter keeps reading the rows
+** it started with, whatever a function called during the scan does. */
+typedef struct price_table {
+  int nref;            /* -1: the static built-in table, never freed */
+  const price_row *rows;
+  int n;
+  price_row *owned;    /* rows, when allocated */
+  lumo_arena strings;  /* owns the rows' strings */
+} price_table;
+
+static price_table builtin_table = {-1, builtin_prices, NBUILTIN, NULL, {0}};
+
+static price_table *table_ref(price_table *t) {
+  if (t && t->nref > 0) t->nref++;
+  return t;
+}
+
+static void table_unref(price_table *t) {
+  if (!t || t->nref < 0 || --t->nref > 0) return;
+  sqlite3_free(t->owned);
+  lumo_arena_free(&t->strings);
+  sqlite3_free(t);
+}
+
 /* Per-connection price state; user data of every pricing function. */
 typedef struct price_state {
-  price_row *loaded;   /* owned, sorted by model; NULL: the built-in table is active */
-  int nloaded;
-  lumo_arena strings;  /* owns the loaded table's strings */
-  char *loaded_from;   /* owned */
-  price_row *over;     /* owned overrides, unsorted (few) */
-  int nover;
-  lumo_arena over_strings;
+  price_table *table;  /* the loaded file's or &builtin_table; one reference held */
+  price_table *over;   /* overrides (NULL: none), unsorted, few; one reference held */
   int nref;
 } price_state;
 
-static const price_row *active_table(const price_state *ps, int *n, int *src) {
-  if (ps && ps->loaded) {
-    *n = ps->nloaded;
-    *src = SRC_FILE;
-    return ps->loaded;
-  }
-  *n = NBUILTIN;
-  *src = SRC_BUILTIN;
-  return builtin_prices;
+static price_table *active_table(const price_state *ps, int *src) {
+  price_table *t = ps && ps->table ? ps->table : &builtin_table;
+  *src = t == &builtin_table ? SRC_BUILTIN : SRC_FILE;
+  return t;
 }
 
-static const price_row *find_exact(const price_state *ps, const char *key, int *src) {
-  if (ps) {
-    for (int i = 0; i < ps->nover; i++)
-      if (strcmp(ps->over[i].model, key) == 0) {
+/* The row for exactly key in force at `at` (ms UTC): an override first, then the
+** active table (sorted by model, then valid_from). */
+static const price_row *find_exact(const price_state *ps, const char *key, int64_t at, int *src) {
+  if (ps && ps->over) {
+    for (int i = 0; i < ps->over->n; i++)
+      if (strcmp(ps->over->rows[i].model, key) == 0 && in_force(&ps->over->rows[i], at)) {
         if (src) *src = SRC_OVERRIDE;
-        return &ps->over[i];
+        return &ps->over->rows[i];
       }
   }
-  int n, s;
-  const price_row *t = active_table(ps, &n, &s);
-  int lo = 0, hi = n - 1;
+  int s;
+  const price_table *tb = active_table(ps, &s);
+  const price_row *t = tb->rows;
+  int lo = 0, hi = tb->n - 1, first = -1;
   while (lo <= hi) {
     int mid = (lo + hi) / 2;
     int c = strcmp(t[mid].model, key);
-    if (c == 0) {
-      if (src) *src = s;
-      return &t[mid];
-    }
+    if (c == 0) first = mid;
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
   }
+  for (int i = first; i >= 0 && i < tb->n && strcmp(t[i].model, key) == 0; i++)
+    if (in_force(&t[i], at)) {
+      if (src) *src = s;
+      return &t[i];
+    }
   return NULL;
 }
 
@@ -120,8 +165,8 @@ static int strip_date(char *s) {
 /* Resolves a logged model name to a price row (spec pricing.md section 6): each step
 ** changes the name and tries it; the first key present wins, no fuzzy matching. buf
 ** receives the key that matched. Returns NULL when nothing matches. */
-static const price_row *resolve(const price_state *ps, const char *name, char *buf, size_t cap,
-                                int *src) {
+static const price_row *resolve(const price_state *ps, const char *name, int64_t when, char *buf,
+                                size_t cap, int *src) {
   size_t n = strlen(name);
   while (n && isspace((unsigned char)*name)) name++, n--;
   while (n && isspace((unsigned char)name[n - 1])) n--;
@@ -131,7 +176,7 @@ static const price_row *resolve(const price_state *ps, const char *name, char *b
   const price_row *r;
 #define TRY()                                        \
   do {                                               \
-    if ((r = find_exact(ps, buf, src)) != NULL) return r; \
+    if ((r = find_exact(ps, buf, when, src)) != NULL) return r; \
   } while (0)
   /* 3. a trailing [1m]-style tag */
   char *br = strrchr(buf, '[');
@@ -240,11 +285,19 @@ static double row_cost(const price_row *r, int64_t in, int64_t out, int64_t cr, 
   return cost;
 }
 
-/* Cost of one request with the built-in or active table, for the source tables.
-** *known is 0 when the model has no price (the caller then gives NULL). */
-double lumo_cost_request(const void *prices, const char *model, int64_t in, int64_t out,
-                         int64_t cr, int64_t w5, int64_t w1, const char *speed, const char *geo,
-                         const char *tier, int64_t web, int *known) {
+static int64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Cost of one request at the prices in force at at_ms (ms UTC; <= 0: now), for the
+** source tables and the sync. *known is 0 when the model has no price then (the
+** caller gives NULL). */
+double lumo_cost_request_ms(const void *prices, const char *model, int64_t in, int64_t out,
+                            int64_t cr, int64_t w5, int64_t w1, const char *speed,
+                            const char *geo, const char *tier, int64_t web, int64_t at_ms,
+                            int *known) {
   *known = 0;
   if (!model) return 0;
   if (is_synthetic(model)) {
@@ -253,29 +306,35 @@ double lumo_cost_request(const void *prices, const char *model, int64_t in, int6
   }
   char buf[256];
   int src;
-  const price_row *r = resolve(prices, model, buf, sizeof(buf), &src);
+  const price_row *r = resolve(prices, model, at_ms > 0 ? at_ms : now_ms(), buf, sizeof(buf), &src);
   if (!r) return 0;
   *known = 1;
   return row_cost(r, in, out, cr, w5, w1, speed, geo, tier, web);
 }
 
+/* The same with the request's ISO-8601 timestamp as the agent wrote it (NULL or not a
+** time: now), so a call site passes its row's timestamp column unchanged. */
+double lumo_cost_request(const void *prices, const char *model, int64_t in, int64_t out,
+                         int64_t cr, int64_t w5, int64_t w1, const char *speed, const char *geo,
+                         const char *tier, int64_t web, const char *timestamp, int *known) {
+  int64_t at = 0;
+  if (!timestamp || !lumo_iso_to_ms(timestamp, &at)) at = 0;
+  return lumo_cost_request_ms(prices, model, in, out, cr, w5, w1, speed, geo, tier, web, at, known);
+}
+
 /* ------------------------------------------------------------ price state */
 
-static void state_clear_loaded(price_state *ps) {
-  sqlite3_free(ps->loaded);
-  lumo_arena_free(&ps->strings);
-  sqlite3_free(ps->loaded_from);
-  ps->loaded = NULL;
-  ps->nloaded = 0;
-  ps->loaded_from = NULL;
+/* Makes t (a new reference, or NULL for the built-in table) the active table. */
+static void state_set_table(price_state *ps, price_table *t) {
+  table_unref(ps->table);
+  ps->table = t ? t : &builtin_table;
 }
 
 void lumo_prices_release(void *p) {
   price_state *ps = p;
   if (!ps || --ps->nref > 0) return;
-  state_clear_loaded(ps);
-  sqlite3_free(ps->over);
-  lumo_arena_free(&ps->over_strings);
+  table_unref(ps->table);
+  table_unref(ps->over);
   sqlite3_free(ps);
 }
 
@@ -322,7 +381,23 @@ static const char *const cost_arg_names[] = {"model", "input_tokens", "output_to
 typedef struct cost_opts {
   char speed[16], geo[16], tier[16];
   int64_t web;
+  int64_t at; /* the request's time, ms UTC; 0: now */
 } cost_opts;
+
+/* The request's time argument: NULL is now; otherwise ISO-8601 text ("2026-03-01",
+** "2026-03-01T12:00:00.000Z", "... +05:45"), as the agents and lumo's tables write it.
+** Returns 0 ok, -1 error (already reported). */
+static int arg_time(sqlite3_context *ctx, const char *fn, sqlite3_value *v, int64_t *at) {
+  *at = 0;
+  if (sqlite3_value_type(v) == SQLITE_NULL) return 0;
+  const char *s = (const char *)sqlite3_value_text(v);
+  if (sqlite3_value_type(v) == SQLITE_TEXT && s && lumo_iso_to_ms(s, at) && *at > 0) return 0;
+  char *m = sqlite3_mprintf("%s(): timestamp must be ISO-8601 text (e.g. 2026-03-01T12:00:00Z) "
+                            "or NULL for now, got %.60Q", fn, s);
+  sqlite3_result_error(ctx, m, -1);
+  sqlite3_free(m);
+  return -1;
+}
 
 static void copy_opt(char *dst, size_t cap, lumo_span v) {
   lumo_buf b = {0};
@@ -334,6 +409,15 @@ static int parse_opts(sqlite3_context *ctx, int argc, sqlite3_value **argv, cost
   memset(o, 0, sizeof(*o));
   if (argc <= 6) return 0;
   const char *t7 = (const char *)sqlite3_value_text(argv[6]);
+  int64_t probe;
+  /* The time is the last argument: the 7th alone, after a JSON object (or NULL) as the
+  ** 8th, or after the four positional options as the 11th. */
+  if (argc == 7 && t7 && lumo_iso_to_ms(t7, &probe)) return arg_time(ctx, "lumo_cost", argv[6], &o->at);
+  if (argc == 8 || argc == 11) {
+    if (arg_time(ctx, "lumo_cost", argv[argc - 1], &o->at)) return -1;
+    argc--;
+    if (argc == 7 && !t7) return 0;
+  }
   if (argc == 7 && t7 && t7[0] == '{') {
     lumo_json_obj ob;
     lumo_span k, v;
@@ -345,6 +429,12 @@ static int parse_opts(sqlite3_context *ctx, int argc, sqlite3_value **argv, cost
       else if (LUMO_KEY(k, "service_tier")) copy_opt(o->tier, sizeof(o->tier), v);
       else if (LUMO_KEY(k, "web_search_requests")) {
         if (lumo_json_int(v, &o->web) || o->web < 0) goto bad;
+      } else if (LUMO_KEY(k, "timestamp")) {
+        lumo_buf b = {0};
+        int ok = lumo_json_is_string(v) && lumo_json_decode(v, &b) == 0 && b.p &&
+                 lumo_iso_to_ms(b.p, &o->at) && o->at > 0;
+        lumo_buf_free(&b);
+        if (!ok) goto bad;
       } else goto bad;
     }
     if (rc < 0) goto bad;
@@ -360,15 +450,15 @@ static int parse_opts(sqlite3_context *ctx, int argc, sqlite3_value **argv, cost
 bad:
   sqlite3_result_error(ctx,
                        "lumo_cost(): options must be a JSON object with speed, geo, "
-                       "service_tier and web_search_requests",
+                       "service_tier, web_search_requests and timestamp",
                        -1);
   return -1;
 }
 
 static void cost_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   price_state *ps = sqlite3_user_data(ctx);
-  if (argc < 6 || argc > 10) {
-    sqlite3_result_error(ctx, "lumo_cost(): takes 6 to 10 arguments", -1);
+  if (argc < 6 || argc > 11) {
+    sqlite3_result_error(ctx, "lumo_cost(): takes 6 to 11 arguments", -1);
     return;
   }
   int64_t t[5];
@@ -379,8 +469,8 @@ static void cost_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *model = (const char *)sqlite3_value_text(argv[0]);
   if (!model) return; /* NULL model: NULL cost */
   int known;
-  double usd = lumo_cost_request(ps, model, t[0], t[1], t[2], t[3], t[4], o.speed, o.geo, o.tier,
-                                 o.web, &known);
+  double usd = lumo_cost_request_ms(ps, model, t[0], t[1], t[2], t[3], t[4], o.speed, o.geo,
+                                    o.tier, o.web, o.at, &known);
   if (known) sqlite3_result_double(ctx, usd);
 }
 
@@ -390,7 +480,9 @@ static void model_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (!m || is_synthetic(m)) return;
   char buf[256];
   int src;
-  if (resolve(sqlite3_user_data(ctx), m, buf, sizeof(buf), &src))
+  /* The key does not depend on the time for built-in rows (each key covers all time);
+  ** an override limited to a range names its key only while in force. */
+  if (resolve(sqlite3_user_data(ctx), m, now_ms(), buf, sizeof(buf), &src))
     sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
 }
 
@@ -430,8 +522,14 @@ static double rate_at(const price_row *r, int k) {
   return *(const double *)((const char *)r + rate_kinds[k].off);
 }
 
+/* lumo_price(model, kind [, timestamp]): the rate in force at timestamp (default now). */
 static void price_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
-  (void)argc;
+  if (argc != 2 && argc != 3) {
+    sqlite3_result_error(ctx, "lumo_price(): takes 2 or 3 arguments", -1);
+    return;
+  }
+  int64_t at = 0;
+  if (argc == 3 && arg_time(ctx, "lumo_price", argv[2], &at)) return;
   const char *m = (const char *)sqlite3_value_text(argv[0]);
   const char *kind = (const char *)sqlite3_value_text(argv[1]);
   if (!m || !kind) return;
@@ -446,7 +544,7 @@ static void price_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   char buf[256];
   int src;
-  const price_row *r = resolve(sqlite3_user_data(ctx), m, buf, sizeof(buf), &src);
+  const price_row *r = resolve(sqlite3_user_data(ctx), m, at > 0 ? at : now_ms(), buf, sizeof(buf), &src);
   if (!r) return;
   double v = rate_at(r, k);
   if (!isnan(v)) sqlite3_result_double(ctx, v);
@@ -458,10 +556,10 @@ static double field_rate(lumo_span e, const char *name) {
   lumo_span v;
   double d;
   if (lumo_json_get(e, name, &v) == 1 && lumo_json_double(v, &d) == 0) {
-    double x = d * 1e6;
+    /* Rounded to 12 digits as scripts/gen_prices.py does (1.25e-06 * 1e6 is not 1.25). */
     char tmp[40];
-    snprintf(tmp, sizeof(tmp), "%.12g", x);
-    return strtod(tmp, NULL);
+    lumo_fmt_double(tmp, sizeof(tmp), "%.12g", d * 1e6);
+    return lumo_strtod(tmp, NULL);
   }
   return NAN;
 }
@@ -593,7 +691,7 @@ static void prices_load_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
   const char *arg = (const char *)sqlite3_value_text(argv[0]);
   if (!arg) {
     /* NULL: back to the built-in snapshot. */
-    state_clear_loaded(ps);
+    state_set_table(ps, NULL);
     sqlite3_result_int(ctx, NBUILTIN);
     return;
   }
@@ -634,11 +732,20 @@ static void prices_load_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_free(err);
     goto fail;
   }
-  state_clear_loaded(ps);
-  ps->loaded = rows;
-  ps->nloaded = n;
-  ps->strings = ar;
-  ps->loaded_from = path;
+  price_table *t = sqlite3_malloc(sizeof(*t));
+  if (!t) {
+    sqlite3_free(rows);
+    lumo_arena_free(&ar);
+    sqlite3_free(path);
+    sqlite3_result_error_nomem(ctx);
+    return;
+  }
+  t->nref = 1;
+  t->rows = t->owned = rows;
+  t->n = n;
+  t->strings = ar;
+  state_set_table(ps, t);
+  sqlite3_free(path);
   sqlite3_result_int(ctx, n);
   return;
 fail:
@@ -647,58 +754,136 @@ fail:
   sqlite3_free(msg);
 }
 
-/* Sets (or, with NaN input and output, removes) an override. v holds input, output,
-** cache_read, cache_write_5m, cache_write_1h and, when n is 11, tier_threshold and the
-** five rates above it. Returns 1 set, 0 removed, -1 out of memory. */
-static int state_set_override(price_state *ps, const char *model, const double *v, int n) {
-  char key[256];
-  snprintf(key, sizeof(key), "%s", model);
-  for (char *p = key; *p; p++) *p = (char)tolower((unsigned char)*p);
-  int i = 0;
-  while (i < ps->nover && strcmp(ps->over[i].model, key) != 0) i++;
-  if (isnan(v[0]) && isnan(v[1])) {
-    if (i < ps->nover) ps->over[i] = ps->over[--ps->nover];
-    return 0;
-  }
-  if (i == ps->nover) {
-    price_row *nr = sqlite3_realloc64(ps->over, sizeof(*nr) * (size_t)(ps->nover + 1));
-    if (!nr) return -1;
-    ps->over = nr;
-    ps->nover++;
-  }
-  price_row r;
-  memset(&r, 0, sizeof(r));
-  r.model = lumo_arena_dup(&ps->over_strings, key, strlen(key));
-  r.provider = "override";
-  r.derived = "";
-  r.in = v[0];
-  r.out = v[1];
-  r.cr = v[2];
-  r.w5 = v[3];
-  r.w1 = v[4];
-  r.fast = r.geo = NAN;
-  r.in_t = r.out_t = r.cr_t = r.w5_t = r.w1_t = NAN;
-  r.in_p = r.out_p = r.cr_p = r.in_tp = r.out_tp = r.cr_tp = NAN;
-  r.in_f = r.out_f = r.cr_f = r.in_b = r.out_b = NAN;
-  if (n == 11) {
-    r.tier = isnan(v[5]) ? 0 : v[5];
-    r.in_t = v[6];
-    r.out_t = v[7];
-    r.cr_t = v[8];
-    r.w5_t = v[9];
-    r.w1_t = v[10];
-  }
-  if (!r.model) {
-    ps->nover--;
-    return -1;
-  }
-  ps->over[i] = r;
-  return 1;
+/* A validity bound as ISO text for messages and lumo_prices; 0 (open) is NULL. */
+static char *bound_text(int64_t ms) {
+  if (ms == 0) return NULL;
+  time_t secs = (time_t)(ms / 1000);
+  struct tm tm;
+  char buf[32];
+  if (!gmtime_r(&secs, &tm)) return NULL;
+  strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return sqlite3_mprintf("%s", buf);
 }
 
-/* For sync: the price_overrides table of a lumo database. */
+static int ranges_overlap(int64_t f1, int64_t t1, int64_t f2, int64_t t2) {
+  /* [f1, t1) and [f2, t2), 0 = open on that side */
+  int a = t1 == 0 || f2 == 0 || f2 < t1;
+  int b = t2 == 0 || f1 == 0 || f1 < t2;
+  return a && b;
+}
+
+/* Sets (row non-NULL) or removes (row NULL) the override of key for [from, to), by
+** building a new override table: cursors and callers holding the old one keep it.
+** ranged 0 with row NULL removes every override of key. An override whose range
+** overlaps another of the same key (other than the very same range, which it
+** replaces) is refused: *err says which. Returns 1 set, 0 removed, -1 refused (*err
+** set), SQLITE_NOMEM as -2. */
+static int over_apply(price_state *ps, const char *key, const price_row *row, int64_t from,
+                      int64_t to, int ranged, char **err) {
+  *err = NULL;
+  const price_table *old = ps->over;
+  int n = old ? old->n : 0;
+  if (row) {
+    for (int i = 0; i < n; i++) {
+      const price_row *o = &old->rows[i];
+      if (strcmp(o->model, key) || (o->from == from && o->to == to)) continue;
+      if (ranges_overlap(o->from, o->to, from, to)) {
+        char *a = bound_text(from), *b = bound_text(to), *c = bound_text(o->from), *d = bound_text(o->to);
+        *err = sqlite3_mprintf("lumo_price_set(): the validity [%s, %s) of %Q overlaps its override for "
+                               "[%s, %s); remove that one first (NULL input and output with its range)",
+                               a ? a : "open", b ? b : "open", key, c ? c : "open", d ? d : "open");
+        sqlite3_free(a);
+        sqlite3_free(b);
+        sqlite3_free(c);
+        sqlite3_free(d);
+        return -1;
+      }
+    }
+  }
+  price_table *t = sqlite3_malloc(sizeof(*t));
+  price_row *rows = sqlite3_malloc64(sizeof(*rows) * (size_t)(n + 1));
+  if (!t || !rows) {
+    sqlite3_free(t);
+    sqlite3_free(rows);
+    return -2;
+  }
+  memset(t, 0, sizeof(*t));
+  int k = 0;
+  for (int i = 0; i < n; i++) {
+    const price_row *o = &old->rows[i];
+    if (strcmp(o->model, key) == 0 && (!ranged && !row ? 1 : o->from == from && o->to == to)) {
+      continue; /* dropped, or replaced below */
+    }
+    rows[k] = *o;
+    rows[k].model = lumo_arena_dup(&t->strings, o->model, strlen(o->model));
+    if (!rows[k].model) goto nomem;
+    k++;
+  }
+  if (row) {
+    rows[k] = *row;
+    rows[k].model = lumo_arena_dup(&t->strings, key, strlen(key));
+    if (!rows[k].model) goto nomem;
+    rows[k].from = from;
+    rows[k].to = to;
+    k++;
+  }
+  t->nref = 1;
+  t->rows = t->owned = rows;
+  t->n = k;
+  table_unref(ps->over);
+  ps->over = k ? t : NULL;
+  if (!k) table_unref(t);
+  return row ? 1 : 0;
+nomem:
+  sqlite3_free(rows);
+  lumo_arena_free(&t->strings);
+  sqlite3_free(t);
+  return -2;
+}
+
+/* An override row from rates v (input, output, cache_read, cache_write_5m,
+** cache_write_1h and, when n is 11, tier_threshold and the five rates above it). */
+static void override_row(price_row *r, const double *v, int n) {
+  memset(r, 0, sizeof(*r));
+  r->provider = "override";
+  r->derived = "";
+  r->source = "override";
+  r->in = v[0];
+  r->out = v[1];
+  r->cr = v[2];
+  r->w5 = v[3];
+  r->w1 = v[4];
+  r->fast = r->geo = NAN;
+  r->in_t = r->out_t = r->cr_t = r->w5_t = r->w1_t = NAN;
+  r->in_p = r->out_p = r->cr_p = r->in_tp = r->out_tp = r->cr_tp = NAN;
+  r->in_f = r->out_f = r->cr_f = r->in_b = r->out_b = NAN;
+  if (n == 11) {
+    r->tier = isnan(v[5]) ? 0 : v[5];
+    r->in_t = v[6];
+    r->out_t = v[7];
+    r->cr_t = v[8];
+    r->w5_t = v[9];
+    r->w1_t = v[10];
+  }
+}
+
+static void lower_key(char *key, size_t cap, const char *model) {
+  snprintf(key, cap, "%s", model);
+  for (char *p = key; *p; p++) *p = (char)tolower((unsigned char)*p);
+}
+
+/* For sync: the price_overrides table of a lumo database (no validity range). A row
+** lumo_price_set would refuse (a negative or non-finite rate) is skipped. Later, a
+** per-use lookup can read a database's overrides into a table of this shape. */
 void lumo_prices_override(void *prices, const char *model, const double rates[5]) {
-  state_set_override(prices, model, rates, 5);
+  for (int i = 0; i < 5; i++)
+    if (rates[i] < 0 || isinf(rates[i])) return;
+  char key[256], *err = NULL;
+  lower_key(key, sizeof(key), model);
+  price_row r;
+  override_row(&r, rates, 5);
+  over_apply(prices, key, isnan(rates[0]) && isnan(rates[1]) ? NULL : &r, 0, 0, 0, &err);
+  sqlite3_free(err);
 }
 
 /* Where the price of model comes from: "built-in", "loaded file", "override", or NULL. */
@@ -707,36 +892,73 @@ const char *lumo_price_source(const void *prices, const char *model) {
   int src;
   if (!model) return NULL;
   if (is_synthetic(model)) return "built-in";
-  return resolve(prices, model, buf, sizeof(buf), &src) ? source_names[src] : NULL;
+  return resolve(prices, model, now_ms(), buf, sizeof(buf), &src) ? source_names[src] : NULL;
 }
+
+static const char *const set_arg_names[] = {
+  "model", "input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "tier_threshold",
+  "input_above_tier", "output_above_tier", "cache_read_above_tier", "cache_write_5m_above_tier",
+  "cache_write_1h_above_tier"};
 
 /* lumo_price_set(model, input, output, cache_read, cache_write_5m, cache_write_1h
 **                [, tier_threshold, input_above, output_above, cache_read_above,
-**                 cache_write_5m_above, cache_write_1h_above]); NULL rates remove it. */
+**                 cache_write_5m_above, cache_write_1h_above] [, valid_from, valid_to]);
+** NULL input and output remove it (with a range: the override of that range). */
 static void price_set_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   price_state *ps = sqlite3_user_data(ctx);
   const char *m = (const char *)sqlite3_value_text(argv[0]);
-  if (!m || !*m) {
-    sqlite3_result_error(ctx, "lumo_price_set(): model must be a non-empty text", -1);
+  if (!m || !*m || strlen(m) >= 256) {
+    sqlite3_result_error(ctx, "lumo_price_set(): model must be a non-empty text (under 256 bytes)", -1);
     return;
   }
-  if (argc != 6 && argc != 12) {
-    sqlite3_result_error(ctx, "lumo_price_set(): takes 6 or 12 arguments", -1);
+  if (argc != 6 && argc != 8 && argc != 12 && argc != 14) {
+    sqlite3_result_error(ctx, "lumo_price_set(): takes 6 or 12 arguments, each optionally followed by "
+                              "valid_from and valid_to", -1);
     return;
   }
+  int nrate = argc == 6 || argc == 8 ? 5 : 11, ranged = argc == 8 || argc == 14;
   double v[11];
-  for (int i = 1; i < argc; i++) {
-    int t = sqlite3_value_type(argv[i]);
+  for (int i = 1; i <= nrate; i++) {
+    sqlite3_value *a = argv[i];
+    int t = sqlite3_value_numeric_type(a); /* numeric text ("2.5") converts, in the C locale */
+    const char *name = set_arg_names[i];
+    char *msg = NULL;
     if (t == SQLITE_NULL) v[i - 1] = NAN;
-    else if (t == SQLITE_INTEGER || t == SQLITE_FLOAT) v[i - 1] = sqlite3_value_double(argv[i]);
-    else {
-      sqlite3_result_error(ctx, "lumo_price_set(): rates must be numbers (USD per million tokens)", -1);
+    else if (t == SQLITE_INTEGER || t == SQLITE_FLOAT) {
+      v[i - 1] = sqlite3_value_double(a);
+      if (isnan(v[i - 1]) || isinf(v[i - 1]))
+        msg = sqlite3_mprintf("lumo_price_set(): %s must be a finite number", name);
+      else if (v[i - 1] < 0)
+        msg = sqlite3_mprintf("lumo_price_set(): %s must not be negative, got %s", name,
+                              (const char *)sqlite3_value_text(a));
+    } else
+      msg = sqlite3_mprintf("lumo_price_set(): %s must be a number (USD per million tokens), got %s %.60Q",
+                            name, t == SQLITE_BLOB ? "a blob" : "text", (const char *)sqlite3_value_text(a));
+    if (msg) {
+      sqlite3_result_error(ctx, msg, -1);
+      sqlite3_free(msg);
       return;
     }
   }
-  int r = state_set_override(ps, m, v, argc - 1);
-  if (r < 0) sqlite3_result_error_nomem(ctx);
-  else sqlite3_result_int(ctx, r);
+  int64_t from = 0, to = 0;
+  if (ranged) {
+    if (arg_time(ctx, "lumo_price_set", argv[argc - 2], &from) ||
+        arg_time(ctx, "lumo_price_set", argv[argc - 1], &to))
+      return;
+    if (from && to && from >= to) {
+      sqlite3_result_error(ctx, "lumo_price_set(): valid_from must be before valid_to", -1);
+      return;
+    }
+  }
+  char key[256], *err = NULL;
+  lower_key(key, sizeof(key), m);
+  price_row r;
+  override_row(&r, v, nrate);
+  int rc = over_apply(ps, key, isnan(v[0]) && isnan(v[1]) ? NULL : &r, from, to, ranged, &err);
+  if (rc == -2) sqlite3_result_error_nomem(ctx);
+  else if (rc == -1) sqlite3_result_error(ctx, err, -1);
+  else sqlite3_result_int(ctx, rc);
+  sqlite3_free(err);
 }
 
 /* ---------------------------------------------------------- lumo_prices */
@@ -745,15 +967,21 @@ static void price_set_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 static const lumo_col prices_cols[] = {
   {"model", "TEXT", "price key (LiteLLM key, or the model named in lumo_price_set)", 0},
   {"provider", "TEXT", "LiteLLM provider tag", 0},
-  {"source", "TEXT", "built-in, loaded file or override", 0},
-  {"derived", "TEXT", "cells not taken verbatim from the price map (w1: 2x input; corrections)", 0},
+  {"source", "TEXT", "where the row comes from: for built-in rows the price list and its date (LiteLLM map, a retired id's last LiteLLM row, a vendor's list), with corrections; else loaded file or override", 0},
+  {"derived", "TEXT", "cells not taken verbatim from the price map (w1: 2x input; corrections; a dated change's cells)", 0},
+  {"valid_from", "TEXT", "first instant (UTC) the row is in force; NULL: since ever", 0},
+  {"valid_to", "TEXT", "instant (UTC) the row stops being in force (exclusive); NULL: still in force", 0},
   RATE_LIST(RCOL)
 };
 #define NPRICECOL ((int)(sizeof(prices_cols) / sizeof(prices_cols[0])))
 
+/* A cursor reads the tables it referenced in xFilter, never the connection's current
+** ones: lumo_prices_load or lumo_price_set called during the scan (in a column
+** expression, say) replace the connection's tables but not the snapshot. */
 typedef struct prices_cursor {
   sqlite3_vtab_cursor base;
-  int i; /* overrides first, then the active table */
+  price_table *over, *table; /* references taken in xFilter */
+  int i;                     /* overrides first, then the table */
 } prices_cursor;
 
 extern const lumo_object lumo_prices_object; /* defined with the other docs below */
@@ -798,8 +1026,15 @@ static int prices_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
   return SQLITE_OK;
 }
 
-static int prices_close(sqlite3_vtab_cursor *c) {
-  sqlite3_free(c);
+static void prices_cursor_drop(prices_cursor *c) {
+  table_unref(c->over);
+  table_unref(c->table);
+  c->over = c->table = NULL;
+}
+
+static int prices_close(sqlite3_vtab_cursor *cur) {
+  prices_cursor_drop((prices_cursor *)cur);
+  sqlite3_free(cur);
   return SQLITE_OK;
 }
 
@@ -809,7 +1044,13 @@ static int prices_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxSt
   (void)idxStr;
   (void)argc;
   (void)argv;
-  ((prices_cursor *)cur)->i = 0;
+  prices_cursor *c = (prices_cursor *)cur;
+  price_state *ps = ((prices_vtab *)cur->pVtab)->ps;
+  int src;
+  prices_cursor_drop(c);
+  c->over = table_ref(ps->over);
+  c->table = table_ref(active_table(ps, &src));
+  c->i = 0;
   return SQLITE_OK;
 }
 
@@ -818,16 +1059,18 @@ static int prices_next(sqlite3_vtab_cursor *cur) {
   return SQLITE_OK;
 }
 
+/* The cursor's row, or NULL past the end (also before xFilter: no tables). */
 static const price_row *prices_row(sqlite3_vtab_cursor *cur, int *src) {
-  price_state *ps = ((prices_vtab *)cur->pVtab)->ps;
-  int i = ((prices_cursor *)cur)->i;
-  if (i < ps->nover) {
+  prices_cursor *c = (prices_cursor *)cur;
+  int nover = c->over ? c->over->n : 0;
+  if (c->i < 0) return NULL;
+  if (c->i < nover) {
     *src = SRC_OVERRIDE;
-    return &ps->over[i];
+    return &c->over->rows[c->i];
   }
-  int n;
-  const price_row *t = active_table(ps, &n, src);
-  return i - ps->nover < n ? &t[i - ps->nover] : NULL;
+  if (!c->table || c->i - nover >= c->table->n) return NULL;
+  *src = c->table == &builtin_table ? SRC_BUILTIN : SRC_FILE;
+  return &c->table->rows[c->i - nover];
 }
 
 static int prices_eof(sqlite3_vtab_cursor *cur) {
@@ -835,16 +1078,25 @@ static int prices_eof(sqlite3_vtab_cursor *cur) {
   return prices_row(cur, &src) == NULL;
 }
 
+static void result_bound(sqlite3_context *ctx, int64_t ms) {
+  char *t = bound_text(ms);
+  if (t) sqlite3_result_text(ctx, t, -1, sqlite3_free);
+}
+
 static int prices_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) {
-  int src;
+  int src = SRC_BUILTIN;
   const price_row *r = prices_row(cur, &src);
+  if (!r) return SQLITE_OK; /* past the end: NULL, never a read out of bounds */
   switch (col) {
     case 0: sqlite3_result_text(ctx, r->model, -1, SQLITE_TRANSIENT); break;
     case 1: sqlite3_result_text(ctx, r->provider, -1, SQLITE_TRANSIENT); break;
-    case 2: sqlite3_result_text(ctx, source_names[src], -1, SQLITE_STATIC); break;
+    case 2: sqlite3_result_text(ctx, row_source(r, src), -1, SQLITE_TRANSIENT); break;
     case 3: sqlite3_result_text(ctx, r->derived, -1, SQLITE_TRANSIENT); break;
+    case 4: result_bound(ctx, r->from); break;
+    case 5: result_bound(ctx, r->to); break;
     default: {
-      double v = rate_at(r, col - 4);
+      if (col - 6 >= NRATE) break;
+      double v = rate_at(r, col - 6);
       if (!isnan(v)) sqlite3_result_double(ctx, v);
     }
   }
@@ -871,39 +1123,50 @@ static const lumo_col cost_args[] = {
   {"cache_read_tokens", "INTEGER", "cache reads", 0},
   {"cache_write_5m_tokens", "INTEGER", "5-minute cache writes", 0},
   {"cache_write_1h_tokens", "INTEGER", "1-hour cache writes", 0},
-  {"options", "TEXT", "optional JSON {speed, geo, service_tier, web_search_requests}, or those four as arguments 7-10", 0},
+  {"options", "TEXT", "optional JSON {speed, geo, service_tier, web_search_requests, timestamp}, or the first four as arguments 7-10", 0},
+  {"timestamp", "TEXT", "optional, last: the request's ISO-8601 time (7th alone, 8th after options, or 11th); the prices in force then; default now", 0},
 };
 static const lumo_col model_args[] = {{"name", "TEXT", "a logged model name", 0}};
 static const lumo_col price_args[] = {{"model", "TEXT", "model name", 0},
-                                      {"kind", "TEXT", "a rate column of lumo_prices", 0}};
+                                      {"kind", "TEXT", "a rate column of lumo_prices", 0},
+                                      {"timestamp", "TEXT", "optional ISO-8601 time: the rate in force then; default now", 0}};
 static const lumo_col load_args[] = {{"path", "TEXT", "a LiteLLM model_prices_and_context_window.json; NULL restores the built-in table", 0}};
 static const lumo_col set_args[] = {
   {"model", "TEXT", "price key to set (matched after lower-casing)", 0},
   {"input, output, cache_read, cache_write_5m, cache_write_1h", "REAL", "USD per million tokens; NULL input and output remove the override", 0},
   {"[tier_threshold, 5 rates above it]", "REAL", "optional long-context tier", 0},
+  {"[valid_from, valid_to]", "TEXT", "optional ISO-8601 validity [from, to), NULL: open; ranges of one model must not overlap", 0},
 };
-const lumo_object lumo_cost_object = {"function", "lumo_cost", "USD cost of ONE request; NULL for an unknown model; 0 for <synthetic>", cost_args, 7};
+const lumo_object lumo_cost_object = {"function", "lumo_cost", "USD cost of ONE request at the prices in force at its time; NULL for an unknown model; 0 for <synthetic>", cost_args, 8};
 const lumo_object lumo_model_object = {"function", "lumo_model", "canonical price key of a logged model name, NULL when unpriced", model_args, 1};
-const lumo_object lumo_price_object = {"function", "lumo_price", "one rate of a model, USD per million tokens", price_args, 2};
+const lumo_object lumo_price_object = {"function", "lumo_price", "one rate of a model, USD per million tokens", price_args, 3};
 const lumo_object lumo_prices_load_object = {"function", "lumo_prices_load", "replace the price table from a LiteLLM file (connection-wide); returns the number of models", load_args, 1};
-const lumo_object lumo_price_set_object = {"function", "lumo_price_set", "set or remove a per-connection override that wins over every table", set_args, 3};
+const lumo_object lumo_price_set_object = {"function", "lumo_price_set", "set or remove a per-connection override that wins over every table; negative or non-numeric rates and overlapping ranges are refused", set_args, 4};
 const lumo_object lumo_prices_object = {"table", "lumo_prices", "the active price table: overrides, then the loaded file or the built-in snapshot", prices_cols, NPRICECOL};
 
 int lumo_pricing_register(sqlite3 *db, int with_files, void **prices) {
   price_state *ps = sqlite3_malloc(sizeof(*ps));
   if (!ps) return SQLITE_NOMEM;
   memset(ps, 0, sizeof(*ps));
+  ps->table = &builtin_table;
   ps->nref = 1; /* the caller's */
-  const int pure = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+  /* Not SQLITE_DETERMINISTIC: lumo_price_set and lumo_prices_load change what lumo_cost
+  ** and lumo_price return for the same arguments (an index on lumo_cost(...) would then
+  ** hold stale entries), and both default to the prices in force now, which dated rows
+  ** change with the clock. Only lumo_model under the nofs entry point is a function of
+  ** its argument alone: no override or file can be set there and every built-in key
+  ** covers all time. */
+  const int plain = SQLITE_UTF8 | SQLITE_INNOCUOUS;
+  const int name_fn = with_files ? plain : plain | SQLITE_DETERMINISTIC;
   int rc = SQLITE_OK;
 #define FN(name, n, flags, fn)                                                                     \
   if (!rc) {                                                                                        \
     ps->nref++;                                                                                     \
     rc = sqlite3_create_function_v2(db, name, n, flags, ps, fn, NULL, NULL, lumo_prices_release); \
   }
-  FN("lumo_cost", -1, pure, cost_fn)
-  FN("lumo_model", 1, pure, model_fn)
-  FN("lumo_price", 2, pure, price_fn)
+  FN("lumo_cost", -1, plain, cost_fn)
+  FN("lumo_model", 1, name_fn, model_fn)
+  FN("lumo_price", -1, plain, price_fn)
   if (with_files) {
     FN("lumo_prices_load", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, prices_load_fn)
     FN("lumo_price_set", -1, SQLITE_UTF8 | SQLITE_DIRECTONLY, price_set_fn)

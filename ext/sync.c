@@ -370,7 +370,7 @@ static int usage_write(syncer *y, const lumo_cand *c, const char *key, const cha
   const char *src = NULL;
   double usd = lumo_cost_request(y->conn->prices, c->model, c->input, c->output, c->cache_read,
                                  c->cache_5m, c->cache_1h, c->speed, c->inference_geo,
-                                 c->service_tier, c->web_search, &known);
+                                 c->service_tier, c->web_search, c->timestamp, &known);
   if (known) src = lumo_price_source(y->conn->prices, c->model);
   bind_text(st, 1, key);
   bind_text(st, 2, agent);
@@ -924,10 +924,10 @@ static int otel_store(void *p, otlp_rec *r) {
         int known = 0;
         double usd = 0;
         if ((r->has_num & need) == need && r->model)
-          usd = lumo_cost_request(y->conn->prices, r->model, r->num[ON_INPUT], r->num[ON_OUTPUT],
+          usd = lumo_cost_request_ms(y->conn->prices, r->model, r->num[ON_INPUT], r->num[ON_OUTPUT],
                                   r->has_num & (1u << ON_CACHE_READ) ? r->num[ON_CACHE_READ] : 0,
                                   r->has_num & (1u << ON_CACHE_CREATION) ? r->num[ON_CACHE_CREATION] : 0, 0,
-                                  NULL, NULL, NULL, 0, &known);
+                                  NULL, NULL, NULL, 0, r->time_ns / 1000000, &known);
         if (known) sqlite3_bind_double(st, i + 1, usd);
         else sqlite3_bind_null(st, i + 1);
         continue;

@@ -1061,7 +1061,7 @@ static int usage_column(claude_cursor *c, sqlite3_context *ctx, int col) {
       int known = 0;
       double usd = lumo_cost_request(((claude_vtab *)c->base.pVtab)->conn->prices, b->model, b->input, b->output, b->cache_read, b->cache_5m,
                                      b->cache_1h, b->speed, b->inference_geo, b->service_tier,
-                                     b->web_search, &known);
+                                     b->web_search, b->timestamp, &known);
       if (known) sqlite3_result_double(ctx, usd);
       break;
     }

@@ -293,8 +293,8 @@ static int codex_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
     case XC_COST: {
       int known = 0;
       if (!c->st.model.len) break;
-      double usd = lumo_cost_request(((codex_vtab *)cur->pVtab)->conn->prices, c->st.model.p, r->input,
-                                     r->output, r->cache_read, r->cache_write, 0, NULL, NULL, NULL, 0, &known);
+      double usd = lumo_cost_request_ms(((codex_vtab *)cur->pVtab)->conn->prices, c->st.model.p, r->input,
+                                     r->output, r->cache_read, r->cache_write, 0, NULL, NULL, NULL, 0, r->timestamp_ms, &known);
       if (known) sqlite3_result_double(ctx, usd);
       break;
     }

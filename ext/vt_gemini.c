@@ -372,7 +372,7 @@ static int gemini_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col
     case GC_COST: {
       int known = 0;
       double usd = lumo_cost_request(((gemini_vtab *)cur->pVtab)->conn->prices, b->model, b->input,
-                                     b->output, b->cache_read, 0, 0, NULL, NULL, NULL, 0, &known);
+                                     b->output, b->cache_read, 0, 0, NULL, NULL, NULL, 0, b->timestamp, &known);
       if (known) sqlite3_result_double(ctx, usd);
       break;
     }

@@ -221,7 +221,7 @@ static int opencode_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int c
     case OC_COST: {
       int known = 0;
       double usd = lumo_cost_request(((opencode_vtab *)cur->pVtab)->conn->prices, r->model, r->input,
-                                     r->output, r->cache_read, r->cache_write, 0, NULL, NULL, NULL, 0, &known);
+                                     r->output, r->cache_read, r->cache_write, 0, NULL, NULL, NULL, 0, r->timestamp, &known);
       if (known) sqlite3_result_double(ctx, usd);
       break;
     }

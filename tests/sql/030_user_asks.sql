@@ -14,8 +14,9 @@ SELECT printf('%.4f', lumo_cost('t10-model', 1900, 16300, 4800000, 0, 533800)) A
 SELECT printf('%.6f', lumo_cost('claude-sonnet-4-5', 300000, 1000, 0, 0, 0)) AS t11_usd;
 -- T12: fast mode multiplies by the model's own factor: 6x on Opus 4.6, 2x on Opus 4.8
 -- (1,000 in + 1,000 out: 0.03 x 6 = 0.18; Opus 4.8 at 5/25: 0.03 x 2 = 0.06).
-SELECT lumo_cost('claude-opus-4-6', 1000, 1000, 0, 0, 0, 'fast') AS t12_opus46,
-       lumo_cost('claude-opus-4-8', 1000, 1000, 0, 0, 0, 'fast') AS t12_opus48;
+-- At 2026-09-26: Opus 4.8 fast mode ends 2026-11-30, so "now" would not test it.
+SELECT lumo_cost('claude-opus-4-6', 1000, 1000, 0, 0, 0, 'fast', NULL, NULL, NULL, '2026-09-26') AS t12_opus46,
+       lumo_cost('claude-opus-4-8', 1000, 1000, 0, 0, 0, 'fast', NULL, NULL, NULL, '2026-09-26') AS t12_opus48;
 -- T13: an unknown model is NULL, never 0, and a sum over it stays NULL-aware:
 SELECT lumo_cost('glm-5.2', 16097367, 0, 0, 0, 0) IS NULL AS t13_unknown_is_null,
        (SELECT count(*) FROM (SELECT lumo_cost('glm-5.2', 1, 1, 0, 0, 0) AS c) WHERE c IS NULL) AS t13_unpriced_rows;
