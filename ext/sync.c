@@ -228,18 +228,33 @@ static int temp_db_open(sqlite3 *db) {
   return sqlite3_file_control(db, "temp", SQLITE_FCNTL_DATA_VERSION, &version) == SQLITE_OK;
 }
 
+/* An integer PRAGMA's value on db (-1 when it cannot be read). */
+static int pragma_int(sqlite3 *db, const char *pragma) {
+  sqlite3_stmt *st;
+  int v = -1;
+  if (sqlite3_prepare_v2(db, pragma, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Sets an integer PRAGMA of db (the settings a sync changes and puts back). */
+static int pragma_set(sqlite3 *db, const char *name, int value) {
+  char pragma[64];
+  snprintf(pragma, sizeof(pragma), "PRAGMA %s = %d", name, value);
+  return sqlite3_exec(db, pragma, NULL, NULL, NULL);
+}
+
 /* The sync's upserts fire triggers inside a transaction, so each keeps a statement
 ** journal, which SQLite writes to a temp file past 64 KiB unless temp_store is MEMORY
 ** (a first sync made 470,000 writes to /var/tmp for a 35 MB database and ran 1.35x
 ** slower). Changing temp_store drops the temp database, so it is changed only while
 ** the connection has none, and put back afterwards on the same condition. */
 static void temp_store_memory(syncer *y) {
-  sqlite3_stmt *st;
   y->temp_store = -1;
-  if (temp_db_open(y->db) || sqlite3_prepare_v2(y->db, "PRAGMA temp_store", -1, &st, NULL) != SQLITE_OK) return;
-  int was = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 2;
-  sqlite3_finalize(st);
-  if (was != 2 && sqlite3_exec(y->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL) == SQLITE_OK) y->temp_store = was;
+  if (temp_db_open(y->db)) return;
+  int was = pragma_int(y->db, "PRAGMA temp_store");
+  if (was >= 0 && was != 2 && pragma_set(y->db, "temp_store", 2) == SQLITE_OK) y->temp_store = was;
 }
 
 static void syncer_close(syncer *y) {
@@ -252,19 +267,10 @@ static void syncer_close(syncer *y) {
   y->codex_skip = NULL;
   sqlite3_free(y->seen);
   lumo_arena_free(&y->seen_paths);
-  if (y->temp_store >= 0 && !temp_db_open(y->db)) {
-    char pragma[40];
-    snprintf(pragma, sizeof(pragma), "PRAGMA temp_store = %d", y->temp_store);
-    sqlite3_exec(y->db, pragma, NULL, NULL, NULL);
-  }
-  y->temp_store = -1;
+  if (y->temp_store >= 0 && !temp_db_open(y->db)) pragma_set(y->db, "temp_store", y->temp_store);
   if (y->busy_ms >= 0) sqlite3_busy_timeout(y->db, y->busy_ms);
-  if (y->synchronous >= 0) {
-    char pragma[40];
-    snprintf(pragma, sizeof(pragma), "PRAGMA synchronous = %d", y->synchronous);
-    sqlite3_exec(y->db, pragma, NULL, NULL, NULL);
-  }
-  y->busy_ms = y->synchronous = -1;
+  if (y->synchronous >= 0) pragma_set(y->db, "synchronous", y->synchronous);
+  y->temp_store = y->busy_ms = y->synchronous = -1;
 }
 
 /* Decodes a JSON string span into scratch slot i; NULL when absent. */
@@ -1149,16 +1155,6 @@ static int table_has_column(sqlite3 *db, const char *schema, const char *table, 
   return found;
 }
 
-/* An integer PRAGMA's value on db (-1 when it cannot be read). */
-static int pragma_int(sqlite3 *db, const char *pragma) {
-  sqlite3_stmt *st;
-  int v = -1;
-  if (sqlite3_prepare_v2(db, pragma, -1, &st, NULL) != SQLITE_OK) return -1;
-  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  return v;
-}
-
 /* The last applied schema's hash equals h (lumo_settings.schema_hash). */
 static int schema_current(sqlite3 *db, const char *h) {
   sqlite3_stmt *st;
@@ -1205,7 +1201,7 @@ static int prepare_db(syncer *y, char **err) {
   y->busy_ms = pragma_int(db, "PRAGMA busy_timeout");
   if (y->busy_ms >= 0 && y->busy_ms < 30000) sqlite3_busy_timeout(db, 30000);
   y->synchronous = pragma_int(db, "PRAGMA synchronous");
-  if (y->synchronous > 1) sqlite3_exec(db, "PRAGMA synchronous = NORMAL", NULL, NULL, NULL);
+  if (y->synchronous > 1) pragma_set(db, "synchronous", 1); /* NORMAL */
   uint64_t h = lumo_hash_more(lumo_hash(lumo_schema_sql, strlen(lumo_schema_sql)), lumo_views_sql,
                               strlen(lumo_views_sql));
   char hash[32];
@@ -1382,9 +1378,10 @@ static void merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   char *err = NULL, *why = NULL;
   struct stat sb;
   /* ATTACH would create a missing file and take an empty one for a database */
-  if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
+  int missing = stat(path, &sb) != 0;
+  if (missing || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
     char *m = sqlite3_mprintf("lumo_merge(): %s is %s", path,
-                              stat(path, &sb) != 0 ? "not there" : !S_ISREG(sb.st_mode) ? "not a file" : "empty");
+                              missing ? "not there" : !S_ISREG(sb.st_mode) ? "not a file" : "empty");
     sqlite3_result_error(ctx, m, -1);
     sqlite3_free(m);
     return;
