@@ -140,6 +140,8 @@ const char *claude_parse_line(const char *p, size_t n, claude_line *L, int usage
           if (v.n && v.p[0] != '"' && lumo_json_double(v, &d) == 0 && d >= 0) {
             L->cost_usd = d;
             L->has_cost_usd = 1;
+          } else if (!(v.n == 4 && memcmp(v.p, "null", 4) == 0)) {
+            L->bad_cost_usd = 1; /* reported by claude_next_line; the response still bills */
           }
         }
         else if (LUMO_KEY(k, "summary")) set_str(&L->summary, v);
@@ -308,7 +310,12 @@ int claude_next_line(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const ch
     if (line_looks_whole(p, n)) return CLAUDE_LINE_SKIP;
     err = "not a JSON object";
   }
-  if (!err) return CLAUDE_LINE_RECORD;
+  if (!err) {
+    if (L->bad_cost_usd)
+      lumo_diag_add(c, source, f->rel, rd->line_no, "wrong_type",
+                    "costUSD is not a non-negative number: not kept (the response is billed at lumo's price)");
+    return CLAUDE_LINE_RECORD;
+  }
   return lumo_line_refused(rd, f, c, source, torn, err, skipped) ? CLAUDE_LINE_TORN : CLAUDE_LINE_SKIP;
 }
 

@@ -236,6 +236,7 @@ typedef struct claude_line {
   int is_sidechain, is_api_error, is_meta, has_message, has_usage, has_speed;
   int seen_message;   /* a "message" key was met (a second one is ignored) */
   int has_cost_usd;   /* costUSD: Claude Code's own estimate (old versions, spec 1.7) */
+  int bad_cost_usd;   /* a costUSD that is not a non-negative number (reported, not kept) */
   double cost_usd;
   int64_t input, output, cache_read, cache_create, cache_5m, cache_1h, web_search;
   int has_split;  /* cache_creation object present */

@@ -15,7 +15,7 @@ static const lumo_col diag_cols[] = {
   {"source", "TEXT", "the table whose scan reported it (claude_messages, claude_usage, ...)", 0},
   {"file", "TEXT", "file relative to the table's root (a directory for walk errors)", 0},
   {"line", "INTEGER", "1-based line, 0 for the whole file", 0},
-  {"kind", "TEXT", "malformed, torn (incomplete last line), too_long, unreadable, unsupported, or dropped (a last row counting the diagnostics beyond the 10,000 kept)", 0},
+  {"kind", "TEXT", "malformed, torn (incomplete last line), too_long, unreadable, unsupported, wrong_type (a field of the wrong type, not kept; the row stays), superseded (an older copy of a Codex thread, not read), or dropped (a last row counting the diagnostics beyond the 10,000 kept)", 0},
   {"detail", "TEXT", "what was wrong", 0},
 };
 

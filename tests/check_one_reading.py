@@ -241,13 +241,21 @@ dup = dup.replace('"type": "assistant"', '"type": "assistant", "type": "user"', 
 user = line(2, "msg_user", "r10", False, 10, 5, typ="user")
 cost = line(3, "msg_cost", "r11", False, 500, 200, extra={"costUSD": 0.025})
 cost = cost.replace("claude-sonnet-4-5", "claude-opus-4-20250514")
+badcost = line(4, "msg_badcost", "r12", False, 10, 5, extra={"costUSD": "0.01"})
 with open(os.path.join(proj, "s.jsonl"), "w") as f:
-    f.write("\n".join([dup, user, cost]) + "\n")
-want = [("msg_cost", None, 0.025), ("msg_dup", None, None)]
+    f.write("\n".join([dup, user, cost, badcost]) + "\n")
+want = [("msg_badcost", None, None), ("msg_cost", None, 0.025), ("msg_dup", None, None)]
 got = rows("SELECT message_id, NULL, stored_cost_usd FROM claude_usage('%s')" % root)
 c.eq("duplicate type keys: the first counts; a user record is not billed; costUSD kept", want, got)
 db = sync_db("lines", claude=root)
 c.eq("... and the sync decides the same", want, rows("SELECT message_id, NULL, stored_cost_usd FROM usage", db=db))
+# a costUSD that is no number is not kept, but said: line 4, in the table's scan and the sync's
+said = [(r["source"], r["line"], r["kind"]) for r in query(
+    "SELECT source, line, kind FROM lumo_diagnostics", before="SELECT count(*) FROM claude_usage('%s');" % root)]
+c.eq("a costUSD given as text is reported by claude_usage", [("claude_usage", 4, "wrong_type")], said)
+said = query("SELECT source, line, kind FROM lumo_diagnostics", db=os.path.join(OUT, "badcost.db"),
+             before="SELECT lumo_sync('%s', '', '', '', '');" % root)
+c.eq("... and by lumo_sync", [("lumo_sync", 4, "wrong_type")], [(r["source"], r["line"], r["kind"]) for r in said])
 # toktrack's case (issue 24): 500 in / 200 out on claude-opus-4-20250514 at list price
 # ($15 / $75 per million) is 0.0225 beside Claude Code's 0.025
 price = query("SELECT cost_usd FROM usage WHERE message_id = 'msg_cost'", db=db)[0]["cost_usd"]
