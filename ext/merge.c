@@ -1,0 +1,154 @@
+/* merge.c: lumo_merge('other.db'), another machine's lumo database into this one. Usage
+** rows go through the same upsert and winner rule as a sync (usage_upsert), with the
+** ranking fields the other database stored; messages, tool calls, file states and
+** telemetry are unions on their keys. One write transaction: all or nothing. */
+#include "sync_int.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+/* lumo_merge('other.db'): the other database's rows, with the same keys and rule. */
+void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  const char *path = (const char *)sqlite3_value_text(argv[0]);
+  if (!path) return;
+  syncer y;
+  char *err = NULL, *why = NULL;
+  struct stat sb;
+  /* ATTACH would create a missing file and take an empty one for a database */
+  int missing = stat(path, &sb) != 0;
+  if (missing || !S_ISREG(sb.st_mode) || sb.st_size == 0) {
+    char *m = sqlite3_mprintf("lumo_merge(): %s is %s", path,
+                              missing ? "not there" : !S_ISREG(sb.st_mode) ? "not a file" : "empty");
+    sqlite3_result_error(ctx, m, -1);
+    sqlite3_free(m);
+    return;
+  }
+  int rc = syncer_begin(&y, ctx, &err);
+  sqlite3 *db = y.db;
+  if (rc) why = sqlite3_mprintf("cannot prepare this database: %s", err ? err : sqlite3_errmsg(db));
+  sqlite3_free(err);
+  err = NULL;
+  char *att = rc ? NULL : sqlite3_mprintf("ATTACH %Q AS lumo_merge_src", path);
+  if (!rc) rc = att ? sqlite3_exec(db, att, NULL, NULL, &err) : SQLITE_NOMEM;
+  if (rc && !why) why = sqlite3_mprintf("cannot attach %Q: %s", path, err ? err : sqlite3_errmsg(db));
+  sqlite3_free(att);
+  if (!rc && sync_table_has_column(db, "lumo_merge_src", "usage", "rank_total") != 1) {
+    why = sqlite3_mprintf("%s is not a lumo database (no usage table)", path);
+    sqlite3_exec(db, "DETACH lumo_merge_src", NULL, NULL, NULL);
+    rc = SQLITE_ERROR;
+  }
+  if (rc) {
+    char *m = sqlite3_mprintf("lumo_merge(): %s", why ? why : "out of memory");
+    sqlite3_result_error(ctx, m, -1);
+    sqlite3_free(m);
+    sqlite3_free(why);
+    sqlite3_free(err);
+    syncer_close(&y);
+    return;
+  }
+  rc = syncer_open(&y);
+  sqlite3_stmt *src = NULL;
+  if (!rc) rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  int src7 = rc ? 0 : sync_table_has_column(db, "lumo_merge_src", "usage", "rank_prefer") == 1;
+  char *sel = rc ? NULL : sqlite3_mprintf(
+        "SELECT agent, machine, session_id, project, cwd, git_branch, timestamp, model, input_tokens,"
+        " output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,"
+        " web_search_requests, service_tier, speed, inference_geo, is_sidechain, confidence,"
+        " message_id, request_id, file, line, rank_total, rank_has_speed, rank_mtime_ns,"
+        " reasoning_tokens, %s FROM lumo_merge_src.usage",
+        src7 ? "rank_prefer, content_bytes, stored_cost_usd" : "NULL, NULL, NULL");
+  if (!rc) rc = sel ? sqlite3_prepare_v2(db, sel, -1, &src, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sel);
+  while (!rc && (rc = sqlite3_step(src)) == SQLITE_ROW) {
+    rc = SQLITE_OK;
+    lumo_cand k;
+    memset(&k, 0, sizeof(k));
+#define T(i) ((const char *)sqlite3_column_text(src, i))
+    k.session_id = T(2);
+    k.project = T(3);
+    k.cwd = T(4);
+    k.git_branch = T(5);
+    k.timestamp = T(6);
+    k.model = T(7);
+    k.input = sqlite3_column_int64(src, 8);
+    k.output = sqlite3_column_int64(src, 9);
+    k.cache_read = sqlite3_column_int64(src, 10);
+    k.cache_5m = sqlite3_column_int64(src, 11);
+    k.cache_1h = sqlite3_column_int64(src, 12);
+    k.web_search = sqlite3_column_int64(src, 13);
+    k.service_tier = T(14);
+    k.speed = T(15);
+    k.inference_geo = T(16);
+    k.is_sidechain = sqlite3_column_int(src, 17);
+    k.mid = T(19);
+    k.rid = T(20);
+    k.line = sqlite3_column_int64(src, 22);
+    k.total = sqlite3_column_int64(src, 23);
+    k.has_speed = sqlite3_column_int(src, 24);
+    k.mtime_ns = sqlite3_column_int64(src, 25);
+    k.reasoning = sqlite3_column_int64(src, 26);
+    k.path = T(21);
+    k.newest_wins = T(0) && strcmp(T(0), "codex") == 0;
+    /* the ranking fields as stored (schema 7); a database from before has none: its
+    ** OpenCode database copies were the authoritative ones, and its confidence word
+    ** stands for the content size the placeholder rule needs */
+    if (sqlite3_column_type(src, 27) != SQLITE_NULL) {
+      k.prefer = sqlite3_column_int(src, 27);
+      k.content_bytes = sqlite3_column_int64(src, 28);
+      k.has_stored_cost = sqlite3_column_type(src, 29) != SQLITE_NULL;
+      k.stored_cost = sqlite3_column_double(src, 29);
+    } else {
+      k.prefer = T(21) && strcmp(T(0), "opencode") == 0 && lumo_ends_with(T(21), ".db");
+      k.content_bytes = T(18) && strcmp(T(18), "low") == 0 ? INT64_MAX / 32 : 0;
+    }
+    rc = usage_upsert(&y, &k, T(0), T(1), T(21));
+#undef T
+  }
+  if (rc == SQLITE_DONE) rc = SQLITE_OK; /* anything else ended the read early: an error */
+  sqlite3_finalize(src);
+  /* messages by name: a database from before schema 6 has no is_rewound (then 0) */
+  int src_rewound = sync_table_has_column(db, "lumo_merge_src", "messages", "is_rewound") == 1;
+  char *msgs = sqlite3_mprintf(
+      "INSERT OR IGNORE INTO messages (key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role,"
+      " model, message_id, is_sidechain, text, content_bytes, file, line, is_rewound)"
+      " SELECT key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role, model, message_id,"
+      " is_sidechain, text, content_bytes, file, line, %s FROM lumo_merge_src.messages",
+      src_rewound ? "is_rewound" : "0");
+  if (!rc) rc = msgs ? sqlite3_exec(db, msgs, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(msgs);
+  if (!rc)
+    rc = sqlite3_exec(db,
+        "INSERT OR IGNORE INTO tool_uses SELECT * FROM lumo_merge_src.tool_uses;"
+        "UPDATE tool_uses SET is_error = s.is_error, result_bytes = s.result_bytes"
+        "  FROM lumo_merge_src.tool_uses AS s WHERE tool_uses.key = s.key AND tool_uses.is_error IS NULL;"
+        "INSERT OR IGNORE INTO lumo_files SELECT * FROM lumo_merge_src.lumo_files;",
+        NULL, NULL, NULL);
+  /* Telemetry: a union on the natural keys (a database from before schema 2 has none). */
+  sqlite3_stmt *has = NULL;
+  if (!rc && sqlite3_prepare_v2(db, "SELECT 1 FROM lumo_merge_src.sqlite_master WHERE name = 'otel_events'", -1,
+                                &has, NULL) == SQLITE_OK && sqlite3_step(has) == SQLITE_ROW)
+    rc = sqlite3_exec(db,
+        "INSERT OR IGNORE INTO otel_points SELECT * FROM lumo_merge_src.otel_points;"
+        "INSERT OR IGNORE INTO otel_events SELECT * FROM lumo_merge_src.otel_events;",
+        NULL, NULL, NULL);
+  sqlite3_finalize(has);
+  if (!rc) rc = blocks_refresh(db);
+  if (!rc) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  else sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  syncer_close(&y);
+  sqlite3_exec(db, "DETACH lumo_merge_src", NULL, NULL, NULL);
+  if (rc) {
+    char *m = sqlite3_mprintf("lumo_merge(): %s", sync_error_text(db, rc));
+    sqlite3_result_error(ctx, m, -1);
+    sqlite3_free(m);
+    return;
+  }
+  sqlite3_result_int64(ctx, y.st.usage_rows);
+}
+
+static const lumo_col merge_args[] = {
+  {"path", "TEXT", "another lumo database; returns the number of usage rows written", 0}};
+const lumo_object lumo_merge_object = {
+  "function", "lumo_merge", "merge another machine's lumo database into this one (same keys, same winner rule)",
+  merge_args, 1};

@@ -1,0 +1,349 @@
+/* sync_db.c: the lumo database as lumo_sync() and lumo_merge() find and leave it: the
+** schema and views applied (once, in one write transaction) and the columns older
+** databases lack added; the connection settings a sync changes and puts back; the sync's
+** prepared statements; the machine name; the directory listings kept between syncs; and
+** the blocks cache brought up to date at the end of a sync or merge. */
+#include "sync_int.h"
+#include "schema_sql.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* The directory listings of the last sync (lumo_dirs), lent to the walker while the
+** sources list their files; new listings are written back by dirs_store. */
+int dirs_load(sqlite3 *db, const char *machine, lumo_dircache *dc) {
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db, "SELECT path, mtime_ns, inode, entries FROM lumo_dirs WHERE machine = ?1", -1, &st, NULL);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, machine, -1, SQLITE_STATIC);
+  while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    rc = lumo_dircache_add(dc, 0, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+                           sqlite3_column_int64(st, 2), (const char *)sqlite3_column_text(st, 3));
+  int end = sqlite3_finalize(st); /* the error of a step that failed (a read error is no end) */
+  if (rc == SQLITE_OK) rc = end;
+  lumo_dircache_sort(dc);
+  return rc;
+}
+
+int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *dc) {
+  sqlite3_stmt *st;
+  if (!dc->nfresh) return SQLITE_OK;
+  int rc = sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO lumo_dirs VALUES (?1, ?2, ?3, ?4, ?5)", -1, &st, NULL);
+  for (int i = 0; rc == SQLITE_OK && i < dc->nfresh; i++) {
+    const lumo_dirrec *r = &dc->fresh[i];
+    sqlite3_bind_text(st, 1, machine, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, r->path, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, r->mtime_ns);
+    sqlite3_bind_int64(st, 4, r->inode);
+    sqlite3_bind_text(st, 5, r->entries, -1, SQLITE_STATIC);
+    rc = sqlite3_step(st) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+    sqlite3_reset(st);
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Brings blocks_cache up to date: the blocks from blocks_seed on are computed again
+** (blocks_tail, usually the last one or two) and replace the cached ones from there;
+** then blocks_state says the cache is current. The seed and the new blocks are read
+** first, since deleting cached blocks moves the seed; the blocks are held in memory
+** rather than in a temp table (a re-sync would create the temp database for one or two
+** rows). NULL seed: the cache is current and nothing is done. Runs inside the caller's
+** transaction. */
+int blocks_refresh(sqlite3 *db) {
+  sqlite3_stmt *st;
+  int rc = sqlite3_prepare_v2(db, "SELECT seed FROM blocks_seed", -1, &st, NULL);
+  if (rc) return rc;
+  char *seed = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
+                   ? sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0))
+                   : NULL;
+  sqlite3_finalize(st);
+  if (!seed) return SQLITE_OK;
+  sqlite3_value **v = NULL; /* the new blocks, row after row of ncol values */
+  int64_t nv = 0, cap = 0;
+  int ncol = 0;
+  rc = sqlite3_prepare_v2(db, "SELECT * FROM blocks_tail", -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    ncol = sqlite3_column_count(st);
+    while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+      if (nv + ncol > cap) {
+        int64_t nc = cap ? cap * 2 : 16 * ncol;
+        sqlite3_value **nvv = sqlite3_realloc64(v, sizeof(*v) * (size_t)nc);
+        if (!nvv) {
+          rc = SQLITE_NOMEM;
+          break;
+        }
+        v = nvv;
+        cap = nc;
+      }
+      for (int i = 0; i < ncol; i++) {
+        v[nv] = sqlite3_value_dup(sqlite3_column_value(st, i));
+        if (!v[nv]) rc = SQLITE_NOMEM;
+        nv++;
+      }
+    }
+    int end = sqlite3_finalize(st);
+    if (rc == SQLITE_OK) rc = end;
+  }
+  char *del = sqlite3_mprintf("DELETE FROM blocks_cache WHERE first_at >= %Q; UPDATE blocks_state SET since = NULL", seed);
+  if (rc == SQLITE_OK) rc = del ? sqlite3_exec(db, del, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(del);
+  if (rc == SQLITE_OK && nv) {
+    sqlite3_str *q = sqlite3_str_new(db);
+    sqlite3_str_appendall(q, "INSERT INTO blocks_cache VALUES (?");
+    for (int i = 1; i < ncol; i++) sqlite3_str_appendall(q, ", ?");
+    sqlite3_str_appendall(q, ")");
+    char *ins = sqlite3_str_finish(q);
+    sqlite3_stmt *put = NULL;
+    rc = ins ? sqlite3_prepare_v2(db, ins, -1, &put, NULL) : SQLITE_NOMEM;
+    sqlite3_free(ins);
+    for (int64_t r = 0; rc == SQLITE_OK && r < nv; r += ncol) {
+      for (int i = 0; i < ncol; i++) sqlite3_bind_value(put, i + 1, v[r + i]);
+      rc = sqlite3_step(put) == SQLITE_DONE ? SQLITE_OK : sqlite3_errcode(db);
+      sqlite3_reset(put);
+    }
+    sqlite3_finalize(put);
+  }
+  for (int64_t i = 0; i < nv; i++) sqlite3_value_free(v[i]);
+  sqlite3_free(v);
+  sqlite3_free(seed);
+  return rc;
+}
+
+static const char *const syncer_sql[] = {
+  "SELECT size, mtime_ns, inode, consumed, lines, head_hash, first_cwd FROM lumo_files WHERE machine = ?1 AND path = ?2",
+  "INSERT OR REPLACE INTO lumo_files (path, machine, agent, size, mtime_ns, inode, consumed, lines, head_hash, first_cwd, synced_at)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+  "SELECT key, request_id, is_sidechain, rank_total, rank_has_speed, rank_mtime_ns, file, line, rank_prefer"
+  " FROM usage WHERE message_id = ?1 AND agent = ?2",
+  "INSERT INTO usage (key, agent, machine, session_id, project, cwd, git_branch, timestamp, model,"
+  " input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,"
+  " reasoning_tokens, web_search_requests, service_tier, speed, inference_geo, is_sidechain, confidence,"
+  " cost_usd, price_source, message_id, request_id, file, line, rank_total, rank_has_speed, rank_mtime_ns,"
+  " rank_prefer, content_bytes, stored_cost_usd)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
+  " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
+  "DELETE FROM usage WHERE key = ?1",
+  /* ?17 = 1: a message read again replaces its text (Gemini rewrites a message as it
+  ** grows); else the first copy stays (Claude streaming copies are merged by the views) */
+  "INSERT INTO messages (key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role,"
+  " model, message_id, is_sidechain, text, content_bytes, file, line, is_rewound)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?18)"
+  " ON CONFLICT (key) DO UPDATE SET timestamp = excluded.timestamp, type = excluded.type, role = excluded.role,"
+  " model = excluded.model, text = excluded.text, content_bytes = excluded.content_bytes, file = excluded.file,"
+  " line = excluded.line, is_rewound = excluded.is_rewound WHERE ?17",
+  "INSERT INTO tool_uses (key, agent, machine, session_id, timestamp, message_id, tool_name, input, file, line)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (key) DO NOTHING",
+  "UPDATE tool_uses SET is_error = ?2, result_bytes = ?3 WHERE key = ?1",
+  "INSERT OR IGNORE INTO otel_points (key, series, machine, agent, time, time_unix_nano, start_time_unix_nano,"
+  " metric, unit, kind, temporality, is_monotonic, value, count, sum, session_id, model, type, decision, source,"
+  " tool_name, language, user_id, organization_id, terminal_type, service_version, attributes, resource,"
+  " scope_name, file, line) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+  "INSERT OR IGNORE INTO otel_events (key, machine, agent, time, time_unix_nano, time_source, event_name,"
+  " severity_number, session_id, event_sequence, prompt_id, prompt_length, model, request_id, tool_name, success,"
+  " duration_ms, decision, source, cost_usd, lumo_cost_usd, input_tokens, output_tokens, cache_read_tokens,"
+  " cache_creation_tokens, reasoning_tokens, body, attributes, resource, scope_name, service_version, file, line)"
+  " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+};
+
+int syncer_open(syncer *y) {
+  sqlite3_stmt **slots[] = {&y->file_get, &y->file_put, &y->usage_find, &y->usage_ins, &y->usage_del,
+                            &y->msg_ins, &y->tool_ins, &y->tool_res, &y->point_ins, &y->event_ins};
+  for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+    int rc = sqlite3_prepare_v2(y->db, syncer_sql[i], -1, slots[i], NULL);
+    if (rc) return rc;
+  }
+  return SQLITE_OK;
+}
+
+/* Whether the connection's temp database is open (a temp table exists or did). Asked
+** without opening it: SQLite answers a file control on an unopened database with an error. */
+static int temp_db_open(sqlite3 *db) {
+  unsigned int version;
+  return sqlite3_file_control(db, "temp", SQLITE_FCNTL_DATA_VERSION, &version) == SQLITE_OK;
+}
+
+/* An integer PRAGMA's value on db (-1 when it cannot be read). */
+static int pragma_int(sqlite3 *db, const char *pragma) {
+  sqlite3_stmt *st;
+  int v = -1;
+  if (sqlite3_prepare_v2(db, pragma, -1, &st, NULL) != SQLITE_OK) return -1;
+  if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* Sets an integer PRAGMA of db (the settings a sync changes and puts back). */
+static int pragma_set(sqlite3 *db, const char *name, int value) {
+  char pragma[64];
+  snprintf(pragma, sizeof(pragma), "PRAGMA %s = %d", name, value);
+  return sqlite3_exec(db, pragma, NULL, NULL, NULL);
+}
+
+/* The sync's upserts fire triggers inside a transaction, so each keeps a statement
+** journal, which SQLite writes to a temp file past 64 KiB unless temp_store is MEMORY
+** (a first sync made 470,000 writes to /var/tmp for a 35 MB database and ran 1.35x
+** slower). Changing temp_store drops the temp database, so it is changed only while
+** the connection has none, and put back afterwards on the same condition. */
+static void temp_store_memory(syncer *y) {
+  y->temp_store = -1;
+  if (temp_db_open(y->db)) return;
+  int was = pragma_int(y->db, "PRAGMA temp_store");
+  if (was >= 0 && was != 2 && pragma_set(y->db, "temp_store", 2) == SQLITE_OK) y->temp_store = was;
+}
+
+void syncer_close(syncer *y) {
+  sqlite3_stmt *all[] = {y->file_get, y->file_put, y->usage_find, y->usage_ins, y->usage_del,
+                         y->msg_ins, y->tool_ins, y->tool_res, y->point_ins, y->event_ins};
+  for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) sqlite3_finalize(all[i]);
+  for (int i = 0; i < 16; i++) lumo_buf_free(&y->s[i]);
+  lumo_buf_free(&y->text);
+  sqlite3_free(y->codex_skip);
+  y->codex_skip = NULL;
+  sqlite3_free(y->seen);
+  lumo_arena_free(&y->seen_paths);
+  if (y->temp_store >= 0 && !temp_db_open(y->db)) pragma_set(y->db, "temp_store", y->temp_store);
+  if (y->busy_ms >= 0) sqlite3_busy_timeout(y->db, y->busy_ms);
+  if (y->synchronous >= 0) pragma_set(y->db, "synchronous", y->synchronous);
+  y->temp_store = y->busy_ms = y->synchronous = -1;
+}
+
+void sync_machine_id(sqlite3 *db, char *out, size_t cap) {
+  sqlite3_stmt *st;
+  out[0] = 0;
+  if (sqlite3_prepare_v2(db, "SELECT value FROM lumo_settings WHERE key = 'machine'", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+      snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+  }
+  if (!out[0]) {
+    const char *env = getenv("LUMO_MACHINE");
+    if (env && *env) snprintf(out, cap, "%s", env);
+    else if (gethostname(out, cap - 1) != 0 || !out[0]) snprintf(out, cap, "unknown");
+    out[cap - 1] = 0;
+  }
+}
+
+/* 1 when table (in schema) has the column, 0 when it has not, -1 when there is no such table. */
+int sync_table_has_column(sqlite3 *db, const char *schema, const char *table, const char *column) {
+  sqlite3_stmt *st;
+  int found = -1;
+  if (sqlite3_prepare_v2(db, "SELECT max(name = ?3) FROM pragma_table_info(?2, ?1)", -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  sqlite3_bind_text(st, 1, schema, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, column, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) found = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return found;
+}
+
+/* The last applied schema's hash equals h (lumo_settings.schema_hash). */
+static int schema_current(sqlite3 *db, const char *h) {
+  sqlite3_stmt *st;
+  int current = 0;
+  if (sqlite3_prepare_v2(db, "SELECT value FROM lumo_settings WHERE key = 'schema_hash'", -1, &st, NULL) == SQLITE_OK) {
+    current = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+              strcmp((const char *)sqlite3_column_text(st, 0), h) == 0;
+    sqlite3_finalize(st);
+  }
+  return current;
+}
+
+/* The migrations SQL cannot say "if missing" for: columns added to existing tables.
+** Runs inside prepare_db's transaction, before the schema file. */
+static int migrate(sqlite3 *db, char **err) {
+  int rc = SQLITE_OK;
+  /* schema 6: the Gemini files are read again (whole, as any changed Gemini file), so
+  ** the messages they hold get their flag */
+  if (sync_table_has_column(db, "main", "messages", "is_rewound") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN is_rewound INTEGER NOT NULL DEFAULT 0;"
+                          "UPDATE lumo_files SET mtime_ns = -1 WHERE agent = 'gemini'", NULL, NULL, err);
+  /* schema 7: the winner rule's remaining fields, so a merge decides as a scan does; an
+  ** OpenCode row from its database was the authoritative copy; the sizes of rows stored
+  ** before are unknown (NULL: their confidence word stands for them) */
+  if (!rc && sync_table_has_column(db, "main", "usage", "rank_prefer") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE usage ADD COLUMN rank_prefer INTEGER NOT NULL DEFAULT 0;"
+                          "ALTER TABLE usage ADD COLUMN content_bytes INTEGER;"
+                          "ALTER TABLE usage ADD COLUMN stored_cost_usd REAL;"
+                          "UPDATE usage SET rank_prefer = 1 WHERE agent = 'opencode' AND file LIKE '%.db'",
+                      NULL, NULL, err);
+  return rc;
+}
+
+/* Applies the schema, the views and the price overrides stored in the database. The
+** schema and views are applied only when they differ from the last applied ones (a hash
+** in lumo_settings), so a re-sync does not rebuild the views; then in one write
+** transaction that checks the hash again, so two first syncs do not both migrate and a
+** failure leaves nothing half built. The connection's busy timeout and synchronous
+** setting are changed for the sync only (syncer_close puts them back). A new lumo
+** database is put in WAL mode, so readers (Datasette, cron reports) read while a sync
+** writes; a database whose owner chose another journal mode keeps it. */
+static int prepare_db(syncer *y, char **err) {
+  sqlite3 *db = y->db;
+  y->busy_ms = pragma_int(db, "PRAGMA busy_timeout");
+  if (y->busy_ms >= 0 && y->busy_ms < 30000) sqlite3_busy_timeout(db, 30000);
+  y->synchronous = pragma_int(db, "PRAGMA synchronous");
+  if (y->synchronous > 1) pragma_set(db, "synchronous", 1); /* NORMAL */
+  uint64_t h = lumo_hash_more(lumo_hash(lumo_schema_sql, strlen(lumo_schema_sql)), lumo_views_sql,
+                              strlen(lumo_views_sql));
+  char hash[32];
+  snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)h);
+  int rc = SQLITE_OK;
+  if (!schema_current(db, hash)) {
+    if (sync_table_has_column(db, "main", "lumo_schema_version", "version") < 0)
+      sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, err);
+    if (rc) return rc;
+    if (!schema_current(db, hash)) { /* another sync may have applied it meanwhile */
+      rc = migrate(db, err);
+      if (!rc) rc = sqlite3_exec(db, lumo_schema_sql, NULL, NULL, err);
+      if (!rc) rc = sqlite3_exec(db, lumo_views_sql, NULL, NULL, err);
+      char *set = rc ? NULL : sqlite3_mprintf("INSERT OR REPLACE INTO lumo_settings VALUES ('schema_hash', %Q)", hash);
+      if (!rc) rc = set ? sqlite3_exec(db, set, NULL, NULL, err) : SQLITE_NOMEM;
+      sqlite3_free(set);
+    }
+    int end = sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+    if (!rc) rc = end;
+    if (rc) return rc;
+  }
+  sqlite3_stmt *st;
+  rc = sqlite3_prepare_v2(db, "SELECT model, input, output, cache_read, cache_write_5m, cache_write_1h FROM price_overrides", -1, &st, NULL);
+  if (rc) return rc;
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    double v[5];
+    for (int i = 0; i < 5; i++)
+      v[i] = sqlite3_column_type(st, i + 1) == SQLITE_NULL ? 0 : sqlite3_column_double(st, i + 1);
+    const char *m = (const char *)sqlite3_column_text(st, 0);
+    if (m) lumo_prices_override(y->conn->prices, m, v);
+  }
+  int fin = sqlite3_finalize(st);
+  return rc == SQLITE_DONE ? fin : rc;
+}
+
+/* What went wrong, for rc: the connection's message, unless a later statement (the
+** ROLLBACK) has cleared it, which left "not an error" as the whole report. */
+const char *sync_error_text(sqlite3 *db, int rc) {
+  return sqlite3_errcode(db) != SQLITE_OK ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+}
+
+/* The oldest SQLite the lumo database's schema and views run on: unixepoch() (3.38),
+** UPSERT without a conflict target and AS MATERIALIZED (3.35), UPDATE ... FROM (3.33). */
+#define LUMO_SYNC_MIN_SQLITE 3038000
+
+/* A syncer on the function's connection, with the schema, views and overrides applied. */
+int syncer_begin(syncer *y, sqlite3_context *ctx, char **err) {
+  memset(y, 0, sizeof(*y));
+  if (sqlite3_libversion_number() < LUMO_SYNC_MIN_SQLITE) {
+    *err = sqlite3_mprintf("needs SQLite 3.38.0 or newer (the schema and views use unixepoch), found %s",
+                           sqlite3_libversion());
+    return SQLITE_ERROR;
+  }
+  y->db = sqlite3_context_db_handle(ctx);
+  y->conn = sqlite3_user_data(ctx);
+  y->busy_ms = y->synchronous = -1;
+  temp_store_memory(y);
+  return prepare_db(y, err);
+}

@@ -1,0 +1,75 @@
+/* sync_int.h: what the parts of lumo_sync() and lumo_merge() share: the syncer (one
+** sync's prepared statements and counters on the caller's connection), small binding
+** helpers, and the functions of sync_db.c (the lumo database itself) and sync.c (the
+** winner rule's upsert) that merge.c also uses. */
+#ifndef LUMO_SYNC_INT_H
+#define LUMO_SYNC_INT_H
+#include "lumo_int.h"
+#include "dedup.h"
+
+#define HEAD_BYTES 4096
+
+typedef struct sync_stats {
+  int64_t files_seen, files_read, bytes_read, usage_rows, message_rows, tool_rows, otel_rows, skipped;
+} sync_stats;
+
+/* What the last sync recorded of each file of this machine, to skip unchanged files
+** with no SQL at all: sorted by path for bsearch. */
+typedef struct seen_file {
+  char *path;
+  int64_t size, mtime_ns, inode;
+} seen_file;
+
+/* Prepared statements of one sync, on the caller's connection. */
+typedef struct syncer {
+  sqlite3 *db;
+  lumo_conn *conn;
+  char machine[256];
+  sync_stats st;
+  sqlite3_stmt *file_get, *file_put, *usage_find, *usage_ins, *usage_del, *msg_ins, *tool_ins,
+      *tool_res, *point_ins, *event_ins;
+  lumo_buf s[16];  /* scratch for decoded strings */
+  lumo_buf text;
+  const lumo_filelist *codex_files; /* every rollout of this sync: a fork's parent is found there */
+  char *codex_skip; /* per rollout: an older copy of a thread (codex_superseded), not read */
+  seen_file *seen; /* loaded once per lumo_sync(), when the first source has files */
+  int nseen, seen_loaded;
+  lumo_arena seen_paths; /* the paths of seen */
+  int temp_store; /* the connection's PRAGMA temp_store before the sync, -1: left as it was */
+  int busy_ms, synchronous; /* the connection's busy timeout and synchronous setting before */
+} syncer;
+
+static inline void bind_text(sqlite3_stmt *st, int i, const char *s) {
+  if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_null(st, i);
+}
+
+static inline int step_done(sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE || rc == SQLITE_ROW ? SQLITE_OK : rc;
+}
+
+/* Decodes a JSON string span into scratch slot i; NULL when absent. */
+static inline const char *dec(syncer *y, int i, lumo_span v) {
+  if (!v.n) return NULL;
+  y->s[i].len = 0;
+  if (lumo_json_decode(v, &y->s[i])) return NULL;
+  return y->s[i].p ? y->s[i].p : "";
+}
+
+/* sync_db.c */
+LUMO_API int syncer_begin(syncer *y, sqlite3_context *ctx, char **err);
+LUMO_API int syncer_open(syncer *y);
+LUMO_API void syncer_close(syncer *y);
+LUMO_API void sync_machine_id(sqlite3 *db, char *out, size_t cap);
+LUMO_API int sync_table_has_column(sqlite3 *db, const char *schema, const char *table, const char *column);
+LUMO_API const char *sync_error_text(sqlite3 *db, int rc);
+LUMO_API int dirs_load(sqlite3 *db, const char *machine, lumo_dircache *dc);
+LUMO_API int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *dc);
+LUMO_API int blocks_refresh(sqlite3 *db);
+/* sync.c */
+LUMO_API int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const char *machine, const char *file);
+/* merge.c */
+LUMO_API void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
+#endif
