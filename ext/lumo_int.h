@@ -329,6 +329,9 @@ typedef struct lumo_source_vtab {
   sqlite3_vtab base;
   lumo_conn *conn; /* shared, reference counted */
   int kind;        /* which table of a module family (claude: messages, usage, tool uses) */
+  /* what the last finished scan of this table on this connection yielded: the planner's
+  ** row and cost estimates (xBestIndex), 0 before the first */
+  int64_t last_rows, last_bytes;
 } lumo_source_vtab;
 /* xConnect of a file-reading source table (DIRECTONLY): declares o's columns and
 ** allocates a lumo_source_vtab. xDisconnect: lumo_source_disconnect. */

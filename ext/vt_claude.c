@@ -193,6 +193,12 @@ typedef struct tool_pending {
   char *tool_use_id; /* owned copy, for matching */
 } tool_pending;
 
+/* An entry of a finished usage scan under one of its keys (message_id, session_id). */
+typedef struct key_idx {
+  const char *key;
+  int idx;
+} key_idx;
+
 typedef struct claude_cursor {
   sqlite3_vtab_cursor base;
   int kind;
@@ -223,8 +229,15 @@ typedef struct claude_cursor {
   /* usage */
   lumo_arena arenas[4]; /* one per usage worker (LUMO_MAX_THREADS) */
   lumo_dedup dd;
-  int ui;
+  int ui;             /* the entry shown */
   lumo_buf scratch, scratch2;
+  /* usage: the finished scan, kept for the statement's further xFilter calls with the
+  ** same root and bound (the inner table of a join), and what this xFilter shows of it */
+  int scanned;
+  key_idx *by_mid, *by_sid; /* entries by message_id / session_id, built on first use */
+  int nby_mid, nby_sid;
+  const key_idx *sel; /* the rows shown: sel[si..send), or entries si..send when NULL */
+  int si, send;
 } claude_cursor;
 
 static const char *kind_name(int kind) { return kind_object(kind)->name; }
@@ -243,18 +256,32 @@ static int col_root(int kind) { return kind_object(kind)->ncol - 1; }
 
 /* idxNum bits, in xFilter argv order:
 **   0x01  root = ?          hidden argument, omitted
-**   0x02  session_id = ?    claude_messages and claude_tool_uses only: read only the
-**                           files of that session (<id>.jsonl, <id>/subagents/, legacy
-**                           agent-*.jsonl); NOT omitted. claude_usage does not take it:
-**                           copies in other sessions' files decide which copy wins.
+**   0x02  session_id = ?    claude_messages and claude_tool_uses: read only the files of
+**                           that session (<id>.jsonl, <id>/subagents/, legacy
+**                           agent-*.jsonl). claude_usage: copies in other sessions' files
+**                           decide which copy wins, so it reads every file once and then
+**                           serves each session_id from that finished scan (see below).
+**                           NOT omitted.
 **   0x04  timestamp >= ? or timestamp > ?
 **                           skip files (claude_usage: whole session directories) whose
 **                           newest mtime is older than the bound; NOT omitted.
-** idxStr: colUsed in hex, so unused text columns are never decoded. */
+**   0x08  message_id = ?    claude_usage only: served from the finished scan; NOT omitted.
+** idxStr: colUsed in hex, so unused text columns are never decoded.
+**
+** Joins. SQLite calls xFilter of the inner table of a join once per outer row. A
+** claude_usage cursor keeps its finished, deduplicated scan and answers every further
+** xFilter with the same root and time bound from it, by message_id or session_id through
+** an index built on first use, so `claude_messages m JOIN claude_usage u ON
+** u.message_id = m.message_id` reads the files twice (once per table), not once per
+** row; within one statement the rows are one snapshot. The estimates tell the planner
+** so: a lookup costs little, a scan costs its bytes (those of the last scan of the
+** table on this connection). claude_messages and claude_tool_uses stream and keep
+** nothing: as the inner table of a join on anything but session_id they re-read the
+** files per outer row; the README says how to materialise them instead. */
 static int claude_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
   claude_vtab *vt = (claude_vtab *)tab;
   int root = col_root(vt->kind), ses = col_session(vt->kind), ts = col_timestamp(vt->kind);
-  int iroot = -1, ises = -1, its = -1, root_unusable = 0;
+  int iroot = -1, ises = -1, its = -1, imid = -1, root_unusable = 0;
   for (int i = 0; i < ii->nConstraint; i++) {
     const struct sqlite3_index_constraint *c = &ii->aConstraint[i];
     if (c->iColumn == root) {
@@ -263,14 +290,18 @@ static int claude_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
       continue;
     }
     if (!c->usable) continue;
-    if (c->iColumn == ses && c->op == SQLITE_INDEX_CONSTRAINT_EQ && vt->kind != KIND_USAGE) ises = i;
+    if (c->iColumn == ses && c->op == SQLITE_INDEX_CONSTRAINT_EQ) ises = i;
+    if (c->iColumn == UC_MESSAGE_ID && vt->kind == KIND_USAGE && c->op == SQLITE_INDEX_CONSTRAINT_EQ) imid = i;
     if (c->iColumn == ts &&
         (c->op == SQLITE_INDEX_CONSTRAINT_GE || c->op == SQLITE_INDEX_CONSTRAINT_GT))
       its = i;
   }
   if (root_unusable && iroot < 0) return SQLITE_CONSTRAINT;
+  /* A scan reads every byte: ~1 cost unit per 100 bytes, from the last scan (10 MB and
+  ** 10,000 rows before the first). */
+  double rows = vt->last_rows > 0 ? (double)vt->last_rows : 1e4;
+  double cost = 1000 + (vt->last_bytes > 0 ? (double)vt->last_bytes : 1e7) / 100;
   int argv = 1, idx = 0;
-  double cost = 1e6;
   if (iroot >= 0) {
     ii->aConstraintUsage[iroot].argvIndex = argv++;
     ii->aConstraintUsage[iroot].omit = 1;
@@ -279,16 +310,25 @@ static int claude_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
   if (ises >= 0) {
     ii->aConstraintUsage[ises].argvIndex = argv++;
     idx |= 2;
-    cost /= 100;
+    rows = rows / 100 + 1;
+    /* usage: a lookup in the finished scan; the others: the session's files only */
+    cost = vt->kind == KIND_USAGE ? 10 + rows : cost / 100;
   }
   if (its >= 0) {
     ii->aConstraintUsage[its].argvIndex = argv++;
     idx |= 4;
     cost /= 4;
+    rows /= 4;
+  }
+  if (imid >= 0) {
+    ii->aConstraintUsage[imid].argvIndex = argv++;
+    idx |= 8;
+    rows = 1;
+    cost = 10;
   }
   ii->idxNum = idx;
   ii->estimatedCost = cost;
-  ii->estimatedRows = (sqlite3_int64)(cost / 10);
+  ii->estimatedRows = (sqlite3_int64)(rows < 1 ? 1 : rows);
   ii->idxStr = sqlite3_mprintf("%llx", (unsigned long long)ii->colUsed);
   ii->needToFreeIdxStr = 1;
   return ii->idxStr ? SQLITE_OK : SQLITE_NOMEM;
@@ -337,6 +377,12 @@ static void claude_reset(claude_cursor *c) {
   vals_free(c->tool, TC_N);
   memset(c->tool, 0, sizeof(c->tool));
   lumo_dedup_free(&c->dd);
+  sqlite3_free(c->by_mid);
+  sqlite3_free(c->by_sid);
+  c->by_mid = c->by_sid = NULL;
+  c->nby_mid = c->nby_sid = 0;
+  c->sel = NULL;
+  c->scanned = c->si = c->send = 0;
   for (int i = 0; i < 4; i++) lumo_arena_free(&c->arenas[i]);
   lumo_buf_free(&c->scratch);
   lumo_buf_free(&c->scratch2);
@@ -442,6 +488,12 @@ static int next_line(lumo_reader *rd, const lumo_file *f, const scan_ctx *sc, cl
 }
 
 /* --------------------------------------------------------------- messages */
+
+/* The end of a streamed scan: a whole table's row count is the planner's next estimate. */
+static void scan_done(claude_cursor *c) {
+  c->eof = 1;
+  if (!c->session_eq && !c->since_ns) ((claude_vtab *)c->base.pVtab)->last_rows = c->rowid;
+}
 
 static int64_t line_total(const claude_line *L) {
   return L->input + L->output + L->cache_5m + L->cache_1h + L->cache_read;
@@ -651,7 +703,7 @@ static int messages_next(claude_cursor *c) {
     if (!assistant_with_id) break;
   }
   if (!have) {
-    c->eof = 1;
+    scan_done(c);
     return SQLITE_OK;
   }
   finish_message(c->row);
@@ -758,7 +810,7 @@ static int tool_uses_next(claude_cursor *c) {
           c->rowid++;
           return SQLITE_OK;
         }
-        c->eof = 1;
+        scan_done(c);
         return SQLITE_OK;
       }
     }
@@ -957,62 +1009,133 @@ static int claude_next(sqlite3_vtab_cursor *cur) {
     case KIND_MESSAGES: return messages_next(c);
     case KIND_TOOL_USES: return tool_uses_next(c);
     default:
-      c->ui++;
       c->rowid++;
-      if (c->ui >= c->dd.n) c->eof = 1;
+      if (++c->si >= c->send) c->eof = 1;
+      else c->ui = c->sel ? c->sel[c->si].idx : c->si;
       return SQLITE_OK;
   }
 }
+
+static int key_idx_order(const void *a, const void *b) {
+  const key_idx *x = a, *y = b;
+  int k = strcmp(x->key, y->key);
+  return k ? k : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/* The finished scan's entries that have a message_id (by_sid 0) or a session_id (1),
+** sorted by it, then by file and line. */
+static int usage_key_index(claude_cursor *c, int by_sid, key_idx **out, int *nout) {
+  key_idx *v = sqlite3_malloc64(sizeof(*v) * (size_t)(c->dd.n ? c->dd.n : 1));
+  if (!v) return SQLITE_NOMEM;
+  int n = 0;
+  for (int i = 0; i < c->dd.n; i++) {
+    const char *k = by_sid ? c->dd.e[i].best.session_id : c->dd.e[i].best.mid;
+    if (k) v[n++] = (key_idx){k, i};
+  }
+  qsort(v, (size_t)n, sizeof(*v), key_idx_order);
+  *out = v;
+  *nout = n;
+  return SQLITE_OK;
+}
+
+/* Shows the finished scan's rows whose message_id (or session_id) is key; every row
+** when key is NULL. */
+static int usage_select(claude_cursor *c, int by_sid, const char *key) {
+  c->sel = NULL;
+  c->si = 0;
+  c->send = c->dd.n;
+  if (key) {
+    key_idx **ix = by_sid ? &c->by_sid : &c->by_mid;
+    int *n = by_sid ? &c->nby_sid : &c->nby_mid;
+    if (!*ix && usage_key_index(c, by_sid, ix, n)) return SQLITE_NOMEM;
+    int lo = 0, hi = *n; /* the first entry with a key >= key */
+    while (lo < hi) {
+      int mid = lo + (hi - lo) / 2;
+      if (strcmp((*ix)[mid].key, key) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    int end = lo;
+    while (end < *n && strcmp((*ix)[end].key, key) == 0) end++;
+    c->sel = *ix;
+    c->si = lo;
+    c->send = end;
+  }
+  c->eof = c->si >= c->send;
+  c->ui = c->eof ? 0 : c->sel ? c->sel[c->si].idx : c->si;
+  c->rowid = 1;
+  return SQLITE_OK;
+}
+
+static int same_text(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
 
 static int claude_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, int argc,
                          sqlite3_value **argv) {
   claude_cursor *c = (claude_cursor *)cur;
   claude_vtab *vt = (claude_vtab *)cur->pVtab;
-  claude_reset(c);
-  c->eof = 0;
-  c->used = idxStr ? strtoull(idxStr, NULL, 16) : ~0ULL;
-  int ai = 0;
-  const char *root = NULL;
+  uint64_t used = idxStr ? strtoull(idxStr, NULL, 16) : ~0ULL;
+  const char *root = NULL, *session = NULL, *mid = NULL;
+  int64_t since_ns = 0;
+  int ai = 0, none = 0; /* none: a NULL argument, so no row can match */
+  (void)argc;
   if (idxNum & 1) {
-    if (sqlite3_value_type(argv[ai]) == SQLITE_NULL) { /* NULL argument: no rows */
-      c->eof = 1;
-      return SQLITE_OK;
-    }
+    if (sqlite3_value_type(argv[ai]) == SQLITE_NULL) none = 1;
     root = (const char *)sqlite3_value_text(argv[ai++]);
-    c->root_arg = sqlite3_mprintf("%s", root ? root : "");
-    if (!c->root_arg) return SQLITE_NOMEM;
+    if (!root) root = "";
   }
   if (idxNum & 2) {
-    const char *s = (const char *)sqlite3_value_text(argv[ai++]);
-    if (!s) {
-      c->eof = 1;
-      return SQLITE_OK;
-    }
-    c->session_eq = sqlite3_mprintf("%s", s);
-    if (!c->session_eq) return SQLITE_NOMEM;
+    session = (const char *)sqlite3_value_text(argv[ai++]);
+    if (!session) none = 1;
   }
   if (idxNum & 4) {
     sqlite3_value *v = argv[ai++];
     int64_t ms;
     if (sqlite3_value_type(v) == SQLITE_TEXT && lumo_iso_to_ms((const char *)sqlite3_value_text(v), &ms))
-      c->since_ns = ms * 1000000;
+      since_ns = ms * 1000000;
   }
-  (void)argc;
+  if (idxNum & 8) {
+    mid = (const char *)sqlite3_value_text(argv[ai++]);
+    if (!mid) none = 1;
+  }
+  if (c->kind == KIND_USAGE && c->scanned && same_text(c->root_arg, (idxNum & 1) ? root : NULL) &&
+      c->since_ns == since_ns && c->used == used) {
+    if (none) {
+      c->eof = 1;
+      return SQLITE_OK;
+    }
+    return usage_select(c, !mid, mid ? mid : session);
+  }
+  claude_reset(c);
+  c->used = used;
+  if (none) return SQLITE_OK; /* claude_reset left the cursor at its end */
+  c->eof = 0;
+  if (idxNum & 1) {
+    c->root_arg = sqlite3_mprintf("%s", root);
+    if (!c->root_arg) return SQLITE_NOMEM;
+  }
+  /* claude_usage reads every file whatever the session (see claude_best_index) */
+  if (session && c->kind != KIND_USAGE) {
+    c->session_eq = sqlite3_mprintf("%s", session);
+    if (!c->session_eq) return SQLITE_NOMEM;
+  }
+  c->since_ns = since_ns;
   const char *source = kind_name(c->kind);
   lumo_diag_reset(vt->conn, source);
   int rc = claude_roots(c->root_arg, &c->roots, &c->nroot);
   if (rc) return rc;
   rc = claude_files(c->roots, c->nroot, &c->files, vt->conn, source);
   if (rc) return rc;
+  if (!c->session_eq && !c->since_ns) {
+    vt->last_bytes = 0;
+    for (int i = 0; i < c->files.n; i++) vt->last_bytes += c->files.f[i].size;
+  }
   if (c->session_eq || c->since_ns) rc = prune_files(c);
   if (rc) return rc;
   if (c->kind == KIND_USAGE) {
     rc = usage_scan(c);
     if (rc) return rc;
-    c->ui = 0;
-    c->eof = c->dd.n == 0;
-    c->rowid = 1;
-    return SQLITE_OK;
+    c->scanned = 1;
+    if (!c->since_ns) vt->last_rows = c->dd.n;
+    return usage_select(c, !mid, mid ? mid : session);
   }
   return claude_next(cur);
 }
