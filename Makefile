@@ -60,14 +60,28 @@ $(DIST)/asan/lumo.so: $(SRC) $(HDR) $(DIST)/schema_sql.h
 	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer $(LUMO_CFLAGS) $(ZSTD_CFLAGS) -I$(DIST) \
 	  -shared -o $@ $(SRC) $(LDLIBS) $(ZSTD_LIBS)
 
+$(DIST)/tsan/lumo.so: $(SRC) $(HDR) $(DIST)/schema_sql.h
+	mkdir -p $(DIST)/tsan
+	$(CC) -O1 -g -fsanitize=thread $(LUMO_CFLAGS) $(ZSTD_CFLAGS) -I$(DIST) -shared -o $@ $(SRC) $(LDLIBS) $(ZSTD_LIBS)
+
 $(DIST)/test_json: tests/unit/test_json.c $(SRC) $(HDR) $(DIST)/schema_sql.h | $(DIST)
 	$(CC) -O1 -g -fsanitize=address,undefined $(WARN) -D_GNU_SOURCE -DSQLITE_CORE $(ZSTD_CFLAGS) -Iext -I$(DIST) -o $@ \
 	  tests/unit/test_json.c $(SRC) -lsqlite3 $(LDLIBS) $(ZSTD_LIBS)
 
-# libFuzzer targets (clang), FUZZ_SECONDS each.
+# Fault injection (tests/unit/fault.c): lumo's reads wrapped, SQLite's allocator and VFS shimmed.
+$(DIST)/fault_host: tests/unit/fault.c $(SRC) $(HDR) $(DIST)/schema_sql.h | $(DIST)
+	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer $(WARN) -D_GNU_SOURCE -DSQLITE_CORE $(ZSTD_CFLAGS) \
+	  -Iext -I$(DIST) -Wl,--wrap=read,--wrap=fread -o $@ tests/unit/fault.c $(SRC) -lsqlite3 $(LDLIBS) $(ZSTD_LIBS)
+
+# The fuzz targets of tests/fuzz/fuzz_sql.c with a plain main(), to replay corpora and findings.
+$(DIST)/fuzz_replay: tests/fuzz/fuzz_sql.c tests/fuzz/replay.c $(SRC) $(HDR) $(DIST)/schema_sql.h | $(DIST)
+	$(CC) -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer $(WARN) -D_GNU_SOURCE -DSQLITE_CORE $(ZSTD_CFLAGS) \
+	  -Iext -I$(DIST) -o $@ tests/fuzz/replay.c tests/fuzz/fuzz_sql.c $(SRC) -lsqlite3 $(LDLIBS) $(ZSTD_LIBS)
+
+# libFuzzer targets (clang), FUZZ_SECONDS each (FUZZ_TARGETS: a subset; see tests/fuzz/run.sh).
 FUZZ_SECONDS ?= 60
 fuzz: deps
-	@sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+	@sh tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 bench: deps $(SO)
 	@sh tests/bench/run.sh
