@@ -92,6 +92,7 @@ static int envelope(const char *p, size_t n, const char *const *want, lumo_span 
 int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
   static const char *const state_lines[] = {"event_msg", "turn_context", "session_meta", NULL};
   lumo_span type, payload, ts;
+  s->limits.seen = 0;
   int e = envelope(p, n, state_lines, &type, &payload, &ts);
   if (e != CODEX_ROW) return e;
   if (type_is(type, "session_meta")) {
@@ -147,8 +148,12 @@ int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
       set_str(s, &s->model, m);
     return CODEX_NONE;
   }
-  if (!type_is(et, "token_count")) return CODEX_NONE;
-  lumo_span m;
+  lumo_span m, rl;
+  int is_count = type_is(et, "token_count");
+  /* plan limits: with every token count, and in an app-server build's own event */
+  if ((is_count || type_is(et, "account/rateLimits/updated")) && lumo_json_get(payload, "rate_limits", &rl) == 1)
+    codex_rate_limits(rl, ts.n ? ts_ms(ts) : 0, &s->limits);
+  if (!is_count) return CODEX_NONE;
   if (lumo_json_get(payload, "model", &m) == 1) set_str(s, &s->model, m);
   if (lumo_json_get(payload, "info", &info) != 1 || !info.n || info.p[0] != '{') return CODEX_NONE;
   if (lumo_json_get(info, "model", &m) == 1) set_str(s, &s->model, m);

@@ -146,11 +146,17 @@ static const char *const syncer_sql[] = {
   " duration_ms, decision, source, cost_usd, lumo_cost_usd, input_tokens, output_tokens, cache_read_tokens,"
   " cache_creation_tokens, reasoning_tokens, body, attributes, resource, scope_name, service_version, file, line)"
   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+  "DELETE FROM diagnostics WHERE machine = ?1 AND file = ?2 AND phase = 'read' AND (line > ?3 OR line = 0)",
+  "INSERT INTO diagnostics (machine, file, line, kind, detail, phase, synced_at)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+  "INSERT OR IGNORE INTO rate_limits (key, agent, machine, session_id, timestamp, limit_id, plan_type, window,"
+  " window_minutes, used_percent, resets_at, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 };
 
 int syncer_open(syncer *y) {
   sqlite3_stmt **slots[] = {&y->file_get, &y->file_put, &y->usage_find, &y->usage_ins, &y->usage_del,
-                            &y->msg_ins, &y->tool_ins, &y->tool_res, &y->point_ins, &y->event_ins};
+                            &y->msg_ins, &y->tool_ins, &y->tool_res, &y->point_ins, &y->event_ins,
+                            &y->diag_del, &y->diag_ins, &y->limit_ins};
   for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
     int rc = sqlite3_prepare_v2(y->db, syncer_sql[i], -1, slots[i], NULL);
     if (rc) return rc;
@@ -196,7 +202,8 @@ static void temp_store_memory(syncer *y) {
 
 void syncer_close(syncer *y) {
   sqlite3_stmt *all[] = {y->file_get, y->file_put, y->usage_find, y->usage_ins, y->usage_del,
-                         y->msg_ins, y->tool_ins, y->tool_res, y->point_ins, y->event_ins};
+                         y->msg_ins, y->tool_ins, y->tool_res, y->point_ins, y->event_ins,
+                         y->diag_del, y->diag_ins, y->limit_ins};
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) sqlite3_finalize(all[i]);
   for (int i = 0; i < 16; i++) lumo_buf_free(&y->s[i]);
   lumo_buf_free(&y->text);

@@ -182,6 +182,41 @@ CREATE TABLE IF NOT EXISTS lumo_sync_runs (
   skipped_lines INTEGER         -- malformed lines skipped
 );
 
+-- diagnostics: what lumo_sync() skipped or could not read, kept after the sync (the
+-- connection's lumo_diagnostics is gone when it closes). A file's rows are replaced when
+-- the file is read again (from the line the read starts at); rows of the walk (file 0
+-- lines: unreadable directories, skipped entries) are those of the latest sync.
+CREATE TABLE IF NOT EXISTS diagnostics (
+  machine     TEXT NOT NULL,  -- machine id of the sync
+  file        TEXT NOT NULL,  -- file (relative to its root) or directory the row is about
+  line        INTEGER NOT NULL DEFAULT 0,  -- 1-based line, 0 for the whole file or a walk entry
+  kind        TEXT NOT NULL,  -- malformed, torn, too_long, unreadable, wrong_type, superseded, ... (lumo_diagnostics)
+  detail      TEXT,           -- what was wrong, in words
+  phase       TEXT NOT NULL,  -- 'read' (a line or file read) or 'walk' (listing the roots)
+  synced_at   TEXT NOT NULL   -- UTC time of the sync that found it
+);
+CREATE INDEX IF NOT EXISTS diagnostics_file ON diagnostics (machine, file, line);
+
+-- rate_limits: the plan limits Codex reports with its token counts (spec 2.3), one row per
+-- window each time its state changes within a rollout: how much of the 5-hour (primary)
+-- and weekly (secondary) window is used and when it resets.
+CREATE TABLE IF NOT EXISTS rate_limits (
+  key            TEXT PRIMARY KEY,  -- machine:file:line:window
+  agent          TEXT NOT NULL,     -- codex
+  machine        TEXT NOT NULL,     -- machine id of the sync
+  session_id     TEXT,              -- thread id of the rollout
+  timestamp      TEXT NOT NULL,     -- UTC instant of the observation
+  limit_id       TEXT,              -- which limit (codex, premium, ...), NULL when not written
+  plan_type      TEXT,              -- the account's plan (plus, pro, prolite, ...), NULL when not written
+  window         TEXT NOT NULL,     -- primary (usually 5 hours) or secondary (usually a week)
+  window_minutes INTEGER,           -- length of the window
+  used_percent   REAL NOT NULL,     -- share of the window's limit used, 0-100
+  resets_at      TEXT,              -- UTC instant the window resets
+  file           TEXT,              -- rollout, relative to its root
+  line           INTEGER            -- line of the token_count event
+);
+CREATE INDEX IF NOT EXISTS rate_limits_time ON rate_limits (agent, window, timestamp);
+
 -- usage_buckets: usage summed per UTC quarter hour, agent, machine, model and project,
 -- kept by the triggers below; the period views read it instead of every request.
 -- Quarter hours, because every time zone's offset is a multiple of 15 minutes: a
