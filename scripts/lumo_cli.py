@@ -32,7 +32,8 @@ VERBS = {
     "report": "any view of the lumo database, as a table, CSV or JSON",
     "sync": "import what is new from the agents' transcripts",
     "views": "list the views `lumo report` can show",
-    "doctor": "check the extension, the database, the agent homes and the time zone",
+    "doctor": "check the extension, the database, the agent homes, the time zone and Claude Code's cleanup",
+    "statusline": "one line for Claude Code's statusLine: model, session, today, 5-hour block, rest level",
 }
 READ_VERBS = ("daily", "weekly", "monthly", "session", "blocks", "today", "watch", "dashboard", "report")
 # --since/--until: the column of a view they compare with, as a local date. 'instant' columns
@@ -56,6 +57,7 @@ EXAMPLES = {
             "  lumo sync --claude ~/work/.claude --codex ~/.codex   # exactly these two",
     "views": "lumo views",
     "doctor": "lumo doctor",
+    "statusline": "lumo statusline < claude-code-status.json",
 }
 
 
@@ -1083,6 +1085,12 @@ def cmd_doctor(args):
 
 
 def main(argv):
+    verb = [a for a in argv if a in VERBS][:1]
+    if verb == ["statusline"]:  # its own few options (lumo_statusline.py); --db may come first
+        import lumo_statusline
+        rest = list(argv)
+        rest.remove("statusline")
+        return lumo_statusline.main(rest)
     args = parse(argv)
     setup_zone(args)
     fn = {"daily": cmd_period, "weekly": cmd_period, "monthly": cmd_period, "session": cmd_session,
