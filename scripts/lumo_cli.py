@@ -1009,6 +1009,80 @@ def cmd_views(args):
     return 0
 
 
+RETENTION_LOOKAHEAD_DAYS = 7  # "what goes next": the files Claude Code deletes within this many days
+
+
+def retention(roots, con):
+    """Claude Code deletes the transcripts it last wrote more than cleanupPeriodDays ago
+    (settings.json in its config directory, default 30), when it starts. For each Claude
+    root: (ok, text) saying what it deletes in the next RETENTION_LOOKAHEAD_DAYS days (the
+    days and files) and whether each file is in the lumo database as it is on disk now
+    (lumo_files holds its path with the same size and mtime). ok is False when some are not."""
+    import time
+    out = []
+    for root in roots:
+        if not has_transcripts("claude", root):
+            continue
+        settings = os.path.join(root, "settings.json")
+        days, where = 30, "the default; %s does not set it" % settings
+        if os.path.isfile(settings):
+            import json
+            try:
+                v = json.load(open(settings, encoding="utf-8")).get("cleanupPeriodDays")
+            except (OSError, ValueError, AttributeError) as e:
+                out.append((False, "Claude Code's %s cannot be read (%s): assuming cleanupPeriodDays 30"
+                            % (settings, str(e).splitlines()[0])))
+                v = None
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                days, where = v, settings
+            elif v is not None:
+                out.append((False, "cleanupPeriodDays in %s is %r, not a number of days: assuming 30" % (settings, v)))
+        now = time.time()
+        horizon = now - (days - RETENTION_LOOKAHEAD_DAYS) * 86400
+        going = []
+        for dirpath, _, names in os.walk(os.path.join(root, "projects")):
+            for n in names:
+                if n.endswith((".jsonl", ".jsonl.gz")):
+                    p = os.path.join(dirpath, n)
+                    try:
+                        st = os.stat(p)
+                    except OSError:
+                        continue
+                    if st.st_mtime < horizon:
+                        going.append((p, st))
+        head = "Claude Code keeps transcripts %s days (cleanupPeriodDays, %s)" % (format(days, "g"), where)
+        if not going:
+            out.append((True, "%s: none of %s is due in the next %d days" % (head, root, RETENTION_LOOKAHEAD_DAYS)))
+            continue
+        local = sorted({time.strftime("%Y-%m-%d", time.localtime(st.st_mtime)) for _, st in going})
+        missing = len(going)
+        if con is not None:
+            try:
+                have = {}
+                for path, size, mtime in con.execute("SELECT path, size, mtime_ns FROM lumo_files"
+                                                     " WHERE path >= ? AND path < ?", (root + "/", root + "0")):
+                    have.setdefault(path, set()).add((size, mtime))
+                missing = sum(1 for p, st in going if (st.st_size, st.st_mtime_ns) not in have.get(p, ()))
+            except Exception:
+                pass
+        text = ("%s: in the next %d days it deletes %d file(s) of %s, last written on %d day(s), %s"
+                % (head, RETENTION_LOOKAHEAD_DAYS, len(going), root, len(local),
+                   local[0] if len(local) == 1 else "%s to %s" % (local[0], local[-1])))
+        if missing:
+            out.append((False, text + "; %d of them not (as they are now) in the lumo database: `lumo sync` copies them"
+                        % missing))
+        else:
+            out.append((True, text + "; all of them are in the lumo database"))
+    return out
+
+
+def claude_roots_for_retention(args):
+    explicit = (opt(args, "claude") or []) + (opt(args, "root") or [])
+    if explicit:
+        return [os.path.abspath(os.path.expanduser(p)) for p in explicit]
+    return [os.path.abspath(p) for p in agent_homes()["claude"][0]]
+
+
 def cmd_sync(args):
     explicit = {}
     for agent in AGENT_ORDER:
@@ -1021,6 +1095,16 @@ def cmd_sync(args):
     summary, problems = res
     if not quiet:
         print(summary)
+    if "claude" in (explicit or {"claude": 1}):
+        try:
+            con = open_ro(args)
+        except Fail:
+            con = None
+        for ok, text in retention(claude_roots_for_retention(args), con):
+            if not quiet:
+                print("lumo: " + text)
+            elif not ok:
+                warn(text)
     if problems:
         sys.stderr.write("lumo: synced the other agents; fix or unset the variables above\n")
         return 1
@@ -1081,6 +1165,12 @@ def cmd_doctor(args):
         else:
             print("%s %-8s %s (%s)" % ("ok  " if found else "--  ", agent, ", ".join(found) if found else
                                           "none at " + ", ".join(paths), source))
+    try:
+        con = open_ro(args) if os.path.isfile(path) else None
+    except Fail:
+        con = None
+    for ok, text in retention([os.path.abspath(p) for p in homes["claude"][0]], con):
+        print("%s %s" % ("ok  " if ok else "warn", text))  # a warning: `lumo sync` fixes it
     return 1 if bad else 0
 
 

@@ -263,6 +263,39 @@ for verb in ("daily", "session", "blocks", "sync", "report", "watch"):
 rc, out, err = lumo("sync", "--db", os.path.join(OUT, "shell.db"), "--claude", CLAUDE, "-q", py="python3")
 c.eq("sync from a python whose sqlite3 cannot load extensions", 0, rc)
 
+# --- retention: Claude Code's cleanupPeriodDays, what it deletes next, and whether lumo has it
+import time as _time
+rc, out, err = lumo("doctor", "--db", DB)
+c.eq("doctor without settings.json: cleanupPeriodDays 30 by default, nothing due in 7 days", [True, True],
+     ["keeps transcripts 30 days (cleanupPeriodDays, the default;" in out,
+      "none of %s is due in the next 7 days" % CLAUDE in out])
+with open(os.path.join(CLAUDE, "settings.json"), "w") as f:
+    json.dump({"cleanupPeriodDays": 10, "model": "sonnet"}, f)
+k1 = os.path.join(CLAUDE, "projects", "-home-u-kathmandu", K1 + ".jsonl")
+k2 = os.path.join(CLAUDE, "projects", "-home-u-kathmandu", K2 + ".jsonl")
+old = _time.time() - 5 * 86400  # due within 7 days of a 10-day period (older than 3 days)
+os.utime(k1, (old, old))
+os.utime(k2, (_time.time() - 2 * 86400,) * 2)  # not due: 2 days old
+rc, out, err = lumo("doctor", "--db", DB)
+due_day = _time.strftime("%Y-%m-%d", _time.localtime(old))
+want = ("warn Claude Code keeps transcripts 10 days (cleanupPeriodDays, %s): in the next 7 days it deletes 1 file(s)"
+        " of %s, last written on 1 day(s), %s; 1 of them not (as they are now) in the lumo database" % (
+            os.path.join(CLAUDE, "settings.json"), CLAUDE, due_day))
+c.eq("doctor: cleanupPeriodDays 10 read, the one file due named by day, not in the database as it is now",
+     [True, rc], [want in out, 0])
+rc, out, err = lumo("sync", "--db", DB, "--claude", CLAUDE)
+c.eq("sync says what goes next and that it is in the database now", [0, True],
+     [rc, "deletes 1 file(s) of %s, last written on 1 day(s), %s; all of them are in the lumo database" % (CLAUDE, due_day)
+      in out])
+rc, out, err = lumo("doctor", "--db", DB)
+c.eq("doctor after the sync: ok", True, "ok   Claude Code keeps transcripts 10 days" in out)
+with open(os.path.join(CLAUDE, "settings.json"), "w") as f:
+    json.dump({"cleanupPeriodDays": "ten"}, f)
+rc, out, err = lumo("doctor", "--db", DB)
+c.eq("a cleanupPeriodDays that is not a number: said, 30 assumed", True,
+     "cleanupPeriodDays in %s is 'ten', not a number of days: assuming 30" % os.path.join(CLAUDE, "settings.json") in out)
+os.unlink(os.path.join(CLAUDE, "settings.json"))
+
 # --- cron on a day without data: valid empty CSV (the header) and JSON ([]), and the mail says so
 reports = os.path.join(OUT, "reports")
 r = subprocess.run(["sh", "examples/cron/daily-report.sh", "2026-11-12"], capture_output=True, text=True, cwd=ROOT,
