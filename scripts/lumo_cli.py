@@ -57,7 +57,8 @@ EXAMPLES = {
             "  lumo sync --claude ~/work/.claude --codex ~/.codex   # exactly these two",
     "views": "lumo views",
     "doctor": "lumo doctor",
-    "statusline": "lumo statusline < claude-code-status.json",
+    "statusline": "echo '{\"session_id\": \"...\", \"model\": {\"display_name\": \"Opus\"}}' | lumo statusline\n"
+                  "  ~/.claude/settings.json: {\"statusLine\": {\"type\": \"command\", \"command\": \"lumo statusline\"}}",
 }
 
 
@@ -93,7 +94,7 @@ OPTIONS = [
     (("-z", "--timezone"), "timezone", "value", "ZONE", "time zone of local days, a zone database name (default $TZ,"
      " else the system's); e.g. --timezone Europe/Berlin", "top*"),
     (("--no-sync",), "no_sync", "flag", None, "answer from the database as it is, without the incremental sync first",
-     ("top",) + DATED + ("today", "watch", "dashboard", "doctor")),
+     ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline")),
     (("-s", "--since"), "since", "value", "DAY", "first local day, inclusive: YYYYMMDD, YYYY-MM-DD, today, yesterday"
      " or -Nd (N days ago); e.g. --since -7d", DATED),
     (("-u", "--until"), "until", "value", "DAY", "last local day, inclusive, same forms; e.g. --until yesterday", DATED),
@@ -123,6 +124,11 @@ OPTIONS = [
                                  ("otlp", "$LUMO_OTLP_DIR", "~/.lumo/otlp"))] + [
     (("--root",), "root", "append", "DIR", "same as --claude (kept for older scripts)", ("sync",)),
     (("-q", "--quiet"), "quiet", "flag", None, "no progress and no summary", ("sync",)),
+    # statusline's own (lumo_statusline.py parses them, without this module's parser)
+    (("--wait",), "wait", "float", "MS", "how long the line waits for its sync (default 10); the sync goes on in the"
+     " background and the next line shows it; e.g. --wait 100", ("statusline",)),
+    (("--timeout",), "timeout", "float", "MS", "answer within MS milliseconds of starting (default 500): past it, or"
+     " when the database cannot be read, the last line printed, marked (cached); e.g. --timeout 200", ("statusline",)),
 ]
 POSITIONAL = {"report": ("view", "VIEW", "a view of the lumo database (`lumo views` lists them); e.g. daily")}
 

@@ -24,29 +24,6 @@ import sys
 import time
 
 T0 = time.monotonic()
-HELP = """usage: lumo statusline [--db PATH] [--no-sync] [--wait MS] [--timeout MS] [-z ZONE]
-
-lumo statusline: one status line for Claude Code: model, this session's cost, today's
-cost, the active 5-hour block (cost, time left, burn rate) and the rest level. Reads
-Claude Code's statusLine JSON on stdin; syncs this session's Claude root in the
-background first. Colours are off when NO_COLOR is set.
-
-options:
-  --db PATH             the lumo database (default $LUMO_DB, else ~/.lumo/lumo.db); e.g.
-                        --db ~/lumo.db
-  -z ZONE, --timezone ZONE
-                        time zone of "today" (default $TZ, else the system's); e.g.
-                        --timezone Europe/Berlin
-  --no-sync             answer from the database as it is, without the background sync
-  --wait MS             how long to wait for the sync before answering (default 10); the
-                        sync goes on in the background; e.g. --wait 100
-  --timeout MS          answer within MS milliseconds of starting (default 500): past it,
-                        the last line printed, marked (cached); e.g. --timeout 200
-
-example:
-  echo '{"session_id":"...","transcript_path":"...","model":{"display_name":"Opus"}}' | lumo statusline
-  Claude Code's ~/.claude/settings.json: {"statusLine": {"type": "command", "command": "lumo statusline"}}
-"""
 LEVEL = {"rested": ("Rested", "32"), "heads_up": ("Heads Up", "33"), "take_a_break": ("Take a Break", "31")}
 
 
@@ -61,8 +38,8 @@ def parse(argv):
     i = 0
     while i < len(argv):
         k, v = argv[i], None
-        if k in ("-h", "--help"):
-            sys.stdout.write(HELP)
+        if k in ("-h", "--help"):  # written from lumo_cli.OPTIONS, as every command's
+            sys.stdout.write(lumo_cli.help_text("statusline"))
             sys.exit(0)
         if k.startswith("--") and "=" in k:
             k, v = k.split("=", 1)

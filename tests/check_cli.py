@@ -241,7 +241,7 @@ p.wait()
 c.eq("output into a closed pipe: exit 0, nothing on stderr", [0, ""], [p.returncode, err])
 
 # --- --help describes every option with an example
-for verb in ("daily", "session", "blocks", "sync", "report", "watch"):
+for verb in ("daily", "session", "blocks", "sync", "report", "watch", "statusline"):
     rc, out, err = lumo(verb, "--help")
     entries, cur = [], None
     for x in out.split("options:")[-1].splitlines():
