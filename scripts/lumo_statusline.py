@@ -6,8 +6,8 @@ and shows the first line it prints. One line here: model, this session's cost, t
 cost, the active 5-hour block (cost, time left, burn rate) and the rest level.
 
 It must answer in tens of milliseconds and never hold Claude Code up, so:
-- it is imported by scripts/lumo without lumo_cli's argument parser (argparse alone costs
-  more than the queries below) and imports nothing but the standard library's C parts;
+- scripts/lumo imports it without lumo_cli's parser, and it imports little beyond sqlite3
+  (Python with -I -S and sqlite3 is 11.5 ms of the ~35);
 - the sync runs in a forked child, detached, that syncs the Claude root of this session
   only; the line waits for it --wait milliseconds (default 10) and else answers from the
   database as it is, while the child finishes for the next call (lumo_sync() walks the
@@ -280,10 +280,10 @@ def main(argv):
     session_id, transcript, display, model_id = fields(mem, raw)
     mem.close()
     model = display or model_id
-    path, src = lumo_cli.db_path(args)
+    path = lumo_cli.db_path(args)[0]
     cache = os.path.join(os.path.dirname(os.path.abspath(path)), "statusline.txt")
     err_file = os.path.join(os.path.dirname(os.path.abspath(path)), "statusline-sync.err")
-    con = None
+    con, sync_problem, pipe = None, None, None
 
     def connect():
         c = sqlite3.connect(lumo_cli.uri(path) + "?mode=ro", uri=True, timeout=max(0.0, deadline - time.monotonic()))
@@ -292,8 +292,11 @@ def main(argv):
         return c
     if not args.no_sync:
         root = claude_root(transcript)
-        if root:
-            pipe, pid = start_sync(args, root)
+        try:
+            pipe, pid = start_sync(args, root) if root else (None, None)
+        except OSError as e:  # no directory for the database, no fork: the line says so
+            pipe, sync_problem = None, "lumo: cannot sync: %s" % e
+        if pipe is not None:
             if os.path.isfile(path):  # meanwhile: each query reads the database as the sync left it
                 try:
                     con = connect()
@@ -312,7 +315,8 @@ def main(argv):
         return " | ".join(([paint(model, "1", color)] if model else []) + ["lumo: " + why])
 
     if not os.path.isfile(path):
-        line = fallback("first sync running" if not args.no_sync else "no database yet (lumo sync creates it)")
+        line = fallback("first sync running" if pipe is not None else sync_problem[len("lumo: "):] if sync_problem
+                        else "no database yet (lumo sync creates it)")
     else:
         try:
             con = con or connect()
@@ -324,6 +328,8 @@ def main(argv):
                     line += " | lumo: sync failed: " + f.read().strip()
             except OSError:
                 pass
+            if sync_problem:
+                line += " | " + sync_problem
             try:
                 with open(cache + ".tmp", "w", encoding="utf-8") as f:
                     f.write(line + "\n")
