@@ -9,6 +9,8 @@ the same synthetic corpora, in one run, and writes tests/bench/results.md.
   nothing else, CLAUDE_CONFIG_DIR at the corpus, TZ=UTC;
 - each task: one untimed warm-up, then REPS timed runs (min and median wall time,
   peak RSS from /usr/bin/time); cold runs drop the page cache first where permitted;
+- the lumo command as people type it (daily with and without its sync, statusline, today)
+  beside ccusage's daily on the same home, median of BENCH_CLI_REPS (20) runs;
 - correctness: lumo's totals must equal the generator's truth, and lumo's and ccusage's
   token totals are compared (differences are printed with their reason).
 Not part of `make test`: timings depend on the machine.
