@@ -218,7 +218,8 @@ def parse(argv):
             setattr(args, dest, True)
             continue
         if value is None:
-            if i >= len(argv):
+            # the next word, even -7d; but not another of lumo's options (--since --json)
+            if i >= len(argv) or argv[i].split("=", 1)[0] in {f for o in OPTIONS for f in o[0] if f.startswith("--")}:
                 raise Fail("%s needs a value: %s" % (name, what))
             value = argv[i]
             i += 1

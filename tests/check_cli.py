@@ -121,6 +121,23 @@ cases = [
 for args, code, msg, hint in cases:
     rc, out, err = lumo(*(args + ["--db", DB, "--no-sync"]))
     c.eq("lumo %s: exit %d, %r" % (" ".join(args), code, msg), [code, True, True], [rc, msg in err, hint in err])
+# the option parser (a table, not argparse): values, forms, and its mistakes
+for args, msg in ((["daily", "--order", "sideways"], "--order sideways: choose asc or desc"),
+                  (["watch", "--interval", "soon"], "--interval soon: not a number"),
+                  (["watch", "--count", "1.5"], "--count 1.5: not a whole number"),
+                  (["daily", "--since"], "--since needs a value"),
+                  (["daily", "--json=yes"], "--json takes no value"),
+                  (["daily", "--jsn"], "unrecognized arguments: --jsn; did you mean '--json'?"),
+                  (["--breakdown", "daily"], "--breakdown before a command (it is an option of daily, weekly, monthly"),
+                  (["report"], "report: which view?"),
+                  (["views", "extra"], "unrecognized arguments: extra")):
+    rc, out, err = lumo(*(args + ["--db", DB, "--no-sync"] if args[0] != "views" else args + ["--db", DB]))
+    c.eq("lumo %s: exit 2, %r" % (" ".join(args), msg), [2, True], [rc, msg in err])
+rc, out, err = lumo()
+c.eq("lumo alone: the commands listed, exit 2", [2, True, True], [rc, "commands:" in out, "no command given" in err])
+a = js("daily", "--json", "--since=-30000d", "--until", "today", "--db", DB, "--no-sync", "-zUTC")
+b = js("daily", "-j", "-s", "-30000d", "-u", "today", "--db=" + DB, "--no-sync", "--timezone=UTC")
+c.eq("--opt=value, -oVALUE and -o VALUE forms give the same report", [True, 2], [a == b, len(a or [])])
 rc, out, err = lumo("daily", "--db", DB, "--no-sync", env={"TZ": "Mars/Olympus"})
 c.eq("a bad $TZ is an error naming $TZ", [2, True], [rc, "'Mars/Olympus' (from $TZ" in err])
 missing = os.path.join(OUT, "missing", "lumo.db")
