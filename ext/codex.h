@@ -31,6 +31,7 @@ typedef struct codex_state {
   int has_prev;
   codex_counts prev;              /* the previous running total */
   int64_t replayed;               /* events skipped as replay */
+  lumo_count_issue bad_counts;    /* the current line's values that are not counts (reported) */
 } codex_state;
 
 typedef struct codex_row {

@@ -135,7 +135,7 @@ void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_finalize(has);
   if (!rc) rc = blocks_refresh(db);
   if (!rc) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-  else sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  else sync_rollback(db);
   syncer_close(&y);
   sqlite3_exec(db, "DETACH lumo_merge_src", NULL, NULL, NULL);
   if (rc) {

@@ -173,6 +173,7 @@ void lumo_reader_close(lumo_reader *r) {
   r->zst = NULL;
   if (r->fd >= 0) close(r->fd);
   sqlite3_free(r->buf);
+  lumo_buf_free(&r->fixed);
   r->gz = NULL;
   r->fd = -1;
   r->buf = NULL;
@@ -284,9 +285,18 @@ int lumo_next_raw(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char 
     (*skipped)++;
     return LUMO_RAW_SKIP;
   }
-  for (size_t i = 0; i < *n; i++)
-    if ((*p)[i] != ' ' && (*p)[i] != '\t' && (*p)[i] != '\r') return LUMO_RAW_LINE;
-  return *torn ? LUMO_RAW_TORN : LUMO_RAW_SKIP;
+  size_t i = 0;
+  while (i < *n && ((*p)[i] == ' ' || (*p)[i] == '\t' || (*p)[i] == '\r')) i++;
+  if (i == *n) return *torn ? LUMO_RAW_TORN : LUMO_RAW_SKIP;
+  /* Bytes that are not UTF-8 (or NUL) would be stored as they are and break clients
+  ** (Python's sqlite3 fails on the row): the line is read with U+FFFD in their place. */
+  if (lumo_utf8_fix(*p, *n, &rd->fixed) > 0) {
+    lumo_diag_add(c, source, f->rel, rd->line_no, "invalid_utf8",
+                  "bytes that are not UTF-8 replaced by U+FFFD; the line is kept");
+    *p = rd->fixed.p;
+    *n = rd->fixed.len;
+  }
+  return LUMO_RAW_LINE;
 }
 
 /* A line its parser refused: an unfinished last line is torn (reported; the caller stops

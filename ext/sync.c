@@ -409,12 +409,12 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
   return rc;
 }
 
-static void gemini_bad_line(void *ctx, int64_t line, const char *kind) {
+static void gemini_bad_line(void *ctx, int64_t line, const char *kind, const char *detail) {
   const void **p = ctx;
   syncer *y = (syncer *)p[0];
   const lumo_file *f = p[1];
-  y->st.skipped++;
-  lumo_diag_add(y->conn, "lumo_sync", f->rel, line, kind, "not a JSON object");
+  if (gemini_kind_skips(kind)) y->st.skipped++;
+  lumo_diag_add(y->conn, "lumo_sync", f->rel, line, kind, "%s", detail);
 }
 
 typedef struct gemini_tool_ctx {
@@ -865,10 +865,8 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one) 
     }
   }
   if (progress && fl->n) fprintf(stderr, "\n");
-  if (in_tx) {
-    if (rc == SQLITE_OK) rc = sqlite3_exec(y->db, "COMMIT", NULL, NULL, NULL);
-    else sqlite3_exec(y->db, "ROLLBACK", NULL, NULL, NULL);
-  }
+  if (in_tx && rc == SQLITE_OK) rc = sqlite3_exec(y->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) sync_rollback(y->db); /* a failed COMMIT may leave the transaction open */
   return rc;
 }
 
@@ -953,10 +951,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, ins, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);
-    if (ins) {
-      int end = sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
-      if (rc == SQLITE_OK) rc = end;
-    }
+    if (ins && rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) sync_rollback(db);
     sqlite3_free(ins);
   }
   lumo_dircache_free(&dirs);
