@@ -455,10 +455,11 @@ void lumo_json_texts(lumo_span v, lumo_buf *out) {
 /* A digit string ("123"): its value, else -1. Agents that serialise counts as strings
 ** write exactly this; signs, spaces and fractions are not counts. */
 static int digit_string(lumo_span v, int64_t *out) {
-  if (v.n < 3 || v.n > 2 + 19 || v.p[0] != '"' || v.p[v.n - 1] != '"') return -1;
+  if (v.n < 3 || v.p[0] != '"' || v.p[v.n - 1] != '"') return -1;
+  for (size_t i = 1; i + 1 < v.n; i++)
+    if (v.p[i] < '0' || v.p[i] > '9') return -1;
   int64_t x = 0;
   for (size_t i = 1; i + 1 < v.n; i++) {
-    if (v.p[i] < '0' || v.p[i] > '9') return -1;
     x = x * 10 + (v.p[i] - '0'); /* x <= LUMO_COUNT_MAX before: no overflow */
     if (x > LUMO_COUNT_MAX) return LUMO_COUNT_OUT_OF_RANGE;
   }

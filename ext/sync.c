@@ -268,14 +268,25 @@ static void tool_result_block(void *p, const claude_result *r) {
 
 /* ------------------------------------------------------------------ files */
 
-static uint64_t head_hash(const char *path, int64_t n) {
+/* Hash of the bytes [from, from + n) of a file (n <= HEAD_BYTES), 63 bits: the head of a
+** file (from 0) and the bytes just before its consumed offset tell an append from a
+** rewrite in place (an editor's save, a restore) that kept the inode and the head. */
+static uint64_t range_hash(const char *path, int64_t from, int64_t n) {
   if (n > HEAD_BYTES) n = HEAD_BYTES;
+  if (n < 0) n = 0;
   FILE *f = fopen(path, "rb");
   if (!f) return 0;
   char buf[HEAD_BYTES];
-  size_t got = fread(buf, 1, (size_t)n, f);
+  size_t got = fseeko(f, (off_t)from, SEEK_SET) == 0 ? fread(buf, 1, (size_t)n, f) : 0;
   fclose(f);
   return lumo_hash(buf, got) & 0x7fffffffffffffffULL;
+}
+
+static uint64_t head_hash(const char *path, int64_t consumed) { return range_hash(path, 0, consumed); }
+
+static uint64_t tail_hash(const char *path, int64_t consumed) {
+  int64_t from = consumed > HEAD_BYTES ? consumed - HEAD_BYTES : 0;
+  return range_hash(path, from, consumed - from);
 }
 
 /* Records what was consumed of a file, in the same transaction as its rows. */
@@ -292,11 +303,13 @@ static int file_done(syncer *y, const lumo_file *f, const char *agent, int64_t c
   sqlite3_bind_int64(st, 8, lines);
   sqlite3_bind_int64(st, 9, (int64_t)head_hash(f->path, consumed));
   bind_text(st, 10, first_cwd);
+  sqlite3_bind_int64(st, 11, (int64_t)tail_hash(f->path, consumed));
   return step_done(st);
 }
 
 /* Where to read an append-only file from: the offset and line count the last sync
-** consumed when the file only grew since (same inode, same head bytes), else 0 (new,
+** consumed when the file only grew since (same inode, same first bytes and same bytes
+** before the offset), else 0 (new,
 ** rewritten or truncated: read it all; the upserts keep counts single). Returns 1 when
 ** the file is unchanged since the last sync (another sync got here first). */
 static int resume_point(syncer *y, const lumo_file *f, int64_t *start, int64_t *start_line, char **first_cwd) {
@@ -310,9 +323,11 @@ static int resume_point(syncer *y, const lumo_file *f, int64_t *start, int64_t *
     int64_t consumed = sqlite3_column_int64(g, 3), lines = sqlite3_column_int64(g, 4);
     uint64_t hh = (uint64_t)sqlite3_column_int64(g, 5);
     const char *fc = (const char *)sqlite3_column_text(g, 6);
+    int tail_known = sqlite3_column_type(g, 7) != SQLITE_NULL;
+    uint64_t th = (uint64_t)sqlite3_column_int64(g, 7);
     same = old_size == f->size && mt == f->mtime_ns && ino == f->inode;
     if (!same && !lumo_ends_with(f->path, ".gz") && ino == f->inode && f->size >= consumed &&
-        head_hash(f->path, consumed) == hh) {
+        head_hash(f->path, consumed) == hh && (!tail_known || tail_hash(f->path, consumed) == th)) {
       *start = consumed; /* appended */
       *start_line = lines;
       if (fc && first_cwd) *first_cwd = sqlite3_mprintf("%s", fc);

@@ -114,9 +114,9 @@ int blocks_refresh(sqlite3 *db) {
 }
 
 static const char *const syncer_sql[] = {
-  "SELECT size, mtime_ns, inode, consumed, lines, head_hash, first_cwd FROM lumo_files WHERE machine = ?1 AND path = ?2",
-  "INSERT OR REPLACE INTO lumo_files (path, machine, agent, size, mtime_ns, inode, consumed, lines, head_hash, first_cwd, synced_at)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+  "SELECT size, mtime_ns, inode, consumed, lines, head_hash, first_cwd, tail_hash FROM lumo_files WHERE machine = ?1 AND path = ?2",
+  "INSERT OR REPLACE INTO lumo_files (path, machine, agent, size, mtime_ns, inode, consumed, lines, head_hash, first_cwd,"
+  " tail_hash, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
   "SELECT key, request_id, is_sidechain, rank_total, rank_has_speed, rank_mtime_ns, file, line, rank_prefer"
   " FROM usage WHERE message_id = ?1 AND agent = ?2",
   "INSERT INTO usage (key, agent, machine, session_id, project, cwd, git_branch, timestamp, model,"
@@ -271,6 +271,10 @@ static int migrate(sqlite3 *db, char **err) {
                           "ALTER TABLE usage ADD COLUMN stored_cost_usd REAL;"
                           "UPDATE usage SET rank_prefer = 1 WHERE agent = 'opencode' AND file LIKE '%.db'",
                       NULL, NULL, err);
+  /* schema 8: the bytes before a file's consumed offset, so a rewrite in place that keeps
+  ** the head is not taken for an append (NULL for files synced before: head only) */
+  if (!rc && sync_table_has_column(db, "main", "lumo_files", "tail_hash") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE lumo_files ADD COLUMN tail_hash INTEGER", NULL, NULL, err);
   return rc;
 }
 

@@ -6,12 +6,12 @@
 -- Version history: 1 = first schema; 2 = otel_points and otel_events; 3 = lumo_dirs and
 -- the lumo_files_state index; 4 = blocks_cache and blocks_state; 5 = active_minutes (integer
 -- minutes) instead of activity_minutes; 6 = messages.is_rewound; 7 = usage.rank_prefer, content_bytes and
--- stored_cost_usd. A migration adds its steps
+-- stored_cost_usd; 8 = lumo_files.tail_hash. A migration adds its steps
 -- below the tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 7 (6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 8 (7: lumo_files without tail_hash; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -109,6 +109,7 @@ CREATE TABLE IF NOT EXISTS lumo_files (
   consumed    INTEGER NOT NULL,   -- bytes read up to the end of the last complete line
   lines       INTEGER NOT NULL,   -- lines consumed
   head_hash   INTEGER NOT NULL,   -- hash of the first min(consumed, 4096) bytes: detects rewrites
+  tail_hash   INTEGER,            -- hash of the 4096 bytes before consumed: detects a rewrite in place that keeps the head (NULL: not known, from before schema 8)
   first_cwd   TEXT,               -- the file's first cwd (its project), for appended reads
   synced_at   TEXT NOT NULL,                  -- UTC time of the last sync that read it
   PRIMARY KEY (machine, path)
@@ -498,5 +499,5 @@ DROP TABLE activity_minutes;
 
 -- Version 2: the OTLP tables above. Version 3: lumo_dirs (a re-sync's directory listings).
 -- Version 4: blocks_cache and blocks_state. Version 5: active_minutes. Version 6:
--- messages.is_rewound.
-UPDATE lumo_schema_version SET version = 7 WHERE version < 7;
+-- messages.is_rewound. Version 8: lumo_files.tail_hash (added by lumo_sync's migration).
+UPDATE lumo_schema_version SET version = 8 WHERE version < 8;

@@ -13,6 +13,7 @@ computed by hand from the lines written here, never taken from lumo's output.
            diagnostic), and Python's sqlite3 reads every table and view of the database
   disk     a sync past the file size limit (a full disk) says the disk is full, leaves
            the database intact, and the next sync is exact
+  rewrite  a file rewritten in place with the same inode and head is read again whole
   prices   lumo_prices_load of a device, a directory or a 1.1 GiB file fails at once,
            naming the cause
 Run by tests/run.sh; exit 1 on any mismatch."""
@@ -220,6 +221,31 @@ for n in names:
         failed.append("%s: %s" % (n, e))
 c.eq("every table and view readable by Python's sqlite3 (%d)" % len(names), [], failed)
 c.eq("the model as Python reads it", [("claude-\ufffd(sonnet",)], plain.execute("SELECT model FROM usage").fetchall())
+
+# ------------------------------------------------------------------ rewrite in place
+# A file rewritten in place (same inode, same first 4 KB, longer) is not an append: the
+# rewritten line is read again. Line 1 is a 5,000-byte user record, so the head hash
+# covers only it.
+rroot = os.path.join(OUT, "rewrite")
+rpath = os.path.join(rroot, "projects", "-p", "r1.jsonl")
+
+
+def assistant(mid, n):
+    return ('{"type":"assistant","sessionId":"r1","timestamp":"2026-03-01T10:00:00Z","message":{"id":"%s",'
+            '"role":"assistant","model":"claude-sonnet-4-5","content":"x","usage":{"input_tokens":%d,'
+            '"output_tokens":1}}}\n' % (mid, n)).encode()
+
+
+head = ('{"type":"user","sessionId":"r1","message":{"role":"user","content":"%s"}}\n' % ("p" * 5000)).encode()
+write(rpath, [head, assistant("msg_r1", 5)], raw=True)
+scon, _ = synced((rroot, "", "", "", ""), "rewrite")
+with open(rpath, "r+b") as f:  # same inode: the second line replaced, a third appended
+    f.seek(len(head))
+    f.write(assistant("msg_r2", 6) + assistant("msg_r3", 7))
+scon.execute("SELECT lumo_sync(?, '', '', '', '')", (rroot,)).fetchone()
+c.eq("rewrite in place: the rewritten line is read", [("msg_r1", 5), ("msg_r2", 6), ("msg_r3", 7)],
+     sorted(scon.execute("SELECT message_id, input_tokens FROM usage")))
+scon.close()
 
 # ------------------------------------------------------------------ full disk
 # A sync that hits the file size limit (RLIMIT_FSIZE, as a full disk: no privilege
