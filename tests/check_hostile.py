@@ -14,6 +14,10 @@ computed by hand from the lines written here, never taken from lumo's output.
   disk     a sync past the file size limit (a full disk) says the disk is full, leaves
            the database intact, and the next sync is exact
   rewrite  a file rewritten in place with the same inode and head is read again whole
+  seen     a symlinked project directory and transcript are read (once: a link into the
+           root and a loop are reported, skipped_entry), a FIFO is reported, a file added
+           to a directory whose mtime is then set back is synced, a root with a comma
+           in its path is read (alone, or as "\\," in a list)
   prices   lumo_prices_load of a device, a directory or a 1.1 GiB file fails at once,
            naming the cause
 Run by tests/run.sh; exit 1 on any mismatch."""
@@ -246,6 +250,54 @@ scon.execute("SELECT lumo_sync(?, '', '', '', '')", (rroot,)).fetchone()
 c.eq("rewrite in place: the rewritten line is read", [("msg_r1", 5), ("msg_r2", 6), ("msg_r3", 7)],
      sorted(scon.execute("SELECT message_id, input_tokens FROM usage")))
 scon.close()
+
+# ------------------------------------------------------------------ files never seen
+import time
+
+seen = os.path.join(OUT, "seen")
+elsewhere = os.path.join(OUT, "elsewhere")
+
+
+def one_response(path, mid, n):
+    write(path, [assistant(mid, n)], raw=True)
+
+
+one_response(os.path.join(elsewhere, "-linked", "l1.jsonl"), "msg_linkdir", 1)  # a project moved and linked back
+one_response(os.path.join(elsewhere, "file.jsonl"), "msg_linkfile", 2)         # a linked transcript
+one_response(os.path.join(seen, "projects", "-p", "s.jsonl"), "msg_plain", 3)
+os.symlink(os.path.join(elsewhere, "-linked"), os.path.join(seen, "projects", "-linked"))
+os.symlink(os.path.join(elsewhere, "file.jsonl"), os.path.join(seen, "projects", "-p", "linked.jsonl"))
+os.symlink(os.path.join(seen, "projects", "-p"), os.path.join(seen, "projects", "-again"))   # into the root: once
+os.symlink(os.path.join(elsewhere, "-linked"), os.path.join(elsewhere, "-linked", "loop"))  # a loop
+os.mkfifo(os.path.join(seen, "projects", "-p", "fifo.jsonl"))
+want_seen = [("msg_linkdir", 1), ("msg_linkfile", 2), ("msg_plain", 3)]
+want_sdiag = [("-again", 0, "skipped_entry"), ("fifo.jsonl", 0, "skipped_entry"), ("loop", 0, "skipped_entry")]
+con = connect()
+c.eq("claude_usage: linked project and transcript read, once each",
+     want_seen, sorted(con.execute("SELECT message_id, input_tokens FROM claude_usage(?)", (seen,))))
+c.eq("claude_usage: the link into the root, the loop and the FIFO reported", want_sdiag, diags(con, "claude_usage"))
+# the listing of -p is remembered once it has settled (2 s); then a file is added and
+# the directory's mtime set back, as tar, rsync -a and cp -a do
+pdir = os.path.join(seen, "projects", "-p")
+time.sleep(2.2)
+scon, _ = synced((seen, "", "", "", ""), "seen")
+c.eq("lumo_sync: linked project and transcript read, once each", want_seen,
+     sorted(scon.execute("SELECT message_id, input_tokens FROM usage")))
+c.eq("lumo_sync: the link into the root, the loop and the FIFO reported", want_sdiag, diags(scon, "lumo_sync"))
+st = os.stat(pdir)
+one_response(os.path.join(pdir, "late.jsonl"), "msg_late", 4)
+os.utime(pdir, ns=(st.st_atime_ns, st.st_mtime_ns))
+scon.execute("SELECT lumo_sync(?, '', '', '', '')", (seen,)).fetchone()
+c.eq("lumo_sync: a file added under a directory whose mtime was set back is read", 1,
+     scon.execute("SELECT count(*) FROM usage WHERE message_id = 'msg_late'").fetchone()[0])
+scon.close()
+# a root whose path holds a comma: given alone, or with "\," in a list
+comma = os.path.join(OUT, "a,b")
+one_response(os.path.join(comma, "projects", "-p", "c.jsonl"), "msg_comma", 5)
+c.eq("a root with a comma, given alone", [("msg_comma",)],
+     con.execute("SELECT message_id FROM claude_usage(?)", (comma,)).fetchall())
+c.eq("a root with a comma, escaped in a list", [("msg_comma",), ("msg_r2",), ("msg_r3",)],
+     sorted(con.execute("SELECT message_id FROM claude_usage(?)", (comma.replace(",", "\\,") + "," + rroot,))))
 
 # ------------------------------------------------------------------ full disk
 # A sync that hits the file size limit (RLIMIT_FSIZE, as a full disk: no privilege
