@@ -118,13 +118,14 @@ CREATE TABLE IF NOT EXISTS lumo_files (
 CREATE INDEX IF NOT EXISTS lumo_files_state ON lumo_files (machine, path, size, mtime_ns, inode);
 
 -- lumo_dirs: the listing of each source directory at the last sync, so a re-sync does
--- not read a directory whose mtime and inode are unchanged (it still stats the files:
--- appending to a file leaves its directory's mtime alone). Kept only for directories
--- that had not changed for 2 seconds when read.
+-- not read a directory whose change time and inode are unchanged (it still stats the
+-- files: appending to a file leaves its directory alone). The change time (ctime), not
+-- the mtime: tar, rsync -a and cp -a set a directory's mtime back after adding files.
+-- Kept only for directories that had not changed for 2 seconds when read.
 CREATE TABLE IF NOT EXISTS lumo_dirs (
   machine     TEXT NOT NULL,     -- machine id of the sync
   path        TEXT NOT NULL,     -- directory path
-  mtime_ns    INTEGER NOT NULL,  -- its modification time when listed, ns
+  mtime_ns    INTEGER NOT NULL,  -- its change time (ctime) when listed, ns (the column's name is older)
   inode       INTEGER NOT NULL,  -- its inode when listed
   entries     TEXT NOT NULL,     -- the listing: "<t><name>/" per entry, t = d (directory), f (file), u (unknown)
   PRIMARY KEY (machine, path)
