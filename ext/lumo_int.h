@@ -201,6 +201,8 @@ typedef struct lumo_reader {
   int64_t next_off; /* byte offset just past it */
   int err;          /* errno of a failed read */
   lumo_buf fixed;   /* the last line, made valid UTF-8 (lumo_next_raw), when it was not */
+  int64_t in_off;   /* uncompressed offset of buf[end]: where a damaged gzip stream is re-read */
+  int gz_broken;    /* the gzip stream met damaged data: what preceded it was salvaged */
 } lumo_reader;
 
 enum { LUMO_LINE_EOF = 0, LUMO_LINE_OK = 1, LUMO_LINE_TORN = 2, LUMO_LINE_TOOLONG = 3,

@@ -18,6 +18,7 @@ computed by hand from the lines written here, never taken from lumo's output.
            root and a loop are reported, skipped_entry), a FIFO is reported, a file added
            to a directory whose mtime is then set back is synced, a root with a comma
            in its path is read (alone, or as "\\," in a list)
+  gzip     one flipped byte in a gzip transcript loses only the lines near the damage
   prices   lumo_prices_load of a device, a directory or a 1.1 GiB file fails at once,
            naming the cause
 Run by tests/run.sh; exit 1 on any mismatch."""
@@ -298,6 +299,45 @@ c.eq("a root with a comma, given alone", [("msg_comma",)],
      con.execute("SELECT message_id FROM claude_usage(?)", (comma,)).fetchall())
 c.eq("a root with a comma, escaped in a list", [("msg_comma",), ("msg_r2",), ("msg_r3",)],
      sorted(con.execute("SELECT message_id FROM claude_usage(?)", (comma.replace(",", "\\,") + "," + rroot,))))
+
+# ------------------------------------------------------------------ damaged gzip
+# One flipped byte in the middle of a gzip transcript: the lines before the damage are
+# kept (all but those in the last few KiB zlib had in hand), and only genuine lines
+# (input tokens as written); the damage is reported (unreadable). The lines a reader
+# could get are found apart with Python's zlib, fed a byte at a time.
+import gzip
+import random
+import zlib
+
+zroot = os.path.join(OUT, "gzip")
+zlines = []
+for i in range(300):
+    rnd = random.Random(i)
+    zlines.append(('{"type":"assistant","sessionId":"z","timestamp":"2026-03-01T10:00:00Z","message":{"id":"msg_%03d",'
+                   '"role":"assistant","model":"claude-sonnet-4-5","content":"%s","usage":{"input_tokens":%d,'
+                   '"output_tokens":1}}}\n' % (i, "".join(rnd.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(200)),
+                                              i + 1)).encode())
+zdata = bytearray(gzip.compress(b"".join(zlines), mtime=0))
+zdata[len(zdata) // 2] ^= 0xFF
+write(os.path.join(zroot, "projects", "-p", "z.jsonl.gz"), [bytes(zdata)], raw=True)
+dec, plain_out = zlib.decompressobj(31), b""
+try:
+    for k in range(len(zdata)):
+        plain_out += dec.decompress(bytes(zdata[k:k + 1]))
+except zlib.error:
+    pass
+genuine = {l for l in zlines}
+before = sum(1 for l in plain_out.split(b"\n")[:-1] if l + b"\n" in genuine)
+window = 4096 // len(zlines[0]) + 1  # lines in the last 4 KiB before the damage
+con = connect()
+kept = con.execute("SELECT message_id, input_tokens FROM claude_usage(?)", (zroot,)).fetchall()
+c.eq("damaged gzip: the lines before the damage kept (%d readable, %d kept)" % (before, len(kept)), True,
+     before - window <= len(kept) <= before and all(int(m[4:]) + 1 == n for m, n in kept))
+c.eq("damaged gzip: the damage reported", [("z.jsonl.gz", "unreadable")],
+     [(os.path.basename(f), k) for f, k in con.execute("SELECT file, kind FROM lumo_diagnostics WHERE source = 'claude_usage'")])
+scon, _ = synced((zroot, "", "", "", ""), "gzip")
+c.eq("damaged gzip: lumo_sync keeps the same lines", sorted(kept), sorted(scon.execute("SELECT message_id, input_tokens FROM usage")))
+scon.close()
 
 # ------------------------------------------------------------------ full disk
 # A sync that hits the file size limit (RLIMIT_FSIZE, as a full disk: no privilege
