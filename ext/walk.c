@@ -3,7 +3,7 @@
 ** order is the same on every file system. Symbolic links are followed (a project moved
 ** elsewhere and linked back), except a link into the root itself (its files are listed
 ** by their own path) or to a directory the walk is inside (a loop): those are reported.
-** Depth is capped at 32. A missing root lists nothing; an unreadable directory, and an
+** Depth is capped at 32 (a deeper directory is reported). A missing root lists nothing; an unreadable directory, and an
 ** entry with a transcript's name that is no regular file (a FIFO, a device, a dangling
 ** link), are reported as diagnostics and skipped. Knows nothing of file formats.
 ** With a directory cache (lumo_conn.dirs, lent by lumo_sync) an unchanged directory is
@@ -401,7 +401,11 @@ static void entries_free(walk_entry *v, int n) {
 static int walk_dir(lumo_filelist *fl, const char *dir, int at_fd, const char *at_rel, const struct stat *known,
                     size_t rel_from, int root, const char *const *suffixes, lumo_conn *c, const char *source,
                     int depth) {
-  if (depth > LUMO_WALK_MAX_DEPTH) return SQLITE_OK;
+  if (depth > LUMO_WALK_MAX_DEPTH) {
+    lumo_diag_add(c, source, dir + (rel_from < strlen(dir) ? rel_from : 0), 0, "skipped_entry",
+                  "directory deeper than %d levels below the root: not read", LUMO_WALK_MAX_DEPTH);
+    return SQLITE_OK;
+  }
   lumo_dircache *dc = c ? c->dirs : NULL;
   struct stat ds;
   int settled = 0;

@@ -15,7 +15,8 @@ computed by hand from the lines written here, never taken from lumo's output.
            the database intact, and the next sync is exact
   rewrite  a file rewritten in place with the same inode and head is read again whole
   seen     a symlinked project directory and transcript are read (once: a link into the
-           root and a loop are reported, skipped_entry), a FIFO is reported, a file added
+           root and a loop are reported, skipped_entry), a FIFO and a directory past the
+           32 levels walked are reported, a file added
            to a directory whose mtime is then set back is synced, a root with a comma
            in its path is read (alone, or as "\\," in a list)
   gzip     one flipped byte in a gzip transcript loses only the lines near the damage
@@ -271,8 +272,11 @@ os.symlink(os.path.join(elsewhere, "file.jsonl"), os.path.join(seen, "projects",
 os.symlink(os.path.join(seen, "projects", "-p"), os.path.join(seen, "projects", "-again"))   # into the root: once
 os.symlink(os.path.join(elsewhere, "-linked"), os.path.join(elsewhere, "-linked", "loop"))  # a loop
 os.mkfifo(os.path.join(seen, "projects", "-p", "fifo.jsonl"))
+deep = os.path.join(seen, "projects", "-deep", *(["d"] * 33))  # past the 32 levels walked
+one_response(os.path.join(deep, "x.jsonl"), "msg_deep", 9)
 want_seen = [("msg_linkdir", 1), ("msg_linkfile", 2), ("msg_plain", 3)]
-want_sdiag = [("-again", 0, "skipped_entry"), ("fifo.jsonl", 0, "skipped_entry"), ("loop", 0, "skipped_entry")]
+want_sdiag = [("-again", 0, "skipped_entry"), ("d", 0, "skipped_entry"), ("fifo.jsonl", 0, "skipped_entry"),
+              ("loop", 0, "skipped_entry")]
 con = connect()
 c.eq("claude_usage: linked project and transcript read, once each",
      want_seen, sorted(con.execute("SELECT message_id, input_tokens FROM claude_usage(?)", (seen,))))
