@@ -47,6 +47,7 @@ typedef struct codex_state {
   codex_counts prev;              /* the previous running total */
   int64_t replayed;               /* events skipped as replay */
   codex_limits limits;            /* the current line's rate_limits (limits.seen), for lumo_sync */
+  lumo_count_issue bad_counts;    /* the current line's values that are not counts (reported) */
 } codex_state;
 
 typedef struct codex_row {

@@ -268,14 +268,25 @@ static void tool_result_block(void *p, const claude_result *r) {
 
 /* ------------------------------------------------------------------ files */
 
-static uint64_t head_hash(const char *path, int64_t n) {
+/* Hash of the bytes [from, from + n) of a file (n <= HEAD_BYTES), 63 bits: the head of a
+** file (from 0) and the bytes just before its consumed offset tell an append from a
+** rewrite in place (an editor's save, a restore) that kept the inode and the head. */
+static uint64_t range_hash(const char *path, int64_t from, int64_t n) {
   if (n > HEAD_BYTES) n = HEAD_BYTES;
+  if (n < 0) n = 0;
   FILE *f = fopen(path, "rb");
   if (!f) return 0;
   char buf[HEAD_BYTES];
-  size_t got = fread(buf, 1, (size_t)n, f);
+  size_t got = fseeko(f, (off_t)from, SEEK_SET) == 0 ? fread(buf, 1, (size_t)n, f) : 0;
   fclose(f);
   return lumo_hash(buf, got) & 0x7fffffffffffffffULL;
+}
+
+static uint64_t head_hash(const char *path, int64_t consumed) { return range_hash(path, 0, consumed); }
+
+static uint64_t tail_hash(const char *path, int64_t consumed) {
+  int64_t from = consumed > HEAD_BYTES ? consumed - HEAD_BYTES : 0;
+  return range_hash(path, from, consumed - from);
 }
 
 /* Records what was consumed of a file, in the same transaction as its rows. */
@@ -293,11 +304,13 @@ static int file_done(syncer *y, const lumo_file *f, const char *agent, int64_t c
   sqlite3_bind_int64(st, 8, lines);
   sqlite3_bind_int64(st, 9, (int64_t)head_hash(f->path, consumed));
   bind_text(st, 10, first_cwd);
+  sqlite3_bind_int64(st, 11, (int64_t)tail_hash(f->path, consumed));
   return step_done(st);
 }
 
 /* Where to read an append-only file from: the offset and line count the last sync
-** consumed when the file only grew since (same inode, same head bytes), else 0 (new,
+** consumed when the file only grew since (same inode, same first bytes and same bytes
+** before the offset), else 0 (new,
 ** rewritten or truncated: read it all; the upserts keep counts single). Returns 1 when
 ** the file is unchanged since the last sync (another sync got here first). */
 static int resume_point(syncer *y, const lumo_file *f, int64_t *start, int64_t *start_line, char **first_cwd) {
@@ -311,9 +324,11 @@ static int resume_point(syncer *y, const lumo_file *f, int64_t *start, int64_t *
     int64_t consumed = sqlite3_column_int64(g, 3), lines = sqlite3_column_int64(g, 4);
     uint64_t hh = (uint64_t)sqlite3_column_int64(g, 5);
     const char *fc = (const char *)sqlite3_column_text(g, 6);
+    int tail_known = sqlite3_column_type(g, 7) != SQLITE_NULL;
+    uint64_t th = (uint64_t)sqlite3_column_int64(g, 7);
     same = old_size == f->size && mt == f->mtime_ns && ino == f->inode;
     if (!same && !lumo_ends_with(f->path, ".gz") && ino == f->inode && f->size >= consumed &&
-        head_hash(f->path, consumed) == hh) {
+        head_hash(f->path, consumed) == hh && (!tail_known || tail_hash(f->path, consumed) == th)) {
       *start = consumed; /* appended */
       *start_line = lines;
       y->read_from = lines;
@@ -411,12 +426,12 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
   return rc;
 }
 
-static void gemini_bad_line(void *ctx, int64_t line, const char *kind) {
+static void gemini_bad_line(void *ctx, int64_t line, const char *kind, const char *detail) {
   const void **p = ctx;
   syncer *y = (syncer *)p[0];
   const lumo_file *f = p[1];
-  y->st.skipped++;
-  lumo_diag_add(y->conn, "lumo_sync", f->rel, line, kind, "not a JSON object");
+  if (gemini_kind_skips(kind)) y->st.skipped++;
+  lumo_diag_add(y->conn, "lumo_sync", f->rel, line, kind, "%s", detail);
 }
 
 typedef struct gemini_tool_ctx {
@@ -968,10 +983,8 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one) 
     }
   }
   if (progress && fl->n) fprintf(stderr, "\n");
-  if (in_tx) {
-    if (rc == SQLITE_OK) rc = sqlite3_exec(y->db, "COMMIT", NULL, NULL, NULL);
-    else sqlite3_exec(y->db, "ROLLBACK", NULL, NULL, NULL);
-  }
+  if (in_tx && rc == SQLITE_OK) rc = sqlite3_exec(y->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) sync_rollback(y->db); /* a failed COMMIT may leave the transaction open */
   return rc;
 }
 
@@ -1068,10 +1081,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
     if (rc == SQLITE_OK) rc = walk_diags_store(&y, nwalk, walk_dropped);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);
-    if (ins) {
-      int end = sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
-      if (rc == SQLITE_OK) rc = end;
-    }
+    if (ins && rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) sync_rollback(db);
     sqlite3_free(ins);
   }
   lumo_dircache_free(&dirs);

@@ -66,6 +66,7 @@ LUMO_API void syncer_close(syncer *y);
 LUMO_API void sync_machine_id(sqlite3 *db, char *out, size_t cap);
 LUMO_API int sync_table_has_column(sqlite3 *db, const char *schema, const char *table, const char *column);
 LUMO_API const char *sync_error_text(sqlite3 *db, int rc);
+LUMO_API void sync_rollback(sqlite3 *db);
 LUMO_API int dirs_load(sqlite3 *db, const char *machine, lumo_dircache *dc);
 LUMO_API int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *dc);
 LUMO_API int blocks_refresh(sqlite3 *db);
