@@ -182,7 +182,13 @@ int otlp_docs_next(otlp_docs *d, lumo_span *doc, int64_t *line, const char **why
       }
       return OTLP_DOC_OK;
     }
-    if (d->status && !d->in_doc) line_done(d);
+    if (d->status) {
+      if (!d->in_doc) line_done(d);
+      /* An empty line inside a document (the loop above never ran, so nothing set the
+      ** status back): go on to the next line. Before, the same line was looked at again
+      ** for ever, which hung otlp_logs and lumo_sync on `{"resourceLogs":[`, ``, `]}`. */
+      else d->status = 0;
+    }
   }
 }
 
@@ -508,13 +514,16 @@ static int64_t attr_int0(walker *w, const char *key) {
 /* ------------------------------------------------------------ records */
 
 void otlp_ns_to_iso(int64_t ns, char out[32]) {
-  int64_t ms = ns / 1000000;
-  time_t s = (time_t)(ms / 1000);
+  /* Floor division: a time before 1970 is the second before plus a positive fraction
+  ** (truncation printed 1969-12-31T23:59:59.5 as "1970-01-01T00:00:00.-500Z"). */
+  int64_t ms = ns / 1000000 - (ns % 1000000 < 0);
+  int64_t sec = ms / 1000 - (ms % 1000 < 0);
+  time_t s = (time_t)sec;
   struct tm g;
   gmtime_r(&s, &g);
   char day[24];
   strftime(day, sizeof(day), "%Y-%m-%dT%H:%M:%S", &g);
-  snprintf(out, 32, "%s.%03dZ", day, (int)(ms % 1000));
+  snprintf(out, 32, "%s.%03dZ", day, (int)(ms - sec * 1000));
 }
 
 /* Two 64-bit FNV-1a hashes of different start states over the same bytes: a 128-bit
@@ -897,7 +906,11 @@ static int log_record(walk_ctx *c, const otlp_rec *scope, lumo_span lr) {
   const char *ts;
   if (r.time_ns) r.time_source = "record";
   else if (r.observed_ns) r.time_ns = r.observed_ns, r.time_source = "observed";
-  else if ((ts = attr_text(w, "event.timestamp")) && lumo_iso_to_ms(ts, &ms)) r.time_ns = ms * 1000000, r.time_source = "attribute";
+  /* An event.timestamp before 1677-09-21 or after 2262-04-11 has no int64 nanosecond
+  ** value (ms * 1000000 overflowed): it is as unusable as one that does not parse. */
+  else if ((ts = attr_text(w, "event.timestamp")) && lumo_iso_to_ms(ts, &ms) && ms >= INT64_MIN / 1000000 &&
+           ms <= INT64_MAX / 1000000)
+    r.time_ns = ms * 1000000, r.time_source = "attribute";
   else r.time_ns = c->mtime_ns, r.time_source = "file";
   w->tmp.len = 0;
   key_part(&w->tmp, r.resource);

@@ -12,6 +12,8 @@
 4. Malformed dumps: a truncated line, wrong types, a 50 MB body, a line over the 64 MiB
    document limit, zstd, not OTLP: diagnostics with file and line, no crash, the good
    lines around them still read.
+5. What fuzzing found: empty lines inside a pretty-printed document (a hang), an
+   event.timestamp whose nanoseconds overflow int64 (UBSan); the int64 bounds by hand.
 """
 import gzip
 import json
@@ -344,4 +346,59 @@ c.eq("path: a file, a glob, a missing directory", [1, 2, 0], [
     query("SELECT count(*) AS n FROM otlp_logs('tests/out/otlp/inc/otlp.jsonl')")[0]["n"] - 3,
     query("SELECT count(*) AS n FROM otlp_logs('tests/out/otlp/*/zipped*')")[0]["n"] + 1,
     query("SELECT count(*) AS n FROM otlp_logs('tests/out/otlp/no-such-dir')")[0]["n"]])
+
+# 5. What fuzzing found (tests/fuzz/regressions/otlp/ keeps the inputs; tests/fuzz/run.sh).
+# a. A pretty-printed document with empty lines inside it: the reader looked at the empty
+# line again for ever, and otlp_logs and lumo_sync hung (the timeouts fail the check).
+# Empty lines are whitespace between JSON tokens: both records are read, with their times.
+import datetime
+fz = os.path.join(OUT, "fuzz")
+os.makedirs(fz)
+spaced = json.dumps(ev(15), indent=2).replace("\n", "\n\n") + "\n\n"
+with open(os.path.join(fz, "blank-lines.json"), "w") as f:
+    f.write(spaced + json.dumps(ev(16)) + "\n")
+iso = lambda ns: datetime.datetime.fromtimestamp(ns // 10**9, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+c.eq("empty lines inside a document: both records, no diagnostic",
+     [[1, 115, iso(T + 15 * 10**9)], [spaced.count("\n") + 1, 116, iso(T + 16 * 10**9)], [0]],
+     [list(r.values()) for r in query("SELECT line, input_tokens, time FROM otlp_logs('tests/out/otlp/fuzz') ORDER BY line",
+                                      timeout=60)] +
+     [list(query("SELECT count(*) AS n FROM lumo_diagnostics", before="SELECT count(*) FROM otlp_logs('tests/out/otlp/fuzz')",
+                 timeout=60)[0].values())])
+db5 = os.path.join(OUT, "fuzz.db")
+fresh_db(db5)
+r5 = json.loads(query("SELECT lumo_sync(NULL, NULL, NULL, NULL, 'tests/out/otlp/fuzz') AS s", db=db5, timeout=60)[0]["s"])
+c.eq("empty lines inside a document: lumo_sync stores both records", [2, 0, 115 + 116],
+     [r5["otel_rows_written"], r5["skipped_lines"], query("SELECT sum(input_tokens) AS n FROM otel_events", db=db5)[0]["n"]])
+# b. A record timed only by its event.timestamp attribute, in a year whose nanoseconds do
+# not fit in int64 (ms * 1000000 overflowed: UBSan). int64 nanoseconds span
+# -2^63 .. 2^63-1, so the milliseconds that fit are -9223372036854 .. 9223372036854:
+# those two instants are the record's time; one millisecond beyond, and the years 1013 and
+# 9999, are as unusable as a timestamp that does not parse: the file's time, said so.
+lo, hi = -(2**63) // 10**6 + 1, (2**63 - 1) // 10**6
+at = lambda ms: (datetime.datetime(1970, 1, 1) + datetime.timedelta(milliseconds=ms)).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+stamps = [at(lo), at(hi), at(lo - 1), at(hi + 1), "1013-06-01T00:00:00Z", "9999-12-31T23:59:59Z"]
+c.eq("int64 nanosecond range, worked out by hand", ["1677-09-21T00:12:43.146Z", "2262-04-11T23:47:16.854Z"], stamps[:2])
+
+
+def stamped(i, ts):
+    doc = ev(20 + i)
+    rec = doc["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0]
+    del rec["timeUnixNano"]
+    rec["attributes"].append({"key": "event.timestamp", "value": {"stringValue": ts}})
+    return json.dumps(doc)
+
+
+with open(os.path.join(fz, "far-times.jsonl"), "w") as f:
+    f.write("".join(stamped(i, ts) + "\n" for i, ts in enumerate(stamps)))
+far = "SELECT input_tokens - 120 AS i, time_source, CASE WHEN time_source = 'attribute' THEN time END AS time,"\
+      " CASE WHEN time_source = 'attribute' THEN time_unix_nano END AS ns FROM %s ORDER BY 1"
+c.eq("event.timestamp: the int64 bounds kept, beyond them the file's time", [
+    [0, "attribute", stamps[0], lo * 10**6], [1, "attribute", stamps[1], hi * 10**6],
+    [2, "file", None, None], [3, "file", None, None], [4, "file", None, None], [5, "file", None, None]],
+    [list(r.values()) for r in query(far % "otlp_logs('tests/out/otlp/fuzz/far-times.jsonl')", timeout=60)])
+fresh_db(db5)
+query("SELECT lumo_sync(NULL, NULL, NULL, NULL, 'tests/out/otlp/fuzz/far-times.jsonl')", db=db5, timeout=60)
+c.eq("event.timestamp: lumo_sync stores the same times",
+     [[0, "attribute", stamps[0], lo * 10**6], [1, "attribute", stamps[1], hi * 10**6]],
+     [list(r.values()) for r in query(far % "otel_events", db=db5) if r["time_source"] == "attribute"])
 c.done()

@@ -10,11 +10,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SO = os.environ.get("LUMO_SO", os.path.join(ROOT, "dist", "lumo"))
 
 
-def query(sql, db=":memory:", before=None):
-    """Rows of sql; `before` runs first on the same connection, its output dropped."""
+def query(sql, db=":memory:", before=None, timeout=None):
+    """Rows of sql; `before` runs first on the same connection, its output dropped.
+    timeout (seconds): where a hang is the failure looked for (subprocess.TimeoutExpired)."""
     pre = ["-cmd", ".output /dev/null", "-cmd", before, "-cmd", ".output stdout"] if before else []
     out = subprocess.run(["sqlite3", "-json", "-cmd", ".load " + SO] + pre + [db, sql],
-                         capture_output=True, text=True, cwd=ROOT,
+                         capture_output=True, text=True, cwd=ROOT, timeout=timeout,
                          env=dict(os.environ, TZ="UTC"))
     if out.returncode != 0:
         raise SystemExit("sqlite3 failed: " + out.stderr)
