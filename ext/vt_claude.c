@@ -1089,8 +1089,10 @@ static int claude_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxSt
   if (idxNum & 4) {
     sqlite3_value *v = argv[ai++];
     int64_t ms;
+    /* Clamped: years after 2262 (or before 1677) have no int64 nanoseconds; such a bound
+    ** keeps no file (or every file), and SQLite still tests each row's timestamp. */
     if (sqlite3_value_type(v) == SQLITE_TEXT && lumo_iso_to_ms((const char *)sqlite3_value_text(v), &ms))
-      since_ns = ms * 1000000;
+      since_ns = ms > INT64_MAX / 1000000 ? INT64_MAX : ms < INT64_MIN / 1000000 ? INT64_MIN : ms * 1000000;
   }
   if (idxNum & 8) {
     mid = (const char *)sqlite3_value_text(argv[ai++]);

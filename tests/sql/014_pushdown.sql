@@ -15,3 +15,10 @@ SELECT message_id, session_id FROM claude_usage('tests/fixtures/traps/claude')
  WHERE timestamp >= '2026-03-02' ORDER BY 1;
 EXPLAIN QUERY PLAN SELECT * FROM claude_messages('x') WHERE session_id = 's' AND timestamp > '2026';
 EXPLAIN QUERY PLAN SELECT * FROM claude_usage('x') WHERE session_id = 's';
+-- bounds whose nanoseconds do not fit in int64 (after 2262, before 1677) are clamped, not
+-- overflowed (UBSan in the -asan run): year 9999 reads no file and finds no row; year
+-- 0001 prunes nothing, the 9 rows of the unbounded scan
+SELECT count(*) AS after_9999 FROM claude_usage('tests/fixtures/traps/claude') WHERE timestamp >= '9999-01-01';
+SELECT file, line FROM lumo_diagnostics WHERE source = 'claude_usage';
+SELECT (SELECT count(*) FROM claude_usage('tests/fixtures/traps/claude') WHERE timestamp >= '0001-01-01') AS since_0001,
+       (SELECT count(*) FROM claude_usage('tests/fixtures/traps/claude')) AS unbounded;
