@@ -239,7 +239,7 @@ static const char *first_missing(const rowset *a, const rowset *b) {
   return NULL;
 }
 
-/* Every table a sync fills, as rows; lumo_sync_runs (times, durations), lumo_files and
+/* Every table a sync fills, as rows (diagnostics without its time stamp); lumo_sync_runs (times, durations), lumo_files and
 ** lumo_dirs (mtimes and the sync's own bookkeeping) and blocks_state (a time stamp) are
 ** compared through what they cause: the next sync reads exactly what is missing. */
 static uint64_t db_hash(sqlite3 *db, char *why, size_t whylen) {
@@ -252,7 +252,10 @@ static uint64_t db_hash(sqlite3 *db, char *why, size_t whylen) {
   why[0] = 0;
   while (st && sqlite3_step(st) == SQLITE_ROW) {
     char q[300];
-    snprintf(q, sizeof(q), "SELECT * FROM \"%s\"", sqlite3_column_text(st, 0));
+    /* diagnostics.synced_at is the time of the sync that wrote the row: never equal */
+    if (strcmp((const char *)sqlite3_column_text(st, 0), "diagnostics") == 0)
+      snprintf(q, sizeof(q), "SELECT machine, file, line, kind, detail, phase FROM diagnostics");
+    else snprintf(q, sizeof(q), "SELECT * FROM \"%s\"", sqlite3_column_text(st, 0));
     uint64_t h;
     long n;
     char *err = NULL;
