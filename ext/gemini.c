@@ -10,6 +10,7 @@
 #include "gemini.h"
 #include "dedup.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +233,16 @@ int gemini_read(gemini_file *g, const char *path, void *ctx, gemini_bad_fn bad_l
         report(g, rd.line_no, st == LUMO_LINE_TORN ? "torn" : "malformed",
                st == LUMO_LINE_TORN ? "incomplete last line (no newline)" : "not a JSON object");
     }
+    /* A read error ended the loop as the end of the file would have: the lines before it
+    ** are kept, the error is reported (the rest of the file is not read: no silent loss) */
+    if (st == LUMO_LINE_ERROR && rd.err == ENOMEM) g->oom = 1;
+    else if (st == LUMO_LINE_ERROR) {
+      char detail[160];
+      snprintf(detail, sizeof(detail), "read error (%s): the lines after it were not read",
+               rd.gz || rd.zst || !rd.err ? "corrupt compressed data?" : strerror(rd.err));
+      report(g, rd.line_no + 1, "unreadable", detail);
+      g->read_failed = 1;
+    }
     lumo_reader_close(&rd);
     lumo_buf_free(&fixed);
     finish_file(g);
@@ -245,8 +256,8 @@ int gemini_read(gemini_file *g, const char *path, void *ctx, gemini_bad_fn bad_l
     lumo_buf_free(&b);
     return SQLITE_NOMEM;
   }
-  if (frc == SQLITE_CANTOPEN) {
-    *why = "cannot open";
+  if (frc == SQLITE_CANTOPEN || frc == SQLITE_IOERR) {
+    *why = frc == SQLITE_IOERR ? "read error" : "cannot open";
     lumo_buf_free(&b);
     return SQLITE_ERROR;
   }

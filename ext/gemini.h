@@ -28,6 +28,8 @@ typedef struct gemini_file {
   int is_subagent;
   gemini_msg *msgs;         /* owned, in first-appearance order */
   int n, cap, oom;
+  int read_failed;          /* a JSONL read failed midway (reported, kind unreadable): what
+                               precedes it is in msgs, the rest was not read */
   lumo_arena arena;         /* owns the strings */
   lumo_buf tmp;
   gemini_bad_fn bad_line;   /* the reader's caller's, with bad_ctx */

@@ -97,16 +97,16 @@ int opencode_parse_message(lumo_span m, const char *id, const char *session, oc_
 }
 
 
-enum { OC_FILE_NONE = 0, OC_FILE_ROW = 1, OC_FILE_BAD = -1, OC_FILE_NOMEM = -2 };
+enum { OC_FILE_NONE = 0, OC_FILE_ROW = 1, OC_FILE_BAD = -1, OC_FILE_NOMEM = -2, OC_FILE_IOERR = -3 };
 
-/* A message file: OC_FILE_ROW with *r, OC_FILE_NONE (no tokens), OC_FILE_BAD (unreadable
-** or not one JSON object) or OC_FILE_NOMEM. */
+/* A message file: OC_FILE_ROW with *r, OC_FILE_NONE (no tokens), OC_FILE_BAD (cannot be
+** opened, or not one JSON object), OC_FILE_IOERR (a read failed) or OC_FILE_NOMEM. */
 static int read_message_file(const char *path, oc_row *r, int64_t *utf8_fixed) {
   lumo_buf b = {0}, fixed = {0};
   int rc = lumo_read_file(path, 16u << 20, &b);
   if (rc != SQLITE_OK) {
     lumo_buf_free(&b);
-    return rc == SQLITE_NOMEM ? OC_FILE_NOMEM : OC_FILE_BAD;
+    return rc == SQLITE_NOMEM ? OC_FILE_NOMEM : rc == SQLITE_IOERR ? OC_FILE_IOERR : OC_FILE_BAD;
   }
   if ((*utf8_fixed = lumo_utf8_fix(b.p ? b.p : "", b.len, &fixed)) > 0) { /* read repaired */
     lumo_buf_free(&b);
@@ -212,6 +212,9 @@ int opencode_read(const lumo_file *f, lumo_conn *c, const char *source, opencode
   switch (got) {
     case OC_FILE_NOMEM: return SQLITE_NOMEM;
     case OC_FILE_BAD: lumo_diag_add(c, source, f->rel, 0, "malformed", "unreadable or not one JSON object"); return SQLITE_OK;
+    case OC_FILE_IOERR: /* not the file's fault: lumo_sync reads it again next time */
+      lumo_diag_add(c, source, f->rel, 0, "unreadable", "read error");
+      return OPENCODE_INCOMPLETE;
     case OC_FILE_ROW: report_counts(c, source, f, &r); return fn(ctx, f, &r);
     default: return SQLITE_OK;
   }

@@ -27,8 +27,9 @@ LUMO_API int opencode_files(char **roots, int nroot, lumo_filelist *fl, lumo_con
 ** SQLITE_OK, SQLITE_NOMEM or fn's error. */
 typedef int (*opencode_row_fn)(void *ctx, const lumo_file *f, oc_row *r);
 LUMO_API int opencode_read(const lumo_file *f, lumo_conn *c, const char *source, opencode_row_fn fn, void *ctx);
-/* opencode_read's answer when a database's rows stopped early (BUSY, I/O error): what
-** was read is handed over, the stop is reported, and the file is not complete. */
+/* opencode_read's answer when a database's rows stopped early (BUSY, I/O error) or a
+** message file could not be read: what was read is handed over, the stop is reported,
+** and the file is not complete. */
 #define OPENCODE_INCOMPLETE (-1)
 struct lumo_cand;
 /* The winner rule's view of a row (f NULL: the row's own file); strings borrowed. */

@@ -703,9 +703,10 @@ static void prices_load_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
   char *msg = NULL;
   lumo_buf b = {0};
   int frc = lumo_read_file(path, (size_t)1 << 30, &b);
-  if (frc == SQLITE_CANTOPEN || frc == SQLITE_TOOBIG) {
-    msg = frc == SQLITE_TOOBIG ? sqlite3_mprintf("lumo_prices_load(): %.200Q is larger than 1 GiB", arg)
-                               : sqlite3_mprintf("lumo_prices_load(): cannot open %.200Q: %s", arg, strerror(errno));
+  if (frc == SQLITE_CANTOPEN || frc == SQLITE_TOOBIG || frc == SQLITE_IOERR) {
+    msg = frc == SQLITE_TOOBIG   ? sqlite3_mprintf("lumo_prices_load(): %.200Q is larger than 1 GiB", arg)
+          : frc == SQLITE_IOERR ? sqlite3_mprintf("lumo_prices_load(): cannot read %.200Q: %s", arg, strerror(errno))
+                                : sqlite3_mprintf("lumo_prices_load(): cannot open %.200Q: %s", arg, strerror(errno));
     lumo_buf_free(&b);
     goto fail;
   }

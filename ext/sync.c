@@ -19,6 +19,7 @@
 #include "opencode.h"
 #include "otlp.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -297,7 +298,7 @@ static int file_done(syncer *y, const lumo_file *f, const char *agent, int64_t c
   bind_text(st, 1, f->path);
   bind_text(st, 2, y->machine);
   bind_text(st, 3, agent);
-  sqlite3_bind_int64(st, 4, f->size);
+  sqlite3_bind_int64(st, 4, y->read_failed ? -1 : f->size);
   sqlite3_bind_int64(st, 5, f->mtime_ns);
   sqlite3_bind_int64(st, 6, f->inode);
   sqlite3_bind_int64(st, 7, consumed);
@@ -306,6 +307,15 @@ static int file_done(syncer *y, const lumo_file *f, const char *agent, int64_t c
   bind_text(st, 10, first_cwd);
   sqlite3_bind_int64(st, 11, (int64_t)tail_hash(f->path, consumed));
   return step_done(st);
+}
+
+/* How a file's read ended: a read error (the reader reported it, 'unreadable') leaves
+** the rest of the file for the next sync (read_failed); running out of memory is the
+** sync's error, as everywhere else. */
+static int read_ended(syncer *y, const lumo_reader *rd) {
+  if (rd->err == ENOMEM) return SQLITE_NOMEM;
+  if (rd->err) y->read_failed = 1;
+  return SQLITE_OK;
 }
 
 /* Where to read an append-only file from: the offset and line count the last sync
@@ -418,6 +428,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
     }
   }
   y->st.bytes_read += consumed - start;
+  if (rc == SQLITE_OK) rc = read_ended(y, &rd);
   lumo_reader_close(&rd);
   if (rc == SQLITE_OK) rc = file_done(y, f, "claude", consumed, lines, first_cwd);
   sqlite3_free(first_cwd);
@@ -498,6 +509,7 @@ static int sync_gemini_file(syncer *y, const lumo_file *f) {
   }
   y->st.files_read++;
   y->st.bytes_read += f->size;
+  y->read_failed = g.read_failed; /* read whole again next sync */
   char *session = gemini_session_new(f, &g);
   char *project = gemini_project_new(f);
   for (int i = 0; rc == SQLITE_OK && i < g.n; i++) rc = gemini_message_put(y, f, &g, &g.msgs[i], session);
@@ -697,6 +709,7 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
     sqlite3_free(project);
   }
   y->st.bytes_read += rd.next_off;
+  if (rc == SQLITE_OK) rc = read_ended(y, &rd);
   lumo_reader_close(&rd);
   lumo_buf_free(&ts);
   codex_state_free(&cs);
@@ -800,7 +813,13 @@ static int sync_otlp_file(syncer *y, const lumo_file *f) {
     int st = otlp_docs_next(&d, &doc, &o.line, &why);
     if (st == OTLP_DOC_EOF || st == OTLP_DOC_TORN) break; /* torn: read again next sync */
     if (st == OTLP_DOC_ERROR) {
-      lumo_diag_add(y->conn, "lumo_sync", f->rel, d.rd.line_no + 1, "unreadable", "read error");
+      if (d.acc.oom || d.rd.err == ENOMEM) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      lumo_diag_add(y->conn, "lumo_sync", f->rel, d.rd.line_no + 1, "unreadable", "read error (%s)",
+                    d.rd.gz || d.rd.zst || !d.rd.err ? "corrupt compressed data?" : strerror(d.rd.err));
+      y->read_failed = 1;
       break;
     }
     if (st == OTLP_DOC_BAD) {
@@ -957,6 +976,7 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one) 
       int n0 = y->conn->ndiag;
       int64_t dropped0 = y->conn->dropped;
       y->read_from = -1;
+      y->read_failed = 0;
       if (rc == SQLITE_OK) rc = sync_one(y, f);
       if (rc == SQLITE_OK && (y->read_from >= 0 || y->conn->ndiag > n0 || y->conn->dropped > dropped0))
         rc = diags_store(y, f->rel, n0, y->conn->ndiag, y->conn->dropped - dropped0, "read");

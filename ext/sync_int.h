@@ -38,6 +38,9 @@ typedef struct syncer {
   int temp_store; /* the connection's PRAGMA temp_store before the sync, -1: left as it was */
   int busy_ms, synchronous; /* the connection's busy timeout and synchronous setting before */
   int64_t read_from;  /* the file being synced was read from this line (0: whole); -1: not read */
+  int read_failed;    /* a read of that file failed midway (reported): file_done stores size -1, so
+                         the next sync reads on from what was consumed instead of taking the file
+                         for unchanged */
 } syncer;
 
 static inline void bind_text(sqlite3_stmt *st, int i, const char *s) {

@@ -273,6 +273,9 @@ int lumo_read_file(const char *path, size_t cap, lumo_buf *out) {
     }
     lumo_buf_append(out, chunk, got);
   }
+  /* fread gives 0 on an error as at the end: without this a read error gave the bytes
+  ** before it as the whole file (fault injection, tests/unit/fault.c) */
+  if (rc == SQLITE_OK && ferror(f)) rc = SQLITE_IOERR;
   fclose(f);
   if (rc == SQLITE_OK && out->oom) rc = SQLITE_NOMEM;
   if (rc == SQLITE_OK) lumo_buf_nul(out);

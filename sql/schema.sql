@@ -103,7 +103,7 @@ CREATE TABLE IF NOT EXISTS lumo_files (
   path        TEXT NOT NULL,      -- absolute path
   machine     TEXT NOT NULL,                  -- machine id of the sync
   agent       TEXT NOT NULL,                  -- agent whose file it is
-  size        INTEGER NOT NULL,   -- at the last sync
+  size        INTEGER NOT NULL,   -- at the last sync; -1 when a read failed midway (read on at the next sync)
   mtime_ns    INTEGER NOT NULL,               -- modification time at the last sync, ns
   inode       INTEGER NOT NULL,               -- inode at the last sync
   consumed    INTEGER NOT NULL,   -- bytes read up to the end of the last complete line

@@ -10,7 +10,8 @@
 **   fsync   an fsync there fails with SQLITE_IOERR_FSYNC
 **   file    a read() or fread() of a source file by lumo (the lumo objects are linked with
 **           -Wl,--wrap=read,--wrap=fread) fails with EIO
-** For a sync, each failure must give an error or the exact clean result; then, with faults
+** For a sync, each failure must give an error or the exact clean result (or, for a source
+** file's read, a row of kind unreadable in the diagnostics table); then, with faults
 ** off, the database passes PRAGMA integrity_check and the next sync leaves every table
 ** exactly as a clean sync does (a partly committed sync would show there). For a table
 ** scan, each failure must give an error, the clean rows, or a diagnostic (lumo_diagnostics)
@@ -18,7 +19,8 @@
 ** UBSan end the process on any finding.
 **   dist/fault_host SCRATCH_DIR CLAUDE GEMINI CODEX OPENCODE OTLP [MAX_TRIALS_PER_KIND]
 ** MAX_TRIALS_PER_KIND (default 150) sets the step: N covers 1..count evenly, 1 and count
-** included. Ends with "fault: ... N points, M failed". */
+** included. Ends with "fault: ... N points, M failed". FAULT_ONLY=kind:N runs one sync trial
+** and keeps its database (SCRATCH/trial.db, next to SCRATCH/clean.db). */
 #include <sqlite3.h>
 
 #include <errno.h>
@@ -133,6 +135,9 @@ ssize_t __wrap_read(int fd, void *b, size_t n) {
 size_t __wrap_fread(void *b, size_t sz, size_t n, FILE *f) {
   if (hit(K_FILE)) {
     errno = EIO;
+#ifdef _IO_ERR_SEEN
+    f->_flags |= _IO_ERR_SEEN; /* ferror(f), as after a real failed read (glibc) */
+#endif
     return 0;
   }
   return __real_fread(b, sz, n, f);
@@ -143,27 +148,48 @@ size_t __wrap_fread(void *b, size_t sz, size_t n, FILE *f) {
 static const char *scratch;
 static char sync_sql[4096];
 static int nfailed, nxfailed, npoints;
-static int xfailed_in[2][K_COUNT]; /* [sync, scan][kind]: the expected failures that happened */
 
-/* FAULT_XFAIL="sync:file scan:malloc ...": known findings, not yet fixed, reported as XFAIL
-** and not counted as failures; a listed pair that no longer fails is an XPASS, which fails
-** (the mark must go). An integrity_check failure is never expected. */
-static int xfail_listed(const char *what, int kind) {
-  const char *x = getenv("FAULT_XFAIL");
-  char pair[40];
-  snprintf(pair, sizeof(pair), "%s:%s", what, kind_names[kind]);
-  for (const char *p = x ? strstr(x, pair) : NULL; p; p = strstr(p + 1, pair)) {
-    char after = p[strlen(pair)];
-    if ((p == x || p[-1] == ' ') && (after == 0 || after == ' ')) return 1;
+/* FAULT_XFAIL="sync:malloc scan:malloc sync:file:6 ...": known findings, not yet fixed,
+** reported as XFAIL and not counted as failures: side:kind for every point of that kind,
+** side:kind:N for the Nth event only. An entry that no longer fails is an XPASS, which
+** fails (the mark must go). An integrity_check failure is never expected. */
+typedef struct {
+  int scan_side, kind, hit;
+  long n; /* 0: any point */
+} xfail_entry;
+static xfail_entry xfails[32];
+static int nxfails;
+
+static void xfail_parse(const char *x) {
+  char side[8], kind[8];
+  long n;
+  int used;
+  while (x && nxfails < 32) {
+    while (*x == ' ') x++;
+    if (!*x) break;
+    n = 0;
+    if (sscanf(x, "%7[a-z]:%7[a-z]%n", side, kind, &used) < 2) break;
+    x += used;
+    if (*x == ':' && sscanf(x + 1, "%ld%n", &n, &used) == 1) x += used + 1;
+    for (int k = 0; k < K_COUNT; k++)
+      if (strcmp(kind, kind_names[k]) == 0)
+        xfails[nxfails++] = (xfail_entry){strcmp(side, "scan") == 0, k, 0, n};
   }
-  return 0;
+}
+
+static xfail_entry *xfail_of(int scan_side, int kind, long n) {
+  for (int i = 0; i < nxfails; i++)
+    if (xfails[i].scan_side == scan_side && xfails[i].kind == kind && (!xfails[i].n || xfails[i].n == n))
+      return &xfails[i];
+  return NULL;
 }
 
 static void fail(const char *what, int kind, long n, const char *detail) {
   int scan_side = strcmp(what, "scan") == 0, sync_side = strstr(what, "sync") != NULL;
-  if (kind >= 0 && (scan_side || sync_side) && xfail_listed(scan_side ? "scan" : "sync", kind)) {
+  xfail_entry *x = kind >= 0 && (scan_side || sync_side) ? xfail_of(scan_side, kind, n) : NULL;
+  if (x) {
     nxfailed++;
-    xfailed_in[scan_side][kind] = 1;
+    x->hit = 1;
     printf("XFAIL %s, %s #%ld: %.300s\n", what, kind_names[kind], n, detail);
     return;
   }
@@ -263,7 +289,8 @@ static uint64_t db_hash(sqlite3 *db, char *why, size_t whylen) {
     sqlite3_free(err);
     all = (all ^ h) * 1099511628211ULL + (uint64_t)n;
     size_t l = strlen(why);
-    if (l + 80 < whylen) snprintf(why + l, whylen - l, "%s=%ld ", sqlite3_column_text(st, 0), n);
+    /* rows and a short hash of them: which table differs shows even at equal counts */
+    if (l + 80 < whylen) snprintf(why + l, whylen - l, "%s=%ld#%04x ", sqlite3_column_text(st, 0), n, (unsigned)(h & 0xffff));
   }
   sqlite3_finalize(st);
   return all;
@@ -310,6 +337,16 @@ static int exec_sync(sqlite3 *db, char **err) { /* the sync statement; its resul
 
 static uint64_t clean_hash;
 static char clean_why[2048];
+static long clean_unreadable; /* diagnostics rows of kind unreadable after a clean sync */
+
+static long count_of(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st = NULL;
+  long n = -1;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW)
+    n = (long)sqlite3_column_int64(st, 0);
+  sqlite3_finalize(st);
+  return n;
+}
 
 /* A fresh database (a copy of base.db), synced with the kind's Nth event failing. */
 static void sync_trial(int kind, long n) {
@@ -324,7 +361,10 @@ static void sync_trial(int kind, long n) {
   int rc = exec_sync(db, &err);
   armed = 0;
   npoints++;
-  if (rc == SQLITE_OK && db_hash(db, why, sizeof(why)) != clean_hash && fired) {
+  /* A source file that could not be read is not the sync's failure: the sync goes on with
+  ** the other files, and must say so (an unreadable row kept in diagnostics). */
+  if (rc == SQLITE_OK && db_hash(db, why, sizeof(why)) != clean_hash && fired &&
+      !(kind == K_FILE && count_of(db, "SELECT count(*) FROM diagnostics WHERE kind = 'unreadable'") > clean_unreadable)) {
     char d[2300];
     snprintf(d, sizeof(d), "sync succeeded with other tables than a clean one: %s", why);
     fail("sync", kind, n, d);
@@ -394,6 +434,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   scratch = argv[1];
+  xfail_parse(getenv("FAULT_XFAIL"));
   long max_trials = argc > 7 ? atol(argv[7]) : 150;
   setenv("LUMO_THREADS", "1", 1); /* one thread: the Nth event is the same one every run */
   setenv("LUMO_MACHINE", "fault", 1);
@@ -439,8 +480,21 @@ int main(int argc, char **argv) {
   long sync_count[K_COUNT];
   memcpy(sync_count, events, sizeof(events));
   clean_hash = db_hash(db, clean_why, sizeof(clean_why));
+  clean_unreadable = count_of(db, "SELECT count(*) FROM diagnostics WHERE kind = 'unreadable'");
   sqlite3_close(db);
   printf("fault: clean sync: %s\n", clean_why);
+
+  /* FAULT_ONLY=kind:N (e.g. file:6): that one sync trial, its database left in
+  ** SCRATCH/trial.db beside the clean one (clean.db) to compare by hand */
+  const char *only = getenv("FAULT_ONLY");
+  if (only && *only) {
+    for (int k = 0; k < K_COUNT; k++) {
+      size_t l = strlen(kind_names[k]);
+      if (strncmp(only, kind_names[k], l) == 0 && only[l] == ':') sync_trial(k, atol(only + l + 1));
+    }
+    printf("fault: %d points, %d failed (FAULT_ONLY=%s)\n", npoints, nfailed, only);
+    return nfailed ? 1 : 0;
+  }
 
   scan scans[] = {
     {"SELECT * FROM claude_usage(?1)", {0}, {0}, {0}},  {"SELECT * FROM claude_messages(?1)", {0}, {0}, {0}},
@@ -485,12 +539,13 @@ int main(int argc, char **argv) {
     free_rows(&scans[i].rows);
     free_rows(&scans[i].diags);
   }
-  for (int side = 0; side < 2; side++)
-    for (int k = 0; k < K_COUNT; k++)
-      if (xfail_listed(side ? "scan" : "sync", k) && !xfailed_in[side][k]) {
-        printf("XPASS %s:%s no longer fails: remove it from FAULT_XFAIL\n", side ? "scan" : "sync", kind_names[k]);
-        nfailed++;
-      }
+  for (int i = 0; i < nxfails; i++)
+    if (!xfails[i].hit) {
+      printf("XPASS %s:%s", xfails[i].scan_side ? "scan" : "sync", kind_names[xfails[i].kind]);
+      if (xfails[i].n) printf(":%ld", xfails[i].n);
+      printf(" no longer fails: remove it from FAULT_XFAIL\n");
+      nfailed++;
+    }
   printf("fault: %d points, %d failed, %d expected failures (FAULT_XFAIL)\n", npoints, nfailed, nxfailed);
   return nfailed ? 1 : 0;
 }
