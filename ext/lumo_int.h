@@ -290,6 +290,11 @@ typedef void (*claude_tool_fn)(void *ctx, const claude_tool *t);
 typedef void (*claude_result_fn)(void *ctx, const claude_result *r);
 LUMO_API void claude_line_tools(const claude_line *L, claude_tool_fn on_use, claude_result_fn on_result,
                                 void *ctx);
+/* The same blocks one at a time (claude_tool_uses stops between them). */
+typedef struct claude_tools_iter { const char *p, *end; int want; } claude_tools_iter;
+enum { CLAUDE_TOOLS_END = 0, CLAUDE_TOOLS_USE = 1, CLAUDE_TOOLS_RESULT = 2 };
+LUMO_API void claude_tools_open(claude_tools_iter *it, const claude_line *L);
+LUMO_API int claude_tools_next(claude_tools_iter *it, claude_tool *u, claude_result *r);
 enum { CLAUDE_LINE_END = 0, CLAUDE_LINE_RECORD = 1, CLAUDE_LINE_SKIP = 2, CLAUDE_LINE_TORN = 3 };
 LUMO_API int claude_next_line(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char *source,
                               int usage_only, claude_line *L, int64_t *skipped);

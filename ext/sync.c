@@ -67,7 +67,8 @@ static int message_put(syncer *y, const msg_row *m) {
   bind_text(st, 10, m->model);
   bind_text(st, 11, m->message_id);
   sqlite3_bind_int(st, 12, m->is_sidechain);
-  if (m->has_text) sqlite3_bind_text(st, 13, m->text ? m->text : "", (int)m->text_len, SQLITE_TRANSIENT);
+  /* static: the text (up to a line's size) is not copied once more; unbound after the step */
+  if (m->has_text) sqlite3_bind_text64(st, 13, m->text ? m->text : "", m->text_len, SQLITE_STATIC, SQLITE_UTF8);
   else sqlite3_bind_null(st, 13);
   sqlite3_bind_int64(st, 14, m->content_bytes);
   bind_text(st, 15, m->file);
@@ -75,6 +76,7 @@ static int message_put(syncer *y, const msg_row *m) {
   sqlite3_bind_int(st, 17, m->replace);
   sqlite3_bind_int(st, 18, m->is_rewound);
   int rc = step_done(st);
+  sqlite3_bind_null(st, 13);
   if (!rc) y->st.message_rows++;
   return rc;
 }
@@ -92,11 +94,12 @@ static int tool_put(syncer *y, const char *key, const char *agent, const char *s
   bind_text(st, 6, message_id);
   bind_text(st, 7, name);
   /* whole: a cut input is no longer JSON (json_extract fails) and may split a character */
-  if (input) sqlite3_bind_text64(st, 8, input, input_len, SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (input) sqlite3_bind_text64(st, 8, input, input_len, SQLITE_STATIC, SQLITE_UTF8); /* as the text above */
   else sqlite3_bind_null(st, 8);
   bind_text(st, 9, file);
   sqlite3_bind_int64(st, 10, line);
   int rc = step_done(st);
+  sqlite3_bind_null(st, 8);
   if (!rc) y->st.tool_rows++;
   return rc;
 }

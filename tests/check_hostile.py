@@ -22,6 +22,9 @@ computed by hand from the lines written here, never taken from lumo's output.
   gzip     one flipped byte in a gzip transcript loses only the lines near the damage
   prices   lumo_prices_load of a device, a directory or a 1.1 GiB file fails at once,
            naming the cause
+  memory   a line of 100,000 tool calls is read by claude_tool_uses without queueing
+           them all (peak RSS grows by less than 64 MB over a one-call file's), every
+           call is a row, and a result in the next line reaches its call
 Run by tests/run.sh; exit 1 on any mismatch."""
 import json
 import os
@@ -394,5 +397,42 @@ except sqlite3.Error as e:
     got = str(e)
 os.unlink(big)
 c.eq("a 1.1 GiB price file names the 1 GiB limit", True, "larger than 1 GiB" in got)
+
+# ------------------------------------------------------------------ memory
+# Each queued call holds a dozen column buffers (about 3 KB): before calls went out
+# between blocks, this 6 MB line took 300 MB. Peak RSS of a child process, so ASan's
+# own memory (LD_PRELOAD) is not judged.
+def peak_rss_kb(root):
+    import resource
+    import subprocess
+    import sys
+    code = ("import sqlite3,sys,resource; con=sqlite3.connect(':memory:'); con.enable_load_extension(True);"
+            "con.load_extension(sys.argv[1]); print(con.execute(\"SELECT count(*), count(is_error), sum(is_error)"
+            " FROM claude_tool_uses(?)\", (sys.argv[2],)).fetchone());"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", code, SO, root], capture_output=True, text=True, check=True).stdout
+    rows, rss = out.split("\n")[:2]
+    return rows, int(rss)
+
+
+many = os.path.join(OUT, "many_tools")
+one = os.path.join(OUT, "one_tool")
+calls = 100000
+for root, n in ((many, calls), (one, 1)):
+    rec = {"type": "assistant", "sessionId": "mt", "cwd": "/p", "uuid": "a1", "timestamp": "2026-11-02T10:00:00.000Z",
+           "message": {"id": "m1", "model": "claude-sonnet-4-5", "role": "assistant",
+                       "content": [{"type": "tool_use", "id": "t%d" % i, "name": "Read", "input": {"file_path": "/a"}}
+                                   for i in range(n)], "usage": {"input_tokens": 1, "output_tokens": 1}}}
+    result = {"type": "user", "sessionId": "mt", "cwd": "/p", "uuid": "u1", "timestamp": "2026-11-02T10:00:01.000Z",
+              "message": {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t%d" % (n - 1),
+                                                        "is_error": True, "content": "boom"}]}}
+    write(os.path.join(root, "projects", "-p", "mt.jsonl"), [rec, result])
+rows, rss_many = peak_rss_kb(many)
+c.eq("memory: every call of a 100,000-call line is a row; the last has its error result",
+     "(%d, 1, 1)" % calls, rows)
+if "asan" not in os.environ.get("LD_PRELOAD", ""):
+    _, rss_one = peak_rss_kb(one)
+    c.eq("memory: the line's calls are not all held at once (RSS growth under 64 MB)", True,
+         rss_many - rss_one < 64 * 1024)
 
 c.done()
