@@ -1090,6 +1090,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   lumo_dircache_free(&dirs);
 
+  if (rc == SQLITE_OK) sync_release_wal(db);
   if (rc == SQLITE_OK) result_summary(ctx, &y);
   else {
     char *m = sqlite3_mprintf("lumo_sync(): %s", sync_error_text(db, rc));

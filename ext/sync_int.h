@@ -63,6 +63,7 @@ static inline const char *dec(syncer *y, int i, lumo_span v) {
 LUMO_API int syncer_begin(syncer *y, sqlite3_context *ctx, char **err);
 LUMO_API int syncer_open(syncer *y);
 LUMO_API void syncer_close(syncer *y);
+LUMO_API void sync_release_wal(sqlite3 *db);
 LUMO_API void sync_machine_id(sqlite3 *db, char *out, size_t cap);
 LUMO_API int sync_table_has_column(sqlite3 *db, const char *schema, const char *table, const char *column);
 LUMO_API const char *sync_error_text(sqlite3 *db, int rc);
