@@ -19,6 +19,7 @@
 #include "opencode.h"
 #include "otlp.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,6 +343,50 @@ static int resume_point(syncer *y, const lumo_file *f, int64_t *start, int64_t *
   return same;
 }
 
+/* The string fields of a candidate, copied when it is held. */
+static const size_t held_strings[14] = {
+  offsetof(lumo_cand, mid), offsetof(lumo_cand, rid), offsetof(lumo_cand, timestamp),
+  offsetof(lumo_cand, session_id), offsetof(lumo_cand, project), offsetof(lumo_cand, cwd),
+  offsetof(lumo_cand, git_branch), offsetof(lumo_cand, version), offsetof(lumo_cand, model),
+  offsetof(lumo_cand, service_tier), offsetof(lumo_cand, speed), offsetof(lumo_cand, inference_geo),
+  offsetof(lumo_cand, agent_id), offsetof(lumo_cand, label)};
+
+/* Upserts the held copy, if any. */
+static int usage_flush(syncer *y, const char *agent, const char *file) {
+  if (!y->has_held) return SQLITE_OK;
+  y->has_held = 0;
+  return usage_upsert(y, &y->held, agent, y->machine, file);
+}
+
+/* Offers a copy read from one file to the stored rows. Claude writes a response as 1-4
+** streaming lines of one key in a row, each with larger counts: upserting each replaced
+** the stored row (a delete and an insert, and their rollup triggers) up to three times.
+** The best copy of a run of one key (dedup.c's order: within one file, the larger
+** total, then the earlier line) is held and upserted once when the run ends; since the
+** order is total, the stored row is the one the copy-by-copy upserts left. */
+static int usage_hold(syncer *y, const lumo_cand *c, const char *agent, const char *file) {
+  if (y->has_held && c->mid && lumo_dedup_same_key(&y->held, c) && y->held.is_sidechain == c->is_sidechain) {
+    if (!lumo_dedup_beats(c, &y->held)) return SQLITE_OK;
+  } else {
+    int rc = usage_flush(y, agent, file);
+    if (rc) return rc;
+    if (!c->mid) return usage_upsert(y, c, agent, y->machine, file); /* never merged */
+  }
+  y->held = *c;
+  for (int i = 0; i < 14; i++) {
+    const char **f = (const char **)((char *)&y->held + held_strings[i]);
+    if (!*f) continue;
+    lumo_buf *b = &y->held_s[i];
+    b->len = 0;
+    lumo_buf_append(b, *f, strlen(*f));
+    lumo_buf_nul(b);
+    if (b->oom) return SQLITE_NOMEM;
+    *f = b->p;
+  }
+  y->has_held = 1;
+  return SQLITE_OK;
+}
+
 /* Syncs one Claude file; the caller holds the write transaction. */
 static int sync_claude_file(syncer *y, const lumo_file *f) {
   int rc;
@@ -401,7 +446,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
       k.service_tier = dec(y, 8, L.service_tier);
       k.speed = dec(y, 9, L.speed);
       k.inference_geo = dec(y, 12, L.inference_geo);
-      rc = usage_upsert(y, &k, "claude", y->machine, f->rel);
+      rc = usage_hold(y, &k, "claude", f->rel);
     }
     if (rc == SQLITE_OK && claude_line_is_record(&L)) {
       const char *uuid = dec(y, 13, L.uuid);
@@ -420,6 +465,8 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
       if (!rc) rc = t.rc;
     }
   }
+  if (rc == SQLITE_OK) rc = usage_flush(y, "claude", f->rel);
+  y->has_held = 0;
   y->st.bytes_read += consumed - start;
   lumo_reader_close(&rd);
   if (rc == SQLITE_OK) rc = file_done(y, f, "claude", consumed, lines, first_cwd);

@@ -207,6 +207,8 @@ void syncer_close(syncer *y) {
                          y->diag_del, y->diag_ins, y->limit_ins};
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) sqlite3_finalize(all[i]);
   for (int i = 0; i < 16; i++) lumo_buf_free(&y->s[i]);
+  for (int i = 0; i < 14; i++) lumo_buf_free(&y->held_s[i]);
+  y->has_held = 0;
   lumo_buf_free(&y->text);
   sqlite3_free(y->codex_skip);
   y->codex_skip = NULL;
