@@ -240,45 +240,69 @@ int claude_line_text(const claude_line *L, lumo_buf *out) {
   return 1;
 }
 
-typedef struct tools_ctx {
-  claude_tool_fn on_use;
-  claude_result_fn on_result;
-  void *ctx;
-} tools_ctx;
-
 static lumo_span string_member(lumo_span obj, const char *key) {
   lumo_span v;
   if (lumo_json_get(obj, key, &v) == 1 && lumo_json_is_string(v)) return v;
   return (lumo_span){NULL, 0};
 }
 
-static void tool_use_block(void *p, lumo_span blk) {
-  tools_ctx *t = p;
-  if (!claude_block_is(blk, "tool_use")) return;
-  claude_tool u = {string_member(blk, "id"), string_member(blk, "name"), {NULL, 0}};
-  if (lumo_json_get(blk, "input", &u.input) != 1) u.input = (lumo_span){NULL, 0};
-  t->on_use(t->ctx, &u);
+/* Starts a walk over the tool blocks of a line: tool_use blocks of an assistant message,
+** tool_result blocks of a user message. The walk can stop between blocks, so a reader
+** hands out the calls of a line that holds thousands of them without queueing them all. */
+void claude_tools_open(claude_tools_iter *it, const claude_line *L) {
+  it->want = CLAUDE_TOOLS_END;
+  if (L->role.n == 11 && memcmp(L->role.p, "\"assistant\"", 11) == 0) it->want = CLAUDE_TOOLS_USE;
+  else if (L->role.n == 6 && memcmp(L->role.p, "\"user\"", 6) == 0) it->want = CLAUDE_TOOLS_RESULT;
+  if (L->content.n < 2 || L->content.p[0] != '[') it->want = CLAUDE_TOOLS_END;
+  it->p = it->want ? L->content.p + 1 : NULL;
+  it->end = it->want ? L->content.p + L->content.n - 1 : NULL;
 }
 
-static void tool_result_block(void *p, lumo_span blk) {
-  tools_ctx *t = p;
-  lumo_span err;
-  if (!claude_block_is(blk, "tool_result")) return;
-  claude_result r = {string_member(blk, "tool_use_id"), {NULL, 0}, 0};
-  if (!r.tool_use_id.n) return;
-  r.is_error = lumo_json_get(blk, "is_error", &err) == 1 && lumo_json_bool(err) == 1;
-  if (lumo_json_get(blk, "content", &r.content) != 1) r.content = (lumo_span){NULL, 0};
-  t->on_result(t->ctx, &r);
+/* The next tool block of the walk: CLAUDE_TOOLS_USE with *u, CLAUDE_TOOLS_RESULT with *r
+** (a result without tool_use_id is passed over), CLAUDE_TOOLS_END after the last. */
+int claude_tools_next(claude_tools_iter *it, claude_tool *u, claude_result *r) {
+  while (it->want) {
+    const char *p = lumo_json_ws(it->p, it->end);
+    if (p >= it->end) break;
+    if (*p == ',') {
+      it->p = p + 1;
+      continue;
+    }
+    const char *e = lumo_json_skip(p, it->end);
+    if (!e) break;
+    it->p = e;
+    if (*p != '{') continue;
+    lumo_span blk = {p, (size_t)(e - p)};
+    if (it->want == CLAUDE_TOOLS_USE && claude_block_is(blk, "tool_use")) {
+      *u = (claude_tool){string_member(blk, "id"), string_member(blk, "name"), {NULL, 0}};
+      if (lumo_json_get(blk, "input", &u->input) != 1) u->input = (lumo_span){NULL, 0};
+      return CLAUDE_TOOLS_USE;
+    }
+    if (it->want == CLAUDE_TOOLS_RESULT && claude_block_is(blk, "tool_result")) {
+      lumo_span err;
+      *r = (claude_result){string_member(blk, "tool_use_id"), {NULL, 0}, 0};
+      if (!r->tool_use_id.n) continue;
+      r->is_error = lumo_json_get(blk, "is_error", &err) == 1 && lumo_json_bool(err) == 1;
+      if (lumo_json_get(blk, "content", &r->content) != 1) r->content = (lumo_span){NULL, 0};
+      return CLAUDE_TOOLS_RESULT;
+    }
+  }
+  it->want = CLAUDE_TOOLS_END;
+  return CLAUDE_TOOLS_END;
 }
 
 /* Calls on_use for every tool_use block of an assistant message and on_result for every
 ** tool_result block (with an id) of a user message; either may be NULL. */
 void claude_line_tools(const claude_line *L, claude_tool_fn on_use, claude_result_fn on_result, void *ctx) {
-  tools_ctx t = {on_use, on_result, ctx};
-  if (L->role.n == 11 && on_use && memcmp(L->role.p, "\"assistant\"", 11) == 0)
-    claude_each_block(L->content, tool_use_block, &t);
-  else if (L->role.n == 6 && on_result && memcmp(L->role.p, "\"user\"", 6) == 0)
-    claude_each_block(L->content, tool_result_block, &t);
+  claude_tools_iter it;
+  claude_tool u;
+  claude_result r;
+  int k;
+  claude_tools_open(&it, L);
+  while ((k = claude_tools_next(&it, &u, &r)) != CLAUDE_TOOLS_END) {
+    if (k == CLAUDE_TOOLS_USE && on_use) on_use(ctx, &u);
+    else if (k == CLAUDE_TOOLS_RESULT && on_result) on_result(ctx, &r);
+  }
 }
 
 /* A cheap shape test for a line the usage-only parse did not read to its end. */

@@ -203,7 +203,17 @@ typedef struct lumo_reader {
   lumo_buf fixed;   /* the last line, made valid UTF-8 (lumo_next_raw), when it was not */
   int64_t in_off;   /* uncompressed offset of buf[end]: where a damaged gzip stream is re-read */
   int gz_broken;    /* the gzip stream met damaged data: what preceded it was salvaged */
+  /* Memory cap of one line (reader.c, cut_strings): past cut_at bytes (0: never), the
+  ** strings of the line being read keep their first LUMO_CUT_KEEP bytes */
+  size_t cut_at;
+  size_t cut_read, cut_write; /* the line's bytes scanned / kept so far (from start) */
+  int cut_on, cut_in_str, cut_esc, cut_drop;
+  size_t cut_run;   /* bytes kept of the current string */
+  int64_t cut_removed; /* bytes left out of the line being read */
+  int64_t line_cut;    /* of the line last returned: bytes left out (0: read whole) */
 } lumo_reader;
+#define LUMO_CUT_AT ((size_t)64 << 20)
+#define LUMO_CUT_KEEP ((size_t)1 << 20)
 
 enum { LUMO_LINE_EOF = 0, LUMO_LINE_OK = 1, LUMO_LINE_TORN = 2, LUMO_LINE_TOOLONG = 3,
        LUMO_LINE_ERROR = -1 };
@@ -290,6 +300,11 @@ typedef void (*claude_tool_fn)(void *ctx, const claude_tool *t);
 typedef void (*claude_result_fn)(void *ctx, const claude_result *r);
 LUMO_API void claude_line_tools(const claude_line *L, claude_tool_fn on_use, claude_result_fn on_result,
                                 void *ctx);
+/* The same blocks one at a time (claude_tool_uses stops between them). */
+typedef struct claude_tools_iter { const char *p, *end; int want; } claude_tools_iter;
+enum { CLAUDE_TOOLS_END = 0, CLAUDE_TOOLS_USE = 1, CLAUDE_TOOLS_RESULT = 2 };
+LUMO_API void claude_tools_open(claude_tools_iter *it, const claude_line *L);
+LUMO_API int claude_tools_next(claude_tools_iter *it, claude_tool *u, claude_result *r);
 enum { CLAUDE_LINE_END = 0, CLAUDE_LINE_RECORD = 1, CLAUDE_LINE_SKIP = 2, CLAUDE_LINE_TORN = 3 };
 LUMO_API int claude_next_line(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char *source,
                               int usage_only, claude_line *L, int64_t *skipped);

@@ -20,6 +20,7 @@
 #include "otlp.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,8 @@ static int message_put(syncer *y, const msg_row *m) {
   bind_text(st, 10, m->model);
   bind_text(st, 11, m->message_id);
   sqlite3_bind_int(st, 12, m->is_sidechain);
-  if (m->has_text) sqlite3_bind_text(st, 13, m->text ? m->text : "", (int)m->text_len, SQLITE_TRANSIENT);
+  /* static: the text (up to a line's size) is not copied once more; unbound after the step */
+  if (m->has_text) sqlite3_bind_text64(st, 13, m->text ? m->text : "", m->text_len, SQLITE_STATIC, SQLITE_UTF8);
   else sqlite3_bind_null(st, 13);
   sqlite3_bind_int64(st, 14, m->content_bytes);
   bind_text(st, 15, m->file);
@@ -76,6 +78,7 @@ static int message_put(syncer *y, const msg_row *m) {
   sqlite3_bind_int(st, 17, m->replace);
   sqlite3_bind_int(st, 18, m->is_rewound);
   int rc = step_done(st);
+  sqlite3_bind_null(st, 13);
   if (!rc) y->st.message_rows++;
   return rc;
 }
@@ -93,11 +96,12 @@ static int tool_put(syncer *y, const char *key, const char *agent, const char *s
   bind_text(st, 6, message_id);
   bind_text(st, 7, name);
   /* whole: a cut input is no longer JSON (json_extract fails) and may split a character */
-  if (input) sqlite3_bind_text64(st, 8, input, input_len, SQLITE_TRANSIENT, SQLITE_UTF8);
+  if (input) sqlite3_bind_text64(st, 8, input, input_len, SQLITE_STATIC, SQLITE_UTF8); /* as the text above */
   else sqlite3_bind_null(st, 8);
   bind_text(st, 9, file);
   sqlite3_bind_int64(st, 10, line);
   int rc = step_done(st);
+  sqlite3_bind_null(st, 8);
   if (!rc) y->st.tool_rows++;
   return rc;
 }
@@ -349,6 +353,50 @@ static int resume_point(syncer *y, const lumo_file *f, int64_t *start, int64_t *
   return same;
 }
 
+/* The string fields of a candidate, copied when it is held. */
+static const size_t held_strings[14] = {
+  offsetof(lumo_cand, mid), offsetof(lumo_cand, rid), offsetof(lumo_cand, timestamp),
+  offsetof(lumo_cand, session_id), offsetof(lumo_cand, project), offsetof(lumo_cand, cwd),
+  offsetof(lumo_cand, git_branch), offsetof(lumo_cand, version), offsetof(lumo_cand, model),
+  offsetof(lumo_cand, service_tier), offsetof(lumo_cand, speed), offsetof(lumo_cand, inference_geo),
+  offsetof(lumo_cand, agent_id), offsetof(lumo_cand, label)};
+
+/* Upserts the held copy, if any. */
+static int usage_flush(syncer *y, const char *agent, const char *file) {
+  if (!y->has_held) return SQLITE_OK;
+  y->has_held = 0;
+  return usage_upsert(y, &y->held, agent, y->machine, file);
+}
+
+/* Offers a copy read from one file to the stored rows. Claude writes a response as 1-4
+** streaming lines of one key in a row, each with larger counts: upserting each replaced
+** the stored row (a delete and an insert, and their rollup triggers) up to three times.
+** The best copy of a run of one key (dedup.c's order: within one file, the larger
+** total, then the earlier line) is held and upserted once when the run ends; since the
+** order is total, the stored row is the one the copy-by-copy upserts left. */
+static int usage_hold(syncer *y, const lumo_cand *c, const char *agent, const char *file) {
+  if (y->has_held && c->mid && lumo_dedup_same_key(&y->held, c) && y->held.is_sidechain == c->is_sidechain) {
+    if (!lumo_dedup_beats(c, &y->held)) return SQLITE_OK;
+  } else {
+    int rc = usage_flush(y, agent, file);
+    if (rc) return rc;
+    if (!c->mid) return usage_upsert(y, c, agent, y->machine, file); /* never merged */
+  }
+  y->held = *c;
+  for (int i = 0; i < 14; i++) {
+    const char **f = (const char **)((char *)&y->held + held_strings[i]);
+    if (!*f) continue;
+    lumo_buf *b = &y->held_s[i];
+    b->len = 0;
+    lumo_buf_append(b, *f, strlen(*f));
+    lumo_buf_nul(b);
+    if (b->oom) return SQLITE_NOMEM;
+    *f = b->p;
+  }
+  y->has_held = 1;
+  return SQLITE_OK;
+}
+
 /* Syncs one Claude file; the caller holds the write transaction. */
 static int sync_claude_file(syncer *y, const lumo_file *f) {
   int rc;
@@ -408,7 +456,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
       k.service_tier = dec(y, 8, L.service_tier);
       k.speed = dec(y, 9, L.speed);
       k.inference_geo = dec(y, 12, L.inference_geo);
-      rc = usage_upsert(y, &k, "claude", y->machine, f->rel);
+      rc = usage_hold(y, &k, "claude", f->rel);
     }
     if (rc == SQLITE_OK && claude_line_is_record(&L)) {
       const char *uuid = dec(y, 13, L.uuid);
@@ -427,6 +475,8 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
       if (!rc) rc = t.rc;
     }
   }
+  if (rc == SQLITE_OK) rc = usage_flush(y, "claude", f->rel);
+  y->has_held = 0;
   y->st.bytes_read += consumed - start;
   if (rc == SQLITE_OK) rc = read_ended(y, &rd);
   lumo_reader_close(&rd);
@@ -1107,6 +1157,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   lumo_dircache_free(&dirs);
 
+  if (rc == SQLITE_OK) sync_release_wal(db);
   if (rc == SQLITE_OK) result_summary(ctx, &y);
   else {
     char *m = sqlite3_mprintf("lumo_sync(): %s", sync_error_text(db, rc));

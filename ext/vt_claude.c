@@ -226,6 +226,8 @@ typedef struct claude_cursor {
   tool_pending *q;
   int qn, qcap, qhead;
   lumo_val tool[TC_N];
+  claude_line tool_line;   /* the line being walked (spans into rd's buffer) */
+  claude_tools_iter tools; /* where in its blocks: rows go out between blocks */
   /* usage */
   lumo_arena arenas[4]; /* one per usage worker (LUMO_MAX_THREADS) */
   lumo_dedup dd;
@@ -351,6 +353,7 @@ static void tool_queue_clear(claude_cursor *c) {
     memset(&c->q[i], 0, sizeof(c->q[i]));
   }
   c->qn = c->qhead = 0;
+  c->tools.want = CLAUDE_TOOLS_END;
 }
 
 /* Frees everything a scan holds; shared by xFilter, xClose and error paths. */
@@ -721,8 +724,9 @@ typedef struct block_ctx {
 static void on_tool_use(void *ctx, const claude_tool *u) {
   claude_cursor *c = ((block_ctx *)ctx)->c;
   const claude_line *L = ((block_ctx *)ctx)->L;
-  if (c->qn == c->qcap && c->qhead > 0) {
-    /* Slide the pending entries down; the freed slots keep their buffers. */
+  if (c->qn == c->qcap && c->qhead >= c->qcap / 2) {
+    /* Slide the pending entries down (at most half the slots move, so a long run of
+    ** calls costs O(1) each); the freed slots keep their buffers. */
     for (int i = 0; i < c->qn - c->qhead; i++) {
       tool_pending t = c->q[i];
       c->q[i] = c->q[c->qhead + i];
@@ -814,8 +818,16 @@ static int tool_uses_next(claude_cursor *c) {
         return SQLITE_OK;
       }
     }
-    claude_line L;
-    int st = next_line(&c->rd, &c->files.f[c->fi], &sc, &L);
+    if (c->tools.want) { /* one block at a time: a line of many calls is not queued whole */
+      claude_tool u;
+      claude_result r;
+      block_ctx bc = {c, &c->tool_line};
+      int k = claude_tools_next(&c->tools, &u, &r);
+      if (k == CLAUDE_TOOLS_USE) on_tool_use(&bc, &u);
+      else if (k == CLAUDE_TOOLS_RESULT) on_tool_result(&bc, &r);
+      continue;
+    }
+    int st = next_line(&c->rd, &c->files.f[c->fi], &sc, &c->tool_line);
     if (st == 0) {
       lumo_reader_close(&c->rd);
       c->rd_open = 0;
@@ -827,9 +839,8 @@ static int tool_uses_next(claude_cursor *c) {
       continue;
     }
     if (st != 1) continue;
-    note_cwd(c, &L);
-    block_ctx bc = {c, &L};
-    claude_line_tools(&L, on_tool_use, on_tool_result, &bc);
+    note_cwd(c, &c->tool_line);
+    claude_tools_open(&c->tools, &c->tool_line);
   }
 }
 
