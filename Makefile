@@ -48,12 +48,15 @@ demo: deps $(SO)
 	@sh scripts/demo.sh
 
 # The whole suite: unit tests of the scanner, golden SQL tests, the same goldens
-# under ASan+UBSan, fuzz regressions and the docs check. Ends with "N passed, N failed".
+# under ASan+UBSan, fuzz corpora and regressions, fault injection, TSan over the threaded
+# scan and the docs check. Ends with "N passed, N failed".
 test: deps-test $(SO)
 	@sh tests/run.sh
 
+# Everything under the sanitizers: the goldens, fuzz corpora, fault injection at 150 points
+# a kind, TSan, and every Python cross-check with dist/asan/lumo (twice make test's time).
 test-asan: deps-test
-	@LUMO_ONLY_ASAN=1 sh tests/run.sh
+	@LUMO_ONLY_ASAN=1 LUMO_ASAN_CHECKS=1 FAULT_TRIALS=150 sh tests/run.sh
 
 $(DIST)/asan/lumo.so: $(SRC) $(HDR) $(DIST)/schema_sql.h
 	mkdir -p $(DIST)/asan
