@@ -31,7 +31,7 @@ VERBS = {
     "dashboard": "totals, last 7 days, models, projects, rest, streaks, sessions, telemetry",
     "report": "any view of the lumo database, as a table, CSV or JSON",
     "sync": "import what is new from the agents' transcripts",
-    "views": "list the views `lumo report` can show",
+    "views": "list the views (and tables) `lumo report` can show",
     "doctor": "check the extension, the database, the agent homes, the time zone and Claude Code's cleanup",
     "statusline": "one line for Claude Code's statusLine: model, session, today, 5-hour block, rest level",
 }
@@ -42,7 +42,7 @@ TIME_COLUMN = {"daily": ("day", "day"), "weekly": ("week_start", "day"), "monthl
                "usage_local": ("day", "day"), "buckets_local": ("day", "day"), "activity": ("day", "day"),
                "sessions": ("started_at", "instant"), "session_messages": ("timestamp", "instant"),
                "blocks": ("start_at", "instant"), "work_stretches": ("started_at", "instant"),
-               "api_requests": ("timestamp", "instant")}
+               "api_requests": ("timestamp", "instant"), "diagnostics": ("synced_at", "instant")}
 EXAMPLES = {
     "daily": "lumo daily --since -7d --breakdown\n  lumo daily --since 20261101 --until 20261130 --project lumo --csv",
     "weekly": "lumo weekly --since 2026-10-01 --agent codex",
@@ -52,7 +52,8 @@ EXAMPLES = {
     "today": "lumo today --timezone Asia/Kathmandu",
     "watch": "lumo watch --interval 30",
     "dashboard": "lumo dashboard --timezone Europe/Berlin",
-    "report": "lumo report daily --csv --since 2026-11-01 --project lumo\n  lumo report sessions --json --machine laptop",
+    "report": "lumo report daily --csv --since 2026-11-01 --project lumo\n  lumo report sessions --json --machine laptop\n"
+              "  lumo report diagnostics --since today      # what the syncs of today skipped",
     "sync": "lumo sync                      # every agent home (variables or defaults)\n"
             "  lumo sync --claude ~/work/.claude --codex ~/.codex   # exactly these two",
     "views": "lumo views",
@@ -130,7 +131,8 @@ OPTIONS = [
     (("--timeout",), "timeout", "float", "MS", "answer within MS milliseconds of starting (default 500): past it, or"
      " when the database cannot be read, the last line printed, marked (cached); e.g. --timeout 200", ("statusline",)),
 ]
-POSITIONAL = {"report": ("view", "VIEW", "a view of the lumo database (`lumo views` lists them); e.g. daily")}
+POSITIONAL = {"report": ("view", "VIEW", "a view of the lumo database (`lumo views` lists them), or diagnostics"
+                                         " (what lumo_sync skipped); e.g. daily")}
 
 
 class Args:
@@ -529,13 +531,15 @@ def run_sync(args, explicit=None, quiet=True):
                 con.enable_load_extension(True)
                 con.load_extension(ext)
                 summary = con.execute("SELECT lumo_sync(?, ?, ?, ?, ?)", sync_args).fetchone()[0]
+                skipped = con.execute(SKIPPED_SQL).fetchone()[0]
             except sqlite3.Error as e:
                 raise Fail("sync into %s failed: %s (extension %s)" % (path, e, ext), 1)
             finally:
                 con.close()
         else:  # this python's sqlite3 cannot load extensions: the sqlite3 shell does it
             import subprocess
-            sql = "SELECT lumo_sync(%s)" % ", ".join("'" + a.replace("'", "''") + "'" for a in sync_args)
+            sql = "SELECT lumo_sync(%s); %s" % (", ".join("'" + a.replace("'", "''") + "'" for a in sync_args),
+                                                SKIPPED_SQL)
             try:
                 r = subprocess.run(["sqlite3", "-bail", "-cmd", ".load " + ext, path, sql],
                                    capture_output=True, text=True)
@@ -545,13 +549,40 @@ def run_sync(args, explicit=None, quiet=True):
             if r.returncode:
                 raise Fail("sync into %s failed: %s" % (path, r.stderr.strip()), 1)
             sys.stderr.write(r.stderr)
-            summary = r.stdout.strip()
+            summary, skipped = (r.stdout.strip().split("\n") + ["{}"])[:2]
     finally:
         if env_progress is None:
             os.environ.pop("LUMO_PROGRESS", None)
         else:
             os.environ["LUMO_PROGRESS"] = env_progress
-    return summary, problems
+    return summary, problems, skipped
+
+
+# What this sync skipped or flagged, from the connection that ran it (lumo_diagnostics
+# holds exactly this sync's; the diagnostics table also keeps older syncs' rows of files
+# not read again): {"kinds": {kind: count}, "files": n}. A 'dropped' row counts the
+# diagnostics past the ones kept, in its detail ("N more ...").
+SKIPPED_SQL = ("SELECT json_object('kinds', (SELECT json_group_object(kind, n) FROM"
+               " (SELECT kind, sum(CASE WHEN kind = 'dropped' THEN CAST(detail AS INTEGER) ELSE 1 END) AS n"
+               "  FROM lumo_diagnostics WHERE source = 'lumo_sync' GROUP BY kind ORDER BY n DESC, kind)),"
+               " 'files', (SELECT count(DISTINCT file) FROM lumo_diagnostics WHERE source = 'lumo_sync'"
+               " AND kind <> 'dropped'), 'stored', (SELECT count(*) FROM diagnostics))")
+
+
+def skipped_line(skipped):
+    """sync's one line about what it skipped: the count of each kind and where to see them."""
+    import json
+    d = json.loads(skipped or "{}")
+    kinds, stored = d.get("kinds") or {}, d.get("stored") or 0
+    if not kinds:
+        return "lumo: nothing skipped" + (
+            "; %s diagnostic%s kept from earlier syncs (files not read again): `lumo report diagnostics` lists them"
+            % (num(stored), "" if stored == 1 else "s") if stored else "")
+    total, files = sum(kinds.values()), d.get("files") or 0
+    return ("lumo: %s line%s or entr%s skipped or flagged this sync (%s; in %s %s): `lumo report diagnostics` lists"
+            " them with file, line and why" % (num(total), "" if total == 1 else "s", "y" if total == 1 else "ies",
+                                               ", ".join("%s %s" % (num(n), k) for k, n in kinds.items()),
+                                               num(files), "file" if files == 1 else "files"))
 
 
 def fresh(args):
@@ -1018,13 +1049,27 @@ def cmd_dashboard(args):
 
 # ---------------------------------------------------------------- report VIEW, views, sync, doctor
 
+# Tables `lumo report` shows besides the views: what lumo_sync skipped (issue 19.7), as
+# (what it lists, the SELECT it shows).
+REPORT_TABLES = {
+    "diagnostics": ("what lumo_sync skipped or flagged: file, line, kind, why and when",
+                    "SELECT machine, file, line, kind, detail, phase, synced_at FROM diagnostics"),
+}
+
+
 def cmd_report(args):
     con = fresh(args)
     names = view_names(con)
     view = args.view
-    if view not in names:
-        raise Fail("no view %r in %s%s (`lumo views` lists them)" % (view, db_path(args)[0], closest(view, names)))
-    cols = [r[1] for r in con.execute("SELECT * FROM pragma_table_info(?)", (view,))]
+    source = view
+    if view in REPORT_TABLES:
+        if not con.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", (view,)).fetchone():
+            raise Fail("%s has no %s table yet (a database from before it): `lumo sync` adds it" % (db_path(args)[0], view))
+        source = "(%s)" % REPORT_TABLES[view][1]
+    elif view not in names:
+        raise Fail("no view %r in %s%s (`lumo views` lists them)" % (view, db_path(args)[0],
+                                                                    closest(view, names + list(REPORT_TABLES))))
+    cols = [d[0] for d in con.execute("SELECT * FROM %s LIMIT 0" % source).description]
     since, until = date_range(args)
     tcol = TIME_COLUMN.get(view)
     if (since or until) and not tcol:
@@ -1042,9 +1087,9 @@ def cmd_report(args):
         sql = period_sql(period, ["agent", "model"], where, "DESC" if opt(args, "order") == "desc" else "ASC")
     else:
         where, params = filters(args, cols, since, until, day_expr)
-        order = [c for c in ("day", "week_start", "month", "started_at", "start_at", "timestamp", "agent", "model",
-                             "project", "name") if c in cols]
-        sql = "SELECT * FROM %s%s" % (view, where)
+        order = [c for c in ("day", "week_start", "month", "started_at", "start_at", "timestamp", "synced_at", "agent",
+                             "model", "project", "name", "file", "line") if c in cols]
+        sql = "SELECT * FROM %s%s" % (source, where)
         if order:
             desc = " DESC" if opt(args, "order") == "desc" else ""
             sql += " ORDER BY " + ", ".join(c + (desc if j == 0 else "") for j, c in enumerate(order))
@@ -1067,7 +1112,9 @@ def cmd_report(args):
             return format(v, ",")
         return str(v)
     table(headers, [[cell(v) for v in r] for r in rows],
-          right=[i for i, v in enumerate(rows[0]) if isinstance(v, (int, float))])
+          right=[i for i, v in enumerate(rows[0]) if isinstance(v, (int, float))],
+          # narrow terminals: diagnostics keep file, line, kind, why and when
+          drop=[headers.index(c) for c in ("machine", "phase") if view == "diagnostics" and c in headers])
     return 0
 
 
@@ -1075,6 +1122,8 @@ def cmd_views(args):
     con = open_ro(args)
     for v in view_names(con):
         print(v)
+    for t in REPORT_TABLES:  # the tables report shows too
+        print(t)
     return 0
 
 
@@ -1161,9 +1210,12 @@ def cmd_sync(args):
     res = run_sync(args, explicit or None, quiet=quiet)
     if res is None:
         return 1
-    summary, problems = res
+    summary, problems, skipped = res
     if not quiet:
         print(summary)
+        print(skipped_line(skipped))
+    elif not skipped_line(skipped).startswith("lumo: nothing skipped"):  # -q: said only when this sync skipped
+        sys.stderr.write(skipped_line(skipped) + "\n")
     if "claude" in (explicit or {"claude": 1}):
         try:
             con = open_ro(args)
