@@ -48,7 +48,7 @@ EXAMPLES = {
     "weekly": "lumo weekly --since 2026-10-01 --agent codex",
     "monthly": "lumo monthly --json --timezone Europe/Berlin",
     "session": "lumo session --since yesterday --order desc",
-    "blocks": "lumo blocks --active\n  lumo blocks --since -3d --json",
+    "blocks": "lumo blocks --active\n  lumo blocks --since -3d --json\n  lumo blocks --active --token-limit max",
     "today": "lumo today --timezone Asia/Kathmandu",
     "watch": "lumo watch --interval 30",
     "dashboard": "lumo dashboard --timezone Europe/Berlin",
@@ -114,6 +114,11 @@ OPTIONS = [
      " e.g. daily --breakdown", PERIODS),
     (("-a", "--active"), "active", "flag", None, "only the block still open now, with its burn rate and projection",
      ("blocks",)),
+    (("-t", "--token-limit"), "token_limit", "value", "N", "show each block's tokens as a share of N, and the active"
+     " block's remaining and projected tokens against it (ok, warning above 80%, exceeds); max: the largest"
+     " completed block of the period (ccusage's rule); e.g. --token-limit max", ("blocks",)),
+    (("--cost-limit",), "cost_limit", "value", "USD", "the same against a cost in USD (priced cost); e.g."
+     " --cost-limit 25", ("blocks",)),
     (("-n", "--interval"), "interval", "float", "SECONDS", "seconds between refreshes (default 60); e.g. --interval 30",
      ("watch",)),
     (("--count",), "count", "int", "N", "stop after N refreshes (default: until Ctrl-C); e.g. --count 1", ("watch",)),
@@ -597,7 +602,7 @@ def fresh(args):
 # ---------------------------------------------------------------- formatting
 
 def num(v):
-    return "" if v is None else format(int(v), ",")
+    return "" if v is None else format(int(round(v)), ",")
 
 
 def short(n):
@@ -846,33 +851,108 @@ def cmd_session(args):
     return 0
 
 
+def block_limits(con, args, where, params):
+    """(token limit, cost limit) of --token-limit/--cost-limit, None when not given; max:
+    the largest completed block (not a gap, not active) of the period shown, as ccusage."""
+    import lumo_limits
+    out = []
+    for name, dest, column, whole in (("--token-limit", "token_limit", "total_tokens", True),
+                                      ("--cost-limit", "cost_limit", "cost_usd", False)):
+        text = opt(args, dest)
+        if text is None:
+            out.append(None)
+            continue
+        try:
+            v = lumo_limits.parse_limit(text, name, whole)
+        except ValueError as e:
+            raise Fail(str(e))
+        if v == "max":
+            past = (where + " AND" if where else " WHERE") + " is_gap = 0 AND is_active = 0"
+            v = con.execute("SELECT max(%s) FROM blocks%s" % (column, past), params).fetchone()[0]
+            if not v:
+                warn("%s max: no completed block in this period to take the largest from; no limit shown" % name)
+                v = None
+            elif not (opt(args, "json") or opt(args, "csv")):
+                print("%s max: the largest completed block of the period, %s" % (
+                    name, num(v) + " tokens" if whole else usd(v)))
+        out.append(v)
+    return out
+
+
 def cmd_blocks(args):
+    import lumo_limits
     con = fresh(args)
     since, until = date_range(args)
     order = "DESC" if opt(args, "order") == "desc" else "ASC"
     where, params = filters(args, (), since, until, "date(start_at, 'localtime')")
+    token_limit, cost_limit = block_limits(con, args, where, params)
     where = (where + " AND" if where else " WHERE") + " is_gap = 0" + (" AND is_active = 1" if opt(args, "active") else "")
     headers, rows = query(con, "SELECT block_id, start_at, end_at, actual_end_at, is_active, requests, total_tokens,"
                                " cost_usd, models, tokens_per_minute, cost_per_hour, projected_tokens, projected_cost_usd,"
                                " datetime(start_at, 'localtime') AS local_start, datetime(end_at, 'localtime') AS local_end"
                                " FROM blocks%s ORDER BY start_at %s" % (where, order), params)
+    ix = {h: i for i, h in enumerate(headers)}
+    limits = [(k, lim, col, proj) for k, lim, col, proj in (("token", token_limit, "total_tokens", "projected_tokens"),
+                                                             ("cost", cost_limit, "cost_usd", "projected_cost_usd"))
+              if lim is not None]
+    if limits and (opt(args, "json") or opt(args, "csv")):
+        # ccusage's tokenLimitStatus: every block's share of the limit; the active one's status
+        extra = []
+        for k, lim, col, proj in limits:
+            extra += ["%s_limit" % k, "%s_limit_percent" % k, "%s_limit_status" % k]
+        recs = []
+        for r in rows:
+            more = []
+            for k, lim, col, proj in limits:
+                st = lumo_limits.limit_status(r[ix[col]] or 0, r[ix[proj]], lim) if r[ix["is_active"]] else None
+                more += [lim, round((r[ix[col]] or 0) / lim * 100, 6), st if opt(args, "json") else st and st["status"]]
+            recs.append(tuple(r) + tuple(more))
+        headers, rows = headers + extra, recs
     if emit_rows(con, args, headers, rows):
         return 0
     print(label("Active 5-hour block" if opt(args, "active") else "5-hour blocks", None, since, until))
     if not rows:
         print("no active block" if opt(args, "active") else "no data in this period")
-        return 0
-    out = [[r[13][:16], r[14][11:16], "active" if r[4] else "", num(r[5]), num(r[6]), usd(r[7] or 0),
-            (r[8] or "")[:30]] for r in rows]
-    total = ["Total", "", "", num(sum(r[5] or 0 for r in rows)), num(sum(r[6] or 0 for r in rows)),
-             usd(sum(r[7] or 0 for r in rows)), ""]
-    table(["start", "end", "state", "requests", "tokens", "cost (priced)", "models"], out, right=(3, 4, 5), total=total,
-          drop=[6, 1, 3])
-    for r in rows:
-        if r[4]:
-            print("active block: %s tokens/min, %s/hour; projected at %s: %s tokens, %s"
-                  % (num(r[9]), usd(r[10] or 0), r[14][11:16], num(r[11]), usd(r[12] or 0)))
+    else:
+        H = ["start", "end", "state", "requests", "tokens", "cost (priced)", "models"]
+        out = [[r[13][:16], r[14][11:16], "active" if r[4] else "", num(r[5]), num(r[6]), usd(r[7] or 0),
+                (r[8] or "")[:30]] for r in rows]
+        total = ["Total", "", "", num(sum(r[5] or 0 for r in rows)), num(sum(r[6] or 0 for r in rows)),
+                 usd(sum(r[7] or 0 for r in rows)), ""]
+        right, drop = [3, 4, 5], [6, 1, 3]
+        # a share column after the tokens (and after the cost) per limit, as ccusage's %
+        for k, lim, col, proj in reversed(limits):
+            at = H.index("tokens" if k == "token" else "cost (priced)") + 1
+            H.insert(at, "% of " + (num(lim) if k == "token" else usd(lim)))
+            for o, r in zip(out, rows):
+                o.insert(at, "%.1f%%" % ((r[ix[col]] or 0) / lim * 100))
+            total.insert(at, "")
+            right = [i + (i >= at) for i in right] + [at]
+            drop = [i + (i >= at) for i in drop]
+        table(H, out, right=right, total=total, drop=drop)
+        for r in rows:
+            if r[4]:
+                print("active block: %s tokens/min, %s/hour; projected at %s: %s tokens, %s"
+                      % (num(r[9]), usd(r[10] or 0), r[14][11:16], num(r[11]), usd(r[12] or 0)))
+                for k, lim, col, proj in limits:
+                    st = lumo_limits.limit_status(r[ix[col]] or 0, r[ix[proj]], lim)
+                    fmt = num if k == "token" else usd
+                    print("%s limit %s: used %s (%.1f%%), remaining %s (%.1f%%); %s"
+                          % (k, fmt(lim), fmt(st["used"]), st["percent_used"], fmt(st["remaining"]),
+                             st["remaining_percent"],
+                             "projected %s (%.1f%%): %s" % (fmt(st["projected_usage"]), st["projected_percent"],
+                                                            st["status"].upper())
+                             if st["projected_usage"] is not None else
+                             "no projection yet (one request so far): %s" % st["status"].upper()))
+    plan_limits(con, None)
     return 0
+
+
+def plan_limits(con, agent, lead=""):
+    """The latest plan-limit windows (Codex's), a line per limit; nothing when there are none."""
+    import lumo_limits
+    for text in lumo_limits.window_lines(lumo_limits.windows(con, agent)):
+        print("%splan limit %s" % (lead, text))
 
 
 # ---------------------------------------------------------------- today, watch
@@ -881,6 +961,7 @@ LEVELS = {"rested": "Rested", "heads_up": "Heads Up", "take_a_break": "Take a Br
 
 
 def today_data(con, args):
+    import lumo_limits
     day = today()
     where, params = filters(args, ("agent",), day, day, "day")
     h, rows = query(con, "SELECT agent, model, %s FROM buckets_local%s GROUP BY agent, model ORDER BY priced_cost_usd DESC"
@@ -896,7 +977,7 @@ def today_data(con, args):
             "priced_cost_usd": round(tot["priced_cost_usd"], 6), "unpriced_tokens": tot["unpriced_tokens"],
             "requests": tot["requests"], "total_tokens": tot["total_tokens"], "sessions": s[0][0],
             "active_seconds": a[0][0], "rest_level": rest[0], "continuous_minutes": rest[1],
-            "minutes_to_next_level": rest[2], "models": models}
+            "minutes_to_next_level": rest[2], "models": models, "plan_limits": lumo_limits.windows(con, opt(args, "agent"))}
 
 
 def print_today(d):
@@ -915,6 +996,9 @@ def print_today(d):
     if d["minutes_to_next_level"] and d["rest_level"] != "take_a_break" and d["continuous_minutes"]:
         extra += ", next level in %d min" % d["minutes_to_next_level"]
     print("  rest      %s%s" % (lvl, extra))
+    import lumo_limits
+    for text in lumo_limits.window_lines(d["plan_limits"]):
+        print("  limits    %s" % text)
     if d["models"]:
         table(["agent", "model", "requests", "tokens", "cost"],
               [[m["agent"], m["model"] or "(no model)", num(m["requests"]), num(m["total_tokens"]),

@@ -3,7 +3,9 @@
 Claude Code runs it after each assistant message with a JSON object on stdin
 (session_id, transcript_path, model {id, display_name}, workspace {current_dir}, cost ...)
 and shows the first line it prints. One line here: model, this session's cost, today's
-cost, the active 5-hour block (cost, time left, burn rate) and the rest level.
+cost, the active 5-hour block (cost, time left, burn rate), the latest plan-limit windows
+(Codex's: share used and time to reset; a window past its reset says reset) and the rest
+level.
 
 It must answer in tens of milliseconds and never hold Claude Code up, so:
 - scripts/lumo imports it without lumo_cli's parser, and it imports little beyond sqlite3
@@ -241,6 +243,8 @@ def numbers(con, session_id):
         " (julianday(end_at) - julianday('now')) * 1440, cost_per_hour"
         " FROM blocks b WHERE is_gap = 0 AND is_active = 1 ORDER BY start_at DESC LIMIT 1").fetchone()
     out["rest"] = con.execute("SELECT level, continuous_minutes, minutes_since_activity FROM rest_status").fetchone()
+    import lumo_limits
+    out["limits"] = lumo_limits.windows(con)
     return out
 
 
@@ -260,6 +264,8 @@ def render(model, n, color):
         parts.append("block %s, %dh %02dm left%s" % (cost_text(b[0], b[0], b[1]), left // 60, left % 60, rate))
     else:
         parts.append("no active block")
+    import lumo_limits  # Codex's plan-limit windows, when it has written any
+    parts += lumo_limits.window_lines(n.get("limits") or [], compact=True)
     r = n["rest"]
     if r and r[0] in LEVEL:
         name, code = LEVEL[r[0]]
