@@ -369,6 +369,25 @@ def uri(path):
     return "file:" + p
 
 
+# How long a reader waits for a writer that holds the database (a sync commits a batch;
+# another program may hold it longer). A WAL reader waits only for an exclusive lock (a
+# writer in exclusive locking mode, a rollback-journal database's commit, recovery). Set
+# explicitly (Python's default is 5 s, the sqlite3 shell's none); past it the database
+# is said to be locked.
+BUSY_TIMEOUT_S = 10.0
+SYNC_BUSY_TIMEOUT_S = 30.0  # a sync waits longer (lumo_sync raises its connection's to 30 s anyway)
+
+
+def locked(path, e):
+    """The error of a database another process holds past BUSY_TIMEOUT_S."""
+    return Fail("%s is locked by another process (%s; waited %g s): a sync or another writer holds it, try again"
+                % (path, e, BUSY_TIMEOUT_S), 1)
+
+
+def is_locked(e):
+    return "locked" in str(e) or "busy" in str(e)
+
+
 def open_ro(args):
     """The lumo database, read-only: a missing file is an error, never created."""
     import sqlite3
@@ -376,9 +395,11 @@ def open_ro(args):
     if not os.path.isfile(path):
         raise Fail("no lumo database at %s (%s); `lumo sync` creates it" % (path, src if src != "default" else "the default"))
     try:
-        con = sqlite3.connect(uri(path) + "?mode=ro", uri=True)
+        con = sqlite3.connect(uri(path) + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
         con.execute("SELECT count(*) FROM sqlite_schema").fetchone()
-    except sqlite3.Error:
+    except sqlite3.Error as e:
+        if is_locked(e):  # not a reason to read the file as immutable: that skips the WAL's commits
+            raise locked(path, e)
         try:  # a read-only file in WAL mode without its -shm: read it as immutable
             con = sqlite3.connect(uri(path) + "?mode=ro&immutable=1", uri=True)
             con.execute("SELECT count(*) FROM sqlite_schema").fetchone()
@@ -394,9 +415,11 @@ def query(con, sql, params=()):
     import sqlite3
     try:
         cur = con.execute(sql, params)
+        return [d[0] for d in cur.description], cur.fetchall()
     except sqlite3.Error as e:
+        if is_locked(e):
+            raise locked(con.execute("PRAGMA database_list").fetchone()[2], e)
         raise Fail("SQL error: %s\n  in: %s" % (e, sql), 1)
-    return [d[0] for d in cur.description], cur.fetchall()
 
 
 def view_names(con):
@@ -531,13 +554,20 @@ def run_sync(args, explicit=None, quiet=True):
     try:
         import sqlite3
         if hasattr(sqlite3.Connection, "enable_load_extension"):
-            con = sqlite3.connect(path, timeout=30)
+            con = sqlite3.connect(path, timeout=SYNC_BUSY_TIMEOUT_S)
             try:
                 con.enable_load_extension(True)
                 con.load_extension(ext)
                 summary = con.execute("SELECT lumo_sync(?, ?, ?, ?, ?)", sync_args).fetchone()[0]
                 skipped = con.execute(SKIPPED_SQL).fetchone()[0]
             except sqlite3.Error as e:
+                if is_locked(e):
+                    if explicit is None:  # a report's sync: the report, from the database as it is
+                        warn("%s is locked by another process (%s; waited %g s): showing it without syncing"
+                             % (path, e, SYNC_BUSY_TIMEOUT_S))
+                        return None
+                    raise Fail("sync into %s failed: it is locked by another process (%s; waited %g s): a sync or"
+                               " another writer holds it, try again" % (path, e, SYNC_BUSY_TIMEOUT_S), 1)
                 raise Fail("sync into %s failed: %s (extension %s)" % (path, e, ext), 1)
             finally:
                 con.close()
@@ -546,7 +576,8 @@ def run_sync(args, explicit=None, quiet=True):
             sql = "SELECT lumo_sync(%s); %s" % (", ".join("'" + a.replace("'", "''") + "'" for a in sync_args),
                                                 SKIPPED_SQL)
             try:
-                r = subprocess.run(["sqlite3", "-bail", "-cmd", ".load " + ext, path, sql],
+                r = subprocess.run(["sqlite3", "-bail", "-cmd", ".timeout %d" % (SYNC_BUSY_TIMEOUT_S * 1000),
+                                    "-cmd", ".load " + ext, path, sql],
                                    capture_output=True, text=True)
             except OSError as e:
                 raise Fail("this python cannot load SQLite extensions and the sqlite3 shell is missing (%s);"

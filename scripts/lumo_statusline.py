@@ -170,7 +170,7 @@ def start_sync(args, root):
                 con.close()
             else:  # this python cannot load extensions: the sqlite3 shell syncs
                 import subprocess
-                r2 = subprocess.run(["sqlite3", "-bail", "-cmd", ".load " + ext, path,
+                r2 = subprocess.run(["sqlite3", "-bail", "-cmd", ".timeout 30000", "-cmd", ".load " + ext, path,
                                      "SELECT lumo_sync('%s')" % root.replace("'", "''")],
                                     capture_output=True, text=True)
                 if r2.returncode:
@@ -343,8 +343,12 @@ def main(argv):
             except OSError:
                 pass
         except sqlite3.Error as e:
+            # the connection's busy timeout is the time left before --timeout: a writer that
+            # holds the database longer (an exclusive lock) gives "locked", said as such
             line = fallback("timed out" if "interrupt" in str(e) else
-                            "first sync running" if "no such table" in str(e) else "cannot read %s: %s" % (path, e))
+                            "first sync running" if "no such table" in str(e) else
+                            "database locked by another process" if "locked" in str(e) else
+                            "cannot read %s: %s" % (path, e))
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
     return 0
