@@ -10,10 +10,11 @@ level.
 It must answer in tens of milliseconds and never hold Claude Code up, so:
 - scripts/lumo imports it without lumo_cli's parser, and it imports little beyond sqlite3
   (Python with -I -S and sqlite3 is 11.5 ms of the ~35);
-- the sync runs in a forked child, detached, that syncs the Claude root of this session
-  only; the line waits for it --wait milliseconds (default 10) and else answers from the
-  database as it is, while the child finishes for the next call (lumo_sync() walks the
-  whole root: ~35 ms on a 1 GB home; a sync of one file needs an extension change);
+- the sync runs in a forked child, detached, that syncs this session's transcript only
+  (lumo_sync given the file: it and its subagents' files, as a sync of the root reads
+  them; the whole Claude root when there is no database yet); the line waits for it
+  --wait milliseconds (default 10) and else answers from the database as it is, while the
+  child finishes for the next call;
 - every query runs under a deadline (--timeout, default 500 ms, from the start): past it,
   or when the database cannot be read, it prints the last line it printed (cached in
   statusline.txt beside the database), marked as such;
@@ -26,6 +27,7 @@ import sys
 import time
 
 T0 = time.monotonic()
+LOCK_WAIT_S = 20  # how long a sync child waits for another's to end (it is detached: nobody waits on it)
 LEVEL = {"rested": ("Rested", "32"), "heads_up": ("Heads Up", "33"), "take_a_break": ("Take a Break", "31")}
 
 
@@ -130,6 +132,20 @@ def claude_root(transcript):
     return ",".join(good)
 
 
+def sync_target(transcript, root, db_exists):
+    """What the sync child syncs: the session's transcript alone (lumo_sync reads it, and
+    its subagents' files, as a sync of its root would: same paths, so the root's next
+    sync reads them not again), spelt under the root's spelling. The whole root when there
+    is no database yet (the first sync brings every session) or no transcript in it."""
+    if not (transcript and db_exists and root and "," not in root) or not os.path.isfile(transcript):
+        return root
+    parts = os.path.abspath(transcript).split(os.sep)
+    if "projects" not in parts or not parts[-1].endswith((".jsonl", ".jsonl.gz")):
+        return root
+    k = len(parts) - 1 - parts[::-1].index("projects")
+    return root + os.sep + os.sep.join(parts[k:])
+
+
 def start_sync(args, root):
     """Forks the sync; returns the read end of a pipe that reaches EOF when it is done."""
     import lumo_cli
@@ -154,10 +170,17 @@ def start_sync(args, root):
         os.nice(10)  # on a busy machine the line, not the sync, gets the CPU first
         import fcntl
         lock = os.open(os.path.join(d, "statusline.lock"), os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os._exit(0)  # another statusline's sync is running: it will do
+        # one sync at a time: another statusline's (another session's transcript, or this
+        # one's before its latest line) is waited for, up to LOCK_WAIT_S, then this one runs
+        end = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > end:
+                    os._exit(0)  # a sync stuck that long: the next line's will try again
+                time.sleep(0.05)
         err = os.path.join(d, "statusline-sync.err")
         try:
             import sqlite3
@@ -297,7 +320,7 @@ def main(argv):
         c.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # reads the schema (2-3 ms at 1 GB)
         return c
     if not args.no_sync:
-        root = claude_root(transcript)
+        root = sync_target(transcript, claude_root(transcript), os.path.isfile(path))
         try:
             pipe, pid = start_sync(args, root) if root else (None, None)
         except OSError as e:  # no directory for the database, no fork: the line says so
