@@ -975,15 +975,10 @@ def cmd_blocks(args):
                                                             st["status"].upper())
                              if st["projected_usage"] is not None else
                              "no projection yet (one request so far): %s" % st["status"].upper()))
-    plan_limits(con, None)
+    # the latest plan-limit windows (Codex's), a line per limit; nothing when there are none
+    for text in lumo_limits.window_lines(lumo_limits.windows(con)):
+        print("plan limit %s" % text)
     return 0
-
-
-def plan_limits(con, agent, lead=""):
-    """The latest plan-limit windows (Codex's), a line per limit; nothing when there are none."""
-    import lumo_limits
-    for text in lumo_limits.window_lines(lumo_limits.windows(con, agent)):
-        print("%splan limit %s" % (lead, text))
 
 
 # ---------------------------------------------------------------- today, watch

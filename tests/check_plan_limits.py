@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 import subprocess
-import time
 from lumo_sql import ROOT, Checker
 
 c = Checker()
