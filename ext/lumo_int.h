@@ -314,9 +314,13 @@ struct lumo_cand;
 LUMO_API void claude_cand_numbers(const claude_line *L, struct lumo_cand *k);
 /* Collects the Claude roots from the argument or the environment. */
 LUMO_API int claude_roots(const char *arg, char ***roots, int *n);
-/* Lists transcript files under the roots, every projects/ file ending .jsonl or .jsonl.gz. */
+/* Lists transcript files under the roots, every projects/ file ending .jsonl or .jsonl.gz;
+** a root that is one transcript (ROOT/projects/.../x.jsonl) lists it and its subagents'
+** files, with the paths and rel parts a walk of ROOT gives them. */
 LUMO_API int claude_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c,
                           const char *source);
+/* For ROOT/projects/.../x.jsonl(.gz), a regular file: strlen("ROOT/"); else 0. */
+LUMO_API size_t claude_transcript_root(const char *path);
 /* Session id and whether the file is a subagent file, from its path. */
 LUMO_API lumo_span claude_file_session(const lumo_file *f, int *is_subagent);
 

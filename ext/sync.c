@@ -1063,7 +1063,9 @@ static int walk_diags_store(syncer *y, int nwalk, int64_t dropped) {
 
 /* lumo_sync(): every source at its default root. lumo_sync(claude_root [, gemini_root
 ** [, codex_root [, opencode_root [, otlp_path]]]]): only the sources whose root is given
-** (NULL or '' skips one). */
+** (NULL or '' skips one). A Claude "root" may be one transcript, ROOT/projects/.../x.jsonl:
+** that file and its subagents' are synced as a sync of ROOT syncs them (same lumo_files
+** paths), the walk's diagnostics are left alone. */
 static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *root = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
   const char *groot = argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL;
@@ -1095,6 +1097,10 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   rc = dirs_load(db, y.machine, &dirs);
   conn->dirs = &dirs; /* only while the sources list their files */
   if (!rc && do_claude) rc = claude_roots(root, &roots, &nroot);
+  /* a root that is one transcript (the statusline's session) lists no roots: the walk's
+  ** diagnostics of the last whole sync stay as they are */
+  int partial = 0;
+  for (int i = 0; i < nroot; i++) partial |= claude_transcript_root(roots[i]) > 0;
   if (!rc && do_claude) rc = claude_files(roots, nroot, &fl, conn, "lumo_sync");
   if (!rc && do_gemini) rc = gemini_roots(groot, &groots, &ngroot);
   if (!rc && do_gemini) rc = gemini_files(groots, ngroot, &gfl, conn, "lumo_sync");
@@ -1129,7 +1135,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     rc = ins ? sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) : SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, ins, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
-    if (rc == SQLITE_OK) rc = walk_diags_store(&y, nwalk, walk_dropped);
+    if (rc == SQLITE_OK && !partial) rc = walk_diags_store(&y, nwalk, walk_dropped);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);
     if (ins && rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) sync_rollback(db);
@@ -1158,7 +1164,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 }
 
 static const lumo_col sync_args[] = {
-  {"claude_root", "TEXT", "optional: the Claude root; with any argument given, only the sources named are synced", 0},
+  {"claude_root", "TEXT", "optional: the Claude root, or one transcript in it (ROOT/projects/.../x.jsonl: that file and its"
+   " subagents' files, as a sync of ROOT reads them); with any argument given, only the sources named are synced", 0},
   {"gemini_root", "TEXT", "optional: the Gemini root (~/.gemini)", 0},
   {"codex_root", "TEXT", "optional: the Codex home (~/.codex)", 0},
   {"opencode_root", "TEXT", "optional: OpenCode's data directory", 0},
