@@ -122,9 +122,9 @@ static const char *const syncer_sql[] = {
   " input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,"
   " reasoning_tokens, web_search_requests, service_tier, speed, inference_geo, is_sidechain, confidence,"
   " cost_usd, price_source, message_id, request_id, file, line, rank_total, rank_has_speed, rank_mtime_ns,"
-  " rank_prefer, content_bytes, stored_cost_usd)"
+  " rank_prefer, content_bytes, stored_cost_usd, price_fp)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-  " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
+  " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
   "DELETE FROM usage WHERE key = ?1",
   /* ?17 = 1: a message read again replaces its text (Gemini rewrites a message as it
   ** grows); else the first copy stays (Claude streaming copies are merged by the views) */
@@ -204,6 +204,7 @@ void syncer_close(syncer *y) {
   y->codex_skip = NULL;
   sqlite3_free(y->seen);
   lumo_arena_free(&y->seen_paths);
+  if (y->conn) lumo_prices_freeze(y->conn->prices, 0);
   if (y->temp_store >= 0 && !temp_db_open(y->db)) pragma_set(y->db, "temp_store", y->temp_store);
   if (y->busy_ms >= 0) sqlite3_busy_timeout(y->db, y->busy_ms);
   if (y->synchronous >= 0) pragma_set(y->db, "synchronous", y->synchronous);
@@ -270,10 +271,17 @@ static int migrate(sqlite3 *db, char **err) {
                           "ALTER TABLE usage ADD COLUMN stored_cost_usd REAL;"
                           "UPDATE usage SET rank_prefer = 1 WHERE agent = 'opencode' AND file LIKE '%.db'",
                       NULL, NULL, err);
+  /* schema 8: each row's price fingerprint (NULL: re-priced by the first sync, which
+  ** finds them all stale); price_overrides gains validity ranges and the tier, so the
+  ** old table is renamed here and copied into the new one by the schema file */
+  if (!rc && sync_table_has_column(db, "main", "usage", "price_fp") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE usage ADD COLUMN price_fp INTEGER", NULL, NULL, err);
+  if (!rc && sync_table_has_column(db, "main", "price_overrides", "valid_from") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE price_overrides RENAME TO price_overrides_v7", NULL, NULL, err);
   return rc;
 }
 
-/* Applies the schema, the views and the price overrides stored in the database. The
+/* Applies the schema and the views and takes the database's price overrides. The
 ** schema and views are applied only when they differ from the last applied ones (a hash
 ** in lumo_settings), so a re-sync does not rebuild the views; then in one write
 ** transaction that checks the hash again, so two first syncs do not both migrate and a
@@ -309,18 +317,10 @@ static int prepare_db(syncer *y, char **err) {
     if (!rc) rc = end;
     if (rc) return rc;
   }
-  sqlite3_stmt *st;
-  rc = sqlite3_prepare_v2(db, "SELECT model, input, output, cache_read, cache_write_5m, cache_write_1h FROM price_overrides", -1, &st, NULL);
-  if (rc) return rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    double v[5];
-    for (int i = 0; i < 5; i++)
-      v[i] = sqlite3_column_type(st, i + 1) == SQLITE_NULL ? 0 : sqlite3_column_double(st, i + 1);
-    const char *m = (const char *)sqlite3_column_text(st, 0);
-    if (m) lumo_prices_override(y->conn->prices, m, v);
-  }
-  int fin = sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? fin : rc;
+  /* the overrides are read by the price functions themselves (pricing.c), per use;
+  ** the sync holds them as they are now */
+  lumo_prices_freeze(y->conn->prices, 1);
+  return SQLITE_OK;
 }
 
 /* What went wrong, for rc: the connection's message, unless a later statement (the
@@ -346,4 +346,129 @@ int syncer_begin(syncer *y, sqlite3_context *ctx, char **err) {
   y->busy_ms = y->synchronous = -1;
   temp_store_memory(y);
   return prepare_db(y, err);
+}
+
+/* Re-prices the stored rows the prices in force no longer price as they were: when the
+** hash of everything that prices a request (built-in snapshot, loaded file, overrides)
+** differs from the one the last sync stored (lumo_settings.prices_state; force: always
+** looked at), each stored model's fingerprint is computed and only the rows priced under
+** another one are priced again, by rowid, in one transaction, so the rollup triggers
+** (usage_buckets, session_totals, blocks_state) follow every change. *nrows: rows
+** re-priced. */
+typedef struct reprice_row {
+  int64_t rowid;
+  double usd;
+  int known;
+} reprice_row;
+
+static int setting_get(sqlite3 *db, const char *key, char *out, size_t cap) {
+  sqlite3_stmt *st;
+  out[0] = 0;
+  int rc = sqlite3_prepare_v2(db, "SELECT value FROM lumo_settings WHERE key = ?1", -1, &st, NULL);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+  return sqlite3_finalize(st);
+}
+
+/* The rows of one model priced under another fingerprint than fp, re-priced. */
+static int reprice_model(syncer *y, sqlite3_stmt *sel, sqlite3_stmt *upd, const char *model, int64_t fp,
+                         int64_t *nrows) {
+  void *prices = y->conn->prices;
+  reprice_row *rows = NULL;
+  int64_t n = 0, cap = 0;
+  int rc = SQLITE_OK;
+  sqlite3_bind_text(sel, 1, model, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(sel, 2, fp);
+  while (rc == SQLITE_OK && sqlite3_step(sel) == SQLITE_ROW) {
+    if (n == cap) {
+      int64_t nc = cap ? cap * 2 : 256;
+      reprice_row *nr = sqlite3_realloc64(rows, sizeof(*nr) * (size_t)nc);
+      if (!nr) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      rows = nr;
+      cap = nc;
+    }
+    reprice_row *r = &rows[n++];
+    r->rowid = sqlite3_column_int64(sel, 0);
+    r->usd = lumo_cost_request(prices, model, sqlite3_column_int64(sel, 1), sqlite3_column_int64(sel, 2),
+                               sqlite3_column_int64(sel, 3), sqlite3_column_int64(sel, 4),
+                               sqlite3_column_int64(sel, 5), (const char *)sqlite3_column_text(sel, 6),
+                               (const char *)sqlite3_column_text(sel, 7), (const char *)sqlite3_column_text(sel, 8),
+                               sqlite3_column_int64(sel, 9), (const char *)sqlite3_column_text(sel, 10), &r->known);
+  }
+  int end = sqlite3_reset(sel);
+  if (rc == SQLITE_OK) rc = end;
+  const char *src = lumo_price_source(prices, model);
+  for (int64_t i = 0; rc == SQLITE_OK && i < n; i++) {
+    if (rows[i].known) sqlite3_bind_double(upd, 1, rows[i].usd);
+    else sqlite3_bind_null(upd, 1);
+    if (rows[i].known && src) sqlite3_bind_text(upd, 2, src, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(upd, 2);
+    sqlite3_bind_int64(upd, 3, fp);
+    sqlite3_bind_int64(upd, 4, rows[i].rowid);
+    rc = step_done(upd);
+  }
+  *nrows += n;
+  sqlite3_free(rows);
+  return rc;
+}
+
+int prices_reprice(syncer *y, int force, int64_t *nrows) {
+  sqlite3 *db = y->db;
+  void *prices = y->conn->prices;
+  char state[32], stored[64], builtin[32];
+  *nrows = 0;
+  snprintf(state, sizeof(state), "%016llx", (unsigned long long)lumo_prices_state_hash(prices));
+  snprintf(builtin, sizeof(builtin), "%016llx", (unsigned long long)lumo_prices_builtin_hash());
+  int rc = setting_get(db, "prices_state", stored, sizeof(stored));
+  if (rc) return rc;
+  if (!force && strcmp(stored, state) == 0) return SQLITE_OK;
+  rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc) return rc;
+  char **models = NULL;
+  int nm = 0, capm = 0;
+  sqlite3_stmt *st = NULL, *sel = NULL, *upd = NULL;
+  rc = sqlite3_prepare_v2(db, "SELECT DISTINCT model FROM usage WHERE model IS NOT NULL", -1, &st, NULL);
+  while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    if (nm == capm) {
+      int nc = capm ? capm * 2 : 32;
+      char **nn = sqlite3_realloc64(models, sizeof(*nn) * (size_t)nc);
+      if (!nn) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      models = nn;
+      capm = nc;
+    }
+    models[nm] = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
+    if (!models[nm]) rc = SQLITE_NOMEM;
+    else nm++;
+  }
+  sqlite3_finalize(st);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db, "SELECT rowid, input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens,"
+                                " cache_write_1h_tokens, speed, inference_geo, service_tier, web_search_requests, timestamp"
+                                " FROM usage WHERE model = ?1 AND price_fp IS NOT ?2", -1, &sel, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db, "UPDATE usage SET cost_usd = ?1, price_source = ?2, price_fp = ?3 WHERE rowid = ?4",
+                            -1, &upd, NULL);
+  for (int i = 0; rc == SQLITE_OK && i < nm; i++)
+    rc = reprice_model(y, sel, upd, models[i], lumo_price_fingerprint(prices, models[i]), nrows);
+  sqlite3_finalize(sel);
+  sqlite3_finalize(upd);
+  for (int i = 0; i < nm; i++) sqlite3_free(models[i]);
+  sqlite3_free(models);
+  if (rc == SQLITE_OK) {
+    char *set = sqlite3_mprintf("INSERT OR REPLACE INTO lumo_settings VALUES ('prices_state', %Q), ('prices_builtin', %Q)",
+                                state, builtin);
+    rc = set ? sqlite3_exec(db, set, NULL, NULL, NULL) : SQLITE_NOMEM;
+    sqlite3_free(set);
+  }
+  if (rc == SQLITE_OK) rc = blocks_refresh(db);
+  int end = sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+  return rc == SQLITE_OK ? end : rc;
 }
