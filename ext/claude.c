@@ -17,12 +17,11 @@ static int set_str(lumo_span *dst, lumo_span v) {
   return 0;
 }
 
-static void get_int(lumo_span v, int64_t *dst, int *ok) {
-  int64_t x;
-  if (lumo_json_int(v, &x) == 0) {
-    *dst = x < 0 ? 0 : x;
-    if (ok) *ok = 1;
-  }
+/* A token count (lumo_json_count): present makes *ok 1 even when the value is not a
+** count, which then counts 0 and is reported (claude_next_line): the response is kept. */
+static void get_count(claude_line *L, const char *field, lumo_span v, int64_t *dst, int *ok) {
+  lumo_count_note(&L->bad_counts, field, lumo_json_count(v, dst), v);
+  if (ok) *ok = 1;
 }
 
 static int parse_usage(lumo_span u, claude_line *L) {
@@ -31,18 +30,18 @@ static int parse_usage(lumo_span u, claude_line *L) {
   int has_in = 0, has_out = 0, rc;
   if (lumo_json_obj_open(&o, u.p, u.p + u.n)) return -1;
   while ((rc = lumo_json_obj_next(&o, &k, &v)) == 1) {
-    if (LUMO_KEY(k, "input_tokens")) get_int(v, &L->input, &has_in);
-    else if (LUMO_KEY(k, "output_tokens")) get_int(v, &L->output, &has_out);
-    else if (LUMO_KEY(k, "cache_read_input_tokens")) get_int(v, &L->cache_read, NULL);
-    else if (LUMO_KEY(k, "cache_creation_input_tokens")) get_int(v, &L->cache_create, NULL);
+    if (LUMO_KEY(k, "input_tokens")) get_count(L, "input_tokens", v, &L->input, &has_in);
+    else if (LUMO_KEY(k, "output_tokens")) get_count(L, "output_tokens", v, &L->output, &has_out);
+    else if (LUMO_KEY(k, "cache_read_input_tokens")) get_count(L, "cache_read_input_tokens", v, &L->cache_read, NULL);
+    else if (LUMO_KEY(k, "cache_creation_input_tokens")) get_count(L, "cache_creation_input_tokens", v, &L->cache_create, NULL);
     else if (LUMO_KEY(k, "cache_creation") && v.n && v.p[0] == '{') {
       lumo_json_obj c;
       lumo_span ck, cv;
       int crc;
       if (lumo_json_obj_open(&c, v.p, v.p + v.n)) return -1;
       while ((crc = lumo_json_obj_next(&c, &ck, &cv)) == 1) {
-        if (LUMO_KEY(ck, "ephemeral_5m_input_tokens")) get_int(cv, &L->cache_5m, &L->has_split);
-        else if (LUMO_KEY(ck, "ephemeral_1h_input_tokens")) get_int(cv, &L->cache_1h, &L->has_split);
+        if (LUMO_KEY(ck, "ephemeral_5m_input_tokens")) get_count(L, "ephemeral_5m_input_tokens", cv, &L->cache_5m, &L->has_split);
+        else if (LUMO_KEY(ck, "ephemeral_1h_input_tokens")) get_count(L, "ephemeral_1h_input_tokens", cv, &L->cache_1h, &L->has_split);
       }
       if (crc < 0) return -1;
     } else if (LUMO_KEY(k, "service_tier")) set_str(&L->service_tier, v);
@@ -52,7 +51,7 @@ static int parse_usage(lumo_span u, claude_line *L) {
     } else if (LUMO_KEY(k, "inference_geo")) set_str(&L->inference_geo, v);
     else if (LUMO_KEY(k, "server_tool_use") && v.n && v.p[0] == '{') {
       lumo_span w;
-      if (lumo_json_get(v, "web_search_requests", &w) == 1) get_int(w, &L->web_search, NULL);
+      if (lumo_json_get(v, "web_search_requests", &w) == 1) get_count(L, "web_search_requests", w, &L->web_search, NULL);
     }
   }
   if (rc < 0) return -1;
@@ -311,6 +310,7 @@ int claude_next_line(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const ch
     err = "not a JSON object";
   }
   if (!err) {
+    if (claude_line_bills(L)) lumo_count_report(c, source, f->rel, rd->line_no, &L->bad_counts);
     if (L->bad_cost_usd)
       lumo_diag_add(c, source, f->rel, rd->line_no, "wrong_type",
                     "costUSD is not a non-negative number: not kept (the response is billed at lumo's price)");

@@ -21,20 +21,24 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int64_t usage_field(lumo_span u, const char *k) {
+/* A count of a usage object: absent is 0; a value that is not a count is 0 too, noted in
+** bad (when given) for codex_next_line's diagnostic. */
+static int64_t usage_field(lumo_span u, const char *k, lumo_count_issue *bad) {
   lumo_span v;
   int64_t x = 0;
-  if (lumo_json_get(u, k, &v) == 1 && lumo_json_int(v, &x) == 0 && x > 0) return x;
-  return 0;
+  if (lumo_json_get(u, k, &v) != 1) return 0;
+  int st = lumo_json_count(v, &x);
+  if (bad) lumo_count_note(bad, k, st, v);
+  return x;
 }
 
-static void read_usage(lumo_span u, codex_counts *c) {
-  c->input = usage_field(u, "input_tokens");
-  c->cached = usage_field(u, "cached_input_tokens");
-  c->cache_write = usage_field(u, "cache_write_input_tokens");
-  if (!c->cache_write) c->cache_write = usage_field(u, "cache_creation_input_tokens");
-  c->output = usage_field(u, "output_tokens");
-  c->reasoning = usage_field(u, "reasoning_output_tokens");
+static void read_usage(lumo_span u, codex_counts *c, lumo_count_issue *bad) {
+  c->input = usage_field(u, "input_tokens", bad);
+  c->cached = usage_field(u, "cached_input_tokens", bad);
+  c->cache_write = usage_field(u, "cache_write_input_tokens", bad);
+  if (!c->cache_write) c->cache_write = usage_field(u, "cache_creation_input_tokens", bad);
+  c->output = usage_field(u, "output_tokens", bad);
+  c->reasoning = usage_field(u, "reasoning_output_tokens", bad);
 }
 
 static int counts_equal(const codex_counts *a, const codex_counts *b) {
@@ -92,6 +96,7 @@ static int envelope(const char *p, size_t n, const char *const *want, lumo_span 
 int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
   static const char *const state_lines[] = {"event_msg", "turn_context", "session_meta", NULL};
   lumo_span type, payload, ts;
+  s->limits.seen = 0;
   int e = envelope(p, n, state_lines, &type, &payload, &ts);
   if (e != CODEX_ROW) return e;
   if (type_is(type, "session_meta")) {
@@ -134,7 +139,9 @@ int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
   if (type_is(et, "task_started")) {
     lumo_span at;
     int64_t sec;
-    if (lumo_json_get(payload, "started_at", &at) == 1 && lumo_json_int(at, &sec) == 0) {
+    /* seconds since the epoch; a value past year 9999 is no time (and sec * 1000 stays in int64) */
+    if (lumo_json_get(payload, "started_at", &at) == 1 && lumo_json_int(at, &sec) == 0 && sec >= 0 &&
+        sec < 253402300800LL) {
       s->turn_started_ms = sec * 1000;
       s->has_turn = 1;
     }
@@ -147,8 +154,12 @@ int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
       set_str(s, &s->model, m);
     return CODEX_NONE;
   }
-  if (!type_is(et, "token_count")) return CODEX_NONE;
-  lumo_span m;
+  lumo_span m, rl;
+  int is_count = type_is(et, "token_count");
+  /* plan limits: with every token count, and in an app-server build's own event */
+  if ((is_count || type_is(et, "account/rateLimits/updated")) && lumo_json_get(payload, "rate_limits", &rl) == 1)
+    codex_rate_limits(rl, ts.n ? ts_ms(ts) : 0, &s->limits);
+  if (!is_count) return CODEX_NONE;
   if (lumo_json_get(payload, "model", &m) == 1) set_str(s, &s->model, m);
   if (lumo_json_get(payload, "info", &info) != 1 || !info.n || info.p[0] != '{') return CODEX_NONE;
   if (lumo_json_get(info, "model", &m) == 1) set_str(s, &s->model, m);
@@ -157,10 +168,10 @@ int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
   int has_last = lumo_json_get(info, "last_token_usage", &last) == 1 && last.n && last.p[0] == '{';
   codex_counts total = {0}, delta = {0};
   if (has_tot) {
-    read_usage(tot, &total);
+    read_usage(tot, &total, &s->bad_counts);
     if (s->has_prev && counts_equal(&total, &s->prev)) return CODEX_NONE; /* re-emitted */
   }
-  if (has_last) read_usage(last, &delta);
+  if (has_last) read_usage(last, &delta, &s->bad_counts);
   else if (has_tot) {
     int down = s->has_prev && (total.input + total.output < s->prev.input + s->prev.output);
     delta = total;
@@ -301,7 +312,7 @@ static int load_parent(codex_state *s) {
       continue;
     if (s->start_ms && ts.n && ts_ms(ts) > s->start_ms) break; /* after the fork */
     codex_counts c;
-    read_usage(tot, &c);
+    read_usage(tot, &c, NULL);
     if (s->nparent && counts_equal(&c, &s->parent[s->nparent - 1])) continue; /* re-emitted */
     if (s->nparent == cap) {
       cap = cap ? cap * 2 : 64;
@@ -391,8 +402,12 @@ int codex_next_line(codex_state *s, lumo_reader *rd, const lumo_file *f, lumo_co
                     codex_row *row, const char **p, size_t *n, int64_t *skipped) {
   int torn, raw = lumo_next_raw(rd, f, c, source, p, n, &torn, skipped);
   if (raw != LUMO_RAW_LINE) return raw == LUMO_RAW_END ? CODEX_LINE_END : raw == LUMO_RAW_TORN ? CODEX_LINE_TORN : CODEX_LINE_SKIP;
+  memset(&s->bad_counts, 0, sizeof(s->bad_counts));
   int k = codex_line(s, *p, *n, row);
-  if (k != CODEX_BAD) return k == CODEX_ROW ? CODEX_LINE_ROW : CODEX_LINE_OTHER;
+  if (k != CODEX_BAD) {
+    lumo_count_report(c, source, f->rel, rd->line_no, &s->bad_counts);
+    return k == CODEX_ROW ? CODEX_LINE_ROW : CODEX_LINE_OTHER;
+  }
   return lumo_line_refused(rd, f, c, source, torn, "not a JSON object", skipped) ? CODEX_LINE_TORN : CODEX_LINE_SKIP;
 }
 

@@ -8,6 +8,21 @@ typedef struct codex_counts {
   int64_t input, cached, cache_write, output, reasoning;
 } codex_counts;
 
+/* One window of a plan limit (ratelimits.c): used share, length, reset time. */
+typedef struct codex_window {
+  int has;
+  double used_percent;
+  int64_t window_minutes, resets_at_ms; /* 0: not written */
+} codex_window;
+
+/* The rate_limits of one token_count event; seen is 0 on lines without any. */
+typedef struct codex_limits {
+  int seen;
+  int64_t at_ms;                  /* the event's time */
+  codex_window w[2];              /* primary, secondary */
+  char limit_id[64], plan_type[64]; /* "" when not written */
+} codex_limits;
+
 /* Finds a thread's rollout among the files being read and returns its path (NULL: not
 ** there); the parent of a fork, for replay rule a. */
 typedef const char *(*codex_find_thread)(void *ctx, const char *thread_id);
@@ -31,6 +46,8 @@ typedef struct codex_state {
   int has_prev;
   codex_counts prev;              /* the previous running total */
   int64_t replayed;               /* events skipped as replay */
+  codex_limits limits;            /* the current line's rate_limits (limits.seen), for lumo_sync */
+  lumo_count_issue bad_counts;    /* the current line's values that are not counts (reported) */
 } codex_state;
 
 typedef struct codex_row {
@@ -54,6 +71,8 @@ typedef struct codex_item {
 enum { CODEX_NONE = 0, CODEX_ROW = 1, CODEX_BAD = -1 };
 
 LUMO_API void codex_state_init(codex_state *s);
+/* ratelimits.c: a token_count's rate_limits object into *out (out->seen: any window). */
+LUMO_API void codex_rate_limits(lumo_span rate_limits, int64_t at_ms, codex_limits *out);
 LUMO_API void codex_state_free(codex_state *s);
 LUMO_API int codex_line(codex_state *s, const char *p, size_t n, codex_row *row);
 /* A response_item line (after codex_line has seen it): CODEX_ROW with *it filled, else

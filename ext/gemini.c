@@ -16,11 +16,19 @@
 
 #define GEMINI_MAX_JSON_FILE ((int64_t)256 << 20)
 
-static int64_t tok(lumo_span obj, const char *key) {
+/* A count of a tokens object: absent is 0; a value that is not a count is 0 too, noted
+** in bad for the message's diagnostic. */
+static int64_t tok(lumo_span obj, const char *key, lumo_count_issue *bad) {
   lumo_span v;
   int64_t x = 0;
-  if (lumo_json_get(obj, key, &v) == 1 && lumo_json_int(v, &x) == 0 && x > 0) return x;
-  return 0;
+  if (lumo_json_get(obj, key, &v) != 1) return 0;
+  lumo_count_note(bad, key, lumo_json_count(v, &x), v);
+  return x;
+}
+
+/* Reports a line (or, at line 0, the file) to the reader's caller. */
+static void report(gemini_file *g, int64_t line, const char *kind, const char *detail) {
+  if (g->bad_line) g->bad_line(g->bad_ctx, line, kind, detail);
 }
 
 static int str_eq(lumo_span v, const char *lit) {
@@ -85,8 +93,14 @@ static void take_message(gemini_file *g, lumo_span m, int64_t line) {
   if (lumo_json_get(m, "model", &model) == 1 && lumo_json_is_string(model)) e->model = dup_str(g, model);
   e->has_tokens = 0;
   if (lumo_json_get(m, "tokens", &tokens) == 1 && tokens.n && tokens.p[0] == '{') {
-    int64_t in = tok(tokens, "input"), out = tok(tokens, "output"), cached = tok(tokens, "cached");
-    int64_t thoughts = tok(tokens, "thoughts"), tool = tok(tokens, "tool");
+    lumo_count_issue bad = {0};
+    int64_t in = tok(tokens, "input", &bad), out = tok(tokens, "output", &bad), cached = tok(tokens, "cached", &bad);
+    int64_t thoughts = tok(tokens, "thoughts", &bad), tool = tok(tokens, "tool", &bad);
+    if (bad.n) {
+      char *d = lumo_count_detail(&bad);
+      report(g, line, lumo_count_why(bad.status), d ? d : "a value is not a token count");
+      sqlite3_free(d);
+    }
     e->has_tokens = 1;
     e->input = in - cached + tool > 0 ? in - cached + tool : 0;
     e->cache_read = cached;
@@ -185,9 +199,12 @@ static void finish_file(gemini_file *g) {
 /* Reads a chat file into g. Returns SQLITE_OK, SQLITE_NOMEM, or SQLITE_ERROR with
 ** *why set (the file could not be read or is not JSON). Bad JSONL lines are reported
 ** through bad_line and skipped. */
-int gemini_read(gemini_file *g, const char *path, void *ctx,
-                void (*bad_line)(void *ctx, int64_t line, const char *kind), const char **why) {
+int gemini_read(gemini_file *g, const char *path, void *ctx, gemini_bad_fn bad_line, const char **why) {
   *why = NULL;
+  g->bad_line = bad_line;
+  g->bad_ctx = ctx;
+  lumo_buf fixed = {0}; /* a line or file with invalid UTF-8, repaired (lumo_utf8_fix) */
+  int64_t nfix;
   if (lumo_ends_with(path, ".jsonl")) {
     lumo_reader rd;
     int rc = lumo_reader_open(&rd, path, 0, 0);
@@ -203,12 +220,20 @@ int gemini_read(gemini_file *g, const char *path, void *ctx,
       while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r')) i++;
       if (i == n) continue;
       if (st == LUMO_LINE_TOOLONG) {
-        bad_line(ctx, rd.line_no, "too_long");
+        report(g, rd.line_no, "too_long", "line too long to read: skipped");
         continue;
       }
-      if (take_line(g, p, n, rd.line_no)) bad_line(ctx, rd.line_no, st == LUMO_LINE_TORN ? "torn" : "malformed");
+      if ((nfix = lumo_utf8_fix(p, n, &fixed)) > 0) {
+        report(g, rd.line_no, "invalid_utf8", "bytes that are not UTF-8 replaced by U+FFFD; the line is kept");
+        p = fixed.p;
+        n = fixed.len;
+      }
+      if (take_line(g, p, n, rd.line_no))
+        report(g, rd.line_no, st == LUMO_LINE_TORN ? "torn" : "malformed",
+               st == LUMO_LINE_TORN ? "incomplete last line (no newline)" : "not a JSON object");
     }
     lumo_reader_close(&rd);
+    lumo_buf_free(&fixed);
     finish_file(g);
     return g->oom ? SQLITE_NOMEM : SQLITE_OK;
   }
@@ -225,6 +250,13 @@ int gemini_read(gemini_file *g, const char *path, void *ctx,
     lumo_buf_free(&b);
     return SQLITE_ERROR;
   }
+  if (frc == SQLITE_OK && (nfix = lumo_utf8_fix(b.p ? b.p : "", b.len, &fixed)) > 0) {
+    report(g, 0, "invalid_utf8", "bytes that are not UTF-8 replaced by U+FFFD; the file is read");
+    lumo_buf_free(&b);
+    b = fixed;
+    memset(&fixed, 0, sizeof(fixed));
+  }
+  lumo_buf_free(&fixed);
   lumo_span all = {b.p ? b.p : "", b.len}, msgs;
   const char *end = lumo_json_skip(all.p, all.p + all.n);
   if (frc == SQLITE_TOOBIG) *why = "file too large";
@@ -238,6 +270,10 @@ int gemini_read(gemini_file *g, const char *path, void *ctx,
   if (g->oom) return SQLITE_NOMEM;
   finish_file(g);
   return *why ? SQLITE_ERROR : SQLITE_OK;
+}
+
+int gemini_kind_skips(const char *kind) {
+  return strcmp(kind, "too_long") == 0 || strcmp(kind, "torn") == 0 || strcmp(kind, "malformed") == 0;
 }
 
 /* The session a chat file's usage belongs to: chats/<parent>/<file> counts for <parent>

@@ -17,6 +17,11 @@ typedef struct gemini_msg {
   int64_t input, cache_read, output, reasoning, tool; /* normalised (spec 3.5) */
 } gemini_msg;
 
+/* Told of a line (line 0: the whole file) gemini_read could not use as it is: kind is
+** a lumo_diagnostics kind (too_long, torn, malformed: skipped; invalid_utf8, wrong_type,
+** out_of_range: kept), detail its text. */
+typedef void (*gemini_bad_fn)(void *ctx, int64_t line, const char *kind, const char *detail);
+
 typedef struct gemini_file {
   const char *session_id;   /* from the metadata; NULL when absent */
   const char *session_model; /* the session's top-level "model" (legacy JSON, metadata line or $set); NULL when absent */
@@ -25,10 +30,13 @@ typedef struct gemini_file {
   int n, cap, oom;
   lumo_arena arena;         /* owns the strings */
   lumo_buf tmp;
+  gemini_bad_fn bad_line;   /* the reader's caller's, with bad_ctx */
+  void *bad_ctx;
 } gemini_file;
 
-LUMO_API int gemini_read(gemini_file *g, const char *path, void *ctx,
-                         void (*bad_line)(void *ctx, int64_t line, const char *kind), const char **why);
+LUMO_API int gemini_read(gemini_file *g, const char *path, void *ctx, gemini_bad_fn bad_line, const char **why);
+/* Whether a bad_line kind means the line was skipped (counted in skipped_lines). */
+LUMO_API int gemini_kind_skips(const char *kind);
 LUMO_API void gemini_file_free(gemini_file *g);
 LUMO_API int gemini_roots(const char *arg, char ***roots, int *n);
 LUMO_API int gemini_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source);

@@ -360,7 +360,10 @@ static void put_utf8(lumo_buf *b, unsigned cp) {
 }
 
 /* Decodes a string value (with its quotes) and appends UTF-8 to out. Lone
-** surrogates become U+FFFD; raw bytes (even invalid UTF-8) are kept as they are.
+** surrogates and \u0000 become U+FFFD: a NUL would end the string for every C and
+** SQLite text API, so ids differing only after it would collapse into one key. Raw
+** bytes are copied as they are (lines are made valid UTF-8 before they are parsed:
+** lumo_utf8_fix).
 ** Returns 0, or -1 when the value is not a well-formed string. */
 int lumo_json_decode(lumo_span v, lumo_buf *out) {
   if (v.n < 2 || v.p[0] != '"' || v.p[v.n - 1] != '"') return -1;
@@ -397,7 +400,7 @@ int lumo_json_decode(lumo_span v, lumo_buf *out) {
           } else {
             u = 0xFFFD;
           }
-        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+        } else if ((u >= 0xDC00 && u <= 0xDFFF) || u == 0) {
           u = 0xFFFD;
         }
         put_utf8(out, u);
@@ -445,4 +448,143 @@ void lumo_json_texts(lumo_span v, lumo_buf *out) {
   if (!v.n) return;
   if (v.p[0] == '"') lumo_json_decode(v, out);
   else lumo_json_each_object(v, text_member, out);
+}
+
+/* ------------------------------------------------------------------ counts */
+
+/* A digit string ("123"): its value, else -1. Agents that serialise counts as strings
+** write exactly this; signs, spaces and fractions are not counts. */
+static int digit_string(lumo_span v, int64_t *out) {
+  if (v.n < 3 || v.p[0] != '"' || v.p[v.n - 1] != '"') return -1;
+  for (size_t i = 1; i + 1 < v.n; i++)
+    if (v.p[i] < '0' || v.p[i] > '9') return -1;
+  int64_t x = 0;
+  for (size_t i = 1; i + 1 < v.n; i++) {
+    x = x * 10 + (v.p[i] - '0'); /* x <= LUMO_COUNT_MAX before: no overflow */
+    if (x > LUMO_COUNT_MAX) return LUMO_COUNT_OUT_OF_RANGE;
+  }
+  *out = x;
+  return LUMO_COUNT_OK;
+}
+
+/* A token count, as every source parser takes it. Whole numbers (5, 5.0, 1e3) and digit
+** strings ("5") in [0, LUMO_COUNT_MAX] are counts; anything else is not used (*out = 0)
+** and says why: LUMO_COUNT_WRONG_TYPE (null, true, a fraction, a string, an array...),
+** LUMO_COUNT_OUT_OF_RANGE (negative, above the bound, beyond int64). The bound keeps
+** every sum of counts (totals, deltas, prices) far inside int64 and a double's exact
+** integers. */
+int lumo_json_count(lumo_span v, int64_t *out) {
+  int64_t x;
+  *out = 0;
+  if (!v.n) return LUMO_COUNT_WRONG_TYPE;
+  if (v.p[0] == '"') {
+    int rc = digit_string(v, &x);
+    if (rc < 0) return LUMO_COUNT_WRONG_TYPE;
+    if (rc == LUMO_COUNT_OK) *out = x;
+    return rc;
+  }
+  if (lumo_json_int(v, &x) == 0) {
+    if (x < 0 || x > LUMO_COUNT_MAX) return LUMO_COUNT_OUT_OF_RANGE;
+    *out = x;
+    return LUMO_COUNT_OK;
+  }
+  double d;
+  if (lumo_json_double(v, &d) != 0) return LUMO_COUNT_WRONG_TYPE; /* not a number */
+  /* a number lumo_json_int refused: beyond int64, or a fraction */
+  if (d < 0 || d >= 9.2233720368547758e18) return LUMO_COUNT_OUT_OF_RANGE;
+  return LUMO_COUNT_WRONG_TYPE;
+}
+
+const char *lumo_count_why(int status) {
+  switch (status) {
+    case LUMO_COUNT_WRONG_TYPE: return "wrong_type";
+    case LUMO_COUNT_OUT_OF_RANGE: return "out_of_range";
+    default: return NULL;
+  }
+}
+
+void lumo_count_note(lumo_count_issue *b, const char *field, int status, lumo_span v) {
+  if (status == LUMO_COUNT_OK) return;
+  if (!b->n++) {
+    b->field = field;
+    b->status = status;
+    b->value = v;
+  }
+}
+
+/* The text of a record's count diagnostic: the first field that was not a count, its
+** value (at most 40 bytes of it), and whether there were more. Caller frees. */
+char *lumo_count_detail(const lumo_count_issue *b) {
+  int shown = b->value.n > 40 ? 40 : (int)b->value.n;
+  return sqlite3_mprintf("%s is %.*s%s, not a token count %s: counted as 0, the response is kept%s", b->field,
+                         shown, b->value.p, (size_t)shown < b->value.n ? "..." : "",
+                         b->status == LUMO_COUNT_OUT_OF_RANGE ? "in [0, 10^12]" : "(a whole number)",
+                         b->n > 1 ? " (other counts of the record are not counts either)" : "");
+}
+
+void lumo_count_report(lumo_conn *c, const char *source, const char *file, int64_t line, const lumo_count_issue *b) {
+  if (!b->n) return;
+  char *d = lumo_count_detail(b);
+  lumo_diag_add(c, source, file, line, lumo_count_why(b->status), "%s", d ? d : "a value is not a token count");
+  sqlite3_free(d);
+}
+
+/* ------------------------------------------------------------------- UTF-8 */
+
+/* Length of the valid UTF-8 sequence at p (RFC 3629: no overlongs, no surrogates, at
+** most U+10FFFF), 0 when the byte there starts none. NUL is refused too (see decode). */
+static size_t utf8_seq(const unsigned char *p, const unsigned char *end) {
+  unsigned c = p[0];
+  if (c && c < 0x80) return 1;
+  size_t n = (end - p);
+  if (c >= 0xC2 && c <= 0xDF) return n >= 2 && (p[1] & 0xC0) == 0x80 ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (n < 3 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80) return 0;
+    if (c == 0xE0 && p[1] < 0xA0) return 0; /* overlong */
+    if (c == 0xED && p[1] > 0x9F) return 0; /* surrogate */
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (n < 4 || (p[1] & 0xC0) != 0x80 || (p[2] & 0xC0) != 0x80 || (p[3] & 0xC0) != 0x80) return 0;
+    if (c == 0xF0 && p[1] < 0x90) return 0;
+    if (c == 0xF4 && p[1] > 0x8F) return 0;
+    return 4;
+  }
+  return 0;
+}
+
+/* Bytes that would break clients (SQLite stores TEXT as given, and Python's sqlite3
+** then fails on the whole row): 0 when p[0,n) is valid UTF-8 without NUL; else out
+** receives a copy with every invalid byte and every NUL replaced by U+FFFD, and the
+** count of replacements is returned. */
+int64_t lumo_utf8_fix(const char *p, size_t n, lumo_buf *out) {
+  const unsigned char *s = (const unsigned char *)p, *end = s + n, *q = s;
+  while (q < end) { /* fast path: ASCII runs */
+    if (*q && *q < 0x80) {
+      q++;
+      continue;
+    }
+    size_t k = utf8_seq(q, end);
+    if (!k) break;
+    q += k;
+  }
+  if (q == end) return 0;
+  int64_t bad = 0;
+  out->len = 0;
+  lumo_buf_append(out, p, (size_t)(q - s));
+  while (q < end) {
+    size_t k = utf8_seq(q, end);
+    if (k) {
+      const unsigned char *r = q + k; /* copy a valid run at once */
+      while (r < end && (k = utf8_seq(r, end)) != 0) r += k;
+      lumo_buf_append(out, (const char *)q, (size_t)(r - q));
+      q = r;
+    } else {
+      lumo_buf_append(out, "\xEF\xBF\xBD", 3);
+      bad++;
+      q++;
+    }
+  }
+  lumo_buf_nul(out);
+  return bad;
 }

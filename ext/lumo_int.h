@@ -162,6 +162,27 @@ LUMO_API int lumo_json_bool(lumo_span v); /* 1 true, 0 false, -1 other */
 LUMO_API int lumo_json_get(lumo_span obj, const char *key, lumo_span *val);
 typedef void (*lumo_json_object_fn)(void *ctx, lumo_span object);
 LUMO_API void lumo_json_each_object(lumo_span array, lumo_json_object_fn fn, void *ctx);
+/* Token counts (json.c): whole numbers and digit strings in [0, LUMO_COUNT_MAX] are
+** counts; anything else is reported (lumo_count_report) and counted as 0, the record
+** kept. 10^12 tokens is a thousand times the largest context window, and keeps every
+** sum of counts far inside int64 (SQLite's SUM fails on overflow). */
+#define LUMO_COUNT_MAX 1000000000000LL
+enum { LUMO_COUNT_OK = 0, LUMO_COUNT_WRONG_TYPE = 1, LUMO_COUNT_OUT_OF_RANGE = 2 };
+LUMO_API int lumo_json_count(lumo_span v, int64_t *out);
+LUMO_API const char *lumo_count_why(int status); /* the diagnostic kind */
+/* The first count of a record that was not used, for its one diagnostic. */
+typedef struct lumo_count_issue {
+  const char *field; /* static */
+  int status, n;
+  lumo_span value;   /* borrowed from the line */
+} lumo_count_issue;
+LUMO_API void lumo_count_note(lumo_count_issue *b, const char *field, int status, lumo_span v);
+LUMO_API char *lumo_count_detail(const lumo_count_issue *b); /* caller frees */
+LUMO_API void lumo_count_report(lumo_conn *c, const char *source, const char *file, int64_t line,
+                                const lumo_count_issue *b);
+/* Invalid UTF-8 and NUL bytes replaced by U+FFFD into out; returns how many (0: p was
+** valid, out untouched). */
+LUMO_API int64_t lumo_utf8_fix(const char *p, size_t n, lumo_buf *out);
 /* A string, or the "text" members of an array of parts joined by newlines, appended. */
 LUMO_API void lumo_json_texts(lumo_span v, lumo_buf *out);
 
@@ -179,6 +200,9 @@ typedef struct lumo_reader {
   int64_t offset;   /* byte offset (uncompressed) where the line last returned starts */
   int64_t next_off; /* byte offset just past it */
   int err;          /* errno of a failed read */
+  lumo_buf fixed;   /* the last line, made valid UTF-8 (lumo_next_raw), when it was not */
+  int64_t in_off;   /* uncompressed offset of buf[end]: where a damaged gzip stream is re-read */
+  int gz_broken;    /* the gzip stream met damaged data: what preceded it was salvaged */
 } lumo_reader;
 
 enum { LUMO_LINE_EOF = 0, LUMO_LINE_OK = 1, LUMO_LINE_TORN = 2, LUMO_LINE_TOOLONG = 3,
@@ -240,6 +264,7 @@ typedef struct claude_line {
   double cost_usd;
   int64_t input, output, cache_read, cache_create, cache_5m, cache_1h, web_search;
   int has_split;  /* cache_creation object present */
+  lumo_count_issue bad_counts; /* usage fields that are not counts (counted 0, reported) */
 } claude_line;
 
 enum { CLAUDE_PARSE_FULL = 0, CLAUDE_PARSE_USAGE = 1 };

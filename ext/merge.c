@@ -121,9 +121,16 @@ void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     rc = sqlite3_exec(db,
         "INSERT OR IGNORE INTO tool_uses SELECT * FROM lumo_merge_src.tool_uses;"
         "UPDATE tool_uses SET is_error = s.is_error, result_bytes = s.result_bytes"
-        "  FROM lumo_merge_src.tool_uses AS s WHERE tool_uses.key = s.key AND tool_uses.is_error IS NULL;"
-        "INSERT OR IGNORE INTO lumo_files SELECT * FROM lumo_merge_src.lumo_files;",
+        "  FROM lumo_merge_src.tool_uses AS s WHERE tool_uses.key = s.key AND tool_uses.is_error IS NULL;",
         NULL, NULL, NULL);
+  /* lumo_files by name: a database from before schema 8 has no tail_hash (NULL: head only) */
+  char *files = sqlite3_mprintf(
+      "INSERT OR IGNORE INTO lumo_files (path, machine, agent, size, mtime_ns, inode, consumed, lines, head_hash,"
+      " first_cwd, synced_at, tail_hash) SELECT path, machine, agent, size, mtime_ns, inode, consumed, lines,"
+      " head_hash, first_cwd, synced_at, %s FROM lumo_merge_src.lumo_files",
+      sync_table_has_column(db, "lumo_merge_src", "lumo_files", "tail_hash") == 1 ? "tail_hash" : "NULL");
+  if (!rc) rc = files ? sqlite3_exec(db, files, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(files);
   /* Telemetry: a union on the natural keys (a database from before schema 2 has none). */
   sqlite3_stmt *has = NULL;
   if (!rc && sqlite3_prepare_v2(db, "SELECT 1 FROM lumo_merge_src.sqlite_master WHERE name = 'otel_events'", -1,
@@ -135,7 +142,7 @@ void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   sqlite3_finalize(has);
   if (!rc) rc = blocks_refresh(db);
   if (!rc) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-  else sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  else sync_rollback(db);
   syncer_close(&y);
   sqlite3_exec(db, "DETACH lumo_merge_src", NULL, NULL, NULL);
   if (rc) {

@@ -20,6 +20,8 @@ void opencode_row_free(oc_row *r) {
   sqlite3_free(r->model);
   sqlite3_free(r->id);
   sqlite3_free(r->file);
+  sqlite3_free(r->bad_detail);
+  r->bad_detail = NULL;
 }
 
 static char *json_str(lumo_span obj, const char *key) {
@@ -33,22 +35,31 @@ static char *json_str(lumo_span obj, const char *key) {
   return b.p; /* handed over: freed with sqlite3_free */
 }
 
-static int64_t json_int(lumo_span obj, const char *key) {
+/* A count: absent is 0; a value that is not a count is 0 too, noted in bad (when given). */
+static int64_t json_int(lumo_span obj, const char *key, lumo_count_issue *bad) {
   lumo_span v;
   int64_t x = 0;
-  return lumo_json_get(obj, key, &v) == 1 && lumo_json_int(v, &x) == 0 && x > 0 ? x : 0;
+  if (lumo_json_get(obj, key, &v) != 1) return 0;
+  int st = lumo_json_count(v, &x);
+  if (bad) lumo_count_note(bad, key, st, v);
+  return x;
 }
 
 int opencode_parse_message(lumo_span m, const char *id, const char *session, oc_row *r) {
   lumo_span tokens, cache, cost, err, path, tm, name;
   memset(r, 0, sizeof(*r));
   if (lumo_json_get(m, "tokens", &tokens) != 1 || !tokens.n || tokens.p[0] != '{') return 0;
-  r->input = json_int(tokens, "input");
-  r->reasoning = json_int(tokens, "reasoning");
-  r->output = json_int(tokens, "output") + r->reasoning;
+  lumo_count_issue bad = {0};
+  r->input = json_int(tokens, "input", &bad);
+  r->reasoning = json_int(tokens, "reasoning", &bad);
+  r->output = json_int(tokens, "output", &bad) + r->reasoning;
   if (lumo_json_get(tokens, "cache", &cache) == 1 && cache.n && cache.p[0] == '{') {
-    r->cache_read = json_int(cache, "read");
-    r->cache_write = json_int(cache, "write");
+    r->cache_read = json_int(cache, "read", &bad);
+    r->cache_write = json_int(cache, "write", &bad);
+  }
+  if (bad.n) {
+    r->bad_kind = lumo_count_why(bad.status);
+    r->bad_detail = lumo_count_detail(&bad);
   }
   double d;
   r->stored_cost = lumo_json_get(m, "cost", &cost) == 1 && lumo_json_double(cost, &d) == 0 ? d : 0;
@@ -70,8 +81,10 @@ int opencode_parse_message(lumo_span m, const char *id, const char *session, oc_
     sqlite3_free(cwd);
   }
   if (lumo_json_get(m, "time", &tm) == 1 && tm.n && tm.p[0] == '{') {
-    int64_t ms = json_int(tm, "created");
-    if (ms) {
+    lumo_span cv;
+    int64_t ms = 0;
+    /* ms since the epoch; past year 9999 it is no time (gmtime_r would fail) */
+    if (lumo_json_get(tm, "created", &cv) == 1 && lumo_json_int(cv, &ms) == 0 && ms > 0 && ms < 253402300800000LL) {
       time_t s = (time_t)(ms / 1000);
       struct tm g;
       char buf[32];
@@ -88,12 +101,16 @@ enum { OC_FILE_NONE = 0, OC_FILE_ROW = 1, OC_FILE_BAD = -1, OC_FILE_NOMEM = -2 }
 
 /* A message file: OC_FILE_ROW with *r, OC_FILE_NONE (no tokens), OC_FILE_BAD (unreadable
 ** or not one JSON object) or OC_FILE_NOMEM. */
-static int read_message_file(const char *path, oc_row *r) {
-  lumo_buf b = {0};
+static int read_message_file(const char *path, oc_row *r, int64_t *utf8_fixed) {
+  lumo_buf b = {0}, fixed = {0};
   int rc = lumo_read_file(path, 16u << 20, &b);
   if (rc != SQLITE_OK) {
     lumo_buf_free(&b);
     return rc == SQLITE_NOMEM ? OC_FILE_NOMEM : OC_FILE_BAD;
+  }
+  if ((*utf8_fixed = lumo_utf8_fix(b.p ? b.p : "", b.len, &fixed)) > 0) { /* read repaired */
+    lumo_buf_free(&b);
+    b = fixed;
   }
   lumo_span m = {b.p ? b.p : "", b.len};
   const char *start = lumo_json_ws(m.p, m.p + m.n);
@@ -103,6 +120,14 @@ static int read_message_file(const char *path, oc_row *r) {
   else out = opencode_parse_message(m, NULL, NULL, r) ? OC_FILE_ROW : OC_FILE_NONE;
   lumo_buf_free(&b);
   return out;
+}
+
+/* A row whose counts were not all counts: reported where the row is read (the id names
+** the message of a database). */
+static void report_counts(lumo_conn *c, const char *source, const lumo_file *f, const oc_row *r) {
+  if (r->bad_kind)
+    lumo_diag_add(c, source, f->rel, 0, r->bad_kind, "message %.60Q: %s", r->id ? r->id : "",
+                  r->bad_detail ? r->bad_detail : "a value is not a token count");
 }
 
 /* Every message row of a database, opened read-only: OpenCode may be writing (WAL). */
@@ -122,13 +147,23 @@ static int read_database(const lumo_file *f, lumo_conn *c, const char *source, o
     rc = SQLITE_OK;
   }
   int step = SQLITE_DONE;
+  lumo_buf fixed = {0};
   while (rc == SQLITE_OK && st && (step = sqlite3_step(st)) == SQLITE_ROW) {
     const char *data = (const char *)sqlite3_column_text(st, 2);
+    size_t len = (size_t)sqlite3_column_bytes(st, 2);
     oc_row r;
+    if (data && lumo_utf8_fix(data, len, &fixed) > 0) {
+      lumo_diag_add(c, source, f->rel, 0, "invalid_utf8",
+                    "message %.60Q: bytes that are not UTF-8 replaced by U+FFFD; the message is read",
+                    (const char *)sqlite3_column_text(st, 0));
+      data = fixed.p;
+      len = fixed.len;
+    }
     if (data && data[0] == '{' &&
-        opencode_parse_message((lumo_span){data, (size_t)sqlite3_column_bytes(st, 2)},
-                               (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1), &r)) {
+        opencode_parse_message((lumo_span){data, len}, (const char *)sqlite3_column_text(st, 0),
+                               (const char *)sqlite3_column_text(st, 1), &r)) {
       r.from_db = 1;
+      report_counts(c, source, f, &r);
       rc = fn(ctx, f, &r);
     }
   }
@@ -139,6 +174,7 @@ static int read_database(const lumo_file *f, lumo_conn *c, const char *source, o
   }
   sqlite3_finalize(st);
   sqlite3_close(odb);
+  lumo_buf_free(&fixed);
   return rc;
 }
 
@@ -169,10 +205,14 @@ void opencode_cand(const lumo_file *f, const oc_row *r, int64_t mtime_ns, lumo_c
 int opencode_read(const lumo_file *f, lumo_conn *c, const char *source, opencode_row_fn fn, void *ctx) {
   if (lumo_ends_with(f->path, ".db")) return read_database(f, c, source, fn, ctx);
   oc_row r;
-  switch (read_message_file(f->path, &r)) {
+  int64_t fixed = 0;
+  int got = read_message_file(f->path, &r, &fixed);
+  if (fixed > 0)
+    lumo_diag_add(c, source, f->rel, 0, "invalid_utf8", "bytes that are not UTF-8 replaced by U+FFFD; the file is read");
+  switch (got) {
     case OC_FILE_NOMEM: return SQLITE_NOMEM;
     case OC_FILE_BAD: lumo_diag_add(c, source, f->rel, 0, "malformed", "unreadable or not one JSON object"); return SQLITE_OK;
-    case OC_FILE_ROW: return fn(ctx, f, &r);
+    case OC_FILE_ROW: report_counts(c, source, f, &r); return fn(ctx, f, &r);
     default: return SQLITE_OK;
   }
 }

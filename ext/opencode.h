@@ -10,6 +10,8 @@ typedef struct oc_row { /* strings owned, freed by opencode_row_free */
   int aborted, from_db;
   double stored_cost; /* <= 0: none */
   int64_t mtime_ns;   /* of the file it came from (opencode_usage's winner rule) */
+  const char *bad_kind; /* wrong_type or out_of_range: a count that is not one (counted 0) */
+  char *bad_detail;   /* owned: its diagnostic's text */
 } oc_row;
 
 /* One message object (a JSON file, or opencode.db's data column with the id and session

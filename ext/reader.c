@@ -160,7 +160,7 @@ int lumo_reader_open(lumo_reader *r, const char *path, int64_t start_offset, int
     left -= got;
   }
 #endif
-  r->next_off = start_offset;
+  r->next_off = r->in_off = start_offset;
   r->line_no = start_line;
   return SQLITE_OK;
 }
@@ -173,9 +173,41 @@ void lumo_reader_close(lumo_reader *r) {
   r->zst = NULL;
   if (r->fd >= 0) close(r->fd);
   sqlite3_free(r->buf);
+  lumo_buf_free(&r->fixed);
   r->gz = NULL;
   r->fd = -1;
   r->buf = NULL;
+}
+
+/* gzread hands back nothing of a read that met damaged data, and a read is up to 4 MiB:
+** the lines before the damage would be lost with it. On such an error the stream is read
+** again from where the buffer ends, in small steps through a small zlib buffer, so that
+** at most a few KiB before the damage are lost; the next fill then reports the error.
+** Returns the bytes added at buf[end], or -1. */
+static int gz_salvage(lumo_reader *r, size_t want) {
+  r->gz_broken = 1;
+  gzclose_r((gzFile)r->gz);
+  r->gz = NULL;
+  int fd2 = dup(r->fd);
+  if (fd2 < 0 || lseek(fd2, 0, SEEK_SET) != 0) {
+    if (fd2 >= 0) close(fd2);
+    return -1;
+  }
+  gzFile gz = gzdopen(fd2, "rb");
+  if (!gz) {
+    close(fd2);
+    return -1;
+  }
+  r->gz = gz;
+  gzbuffer(gz, 1024);
+  if (r->in_off > 0 && gzseek(gz, (z_off_t)r->in_off, SEEK_SET) < 0) return -1;
+  size_t got = 0;
+  while (got < want) {
+    int g = gzread(gz, r->buf + r->end + got, (unsigned)(want - got < 512 ? want - got : 512));
+    if (g <= 0) break;
+    got += (size_t)g;
+  }
+  return got ? (int)got : -1;
 }
 
 /* Reads more bytes after buf[end]; 1 read, 0 EOF, -1 error. */
@@ -201,7 +233,8 @@ static int fill(lumo_reader *r) {
   if (want > LUMO_READ_CHUNK * 4) want = LUMO_READ_CHUNK * 4;
   ssize_t got;
   if (r->gz) {
-    int g = gzread((gzFile)r->gz, r->buf + r->end, (unsigned)want);
+    int g = r->gz_broken ? -1 : gzread((gzFile)r->gz, r->buf + r->end, (unsigned)want);
+    if (g < 0 && !r->gz_broken) g = gz_salvage(r, want);
     if (g < 0) {
       r->err = EIO;
       return -1;
@@ -225,6 +258,7 @@ static int fill(lumo_reader *r) {
     return 0;
   }
   r->end += (size_t)got;
+  r->in_off += got;
   return 1;
 }
 
@@ -284,9 +318,18 @@ int lumo_next_raw(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char 
     (*skipped)++;
     return LUMO_RAW_SKIP;
   }
-  for (size_t i = 0; i < *n; i++)
-    if ((*p)[i] != ' ' && (*p)[i] != '\t' && (*p)[i] != '\r') return LUMO_RAW_LINE;
-  return *torn ? LUMO_RAW_TORN : LUMO_RAW_SKIP;
+  size_t i = 0;
+  while (i < *n && ((*p)[i] == ' ' || (*p)[i] == '\t' || (*p)[i] == '\r')) i++;
+  if (i == *n) return *torn ? LUMO_RAW_TORN : LUMO_RAW_SKIP;
+  /* Bytes that are not UTF-8 (or NUL) would be stored as they are and break clients
+  ** (Python's sqlite3 fails on the row): the line is read with U+FFFD in their place. */
+  if (lumo_utf8_fix(*p, *n, &rd->fixed) > 0) {
+    lumo_diag_add(c, source, f->rel, rd->line_no, "invalid_utf8",
+                  "bytes that are not UTF-8 replaced by U+FFFD; the line is kept");
+    *p = rd->fixed.p;
+    *n = rd->fixed.len;
+  }
+  return LUMO_RAW_LINE;
 }
 
 /* A line its parser refused: an unfinished last line is torn (reported; the caller stops

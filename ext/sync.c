@@ -270,20 +270,32 @@ static void tool_result_block(void *p, const claude_result *r) {
 
 /* ------------------------------------------------------------------ files */
 
-static uint64_t head_hash(const char *path, int64_t n) {
+/* Hash of the bytes [from, from + n) of a file (n <= HEAD_BYTES), 63 bits: the head of a
+** file (from 0) and the bytes just before its consumed offset tell an append from a
+** rewrite in place (an editor's save, a restore) that kept the inode and the head. */
+static uint64_t range_hash(const char *path, int64_t from, int64_t n) {
   if (n > HEAD_BYTES) n = HEAD_BYTES;
+  if (n < 0) n = 0;
   FILE *f = fopen(path, "rb");
   if (!f) return 0;
   char buf[HEAD_BYTES];
-  size_t got = fread(buf, 1, (size_t)n, f);
+  size_t got = fseeko(f, (off_t)from, SEEK_SET) == 0 ? fread(buf, 1, (size_t)n, f) : 0;
   fclose(f);
   return lumo_hash(buf, got) & 0x7fffffffffffffffULL;
+}
+
+static uint64_t head_hash(const char *path, int64_t consumed) { return range_hash(path, 0, consumed); }
+
+static uint64_t tail_hash(const char *path, int64_t consumed) {
+  int64_t from = consumed > HEAD_BYTES ? consumed - HEAD_BYTES : 0;
+  return range_hash(path, from, consumed - from);
 }
 
 /* Records what was consumed of a file, in the same transaction as its rows. */
 static int file_done(syncer *y, const lumo_file *f, const char *agent, int64_t consumed, int64_t lines,
                      const char *first_cwd) {
   sqlite3_stmt *st = y->file_put;
+  if (y->read_from < 0) y->read_from = 0; /* read whole, unless resume_point said otherwise */
   bind_text(st, 1, f->path);
   bind_text(st, 2, y->machine);
   bind_text(st, 3, agent);
@@ -294,11 +306,13 @@ static int file_done(syncer *y, const lumo_file *f, const char *agent, int64_t c
   sqlite3_bind_int64(st, 8, lines);
   sqlite3_bind_int64(st, 9, (int64_t)head_hash(f->path, consumed));
   bind_text(st, 10, first_cwd);
+  sqlite3_bind_int64(st, 11, (int64_t)tail_hash(f->path, consumed));
   return step_done(st);
 }
 
 /* Where to read an append-only file from: the offset and line count the last sync
-** consumed when the file only grew since (same inode, same head bytes), else 0 (new,
+** consumed when the file only grew since (same inode, same first bytes and same bytes
+** before the offset), else 0 (new,
 ** rewritten or truncated: read it all; the upserts keep counts single). Returns 1 when
 ** the file is unchanged since the last sync (another sync got here first). */
 static int resume_point(syncer *y, const lumo_file *f, int64_t *start, int64_t *start_line, char **first_cwd) {
@@ -312,11 +326,14 @@ static int resume_point(syncer *y, const lumo_file *f, int64_t *start, int64_t *
     int64_t consumed = sqlite3_column_int64(g, 3), lines = sqlite3_column_int64(g, 4);
     uint64_t hh = (uint64_t)sqlite3_column_int64(g, 5);
     const char *fc = (const char *)sqlite3_column_text(g, 6);
+    int tail_known = sqlite3_column_type(g, 7) != SQLITE_NULL;
+    uint64_t th = (uint64_t)sqlite3_column_int64(g, 7);
     same = old_size == f->size && mt == f->mtime_ns && ino == f->inode;
     if (!same && !lumo_ends_with(f->path, ".gz") && ino == f->inode && f->size >= consumed &&
-        head_hash(f->path, consumed) == hh) {
+        head_hash(f->path, consumed) == hh && (!tail_known || tail_hash(f->path, consumed) == th)) {
       *start = consumed; /* appended */
       *start_line = lines;
+      y->read_from = lines;
       if (fc && first_cwd) *first_cwd = sqlite3_mprintf("%s", fc);
     }
   }
@@ -411,12 +428,12 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
   return rc;
 }
 
-static void gemini_bad_line(void *ctx, int64_t line, const char *kind) {
+static void gemini_bad_line(void *ctx, int64_t line, const char *kind, const char *detail) {
   const void **p = ctx;
   syncer *y = (syncer *)p[0];
   const lumo_file *f = p[1];
-  y->st.skipped++;
-  lumo_diag_add(y->conn, "lumo_sync", f->rel, line, kind, "not a JSON object");
+  if (gemini_kind_skips(kind)) y->st.skipped++;
+  lumo_diag_add(y->conn, "lumo_sync", f->rel, line, kind, "%s", detail);
 }
 
 typedef struct gemini_tool_ctx {
@@ -558,6 +575,58 @@ static const char *codex_find(void *ctx, const char *thread_id) {
   return ctx ? codex_thread_file(ctx, thread_id) : NULL;
 }
 
+/* UTC ISO-8601 text with milliseconds of ms since 1970 into out (32 bytes). */
+static const char *iso_ms(int64_t ms, char *out) {
+  time_t t = (time_t)(ms / 1000);
+  struct tm tm;
+  if (!gmtime_r(&t, &tm)) return NULL;
+  size_t n = strftime(out, 32, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf(out + n, 32 - n, ".%03dZ", (int)(ms % 1000));
+  return out;
+}
+
+/* The windows of a token_count's rate_limits that changed since the rollout's previous
+** observation (prev): Codex repeats them with every event, and the reset time of an
+** unchanged window drifts by seconds when it is written as resets_in_seconds. */
+static int limits_put(syncer *y, const lumo_file *f, const codex_state *cs, int64_t line, codex_window prev[2]) {
+  static const char *const names[] = {"primary", "secondary"};
+  const codex_limits *l = &cs->limits;
+  int rc = SQLITE_OK;
+  for (int i = 0; rc == SQLITE_OK && i < 2; i++) {
+    const codex_window *w = &l->w[i];
+    if (!w->has || !l->at_ms) continue;
+    int64_t drift = w->resets_at_ms - prev[i].resets_at_ms;
+    if (prev[i].has && prev[i].used_percent == w->used_percent && prev[i].window_minutes == w->window_minutes &&
+        drift > -120000 && drift < 120000)
+      continue;
+    prev[i] = *w;
+    char at[32], resets[32];
+    char *key = sqlite3_mprintf("%s:%s:%lld:%s", y->machine, f->rel, (long long)line, names[i]);
+    if (!key || !iso_ms(l->at_ms, at)) {
+      sqlite3_free(key);
+      return SQLITE_NOMEM;
+    }
+    sqlite3_stmt *st = y->limit_ins;
+    bind_text(st, 1, key);
+    bind_text(st, 2, "codex");
+    bind_text(st, 3, y->machine);
+    bind_text(st, 4, cs->thread_id.len ? cs->thread_id.p : NULL);
+    bind_text(st, 5, at);
+    bind_text(st, 6, l->limit_id[0] ? l->limit_id : NULL);
+    bind_text(st, 7, l->plan_type[0] ? l->plan_type : NULL);
+    bind_text(st, 8, names[i]);
+    if (w->window_minutes) sqlite3_bind_int64(st, 9, w->window_minutes);
+    else sqlite3_bind_null(st, 9);
+    sqlite3_bind_double(st, 10, w->used_percent);
+    bind_text(st, 11, w->resets_at_ms ? iso_ms(w->resets_at_ms, resets) : NULL);
+    bind_text(st, 12, f->rel);
+    sqlite3_bind_int64(st, 13, line);
+    rc = step_done(st);
+    sqlite3_free(key);
+  }
+  return rc;
+}
+
 /* Syncs one Codex rollout. A changed rollout is read again from the start (the running
 ** totals and the fork state are not kept between syncs); rows are keyed by thread and
 ** line, so nothing counts twice. */
@@ -584,10 +653,13 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
   size_t n;
   int st;
   lumo_buf ts = {0};
+  codex_window prev_limits[2];
+  memset(prev_limits, 0, sizeof(prev_limits));
   while (rc == SQLITE_OK &&
          (st = codex_next_line(&cs, &rd, f, y->conn, "lumo_sync", &r, &p, &n, &y->st.skipped)) != CODEX_LINE_END &&
          st != CODEX_LINE_TORN) {
     if (st == CODEX_LINE_SKIP) continue;
+    if (cs.limits.seen && (rc = limits_put(y, f, &cs, rd.line_no, prev_limits)) != SQLITE_OK) break;
     if (st == CODEX_LINE_OTHER) {
       if (codex_item_line(&cs, p, n, &item) == CODEX_ROW) rc = codex_item_put(y, f, &cs, &item, rd.line_no);
       continue;
@@ -812,6 +884,47 @@ static int unchanged(const seen_file *v, int n, const lumo_file *f) {
   return s && s->size == f->size && s->mtime_ns == f->mtime_ns && s->inode == f->inode;
 }
 
+/* Keeps the connection's diagnostics [n0, n1) in the diagnostics table, after deleting
+** the rows of file that its read replaces (from line y->read_from on); file NULL: the
+** listing's, phase 'walk'. The ones the connection could not keep (past LUMO_DIAG_MAX),
+** dropped, are counted in a row of kind dropped. */
+static int diags_store(syncer *y, const char *file, int n0, int n1, int64_t dropped, const char *phase) {
+  lumo_conn *conn = y->conn;
+  int rc = SQLITE_OK;
+  if (file) { /* a file's rows, from the line its read started at */
+    sqlite3_stmt *d = y->diag_del;
+    bind_text(d, 1, y->machine);
+    bind_text(d, 2, file);
+    sqlite3_bind_int64(d, 3, y->read_from > 0 ? y->read_from : 0);
+    rc = step_done(d);
+  }
+  sqlite3_stmt *st = y->diag_ins;
+  for (int i = n0; rc == SQLITE_OK && i < n1; i++) {
+    const lumo_diag *g = &conn->diags[i];
+    if (strcmp(g->source, "lumo_sync") != 0) continue;
+    bind_text(st, 1, y->machine);
+    bind_text(st, 2, g->file);
+    sqlite3_bind_int64(st, 3, g->line);
+    bind_text(st, 4, g->kind);
+    bind_text(st, 5, g->detail);
+    bind_text(st, 6, phase);
+    rc = step_done(st);
+  }
+  if (rc == SQLITE_OK && dropped > 0) {
+    char *why = sqlite3_mprintf("%lld more diagnostics than lumo keeps in one sync (%d)", (long long)dropped,
+                                LUMO_DIAG_MAX);
+    bind_text(st, 1, y->machine);
+    bind_text(st, 2, file ? file : "");
+    sqlite3_bind_int64(st, 3, 0);
+    bind_text(st, 4, "dropped");
+    bind_text(st, 5, why);
+    bind_text(st, 6, phase);
+    rc = why ? step_done(st) : SQLITE_NOMEM;
+    sqlite3_free(why);
+  }
+  return rc;
+}
+
 /* Files are synced in batches: one write transaction per ~32 MB or 256 files, so a
 ** first sync does not rewrite the indexes once per file, and a concurrent sync waits
 ** on the lock and then sees what this one committed (each file's offset commits with
@@ -843,7 +956,12 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one) 
         rc = sqlite3_exec(y->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
         in_tx = rc == SQLITE_OK;
       }
+      int n0 = y->conn->ndiag;
+      int64_t dropped0 = y->conn->dropped;
+      y->read_from = -1;
       if (rc == SQLITE_OK) rc = sync_one(y, f);
+      if (rc == SQLITE_OK && (y->read_from >= 0 || y->conn->ndiag > n0 || y->conn->dropped > dropped0))
+        rc = diags_store(y, f->rel, n0, y->conn->ndiag, y->conn->dropped - dropped0, "read");
       batch_files++;
       batch_bytes += f->size;
       if (rc == SQLITE_OK && (batch_bytes >= BATCH_BYTES || batch_files >= BATCH_FILES)) {
@@ -867,10 +985,8 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one) 
     }
   }
   if (progress && fl->n) fprintf(stderr, "\n");
-  if (in_tx) {
-    if (rc == SQLITE_OK) rc = sqlite3_exec(y->db, "COMMIT", NULL, NULL, NULL);
-    else sqlite3_exec(y->db, "ROLLBACK", NULL, NULL, NULL);
-  }
+  if (in_tx && rc == SQLITE_OK) rc = sqlite3_exec(y->db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) sync_rollback(y->db); /* a failed COMMIT may leave the transaction open */
   return rc;
 }
 
@@ -887,6 +1003,15 @@ static void result_summary(sqlite3_context *ctx, const syncer *y) {
       (long long)y->st.repriced);
   if (s) sqlite3_result_text(ctx, s, -1, sqlite3_free);
   else sqlite3_result_error_nomem(ctx);
+}
+
+/* The listing's diagnostics (the first nwalk of the connection's) replace the last
+** sync's phase 'walk' rows of this machine. */
+static int walk_diags_store(syncer *y, int nwalk, int64_t dropped) {
+  char *del = sqlite3_mprintf("DELETE FROM diagnostics WHERE machine = %Q AND phase = 'walk'", y->machine);
+  int rc = del ? sqlite3_exec(y->db, del, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(del);
+  return rc ? rc : diags_store(y, NULL, 0, nwalk, dropped, "walk");
 }
 
 /* lumo_sync(): every source at its default root. lumo_sync(claude_root [, gemini_root
@@ -934,6 +1059,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   if (!rc && do_otlp) rc = otlp_roots(troot, &troots, &ntroot);
   if (!rc && do_otlp) rc = otlp_files(troots, ntroot, &tfl, conn, "lumo_sync");
   conn->dirs = NULL;
+  int nwalk = conn->ndiag; /* the listing's diagnostics, kept with phase 'walk' */
+  int64_t walk_dropped = conn->dropped;
   if (!rc) rc = syncer_open(&y);
   /* stored rows first, so the rows this sync writes and the old ones share the prices */
   if (!rc) rc = prices_reprice(&y, 0, &y.st.repriced);
@@ -957,11 +1084,10 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     rc = ins ? sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) : SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, ins, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
+    if (rc == SQLITE_OK) rc = walk_diags_store(&y, nwalk, walk_dropped);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);
-    if (ins) {
-      int end = sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
-      if (rc == SQLITE_OK) rc = end;
-    }
+    if (ins && rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) sync_rollback(db);
     sqlite3_free(ins);
   }
   lumo_dircache_free(&dirs);

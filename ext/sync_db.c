@@ -6,6 +6,7 @@
 #include "sync_int.h"
 #include "schema_sql.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,9 +114,9 @@ int blocks_refresh(sqlite3 *db) {
 }
 
 static const char *const syncer_sql[] = {
-  "SELECT size, mtime_ns, inode, consumed, lines, head_hash, first_cwd FROM lumo_files WHERE machine = ?1 AND path = ?2",
-  "INSERT OR REPLACE INTO lumo_files (path, machine, agent, size, mtime_ns, inode, consumed, lines, head_hash, first_cwd, synced_at)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+  "SELECT size, mtime_ns, inode, consumed, lines, head_hash, first_cwd, tail_hash FROM lumo_files WHERE machine = ?1 AND path = ?2",
+  "INSERT OR REPLACE INTO lumo_files (path, machine, agent, size, mtime_ns, inode, consumed, lines, head_hash, first_cwd,"
+  " tail_hash, synced_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
   "SELECT key, request_id, is_sidechain, rank_total, rank_has_speed, rank_mtime_ns, file, line, rank_prefer"
   " FROM usage WHERE message_id = ?1 AND agent = ?2",
   "INSERT INTO usage (key, agent, machine, session_id, project, cwd, git_branch, timestamp, model,"
@@ -146,11 +147,17 @@ static const char *const syncer_sql[] = {
   " duration_ms, decision, source, cost_usd, lumo_cost_usd, input_tokens, output_tokens, cache_read_tokens,"
   " cache_creation_tokens, reasoning_tokens, body, attributes, resource, scope_name, service_version, file, line)"
   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+  "DELETE FROM diagnostics WHERE machine = ?1 AND file = ?2 AND phase = 'read' AND (line > ?3 OR line = 0)",
+  "INSERT INTO diagnostics (machine, file, line, kind, detail, phase, synced_at)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+  "INSERT OR IGNORE INTO rate_limits (key, agent, machine, session_id, timestamp, limit_id, plan_type, window,"
+  " window_minutes, used_percent, resets_at, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
 };
 
 int syncer_open(syncer *y) {
   sqlite3_stmt **slots[] = {&y->file_get, &y->file_put, &y->usage_find, &y->usage_ins, &y->usage_del,
-                            &y->msg_ins, &y->tool_ins, &y->tool_res, &y->point_ins, &y->event_ins};
+                            &y->msg_ins, &y->tool_ins, &y->tool_res, &y->point_ins, &y->event_ins,
+                            &y->diag_del, &y->diag_ins, &y->limit_ins};
   for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
     int rc = sqlite3_prepare_v2(y->db, syncer_sql[i], -1, slots[i], NULL);
     if (rc) return rc;
@@ -196,7 +203,8 @@ static void temp_store_memory(syncer *y) {
 
 void syncer_close(syncer *y) {
   sqlite3_stmt *all[] = {y->file_get, y->file_put, y->usage_find, y->usage_ins, y->usage_del,
-                         y->msg_ins, y->tool_ins, y->tool_res, y->point_ins, y->event_ins};
+                         y->msg_ins, y->tool_ins, y->tool_res, y->point_ins, y->event_ins,
+                         y->diag_del, y->diag_ins, y->limit_ins};
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) sqlite3_finalize(all[i]);
   for (int i = 0; i < 16; i++) lumo_buf_free(&y->s[i]);
   lumo_buf_free(&y->text);
@@ -278,6 +286,10 @@ static int migrate(sqlite3 *db, char **err) {
     rc = sqlite3_exec(db, "ALTER TABLE usage ADD COLUMN price_fp INTEGER", NULL, NULL, err);
   if (!rc && sync_table_has_column(db, "main", "price_overrides", "valid_from") == 0)
     rc = sqlite3_exec(db, "ALTER TABLE price_overrides RENAME TO price_overrides_v7", NULL, NULL, err);
+  /* schema 8: the bytes before a file's consumed offset, so a rewrite in place that keeps
+  ** the head is not taken for an append (NULL for files synced before: head only) */
+  if (!rc && sync_table_has_column(db, "main", "lumo_files", "tail_hash") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE lumo_files ADD COLUMN tail_hash INTEGER", NULL, NULL, err);
   return rc;
 }
 
@@ -313,9 +325,11 @@ static int prepare_db(syncer *y, char **err) {
       if (!rc) rc = set ? sqlite3_exec(db, set, NULL, NULL, err) : SQLITE_NOMEM;
       sqlite3_free(set);
     }
-    int end = sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
-    if (!rc) rc = end;
-    if (rc) return rc;
+    if (!rc) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (rc) {
+      sync_rollback(db);
+      return rc;
+    }
   }
   /* the overrides are read by the price functions themselves (pricing.c), per use;
   ** the sync holds them as they are now */
@@ -323,9 +337,22 @@ static int prepare_db(syncer *y, char **err) {
   return SQLITE_OK;
 }
 
+/* Rolls back the open transaction, if any. SQLite rolls a transaction back by itself on
+** some errors (SQLITE_FULL, SQLITE_IOERR, SQLITE_NOMEM): a ROLLBACK then fails with
+** "cannot rollback - no transaction is active", and that message would replace the
+** real one (a full disk) in the sync's error. */
+void sync_rollback(sqlite3 *db) {
+  if (!sqlite3_get_autocommit(db)) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+}
+
 /* What went wrong, for rc: the connection's message, unless a later statement (the
 ** ROLLBACK) has cleared it, which left "not an error" as the whole report. */
 const char *sync_error_text(sqlite3 *db, int rc) {
+  int sys = sqlite3_system_errno(db);
+  /* SQLite says "database or disk is full" or, for a file size limit (EFBIG), "disk I/O error" */
+  if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG)))
+    return "the disk is full (or the file size limit was reached): the files of the batch being written were not"
+           " recorded, the database is intact; free space and sync again";
   return sqlite3_errcode(db) != SQLITE_OK ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
 }
 

@@ -28,7 +28,7 @@ typedef struct syncer {
   char machine[256];
   sync_stats st;
   sqlite3_stmt *file_get, *file_put, *usage_find, *usage_ins, *usage_del, *msg_ins, *tool_ins,
-      *tool_res, *point_ins, *event_ins;
+      *tool_res, *point_ins, *event_ins, *diag_del, *diag_ins, *limit_ins;
   lumo_buf s[16];  /* scratch for decoded strings */
   lumo_buf text;
   const lumo_filelist *codex_files; /* every rollout of this sync: a fork's parent is found there */
@@ -38,6 +38,7 @@ typedef struct syncer {
   lumo_arena seen_paths; /* the paths of seen */
   int temp_store; /* the connection's PRAGMA temp_store before the sync, -1: left as it was */
   int busy_ms, synchronous; /* the connection's busy timeout and synchronous setting before */
+  int64_t read_from;  /* the file being synced was read from this line (0: whole); -1: not read */
 } syncer;
 
 static inline void bind_text(sqlite3_stmt *st, int i, const char *s) {
@@ -66,6 +67,7 @@ LUMO_API void syncer_close(syncer *y);
 LUMO_API void sync_machine_id(sqlite3 *db, char *out, size_t cap);
 LUMO_API int sync_table_has_column(sqlite3 *db, const char *schema, const char *table, const char *column);
 LUMO_API const char *sync_error_text(sqlite3 *db, int rc);
+LUMO_API void sync_rollback(sqlite3 *db);
 LUMO_API int dirs_load(sqlite3 *db, const char *machine, lumo_dircache *dc);
 LUMO_API int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *dc);
 LUMO_API int blocks_refresh(sqlite3 *db);

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /* ------------------------------------------------------------------ buffers */
@@ -239,17 +241,32 @@ int lumo_vtab_err(sqlite3_vtab *vt, const char *fmt, ...) {
   return vt->zErrMsg ? SQLITE_ERROR : SQLITE_NOMEM;
 }
 
-/* Reads a whole (small) file into out: SQLITE_OK, SQLITE_CANTOPEN (errno set),
-** SQLITE_TOOBIG when it is larger than cap, or SQLITE_NOMEM. For the formats that are
-** one JSON document per file (Gemini legacy chats, OpenCode messages, price maps);
-** transcripts are never read this way. */
+/* Reads a whole (small) file into out: SQLITE_OK, SQLITE_CANTOPEN (errno set; EINVAL
+** for a device or directory, which has no end or no bytes: /dev/zero would be read
+** forever), SQLITE_TOOBIG when it is larger than cap (known from its size before any
+** read), or SQLITE_NOMEM. A pipe is read up to cap. For the formats that are one JSON
+** document per file (Gemini legacy chats, OpenCode messages, price maps); transcripts
+** are never read this way. */
 int lumo_read_file(const char *path, size_t cap, lumo_buf *out) {
   FILE *f = fopen(path, "rb");
   if (!f) return SQLITE_CANTOPEN;
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
+    int dir = S_ISDIR(st.st_mode);
+    fclose(f);
+    errno = dir ? EISDIR : EINVAL;
+    return SQLITE_CANTOPEN;
+  }
+  if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > cap) {
+    fclose(f);
+    return SQLITE_TOOBIG;
+  }
+  /* the whole size at once: doubling past it could ask for twice the cap */
+  if (S_ISREG(st.st_mode)) lumo_buf_reserve(out, (size_t)st.st_size);
   char chunk[65536];
   size_t got;
   int rc = SQLITE_OK;
-  while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+  while (!out->oom && (got = fread(chunk, 1, sizeof(chunk), f)) > 0) {
     if (out->len + got > cap) {
       rc = SQLITE_TOOBIG;
       break;

@@ -146,10 +146,9 @@ typedef struct bad_ctx {
   const char *file, *source;
 } bad_ctx;
 
-static void on_bad_line(void *p, int64_t line, const char *kind) {
+static void on_bad_line(void *p, int64_t line, const char *kind, const char *detail) {
   bad_ctx *b = p;
-  lumo_diag_add(b->conn, b->source, b->file, line, kind,
-                strcmp(kind, "torn") == 0 ? "incomplete last line (no newline)" : "not a JSON object");
+  lumo_diag_add(b->conn, b->source, b->file, line, kind, "%s", detail);
 }
 
 static const char *arena_str(gemini_cursor *c, const char *s) {

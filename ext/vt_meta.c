@@ -15,7 +15,7 @@ static const lumo_col diag_cols[] = {
   {"source", "TEXT", "the table whose scan reported it (claude_messages, claude_usage, ...)", 0},
   {"file", "TEXT", "file relative to the table's root (a directory for walk errors)", 0},
   {"line", "INTEGER", "1-based line, 0 for the whole file", 0},
-  {"kind", "TEXT", "malformed, torn (incomplete last line), too_long, unreadable, unsupported, wrong_type (a field of the wrong type, not kept; the row stays), superseded (an older copy of a Codex thread, not read), or dropped (a last row counting the diagnostics beyond the 10,000 kept)", 0},
+  {"kind", "TEXT", "malformed, torn (incomplete last line), too_long, unreadable, unsupported, wrong_type (a field of the wrong type, not kept; the row stays: a token count that is not a whole number counts 0), out_of_range (a token count below 0 or above 10^12: counts 0, the row stays), invalid_utf8 (bytes that are not UTF-8, or NUL, replaced by U+FFFD; the line is kept), skipped_entry (a directory entry not read: a FIFO or device with a transcript's name, a symbolic link into the root or into a loop, a directory deeper than 32 levels), superseded (an older copy of a Codex thread, not read), or dropped (a last row counting the diagnostics beyond the 10,000 kept)", 0},
   {"detail", "TEXT", "what was wrong", 0},
 };
 

@@ -1,10 +1,15 @@
 /* walk.c: lists the files under a directory whose names end with given suffixes,
 ** depth first, each directory sorted by name stem (byte order; see name_cmp), so the
-** order is the same on every file system. Symbolic links below the root are not followed; the root itself
-** may be a link. Depth is capped at 32. A missing root lists nothing; an unreadable
-** directory is reported as a diagnostic and skipped. Knows nothing of file formats.
+** order is the same on every file system. Symbolic links are followed (a project moved
+** elsewhere and linked back), except a link into the root itself (its files are listed
+** by their own path) or to a directory the walk is inside (a loop): those are reported.
+** Depth is capped at 32 (a deeper directory is reported). A missing root lists nothing; an unreadable directory, and an
+** entry with a transcript's name that is no regular file (a FIFO, a device, a dangling
+** link), are reported as diagnostics and skipped. Knows nothing of file formats.
 ** With a directory cache (lumo_conn.dirs, lent by lumo_sync) an unchanged directory is
-** not read again: its remembered listing is used and its files are stat'ed by path. */
+** not read again: its remembered listing is used and its files are stat'ed by path. A
+** directory is unchanged when its inode and its ctime are: tar, rsync -a and cp -a set
+** a directory's mtime back after adding files, but no one can set back a ctime. */
 #include "lumo_int.h"
 
 #include <dirent.h>
@@ -148,8 +153,54 @@ static const lumo_dirrec *dircache_find(const lumo_dircache *dc, const char *pat
   return dc->nknown ? bsearch(&key, dc->known, (size_t)dc->nknown, sizeof(key), dirrec_cmp) : NULL;
 }
 
+/* The time a directory's listing is remembered by (lumo_dirs.mtime_ns holds it): its
+** ctime, which every change of the directory (an entry added, its mtime set) moves on. */
 static int64_t stat_mtime_ns(const struct stat *st) {
-  return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+  return (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
+}
+
+/* A symbolic link at path (rel from dfd), found while walking dir. Returns 1 with *st the
+** target's stat when it is to be followed; else 0, reported. Not followed: a dangling
+** link, a link into the root (its target is walked by its own path: following it would
+** list the same files twice) and a link to a directory the walk is inside (a loop). */
+static int follow_link(const char *dir, const char *path, int dfd, const char *rel, size_t rel_from,
+                       struct stat *st, lumo_conn *c, const char *source) {
+  const char *shown = path + (rel_from < strlen(path) ? rel_from : 0);
+  if (fstatat(dfd, rel, st, 0) != 0) {
+    lumo_diag_add(c, source, shown, 0, "unreadable", "symbolic link not followed: %s", strerror(errno));
+    return 0;
+  }
+  if (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode)) return 1; /* the caller reports it */
+  char *target = realpath(path, NULL);
+  if (!target) {
+    lumo_diag_add(c, source, shown, 0, "unreadable", "symbolic link not followed: %s", strerror(errno));
+    return 0;
+  }
+  size_t tl = strlen(target);
+  int skip = 0;
+  /* the root, then every directory from it down to dir, by its real path */
+  char prefix[4096];
+  size_t dl = strlen(dir), from = rel_from ? rel_from - 1 : 0;
+  for (size_t end = from; end <= dl && !skip; end++) {
+    if (end < dl && dir[end] != '/') continue;
+    if (end == 0 || end >= sizeof(prefix)) continue;
+    memcpy(prefix, dir, end);
+    prefix[end] = 0;
+    char *real = realpath(prefix, NULL);
+    if (!real) continue;
+    size_t rl = strlen(real);
+    if (end == from) /* the root: a target inside it is listed anyway */
+      skip = strncmp(target, real, rl) == 0 && (target[rl] == '/' || target[rl] == 0 || (rl == 1 && real[0] == '/')) ? 1 : 0;
+    else if (S_ISDIR(st->st_mode) && rl == tl && memcmp(real, target, tl) == 0)
+      skip = 2;
+    free(real);
+  }
+  if (skip)
+    lumo_diag_add(c, source, shown, 0, "skipped_entry", "symbolic link to %s not followed: %s", target,
+                  skip == 1 ? "its target is under the root, where it is read by its own path"
+                            : "its target is a directory the walk is inside (a loop)");
+  free(target);
+  return !skip;
 }
 
 /* "<t><name>/" per entry, in the listing's (sorted) order. */
@@ -200,6 +251,7 @@ static int visit(lumo_filelist *fl, const char *dir, int dfd, const char *at, co
   char path[4096]; /* no allocation per entry: only a listed file's path is kept */
   for (int i = from; i < to && rc == SQLITE_OK; i++) {
     struct stat st;
+    int linked = 0;
     int len = snprintf(path, sizeof(path), "%s/%s", dir, v[i].name);
     if (len < 0 || (size_t)len >= sizeof(path)) {
       lumo_diag_add(c, source, dir, 0, "unreadable", "path too long: %s/%s", dir, v[i].name);
@@ -211,13 +263,22 @@ static int visit(lumo_filelist *fl, const char *dir, int dfd, const char *at, co
       rc = walk_dir(fl, path, dfd, rel, NULL, rel_from, root, suffixes, c, source, depth + 1);
     } else if (fstatat(dfd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno != ENOENT) lumo_diag_add(c, source, v[i].name, 0, "unreadable", "cannot stat: %s", strerror(errno));
-    } else if (S_ISDIR(st.st_mode)) { /* and DT_UNKNOWN file systems */
-      rc = walk_dir(fl, path, dfd, rel, &st, rel_from, root, suffixes, c, source, depth + 1);
-    } else if (S_ISREG(st.st_mode) && has_suffix(v[i].name, suffixes)) {
+    } else if ((linked = S_ISLNK(st.st_mode)) != 0 && !follow_link(dir, path, dfd, rel, rel_from, &st, c, source)) {
+      continue; /* reported */
+    } else if (S_ISDIR(st.st_mode)) { /* and DT_UNKNOWN file systems, and followed links (by path) */
+      rc = walk_dir(fl, path, linked ? -1 : dfd, linked ? NULL : rel, &st, rel_from, root, suffixes, c, source, depth + 1);
+    } else if (!has_suffix(v[i].name, suffixes)) {
+      continue; /* not a transcript */
+    } else if (S_ISREG(st.st_mode)) {
       char *own = sqlite3_malloc64((size_t)len + 1);
       if (own) memcpy(own, path, (size_t)len + 1);
       rc = own ? add_file(fl, own, rel_from, root, &st) : SQLITE_NOMEM;
       if (rc != SQLITE_OK) sqlite3_free(own);
+    } else {
+      lumo_diag_add(c, source, path + (rel_from < (size_t)len ? rel_from : 0), 0, "skipped_entry",
+                    "not a regular file (%s): not read",
+                    S_ISFIFO(st.st_mode) ? "a FIFO" : S_ISSOCK(st.st_mode) ? "a socket"
+                    : S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode) ? "a device" : "a special file");
     }
   }
   return rc;
@@ -340,7 +401,11 @@ static void entries_free(walk_entry *v, int n) {
 static int walk_dir(lumo_filelist *fl, const char *dir, int at_fd, const char *at_rel, const struct stat *known,
                     size_t rel_from, int root, const char *const *suffixes, lumo_conn *c, const char *source,
                     int depth) {
-  if (depth > LUMO_WALK_MAX_DEPTH) return SQLITE_OK;
+  if (depth > LUMO_WALK_MAX_DEPTH) {
+    lumo_diag_add(c, source, dir + (rel_from < strlen(dir) ? rel_from : 0), 0, "skipped_entry",
+                  "directory deeper than %d levels below the root: not read", LUMO_WALK_MAX_DEPTH);
+    return SQLITE_OK;
+  }
   lumo_dircache *dc = c ? c->dirs : NULL;
   struct stat ds;
   int settled = 0;
@@ -388,8 +453,8 @@ static int walk_dir(lumo_filelist *fl, const char *dir, int at_fd, const char *a
   while ((e = readdir(d)) != NULL) {
     if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2]))) continue;
     unsigned char t = e->d_type;
-    if ((t == DT_REG && !has_suffix(e->d_name, suffixes)) || (t != DT_REG && t != DT_DIR && t != DT_UNKNOWN))
-      continue; /* not a transcript, not a directory (links are not followed) */
+    if (t != DT_DIR && t != DT_UNKNOWN && t != DT_LNK && !has_suffix(e->d_name, suffixes))
+      continue; /* not a transcript, not a directory, not a link that may lead to one */
     if (n == cap) {
       cap = cap ? cap * 2 : 32;
       walk_entry *nv = sqlite3_realloc64(v, sizeof(*v) * (size_t)cap);
@@ -419,35 +484,76 @@ static int walk_dir(lumo_filelist *fl, const char *dir, int at_fd, const char *a
   return rc;
 }
 
-/* A comma-separated list of directories, ~ expanded, trailing slashes dropped. */
+/* One root of a list: spaces around it dropped, "\," made ",", ~ expanded, trailing
+** slashes dropped. NULL on OOM; "" when nothing is left. */
+static char *root_one(const char *p, size_t len) {
+  while (len && *p == ' ') {
+    p++;
+    len--;
+  }
+  while (len && p[len - 1] == ' ') len--;
+  char *one = sqlite3_malloc64(len + 1);
+  if (!one) return NULL;
+  size_t k = 0;
+  for (size_t i = 0; i < len; i++) {
+    if (p[i] == '\\' && i + 1 < len && p[i + 1] == ',') i++;
+    one[k++] = p[i];
+  }
+  one[k] = 0;
+  char *exp = lumo_expand_home(one);
+  sqlite3_free(one);
+  if (!exp) return NULL;
+  size_t el = strlen(exp);
+  while (el > 1 && exp[el - 1] == '/') exp[--el] = 0;
+  return exp;
+}
+
+/* A comma-separated list of directories, ~ expanded, trailing slashes dropped. A root
+** whose path holds a comma is written with "\,", or given alone: a whole argument that
+** names an existing directory is that one root. */
 int lumo_roots_parse(const char *src, char ***roots, int *n) {
   char **r = NULL;
   int cnt = 0;
+  if (strchr(src, ',')) { /* the whole argument may be one directory */
+    char *whole = root_one(src, strlen(src));
+    struct stat st;
+    if (!whole) return SQLITE_NOMEM;
+    if (*whole && stat(whole, &st) == 0 && S_ISDIR(st.st_mode)) {
+      r = sqlite3_malloc64(sizeof(char *));
+      if (!r) {
+        sqlite3_free(whole);
+        return SQLITE_NOMEM;
+      }
+      r[0] = whole;
+      *roots = r;
+      *n = 1;
+      return SQLITE_OK;
+    }
+    sqlite3_free(whole);
+  }
   const char *p = src;
   while (*p) {
-    const char *c = strchr(p, ',');
-    size_t len = c ? (size_t)(c - p) : strlen(p);
-    while (len && (*p == ' ')) {
-      p++;
-      len--;
+    const char *c = p;
+    while (*c && !(*c == ',' && (c == p || c[-1] != '\\'))) c++;
+    size_t len = (size_t)(c - p);
+    char *exp = root_one(p, len);
+    if (!exp) {
+      lumo_roots_free(r, cnt);
+      return SQLITE_NOMEM;
     }
-    while (len && p[len - 1] == ' ') len--;
-    if (len) {
+    if (*exp) {
       char **nr = sqlite3_realloc64(r, sizeof(char *) * (size_t)(cnt + 1));
-      char *one = sqlite3_mprintf("%.*s", (int)len, p);
-      char *exp = one ? lumo_expand_home(one) : NULL;
-      sqlite3_free(one);
-      if (!nr || !exp) {
+      if (!nr) {
         sqlite3_free(exp);
-        lumo_roots_free(nr ? nr : r, cnt);
+        lumo_roots_free(r, cnt);
         return SQLITE_NOMEM;
       }
       r = nr;
-      size_t el = strlen(exp);
-      while (el > 1 && exp[el - 1] == '/') exp[--el] = 0;
       r[cnt++] = exp;
+    } else {
+      sqlite3_free(exp);
     }
-    if (!c) break;
+    if (!*c) break;
     p = c + 1;
   }
   *roots = r;

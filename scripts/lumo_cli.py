@@ -32,7 +32,8 @@ VERBS = {
     "report": "any view of the lumo database, as a table, CSV or JSON",
     "sync": "import what is new from the agents' transcripts",
     "views": "list the views `lumo report` can show",
-    "doctor": "check the extension, the database, the agent homes and the time zone",
+    "doctor": "check the extension, the database, the agent homes, the time zone and Claude Code's cleanup",
+    "statusline": "one line for Claude Code's statusLine: model, session, today, 5-hour block, rest level",
 }
 READ_VERBS = ("daily", "weekly", "monthly", "session", "blocks", "today", "watch", "dashboard", "report")
 # --since/--until: the column of a view they compare with, as a local date. 'instant' columns
@@ -56,6 +57,8 @@ EXAMPLES = {
             "  lumo sync --claude ~/work/.claude --codex ~/.codex   # exactly these two",
     "views": "lumo views",
     "doctor": "lumo doctor",
+    "statusline": "echo '{\"session_id\": \"...\", \"model\": {\"display_name\": \"Opus\"}}' | lumo statusline\n"
+                  "  ~/.claude/settings.json: {\"statusLine\": {\"type\": \"command\", \"command\": \"lumo statusline\"}}",
 }
 
 
@@ -78,118 +81,170 @@ def closest(word, choices):
 
 # ---------------------------------------------------------------- options
 
-def build_parser(only=None):
-    """The options; `only`: the one command given (building all twelve costs milliseconds)."""
-    import argparse
+# Every option: (flags, dest, kind, metavar, help, verbs). kind: "flag" (no value), "value",
+# "append" (repeatable), "float", "int", or a tuple of choices. verbs: the commands that take
+# it ("*" every command; "top" also before the command). A table rather than argparse: the
+# import and the parser cost 8 ms of a 30 ms report; the same table writes --help and the
+# README's command reference (scripts/gendoc.py).
+PERIODS = ("daily", "weekly", "monthly")
+DATED = PERIODS + ("session", "blocks", "report")
+OPTIONS = [
+    (("--db",), "db", "value", "PATH", "the lumo database (default $LUMO_DB, else ~/.lumo/lumo.db); e.g. --db ~/lumo.db",
+     "top*"),
+    (("-z", "--timezone"), "timezone", "value", "ZONE", "time zone of local days, a zone database name (default $TZ,"
+     " else the system's); e.g. --timezone Europe/Berlin", "top*"),
+    (("--no-sync",), "no_sync", "flag", None, "answer from the database as it is, without the incremental sync first",
+     ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline")),
+    (("-s", "--since"), "since", "value", "DAY", "first local day, inclusive: YYYYMMDD, YYYY-MM-DD, today, yesterday"
+     " or -Nd (N days ago); e.g. --since -7d", DATED),
+    (("-u", "--until"), "until", "value", "DAY", "last local day, inclusive, same forms; e.g. --until yesterday", DATED),
+    (("--agent",), "agent", "value", "NAME", "only this agent: claude, codex, gemini or opencode; e.g. --agent codex",
+     PERIODS + ("session", "report", "today", "watch")),
+    (("-p", "--project"), "project", "value", "NAME", "only this project (as the project column shows it);"
+     " e.g. --project lumo", PERIODS + ("session", "report")),
+    (("--machine",), "machine", "value", "ID", "only this machine's rows (lumo_merge'd databases); e.g. --machine laptop",
+     PERIODS + ("session", "report")),
+    (("-j", "--json"), "json", "flag", None, "JSON output, e.g. --json | jq .", DATED + ("today", "dashboard")),
+    (("--csv",), "csv", "flag", None, "CSV output with a header row, e.g. --csv > out.csv", DATED),
+    (("--table",), "table", "flag", None, "a table (the default)", ("report",)),
+    (("-o", "--order"), "order", ("asc", "desc"), "{asc,desc}", "oldest first (asc, the default) or newest first"
+     " (desc); e.g. --order desc", DATED),
+    (("-b", "--breakdown"), "breakdown", "flag", None, "one row per agent and model under each period;"
+     " e.g. daily --breakdown", PERIODS),
+    (("-a", "--active"), "active", "flag", None, "only the block still open now, with its burn rate and projection",
+     ("blocks",)),
+    (("-n", "--interval"), "interval", "float", "SECONDS", "seconds between refreshes (default 60); e.g. --interval 30",
+     ("watch",)),
+    (("--count",), "count", "int", "N", "stop after N refreshes (default: until Ctrl-C); e.g. --count 1", ("watch",)),
+] + [(("--" + agent,), agent, "append", "DIR", "sync %s from DIR instead of %s; naming any root syncs only the named"
+      " agents; e.g. --%s %s" % (agent, var, agent, example), ("sync",))
+     for agent, var, example in (("claude", "$CLAUDE_CONFIG_DIR", "~/.claude"), ("codex", "$CODEX_HOME", "~/.codex"),
+                                 ("gemini", "$GEMINI_DATA_DIR or $GEMINI_CLI_HOME", "~/.gemini"),
+                                 ("opencode", "$XDG_DATA_HOME/opencode", "~/.local/share/opencode"),
+                                 ("otlp", "$LUMO_OTLP_DIR", "~/.lumo/otlp"))] + [
+    (("--root",), "root", "append", "DIR", "same as --claude (kept for older scripts)", ("sync",)),
+    (("-q", "--quiet"), "quiet", "flag", None, "no progress and no summary", ("sync",)),
+    # statusline's own (lumo_statusline.py parses them, without this module's parser)
+    (("--wait",), "wait", "float", "MS", "how long the line waits for its sync (default 10); the sync goes on in the"
+     " background and the next line shows it; e.g. --wait 100", ("statusline",)),
+    (("--timeout",), "timeout", "float", "MS", "answer within MS milliseconds of starting (default 500): past it, or"
+     " when the database cannot be read, the last line printed, marked (cached); e.g. --timeout 200", ("statusline",)),
+]
+POSITIONAL = {"report": ("view", "VIEW", "a view of the lumo database (`lumo views` lists them); e.g. daily")}
 
-    S = argparse.SUPPRESS
-    fmt = argparse.RawDescriptionHelpFormatter
 
-    def common(p, top=False):
-        p.add_argument("--db", metavar="PATH", default=S,
-                       help="the lumo database (default $LUMO_DB, else ~/.lumo/lumo.db); e.g. --db ~/lumo.db")
-        p.add_argument("-z", "--timezone", metavar="ZONE", default=S,
-                       help="time zone of local days, a zone database name (default $TZ, else the system's);"
-                            " e.g. --timezone Europe/Berlin")
-        if not top:
-            return
-        p.add_argument("--no-sync", action="store_true", default=S,
-                       help="answer from the database as it is, without the incremental sync first")
+class Args:
+    """Parsed options: an attribute only for what was given (opt() supplies defaults)."""
+    def __init__(self):
+        self.cmd = None
 
-    ap = argparse.ArgumentParser(
-        prog="lumo", formatter_class=fmt,
-        description="lumo: what AI coding agents cost you, from their transcripts, as SQL views.",
-        epilog="examples:\n  lumo daily --since -7d\n  lumo today\n  lumo --db ~/lumo.db report daily --json\n"
-               "\n`lumo COMMAND --help` describes each command's options. Reports sync first (--no-sync to skip).")
-    common(ap, top=True)
-    sub = ap.add_subparsers(dest="cmd", metavar="COMMAND")
-    for verb, what in VERBS.items():
-        if only and verb != only:
-            continue
-        p = sub.add_parser(verb, help=what, description="lumo %s: %s" % (verb, what), formatter_class=fmt,
-                           epilog="example:\n  " + EXAMPLES[verb])
-        common(p, top=verb in READ_VERBS or verb == "doctor")
-        if verb == "report":
-            p.add_argument("view", help="a view of the lumo database (`lumo views` lists them); e.g. daily")
-        if verb in ("daily", "weekly", "monthly", "session", "blocks", "report"):
-            p.add_argument("-s", "--since", metavar="DAY", default=S,
-                           help="first local day, inclusive: YYYYMMDD, YYYY-MM-DD, today, yesterday or -Nd"
-                                " (N days ago); e.g. --since -7d")
-            p.add_argument("-u", "--until", metavar="DAY", default=S,
-                           help="last local day, inclusive, same forms; e.g. --until yesterday")
-        if verb in ("daily", "weekly", "monthly", "session", "report", "today", "watch"):
-            p.add_argument("--agent", metavar="NAME", default=S,
-                           help="only this agent: claude, codex, gemini or opencode; e.g. --agent codex")
-        if verb in ("daily", "weekly", "monthly", "session", "report"):
-            p.add_argument("-p", "--project", metavar="NAME", default=S,
-                           help="only this project (as the project column shows it); e.g. --project lumo")
-            p.add_argument("--machine", metavar="ID", default=S,
-                           help="only this machine's rows (lumo_merge'd databases); e.g. --machine laptop")
-        if verb in ("daily", "weekly", "monthly", "session", "blocks", "report", "today", "dashboard"):
-            p.add_argument("-j", "--json", action="store_true", default=S, help="JSON output, e.g. --json | jq .")
-            if verb not in ("today", "dashboard"):
-                p.add_argument("--csv", action="store_true", default=S, help="CSV output with a header row, e.g. --csv > out.csv")
-        if verb == "report":
-            p.add_argument("--table", action="store_true", default=S, help="a table (the default)")
-        if verb in ("daily", "weekly", "monthly", "session", "blocks", "report"):
-            p.add_argument("-o", "--order", choices=("asc", "desc"), default=S,
-                           help="oldest first (asc, the default) or newest first (desc); e.g. --order desc")
-        if verb in ("daily", "weekly", "monthly"):
-            p.add_argument("-b", "--breakdown", action="store_true", default=S,
-                           help="one row per agent and model under each period; e.g. daily --breakdown")
-        if verb == "blocks":
-            p.add_argument("-a", "--active", action="store_true", default=S,
-                           help="only the block still open now, with its burn rate and projection")
-        if verb == "watch":
-            p.add_argument("-n", "--interval", type=float, metavar="SECONDS", default=S,
-                           help="seconds between refreshes (default 60); e.g. --interval 30")
-            p.add_argument("--count", type=int, metavar="N", default=S,
-                           help="stop after N refreshes (default: until Ctrl-C); e.g. --count 1")
-        if verb == "sync":
-            for agent, var in (("claude", "$CLAUDE_CONFIG_DIR"), ("codex", "$CODEX_HOME"),
-                               ("gemini", "$GEMINI_DATA_DIR or $GEMINI_CLI_HOME"),
-                               ("opencode", "$XDG_DATA_HOME/opencode"), ("otlp", "$LUMO_OTLP_DIR")):
-                p.add_argument("--" + agent, metavar="DIR", action="append", default=S,
-                               help="sync %s from DIR instead of %s; naming any root syncs only the named agents;"
-                                    " e.g. --%s %s" % (agent, var, agent, {
-                                        "claude": "~/.claude", "codex": "~/.codex", "gemini": "~/.gemini",
-                                        "opencode": "~/.local/share/opencode", "otlp": "~/.lumo/otlp"}[agent]))
-            p.add_argument("--root", metavar="DIR", action="append", default=S,
-                           help="same as --claude (kept for older scripts)")
-            p.add_argument("-q", "--quiet", action="store_true", default=S, help="no progress and no summary")
-    return ap
+
+def takes(verb, verbs):
+    if verbs == "top*":
+        return True
+    return verb in verbs if verb else "top" in verbs
+
+
+def options_of(verb):
+    return [o for o in OPTIONS if takes(verb, o[5])]
+
+
+def help_text(verb=None):
+    """--help of a command (or of lumo itself): usage, what it does, every option, an example."""
+    import textwrap
+    cols = min(width(), 100)
+    out = []
+    if verb:
+        pos = POSITIONAL.get(verb)
+        out += ["usage: lumo %s [options]%s" % (verb, " " + pos[1] if pos else ""), "", "lumo %s: %s" % (verb, VERBS[verb])]
+    else:
+        out += ["usage: lumo [--db PATH] [-z ZONE] [--no-sync] COMMAND [options]", "",
+                "lumo: what AI coding agents cost you, from their transcripts, as SQL views.", "", "commands:"]
+        out += ["  %-12s%s" % (v, what) for v, what in VERBS.items()]
+    rows = [("-h, --help", "show this help message and exit")]
+    if verb and POSITIONAL.get(verb):
+        rows.append((POSITIONAL[verb][0], POSITIONAL[verb][2]))
+    for flags, dest, kind, metavar, what, verbs in options_of(verb):
+        rows.append((", ".join(f + (" " + metavar if metavar else "") for f in flags), what))
+    out += ["", "options:"]
+    for sig, what in rows:
+        lines = textwrap.wrap(what, max(30, cols - 24))
+        if len(sig) <= 20:
+            out.append("  %-22s%s" % (sig, lines[0]))
+        else:
+            out += ["  " + sig, " " * 24 + lines[0]]
+        out += [" " * 24 + x for x in lines[1:]]
+    if verb:
+        out += ["", "example:", "  " + EXAMPLES[verb]]
+    else:
+        out += ["", "examples:", "  lumo daily --since -7d", "  lumo today", "  lumo --db ~/lumo.db report daily --json", "",
+                "`lumo COMMAND --help` describes each command's options. Reports sync first (--no-sync to skip)."]
+    return "\n".join(out) + "\n"
 
 
 def parse(argv):
-    # An unknown command gets its closest name, before argparse's "invalid choice".
-    takes_value = {"--db", "--timezone", "-z"}
-    i, verb = 0, None
+    """argv -> Args. Options before the command are lumo's own (--db, --timezone, --no-sync);
+    after it, the command's. A value is the next word whatever it looks like (--since -7d)."""
+    args = Args()
+    verb, positional, i = None, [], 0
     while i < len(argv):
         a = argv[i]
-        if a in takes_value:
-            i += 2
+        i += 1
+        if a in ("-h", "--help"):
+            sys.stdout.write(help_text(verb))
+            raise SystemExit(0)
+        if not a.startswith("-") or a == "-":
+            if verb is None:
+                if a not in VERBS:
+                    raise Fail("unknown command %r%s (commands: %s)" % (a, closest(a, VERBS), ", ".join(VERBS)))
+                verb = args.cmd = a
+            else:
+                positional.append(a)
             continue
-        if a.startswith("-"):
+        name, value = (a.split("=", 1) + [None])[:2] if a.startswith("--") else (a[:2], a[2:] or None)
+        known = [o for o in options_of(verb) if name in o[0]]
+        if not known:
+            everyone = [f for o in options_of(verb) for f in o[0]]
+            anywhere = [o for o in OPTIONS if name in o[0]]
+            where = ""
+            if anywhere and verb is None:
+                where = " before a command (it is an option of %s: put it after the command)" % (
+                    ", ".join(v for v in VERBS if v in anywhere[0][5]) or "every command")
+            raise Fail("unrecognized arguments: %s%s%s" % (a, where, closest(name, everyone) if not where else ""))
+        flags, dest, kind, metavar, what, _ = known[0]
+        if kind == "flag":
+            if value is not None:
+                raise Fail("%s takes no value (%s)" % (name, a))
+            setattr(args, dest, True)
+            continue
+        if value is None:
+            # the next word, even -7d; but not another of lumo's options (--since --json)
+            if i >= len(argv) or argv[i].split("=", 1)[0] in {f for o in OPTIONS for f in o[0] if f.startswith("--")}:
+                raise Fail("%s needs a value: %s" % (name, what))
+            value = argv[i]
             i += 1
-            continue
-        if a not in VERBS:
-            raise Fail("unknown command %r%s (commands: %s)" % (a, closest(a, VERBS), ", ".join(VERBS)))
-        verb = a
-        break
-    # --since -7d: argparse would take -7d for an option; glue the value to its option
-    glued, i = [], 0
-    while i < len(argv):
-        if argv[i] in ("-s", "--since", "-u", "--until") and i + 1 < len(argv) and argv[i + 1].startswith("-"):
-            glued.append(("--since" if argv[i] in ("-s", "--since") else "--until") + "=" + argv[i + 1])
-            i += 2
+        if kind == "append":
+            setattr(args, dest, getattr(args, dest, []) + [value])
+        elif kind in ("float", "int"):
+            try:
+                setattr(args, dest, float(value) if kind == "float" else int(value))
+            except ValueError:
+                raise Fail("%s %s: not %s" % (name, value, "a number" if kind == "float" else "a whole number"))
+        elif isinstance(kind, tuple) and value not in kind:
+            raise Fail("%s %s: choose %s" % (name, value, " or ".join(kind)))
         else:
-            glued.append(argv[i])
-            i += 1
-    ap = build_parser(verb)
-    args = ap.parse_args(glued)
-    if not args.cmd:
-        ap.print_help()
+            setattr(args, dest, value)
+    if verb is None:
+        sys.stdout.write(help_text())
         raise Fail("no command given", 2)
+    pos = POSITIONAL.get(verb)
+    if pos and not positional:
+        raise Fail("%s: which %s? (%s)" % (verb, pos[0], pos[2]))
+    extra = positional[1:] if pos else positional
+    if extra:
+        raise Fail("unrecognized arguments: %s" % " ".join(extra))
+    if pos:
+        setattr(args, pos[0], positional[0])
     return args
 
 
@@ -541,8 +596,18 @@ def duration(seconds):
 
 
 def width():
-    import shutil
-    return max(40, shutil.get_terminal_size((80, 24)).columns)
+    """$COLUMNS, else the terminal's width, else 80 (shutil.get_terminal_size's rule, without
+    importing shutil on every report)."""
+    try:
+        cols = int(os.environ.get("COLUMNS", 0))
+    except ValueError:
+        cols = 0
+    if cols <= 0:
+        try:
+            cols = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            cols = 0
+    return max(40, cols or 80)
 
 
 def table(headers, rows, right=(), total=None, drop=()):
@@ -657,12 +722,14 @@ SUMS = ("sum(requests) AS requests, sum(input_tokens) AS input_tokens, sum(outpu
         " sum(priced_cost_usd) AS priced_cost_usd, sum(unpriced_tokens) AS unpriced_tokens")
 
 
-def period_sql(period, group, where, order):
+def period_sql(period, group, where, order, agents=False):
     """daily/weekly/monthly's columns from buckets_local (the view they are built on), so that
-    --project and --machine work on every period report."""
+    --project and --machine work on every period report. agents: a last column listing the
+    row's agents."""
     cols = ", ".join([period] + group)
-    return ("SELECT %s, %s FROM buckets_local%s GROUP BY %s ORDER BY %s %s%s"
-            % (cols, SUMS, where, cols, period, order, "".join(", %s" % g for g in group)))
+    return ("SELECT %s, %s%s FROM buckets_local%s GROUP BY %s ORDER BY %s %s%s"
+            % (cols, SUMS, ", group_concat(DISTINCT agent) AS agents" if agents else "", where, cols, period, order,
+               "".join(", %s" % g for g in group)))
 
 
 def cmd_period(args):
@@ -673,10 +740,14 @@ def cmd_period(args):
     where, params = filters(args, ("agent", "project", "machine"), since, until, "day")
     breakdown = opt(args, "breakdown")
     group = ["agent", "model"] if breakdown else []
-    headers, rows = query(con, period_sql(period, group, where, order), params)
+    machine = opt(args, "json") or opt(args, "csv")
+    # a table's label names the agents: from the same pass over buckets_local (a second
+    # query would convert every bucket to local time again)
+    headers, rows = query(con, period_sql(period, group, where, order, agents=not machine), params)
     if emit_rows(con, args, headers, rows):
         return 0
-    agents = sorted({r[0] for r in query(con, "SELECT DISTINCT agent FROM buckets_local" + where, params)[1]})
+    agents = sorted({a for r in rows for a in (r[-1] or "").split(",") if a})
+    headers, rows = headers[:-1], [r[:-1] for r in rows]
     print(label(title, agents, since, until))
     if not rows:
         explain_empty(con, args)
@@ -1007,6 +1078,80 @@ def cmd_views(args):
     return 0
 
 
+RETENTION_LOOKAHEAD_DAYS = 7  # "what goes next": the files Claude Code deletes within this many days
+
+
+def retention(roots, con):
+    """Claude Code deletes the transcripts it last wrote more than cleanupPeriodDays ago
+    (settings.json in its config directory, default 30), when it starts. For each Claude
+    root: (ok, text) saying what it deletes in the next RETENTION_LOOKAHEAD_DAYS days (the
+    days and files) and whether each file is in the lumo database as it is on disk now
+    (lumo_files holds its path with the same size and mtime). ok is False when some are not."""
+    import time
+    out = []
+    for root in roots:
+        if not has_transcripts("claude", root):
+            continue
+        settings = os.path.join(root, "settings.json")
+        days, where = 30, "the default; %s does not set it" % settings
+        if os.path.isfile(settings):
+            import json
+            try:
+                v = json.load(open(settings, encoding="utf-8")).get("cleanupPeriodDays")
+            except (OSError, ValueError, AttributeError) as e:
+                out.append((False, "Claude Code's %s cannot be read (%s): assuming cleanupPeriodDays 30"
+                            % (settings, str(e).splitlines()[0])))
+                v = None
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                days, where = v, settings
+            elif v is not None:
+                out.append((False, "cleanupPeriodDays in %s is %r, not a number of days: assuming 30" % (settings, v)))
+        now = time.time()
+        horizon = now - (days - RETENTION_LOOKAHEAD_DAYS) * 86400
+        going = []
+        for dirpath, _, names in os.walk(os.path.join(root, "projects")):
+            for n in names:
+                if n.endswith((".jsonl", ".jsonl.gz")):
+                    p = os.path.join(dirpath, n)
+                    try:
+                        st = os.stat(p)
+                    except OSError:
+                        continue
+                    if st.st_mtime < horizon:
+                        going.append((p, st))
+        head = "Claude Code keeps transcripts %s days (cleanupPeriodDays, %s)" % (format(days, "g"), where)
+        if not going:
+            out.append((True, "%s: none of %s is due in the next %d days" % (head, root, RETENTION_LOOKAHEAD_DAYS)))
+            continue
+        local = sorted({time.strftime("%Y-%m-%d", time.localtime(st.st_mtime)) for _, st in going})
+        missing = len(going)
+        if con is not None:
+            try:
+                have = {}
+                for path, size, mtime in con.execute("SELECT path, size, mtime_ns FROM lumo_files"
+                                                     " WHERE path >= ? AND path < ?", (root + "/", root + "0")):
+                    have.setdefault(path, set()).add((size, mtime))
+                missing = sum(1 for p, st in going if (st.st_size, st.st_mtime_ns) not in have.get(p, ()))
+            except Exception:
+                pass
+        text = ("%s: in the next %d days it deletes %d file(s) of %s, last written on %d day(s), %s"
+                % (head, RETENTION_LOOKAHEAD_DAYS, len(going), root, len(local),
+                   local[0] if len(local) == 1 else "%s to %s" % (local[0], local[-1])))
+        if missing:
+            out.append((False, text + "; %d of them not (as they are now) in the lumo database: `lumo sync` copies them"
+                        % missing))
+        else:
+            out.append((True, text + "; all of them are in the lumo database"))
+    return out
+
+
+def claude_roots_for_retention(args):
+    explicit = (opt(args, "claude") or []) + (opt(args, "root") or [])
+    if explicit:
+        return [os.path.abspath(os.path.expanduser(p)) for p in explicit]
+    return [os.path.abspath(p) for p in agent_homes()["claude"][0]]
+
+
 def cmd_sync(args):
     explicit = {}
     for agent in AGENT_ORDER:
@@ -1019,6 +1164,16 @@ def cmd_sync(args):
     summary, problems = res
     if not quiet:
         print(summary)
+    if "claude" in (explicit or {"claude": 1}):
+        try:
+            con = open_ro(args)
+        except Fail:
+            con = None
+        for ok, text in retention(claude_roots_for_retention(args), con):
+            if not quiet:
+                print("lumo: " + text)
+            elif not ok:
+                warn(text)
     if problems:
         sys.stderr.write("lumo: synced the other agents; fix or unset the variables above\n")
         return 1
@@ -1079,10 +1234,22 @@ def cmd_doctor(args):
         else:
             print("%s %-8s %s (%s)" % ("ok  " if found else "--  ", agent, ", ".join(found) if found else
                                           "none at " + ", ".join(paths), source))
+    try:
+        con = open_ro(args) if os.path.isfile(path) else None
+    except Fail:
+        con = None
+    for ok, text in retention([os.path.abspath(p) for p in homes["claude"][0]], con):
+        print("%s %s" % ("ok  " if ok else "warn", text))  # a warning: `lumo sync` fixes it
     return 1 if bad else 0
 
 
 def main(argv):
+    verb = [a for a in argv if a in VERBS][:1]
+    if verb == ["statusline"]:  # its own few options (lumo_statusline.py); --db may come first
+        import lumo_statusline
+        rest = list(argv)
+        rest.remove("statusline")
+        return lumo_statusline.main(rest)
     args = parse(argv)
     setup_zone(args)
     fn = {"daily": cmd_period, "weekly": cmd_period, "monthly": cmd_period, "session": cmd_session,

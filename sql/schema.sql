@@ -6,12 +6,13 @@
 -- Version history: 1 = first schema; 2 = otel_points and otel_events; 3 = lumo_dirs and
 -- the lumo_files_state index; 4 = blocks_cache and blocks_state; 5 = active_minutes (integer
 -- minutes) instead of activity_minutes; 6 = messages.is_rewound; 7 = usage.rank_prefer, content_bytes and
--- stored_cost_usd; 8 = usage.price_fp, price_overrides with validity ranges and tier. A migration adds its steps
+-- stored_cost_usd; 8 = usage.price_fp, price_overrides with validity ranges and tier,
+-- lumo_files.tail_hash, diagnostics and rate_limits. A migration adds its steps
 -- below the tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 8 (7: usage without price_fp, price_overrides without valid_from, valid_to and the tier; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 8 (7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -111,6 +112,7 @@ CREATE TABLE IF NOT EXISTS lumo_files (
   consumed    INTEGER NOT NULL,   -- bytes read up to the end of the last complete line
   lines       INTEGER NOT NULL,   -- lines consumed
   head_hash   INTEGER NOT NULL,   -- hash of the first min(consumed, 4096) bytes: detects rewrites
+  tail_hash   INTEGER,            -- hash of the 4096 bytes before consumed: detects a rewrite in place that keeps the head (NULL: not known, from before schema 8)
   first_cwd   TEXT,               -- the file's first cwd (its project), for appended reads
   synced_at   TEXT NOT NULL,                  -- UTC time of the last sync that read it
   PRIMARY KEY (machine, path)
@@ -119,13 +121,14 @@ CREATE TABLE IF NOT EXISTS lumo_files (
 CREATE INDEX IF NOT EXISTS lumo_files_state ON lumo_files (machine, path, size, mtime_ns, inode);
 
 -- lumo_dirs: the listing of each source directory at the last sync, so a re-sync does
--- not read a directory whose mtime and inode are unchanged (it still stats the files:
--- appending to a file leaves its directory's mtime alone). Kept only for directories
--- that had not changed for 2 seconds when read.
+-- not read a directory whose change time and inode are unchanged (it still stats the
+-- files: appending to a file leaves its directory alone). The change time (ctime), not
+-- the mtime: tar, rsync -a and cp -a set a directory's mtime back after adding files.
+-- Kept only for directories that had not changed for 2 seconds when read.
 CREATE TABLE IF NOT EXISTS lumo_dirs (
   machine     TEXT NOT NULL,     -- machine id of the sync
   path        TEXT NOT NULL,     -- directory path
-  mtime_ns    INTEGER NOT NULL,  -- its modification time when listed, ns
+  mtime_ns    INTEGER NOT NULL,  -- its change time (ctime) when listed, ns (the column's name is older)
   inode       INTEGER NOT NULL,  -- its inode when listed
   entries     TEXT NOT NULL,     -- the listing: "<t><name>/" per entry, t = d (directory), f (file), u (unknown)
   PRIMARY KEY (machine, path)
@@ -253,6 +256,41 @@ CREATE TABLE IF NOT EXISTS lumo_sync_runs (
   message_rows  INTEGER,        -- message rows written
   skipped_lines INTEGER         -- malformed lines skipped
 );
+
+-- diagnostics: what lumo_sync() skipped or could not read, kept after the sync (the
+-- connection's lumo_diagnostics is gone when it closes). A file's rows are replaced when
+-- the file is read again (from the line the read starts at); rows of the walk (file 0
+-- lines: unreadable directories, skipped entries) are those of the latest sync.
+CREATE TABLE IF NOT EXISTS diagnostics (
+  machine     TEXT NOT NULL,  -- machine id of the sync
+  file        TEXT NOT NULL,  -- file (relative to its root) or directory the row is about
+  line        INTEGER NOT NULL DEFAULT 0,  -- 1-based line, 0 for the whole file or a walk entry
+  kind        TEXT NOT NULL,  -- malformed, torn, too_long, unreadable, wrong_type, superseded, ... (lumo_diagnostics)
+  detail      TEXT,           -- what was wrong, in words
+  phase       TEXT NOT NULL,  -- 'read' (a line or file read) or 'walk' (listing the roots)
+  synced_at   TEXT NOT NULL   -- UTC time of the sync that found it
+);
+CREATE INDEX IF NOT EXISTS diagnostics_file ON diagnostics (machine, file, line);
+
+-- rate_limits: the plan limits Codex reports with its token counts (spec 2.3), one row per
+-- window each time its state changes within a rollout: how much of the 5-hour (primary)
+-- and weekly (secondary) window is used and when it resets.
+CREATE TABLE IF NOT EXISTS rate_limits (
+  key            TEXT PRIMARY KEY,  -- machine:file:line:window
+  agent          TEXT NOT NULL,     -- codex
+  machine        TEXT NOT NULL,     -- machine id of the sync
+  session_id     TEXT,              -- thread id of the rollout
+  timestamp      TEXT NOT NULL,     -- UTC instant of the observation
+  limit_id       TEXT,              -- which limit (codex, premium, ...), NULL when not written
+  plan_type      TEXT,              -- the account's plan (plus, pro, prolite, ...), NULL when not written
+  window         TEXT NOT NULL,     -- primary (usually 5 hours) or secondary (usually a week)
+  window_minutes INTEGER,           -- length of the window
+  used_percent   REAL NOT NULL,     -- share of the window's limit used, 0-100
+  resets_at      TEXT,              -- UTC instant the window resets
+  file           TEXT,              -- rollout, relative to its root
+  line           INTEGER            -- line of the token_count event
+);
+CREATE INDEX IF NOT EXISTS rate_limits_time ON rate_limits (agent, window, timestamp);
 
 -- usage_buckets: usage summed per UTC quarter hour, agent, machine, model and project,
 -- kept by the triggers below; the period views read it instead of every request.
@@ -570,5 +608,7 @@ DROP TABLE activity_minutes;
 
 -- Version 2: the OTLP tables above. Version 3: lumo_dirs (a re-sync's directory listings).
 -- Version 4: blocks_cache and blocks_state. Version 5: active_minutes. Version 6:
--- messages.is_rewound.
+-- messages.is_rewound. Version 8: usage.price_fp and lumo_files.tail_hash (added by lumo_sync's
+-- migration), price_overrides with validity ranges and the tier (copied from the renamed
+-- schema-7 table above), diagnostics and rate_limits.
 UPDATE lumo_schema_version SET version = 8 WHERE version < 8;

@@ -121,6 +121,23 @@ cases = [
 for args, code, msg, hint in cases:
     rc, out, err = lumo(*(args + ["--db", DB, "--no-sync"]))
     c.eq("lumo %s: exit %d, %r" % (" ".join(args), code, msg), [code, True, True], [rc, msg in err, hint in err])
+# the option parser (a table, not argparse): values, forms, and its mistakes
+for args, msg in ((["daily", "--order", "sideways"], "--order sideways: choose asc or desc"),
+                  (["watch", "--interval", "soon"], "--interval soon: not a number"),
+                  (["watch", "--count", "1.5"], "--count 1.5: not a whole number"),
+                  (["daily", "--since"], "--since needs a value"),
+                  (["daily", "--json=yes"], "--json takes no value"),
+                  (["daily", "--jsn"], "unrecognized arguments: --jsn; did you mean '--json'?"),
+                  (["--breakdown", "daily"], "--breakdown before a command (it is an option of daily, weekly, monthly"),
+                  (["report"], "report: which view?"),
+                  (["views", "extra"], "unrecognized arguments: extra")):
+    rc, out, err = lumo(*(args + ["--db", DB, "--no-sync"] if args[0] != "views" else args + ["--db", DB]))
+    c.eq("lumo %s: exit 2, %r" % (" ".join(args), msg), [2, True], [rc, msg in err])
+rc, out, err = lumo()
+c.eq("lumo alone: the commands listed, exit 2", [2, True, True], [rc, "commands:" in out, "no command given" in err])
+a = js("daily", "--json", "--since=-30000d", "--until", "today", "--db", DB, "--no-sync", "-zUTC")
+b = js("daily", "-j", "-s", "-30000d", "-u", "today", "--db=" + DB, "--no-sync", "--timezone=UTC")
+c.eq("--opt=value, -oVALUE and -o VALUE forms give the same report", [True, 2], [a == b, len(a or [])])
 rc, out, err = lumo("daily", "--db", DB, "--no-sync", env={"TZ": "Mars/Olympus"})
 c.eq("a bad $TZ is an error naming $TZ", [2, True], [rc, "'Mars/Olympus' (from $TZ" in err])
 missing = os.path.join(OUT, "missing", "lumo.db")
@@ -241,7 +258,7 @@ p.wait()
 c.eq("output into a closed pipe: exit 0, nothing on stderr", [0, ""], [p.returncode, err])
 
 # --- --help describes every option with an example
-for verb in ("daily", "session", "blocks", "sync", "report", "watch"):
+for verb in ("daily", "session", "blocks", "sync", "report", "watch", "statusline"):
     rc, out, err = lumo(verb, "--help")
     entries, cur = [], None
     for x in out.split("options:")[-1].splitlines():
@@ -263,6 +280,39 @@ for verb in ("daily", "session", "blocks", "sync", "report", "watch"):
 rc, out, err = lumo("sync", "--db", os.path.join(OUT, "shell.db"), "--claude", CLAUDE, "-q", py="python3")
 c.eq("sync from a python whose sqlite3 cannot load extensions", 0, rc)
 
+# --- retention: Claude Code's cleanupPeriodDays, what it deletes next, and whether lumo has it
+import time as _time
+rc, out, err = lumo("doctor", "--db", DB)
+c.eq("doctor without settings.json: cleanupPeriodDays 30 by default, nothing due in 7 days", [True, True],
+     ["keeps transcripts 30 days (cleanupPeriodDays, the default;" in out,
+      "none of %s is due in the next 7 days" % CLAUDE in out])
+with open(os.path.join(CLAUDE, "settings.json"), "w") as f:
+    json.dump({"cleanupPeriodDays": 10, "model": "sonnet"}, f)
+k1 = os.path.join(CLAUDE, "projects", "-home-u-kathmandu", K1 + ".jsonl")
+k2 = os.path.join(CLAUDE, "projects", "-home-u-kathmandu", K2 + ".jsonl")
+old = _time.time() - 5 * 86400  # due within 7 days of a 10-day period (older than 3 days)
+os.utime(k1, (old, old))
+os.utime(k2, (_time.time() - 2 * 86400,) * 2)  # not due: 2 days old
+rc, out, err = lumo("doctor", "--db", DB)
+due_day = _time.strftime("%Y-%m-%d", _time.localtime(old))
+want = ("warn Claude Code keeps transcripts 10 days (cleanupPeriodDays, %s): in the next 7 days it deletes 1 file(s)"
+        " of %s, last written on 1 day(s), %s; 1 of them not (as they are now) in the lumo database" % (
+            os.path.join(CLAUDE, "settings.json"), CLAUDE, due_day))
+c.eq("doctor: cleanupPeriodDays 10 read, the one file due named by day, not in the database as it is now",
+     [True, rc], [want in out, 0])
+rc, out, err = lumo("sync", "--db", DB, "--claude", CLAUDE)
+c.eq("sync says what goes next and that it is in the database now", [0, True],
+     [rc, "deletes 1 file(s) of %s, last written on 1 day(s), %s; all of them are in the lumo database" % (CLAUDE, due_day)
+      in out])
+rc, out, err = lumo("doctor", "--db", DB)
+c.eq("doctor after the sync: ok", True, "ok   Claude Code keeps transcripts 10 days" in out)
+with open(os.path.join(CLAUDE, "settings.json"), "w") as f:
+    json.dump({"cleanupPeriodDays": "ten"}, f)
+rc, out, err = lumo("doctor", "--db", DB)
+c.eq("a cleanupPeriodDays that is not a number: said, 30 assumed", True,
+     "cleanupPeriodDays in %s is 'ten', not a number of days: assuming 30" % os.path.join(CLAUDE, "settings.json") in out)
+os.unlink(os.path.join(CLAUDE, "settings.json"))
+
 # --- cron on a day without data: valid empty CSV (the header) and JSON ([]), and the mail says so
 reports = os.path.join(OUT, "reports")
 r = subprocess.run(["sh", "examples/cron/daily-report.sh", "2026-11-12"], capture_output=True, text=True, cwd=ROOT,
@@ -278,9 +328,10 @@ c.eq("cron report on a day without usage: exit 0, CSV header only, JSON [], the 
 prefix = os.path.join(OUT, "prefix")
 r = subprocess.run(["make", "-s", "install", "PREFIX=" + prefix], capture_output=True, text=True, cwd=ROOT)
 files = sorted(os.path.relpath(os.path.join(d, f), prefix) for d, _, fs in os.walk(prefix) for f in fs)
-c.eq("make install: bin/lumo, lib/lumo/lumo_cli.py (and its bytecode) and lib/lumo.so",
+c.eq("make install: bin/lumo, lib/lumo/lumo_cli.py and lumo_statusline.py (and their bytecode) and lib/lumo.so",
      [0, ["bin/lumo", "lib/lumo.so", "lib/lumo/__pycache__/lumo_cli.cpython-%d%d.pyc" % sys.version_info[:2],
-          "lib/lumo/lumo_cli.py"]], [r.returncode, files])
+          "lib/lumo/__pycache__/lumo_statusline.cpython-%d%d.pyc" % sys.version_info[:2],
+          "lib/lumo/lumo_cli.py", "lib/lumo/lumo_statusline.py"]], [r.returncode, files])
 r = subprocess.run([PY, os.path.join(prefix, "bin", "lumo"), "sync", "--db", os.path.join(OUT, "inst.db"), "--claude",
                     CLAUDE, "-q"], capture_output=True, text=True, env=dict(ENV, LUMO_EXTENSION=""))
 c.eq("the installed lumo syncs with the installed extension", [0, ""], [r.returncode, r.stderr])

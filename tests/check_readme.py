@@ -1,5 +1,7 @@
 """check_readme: every shell and SQL example of README.md and examples/README.md runs, as
-written, against the shipped demo home: fenced ```sh and ```sql blocks, and the inline
+written, against the shipped demo home: fenced ```sh and ```sql blocks, ```json blocks
+(they must parse; a Claude Code statusLine setting's command is run with a statusLine
+object on stdin and must print one line), and the inline
 commands that start with `lumo `, `scripts/lumo ` or `sqlite3 `. HOME is a copy of
 examples/demo-home (so ~/.claude, ~/.codex, ~/.gemini and ~/.lumo are the demo's), `lumo`
 is scripts/lumo, the working directory is the repository. An example fails when it exits
@@ -32,7 +34,7 @@ def examples(path):
     """(kind, text, where) of each example of a Markdown file."""
     text = open(os.path.join(ROOT, path)).read()
     for m in re.finditer(r"^```(\w*)\n(.*?)^```", text, re.S | re.M):
-        if m.group(1) in ("sh", "sql"):
+        if m.group(1) in ("sh", "sql", "json"):
             yield m.group(1), m.group(2), "%s:%d" % (path, text[:m.start()].count("\n") + 1)
     prose = re.sub(r"^```.*?^```", "", text, flags=re.S | re.M)
     for m in re.finditer(r"`((?:scripts/lumo|lumo|sqlite3) [^`]+)`", prose):
@@ -40,6 +42,18 @@ def examples(path):
 
 
 def run(kind, text):
+    if kind == "json":  # must parse; Claude Code's statusLine command runs as Claude Code runs it
+        import json
+        cmd = json.loads(text).get("statusLine", {}).get("command")
+        if not cmd:
+            return subprocess.CompletedProcess([], 0, "", "")
+        r = subprocess.run(["sh", "-c", cmd], input=json.dumps(
+            {"session_id": "s", "transcript_path": os.path.join(HOME, ".claude", "projects", "x", "s.jsonl"),
+             "model": {"id": "claude-opus-4-6", "display_name": "Opus"}}), capture_output=True, text=True,
+            cwd=ROOT, env=dict(ENV, NO_COLOR="1"), timeout=60)
+        if r.returncode == 0 and not (len(r.stdout.splitlines()) == 1 and r.stdout.startswith("Opus | ")):
+            r.returncode, r.stderr = 1, "not one status line: %r" % r.stdout
+        return r
     if kind == "sql":
         return subprocess.run(["sqlite3", "-bail", ":memory:"], input=text, capture_output=True, text=True,
                               cwd=ROOT, env=ENV, timeout=120)

@@ -116,9 +116,8 @@ def jsonl_files():
     return sum(1 for _, _, fs in os.walk(os.path.join(tree, "projects")) for x in fs if x.endswith((".jsonl", ".jsonl.gz")))
 
 
-hour_ago = time.time() - 3600
-for d, _, _ in os.walk(os.path.join(tree, "projects")):  # every directory settled
-    os.utime(d, (hour_ago, hour_ago))
+# every directory settled: unchanged for 2 s (by its ctime, which no utime can set back)
+time.sleep(2.1)
 sync()
 remembered = {r["path"] for r in plain("SELECT path FROM lumo_dirs")}
 c.eq("lumo_dirs: every settled directory is remembered", sum(1 for _ in os.walk(os.path.join(tree, "projects"))),
@@ -147,7 +146,8 @@ r = sync()
 c.eq("new file in a cached directory: listed again and read", [1, 1],
      [r["files_read"], plain("SELECT count(*) n FROM usage WHERE message_id = 'msg_C2'")[0]["n"]])
 # A remembered file that has gone while the directory's mtime was put back (as a backup
-# tool restoring times would): skipped quietly, the rest still read.
+# tool restoring times would): skipped quietly, the rest still read (the ctime moved, so
+# the directory is listed again).
 os.utime(cached_dir, ns=(st.st_atime_ns, st.st_mtime_ns))
 sync()
 gone = os.path.join(cached_dir, "ffff6666-0000-4000-8000-000000000006.jsonl")

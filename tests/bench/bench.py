@@ -9,6 +9,8 @@ the same synthetic corpora, in one run, and writes tests/bench/results.md.
   nothing else, CLAUDE_CONFIG_DIR at the corpus, TZ=UTC;
 - each task: one untimed warm-up, then REPS timed runs (min and median wall time,
   peak RSS from /usr/bin/time); cold runs drop the page cache first where permitted;
+- the lumo command as people type it (daily with and without its sync, statusline, today)
+  beside ccusage's daily on the same home, median of BENCH_CLI_REPS (20) runs;
 - correctness: lumo's totals must equal the generator's truth, and lumo's and ccusage's
   token totals are compared (differences are printed with their reason).
 Not part of `make test`: timings depend on the machine.
@@ -97,9 +99,9 @@ def timed(cmd, env, cold=False, setup=None):
     return dt, rss, r.stdout
 
 
-def measure(cmd, env, cold=False, setup=None):
+def measure(cmd, env, cold=False, setup=None, reps=None):
     timed(cmd, env, setup=setup)  # warm-up (and the page cache for warm runs)
-    runs = [timed(cmd, env, cold, setup) for _ in range(REPS)]
+    runs = [timed(cmd, env, cold, setup) for _ in range(reps or REPS)]
     secs = sorted(t for t, _, _ in runs)
     return {"min": secs[0], "median": statistics.median(secs), "rss": max(m for _, m, _ in runs), "out": runs[0][2]}
 
@@ -215,6 +217,9 @@ def main():
             if cold_ok and task.startswith(("cat", "claude_usage full scan: ")):
                 c = measure(cmd, env, cold=True)
                 rows.append((size, "cold", task, tool, c, tmb))
+        # issue 19.10: the lumo command as people use it, whole process, warm, median of
+        # CLI_REPS, beside ccusage's daily on the same home, in this run
+        cli_latencies(size, d, root, db, peers, env, rows, notes, mb)
         # issue 16.9: the join against its two scans, in this run (target <= 3x)
         join = results[("claude_messages JOIN claude_usage ON message_id", "lumo")]["median"]
         two = (results[("claude_usage full scan: sum of tokens", "lumo")]["median"]
@@ -266,6 +271,47 @@ def main():
                              "generator's truth; ccusage drops lines it cannot parse whole and keeps replays "
                              "differently (see README)." % (size, diff))
     write(rows, notes, cold_ok)
+
+
+CLI_REPS = int(os.environ.get("BENCH_CLI_REPS", "20"))
+
+
+def cli_latencies(size, d, root, db, peers, env, rows, notes, mb):
+    """`lumo daily` with its incremental sync, `lumo daily --no-sync`, `lumo statusline` (the
+    JSON Claude Code passes, for one of the corpus's sessions) and `lumo today`, against the
+    synced database, and ccusage 20's `daily` on the same home. lumo runs as its #! line
+    runs it (python3 -I -S), with Debian's python3 (one that can load the extension).
+    Targets (issue 19.10): daily 80 ms, daily --no-sync 40 ms, statusline 50 ms."""
+    lumo = "/usr/bin/python3 -I -S %s" % os.path.join(ROOT, "scripts", "lumo")
+    cenv = dict(env, LUMO_DB=db, LUMO_EXTENSION=SO + ".so", NO_COLOR="1",
+                XDG_DATA_HOME=os.path.join(EMPTY_HOME, "data"), LUMO_OTLP_DIR=os.path.join(EMPTY_HOME, "otlp"))
+    cenv.pop("GEMINI_CLI_HOME", None)
+    proj = sorted(os.listdir(os.path.join(root, "projects")))[0]
+    sid = sorted(f for f in os.listdir(os.path.join(root, "projects", proj)) if f.endswith(".jsonl"))[0][:-6]
+    status_in = os.path.join(os.path.dirname(db), "statusline-input.json")
+    with open(status_in, "w") as f:
+        json.dump({"hook_event_name": "Status", "session_id": sid,
+                   "transcript_path": os.path.join(root, "projects", proj, sid + ".jsonl"),
+                   "cwd": "/bench", "model": {"id": "claude-opus-4-6", "display_name": "Opus"},
+                   "workspace": {"current_dir": "/bench", "project_dir": "/bench"},
+                   "cost": {"total_cost_usd": 1.0}}, f)
+    # the statusline's sync goes on after it answers: the next run starts when it is done
+    wait_sync = "flock %s true" % os.path.join(os.path.dirname(db), "statusline.lock")
+    tasks = [("lumo daily (incremental sync first)", "%s daily" % lumo, None, 0.080),
+             ("lumo daily --no-sync", "%s daily --no-sync" % lumo, None, 0.040),
+             ("lumo statusline (Claude Code's JSON on stdin)", "%s statusline < %s" % (lumo, status_in), wait_sync, 0.050),
+             ("lumo today", "%s today" % lumo, None, None)]
+    cc = peers.get("ccusage 20.0.24 (native)")
+    if cc:
+        tasks.append(("ccusage daily (all agents, table)", "%s daily --offline" % cc, None, None))
+    got = []
+    for task, cmd, setup, target in tasks:
+        print("%s | %s ..." % (size, task), flush=True)
+        m = measure(cmd, cenv, setup=setup, reps=CLI_REPS)
+        tool = task.split()[0]
+        rows.append((size, "warm", "command: " + task + " (median of %d)" % CLI_REPS, tool, m, mb))
+        got.append("%s %.0f ms%s" % (task, m["median"] * 1000, " (target %.0f)" % (target * 1000) if target else ""))
+    notes.append("%s: the lumo command, whole process, warm, median of %d, in one run: %s." % (size, CLI_REPS, "; ".join(got)))
 
 
 def write(rows, notes, cold_ok):

@@ -51,7 +51,7 @@ static void test_strings(void) {
   CHECK(decodes_to("\"\\ud83d\\ude00\"", "\xf0\x9f\x98\x80", 4), "surrogate pair -> 4-byte UTF-8");
   CHECK(decodes_to("\"\\ud83d x\"", "\xef\xbf\xbd x", 5), "lone high surrogate -> U+FFFD");
   CHECK(decodes_to("\"\\ude00\"", "\xef\xbf\xbd", 3), "lone low surrogate -> U+FFFD");
-  CHECK(decodes_to("\"\\u0000\"", "\0", 1), "\\u0000 kept as a NUL byte");
+  CHECK(decodes_to("\"a\\u0000b\"", "a\xef\xbf\xbd" "b", 5), "\\u0000 -> U+FFFD (a NUL would cut ids short)");
   CHECK(decodes_to("\"na\xc3\xafve \xff\"", "na\xc3\xafve \xff", 8), "raw UTF-8 and invalid bytes kept");
   lumo_buf b = {0};
   CHECK(lumo_json_decode(S("\"\\x\""), &b) < 0, "bad escape refused");
@@ -214,8 +214,28 @@ static void test_claude_line(void) {
   const char *two = "{\"a\":1}{\"b\":2}";
   CHECK(claude_parse_line(two, strlen(two), &L, 0) != NULL, "two records on one line refused");
   const char *nul = "{\"message\":{\"id\":null,\"usage\":{\"input_tokens\":null,\"output_tokens\":1}}}";
-  CHECK(claude_parse_line(nul, strlen(nul), &L, 0) == NULL && !L.has_usage && L.message_id.n == 0,
-        "null fields are absent");
+  CHECK(claude_parse_line(nul, strlen(nul), &L, 0) == NULL && L.has_usage && L.input == 0 && L.message_id.n == 0 &&
+            L.bad_counts.n == 1 && L.bad_counts.status == LUMO_COUNT_WRONG_TYPE,
+        "a null id is absent; a null count counts 0 and is noted (the response is kept)");
+  int64_t x;
+  CHECK(lumo_json_count(S("12"), &x) == LUMO_COUNT_OK && x == 12, "count 12");
+  CHECK(lumo_json_count(S("1.2e1"), &x) == LUMO_COUNT_OK && x == 12, "count 1.2e1");
+  CHECK(lumo_json_count(S("\"12\""), &x) == LUMO_COUNT_OK && x == 12, "count \"12\"");
+  CHECK(lumo_json_count(S("\"1 2\""), &x) == LUMO_COUNT_WRONG_TYPE && x == 0, "count \"1 2\" refused");
+  CHECK(lumo_json_count(S("12.5"), &x) == LUMO_COUNT_WRONG_TYPE && x == 0, "count 12.5 refused");
+  CHECK(lumo_json_count(S("-1"), &x) == LUMO_COUNT_OUT_OF_RANGE && x == 0, "count -1 out of range");
+  CHECK(lumo_json_count(S("1000000000001"), &x) == LUMO_COUNT_OUT_OF_RANGE, "count 10^12+1 out of range");
+  CHECK(lumo_json_count(S("1000000000000"), &x) == LUMO_COUNT_OK && x == 1000000000000LL, "count 10^12");
+  CHECK(lumo_json_count(S("\"99999999999999999999\""), &x) == LUMO_COUNT_OUT_OF_RANGE, "digit string beyond int64");
+  CHECK(lumo_json_count(S("1e400"), &x) == LUMO_COUNT_OUT_OF_RANGE, "count 1e400 out of range");
+  lumo_buf u = {0};
+  CHECK(lumo_utf8_fix("caf\xc3\xa9 \xf0\x9f\x98\x80", 10, &u) == 0 && u.len == 0, "valid UTF-8 left alone");
+  CHECK(lumo_utf8_fix("a\xff\xc0\x80" "b\xed\xa0\x80", 8, &u) == 6 && u.len == 2 + 18 &&
+            memcmp(u.p, "a\xef\xbf\xbd", 4) == 0 && u.p[10] == 'b',
+        "invalid bytes, overlongs and surrogates -> one U+FFFD each");
+  CHECK(lumo_utf8_fix("a\0b", 3, &u) == 1 && u.len == 5, "NUL -> U+FFFD");
+  CHECK(lumo_utf8_fix("\xe2\x82", 2, &u) == 2, "a cut sequence -> U+FFFD per byte");
+  lumo_buf_free(&u);
 }
 
 int main(int argc, char **argv) {
