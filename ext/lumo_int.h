@@ -386,7 +386,7 @@ LUMO_API extern const lumo_object *const lumo_objects[];
 LUMO_API char *lumo_declare_sql(const lumo_col *cols, int n); /* caller frees */
 LUMO_API extern const lumo_object claude_messages_object, claude_usage_object,
     claude_tool_uses_object, lumo_diagnostics_object, lumo_reference_object, lumo_sync_object,
-    lumo_merge_object, lumo_active_seconds_object, lumo_rest_level_object, gemini_usage_object, gemini_messages_object,
+    lumo_merge_object, lumo_reprice_object, lumo_active_seconds_object, lumo_rest_level_object, gemini_usage_object, gemini_messages_object,
     codex_usage_object, codex_messages_object, opencode_usage_object, otlp_metrics_object, otlp_logs_object;
 
 #endif

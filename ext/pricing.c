@@ -477,13 +477,15 @@ typedef struct cost_opts {
 /* The request's time argument: NULL is now; otherwise ISO-8601 text ("2026-03-01",
 ** "2026-03-01T12:00:00.000Z", "... +05:45"), as the agents and lumo's tables write it.
 ** Returns 0 ok, -1 error (already reported). */
-static int arg_time(sqlite3_context *ctx, const char *fn, sqlite3_value *v, int64_t *at) {
+/* what: the argument as the message names it, with what its NULL means. */
+static int arg_time(sqlite3_context *ctx, const char *fn, const char *what, sqlite3_value *v, int64_t *at) {
   *at = 0;
   if (sqlite3_value_type(v) == SQLITE_NULL) return 0;
   const char *s = (const char *)sqlite3_value_text(v);
   if (sqlite3_value_type(v) == SQLITE_TEXT && s && lumo_iso_to_ms(s, at) && *at > 0) return 0;
-  char *m = sqlite3_mprintf("%s(): timestamp must be ISO-8601 text (e.g. 2026-03-01T12:00:00Z) "
-                            "or NULL for now, got %.60Q", fn, s);
+  char *m = sqlite3_mprintf("%s(): %s must be ISO-8601 text (e.g. 2026-03-01T12:00:00Z) or NULL %s, got %.60Q", fn,
+                            what, strcmp(what, "timestamp") == 0 ? "for now" : strcmp(what, "valid_from") == 0
+                                                                                   ? "(since ever)" : "(still in force)", s);
   sqlite3_result_error(ctx, m, -1);
   sqlite3_free(m);
   return -1;
@@ -502,9 +504,9 @@ static int parse_opts(sqlite3_context *ctx, int argc, sqlite3_value **argv, cost
   int64_t probe;
   /* The time is the last argument: the 7th alone, after a JSON object (or NULL) as the
   ** 8th, or after the four positional options as the 11th. */
-  if (argc == 7 && t7 && lumo_iso_to_ms(t7, &probe)) return arg_time(ctx, "lumo_cost", argv[6], &o->at);
+  if (argc == 7 && t7 && lumo_iso_to_ms(t7, &probe)) return arg_time(ctx, "lumo_cost", "timestamp", argv[6], &o->at);
   if (argc == 8 || argc == 11) {
-    if (arg_time(ctx, "lumo_cost", argv[argc - 1], &o->at)) return -1;
+    if (arg_time(ctx, "lumo_cost", "timestamp", argv[argc - 1], &o->at)) return -1;
     argc--;
     if (argc == 7 && !t7) return 0;
   }
@@ -620,7 +622,7 @@ static void price_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     return;
   }
   int64_t at = 0;
-  if (argc == 3 && arg_time(ctx, "lumo_price", argv[2], &at)) return;
+  if (argc == 3 && arg_time(ctx, "lumo_price", "timestamp", argv[2], &at)) return;
   const char *m = (const char *)sqlite3_value_text(argv[0]);
   const char *kind = (const char *)sqlite3_value_text(argv[1]);
   if (!m || !kind) return;
@@ -1209,8 +1211,8 @@ static void price_set_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   int64_t from = 0, to = 0;
   if (ranged) {
-    if (arg_time(ctx, "lumo_price_set", argv[argc - 2], &from) ||
-        arg_time(ctx, "lumo_price_set", argv[argc - 1], &to))
+    if (arg_time(ctx, "lumo_price_set", "valid_from", argv[argc - 2], &from) ||
+        arg_time(ctx, "lumo_price_set", "valid_to", argv[argc - 1], &to))
       return;
     if (from && to && from >= to) {
       sqlite3_result_error(ctx, "lumo_price_set(): valid_from must be before valid_to", -1);
@@ -1420,7 +1422,7 @@ const lumo_object lumo_cost_object = {"function", "lumo_cost", "USD cost of ONE 
 const lumo_object lumo_model_object = {"function", "lumo_model", "canonical price key of a logged model name, NULL when unpriced", model_args, 1};
 const lumo_object lumo_price_object = {"function", "lumo_price", "one rate of a model, USD per million tokens", price_args, 3};
 const lumo_object lumo_prices_load_object = {"function", "lumo_prices_load", "replace the price table from a LiteLLM file (connection-wide); returns the number of models", load_args, 1};
-const lumo_object lumo_price_set_object = {"function", "lumo_price_set", "set or remove a per-connection override that wins over every table; negative or non-numeric rates and overlapping ranges are refused", set_args, 4};
+const lumo_object lumo_price_set_object = {"function", "lumo_price_set", "set or remove an override that wins over every table (on a lumo database: a row of its price_overrides, which every connection reads and the next lumo_sync re-prices stored history with; elsewhere: this connection's); negative or non-numeric rates and overlapping ranges are refused", set_args, 4};
 const lumo_object lumo_prices_object = {"table", "lumo_prices", "the active price table: overrides, then the loaded file or the built-in snapshot", prices_cols, NPRICECOL};
 
 int lumo_pricing_register(sqlite3 *db, int with_files, void **prices) {

@@ -1125,6 +1125,8 @@ int lumo_register_sync(sqlite3 *db, lumo_conn *conn) {
   conn->nref++;
   int rc = sqlite3_create_function_v2(db, "lumo_sync", -1, flags, conn, sync_fn, NULL, NULL, lumo_conn_release);
   if (rc) return rc;
+  rc = lumo_register_reprice(db, conn);
+  if (rc) return rc;
   conn->nref++;
   return sqlite3_create_function_v2(db, "lumo_merge", 1, flags, conn, lumo_merge_fn, NULL, NULL, lumo_conn_release);
 }

@@ -380,7 +380,9 @@ int syncer_begin(syncer *y, sqlite3_context *ctx, char **err) {
 ** differs from the one the last sync stored (lumo_settings.prices_state; force: always
 ** looked at), each stored model's fingerprint is computed and only the rows priced under
 ** another one are priced again, by rowid, in one transaction, so the rollup triggers
-** (usage_buckets, session_totals, blocks_state) follow every change. *nrows: rows
+** (usage_buckets, session_totals, blocks_state) follow every change. force (lumo_reprice,
+** `lumo reprice`): every stored row is priced again, whatever its fingerprint (rows
+** written around lumo_sync, by hand or by an older lumo, are set right). *nrows: rows
 ** re-priced. */
 typedef struct reprice_row {
   int64_t rowid;
@@ -401,13 +403,14 @@ static int setting_get(sqlite3 *db, const char *key, char *out, size_t cap) {
 
 /* The rows of one model priced under another fingerprint than fp, re-priced. */
 static int reprice_model(syncer *y, sqlite3_stmt *sel, sqlite3_stmt *upd, const char *model, int64_t fp,
-                         int64_t *nrows) {
+                         int force, int64_t *nrows) {
   void *prices = y->conn->prices;
   reprice_row *rows = NULL;
   int64_t n = 0, cap = 0;
   int rc = SQLITE_OK;
   sqlite3_bind_text(sel, 1, model, -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(sel, 2, fp);
+  sqlite3_bind_int(sel, 3, force);
   while (rc == SQLITE_OK && sqlite3_step(sel) == SQLITE_ROW) {
     if (n == cap) {
       int64_t nc = cap ? cap * 2 : 256;
@@ -479,12 +482,12 @@ int prices_reprice(syncer *y, int force, int64_t *nrows) {
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2(db, "SELECT rowid, input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens,"
                                 " cache_write_1h_tokens, speed, inference_geo, service_tier, web_search_requests, timestamp"
-                                " FROM usage WHERE model = ?1 AND price_fp IS NOT ?2", -1, &sel, NULL);
+                                " FROM usage WHERE model = ?1 AND (price_fp IS NOT ?2 OR ?3)", -1, &sel, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2(db, "UPDATE usage SET cost_usd = ?1, price_source = ?2, price_fp = ?3 WHERE rowid = ?4",
                             -1, &upd, NULL);
   for (int i = 0; rc == SQLITE_OK && i < nm; i++)
-    rc = reprice_model(y, sel, upd, models[i], lumo_price_fingerprint(prices, models[i]), nrows);
+    rc = reprice_model(y, sel, upd, models[i], lumo_price_fingerprint(prices, models[i]), force, nrows);
   sqlite3_finalize(sel);
   sqlite3_finalize(upd);
   for (int i = 0; i < nm; i++) sqlite3_free(models[i]);
@@ -496,6 +499,50 @@ int prices_reprice(syncer *y, int force, int64_t *nrows) {
     sqlite3_free(set);
   }
   if (rc == SQLITE_OK) rc = blocks_refresh(db);
-  int end = sqlite3_exec(db, rc == SQLITE_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
-  return rc == SQLITE_OK ? end : rc;
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) sync_rollback(db);
+  return rc;
+}
+
+/* lumo_reprice([all]): the stored costs of this lumo database computed again at the prices
+** in force now (built-in table, the connection's loaded file and overrides, the database's
+** price_overrides), in one transaction; the rollups follow. all = 1 (the default): every
+** row; 0: only the rows whose model's prices changed since they were priced, which is what
+** lumo_sync does first by itself. Returns a JSON summary. */
+static void reprice_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  if (argc > 1 || (argc == 1 && sqlite3_value_numeric_type(argv[0]) != SQLITE_INTEGER)) {
+    sqlite3_result_error(ctx, "lumo_reprice(): takes no argument or one, all: 1 (every stored row, the default)"
+                              " or 0 (the rows whose prices changed)", -1);
+    return;
+  }
+  int all = argc ? sqlite3_value_int(argv[0]) != 0 : 1;
+  syncer y;
+  char *err = NULL;
+  int64_t n = 0;
+  int rc = syncer_begin(&y, ctx, &err);
+  if (rc == SQLITE_OK) rc = prices_reprice(&y, all, &n);
+  if (rc == SQLITE_OK) {
+    char *s = sqlite3_mprintf("{\"repriced_rows\":%lld}", (long long)n);
+    if (s) sqlite3_result_text(ctx, s, -1, sqlite3_free);
+    else sqlite3_result_error_nomem(ctx);
+  } else {
+    char *m = sqlite3_mprintf("lumo_reprice(): %s", err ? err : sync_error_text(y.db, rc));
+    sqlite3_result_error(ctx, m, -1);
+    sqlite3_free(m);
+  }
+  sqlite3_free(err);
+  syncer_close(&y);
+}
+
+static const lumo_col reprice_args[] = {
+  {"all", "INTEGER", "optional: 1 (the default) prices every stored row again; 0 only the rows whose model's prices"
+                     " changed since they were priced (what lumo_sync does first by itself)", 0}};
+const lumo_object lumo_reprice_object = {
+  "function", "lumo_reprice", "price the stored requests of this lumo database again at the prices in force now, in"
+  " one transaction (the rollups follow); returns a JSON summary {repriced_rows}", reprice_args, 1};
+
+int lumo_register_reprice(sqlite3 *db, lumo_conn *conn) {
+  conn->nref++;
+  return sqlite3_create_function_v2(db, "lumo_reprice", -1, SQLITE_UTF8 | SQLITE_DIRECTONLY, conn, reprice_fn, NULL,
+                                    NULL, lumo_conn_release);
 }

@@ -146,7 +146,7 @@ INSERT OR IGNORE INTO lumo_settings (key, value) VALUES
   ('rest_break_minutes', '120'),
   ('idle_gap_seconds', '300');  -- active time: gaps up to this count as active
 
--- price_overrides: your own rates (lumo_price_set on this database, `lumo prices set`).
+-- price_overrides: your own rates (lumo_price_set on this database; the lumo prices command).
 -- Every connection's price functions and every sync read them at each use; they win over
 -- the built-in and loaded tables for the same key, and a NULL rate is the table's rate for
 -- that key (unpriced when it has none). A change re-prices the stored rows it affects at
