@@ -308,6 +308,31 @@ UPDATE usage SET cost_usd = NULL, price_source = NULL WHERE model = 'acme-coder-
 DELETE FROM lumo_settings WHERE key IN ('schema_hash', 'prices_state', 'prices_builtin');
 UPDATE lumo_schema_version SET version = 7;"""], check=True, capture_output=True)
 c.eq("the schema-7 copy has no price_fp", 0, plain("SELECT count(*) n FROM pragma_table_info('usage') WHERE name = 'price_fp'", old)[0]["n"])
+v7 = os.path.join(OUT, "v7-copy.db")
+shutil.copy(old, v7)
+
+
+def shape(db):
+    return [plain("SELECT version FROM lumo_schema_version", db), plain("SELECT name FROM pragma_table_info('usage')", db),
+            plain("SELECT name FROM pragma_table_info('price_overrides')", db), plain("SELECT * FROM price_overrides", db),
+            plain("SELECT name FROM sqlite_schema WHERE name LIKE 'price_overrides%' ORDER BY name", db)]
+
+
+# issue 16 point 7: the migration is one transaction; one that fails leaves the schema-7
+# database as it was (here the user's own trigger refuses the version bump, its last step)
+v7_shape = shape(old)
+plain("CREATE TRIGGER keep_v7 BEFORE UPDATE ON lumo_schema_version BEGIN SELECT RAISE(ABORT, 'frozen'); END", old)
+said = ext_error("SELECT lumo_sync('%s')" % HOME, old)
+plain("DROP TRIGGER keep_v7", old)
+c.eq("a migration that fails says why and leaves nothing half built", [True, v7_shape], ["frozen" in said, shape(old)])
+# two first syncs of the same schema-7 database at once: one migrates, the other waits and
+# finds it done (neither fails on the other's ALTER)
+both = [subprocess.Popen(["sqlite3", "-cmd", ".load " + SO, v7, "SELECT lumo_sync('%s')" % HOME],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+ends = [(p.wait(), p.stderr.read()) for p in both]
+c.eq("two first syncs at once: both succeed, the database at version 8, its rows priced", [[(0, ""), (0, "")], 8, 0],
+     [ends, plain("SELECT version FROM lumo_schema_version", v7)[0]["version"],
+      plain("SELECT count(*) n FROM usage WHERE price_fp IS NULL OR (model = 'acme-coder-1' AND cost_usd IS NULL)", v7)[0]["n"]])
 mig = sync(old)
 c.eq("schema 7 -> 8: version, overrides copied (refused row left out), every row priced once",
      [8, [{"model": "acme-coder-1", "valid_from": None, "input": 2.0, "note": "contract"}], 4, 0],
