@@ -140,17 +140,18 @@ def prices_set(args, model):
     if since is not None or until is not None:
         call += [lit(since), lit(until)]
     key = model.strip().lower()
-    rows = ext_run(path, [MIGRATE, "SELECT lumo_price_set(%s)" % ", ".join(call),
-                          "SELECT lumo_reprice(0) AS r, (SELECT count(*) FROM usage WHERE model IN"
-                          " (SELECT DISTINCT model FROM usage WHERE lumo_model(model) = %s"
-                          " OR instr(lower(model), %s) > 0)) AS used" % (lit(key), lit(key))])
+    # lumo_reprice alone in its statement: it rewrites the usage table's triggers for the
+    # time of its transaction, which no other statement may be reading then
+    used = ext_run(path, [MIGRATE, "SELECT lumo_price_set(%s)" % ", ".join(call),
+                          "SELECT count(*) AS n FROM (SELECT DISTINCT model FROM usage) WHERE lumo_model(model) = %s"
+                          " OR instr(lower(model), %s) > 0" % (lit(key), lit(key))])[0]["n"]
     import json
-    n = json.loads(rows[0]["r"])["repriced_rows"]
+    n = json.loads(ext_run(path, ["SELECT lumo_reprice(0) AS r"])[0]["r"])["repriced_rows"]
     if remove:
         print("lumo: override of %s removed; %d stored request(s) re-priced" % (key, n))
     else:
         print("lumo: override of %s stored; %d stored request(s) re-priced" % (key, n))
-        if not rows[0]["used"]:
+        if not used:
             warn("no stored request uses %r (yet): the override is kept and prices its requests from the first one on;"
                  " `lumo prices list` shows the stored models" % model)
     return 0

@@ -57,7 +57,10 @@ CREATE TABLE IF NOT EXISTS usage (
 CREATE INDEX IF NOT EXISTS usage_message ON usage (message_id);
 CREATE INDEX IF NOT EXISTS usage_time ON usage (timestamp);
 CREATE INDEX IF NOT EXISTS usage_session ON usage (session_id);
-CREATE INDEX IF NOT EXISTS usage_model_price ON usage (model, price_fp);
+-- by model alone: re-pricing reads a model's rows and rewrites price_fp, which an index
+-- holding it would make cost an index update a row
+DROP INDEX IF EXISTS usage_model_price;
+CREATE INDEX IF NOT EXISTS usage_model ON usage (model);
 
 -- messages: one row per transcript record (user, assistant, system, summary); the
 -- streaming copies of one response are separate records here and merged by the
@@ -351,7 +354,16 @@ CREATE TRIGGER IF NOT EXISTS usage_buckets_remove AFTER DELETE ON usage BEGIN
   DELETE FROM usage_buckets WHERE requests = 0
     AND bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '');
 END;
-CREATE TRIGGER IF NOT EXISTS usage_buckets_change AFTER UPDATE ON usage BEGIN
+-- An UPDATE that changes only a row's price (re-pricing: cost_usd, price_source, price_fp)
+-- moves the rollups by the cost alone (usage_buckets_price, session_totals_price: one
+-- keyed UPDATE each); any other change takes the whole row out and puts it back.
+DROP TRIGGER IF EXISTS usage_buckets_change;
+CREATE TRIGGER usage_buckets_change AFTER UPDATE ON usage WHEN NOT (
+    NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine AND NEW.session_id IS OLD.session_id
+    AND NEW.project IS OLD.project AND NEW.timestamp IS OLD.timestamp AND NEW.model IS OLD.model
+    AND NEW.input_tokens IS OLD.input_tokens AND NEW.output_tokens IS OLD.output_tokens
+    AND NEW.cache_read_tokens IS OLD.cache_read_tokens AND NEW.cache_write_5m_tokens IS OLD.cache_write_5m_tokens
+    AND NEW.cache_write_1h_tokens IS OLD.cache_write_1h_tokens AND NEW.confidence IS OLD.confidence) BEGIN
   UPDATE usage_buckets SET requests = requests - 1, priced_requests = priced_requests - (OLD.cost_usd IS NOT NULL),
     input_tokens = input_tokens - OLD.input_tokens, output_tokens = output_tokens - OLD.output_tokens,
     cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens,
@@ -436,7 +448,13 @@ CREATE TRIGGER IF NOT EXISTS session_totals_remove AFTER DELETE ON usage BEGIN
   DELETE FROM session_models WHERE agent = OLD.agent AND session_id = coalesce(OLD.session_id, '')
      AND model = coalesce(OLD.model, '') AND requests = 0;
 END;
-CREATE TRIGGER IF NOT EXISTS session_totals_change AFTER UPDATE ON usage BEGIN
+DROP TRIGGER IF EXISTS session_totals_change;
+CREATE TRIGGER session_totals_change AFTER UPDATE ON usage WHEN NOT (
+    NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine AND NEW.session_id IS OLD.session_id
+    AND NEW.project IS OLD.project AND NEW.timestamp IS OLD.timestamp AND NEW.model IS OLD.model
+    AND NEW.input_tokens IS OLD.input_tokens AND NEW.output_tokens IS OLD.output_tokens
+    AND NEW.cache_read_tokens IS OLD.cache_read_tokens AND NEW.cache_write_5m_tokens IS OLD.cache_write_5m_tokens
+    AND NEW.cache_write_1h_tokens IS OLD.cache_write_1h_tokens AND NEW.confidence IS OLD.confidence) BEGIN
   UPDATE session_totals SET requests = requests - 1, priced_requests = priced_requests - (OLD.cost_usd IS NOT NULL),
     total_tokens = total_tokens - (OLD.input_tokens + OLD.output_tokens + OLD.cache_read_tokens
       + OLD.cache_write_5m_tokens + OLD.cache_write_1h_tokens),
@@ -590,8 +608,41 @@ END;
 CREATE TRIGGER IF NOT EXISTS blocks_state_remove AFTER DELETE ON usage WHEN OLD.timestamp IS NOT NULL BEGIN
   UPDATE blocks_state SET since = min(coalesce(since, OLD.timestamp), OLD.timestamp);
 END;
-CREATE TRIGGER IF NOT EXISTS blocks_state_change AFTER UPDATE ON usage BEGIN
+DROP TRIGGER IF EXISTS blocks_state_change;
+CREATE TRIGGER blocks_state_change AFTER UPDATE ON usage WHEN NOT (
+    NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine AND NEW.session_id IS OLD.session_id
+    AND NEW.project IS OLD.project AND NEW.timestamp IS OLD.timestamp AND NEW.model IS OLD.model
+    AND NEW.input_tokens IS OLD.input_tokens AND NEW.output_tokens IS OLD.output_tokens
+    AND NEW.cache_read_tokens IS OLD.cache_read_tokens AND NEW.cache_write_5m_tokens IS OLD.cache_write_5m_tokens
+    AND NEW.cache_write_1h_tokens IS OLD.cache_write_1h_tokens AND NEW.confidence IS OLD.confidence
+    AND NEW.cost_usd IS OLD.cost_usd) BEGIN
   UPDATE blocks_state SET since = min(coalesce(since, '9999'), coalesce(OLD.timestamp, '9999'), coalesce(NEW.timestamp, '9999'));
+END;
+-- Re-pricing: a row whose price alone changed (see usage_buckets_change).
+CREATE TRIGGER IF NOT EXISTS usage_buckets_price AFTER UPDATE OF cost_usd ON usage WHEN
+    NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine AND NEW.session_id IS OLD.session_id
+    AND NEW.project IS OLD.project AND NEW.timestamp IS OLD.timestamp AND NEW.model IS OLD.model
+    AND NEW.input_tokens IS OLD.input_tokens AND NEW.output_tokens IS OLD.output_tokens
+    AND NEW.cache_read_tokens IS OLD.cache_read_tokens AND NEW.cache_write_5m_tokens IS OLD.cache_write_5m_tokens
+    AND NEW.cache_write_1h_tokens IS OLD.cache_write_1h_tokens AND NEW.confidence IS OLD.confidence
+    AND NEW.cost_usd IS NOT OLD.cost_usd BEGIN
+  UPDATE usage_buckets SET priced_requests = priced_requests + (NEW.cost_usd IS NOT NULL) - (OLD.cost_usd IS NOT NULL),
+    unpriced_tokens = unpriced_tokens + (CASE WHEN NEW.cost_usd IS NULL THEN 1 ELSE 0 END - CASE WHEN OLD.cost_usd IS NULL THEN 1 ELSE 0 END)
+      * (NEW.input_tokens + NEW.output_tokens + NEW.cache_read_tokens + NEW.cache_write_5m_tokens + NEW.cache_write_1h_tokens),
+    priced_cost_usd = priced_cost_usd + coalesce(NEW.cost_usd, 0) - coalesce(OLD.cost_usd, 0)
+  WHERE bucket = coalesce(substr(NEW.timestamp, 1, 14) || printf('%02d', CAST(substr(NEW.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')
+    AND agent = NEW.agent AND machine = NEW.machine AND model = coalesce(NEW.model, '') AND project = coalesce(NEW.project, '');
+END;
+CREATE TRIGGER IF NOT EXISTS session_totals_price AFTER UPDATE OF cost_usd ON usage WHEN
+    NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine AND NEW.session_id IS OLD.session_id
+    AND NEW.project IS OLD.project AND NEW.timestamp IS OLD.timestamp AND NEW.model IS OLD.model
+    AND NEW.input_tokens IS OLD.input_tokens AND NEW.output_tokens IS OLD.output_tokens
+    AND NEW.cache_read_tokens IS OLD.cache_read_tokens AND NEW.cache_write_5m_tokens IS OLD.cache_write_5m_tokens
+    AND NEW.cache_write_1h_tokens IS OLD.cache_write_1h_tokens AND NEW.confidence IS OLD.confidence
+    AND NEW.cost_usd IS NOT OLD.cost_usd BEGIN
+  UPDATE session_totals SET priced_requests = priced_requests + (NEW.cost_usd IS NOT NULL) - (OLD.cost_usd IS NOT NULL),
+    priced_cost_usd = priced_cost_usd + coalesce(NEW.cost_usd, 0) - coalesce(OLD.cost_usd, 0)
+  WHERE agent = NEW.agent AND session_id = coalesce(NEW.session_id, '');
 END;
 
 -- Version 6: messages.is_rewound. SQL has no ADD COLUMN IF NOT EXISTS, so lumo_sync adds

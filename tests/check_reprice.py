@@ -260,6 +260,11 @@ c.eq("and no other stored row changed", [reference, ref_costs], [untouched(), co
 # 8. lumo reprice prices every row again: a cost edited by hand (fingerprint unchanged, so
 #    a sync leaves it) is set right
 plain("UPDATE usage SET cost_usd = 99 WHERE message_id = 'msg_s1'")
+roll = plain("SELECT (SELECT sum(priced_cost_usd) FROM usage_buckets) b, (SELECT sum(priced_cost_usd) FROM session_totals) s,"
+             " (SELECT sum(cost_usd) FROM usage) u")[0]
+c.eq("a price changed by hand moves the rollups by the difference (usage_buckets_price, session_totals_price)",
+     [True, True], [close(roll["u"], roll["b"]), close(roll["u"], roll["s"])])
+c.eq("... to 99 + the other three", True, close(99 + SONNET["s2"] + sum(ACME.values()), roll["u"]))
 c.eq("a sync does not look at rows whose prices did not change", 99.0, (sync(), costs()["s1"][0])[1])
 rc, out, err = lumo("reprice", "--json")
 c.eq("lumo reprice: every row priced again", [0, 4], [rc, json.loads(out)["repriced_rows"] if rc == 0 else None])
@@ -298,7 +303,7 @@ c.eq("prices load of a missing file: refused", [2, True], [rc, "no file" in err]
 old = os.path.join(OUT, "v7.db")
 shutil.copy(DB, old)
 subprocess.run(["sqlite3", old, """
-DROP INDEX usage_model_price; ALTER TABLE usage DROP COLUMN price_fp;
+DROP INDEX usage_model; ALTER TABLE usage DROP COLUMN price_fp;
 ALTER TABLE lumo_files DROP COLUMN tail_hash;
 DROP TABLE price_overrides;
 CREATE TABLE price_overrides (model TEXT PRIMARY KEY, input REAL, output REAL, cache_read REAL, cache_write_5m REAL,
