@@ -818,7 +818,8 @@ def cmd_session(args):
     where, params = filters(args, ("agent", "project", "machine"), since, until, "date(started_at, 'localtime')")
     headers, rows = query(con, "SELECT agent, session_id, project, machine, started_at, ended_at,"
                                " datetime(started_at, 'localtime') AS local_start, duration_seconds, requests,"
-                               " total_tokens, cost_usd, models FROM sessions%s ORDER BY started_at %s" % (where, order), params)
+                               " total_tokens, cost_usd, models, priced_cost_usd, unpriced_tokens FROM sessions%s"
+                               " ORDER BY started_at %s" % (where, order), params)
     if emit_rows(con, args, headers, rows):
         return 0
     print(label("Sessions", sorted({r[0] for r in rows}), since, until))
@@ -827,16 +828,17 @@ def cmd_session(args):
         print("no data in this period")
         return 0
     out = [[r[0], (r[1] or "")[:8], (r[2] or "")[:24], (r[6] or "")[:16], duration(r[7]), num(r[8]), num(r[9]),
-            money(r[10])] for r in rows]
+            money(r[10], r[12], r[13])] for r in rows]
     unknown = sum(1 for r in rows if r[10] is None)
+    # the priced part of every session, unpriced ones included (the dashboard's total)
+    priced, unpriced = sum(r[12] or 0 for r in rows), sum(r[13] or 0 for r in rows)
     total = ["Total", "", "%d sessions" % len(rows), "", "", num(sum(r[8] or 0 for r in rows)),
-             num(sum(r[9] or 0 for r in rows)),
-             usd(sum(r[10] or 0 for r in rows)) + (" + %d unpriced" % unknown if unknown else "")]
+             num(sum(r[9] or 0 for r in rows)), money(None if unpriced else priced, priced, unpriced)]
     table(["agent", "session", "project", "started", "length", "requests", "tokens", "cost"], out,
           right=(4, 5, 6, 7), total=total, drop=[4, 5, 2, 3])
     if unknown:
         print("unpriced: %d session(s) have requests without a price; their cost is not known"
-              " (the sessions view has no priced/unpriced split)" % unknown)
+              " (lumo prices set MODEL prices a model)" % unknown)
     return 0
 
 
