@@ -400,7 +400,9 @@ static int setting_get(sqlite3 *db, const char *key, char *out, size_t cap) {
 }
 
 /* The new prices of one model's rows priced under another fingerprint than fp, into
-** temp.lumo_reprice (rowid, old cost, new cost, source, fingerprint). */
+** temp.lumo_reprice: rowid, old cost, new cost, source, fingerprint, and what the rollups
+** group by (bucket, agent, machine, project, session, timestamp, tokens), so that they
+** need no second read of usage. */
 static int reprice_model(syncer *y, sqlite3_stmt *sel, sqlite3_stmt *ins, const char *model, int64_t fp,
                          int force, int64_t *nrows) {
   void *prices = y->conn->prices;
@@ -423,6 +425,7 @@ static int reprice_model(syncer *y, sqlite3_stmt *sel, sqlite3_stmt *ins, const 
     if (known && src) sqlite3_bind_text(ins, 4, src, -1, SQLITE_STATIC);
     else sqlite3_bind_null(ins, 4);
     sqlite3_bind_int64(ins, 5, fp);
+    for (int k = 0; k < 8; k++) sqlite3_bind_value(ins, 6 + k, sqlite3_column_value(sel, 12 + k));
     rc = step_done(ins);
     if (rc == SQLITE_OK) (*nrows)++;
   }
@@ -434,23 +437,22 @@ static int reprice_model(syncer *y, sqlite3_stmt *sel, sqlite3_stmt *ins, const 
 /* The bucket of a usage row u, as the usage_buckets triggers write it. */
 #define BUCKET_OF "coalesce(substr(u.timestamp, 1, 14) || printf('%02d', CAST(substr(u.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')"
 #define TOKENS_OF "(u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens)"
-#define CHANGED " FROM temp.lumo_reprice r JOIN usage u ON u.rowid = r.rid WHERE r.cost IS NOT r.old_cost"
+#define CHANGED " FROM temp.lumo_reprice WHERE cost IS NOT old_cost"
 
 static const char reprice_rollups_sql[] =
   "UPDATE usage_buckets AS b SET priced_requests = b.priced_requests + d.dp, unpriced_tokens = b.unpriced_tokens + d.du,"
   " priced_cost_usd = b.priced_cost_usd + d.dc"
-  " FROM (SELECT " BUCKET_OF " AS bucket, u.agent, u.machine, coalesce(u.model, '') AS model,"
-  "        coalesce(u.project, '') AS project, sum((r.cost IS NOT NULL) - (r.old_cost IS NOT NULL)) AS dp,"
-  "        sum(((r.cost IS NULL) - (r.old_cost IS NULL)) * " TOKENS_OF ") AS du,"
-  "        sum(coalesce(r.cost, 0) - coalesce(r.old_cost, 0)) AS dc" CHANGED " GROUP BY 1, 2, 3, 4, 5) AS d"
+  " FROM (SELECT bucket, agent, machine, model, project, sum((cost IS NOT NULL) - (old_cost IS NOT NULL)) AS dp,"
+  "        sum(((cost IS NULL) - (old_cost IS NULL)) * tokens) AS du,"
+  "        sum(coalesce(cost, 0) - coalesce(old_cost, 0)) AS dc" CHANGED " GROUP BY 1, 2, 3, 4, 5) AS d"
   " WHERE b.bucket = d.bucket AND b.agent = d.agent AND b.machine = d.machine AND b.model = d.model"
   "   AND b.project = d.project;"
   "UPDATE session_totals AS s SET priced_requests = s.priced_requests + d.dp, priced_cost_usd = s.priced_cost_usd + d.dc"
-  " FROM (SELECT u.agent, coalesce(u.session_id, '') AS sid, sum((r.cost IS NOT NULL) - (r.old_cost IS NOT NULL)) AS dp,"
-  "        sum(coalesce(r.cost, 0) - coalesce(r.old_cost, 0)) AS dc" CHANGED " GROUP BY 1, 2) AS d"
+  " FROM (SELECT agent, sid, sum((cost IS NOT NULL) - (old_cost IS NOT NULL)) AS dp,"
+  "        sum(coalesce(cost, 0) - coalesce(old_cost, 0)) AS dc" CHANGED " GROUP BY 1, 2) AS d"
   " WHERE s.agent = d.agent AND s.session_id = d.sid;"
   "UPDATE blocks_state SET since = min(coalesce(since, '9999'), d.m)"
-  " FROM (SELECT min(u.timestamp) AS m" CHANGED ") AS d WHERE d.m IS NOT NULL;";
+  " FROM (SELECT min(ts) AS m" CHANGED ") AS d WHERE d.m IS NOT NULL;";
 
 /* The AFTER UPDATE triggers on usage whose work reprice_rollups_sql does (the generic
 ** ones would not fire: only the price columns change). */
@@ -506,7 +508,8 @@ int prices_reprice(syncer *y, int force, int64_t *nrows) {
   sqlite3_stmt *st = NULL, *sel = NULL, *ins = NULL;
   rc = sqlite3_exec(db, "DROP TABLE IF EXISTS temp.lumo_reprice;"
                         "CREATE TEMP TABLE lumo_reprice (rid INTEGER PRIMARY KEY, old_cost REAL, cost REAL, src TEXT,"
-                        " fp INTEGER)", NULL, NULL, NULL);
+                        " fp INTEGER, bucket TEXT, agent TEXT, machine TEXT, model TEXT, project TEXT, sid TEXT, ts TEXT,"
+                        " tokens INTEGER)", NULL, NULL, NULL);
   if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "SELECT DISTINCT model FROM usage WHERE model IS NOT NULL", -1, &st, NULL);
   while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
     if (nm == capm) {
@@ -528,8 +531,10 @@ int prices_reprice(syncer *y, int force, int64_t *nrows) {
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2(db, "SELECT rowid, input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens,"
                                 " cache_write_1h_tokens, speed, inference_geo, service_tier, web_search_requests, timestamp,"
-                                " cost_usd FROM usage WHERE model = ?1 AND (price_fp IS NOT ?2 OR ?3)", -1, &sel, NULL);
-  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "INSERT INTO temp.lumo_reprice VALUES (?1, ?2, ?3, ?4, ?5)", -1, &ins, NULL);
+                                " cost_usd, " BUCKET_OF ", u.agent, u.machine, coalesce(u.model, ''), coalesce(u.project, ''),"
+                                " coalesce(u.session_id, ''), u.timestamp, " TOKENS_OF
+                                " FROM usage u WHERE model = ?1 AND (price_fp IS NOT ?2 OR ?3)", -1, &sel, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "INSERT INTO temp.lumo_reprice VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", -1, &ins, NULL);
   for (int i = 0; rc == SQLITE_OK && i < nm; i++)
     rc = reprice_model(y, sel, ins, models[i], lumo_price_fingerprint(prices, models[i]), force, nrows);
   sqlite3_finalize(sel);
