@@ -67,11 +67,10 @@ def ext_run(path, statements):
 
 
 def lumo_db(args):
-    """The database these commands change: it must exist (a typo must not create an empty one)."""
-    path, src = db_path(args)
-    if not os.path.isfile(path):
-        raise Fail("no lumo database at %s (%s); `lumo sync` creates it" % (path, src if src != "default" else "the default"))
-    return path
+    """The database these commands change: an existing lumo database (a typo must neither
+    create an empty one nor turn another SQLite file into one)."""
+    open_ro(args).close()
+    return db_path(args)[0]
 
 
 # lumo_reprice(0) first brings an older database to the current schema (price_overrides

@@ -297,6 +297,12 @@ c.eq("lumo prices load: the unknown model stored (sonnet as built in: not), two 
 c.eq("prices load: acme rows priced, the rest as before", ref_costs, costs())
 rc, out, err = lumo("prices", "load", os.path.join(OUT, "missing.json"))
 c.eq("prices load of a missing file: refused", [2, True], [rc, "no file" in err])
+other = os.path.join(OUT, "other.db")
+subprocess.run(["sqlite3", other, "CREATE TABLE t (x)"], check=True)
+r = subprocess.run(LUMO + ["--db", other, "prices", "set", "acme-coder-1", "--input", "1", "--output", "1"],
+                   capture_output=True, text=True, env=dict(os.environ, LUMO_EXTENSION=SO + ".so"))
+c.eq("prices set on a database that is not lumo's: refused, the file left alone", [2, True, [{"name": "t"}]],
+     [r.returncode, "not a lumo database" in r.stderr, plain("SELECT name FROM sqlite_schema", other)])
 
 # 10. a schema-7 database: its overrides (model-keyed, no ranges) are migrated, a refused
 #    one left out, and the first sync prices every stored row (no fingerprints yet)
