@@ -114,15 +114,15 @@ def prices_list(args):
     print("built-in price snapshot %s" % (snap[0] if snap else "(not recorded yet: `lumo sync` records it)"))
     print("\noverrides (price_overrides, USD per million tokens):")
     if over:
-        print(table(["model", "from", "to"] + list(RATES) + ["note"],
-                    [[r[0], r[1] or "", r[2] or ""] + ["" if v is None else "%g" % v for v in r[3:8]] + [r[8] or ""]
-                     for r in over]))
+        table(["model", "from", "to"] + list(RATES) + ["note"],
+              [[r[0], r[1] or "", r[2] or ""] + ["" if v is None else "%g" % v for v in r[3:8]] + [r[8] or ""]
+               for r in over])
     else:
         print("  none (`lumo prices set MODEL --input X --output Y` adds one)")
     print("\nstored requests by model:")
-    print(table(["model", "requests", "tokens", "price from", "cost"],
-                [[m or "(none)", num(n), num(t), s or "unpriced", money(None if u else c, c or 0.0, u)]
-                 for m, n, t, s, c, u in models], right=(1, 2)))
+    table(["model", "requests", "tokens", "price from", "cost"],
+          [[m or "(none)", num(n), num(t), s or "unpriced", money(None if u else c, c or 0.0, u)]
+           for m, n, t, s, c, u in models], right=(1, 2))
     return 0
 
 

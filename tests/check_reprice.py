@@ -174,6 +174,10 @@ lst = json.loads(out) if rc == 0 else {}
 c.eq("lumo prices list shows the override", [0, [["acme-coder-1", 2.0, 8.0, 0.2, 2.5, 4.0]]],
      [rc, [[o["model"], o["input"], o["output"], o["cache_read"], o["cache_write_5m"], o["cache_write_1h"]]
            for o in lst.get("overrides", [])]])
+rc, out, err = lumo("prices", "list")
+c.eq("lumo prices list as a table: the override's row, the unpriced model's cost", [0, True, True],
+     [rc, any(l.startswith("| acme-coder-1 ") and "| 2 " in l and "| 8 " in l for l in out.splitlines()),
+      "unpriced (25.8K tokens)" in out or "+25.8K unpr." in out])
 c.eq("stored rows wait for the sync (a read never writes)", [(None, None), (None, None)],
      [costs()["a1"], costs()["a2"]])
 
