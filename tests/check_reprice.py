@@ -169,6 +169,10 @@ other = query("SELECT lumo_cost('acme-coder-1', 1000, 500, 20000, 3000, 0) AS a1
               " (SELECT source FROM lumo_prices WHERE model = 'acme-coder-1') AS src", db=DB)[0]
 c.eq("a second connection prices with it at once", [True, True, "override"],
      [close(ACME["a1"], other["a1"]), close(ACME["a2"], other["a2"]), other["src"]])
+copy = os.path.join(OUT, "copied.db")  # another machine: the file alone carries the prices
+shutil.copy(DB, copy)
+c.eq("a copy of the database prices the same way", True,
+     close(ACME["a1"], query("SELECT lumo_cost('acme-coder-1', 1000, 500, 20000, 3000, 0) AS x", db=copy)[0]["x"]))
 rc, out, err = lumo("prices", "list", "--json")
 lst = json.loads(out) if rc == 0 else {}
 c.eq("lumo prices list shows the override", [0, [["acme-coder-1", 2.0, 8.0, 0.2, 2.5, 4.0]]],
