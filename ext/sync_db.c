@@ -591,7 +591,9 @@ static const lumo_col reprice_args[] = {
                      " changed since they were priced (what lumo_sync does first by itself)", 0}};
 const lumo_object lumo_reprice_object = {
   "function", "lumo_reprice", "price the stored requests of this lumo database again at the prices in force now, in"
-  " one transaction (the rollups follow); returns a JSON summary {repriced_rows}", reprice_args, 1};
+  " one transaction (the rollups follow); returns a JSON summary {repriced_rows}. Call it alone in its statement:"
+  " it sets the usage table's update triggers aside for its transaction, which a statement reading usage at the"
+  " same time refuses (database table is locked)", reprice_args, 1};
 
 int lumo_register_reprice(sqlite3 *db, lumo_conn *conn) {
   conn->nref++;
