@@ -34,6 +34,8 @@ VERBS = {
     "views": "list the views (and tables) `lumo report` can show",
     "doctor": "check the extension, the database, the agent homes, the time zone and Claude Code's cleanup",
     "statusline": "one line for Claude Code's statusLine: model, session, today, 5-hour block, rest level",
+    "prices": "the database's own rates: list them, set one (USD per million tokens), load a LiteLLM map",
+    "reprice": "price every stored request again at the prices in force (built-in table and your overrides)",
 }
 READ_VERBS = ("daily", "weekly", "monthly", "session", "blocks", "today", "watch", "dashboard", "report")
 # --since/--until: the column of a view they compare with, as a local date. 'instant' columns
@@ -60,6 +62,10 @@ EXAMPLES = {
     "doctor": "lumo doctor",
     "statusline": "echo '{\"session_id\": \"...\", \"model\": {\"display_name\": \"Opus\"}}' | lumo statusline\n"
                   "  ~/.claude/settings.json: {\"statusLine\": {\"type\": \"command\", \"command\": \"lumo statusline\"}}",
+    "prices": "lumo prices list\n  lumo prices set acme-coder-1 --input 2 --output 8 --cache-read 0.2\n"
+              "  lumo prices set claude-sonnet-4-5 --input 2.7 --output 13.5 --from 2026-12-01T00:00:00Z\n"
+              "  lumo prices set acme-coder-1 --remove\n  lumo prices load model_prices_and_context_window.json",
+    "reprice": "lumo reprice",
 }
 
 
@@ -105,7 +111,7 @@ OPTIONS = [
      " e.g. --project lumo", PERIODS + ("session", "report")),
     (("--machine",), "machine", "value", "ID", "only this machine's rows (lumo_merge'd databases); e.g. --machine laptop",
      PERIODS + ("session", "report")),
-    (("-j", "--json"), "json", "flag", None, "JSON output, e.g. --json | jq .", DATED + ("today", "dashboard")),
+    (("-j", "--json"), "json", "flag", None, "JSON output, e.g. --json | jq .", DATED + ("today", "dashboard", "prices", "reprice")),
     (("--csv",), "csv", "flag", None, "CSV output with a header row, e.g. --csv > out.csv", DATED),
     (("--table",), "table", "flag", None, "a table (the default)", ("report",)),
     (("-o", "--order"), "order", ("asc", "desc"), "{asc,desc}", "oldest first (asc, the default) or newest first"
@@ -135,9 +141,26 @@ OPTIONS = [
      " background and the next line shows it; e.g. --wait 100", ("statusline",)),
     (("--timeout",), "timeout", "float", "MS", "answer within MS milliseconds of starting (default 500): past it, or"
      " when the database cannot be read, the last line printed, marked (cached); e.g. --timeout 200", ("statusline",)),
+] + [  # prices set's rates (lumo_prices.py)
+    (("--" + r.replace("_", "-"),), r, "float", "USD", "%s, USD per million tokens; e.g. --%s %s"
+     % (what, r.replace("_", "-"), eg), ("prices",))
+    for r, what, eg in (("input", "uncached input rate", "3"), ("output", "output rate (reasoning included)", "15"),
+                        ("cache_read", "cache-read rate (default: the built-in table's for the model, else unpriced)",
+                         "0.3"),
+                        ("cache_write_5m", "5-minute cache-write rate (same default)", "3.75"),
+                        ("cache_write_1h", "1-hour cache-write rate (same default)", "6"))] + [
+    (("--from",), "valid_from", "value", "TIME", "prices set: first instant (UTC, ISO-8601) the rate is in force"
+     " (default: since ever); e.g. --from 2026-12-01T00:00:00Z", ("prices",)),
+    (("--to",), "valid_to", "value", "TIME", "prices set: instant it stops being in force, exclusive (default: still in"
+     " force); e.g. --to 2027-01-01T00:00:00Z", ("prices",)),
+    (("--remove",), "remove", "flag", None, "prices set: remove the model's override (with --from/--to: that range's)",
+     ("prices",)),
 ]
 POSITIONAL = {"report": ("view", "VIEW", "a view of the lumo database (`lumo views` lists them), or diagnostics"
-                                         " (what lumo_sync skipped); e.g. daily")}
+                                         " (what lumo_sync skipped); e.g. daily"),
+              "prices": ("action", "ACTION [MODEL|FILE]", "list, set MODEL or load FILE (a LiteLLM price map);"
+                         " e.g. set acme-coder-1")}
+MORE_POSITIONAL = ("prices",)  # commands whose action takes one more word (prices set MODEL)
 
 
 class Args:
@@ -248,6 +271,8 @@ def parse(argv):
     if pos and not positional:
         raise Fail("%s: which %s? (%s)" % (verb, pos[0], pos[2]))
     extra = positional[1:] if pos else positional
+    if verb in MORE_POSITIONAL:
+        args.more, extra = extra, []
     if extra:
         raise Fail("unrecognized arguments: %s" % " ".join(extra))
     if pos:
@@ -860,7 +885,8 @@ def cmd_session(args):
     where, params = filters(args, ("agent", "project", "machine"), since, until, "date(started_at, 'localtime')")
     headers, rows = query(con, "SELECT agent, session_id, project, machine, started_at, ended_at,"
                                " datetime(started_at, 'localtime') AS local_start, duration_seconds, requests,"
-                               " total_tokens, cost_usd, models FROM sessions%s ORDER BY started_at %s" % (where, order), params)
+                               " total_tokens, cost_usd, models, priced_cost_usd, unpriced_tokens FROM sessions%s"
+                               " ORDER BY started_at %s" % (where, order), params)
     if emit_rows(con, args, headers, rows):
         return 0
     print(label("Sessions", sorted({r[0] for r in rows}), since, until))
@@ -869,16 +895,17 @@ def cmd_session(args):
         print("no data in this period")
         return 0
     out = [[r[0], (r[1] or "")[:8], (r[2] or "")[:24], (r[6] or "")[:16], duration(r[7]), num(r[8]), num(r[9]),
-            money(r[10])] for r in rows]
+            money(r[10], r[12], r[13])] for r in rows]
     unknown = sum(1 for r in rows if r[10] is None)
+    # the priced part of every session, unpriced ones included (the dashboard's total)
+    priced, unpriced = sum(r[12] or 0 for r in rows), sum(r[13] or 0 for r in rows)
     total = ["Total", "", "%d sessions" % len(rows), "", "", num(sum(r[8] or 0 for r in rows)),
-             num(sum(r[9] or 0 for r in rows)),
-             usd(sum(r[10] or 0 for r in rows)) + (" + %d unpriced" % unknown if unknown else "")]
+             num(sum(r[9] or 0 for r in rows)), money(None if unpriced else priced, priced, unpriced)]
     table(["agent", "session", "project", "started", "length", "requests", "tokens", "cost"], out,
           right=(4, 5, 6, 7), total=total, drop=[4, 5, 2, 3])
     if unknown:
         print("unpriced: %d session(s) have requests without a price; their cost is not known"
-              " (the sessions view has no priced/unpriced split)" % unknown)
+              " (lumo prices set MODEL prices a model)" % unknown)
     return 0
 
 
@@ -1405,6 +1432,11 @@ def cmd_doctor(args):
     return 1 if bad else 0
 
 
+def prices_cmd(args):
+    import lumo_prices  # only these two commands pay for the module
+    return lumo_prices.cmd_prices(args) if args.cmd == "prices" else lumo_prices.cmd_reprice(args)
+
+
 def main(argv):
     verb = [a for a in argv if a in VERBS][:1]
     if verb == ["statusline"]:  # its own few options (lumo_statusline.py); --db may come first
@@ -1416,7 +1448,8 @@ def main(argv):
     setup_zone(args)
     fn = {"daily": cmd_period, "weekly": cmd_period, "monthly": cmd_period, "session": cmd_session,
           "blocks": cmd_blocks, "today": cmd_today, "watch": cmd_watch, "dashboard": cmd_dashboard,
-          "report": cmd_report, "views": cmd_views, "sync": cmd_sync, "doctor": cmd_doctor}[args.cmd]
+          "report": cmd_report, "views": cmd_views, "sync": cmd_sync, "doctor": cmd_doctor,
+          "prices": prices_cmd, "reprice": prices_cmd}[args.cmd]
     return fn(args) or 0
 
 
