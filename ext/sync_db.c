@@ -316,6 +316,9 @@ static int migrate(sqlite3 *db, char **err) {
   ** the head is not taken for an append (NULL for files synced before: head only) */
   if (!rc && sync_table_has_column(db, "main", "lumo_files", "tail_hash") == 0)
     rc = sqlite3_exec(db, "ALTER TABLE lumo_files ADD COLUMN tail_hash INTEGER", NULL, NULL, err);
+  /* schema 8: blocks keep their unpriced tokens; the cache is made again from usage */
+  if (!rc && sync_table_has_column(db, "main", "blocks_cache", "unpriced_tokens") == 0)
+    rc = sqlite3_exec(db, "DROP TABLE blocks_cache; UPDATE blocks_state SET since = ''", NULL, NULL, err);
   return rc;
 }
 

@@ -915,7 +915,7 @@ def block_limits(con, args, where, params):
     import lumo_limits
     out = []
     for name, dest, column, whole in (("--token-limit", "token_limit", "total_tokens", True),
-                                      ("--cost-limit", "cost_limit", "cost_usd", False)):
+                                      ("--cost-limit", "cost_limit", "priced_cost_usd", False)):
         text = opt(args, dest)
         if text is None:
             out.append(None)
@@ -947,11 +947,12 @@ def cmd_blocks(args):
     where = (where + " AND" if where else " WHERE") + " is_gap = 0" + (" AND is_active = 1" if opt(args, "active") else "")
     headers, rows = query(con, "SELECT block_id, start_at, end_at, actual_end_at, is_active, requests, total_tokens,"
                                " cost_usd, models, tokens_per_minute, cost_per_hour, projected_tokens, projected_cost_usd,"
-                               " datetime(start_at, 'localtime') AS local_start, datetime(end_at, 'localtime') AS local_end"
+                               " datetime(start_at, 'localtime') AS local_start, datetime(end_at, 'localtime') AS local_end,"
+                               " priced_cost_usd, unpriced_tokens"
                                " FROM blocks%s ORDER BY start_at %s" % (where, order), params)
     ix = {h: i for i, h in enumerate(headers)}
     limits = [(k, lim, col, proj) for k, lim, col, proj in (("token", token_limit, "total_tokens", "projected_tokens"),
-                                                             ("cost", cost_limit, "cost_usd", "projected_cost_usd"))
+                                                             ("cost", cost_limit, "priced_cost_usd", "projected_cost_usd"))
               if lim is not None]
     if limits and (opt(args, "json") or opt(args, "csv")):
         # ccusage's tokenLimitStatus: every block's share of the limit; the active one's status
@@ -972,15 +973,16 @@ def cmd_blocks(args):
     if not rows:
         print("no active block" if opt(args, "active") else "no data in this period")
     else:
-        H = ["start", "end", "state", "requests", "tokens", "cost (priced)", "models"]
-        out = [[r[13][:16], r[14][11:16], "active" if r[4] else "", num(r[5]), num(r[6]), usd(r[7] or 0),
+        H = ["start", "end", "state", "requests", "tokens", "cost", "models"]
+        out = [[r[13][:16], r[14][11:16], "active" if r[4] else "", num(r[5]), num(r[6]), money(r[7], r[15], r[16]),
                 (r[8] or "")[:30]] for r in rows]
+        unpriced = sum(r[16] or 0 for r in rows)
         total = ["Total", "", "", num(sum(r[5] or 0 for r in rows)), num(sum(r[6] or 0 for r in rows)),
-                 usd(sum(r[7] or 0 for r in rows)), ""]
+                 money(None if unpriced else sum(r[7] or 0 for r in rows), sum(r[15] or 0 for r in rows), unpriced), ""]
         right, drop = [3, 4, 5], [6, 1, 3]
         # a share column after the tokens (and after the cost) per limit, as ccusage's %
         for k, lim, col, proj in reversed(limits):
-            at = H.index("tokens" if k == "token" else "cost (priced)") + 1
+            at = H.index("tokens" if k == "token" else "cost") + 1
             H.insert(at, "% of " + (num(lim) if k == "token" else usd(lim)))
             for o, r in zip(out, rows):
                 o.insert(at, "%.1f%%" % ((r[ix[col]] or 0) / lim * 100))
@@ -990,8 +992,9 @@ def cmd_blocks(args):
         table(H, out, right=right, total=total, drop=drop)
         for r in rows:
             if r[4]:
-                print("active block: %s tokens/min, %s/hour; projected at %s: %s tokens, %s"
-                      % (num(r[9]), usd(r[10] or 0), r[14][11:16], num(r[11]), usd(r[12] or 0)))
+                print("active block: %s tokens/min, %s; projected at %s: %s tokens, %s"
+                      % (num(r[9]), "cost/hour unknown (unpriced requests)" if r[16] else usd(r[10] or 0) + "/hour",
+                         r[14][11:16], num(r[11]), "cost unknown (unpriced)" if r[16] else usd(r[12] or 0)))
                 for k, lim, col, proj in limits:
                     st = lumo_limits.limit_status(r[ix[col]] or 0, r[ix[proj]], lim)
                     fmt = num if k == "token" else usd

@@ -12,7 +12,7 @@
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 8 (7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 8 (7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -591,8 +591,9 @@ CREATE TABLE IF NOT EXISTS blocks_cache (
   cache_creation_tokens INTEGER, -- cache writes, both TTLs
   cache_read_tokens INTEGER,     -- cache reads
   total_tokens INTEGER,          -- all five buckets
-  cost_usd    REAL,              -- priced cost
-  models      TEXT               -- models, comma-separated
+  cost_usd    REAL,              -- cost of the requests with a price
+  models      TEXT,              -- models, comma-separated
+  unpriced_tokens INTEGER        -- tokens of requests without a price
 ) WITHOUT ROWID;
 
 -- blocks_state: one row saying how current blocks_cache is; any change to usage moves
@@ -661,5 +662,6 @@ DROP TABLE activity_minutes;
 -- Version 4: blocks_cache and blocks_state. Version 5: active_minutes. Version 6:
 -- messages.is_rewound. Version 8: usage.price_fp and lumo_files.tail_hash (added by lumo_sync's
 -- migration), price_overrides with validity ranges and the tier (copied from the renamed
--- schema-7 table above), diagnostics and rate_limits.
+-- schema-7 table above), diagnostics and rate_limits, blocks_cache.unpriced_tokens (the
+-- migration drops the cache, which the next sync makes again).
 UPDATE lumo_schema_version SET version = 8 WHERE version < 8;

@@ -5,7 +5,7 @@ requests, priced cost and unpriced tokens are computed here from the stored requ
 (the usage table: one row per billed request, read with plain SQLite; local days by
 Python's zoneinfo, not by SQL), and compared with what every view and lumo command that
 carries them shows: daily, weekly, monthly, sessions, projects, project_groups, machines,
-models, dashboard, efficiency, blocks, budgets, hourly, and `lumo daily|weekly|monthly|
+models, dashboard, efficiency, blocks, budgets (and their unpriced tokens), hourly, and `lumo daily|weekly|monthly|
 session|blocks|dashboard --json`. Twice over: a home whose every model is priced (the
 generated corpus, all three agents), and the same with requests of a model no table
 prices plus requests made in the last hours (so the budgets' current periods hold some);
@@ -153,15 +153,14 @@ def check(db, label, tz):
     c.eq("%s efficiency: cost_per_1k_tokens x priced tokens = priced cost" % w, True,
          near(T["priced_cost_usd"], e["cost_per_1k_tokens"] * (T["total_tokens"] - T["unpriced_tokens"]) / 1000))
     b = plain(db, "SELECT * FROM blocks WHERE NOT is_gap", tz)
-    bs = sums(b, ("requests", "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens", "total_tokens",
-                  "cost_usd"))
-    agree("%s blocks" % w, dict(T, cache_creation_tokens=T["cache_write_5m_tokens"] + T["cache_write_1h_tokens"],
-                                cost_usd=T["priced_cost_usd"]), bs,
-          ("requests", "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens", "total_tokens",
-           "cost_usd"))
+    keys = ("requests", "input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens", "total_tokens",
+            "priced_cost_usd", "unpriced_tokens")
+    agree("%s blocks" % w, dict(T, cache_creation_tokens=T["cache_write_5m_tokens"] + T["cache_write_1h_tokens"]),
+          sums(b, keys), keys)
+    null_rule("%s blocks" % w, b)
     h = plain(db, "SELECT * FROM hourly", tz)
-    agree("%s hourly" % w, dict(T, cost_usd=T["priced_cost_usd"]), sums(h, ("requests", "total_tokens", "cost_usd")),
-          ("requests", "total_tokens", "cost_usd"))
+    agree("%s hourly" % w, T, sums(h, SHORT), SHORT)
+    null_rule("%s hourly" % w, [r for r in h if r["requests"]])
     # budgets: the priced cost since the local start of the current day, week (Monday) and month
     zone = zoneinfo.ZoneInfo(tz)
     today = datetime.datetime.now(zone).date()
@@ -169,8 +168,11 @@ def check(db, label, tz):
     for name, start in starts.items():
         s = datetime.datetime.combine(start, datetime.time(), zone)
         want = sum(r["cost_usd"] or 0.0 for r in rows if r["local"] >= s)
-        got = plain(db, "SELECT spent_usd FROM budgets WHERE name = '%s'" % name, tz)[0]["spent_usd"]
-        c.eq("%s budgets %s: spent since %s" % (w, name, start), True, near(want, got) or want == got == 0)
+        want_unpriced = sum(sum(r[k] for k in BUCKETS) for r in rows if r["local"] >= s and r["cost_usd"] is None)
+        got = plain(db, "SELECT spent_usd, unpriced_tokens FROM budgets WHERE name = '%s'" % name, tz)[0]
+        c.eq("%s budgets %s: spent since %s" % (w, name, start), True,
+             near(want, got["spent_usd"]) or want == got["spent_usd"] == 0)
+        c.eq("%s budgets %s: unpriced tokens since %s" % (w, name, start), want_unpriced, got["unpriced_tokens"])
     # the lumo command's JSON reports
     for cmd in ("daily", "weekly", "monthly"):
         got = lumo(db, tz, cmd)
@@ -180,8 +182,8 @@ def check(db, label, tz):
     agree("%s lumo session --json" % w, T, sums(got, SHORT), SHORT, len(got))
     null_rule("%s lumo session --json" % w, got)
     blk = [r for r in lumo(db, tz, "blocks") if not r.get("is_gap")]
-    agree("%s lumo blocks --json" % w, dict(T, cost_usd=T["priced_cost_usd"]),
-          sums(blk, ("requests", "total_tokens", "cost_usd")), ("requests", "total_tokens", "cost_usd"), len(blk))
+    agree("%s lumo blocks --json" % w, T, sums(blk, SHORT), SHORT, len(blk))
+    null_rule("%s lumo blocks --json" % w, blk)
     dash = lumo(db, tz, "dashboard")
     tot = (dash.get("totals", {}).get("rows") or [{}])[0] if isinstance(dash, dict) else {}
     agree("%s lumo dashboard --json totals" % w, T, tot, ("requests", "total_tokens", "priced_cost_usd", "unpriced_tokens"),

@@ -136,7 +136,7 @@ def views_agree(what, acme_priced):
     c.eq("%s: models view" % what, [True, True if acme_priced else None],
          [close(sum(SONNET.values()), mo.get("claude-sonnet-4-5-20250929")),
           close(sum(a.values()), mo.get("acme-coder-1")) if acme_priced else mo.get("acme-coder-1")])
-    b = plain("SELECT sum(cost_usd) c FROM blocks")[0]
+    b = plain("SELECT sum(priced_cost_usd) c FROM blocks")[0]
     c.eq("%s: blocks priced cost" % what, True, close(total, b["c"]))
     bt = plain("SELECT sum(priced_cost_usd) p, sum(priced_requests) n FROM session_totals")[0]
     c.eq("%s: session_totals rollup" % what, [True, 4 if acme_priced else 2], [close(total, bt["p"]), bt["n"]])
