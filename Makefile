@@ -102,11 +102,13 @@ clean:
 # $(PREFIX)/lib, where the installed `lumo` looks for them. The sqlite3 shell's `.load lumo`
 # searches the library path: $(PREFIX)/lib for PREFIX=/usr, LD_LIBRARY_PATH for another.
 # `make uninstall` with the same PREFIX removes exactly these (and the module's bytecode).
+# the lumo command's Python modules, installed beside it
+LUMO_MODULES = $(wildcard scripts/lumo_*.py)
 PREFIX ?= $(HOME)/.local
 install: $(SO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/lumo
 	install -m 755 scripts/lumo $(DESTDIR)$(PREFIX)/bin/lumo
-	install -m 644 scripts/lumo_cli.py scripts/lumo_statusline.py $(DESTDIR)$(PREFIX)/lib/lumo/
+	install -m 644 $(LUMO_MODULES) $(DESTDIR)$(PREFIX)/lib/lumo/
 	$(PY) -m compileall -q $(DESTDIR)$(PREFIX)/lib/lumo
 	install -m 644 $(SO) $(DESTDIR)$(PREFIX)/lib/lumo.so
 	@echo "installed $(PREFIX)/bin/lumo and $(PREFIX)/lib/lumo.so"
@@ -114,7 +116,7 @@ install: $(SO)
 	@case "$(PREFIX)" in /usr) ;; *) echo "sqlite3 shell: .load $(PREFIX)/lib/lumo, or .load lumo with LD_LIBRARY_PATH=$(PREFIX)/lib";; esac
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/lumo $(DESTDIR)$(PREFIX)/lib/lumo.so $(DESTDIR)$(PREFIX)/lib/lumo/lumo_cli.py \
-	  $(DESTDIR)$(PREFIX)/lib/lumo/lumo_statusline.py
+	rm -f $(DESTDIR)$(PREFIX)/bin/lumo $(DESTDIR)$(PREFIX)/lib/lumo.so \
+	  $(addprefix $(DESTDIR)$(PREFIX)/lib/lumo/,$(notdir $(LUMO_MODULES)))
 	rm -rf $(DESTDIR)$(PREFIX)/lib/lumo/__pycache__
 	-rmdir $(DESTDIR)$(PREFIX)/lib/lumo 2>/dev/null

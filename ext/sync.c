@@ -170,6 +170,8 @@ static int usage_write(syncer *y, const lumo_cand *c, const char *key, const cha
   sqlite3_bind_int64(st, 32, c->content_bytes);
   if (c->has_stored_cost) sqlite3_bind_double(st, 33, c->stored_cost);
   else sqlite3_bind_null(st, 33);
+  /* what priced it, so that a later change of this model's prices finds the row */
+  sqlite3_bind_int64(st, 34, lumo_price_fingerprint(y->conn->prices, c->model));
   int rc = step_done(st);
   if (!rc) y->st.usage_rows++;
   return rc;
@@ -1064,10 +1066,11 @@ static void result_summary(sqlite3_context *ctx, const syncer *y) {
   char *s = sqlite3_mprintf(
       "{\"machine\":\"%w\",\"files_seen\":%lld,\"files_read\":%lld,\"bytes_read\":%lld,"
       "\"usage_rows_written\":%lld,\"message_rows_written\":%lld,\"tool_rows_written\":%lld,"
-      "\"otel_rows_written\":%lld,\"skipped_lines\":%lld}",
+      "\"otel_rows_written\":%lld,\"skipped_lines\":%lld,\"repriced_rows\":%lld}",
       y->machine, (long long)y->st.files_seen, (long long)y->st.files_read,
       (long long)y->st.bytes_read, (long long)y->st.usage_rows, (long long)y->st.message_rows,
-      (long long)y->st.tool_rows, (long long)y->st.otel_rows, (long long)y->st.skipped);
+      (long long)y->st.tool_rows, (long long)y->st.otel_rows, (long long)y->st.skipped,
+      (long long)y->st.repriced);
   if (s) sqlite3_result_text(ctx, s, -1, sqlite3_free);
   else sqlite3_result_error_nomem(ctx);
 }
@@ -1083,7 +1086,9 @@ static int walk_diags_store(syncer *y, int nwalk, int64_t dropped) {
 
 /* lumo_sync(): every source at its default root. lumo_sync(claude_root [, gemini_root
 ** [, codex_root [, opencode_root [, otlp_path]]]]): only the sources whose root is given
-** (NULL or '' skips one). */
+** (NULL or '' skips one). A Claude "root" may be one transcript, ROOT/projects/.../x.jsonl:
+** that file and its subagents' are synced as a sync of ROOT syncs them (same lumo_files
+** paths), the walk's diagnostics are left alone. */
 static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *root = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
   const char *groot = argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL;
@@ -1115,6 +1120,10 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   rc = dirs_load(db, y.machine, &dirs);
   conn->dirs = &dirs; /* only while the sources list their files */
   if (!rc && do_claude) rc = claude_roots(root, &roots, &nroot);
+  /* a root that is one transcript (the statusline's session) lists no roots: the walk's
+  ** diagnostics of the last whole sync stay as they are */
+  int partial = 0;
+  for (int i = 0; i < nroot; i++) partial |= claude_transcript_root(roots[i]) > 0;
   if (!rc && do_claude) rc = claude_files(roots, nroot, &fl, conn, "lumo_sync");
   if (!rc && do_gemini) rc = gemini_roots(groot, &groots, &ngroot);
   if (!rc && do_gemini) rc = gemini_files(groots, ngroot, &gfl, conn, "lumo_sync");
@@ -1129,6 +1138,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int nwalk = conn->ndiag; /* the listing's diagnostics, kept with phase 'walk' */
   int64_t walk_dropped = conn->dropped;
   if (!rc) rc = syncer_open(&y);
+  /* stored rows first, so the rows this sync writes and the old ones share the prices */
+  if (!rc) rc = prices_reprice(&y, 0, &y.st.repriced);
   char started[32];
   time_t now = time(NULL);
   strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
@@ -1149,7 +1160,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     rc = ins ? sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) : SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, ins, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
-    if (rc == SQLITE_OK) rc = walk_diags_store(&y, nwalk, walk_dropped);
+    if (rc == SQLITE_OK && !partial) rc = walk_diags_store(&y, nwalk, walk_dropped);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);
     if (ins && rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) sync_rollback(db);
@@ -1178,7 +1189,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 }
 
 static const lumo_col sync_args[] = {
-  {"claude_root", "TEXT", "optional: the Claude root; with any argument given, only the sources named are synced", 0},
+  {"claude_root", "TEXT", "optional: the Claude root, or one transcript in it (ROOT/projects/.../x.jsonl: that file and its"
+   " subagents' files, as a sync of ROOT reads them); with any argument given, only the sources named are synced", 0},
   {"gemini_root", "TEXT", "optional: the Gemini root (~/.gemini)", 0},
   {"codex_root", "TEXT", "optional: the Codex home (~/.codex)", 0},
   {"opencode_root", "TEXT", "optional: OpenCode's data directory", 0},
@@ -1190,6 +1202,8 @@ int lumo_register_sync(sqlite3 *db, lumo_conn *conn) {
   const int flags = SQLITE_UTF8 | SQLITE_DIRECTONLY;
   conn->nref++;
   int rc = sqlite3_create_function_v2(db, "lumo_sync", -1, flags, conn, sync_fn, NULL, NULL, lumo_conn_release);
+  if (rc) return rc;
+  rc = lumo_register_reprice(db, conn);
   if (rc) return rc;
   conn->nref++;
   return sqlite3_create_function_v2(db, "lumo_merge", 1, flags, conn, lumo_merge_fn, NULL, NULL, lumo_conn_release);
