@@ -3,13 +3,15 @@
 # (ASan+UBSan, leak detection on) and fuzzes each TARGET for SECONDS (wall clock; its own
 # when given as TARGET:SECONDS), one after the other, under `nice -n 19`. An input that
 # runs longer than 60 s is a finding (a hang: libFuzzer's default waits 20 minutes).
-# Targets: scanner (fuzz_scanner.c: the JSON scanner and line parsers in-process) and the readers driven through SQL by fuzz_sql.c: claude codex gemini_json
-# gemini_jsonl opencode_json opencode_db otlp prices sync (all of them by default).
-# Each run appends a line to tests/fuzz/hours.tsv (the CPU time it spent: the README's fuzz
-# hours are the sums), keeps a crashing input in tests/fuzz/regressions/TARGET/ (replayed
-# by `make test`) and merges what it found into the minimised seed corpus
-# tests/fuzz/corpus/TARGET/ (a few small inputs a run; the whole grown corpus stays in
-# dist/fuzz-corpus/, which later runs on the same machine resume from).
+# Targets: scanner (fuzz_scanner.c: the JSON scanner and line parsers in-process) and the
+# readers driven through SQL by fuzz_sql.c: claude codex gemini_json gemini_jsonl
+# opencode_json opencode_db otlp prices sync (all of them by default).
+# Each run appends a line to tests/fuzz/hours.tsv (the CPU time it spent; the README's
+# table of fuzz hours is rewritten from it at the end, tests/check_fuzz_hours.py), keeps
+# a crashing input in tests/fuzz/regressions/TARGET/ (replayed by `make test`) and merges
+# what it found into the minimised seed corpus tests/fuzz/corpus/TARGET/ (a few small
+# inputs a run; the whole grown corpus stays in dist/fuzz-corpus/, which later runs on
+# the same machine resume from).
 set -eu
 cd "$(dirname "$0")/../.."
 secs=${1:-60}
@@ -29,7 +31,7 @@ for spec in $targets; do
   tsecs=$secs
   [ "$t" = "$spec" ] || tsecs=${spec#*:}
   work=dist/fuzz-corpus/$t
-  mkdir -p "$work" "dist/fuzz-artifacts/$t" "tests/fuzz/corpus/$t"
+  mkdir -p "$work" "dist/fuzz-artifacts/$t"
   rm -f dist/fuzz-artifacts/$t/*
   if [ "$t" = scanner ]; then
     bin=./dist/fuzz_scanner
@@ -65,7 +67,7 @@ for spec in $targets; do
   # Keep the committed corpus small: of what the run found, the smallest new inputs of a
   # minimising merge, at most 8 KiB a run and 36 KiB a target (the rest stays in dist/).
   if [ "$t" != scanner ]; then
-    rm -rf dist/fuzz-merged && mkdir -p dist/fuzz-merged
+    rm -rf dist/fuzz-merged && mkdir -p dist/fuzz-merged "tests/fuzz/corpus/$t"
     if LUMO_FUZZ_TARGET=$t $bin -merge=1 dist/fuzz-merged "$work" >dist/fuzz-$t-merge.log 2>&1; then
       added=0
       for f in $(ls -Sr dist/fuzz-merged); do
@@ -78,7 +80,9 @@ for spec in $targets; do
     fi
   fi
 done
-# Totals per target over every run recorded (the issue asks for >= 1 CPU-hour each).
+# Totals per target over every run recorded (the issue asks for >= 1 CPU-hour each), and
+# the README's table of them.
+/usr/bin/python3 tests/check_fuzz_hours.py --write
 awk -F'\t' 'NR > 1 { s[$2] += $3 } END { for (t in s) printf "fuzz total %-14s %6.2f CPU-hours\n", t, s[t] / 3600 }' \
   tests/fuzz/hours.tsv | sort
 exit $status
