@@ -18,6 +18,7 @@
 #include "gemini.h"
 #include "opencode.h"
 #include "otlp.h"
+#include "activity.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -79,38 +80,6 @@ static int message_put(syncer *y, const msg_row *m) {
   sqlite3_bind_null(st, 13);
   if (!rc) y->st.message_rows++;
   return rc;
-}
-
-/* A tool call (kept once per key) and, when known, its outcome: is_error -1 = unknown. */
-static int tool_put(syncer *y, const char *key, const char *agent, const char *session, const char *timestamp,
-                    const char *message_id, const char *name, const char *input, size_t input_len,
-                    const char *file, int64_t line) {
-  sqlite3_stmt *st = y->tool_ins;
-  bind_text(st, 1, key);
-  bind_text(st, 2, agent);
-  bind_text(st, 3, y->machine);
-  bind_text(st, 4, session);
-  bind_text(st, 5, timestamp);
-  bind_text(st, 6, message_id);
-  bind_text(st, 7, name);
-  /* whole: a cut input is no longer JSON (json_extract fails) and may split a character */
-  if (input) sqlite3_bind_text64(st, 8, input, input_len, SQLITE_STATIC, SQLITE_UTF8); /* as the text above */
-  else sqlite3_bind_null(st, 8);
-  bind_text(st, 9, file);
-  sqlite3_bind_int64(st, 10, line);
-  int rc = step_done(st);
-  sqlite3_bind_null(st, 8);
-  if (!rc) y->st.tool_rows++;
-  return rc;
-}
-
-static int tool_outcome(syncer *y, const char *key, int is_error, int64_t result_bytes) {
-  sqlite3_stmt *st = y->tool_res;
-  bind_text(st, 1, key);
-  if (is_error < 0) sqlite3_bind_null(st, 2);
-  else sqlite3_bind_int(st, 2, is_error);
-  sqlite3_bind_int64(st, 3, result_bytes);
-  return step_done(st);
 }
 
 /* ----------------------------------------------------------------- usage */
@@ -237,7 +206,7 @@ int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const char *m
 
 typedef struct tool_ctx {
   syncer *y;
-  const char *session, *timestamp, *mid, *file;
+  const char *session, *project, *timestamp, *mid, *file;
   int64_t line;
   int rc;
 } tool_ctx;
@@ -256,8 +225,10 @@ static void tool_use_block(void *p, const claude_tool *u) {
   syncer *y = t->y;
   char *key = tool_key(t, u->id);
   if (!key) return;
-  t->rc = tool_put(y, key, "claude", t->session, t->timestamp, t->mid, u->name.n ? dec(y, 11, u->name) : NULL,
-                   u->input.n ? u->input.p : NULL, u->input.n, t->file, t->line);
+  activity_call c = {key, "claude", t->session, t->project, t->timestamp, t->mid,
+                     u->name.n ? dec(y, 11, u->name) : NULL, u->input.n ? u->input.p : NULL, u->input.n,
+                     t->file, t->line};
+  t->rc = activity_call_put(y, &c);
   sqlite3_free(key);
 }
 
@@ -265,7 +236,12 @@ static void tool_result_block(void *p, const claude_result *r) {
   tool_ctx *t = p;
   char *key = tool_key(t, r->tool_use_id);
   if (!key) return;
-  t->rc = tool_outcome(t->y, key, r->is_error, (int64_t)r->content.n);
+  lumo_buf *text = &t->y->s[12];
+  text->len = 0;
+  lumo_json_texts(r->content, text);
+  t->rc = text->oom ? SQLITE_NOMEM
+                    : activity_result_put(t->y, key, r->is_error, (int64_t)r->content.n, text->len ? text->p : NULL,
+                                          text->len, t->timestamp);
   sqlite3_free(key);
 }
 
@@ -415,7 +391,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
                    y->text.p, y->text.len, (int64_t)L.content.n, f->rel, rd.line_no, 0};
       rc = key ? message_put(y, &m) : SQLITE_NOMEM;
       sqlite3_free(key);
-      tool_ctx t = {y, session, timestamp, mid, f->rel, rd.line_no, SQLITE_OK};
+      tool_ctx t = {y, session, project, timestamp, mid, f->rel, rd.line_no, SQLITE_OK};
       if (!rc) claude_line_tools(&L, tool_use_block, tool_result_block, &t);
       if (!rc) rc = t.rc;
     }
@@ -440,12 +416,13 @@ static void gemini_bad_line(void *ctx, int64_t line, const char *kind, const cha
 typedef struct gemini_tool_ctx {
   syncer *y;
   const lumo_file *f;
-  const char *session, *timestamp;
+  const char *session, *project, *timestamp;
   int64_t line;
   int rc;
 } gemini_tool_ctx;
 
-/* One entry of a message's toolCalls: a tool_uses row with its outcome (status error). */
+/* One entry of a message's toolCalls: a tool_uses row with its outcome (status success
+** 0; error or cancelled 1; another or none: not said). */
 static void gemini_tool_call(void *p, lumo_span call) {
   gemini_tool_ctx *t = p;
   syncer *y = t->y;
@@ -455,13 +432,18 @@ static void gemini_tool_call(void *p, lumo_span call) {
   char *key = ids ? sqlite3_mprintf("gemini:%s", ids) : NULL;
   if (!key) return;
   int has_args = lumo_json_get(call, "args", &args) == 1;
-  t->rc = tool_put(y, key, "gemini", t->session, t->timestamp, NULL,
-                   lumo_json_get(call, "name", &name) == 1 ? dec(y, 2, name) : NULL, has_args ? args.p : NULL,
-                   has_args ? args.n : 0, t->f->rel, t->line);
+  activity_call c = {key, "gemini", t->session, t->project, t->timestamp, NULL,
+                     lumo_json_get(call, "name", &name) == 1 ? dec(y, 2, name) : NULL, has_args ? args.p : NULL,
+                     has_args ? args.n : 0, t->f->rel, t->line};
+  t->rc = activity_call_put(y, &c);
   if (!t->rc && lumo_json_get(call, "status", &status) == 1 && lumo_json_is_string(status)) {
     const char *s = dec(y, 3, status);
-    int err = s && strcmp(s, "error") == 0;
-    t->rc = tool_outcome(y, key, err, lumo_json_get(call, "result", &result) == 1 ? (int64_t)result.n : 0);
+    int err = !s ? -1 : strcmp(s, "success") == 0 ? 0 : strcmp(s, "error") == 0 || strcmp(s, "cancelled") == 0 ? 1 : -1;
+    lumo_buf *text = &y->s[12];
+    text->len = 0;
+    lumo_gemini_result_text(call, text);
+    t->rc = activity_result_put(y, key, err, lumo_json_get(call, "result", &result) == 1 ? (int64_t)result.n : 0,
+                                text->len ? text->p : NULL, text->len, NULL);
   }
   sqlite3_free(key);
 }
@@ -469,7 +451,7 @@ static void gemini_tool_call(void *p, lumo_span call) {
 /* A chat message: a messages row (key: session and message id; a message re-read with
 ** more content replaces its text), and its tool calls. */
 static int gemini_message_put(syncer *y, const lumo_file *f, const gemini_file *g, const gemini_msg *msg,
-                              const char *session) {
+                              const char *session, const char *project) {
   char *key = sqlite3_mprintf("gemini:%s:%s", session ? session : "", msg->id);
   if (!key) return SQLITE_NOMEM;
   const char *role = gemini_role(msg->type);
@@ -481,7 +463,7 @@ static int gemini_message_put(syncer *y, const lumo_file *f, const gemini_file *
   int rc = message_put(y, &m);
   sqlite3_free(key);
   if (rc || !msg->tool_calls) return rc;
-  gemini_tool_ctx t = {y, f, session, msg->timestamp, msg->line, SQLITE_OK};
+  gemini_tool_ctx t = {y, f, session, project, msg->timestamp, msg->line, SQLITE_OK};
   lumo_json_each_object((lumo_span){msg->tool_calls, strlen(msg->tool_calls)}, gemini_tool_call, &t);
   return t.rc;
 }
@@ -503,7 +485,7 @@ static int sync_gemini_file(syncer *y, const lumo_file *f) {
   y->st.bytes_read += f->size;
   char *session = gemini_session_new(f, &g);
   char *project = gemini_project_new(f);
-  for (int i = 0; rc == SQLITE_OK && i < g.n; i++) rc = gemini_message_put(y, f, &g, &g.msgs[i], session);
+  for (int i = 0; rc == SQLITE_OK && i < g.n; i++) rc = gemini_message_put(y, f, &g, &g.msgs[i], session, project);
   for (int i = 0; rc == SQLITE_OK && i < g.n; i++) {
     gemini_msg *m = &g.msgs[i];
     if (!m->billable) continue;
@@ -563,11 +545,17 @@ static int codex_item_put(syncer *y, const lumo_file *f, const codex_state *cs, 
   if (rc || !it->call_id.len) return rc;
   char *tkey = sqlite3_mprintf("codex:%s", it->call_id.p);
   if (!tkey) return SQLITE_NOMEM;
-  if (strcmp(type, "tool_use") == 0)
-    rc = tool_put(y, tkey, "codex", m.session, ts, NULL, it->tool_name.len ? it->tool_name.p : NULL,
-                  it->text.p, it->text.len, f->rel, line);
-  else if (strcmp(type, "tool_result") == 0)
-    rc = tool_outcome(y, tkey, -1, it->content_bytes);
+  if (strcmp(type, "tool_use") == 0) {
+    lumo_span proj = cs->cwd.len ? lumo_path_last(cs->cwd.p, cs->cwd.len) : (lumo_span){NULL, 0};
+    char *project = proj.n ? sqlite3_mprintf("%.*s", (int)proj.n, proj.p) : NULL;
+    activity_call c = {tkey, "codex", m.session, project, ts, NULL, it->tool_name.len ? it->tool_name.p : NULL,
+                       it->text.len ? it->text.p : NULL, it->text.len, f->rel, line};
+    rc = activity_call_put(y, &c);
+    sqlite3_free(project);
+  } else if (strcmp(type, "tool_result") == 0) {
+    rc = activity_result_put(y, tkey, lumo_codex_output_status(it->text.p, it->text.len), it->content_bytes,
+                             it->text.len ? it->text.p : NULL, it->text.len, ts);
+  }
   sqlite3_free(tkey);
   return rc;
 }
@@ -663,6 +651,7 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
     if (cs.limits.seen && (rc = limits_put(y, f, &cs, rd.line_no, prev_limits)) != SQLITE_OK) break;
     if (st == CODEX_LINE_OTHER) {
       if (codex_item_line(&cs, p, n, &item) == CODEX_ROW) rc = codex_item_put(y, f, &cs, &item, rd.line_no);
+      else rc = activity_codex_end(y, p, n); /* exec_command_end and the like: a call's outcome */
       continue;
     }
     ts.len = 0;

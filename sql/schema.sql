@@ -6,12 +6,13 @@
 -- Version history: 1 = first schema; 2 = otel_points and otel_events; 3 = lumo_dirs and
 -- the lumo_files_state index; 4 = blocks_cache and blocks_state; 5 = active_minutes (integer
 -- minutes) instead of activity_minutes; 6 = messages.is_rewound; 7 = usage.rank_prefer, content_bytes and
--- stored_cost_usd; 8 = lumo_files.tail_hash. A migration adds its steps
+-- stored_cost_usd; 8 = lumo_files.tail_hash; 9 = tool_uses' activity
+-- columns, file_changes and git_ops. A migration adds its steps
 -- below the tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 8 (7: lumo_files without tail_hash; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 9 (8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: lumo_files without tail_hash; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -89,13 +90,60 @@ CREATE TABLE IF NOT EXISTS tool_uses (
   timestamp    TEXT,                          -- UTC instant of the call
   message_id   TEXT,                          -- API message id of the response
   tool_name    TEXT,                          -- tool name
-  input        TEXT,              -- tool input JSON, whole (before schema 7: cut at 4096 bytes)
-  is_error     INTEGER,           -- NULL until a result was seen
+  input        TEXT,              -- tool input JSON, whole; always valid JSON (Codex's custom_tool_call input, a patch, is stored as a JSON string)
+  is_error     INTEGER,           -- 1 error, 0 success, NULL not said: Claude is_error, Codex exit code (output text, exec_command_end) or patch and MCP outcome, Gemini status
   result_bytes INTEGER,                       -- size of the result content JSON
   file         TEXT,                          -- source file
-  line         INTEGER                        -- line of the call
+  line         INTEGER,                       -- line of the call
+  project      TEXT,              -- last path component of the session's cwd (schema 9; NULL for rows stored before)
+  mcp_server   TEXT,              -- server of an MCP tool (mcp__server__tool), else NULL
+  mcp_tool     TEXT,              -- tool of an MCP tool, else NULL
+  input_bytes  INTEGER,           -- size of the input as logged (NULL for rows stored before schema 9)
+  input_truncated INTEGER NOT NULL DEFAULT 0,  -- 1: input is not the whole input (rows cut at 4096 bytes before schema 7, kept as a JSON string)
+  result_text  TEXT,              -- the result's text, its first 2048 bytes (whole characters): session history
+  duration_ms  INTEGER            -- call to result: Codex's own duration where it logs one, else the two records' timestamps; NULL when either is missing
 );
 CREATE INDEX IF NOT EXISTS tool_uses_session ON tool_uses (session_id);
+
+-- file_changes: one row per file a tool call changed (activity.c's rules, also
+-- lumo_tool_changes()): Claude Edit, MultiEdit, Write, NotebookEdit; Gemini replace,
+-- write_file; Codex apply_patch. Whether the call succeeded is its tool_uses.is_error.
+CREATE TABLE IF NOT EXISTS file_changes (
+  key           TEXT PRIMARY KEY,  -- tool_key:n, the call's n-th file
+  tool_key      TEXT NOT NULL,     -- the call (tool_uses.key)
+  agent         TEXT NOT NULL,     -- claude, codex, gemini
+  machine       TEXT NOT NULL,     -- machine id of the sync that stored it
+  session_id    TEXT,              -- session id
+  project       TEXT,              -- project (as tool_uses)
+  timestamp     TEXT,              -- UTC instant of the call
+  tool_name     TEXT,              -- tool name
+  path          TEXT NOT NULL,     -- file path as the call names it (absolute or relative to the session's cwd)
+  language      TEXT,              -- from the extension or name (lumo_language); NULL when unknown
+  operation     TEXT NOT NULL,     -- edit, write (whole content), create, delete
+  lines_added   INTEGER,           -- lines added; NULL when the input cannot tell
+  lines_removed INTEGER,           -- lines removed; NULL when the input cannot tell (a Write's replaced content, a deleted file)
+  file          TEXT,              -- source file of the call
+  line          INTEGER            -- line of the call
+);
+CREATE INDEX IF NOT EXISTS file_changes_tool ON file_changes (tool_key);
+CREATE INDEX IF NOT EXISTS file_changes_time ON file_changes (timestamp);
+
+-- git_ops: one row per git or gh command in a shell tool call's command (activity.c, also
+-- lumo_git_ops()): commit, push, checkout, ..., 'gh pr create'. Success is the call's.
+CREATE TABLE IF NOT EXISTS git_ops (
+  key        TEXT PRIMARY KEY,  -- tool_key:n, the call's n-th operation
+  tool_key   TEXT NOT NULL,     -- the call (tool_uses.key)
+  agent      TEXT NOT NULL,     -- claude, codex, gemini
+  machine    TEXT NOT NULL,     -- machine id of the sync that stored it
+  session_id TEXT,              -- session id
+  project    TEXT,              -- project (as tool_uses)
+  timestamp  TEXT,              -- UTC instant of the call
+  operation  TEXT NOT NULL,     -- git subcommand (commit, push, pull, ...) or 'gh <group> <command>'
+  command    TEXT,              -- the one command of the line that holds it
+  file       TEXT,              -- source file of the call
+  line       INTEGER            -- line of the call
+);
+CREATE INDEX IF NOT EXISTS git_ops_tool ON git_ops (tool_key);
 
 -- lumo_files: what sync has read of each source file, so the next sync reads only
 -- what is new. Rows stay when the agent deletes its file: history is kept.
@@ -537,4 +585,6 @@ DROP TABLE activity_minutes;
 -- Version 4: blocks_cache and blocks_state. Version 5: active_minutes. Version 6:
 -- messages.is_rewound. Version 8: lumo_files.tail_hash (added by lumo_sync's migration),
 -- diagnostics and rate_limits.
-UPDATE lumo_schema_version SET version = 8 WHERE version < 8;
+-- Version 9: tool_uses' activity columns (added by lumo_sync's migration, which also marks
+-- inputs cut before schema 7), file_changes and git_ops.
+UPDATE lumo_schema_version SET version = 9 WHERE version < 9;
