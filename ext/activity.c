@@ -72,6 +72,8 @@ static void edit_counts(const char *old, size_t on, const char *new, size_t nn, 
 
 /* ----------------------------------------------------------- tool inputs */
 
+static int tool_changes(const char *tool, const char *input, size_t n, lumo_change_fn fn, void *ctx);
+
 static int name_is(const char *tool, const char *const *names) {
   for (int i = 0; names[i]; i++)
     if (strcmp(tool, names[i]) == 0) return 1;
@@ -173,7 +175,40 @@ static int runs_apply_patch(const char *cmd, size_t n) {
   return 0;
 }
 
-int lumo_tool_changes(const char *tool, const char *input, size_t n, lumo_change_fn fn, void *ctx) {
+/* Gemini's own diff figures of an edit (resultDisplay.diffStat): model_added_lines and
+** model_removed_lines, computed by the CLI from the file before and after; 1 when both. */
+static int gemini_diff_stat(lumo_span display, int64_t *added, int64_t *removed) {
+  lumo_span stat, a, r;
+  return display.n && display.p[0] == '{' && lumo_json_get(display, "diffStat", &stat) == 1 &&
+         lumo_json_get(stat, "model_added_lines", &a) == 1 && lumo_json_int(a, added) == 0 && *added >= 0 &&
+         lumo_json_get(stat, "model_removed_lines", &r) == 1 && lumo_json_int(r, removed) == 0 && *removed >= 0;
+}
+
+/* A Gemini edit whose result carries the CLI's diffStat takes its figures. */
+typedef struct stat_ctx {
+  lumo_change_fn fn;
+  void *ctx;
+  int64_t added, removed;
+} stat_ctx;
+
+static void with_stat(void *p, const lumo_change *c) {
+  stat_ctx *s = p;
+  lumo_change d = *c;
+  d.added = s->added;
+  d.removed = s->removed;
+  s->fn(s->ctx, &d);
+}
+
+int lumo_tool_changes(const char *tool, const char *input, size_t n, lumo_span display, lumo_change_fn fn,
+                      void *ctx) {
+  stat_ctx s = {fn, ctx, 0, 0};
+  if (tool && (strcmp(tool, "replace") == 0 || strcmp(tool, "write_file") == 0) &&
+      gemini_diff_stat(display, &s.added, &s.removed))
+    return tool_changes(tool, input, n, with_stat, &s);
+  return tool_changes(tool, input, n, fn, ctx);
+}
+
+static int tool_changes(const char *tool, const char *input, size_t n, lumo_change_fn fn, void *ctx) {
   static const char *const edits[] = {"Edit", "replace", NULL};
   static const char *const writes[] = {"Write", "write_file", NULL};
   if (!tool || !input) return 0;
@@ -476,7 +511,8 @@ static int64_t duration_ms(lumo_span d) {
   return secs * 1000 + nanos / 1000000;
 }
 
-int lumo_codex_call_end(const char *line, size_t n, lumo_buf *call_id, int *is_error, int64_t *dur) {
+int lumo_codex_call_end(const char *line, size_t n, lumo_buf *call_id, int *is_error, int64_t *dur, lumo_buf *server,
+                        lumo_buf *tool) {
   lumo_span whole = {line, n}, type, payload, t, v, r;
   *is_error = -1;
   *dur = -1;
@@ -493,6 +529,14 @@ int lumo_codex_call_end(const char *line, size_t n, lumo_buf *call_id, int *is_e
   int64_t code;
   if (exec && lumo_json_get(payload, "exit_code", &v) == 1 && lumo_json_int(v, &code) == 0) *is_error = code != 0;
   if (patch && lumo_json_get(payload, "success", &v) == 1 && lumo_json_bool(v) >= 0) *is_error = !lumo_json_bool(v);
+  server->len = tool->len = 0;
+  lumo_span inv;
+  if (mcp && lumo_json_get(payload, "invocation", &inv) == 1) { /* Codex names MCP tools server__tool, or not at all */
+    if (lumo_json_get(inv, "server", &v) == 1 && lumo_json_is_string(v)) lumo_json_decode(v, server);
+    if (lumo_json_get(inv, "tool", &v) == 1 && lumo_json_is_string(v)) lumo_json_decode(v, tool);
+  }
+  lumo_buf_nul(server);
+  lumo_buf_nul(tool);
   if (mcp && lumo_json_get(payload, "result", &r) == 1) {
     lumo_span ok;
     if (lumo_json_get(r, "Err", &v) == 1) *is_error = 1;
@@ -601,7 +645,9 @@ static void tool_changes_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv
   const char *tool = (const char *)sqlite3_value_text(argv[0]);
   const char *input = (const char *)sqlite3_value_text(argv[1]);
   lumo_buf b = {0};
-  if (tool && input) lumo_tool_changes(tool, input, (size_t)sqlite3_value_bytes(argv[1]), change_json, &b);
+  const char *display = argc > 2 ? (const char *)sqlite3_value_text(argv[2]) : NULL;
+  lumo_span shown = {display, display ? (size_t)sqlite3_value_bytes(argv[2]) : 0};
+  if (tool && input) lumo_tool_changes(tool, input, (size_t)sqlite3_value_bytes(argv[1]), shown, change_json, &b);
   result_array(ctx, &b);
 }
 
@@ -638,7 +684,9 @@ static void mcp_part_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 
 static const lumo_col tool_call_args[] = {
   {"tool_name", "TEXT", "the tool's name as the agent logged it (Edit, write_file, apply_patch, Bash, ...)", 0},
-  {"input", "TEXT", "the call's input JSON (tool_uses.input; Codex's apply_patch: the patch text)", 0}};
+  {"input", "TEXT", "the call's input JSON (tool_uses.input; Codex's apply_patch: the patch text)", 0},
+  {"result_display", "TEXT", "lumo_tool_changes only, optional: a Gemini call's resultDisplay JSON, whose diffStat "
+   "(the CLI's own diff) gives the lines", 0}};
 static const lumo_col path_args[] = {{"path", "TEXT", "a file path or name", 0}};
 static const lumo_col name_args[] = {{"tool_name", "TEXT", "a tool name, mcp__<server>__<tool> for MCP tools", 0}};
 const lumo_object lumo_tool_changes_object = {
@@ -646,7 +694,7 @@ const lumo_object lumo_tool_changes_object = {
   "the files a tool call changes, as a JSON array of {path, operation (edit, write, create, delete), language, "
   "lines_added, lines_removed} (null: the input cannot tell), NULL when it changes none; the rules of the "
   "file_changes table",
-  tool_call_args, 2};
+  tool_call_args, 3};
 const lumo_object lumo_git_ops_object = {
   "function", "lumo_git_ops",
   "the git and gh operations of a shell tool call's command, as a JSON array of {operation, command}, NULL when "
@@ -663,6 +711,7 @@ const lumo_object lumo_mcp_tool_object = {"function", "lumo_mcp_tool",
 int lumo_register_activity(sqlite3 *db) {
   const int pure = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
   int rc = sqlite3_create_function(db, "lumo_tool_changes", 2, pure, NULL, tool_changes_fn, NULL, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_create_function(db, "lumo_tool_changes", 3, pure, NULL, tool_changes_fn, NULL, NULL);
   if (rc == SQLITE_OK) rc = sqlite3_create_function(db, "lumo_git_ops", 2, pure, NULL, git_ops_fn, NULL, NULL);
   if (rc == SQLITE_OK) rc = sqlite3_create_function(db, "lumo_language", 1, pure, NULL, language_fn, NULL, NULL);
   if (rc == SQLITE_OK) rc = sqlite3_create_function(db, "lumo_mcp_server", 1, pure, NULL, mcp_part_fn, NULL, NULL);

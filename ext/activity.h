@@ -23,8 +23,11 @@ typedef void (*lumo_change_fn)(void *ctx, const lumo_change *c);
 /* The files a call changes: Claude Edit / MultiEdit / Write / NotebookEdit, Gemini
 ** replace / write_file, Codex apply_patch (as its own tool, or a shell command that runs
 ** apply_patch or applypatch). input: the call's input as JSON text (Codex's
-** custom_tool_call apply_patch: the patch itself). Returns the number of files. */
-LUMO_API int lumo_tool_changes(const char *tool, const char *input, size_t n, lumo_change_fn fn, void *ctx);
+** custom_tool_call apply_patch: the patch itself). display: a Gemini call's resultDisplay
+** (empty span: none), whose diffStat, the CLI's own diff of the file, wins over the input's
+** counts. Returns the number of files. */
+LUMO_API int lumo_tool_changes(const char *tool, const char *input, size_t n, lumo_span display, lumo_change_fn fn,
+                               void *ctx);
 
 /* The shell command of a call of a shell tool (Bash, run_shell_command, shell,
 ** shell_command, exec_command, local_shell), into out (NUL-terminated); 0 when the call
@@ -49,9 +52,11 @@ LUMO_API int lumo_mcp_split(const char *name, size_t n, lumo_span *server, lumo_
 LUMO_API int lumo_codex_output_status(const char *text, size_t n);
 
 /* What a Codex event_msg line says about a call that ended (exec_command_end,
-** mcp_tool_call_end, patch_apply_end): its call id (into call_id), is_error (-1 unknown)
-** and duration in ms (-1 unknown). 1 when the line is one of them. */
-LUMO_API int lumo_codex_call_end(const char *line, size_t n, lumo_buf *call_id, int *is_error, int64_t *duration_ms);
+** mcp_tool_call_end, patch_apply_end): its call id (into call_id), is_error (-1 unknown),
+** duration in ms (-1 unknown) and an MCP call's server and tool (empty when not said).
+** 1 when the line is one of them. */
+LUMO_API int lumo_codex_call_end(const char *line, size_t n, lumo_buf *call_id, int *is_error, int64_t *duration_ms,
+                                 lumo_buf *server, lumo_buf *tool);
 
 /* Length of the longest prefix of [p, p+n) of at most max bytes that does not split a
 ** UTF-8 character. */

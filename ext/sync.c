@@ -227,7 +227,7 @@ static void tool_use_block(void *p, const claude_tool *u) {
   if (!key) return;
   activity_call c = {key, "claude", t->session, t->project, t->timestamp, t->mid,
                      u->name.n ? dec(y, 11, u->name) : NULL, u->input.n ? u->input.p : NULL, u->input.n,
-                     t->file, t->line};
+                     t->file, t->line, {NULL, 0}};
   t->rc = activity_call_put(y, &c);
   sqlite3_free(key);
 }
@@ -432,9 +432,11 @@ static void gemini_tool_call(void *p, lumo_span call) {
   char *key = ids ? sqlite3_mprintf("gemini:%s", ids) : NULL;
   if (!key) return;
   int has_args = lumo_json_get(call, "args", &args) == 1;
+  lumo_span display = {NULL, 0};
+  lumo_json_get(call, "resultDisplay", &display);
   activity_call c = {key, "gemini", t->session, t->project, t->timestamp, NULL,
                      lumo_json_get(call, "name", &name) == 1 ? dec(y, 2, name) : NULL, has_args ? args.p : NULL,
-                     has_args ? args.n : 0, t->f->rel, t->line};
+                     has_args ? args.n : 0, t->f->rel, t->line, display};
   t->rc = activity_call_put(y, &c);
   if (!t->rc && lumo_json_get(call, "status", &status) == 1 && lumo_json_is_string(status)) {
     const char *s = dec(y, 3, status);
@@ -549,7 +551,7 @@ static int codex_item_put(syncer *y, const lumo_file *f, const codex_state *cs, 
     lumo_span proj = cs->cwd.len ? lumo_path_last(cs->cwd.p, cs->cwd.len) : (lumo_span){NULL, 0};
     char *project = proj.n ? sqlite3_mprintf("%.*s", (int)proj.n, proj.p) : NULL;
     activity_call c = {tkey, "codex", m.session, project, ts, NULL, it->tool_name.len ? it->tool_name.p : NULL,
-                       it->text.len ? it->text.p : NULL, it->text.len, f->rel, line};
+                       it->text.len ? it->text.p : NULL, it->text.len, f->rel, line, {NULL, 0}};
     rc = activity_call_put(y, &c);
     sqlite3_free(project);
   } else if (strcmp(type, "tool_result") == 0) {

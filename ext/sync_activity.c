@@ -22,7 +22,8 @@ static const char *const activity_sql[] = {
   "UPDATE tool_uses SET is_error = coalesce(?2, is_error), result_bytes = ?3, result_text = ?4,"
   " duration_ms = coalesce(duration_ms, CAST(round((julianday(?5) - julianday(timestamp)) * 86400000) AS INTEGER))"
   " WHERE key = ?1",
-  "UPDATE tool_uses SET is_error = coalesce(?2, is_error), duration_ms = coalesce(?3, duration_ms) WHERE key = ?1",
+  "UPDATE tool_uses SET is_error = coalesce(?2, is_error), duration_ms = coalesce(?3, duration_ms),"
+  " mcp_server = coalesce(?4, mcp_server), mcp_tool = coalesce(?5, mcp_tool) WHERE key = ?1",
   "INSERT OR IGNORE INTO file_changes (key, tool_key, agent, machine, session_id, project, timestamp, tool_name,"
   " path, language, operation, lines_added, lines_removed, file, line)"
   " VALUES (?1 || ':' || ?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
@@ -141,7 +142,7 @@ int activity_call_put(syncer *y, const activity_call *c) {
   a->call = c;
   a->n = 0;
   a->rc = SQLITE_OK;
-  lumo_tool_changes(c->tool_name, c->input, c->input_len, on_change, y);
+  lumo_tool_changes(c->tool_name, c->input, c->input_len, c->display, on_change, y);
   a->n = 0; /* git_ops keys count from 1 too */
   if (!a->rc && lumo_tool_command(c->tool_name, c->input, c->input_len, &a->cmd))
     lumo_git_ops(a->cmd.p, a->cmd.len, on_git, y);
@@ -173,8 +174,8 @@ int activity_codex_end(syncer *y, const char *line, size_t n) {
   if (rc) return rc;
   int is_error;
   int64_t ms;
-  lumo_buf id = {0};
-  if (lumo_codex_call_end(line, n, &id, &is_error, &ms)) {
+  lumo_buf id = {0}, server = {0}, tool = {0};
+  if (lumo_codex_call_end(line, n, &id, &is_error, &ms, &server, &tool)) {
     char *key = sqlite3_mprintf("codex:%s", id.p);
     sqlite3_stmt *st = y->act->st[ACT_END];
     if (!key) rc = SQLITE_NOMEM;
@@ -184,11 +185,15 @@ int activity_codex_end(syncer *y, const char *line, size_t n) {
       else sqlite3_bind_int(st, 2, is_error);
       if (ms < 0) sqlite3_bind_null(st, 3);
       else sqlite3_bind_int64(st, 3, ms);
+      bind_text(st, 4, server.len ? server.p : NULL);
+      bind_text(st, 5, tool.len ? tool.p : NULL);
       rc = step_done(st);
     }
     sqlite3_free(key);
   }
   lumo_buf_free(&id);
+  lumo_buf_free(&server);
+  lumo_buf_free(&tool);
   return rc;
 }
 

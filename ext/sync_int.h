@@ -80,6 +80,7 @@ typedef struct activity_call {
   size_t input_len;
   const char *file;
   int64_t line;
+  lumo_span display; /* Gemini: the call's resultDisplay (its diffStat gives the lines) */
 } activity_call;
 LUMO_API int activity_call_put(syncer *y, const activity_call *c);
 /* is_error -1: not said; text NULL: none (kept up to LUMO_RESULT_TEXT_MAX bytes) */
