@@ -685,7 +685,7 @@ static void mcp_part_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 static const lumo_col tool_call_args[] = {
   {"tool_name", "TEXT", "the tool's name as the agent logged it (Edit, write_file, apply_patch, Bash, ...)", 0},
   {"input", "TEXT", "the call's input JSON (tool_uses.input; Codex's apply_patch: the patch text)", 0},
-  {"result_display", "TEXT", "lumo_tool_changes only, optional: a Gemini call's resultDisplay JSON, whose diffStat "
+  {"result_display", "TEXT", "optional: a Gemini call's resultDisplay JSON, whose diffStat "
    "(the CLI's own diff) gives the lines", 0}};
 static const lumo_col path_args[] = {{"path", "TEXT", "a file path or name", 0}};
 static const lumo_col name_args[] = {{"tool_name", "TEXT", "a tool name, mcp__<server>__<tool> for MCP tools", 0}};

@@ -96,8 +96,8 @@ CREATE TABLE IF NOT EXISTS tool_uses (
   file         TEXT,                          -- source file
   line         INTEGER,                       -- line of the call
   project      TEXT,              -- last path component of the session's cwd (schema 9; NULL for rows stored before)
-  mcp_server   TEXT,              -- server of an MCP tool (mcp__server__tool), else NULL
-  mcp_tool     TEXT,              -- tool of an MCP tool, else NULL
+  mcp_server   TEXT,              -- server of an MCP tool: from its name mcp__server__tool, or Codex's mcp_tool_call_end; else NULL
+  mcp_tool     TEXT,              -- tool of an MCP tool (as mcp_server), else NULL
   input_bytes  INTEGER,           -- size of the input as logged (NULL for rows stored before schema 9)
   input_truncated INTEGER NOT NULL DEFAULT 0,  -- 1: input is not the whole input (rows cut at 4096 bytes before schema 7, kept as a JSON string)
   result_text  TEXT,              -- the result's text, its first 2048 bytes (whole characters): session history
