@@ -9,6 +9,7 @@
 ** first and keeps one compact row per distinct response (~200 bytes) before the first
 ** row comes out. Plan encoding: see claude_best_index(). */
 #include "lumo_int.h"
+#include "activity.h"
 #include "dedup.h"
 
 #include <stdlib.h>
@@ -105,7 +106,8 @@ static const lumo_col claude_usage_cols[UC_N] = {
 
 enum {
   TC_TIMESTAMP, TC_SESSION_ID, TC_PROJECT, TC_MESSAGE_ID, TC_TOOL_USE_ID, TC_TOOL_NAME,
-  TC_INPUT, TC_IS_ERROR, TC_RESULT_BYTES, TC_IS_SIDECHAIN, TC_FILE, TC_LINE, TC_ROOT, TC_N
+  TC_INPUT, TC_IS_ERROR, TC_RESULT_BYTES, TC_IS_SIDECHAIN, TC_FILE, TC_LINE, TC_MCP_SERVER, TC_MCP_TOOL,
+  TC_RESULT_TEXT, TC_DURATION_MS, TC_ROOT, TC_N
 };
 
 static const lumo_col claude_tool_uses_cols[TC_N] = {
@@ -121,6 +123,10 @@ static const lumo_col claude_tool_uses_cols[TC_N] = {
   {"is_sidechain", "INTEGER", "1 for subagent tool calls", 0},
   {"file", "TEXT", "file, relative to the root", 0},
   {"line", "INTEGER", "line of the assistant record", 0},
+  {"mcp_server", "TEXT", "server of an MCP tool (mcp__server__tool), else NULL", 0},
+  {"mcp_tool", "TEXT", "tool of an MCP tool, else NULL", 0},
+  {"result_text", "TEXT", "text of the matching tool_result, its first 2048 bytes (whole characters); NULL without one", 0},
+  {"duration_ms", "INTEGER", "the tool_result record's time minus the tool_use record's, ms; NULL without both", 0},
   {"root", "TEXT", "argument: root directory or comma-separated list", 1},
 };
 
@@ -761,6 +767,17 @@ static void on_tool_use(void *ctx, const claude_tool *u) {
   val_int(&v[TC_IS_SIDECHAIN], L->is_sidechain);
   val_raw(&v[TC_FILE], f->rel, strlen(f->rel));
   val_int(&v[TC_LINE], c->rd.line_no);
+  lumo_span server, tool; /* the split lumo_sync stores (activity.c) */
+  if (v[TC_TOOL_NAME].type == SQLITE_TEXT &&
+      lumo_mcp_split(v[TC_TOOL_NAME].s.p, v[TC_TOOL_NAME].s.len, &server, &tool)) {
+    val_raw(&v[TC_MCP_SERVER], server.p, server.n);
+    val_raw(&v[TC_MCP_TOOL], tool.p, tool.n);
+  } else {
+    val_null(&v[TC_MCP_SERVER]);
+    val_null(&v[TC_MCP_TOOL]);
+  }
+  val_null(&v[TC_RESULT_TEXT]);
+  val_null(&v[TC_DURATION_MS]);
   t->tool_use_id = v[TC_TOOL_USE_ID].type == SQLITE_TEXT ? sqlite3_mprintf("%s", v[TC_TOOL_USE_ID].s.p) : NULL;
   c->qn++;
 }
@@ -774,6 +791,19 @@ static void on_tool_result(void *ctx, const claude_result *r) {
     if (!t->tool_use_id || strcmp(t->tool_use_id, tmp.p) != 0) continue;
     val_int(&t->v[TC_IS_ERROR], r->is_error);
     val_int(&t->v[TC_RESULT_BYTES], (int64_t)r->content.n);
+    if (USED(c, TC_RESULT_TEXT)) { /* the text lumo_sync keeps (sync.c, activity.c's limit) */
+      lumo_buf text = {0};
+      lumo_json_texts(r->content, &text);
+      if (text.len) val_raw(&t->v[TC_RESULT_TEXT], text.p, lumo_utf8_cut(text.p, text.len, LUMO_RESULT_TEXT_MAX));
+      lumo_buf_free(&text);
+    }
+    int64_t at, done;
+    lumo_buf ts = {0};
+    const claude_line *L = ((block_ctx *)ctx)->L;
+    if (t->v[TC_TIMESTAMP].type == SQLITE_TEXT && lumo_iso_to_ms(t->v[TC_TIMESTAMP].s.p, &at) && L->timestamp.n &&
+        lumo_json_decode(L->timestamp, &ts) == 0 && ts.p && lumo_iso_to_ms(ts.p, &done))
+      val_int(&t->v[TC_DURATION_MS], done - at);
+    lumo_buf_free(&ts);
     break;
   }
   lumo_buf_free(&tmp);
