@@ -21,6 +21,7 @@
 
 /* Lines of a text: newlines, plus one for a last line without its newline. */
 static int64_t count_lines(const char *p, size_t n) {
+  if (!n) return 0; /* an empty text: p may be NULL */
   int64_t lines = 0;
   for (const char *q = p, *end = p + n; (q = memchr(q, '\n', (size_t)(end - q))) != NULL; q++) lines++;
   if (n && p[n - 1] != '\n') lines++;
@@ -115,7 +116,10 @@ static int patch_changes(const char *p, size_t n, lumo_change_fn fn, void *ctx) 
   for (const char *q = p; q + sizeof(begin) - 1 <= end; q++) {
     q = memchr(q, '*', (size_t)(end - q));
     if (!q || q + sizeof(begin) - 1 > end) break;
-    if (memcmp(q, begin, sizeof(begin) - 1) == 0 && (q == p || q[-1] == '\n')) {
+    /* at a line's start (a heredoc, the tool's own input) or after a word (the argv
+    ** ["apply_patch", patch] joined with spaces, a quoted argument) */
+    if (memcmp(q, begin, sizeof(begin) - 1) == 0 &&
+        (q == p || q[-1] == '\n' || q[-1] == ' ' || q[-1] == '\'' || q[-1] == '"')) {
       at = q;
       break;
     }

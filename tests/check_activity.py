@@ -353,13 +353,13 @@ c.eq("one Claude, Codex and Gemini session each: an edit, a failing shell comman
          " FROM tool_uses t WHERE t.project IN ('webapp', 'svc', 'site') GROUP BY t.agent ORDER BY t.agent", db=DB)])
 c.eq("files (README): webapp, svc and site changes",
      [["site", "/home/u/site/docs/notes.md", 3, 1, 0], ["site", "/home/u/site/src/index.js", 2, 1, 0],
-      ["svc", "src/main.rs", 3, 1, 0], ["svc", "src/old.rs", 0, 0, 1], ["svc", "src/run.rs", 3, 0, 0],
+      ["svc", "README.md", 2, 1, 0], ["svc", "src/main.rs", 3, 1, 0], ["svc", "src/old.rs", 0, 0, 1], ["svc", "src/run.rs", 3, 0, 0],
       ["webapp", "/home/u/webapp/README.md", 7, 0, 1], ["webapp", "/home/u/webapp/notebooks/explore.ipynb", 3, 0, 0],
       ["webapp", "/home/u/webapp/src/parse.ts", 2, 1, 0], ["webapp", "/home/u/webapp/tools/gen.py", 3, 2, 0]],
      [[r["project"], r["path"], r["lines_added"], r["lines_removed"], r["unknown_removed"]] for r in query(
          "SELECT * FROM files WHERE project IN ('webapp', 'svc', 'site') ORDER BY project, path", db=DB)])
 c.eq("durations (README), ms",
-     [250, 120, 400, 50, 11500, 1200, 4000, 1500, 800, 2400, 400, 1250, 200, 850],
+     [250, 120, 400, 50, 11500, 1200, 4000, 1500, 800, 2400, 400, 1250, 200, 300, 850],
      [r["duration_ms"] for r in query("SELECT duration_ms FROM tool_uses WHERE project IN ('webapp', 'svc')"
                                       " ORDER BY agent, timestamp", db=DB)])
 
