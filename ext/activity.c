@@ -74,6 +74,7 @@ static void edit_counts(const char *old, size_t on, const char *new, size_t nn, 
 /* ----------------------------------------------------------- tool inputs */
 
 static int tool_changes(const char *tool, const char *input, size_t n, lumo_change_fn fn, void *ctx);
+static int span_is(lumo_span v, const char *s);
 
 static int name_is(const char *tool, const char *const *names) {
   for (int i = 0; names[i]; i++)
@@ -188,27 +189,56 @@ static int gemini_diff_stat(lumo_span display, int64_t *added, int64_t *removed)
          lumo_json_get(stat, "model_removed_lines", &r) == 1 && lumo_json_int(r, removed) == 0 && *removed >= 0;
 }
 
-/* A Gemini edit whose result carries the CLI's diffStat takes its figures. */
+/* Claude Code's own record of an edit (the result record's toolUseResult): the '+' and
+** '-' lines of its structuredPatch hunks are the diff it applied (1, both counts); a Write
+** that created the file (type "create") removed nothing (2, removed only); else 0. */
+static int claude_patch_counts(lumo_span result, int64_t *added, int64_t *removed) {
+  lumo_span hunks, hunk, lines, line, type;
+  lumo_json_obj a, b;
+  *added = *removed = 0;
+  if (!result.n || result.p[0] != '{') return 0;
+  int hunks_seen = 0;
+  if (lumo_json_get(result, "structuredPatch", &hunks) == 1 && lumo_json_arr_open(&a, hunks.p, hunks.p + hunks.n) == 0)
+    while (lumo_json_arr_next(&a, &hunk) == 1) {
+      if (lumo_json_get(hunk, "lines", &lines) != 1 || lumo_json_arr_open(&b, lines.p, lines.p + lines.n) != 0)
+        return 0;
+      hunks_seen = 1;
+      while (lumo_json_arr_next(&b, &line) == 1) { /* '+' and '-' are never escaped: the raw first character */
+        if (line.n < 2 || line.p[0] != '"') continue;
+        *added += line.p[1] == '+';
+        *removed += line.p[1] == '-';
+      }
+    }
+  if (hunks_seen) return 1;
+  *added = 0;
+  return lumo_json_get(result, "type", &type) == 1 && span_is(type, "create") ? 2 : 0;
+}
+
+/* An edit whose result carries the agent's own figures takes them. */
 typedef struct stat_ctx {
   lumo_change_fn fn;
   void *ctx;
-  int64_t added, removed;
+  int64_t added, removed; /* added -1: the input's count stands */
 } stat_ctx;
 
 static void with_stat(void *p, const lumo_change *c) {
   stat_ctx *s = p;
   lumo_change d = *c;
-  d.added = s->added;
+  if (s->added >= 0) d.added = s->added;
   d.removed = s->removed;
   s->fn(s->ctx, &d);
 }
 
-int lumo_tool_changes(const char *tool, const char *input, size_t n, lumo_span display, lumo_change_fn fn,
+int lumo_tool_changes(const char *tool, const char *input, size_t n, lumo_span result, lumo_change_fn fn,
                       void *ctx) {
+  static const char *const claude_edits[] = {"Edit", "MultiEdit", "Write", NULL};
   stat_ctx s = {fn, ctx, 0, 0};
   if (tool && (strcmp(tool, "replace") == 0 || strcmp(tool, "write_file") == 0) &&
-      gemini_diff_stat(display, &s.added, &s.removed))
+      gemini_diff_stat(result, &s.added, &s.removed))
     return tool_changes(tool, input, n, with_stat, &s);
+  int said = tool && name_is(tool, claude_edits) ? claude_patch_counts(result, &s.added, &s.removed) : 0;
+  if (said == 2) s.added = -1;
+  if (said) return tool_changes(tool, input, n, with_stat, &s);
   return tool_changes(tool, input, n, fn, ctx);
 }
 
@@ -689,8 +719,9 @@ static void mcp_part_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 static const lumo_col tool_call_args[] = {
   {"tool_name", "TEXT", "the tool's name as the agent logged it (Edit, write_file, apply_patch, Bash, ...)", 0},
   {"input", "TEXT", "the call's input JSON (tool_uses.input; Codex's apply_patch: the patch text)", 0},
-  {"result_display", "TEXT", "optional: a Gemini call's resultDisplay JSON, whose diffStat "
-   "(the CLI's own diff) gives the lines", 0}};
+  {"result", "TEXT", "optional: the agent's own record of the result, whose figures win: a Gemini call's "
+   "resultDisplay (its diffStat), Claude Code's toolUseResult (its structuredPatch; a Write of type create removed "
+   "nothing)", 0}};
 static const lumo_col path_args[] = {{"path", "TEXT", "a file path or name", 0}};
 static const lumo_col name_args[] = {{"tool_name", "TEXT", "a tool name, mcp__<server>__<tool> for MCP tools", 0}};
 const lumo_object lumo_tool_changes_object = {

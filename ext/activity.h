@@ -23,10 +23,12 @@ typedef void (*lumo_change_fn)(void *ctx, const lumo_change *c);
 /* The files a call changes: Claude Edit / MultiEdit / Write / NotebookEdit, Gemini
 ** replace / write_file, Codex apply_patch (as its own tool, or a shell command that runs
 ** apply_patch or applypatch). input: the call's input as JSON text (Codex's
-** custom_tool_call apply_patch: the patch itself). display: a Gemini call's resultDisplay
-** (empty span: none), whose diffStat, the CLI's own diff of the file, wins over the input's
-** counts. Returns the number of files. */
-LUMO_API int lumo_tool_changes(const char *tool, const char *input, size_t n, lumo_span display, lumo_change_fn fn,
+** custom_tool_call apply_patch: the patch itself). result: the agent's own record of the
+** result (empty span: none), whose figures win over the input's counts: a Gemini call's
+** resultDisplay (diffStat, the CLI's diff of the file), Claude Code's toolUseResult
+** (structuredPatch hunks; a Write of type create removed nothing). Returns the number of
+** files. */
+LUMO_API int lumo_tool_changes(const char *tool, const char *input, size_t n, lumo_span result, lumo_change_fn fn,
                                void *ctx);
 
 /* The shell command of a call of a shell tool (Bash, run_shell_command, shell,

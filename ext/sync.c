@@ -209,6 +209,7 @@ typedef struct tool_ctx {
   const char *session, *project, *timestamp, *mid, *file;
   int64_t line;
   int rc;
+  lumo_span tool_use_result; /* the record's toolUseResult: Claude Code's own figures of an edit */
 } tool_ctx;
 
 /* The stable key of a tool call: claude:<tool_use_id>. Sets t->rc on OOM. */
@@ -241,7 +242,7 @@ static void tool_result_block(void *p, const claude_result *r) {
   lumo_json_texts(r->content, text);
   t->rc = text->oom ? SQLITE_NOMEM
                     : activity_result_put(t->y, key, r->is_error, (int64_t)r->content.n, text->len ? text->p : NULL,
-                                          text->len, t->timestamp);
+                                          text->len, t->timestamp, t->tool_use_result);
   sqlite3_free(key);
 }
 
@@ -391,7 +392,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
                    y->text.p, y->text.len, (int64_t)L.content.n, f->rel, rd.line_no, 0};
       rc = key ? message_put(y, &m) : SQLITE_NOMEM;
       sqlite3_free(key);
-      tool_ctx t = {y, session, project, timestamp, mid, f->rel, rd.line_no, SQLITE_OK};
+      tool_ctx t = {y, session, project, timestamp, mid, f->rel, rd.line_no, SQLITE_OK, L.tool_use_result};
       if (!rc) claude_line_tools(&L, tool_use_block, tool_result_block, &t);
       if (!rc) rc = t.rc;
     }
@@ -445,7 +446,7 @@ static void gemini_tool_call(void *p, lumo_span call) {
     text->len = 0;
     lumo_gemini_result_text(call, text);
     t->rc = activity_result_put(y, key, err, lumo_json_get(call, "result", &result) == 1 ? (int64_t)result.n : 0,
-                                text->len ? text->p : NULL, text->len, NULL);
+                                text->len ? text->p : NULL, text->len, NULL, (lumo_span){NULL, 0});
   }
   sqlite3_free(key);
 }
@@ -556,7 +557,7 @@ static int codex_item_put(syncer *y, const lumo_file *f, const codex_state *cs, 
     sqlite3_free(project);
   } else if (strcmp(type, "tool_result") == 0) {
     rc = activity_result_put(y, tkey, lumo_codex_output_status(it->text.p, it->text.len), it->content_bytes,
-                             it->text.len ? it->text.p : NULL, it->text.len, ts);
+                             it->text.len ? it->text.p : NULL, it->text.len, ts, (lumo_span){NULL, 0});
   }
   sqlite3_free(tkey);
   return rc;

@@ -29,8 +29,11 @@ static const char *const activity_sql[] = {
   " VALUES (?1 || ':' || ?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
   "INSERT OR IGNORE INTO git_ops (key, tool_key, agent, machine, session_id, project, timestamp, operation,"
   " command, file, line) VALUES (?1 || ':' || ?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+  /* a Claude edit's own figures, from its result record (activity_result_put) */
+  "SELECT tool_name, input FROM tool_uses WHERE key = ?1 AND tool_name IN ('Edit', 'MultiEdit', 'Write')",
+  "UPDATE file_changes SET lines_added = ?2, lines_removed = ?3 WHERE key = ?1 || ':' || ?4",
 };
-enum { ACT_CALL, ACT_RESULT, ACT_END, ACT_FILE, ACT_GIT, ACT_N };
+enum { ACT_CALL, ACT_RESULT, ACT_END, ACT_FILE, ACT_GIT, ACT_EDIT_GET, ACT_EDIT_SET, ACT_N };
 
 struct activity_sync {
   sqlite3_stmt *st[ACT_N];
@@ -151,8 +154,46 @@ int activity_call_put(syncer *y, const activity_call *c) {
   return a->rc;
 }
 
+/* One file of a call derived again with its result's figures: the row's counts. */
+typedef struct recount {
+  syncer *y;
+  const char *key;
+  int n, rc;
+} recount;
+
+static void on_recount(void *ctx, const lumo_change *ch) {
+  recount *r = ctx;
+  if (r->rc) return;
+  sqlite3_stmt *st = r->y->act->st[ACT_EDIT_SET];
+  bind_text(st, 1, r->key);
+  if (ch->added >= 0) sqlite3_bind_int64(st, 2, ch->added);
+  else sqlite3_bind_null(st, 2);
+  if (ch->removed >= 0) sqlite3_bind_int64(st, 3, ch->removed);
+  else sqlite3_bind_null(st, 3);
+  sqlite3_bind_int(st, 4, ++r->n);
+  r->rc = step_done(st);
+}
+
+/* A Claude result record's toolUseResult: the call's file rows take Claude Code's own
+** figures (activity.c decides, as lumo_tool_changes(tool_name, input, tool_use_result)). */
+static int edit_recount(syncer *y, const char *key, lumo_span result) {
+  sqlite3_stmt *st = y->act->st[ACT_EDIT_GET];
+  bind_text(st, 1, key);
+  recount r = {y, key, 0, SQLITE_OK};
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) {
+    const char *tool = (const char *)sqlite3_column_text(st, 0), *input = (const char *)sqlite3_column_text(st, 1);
+    if (tool && input) lumo_tool_changes(tool, input, (size_t)sqlite3_column_bytes(st, 1), result, on_recount, &r);
+    rc = r.rc;
+  } else {
+    rc = rc == SQLITE_DONE ? SQLITE_OK : rc;
+  }
+  sqlite3_reset(st);
+  return rc;
+}
+
 int activity_result_put(syncer *y, const char *key, int is_error, int64_t result_bytes, const char *text,
-                        size_t text_len, const char *timestamp) {
+                        size_t text_len, const char *timestamp, lumo_span result) {
   int rc = activity_open(y);
   if (rc) return rc;
   sqlite3_stmt *st = y->act->st[ACT_RESULT];
@@ -164,7 +205,9 @@ int activity_result_put(syncer *y, const char *key, int is_error, int64_t result
                                 SQLITE_UTF8);
   else sqlite3_bind_null(st, 4);
   bind_text(st, 5, timestamp);
-  return step_done(st);
+  rc = step_done(st);
+  if (!rc && result.n) rc = edit_recount(y, key, result);
+  return rc;
 }
 
 int activity_codex_end(syncer *y, const char *line, size_t n) {

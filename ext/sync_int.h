@@ -83,9 +83,10 @@ typedef struct activity_call {
   lumo_span display; /* Gemini: the call's resultDisplay (its diffStat gives the lines) */
 } activity_call;
 LUMO_API int activity_call_put(syncer *y, const activity_call *c);
-/* is_error -1: not said; text NULL: none (kept up to LUMO_RESULT_TEXT_MAX bytes) */
+/* is_error -1: not said; text NULL: none (kept up to LUMO_RESULT_TEXT_MAX bytes); result:
+** Claude's toolUseResult of the record (empty: none), whose figures recount an edit */
 LUMO_API int activity_result_put(syncer *y, const char *key, int is_error, int64_t result_bytes, const char *text,
-                                 size_t text_len, const char *timestamp);
+                                 size_t text_len, const char *timestamp, lumo_span result);
 LUMO_API int activity_codex_end(syncer *y, const char *line, size_t n);
 LUMO_API void activity_sync_close(syncer *y);
 LUMO_API extern const char activity_migrate_sql[], activity_backfill_sql[];

@@ -107,7 +107,7 @@ static const lumo_col claude_usage_cols[UC_N] = {
 enum {
   TC_TIMESTAMP, TC_SESSION_ID, TC_PROJECT, TC_MESSAGE_ID, TC_TOOL_USE_ID, TC_TOOL_NAME,
   TC_INPUT, TC_IS_ERROR, TC_RESULT_BYTES, TC_IS_SIDECHAIN, TC_FILE, TC_LINE, TC_MCP_SERVER, TC_MCP_TOOL,
-  TC_RESULT_TEXT, TC_DURATION_MS, TC_ROOT, TC_N
+  TC_RESULT_TEXT, TC_DURATION_MS, TC_TOOL_USE_RESULT, TC_ROOT, TC_N
 };
 
 static const lumo_col claude_tool_uses_cols[TC_N] = {
@@ -127,6 +127,8 @@ static const lumo_col claude_tool_uses_cols[TC_N] = {
   {"mcp_tool", "TEXT", "tool of an MCP tool, else NULL", 0},
   {"result_text", "TEXT", "text of the matching tool_result, its first 2048 bytes (whole characters); NULL without one", 0},
   {"duration_ms", "INTEGER", "the tool_result record's time minus the tool_use record's, ms; NULL without both", 0},
+  {"tool_use_result", "TEXT", "toolUseResult JSON of the record holding the tool_result (Claude Code's own record: "
+   "structuredPatch, type, ...); NULL without one", 0},
   {"root", "TEXT", "argument: root directory or comma-separated list", 1},
 };
 
@@ -778,6 +780,7 @@ static void on_tool_use(void *ctx, const claude_tool *u) {
   }
   val_null(&v[TC_RESULT_TEXT]);
   val_null(&v[TC_DURATION_MS]);
+  val_null(&v[TC_TOOL_USE_RESULT]);
   t->tool_use_id = v[TC_TOOL_USE_ID].type == SQLITE_TEXT ? sqlite3_mprintf("%s", v[TC_TOOL_USE_ID].s.p) : NULL;
   c->qn++;
 }
@@ -800,6 +803,8 @@ static void on_tool_result(void *ctx, const claude_result *r) {
     int64_t at, done;
     lumo_buf ts = {0};
     const claude_line *L = ((block_ctx *)ctx)->L;
+    if (USED(c, TC_TOOL_USE_RESULT) && L->tool_use_result.n)
+      val_raw(&t->v[TC_TOOL_USE_RESULT], L->tool_use_result.p, L->tool_use_result.n);
     if (t->v[TC_TIMESTAMP].type == SQLITE_TEXT && lumo_iso_to_ms(t->v[TC_TIMESTAMP].s.p, &at) && L->timestamp.n &&
         lumo_json_decode(L->timestamp, &ts) == 0 && ts.p && lumo_iso_to_ms(ts.p, &done))
       val_int(&t->v[TC_DURATION_MS], done - at);

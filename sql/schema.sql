@@ -120,8 +120,8 @@ CREATE TABLE IF NOT EXISTS file_changes (
   path          TEXT NOT NULL,     -- file path as the call names it (absolute or relative to the session's cwd)
   language      TEXT,              -- from the extension or name (lumo_language); NULL when unknown
   operation     TEXT NOT NULL,     -- edit, write (whole content), create, delete
-  lines_added   INTEGER,           -- lines added; NULL when the input cannot tell
-  lines_removed INTEGER,           -- lines removed; NULL when the input cannot tell (a Write's replaced content, a deleted file)
+  lines_added   INTEGER,           -- lines added: the agent's own figures where its result has them (structuredPatch, diffStat), else from the input
+  lines_removed INTEGER,           -- lines removed; NULL when no record tells (a Write over a file without Claude Code's toolUseResult, a deleted file)
   file          TEXT,              -- source file of the call
   line          INTEGER            -- line of the call
 );

@@ -8,7 +8,8 @@ files with json.loads:
   text and the end events, Gemini status), the result text cut at 2048 bytes on a
   character boundary, the duration (the end event's, else result time - call time);
 - file_changes: lines added and removed computed here with difflib (a real diff, not
-  lumo's rule), patch lines counted here, Gemini's diffStat where the result has one;
+  lumo's rule), patch lines counted here, the agents' own figures where the result has
+  them (Gemini's diffStat, Claude Code's structuredPatch and Write type create);
 - git_ops: commands split here with shlex;
 - the views files, git and tools against sums of the rows computed here, and the values
   of tests/fixtures/activity/README.md worked out by hand;
@@ -169,6 +170,14 @@ def changes(name, inp, display):
     stat = display.get("diffStat") if isinstance(display, dict) else None
     if stat and name in ("replace", "write_file") and out:
         out = [(p, op, stat["model_added_lines"], stat["model_removed_lines"]) for p, op, _, _ in out]
+    if isinstance(display, dict) and name in ("Edit", "MultiEdit", "Write") and out:
+        hunks = display.get("structuredPatch") or []
+        lines = [ln for h in hunks for ln in h.get("lines", [])]
+        if hunks:
+            out = [(p, op, sum(ln.startswith("+") for ln in lines), sum(ln.startswith("-") for ln in lines))
+                   for p, op, _, _ in out]
+        elif display.get("type") == "create":
+            out = [(p, op, a, 0) for p, op, a, _ in out]
     return out
 
 
@@ -234,6 +243,8 @@ for path in files_under(ROOTS["claude"], (".jsonl",)):
             if d["type"] == "user" and b.get("type") == "tool_result" and ("claude:%s" % b.get("tool_use_id")) in calls:
                 k = calls["claude:" + b["tool_use_id"]]
                 k["is_error"] = int(bool(b.get("is_error")))
+                if "toolUseResult" in d:
+                    k["display"] = d["toolUseResult"]
                 k["text"] = cut(texts(b.get("content")))
                 a, z = ms(k["ts"]), ms(d.get("timestamp"))
                 if k["duration_ms"] is None and a is not None and z is not None:
@@ -354,12 +365,13 @@ c.eq("one Claude, Codex and Gemini session each: an edit, a failing shell comman
 c.eq("files (README): webapp, svc and site changes",
      [["site", "/home/u/site/docs/notes.md", 3, 1, 0], ["site", "/home/u/site/src/index.js", 2, 1, 0],
       ["svc", "README.md", 2, 1, 0], ["svc", "src/main.rs", 3, 1, 0], ["svc", "src/old.rs", 0, 0, 1], ["svc", "src/run.rs", 3, 0, 0],
-      ["webapp", "/home/u/webapp/README.md", 7, 0, 1], ["webapp", "/home/u/webapp/notebooks/explore.ipynb", 3, 0, 0],
-      ["webapp", "/home/u/webapp/src/parse.ts", 2, 1, 0], ["webapp", "/home/u/webapp/tools/gen.py", 3, 2, 0]],
+      ["webapp", "/home/u/webapp/README.md", 7, 0, 0], ["webapp", "/home/u/webapp/notebooks/explore.ipynb", 3, 0, 0],
+      ["webapp", "/home/u/webapp/src/names.ts", 3, 3, 0], ["webapp", "/home/u/webapp/src/parse.ts", 2, 1, 0],
+      ["webapp", "/home/u/webapp/tools/gen.py", 3, 2, 0]],
      [[r["project"], r["path"], r["lines_added"], r["lines_removed"], r["unknown_removed"]] for r in query(
          "SELECT * FROM files WHERE project IN ('webapp', 'svc', 'site') ORDER BY project, path", db=DB)])
 c.eq("durations (README), ms",
-     [250, 120, 400, 50, 11500, 1200, 4000, 1500, 800, 2400, 400, 1250, 200, 300, 850],
+     [250, 120, 400, 50, 11500, 1200, 4000, 1500, 800, 300, 2400, 400, 1250, 200, 300, 850],
      [r["duration_ms"] for r in query("SELECT duration_ms FROM tool_uses WHERE project IN ('webapp', 'svc')"
                                       " ORDER BY agent, timestamp", db=DB)])
 
@@ -408,7 +420,8 @@ c.eq("mcp_servers (README): github 2 calls 1 error, linear 1 call 1 error", [["g
 vt = sorted((r["k"], r["path"], r["lines_added"], r["lines_removed"]) for r in query(
     "SELECT 'claude:' || t.tool_use_id AS k, c.value ->> 'path' AS path, c.value ->> 'lines_added' AS lines_added,"
     " c.value ->> 'lines_removed' AS lines_removed"
-    " FROM claude_tool_uses('%s') t, json_each(lumo_tool_changes(t.tool_name, t.input)) c" % ",".join(ROOTS["claude"])))
+    " FROM claude_tool_uses('%s') t, json_each(lumo_tool_changes(t.tool_name, t.input, t.tool_use_result)) c"
+    % ",".join(ROOTS["claude"])))
 c.eq("lumo_tool_changes over claude_tool_uses = file_changes", sorted(
     (r["tool_key"], r["path"], r["lines_added"], r["lines_removed"])
     for r in query("SELECT * FROM file_changes WHERE agent = 'claude'", db=DB)), vt)
