@@ -306,7 +306,8 @@ for path in files_under(ROOTS["gemini"], (".jsonl", ".json")):
             last[d["id"]] = d
         for m in d.get("messages", []) if isinstance(d.get("messages"), list) else []:
             last[m.get("id")] = m
-    project = path.split(os.sep + "tmp" + os.sep)[1].split(os.sep)[0]
+    root = next(r for r in ROOTS["gemini"] if path.startswith(r + os.sep))
+    project = os.path.relpath(path, root).split(os.sep)[1]  # <root>/tmp/<project>/chats/...
     for m in last.values():
         for tc in m.get("toolCalls") or []:
             key = "gemini:" + tc["id"]
