@@ -3,11 +3,14 @@
 ** the MCP server of a tool, a Codex output's exit status. lumo_sync (sync.c) and the SQL
 ** functions registered here run the same code, so a synced row and a query over the
 ** source tables say the same of one call. The rules:
+** - the agent's own figures win where its result record has them: Claude Code's
+**   toolUseResult.structuredPatch ('+' and '-' lines; a Write of type create removed
+**   nothing), Gemini's resultDisplay.diffStat; else, from the input:
 ** - Edit-like calls (Claude Edit and MultiEdit, Gemini replace): the lines of old and
 **   new text that differ once the lines both share at the start and at the end are set
 **   aside, which is a diff for the one contiguous change an edit makes;
 ** - Write-like calls (Claude Write, Gemini write_file): the content's lines are added;
-**   what they replaced is not in the transcript, so removed is unknown (-1 -> NULL);
+**   what they replaced is not in the input, so removed is unknown (-1 -> NULL);
 ** - Codex apply_patch (its own tool, or a shell command that runs apply_patch or
 **   applypatch): the patch's '+' and '-' lines per file; a deleted file's removed lines are
 **   unknown (the patch does not hold them).
