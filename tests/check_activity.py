@@ -11,8 +11,9 @@ files with json.loads:
   lumo's rule), patch lines counted here, the agents' own figures where the result has
   them (Gemini's diffStat, Claude Code's structuredPatch and Write type create);
 - git_ops: commands split here with shlex;
-- the views files, git and tools against sums of the rows computed here, and the values
-  of tests/fixtures/activity/README.md worked out by hand;
+- the views files, git, tools, mcp_servers and code_changes (with a real OTLP fixture's
+  lines beside the transcript's) against sums computed here, and the values of
+  tests/fixtures/activity/README.md worked out by hand;
 - the SQL functions over claude_tool_uses give the rows lumo_sync stored (one decision);
 - a schema-8 database: cut inputs flagged and kept as JSON, the stored calls' file
   changes and git operations derived by the migration; a re-sync writes nothing new."""
@@ -416,6 +417,33 @@ c.eq("mcp_servers view: tools, calls, errors per server", sorted([s, a, len(t), 
 c.eq("mcp_servers (README): github 2 calls 1 error, linear 1 call 1 error", [["github", 2, 1], ["linear", 1, 1]],
      [[r["mcp_server"], r["calls"], r["errors"]]
       for r in query("SELECT * FROM mcp_servers WHERE mcp_server IN ('github', 'linear') ORDER BY 1", db=DB)])
+
+# code_changes: the transcript's lines beside the telemetry's, one row per source. The
+# telemetry is the real OTLP fixture's payload (a delta lines_of_code sum: 128 added, 12
+# removed, read here with json.loads), synced into a database of its own with the
+# hand-made Claude session.
+OTLP = os.path.join(OUT, "otlp")
+os.makedirs(OTLP)
+doc = json.load(open(os.path.join(REAL, "otlp", "claude-code", "claude-code-2.1.268-code-output-metrics.json")))["payload"]
+json.dump(doc, open(os.path.join(OTLP, "metrics.json"), "w"))
+tel = {}
+for rm in doc["resourceMetrics"]:
+    for sm in rm["scopeMetrics"]:
+        for m in sm["metrics"]:
+            if m["name"] == "claude_code.lines_of_code.count":
+                for pt in m["sum"]["dataPoints"]:
+                    kind = [a["value"]["stringValue"] for a in pt["attributes"] if a["key"] == "type"][0]
+                    day = datetime.datetime.fromtimestamp(int(pt["timeUnixNano"]) // 10 ** 9, datetime.timezone.utc)
+                    tel.setdefault(day.strftime("%Y-%m-%d"), {})[kind] = int(pt.get("asInt", pt.get("asDouble")))
+SRC = os.path.join(OUT, "sources.db")
+query("SELECT lumo_sync('%s', '', '', '', '%s')" % (os.path.join(ACT, "claude"), OTLP), db=SRC)
+webapp = [v for v in calls.values() if v["project"] == "webapp"]
+ch = [x for v in webapp if v["is_error"] != 1 for x in changes(v["tool_name"], v["input"], v["display"])]
+c.eq("code_changes: a transcript row and a telemetry row, never added together",
+     [["2026-09-01", "webapp", len(ch), sum(a for _, _, a, _ in ch), sum(r or 0 for _, _, _, r in ch), "transcript"]] +
+     [[d, None, None, v["added"], v["removed"], "telemetry"] for d, v in sorted(tel.items())],
+     [[r["day"], r["project"], r["changes"], r["lines_added"], r["lines_removed"], r["source"]]
+      for r in query("SELECT * FROM code_changes ORDER BY day, source", db=SRC)])
 
 # one decision: the functions over the source table give the stored rows
 vt = sorted((r["k"], r["path"], r["lines_added"], r["lines_removed"]) for r in query(
