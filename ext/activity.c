@@ -31,47 +31,57 @@ static int64_t count_lines(const char *p, size_t n) {
   return lines;
 }
 
-/* The [start, end) of each line of a text (without its newline); caller frees *out. */
-static int split_lines(const char *p, size_t n, size_t **out) {
-  int64_t nl = count_lines(p, n);
-  size_t *at = sqlite3_malloc64(sizeof(size_t) * 2 * (size_t)(nl ? nl : 1));
-  *out = at;
-  if (!at) return -1;
-  int k = 0;
-  size_t i = 0;
-  while (i < n) {
-    const char *e = memchr(p + i, '\n', n - i);
-    size_t j = e ? (size_t)(e - p) : n;
-    at[2 * k] = i;
-    at[2 * k + 1] = j;
-    k++;
-    i = j + 1;
-  }
-  return k;
+/* A text walked line by line from either end, without copying or indexing it (an edit's
+** text can be megabytes of lines). [p + at, p + end) is the part not yet walked; the
+** callers' line counts say when a line is left. */
+typedef struct line_walk {
+  const char *p;
+  size_t at, end;
+} line_walk;
+
+static line_walk walk_of(const char *p, size_t n) {
+  /* a last newline ends the last line; it does not open an empty one */
+  line_walk w = {p, 0, n && p[n - 1] == '\n' ? n - 1 : n};
+  return w;
 }
 
-static int same_line(const char *a, const size_t *la, int i, const char *b, const size_t *lb, int j) {
-  size_t na = la[2 * i + 1] - la[2 * i], nb = lb[2 * j + 1] - lb[2 * j];
-  return na == nb && memcmp(a + la[2 * i], b + lb[2 * j], na) == 0;
+static void first_line(const line_walk *w, const char **s, size_t *len) {
+  const char *e = w->end > w->at ? memchr(w->p + w->at, '\n', w->end - w->at) : NULL;
+  *s = w->p + w->at;
+  *len = e ? (size_t)(e - *s) : w->end - w->at;
+}
+
+static void last_line(const line_walk *w, const char **s, size_t *len) {
+  const char *nl = w->end > w->at ? memrchr(w->p + w->at, '\n', w->end - w->at) : NULL;
+  size_t start = nl ? (size_t)(nl - w->p) + 1 : w->at;
+  *s = w->p + start;
+  *len = w->end - start;
 }
 
 /* Lines removed from old and added by new, the shared first and last lines set aside. */
 static void edit_counts(const char *old, size_t on, const char *new, size_t nn, int64_t *added, int64_t *removed) {
-  size_t *lo = NULL, *ln = NULL;
-  int a = split_lines(old, on, &lo), b = split_lines(new, nn, &ln);
-  if (a < 0 || b < 0) { /* out of memory: the plain counts, still whole lines */
-    *removed += count_lines(old, on);
-    *added += count_lines(new, nn);
-  } else {
-    int head = 0;
-    while (head < a && head < b && same_line(old, lo, head, new, ln, head)) head++;
-    int tail = 0;
-    while (tail < a - head && tail < b - head && same_line(old, lo, a - 1 - tail, new, ln, b - 1 - tail)) tail++;
-    *removed += a - head - tail;
-    *added += b - head - tail;
+  int64_t a = count_lines(old, on), b = count_lines(new, nn), head = 0, tail = 0;
+  const char *x, *y;
+  size_t xn, yn;
+  line_walk wo = walk_of(old, on), wn = walk_of(new, nn);
+  while (head < a && head < b) {
+    first_line(&wo, &x, &xn);
+    first_line(&wn, &y, &yn);
+    if (xn != yn || memcmp(x, y, xn) != 0) break;
+    head++;
+    wo.at += xn + 1;
+    wn.at += yn + 1;
   }
-  sqlite3_free(lo);
-  sqlite3_free(ln);
+  while (tail < a - head && tail < b - head) {
+    last_line(&wo, &x, &xn);
+    last_line(&wn, &y, &yn);
+    if (xn != yn || memcmp(x, y, xn) != 0) break;
+    tail++;
+    wo.end = x > old ? (size_t)(x - old) - 1 : 0; /* before the newline that ends the line above */
+    wn.end = y > new ? (size_t)(y - new) - 1 : 0;
+  }
+  *removed += a - head - tail;
+  *added += b - head - tail;
 }
 
 /* ----------------------------------------------------------- tool inputs */

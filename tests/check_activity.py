@@ -460,6 +460,30 @@ c.eq("lumo_git_ops over claude_tool_uses = git_ops", sorted(
          "SELECT 'claude:' || t.tool_use_id AS k, g.value ->> 'operation' AS op, g.value ->> 'command' AS cmd"
          " FROM claude_tool_uses('%s') t, json_each(lumo_git_ops(t.tool_name, t.input)) g" % ",".join(ROOTS["claude"]))))
 
+# edits of any shape: one block of lines replaced in a text of distinct lines (so a diff
+# finds exactly that block), with and without last newlines, empty lines, empty texts
+import random
+rnd = random.Random(20)
+cases, want = [], []
+for i in range(300):
+    lines = ["l%d_%d" % (i, k) for k in range(rnd.randint(0, 8))]
+    if lines and rnd.random() < 0.3:
+        lines[rnd.randrange(len(lines))] = ""
+    a = rnd.randint(0, len(lines))
+    b = rnd.randint(a, len(lines))
+    new_block = ["n%d_%d" % (i, k) for k in range(rnd.randint(0, 4))]
+    last_newline = rnd.random() < 0.5  # both texts alike, as an edit inside a file
+    new_lines = lines[:a] + new_block + lines[b:]
+    old_text = "\n".join(lines) + ("\n" if lines and last_newline else "")
+    new_text = "\n".join(new_lines) + ("\n" if new_lines and last_newline else "")
+    cases.append(json.dumps({"file_path": "f%d.txt" % i, "old_string": old_text, "new_string": new_text}))
+    want.append(list(diff_counts(old_text, new_text)))
+sql = " UNION ALL ".join("SELECT %d AS i, lumo_tool_changes('Edit', '%s') AS c" % (i, j.replace("'", "''"))
+                         for i, j in enumerate(cases))
+got = [[json.loads(r["c"])[0]["lines_added"], json.loads(r["c"])[0]["lines_removed"]]
+       for r in query("SELECT * FROM (%s) ORDER BY i" % sql)]
+c.eq("300 random edits: lines added and removed = difflib's", want, got)
+
 # a re-sync writes nothing new
 before = query("SELECT (SELECT count(*) FROM tool_uses) AS t, (SELECT count(*) FROM file_changes) AS f,"
                " (SELECT count(*) FROM git_ops) AS g", db=DB)
