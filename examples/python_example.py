@@ -23,7 +23,7 @@ if hasattr(con, "enable_load_extension"):
 else:
     print("this python's sqlite3 cannot load extensions (use /usr/bin/python3); skipping part 1")
 
-con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
+con = sqlite3.connect("file:%s?mode=ro" % db, uri=True, timeout=10)  # wait up to 10 s for a writer
 for day, cost, requests in con.execute("SELECT day, total(priced_cost_usd), sum(requests) FROM daily GROUP BY day ORDER BY day DESC LIMIT 5"):
     print("%s  $%8.2f  %5d requests" % (day, cost, requests))
 try:

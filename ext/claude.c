@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* A string field. null, non-strings and "" count as absent (spec 1.8). A key written
 ** twice keeps its first value, in every mode of the parser: the usage-only mode decides
@@ -372,9 +373,38 @@ int claude_roots(const char *arg, char ***roots, int *n) {
   return lumo_roots_default(arg, "CLAUDE_CONFIG_DIR", "", "~/.config/claude,~/.claude", roots, n);
 }
 
+/* A root that names one transcript, ROOT/projects/.../NAME.jsonl (or .jsonl.gz), a regular
+** file: the length of ROOT/, where the part a root walk keys it by (projects/...) starts;
+** 0 for anything else. */
+size_t claude_transcript_root(const char *path) {
+  size_t n = strlen(path);
+  int named = (n > 6 && strcmp(path + n - 6, ".jsonl") == 0) || (n > 9 && strcmp(path + n - 9, ".jsonl.gz") == 0);
+  const char *p = NULL;
+  for (const char *q = named ? strstr(path, "/projects/") : NULL; q; q = strstr(q + 1, "/projects/")) p = q;
+  struct stat st;
+  if (!p || stat(path, &st) != 0 || !S_ISREG(st.st_mode)) return 0;
+  return (size_t)(p - path) + 1;
+}
+
 int claude_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source) {
   static const char *const suffixes[] = {".jsonl", ".jsonl.gz", NULL};
   for (int i = 0; i < nroot; i++) {
+    size_t rel_from = claude_transcript_root(roots[i]);
+    if (rel_from) {
+      /* one transcript: the file, and its subagents' files when it is a session's
+      ** (projects/<dir>/<sid>.jsonl: those of projects/<dir>/<sid>/), keyed as a walk of
+      ** its root keys them, so a later root sync finds them synced */
+      int rc = lumo_filelist_add(fl, roots[i], rel_from, i);
+      const char *rel = roots[i] + rel_from, *slash1 = strchr(rel + 9, '/');
+      size_t n = strlen(roots[i]);
+      if (!rc && slash1 && !strchr(slash1 + 1, '/')) {
+        char *dir = sqlite3_mprintf("%.*s", (int)(n - (roots[i][n - 1] == 'z' ? 9 : 6)), roots[i]);
+        rc = dir ? lumo_walk(fl, dir, rel_from, i, suffixes, c, source) : SQLITE_NOMEM;
+        sqlite3_free(dir);
+      }
+      if (rc) return rc;
+      continue;
+    }
     char *dir = sqlite3_mprintf("%s/projects", roots[i]);
     if (!dir) return SQLITE_NOMEM;
     int rc = lumo_walk(fl, dir, strlen(roots[i]) + 1, i, suffixes, c, source);

@@ -203,7 +203,17 @@ typedef struct lumo_reader {
   lumo_buf fixed;   /* the last line, made valid UTF-8 (lumo_next_raw), when it was not */
   int64_t in_off;   /* uncompressed offset of buf[end]: where a damaged gzip stream is re-read */
   int gz_broken;    /* the gzip stream met damaged data: what preceded it was salvaged */
+  /* Memory cap of one line (reader.c, cut_strings): past cut_at bytes (0: never), the
+  ** strings of the line being read keep their first LUMO_CUT_KEEP bytes */
+  size_t cut_at;
+  size_t cut_read, cut_write; /* the line's bytes scanned / kept so far (from start) */
+  int cut_on, cut_in_str, cut_esc, cut_drop;
+  size_t cut_run;   /* bytes kept of the current string */
+  int64_t cut_removed; /* bytes left out of the line being read */
+  int64_t line_cut;    /* of the line last returned: bytes left out (0: read whole) */
 } lumo_reader;
+#define LUMO_CUT_AT ((size_t)64 << 20)
+#define LUMO_CUT_KEEP ((size_t)1 << 20)
 
 enum { LUMO_LINE_EOF = 0, LUMO_LINE_OK = 1, LUMO_LINE_TORN = 2, LUMO_LINE_TOOLONG = 3,
        LUMO_LINE_ERROR = -1 };
@@ -304,9 +314,13 @@ struct lumo_cand;
 LUMO_API void claude_cand_numbers(const claude_line *L, struct lumo_cand *k);
 /* Collects the Claude roots from the argument or the environment. */
 LUMO_API int claude_roots(const char *arg, char ***roots, int *n);
-/* Lists transcript files under the roots, every projects/ file ending .jsonl or .jsonl.gz. */
+/* Lists transcript files under the roots, every projects/ file ending .jsonl or .jsonl.gz;
+** a root that is one transcript (ROOT/projects/.../x.jsonl) lists it and its subagents'
+** files, with the paths and rel parts a walk of ROOT gives them. */
 LUMO_API int claude_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c,
                           const char *source);
+/* For ROOT/projects/.../x.jsonl(.gz), a regular file: strlen("ROOT/"); else 0. */
+LUMO_API size_t claude_transcript_root(const char *path);
 /* Session id and whether the file is a subagent file, from its path. */
 LUMO_API lumo_span claude_file_session(const lumo_file *f, int *is_subagent);
 

@@ -37,6 +37,7 @@ int otlp_docs_open(otlp_docs *d, const char *path, int64_t start, int64_t start_
   memset(d, 0, sizeof(*d));
   int rc = lumo_reader_open(&d->rd, path, start, start_line);
   d->rd.max_line = OTLP_MAX_DOC;
+  d->rd.cut_at = 0; /* telemetry values are read whole or not at all (OTLP_MAX_DOC) */
   d->consumed = start;
   d->lines = start_line;
   return rc;

@@ -4,7 +4,9 @@
 ** last line without its newline is reported as LUMO_LINE_TORN (the agent may still be
 ** writing it); parsers decide whether it is complete. A reader can start at a byte
 ** offset and line number remembered by an earlier scan (incremental sync).
-** Knows nothing of JSON or of any agent. zlib's allocations stay inside zlib.
+** A line past cut_at bytes (64 MiB) is not held whole: its JSON strings keep their first
+** MiB (cut_strings), so its numbers and ids are read and memory stays bounded.
+** Knows nothing else of JSON or of any agent. zlib's allocations stay inside zlib.
 ** zstd (Codex 0.137+ compresses idle rollouts to .jsonl.zst) needs a build with libzstd
 ** (LUMO_HAVE_ZSTD, set by the Makefile when zstd.h is there); without it a .zst file
 ** does not open and lumo_reader_zstd() says why. */
@@ -97,6 +99,7 @@ int lumo_reader_open(lumo_reader *r, const char *path, int64_t start_offset, int
     return SQLITE_CANTOPEN;
   }
   r->max_line = LUMO_MAX_LINE_DEFAULT;
+  r->cut_at = LUMO_CUT_AT;
   if (lumo_ends_with(path, ".gz")) {
     int fd2 = dup(r->fd);
     if (fd2 < 0) {
@@ -262,6 +265,47 @@ static int fill(lumo_reader *r) {
   return 1;
 }
 
+/* Compacts the bytes [cut_read, lim) of the line being read (offsets from start) in
+** place: inside a JSON string, the bytes after its first LUMO_CUT_KEEP are left out up
+** to the closing quote. A cut falls on a character boundary and never inside an escape,
+** so the line stays valid JSON and valid UTF-8. A raw newline cannot be inside a JSON
+** string, so every line starts outside one. */
+static void cut_strings(lumo_reader *r, size_t lim) {
+  char *base = r->buf + r->start;
+  size_t i = r->cut_read, w = r->cut_write;
+  while (i < lim) {
+    unsigned char b = (unsigned char)base[i++];
+    if (!r->cut_in_str) {
+      if (b == '"') {
+        r->cut_in_str = 1;
+        r->cut_run = 0;
+      }
+      base[w++] = (char)b;
+    } else if (r->cut_drop) {
+      if (r->cut_esc) r->cut_esc = 0;
+      else if (b == '\\') r->cut_esc = 1;
+      else if (b == '"') {
+        r->cut_drop = r->cut_in_str = 0;
+        base[w++] = (char)b;
+      }
+    } else if (r->cut_esc) { /* -1: just after a backslash; n: hex digits of \u left */
+      r->cut_esc = r->cut_esc < 0 ? (b == 'u' ? 4 : 0) : r->cut_esc - 1;
+      base[w++] = (char)b;
+      r->cut_run++;
+    } else if (b == '\\' || b == '"' || r->cut_run < LUMO_CUT_KEEP || (b & 0xC0) == 0x80) {
+      if (b == '\\') r->cut_esc = -1;
+      if (b == '"') r->cut_in_str = 0;
+      base[w++] = (char)b;
+      r->cut_run++;
+    } else {
+      r->cut_drop = 1; /* b starts a character past the kept prefix */
+    }
+  }
+  r->cut_removed += (int64_t)(i - w) - (int64_t)(r->cut_read - r->cut_write);
+  r->cut_read = i;
+  r->cut_write = w;
+}
+
 /* Next line, without its "\n" (a "\r" before it is kept; JSON treats it as
 ** whitespace). Returns a LUMO_LINE_* code; *line is valid until the next call. */
 int lumo_reader_next(lumo_reader *r, const char **line, size_t *len) {
@@ -273,11 +317,23 @@ int lumo_reader_next(lumo_reader *r, const char **line, size_t *len) {
     if (nl || r->eof) {
       size_t n = nl ? (size_t)(nl - (r->buf + r->start)) : r->end - r->start;
       if (!nl && n == 0 && !skipping) return LUMO_LINE_EOF;
+      size_t kept = n;
+      int64_t gone = 0; /* bytes of the line not among its n in the buffer */
+      r->line_cut = 0;
+      if (r->cut_on) { /* the rest of a line being cut */
+        gone = r->cut_removed;
+        cut_strings(r, n);
+        kept = r->cut_write;
+        r->line_cut = r->cut_removed;
+        r->cut_on = r->cut_in_str = r->cut_esc = r->cut_drop = 0;
+        r->cut_read = r->cut_write = 0;
+        r->cut_removed = 0;
+      }
       r->offset = skipping ? skip_off : r->next_off;
-      r->next_off += (int64_t)n + (nl ? 1 : 0);
+      r->next_off += (int64_t)n + gone + (nl ? 1 : 0);
       r->line_no++;
       *line = r->buf + r->start;
-      *len = n;
+      *len = kept;
       r->start = r->scan = r->start + n + (nl ? 1 : 0);
       if (skipping) {
         *len = 0;
@@ -286,12 +342,22 @@ int lumo_reader_next(lumo_reader *r, const char **line, size_t *len) {
       return nl ? LUMO_LINE_OK : LUMO_LINE_TORN;
     }
     r->scan = r->end;
+    if (!skipping && r->cut_at && r->end - r->start >= r->cut_at) {
+      /* Over the memory cap: cut the line's long strings as it is read. */
+      r->cut_on = 1;
+      cut_strings(r, r->end - r->start);
+      r->end = r->scan = r->start + r->cut_write;
+      r->cut_read = r->cut_write;
+    }
     if (r->end - r->start >= r->max_line) {
       /* Drop what we have of the over-long line; keep counting its bytes. */
       if (!skipping) skip_off = r->next_off;
       skipping = 1;
-      r->next_off += (int64_t)(r->end - r->start);
+      r->next_off += (int64_t)(r->end - r->start) + r->cut_removed;
       r->start = r->scan = r->end = 0;
+      r->cut_on = r->cut_in_str = r->cut_esc = r->cut_drop = 0;
+      r->cut_read = r->cut_write = 0;
+      r->cut_removed = 0;
     }
     if (fill(r) < 0) return LUMO_LINE_ERROR;
   }
@@ -321,6 +387,10 @@ int lumo_next_raw(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char 
   size_t i = 0;
   while (i < *n && ((*p)[i] == ' ' || (*p)[i] == '\t' || (*p)[i] == '\r')) i++;
   if (i == *n) return *torn ? LUMO_RAW_TORN : LUMO_RAW_SKIP;
+  if (rd->line_cut)
+    lumo_diag_add(c, source, f->rel, rd->line_no, "cut",
+                  "line over %lld MiB: strings cut to their first MiB (%lld bytes left out); its counts are read",
+                  (long long)(rd->cut_at >> 20), (long long)rd->line_cut);
   /* Bytes that are not UTF-8 (or NUL) would be stored as they are and break clients
   ** (Python's sqlite3 fails on the row): the line is read with U+FFFD in their place. */
   if (lumo_utf8_fix(*p, *n, &rd->fixed) > 0) {

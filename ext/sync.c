@@ -20,6 +20,7 @@
 #include "otlp.h"
 #include "activity.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -319,6 +320,50 @@ static int resume_point(syncer *y, const lumo_file *f, int64_t *start, int64_t *
   return same;
 }
 
+/* The string fields of a candidate, copied when it is held. */
+static const size_t held_strings[14] = {
+  offsetof(lumo_cand, mid), offsetof(lumo_cand, rid), offsetof(lumo_cand, timestamp),
+  offsetof(lumo_cand, session_id), offsetof(lumo_cand, project), offsetof(lumo_cand, cwd),
+  offsetof(lumo_cand, git_branch), offsetof(lumo_cand, version), offsetof(lumo_cand, model),
+  offsetof(lumo_cand, service_tier), offsetof(lumo_cand, speed), offsetof(lumo_cand, inference_geo),
+  offsetof(lumo_cand, agent_id), offsetof(lumo_cand, label)};
+
+/* Upserts the held copy, if any. */
+static int usage_flush(syncer *y, const char *agent, const char *file) {
+  if (!y->has_held) return SQLITE_OK;
+  y->has_held = 0;
+  return usage_upsert(y, &y->held, agent, y->machine, file);
+}
+
+/* Offers a copy read from one file to the stored rows. Claude writes a response as 1-4
+** streaming lines of one key in a row, each with larger counts: upserting each replaced
+** the stored row (a delete and an insert, and their rollup triggers) up to three times.
+** The best copy of a run of one key (dedup.c's order: within one file, the larger
+** total, then the earlier line) is held and upserted once when the run ends; since the
+** order is total, the stored row is the one the copy-by-copy upserts left. */
+static int usage_hold(syncer *y, const lumo_cand *c, const char *agent, const char *file) {
+  if (y->has_held && c->mid && lumo_dedup_same_key(&y->held, c) && y->held.is_sidechain == c->is_sidechain) {
+    if (!lumo_dedup_beats(c, &y->held)) return SQLITE_OK;
+  } else {
+    int rc = usage_flush(y, agent, file);
+    if (rc) return rc;
+    if (!c->mid) return usage_upsert(y, c, agent, y->machine, file); /* never merged */
+  }
+  y->held = *c;
+  for (int i = 0; i < 14; i++) {
+    const char **f = (const char **)((char *)&y->held + held_strings[i]);
+    if (!*f) continue;
+    lumo_buf *b = &y->held_s[i];
+    b->len = 0;
+    lumo_buf_append(b, *f, strlen(*f));
+    lumo_buf_nul(b);
+    if (b->oom) return SQLITE_NOMEM;
+    *f = b->p;
+  }
+  y->has_held = 1;
+  return SQLITE_OK;
+}
+
 /* Syncs one Claude file; the caller holds the write transaction. */
 static int sync_claude_file(syncer *y, const lumo_file *f) {
   int rc;
@@ -378,7 +423,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
       k.service_tier = dec(y, 8, L.service_tier);
       k.speed = dec(y, 9, L.speed);
       k.inference_geo = dec(y, 12, L.inference_geo);
-      rc = usage_upsert(y, &k, "claude", y->machine, f->rel);
+      rc = usage_hold(y, &k, "claude", f->rel);
     }
     if (rc == SQLITE_OK && claude_line_is_record(&L)) {
       const char *uuid = dec(y, 13, L.uuid);
@@ -397,6 +442,8 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
       if (!rc) rc = t.rc;
     }
   }
+  if (rc == SQLITE_OK) rc = usage_flush(y, "claude", f->rel);
+  y->has_held = 0;
   y->st.bytes_read += consumed - start;
   lumo_reader_close(&rd);
   if (rc == SQLITE_OK) rc = file_done(y, f, "claude", consumed, lines, first_cwd);
@@ -1008,7 +1055,9 @@ static int walk_diags_store(syncer *y, int nwalk, int64_t dropped) {
 
 /* lumo_sync(): every source at its default root. lumo_sync(claude_root [, gemini_root
 ** [, codex_root [, opencode_root [, otlp_path]]]]): only the sources whose root is given
-** (NULL or '' skips one). */
+** (NULL or '' skips one). A Claude "root" may be one transcript, ROOT/projects/.../x.jsonl:
+** that file and its subagents' are synced as a sync of ROOT syncs them (same lumo_files
+** paths), the walk's diagnostics are left alone. */
 static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   const char *root = argc > 0 ? (const char *)sqlite3_value_text(argv[0]) : NULL;
   const char *groot = argc > 1 ? (const char *)sqlite3_value_text(argv[1]) : NULL;
@@ -1040,6 +1089,10 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   rc = dirs_load(db, y.machine, &dirs);
   conn->dirs = &dirs; /* only while the sources list their files */
   if (!rc && do_claude) rc = claude_roots(root, &roots, &nroot);
+  /* a root that is one transcript (the statusline's session) lists no roots: the walk's
+  ** diagnostics of the last whole sync stay as they are */
+  int partial = 0;
+  for (int i = 0; i < nroot; i++) partial |= claude_transcript_root(roots[i]) > 0;
   if (!rc && do_claude) rc = claude_files(roots, nroot, &fl, conn, "lumo_sync");
   if (!rc && do_gemini) rc = gemini_roots(groot, &groots, &ngroot);
   if (!rc && do_gemini) rc = gemini_files(groots, ngroot, &gfl, conn, "lumo_sync");
@@ -1074,7 +1127,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     rc = ins ? sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) : SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, ins, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
-    if (rc == SQLITE_OK) rc = walk_diags_store(&y, nwalk, walk_dropped);
+    if (rc == SQLITE_OK && !partial) rc = walk_diags_store(&y, nwalk, walk_dropped);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);
     if (ins && rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) sync_rollback(db);
@@ -1082,6 +1135,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   lumo_dircache_free(&dirs);
 
+  if (rc == SQLITE_OK) sync_release_wal(db);
   if (rc == SQLITE_OK) result_summary(ctx, &y);
   else {
     char *m = sqlite3_mprintf("lumo_sync(): %s", sync_error_text(db, rc));
@@ -1102,7 +1156,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
 }
 
 static const lumo_col sync_args[] = {
-  {"claude_root", "TEXT", "optional: the Claude root; with any argument given, only the sources named are synced", 0},
+  {"claude_root", "TEXT", "optional: the Claude root, or one transcript in it (ROOT/projects/.../x.jsonl: that file and its"
+   " subagents' files, as a sync of ROOT reads them); with any argument given, only the sources named are synced", 0},
   {"gemini_root", "TEXT", "optional: the Gemini root (~/.gemini)", 0},
   {"codex_root", "TEXT", "optional: the Codex home (~/.codex)", 0},
   {"opencode_root", "TEXT", "optional: OpenCode's data directory", 0},

@@ -39,6 +39,11 @@ typedef struct syncer {
   int temp_store; /* the connection's PRAGMA temp_store before the sync, -1: left as it was */
   int busy_ms, synchronous; /* the connection's busy timeout and synchronous setting before */
   int64_t read_from;  /* the file being synced was read from this line (0: whole); -1: not read */
+  /* A Claude response is written as 1-4 streaming lines with growing counts: the best
+  ** copy of a run of one key is held and upserted once (usage_hold in sync.c) */
+  lumo_cand held;
+  int has_held;
+  lumo_buf held_s[14]; /* the held copy's strings */
 } syncer;
 
 static inline void bind_text(sqlite3_stmt *st, int i, const char *s) {
@@ -64,6 +69,7 @@ static inline const char *dec(syncer *y, int i, lumo_span v) {
 LUMO_API int syncer_begin(syncer *y, sqlite3_context *ctx, char **err);
 LUMO_API int syncer_open(syncer *y);
 LUMO_API void syncer_close(syncer *y);
+LUMO_API void sync_release_wal(sqlite3 *db);
 LUMO_API void sync_machine_id(sqlite3 *db, char *out, size_t cap);
 LUMO_API int sync_table_has_column(sqlite3 *db, const char *schema, const char *table, const char *column);
 LUMO_API const char *sync_error_text(sqlite3 *db, int rc);

@@ -31,7 +31,7 @@ VERBS = {
     "dashboard": "totals, last 7 days, models, projects, rest, streaks, sessions, telemetry",
     "report": "any view of the lumo database, as a table, CSV or JSON",
     "sync": "import what is new from the agents' transcripts",
-    "views": "list the views `lumo report` can show",
+    "views": "list the views (and tables) `lumo report` can show",
     "doctor": "check the extension, the database, the agent homes, the time zone and Claude Code's cleanup",
     "statusline": "one line for Claude Code's statusLine: model, session, today, 5-hour block, rest level",
 }
@@ -42,17 +42,18 @@ TIME_COLUMN = {"daily": ("day", "day"), "weekly": ("week_start", "day"), "monthl
                "usage_local": ("day", "day"), "buckets_local": ("day", "day"), "activity": ("day", "day"),
                "sessions": ("started_at", "instant"), "session_messages": ("timestamp", "instant"),
                "blocks": ("start_at", "instant"), "work_stretches": ("started_at", "instant"),
-               "api_requests": ("timestamp", "instant")}
+               "api_requests": ("timestamp", "instant"), "diagnostics": ("synced_at", "instant")}
 EXAMPLES = {
     "daily": "lumo daily --since -7d --breakdown\n  lumo daily --since 20261101 --until 20261130 --project lumo --csv",
     "weekly": "lumo weekly --since 2026-10-01 --agent codex",
     "monthly": "lumo monthly --json --timezone Europe/Berlin",
     "session": "lumo session --since yesterday --order desc",
-    "blocks": "lumo blocks --active\n  lumo blocks --since -3d --json",
+    "blocks": "lumo blocks --active\n  lumo blocks --since -3d --json\n  lumo blocks --active --token-limit max",
     "today": "lumo today --timezone Asia/Kathmandu",
     "watch": "lumo watch --interval 30",
     "dashboard": "lumo dashboard --timezone Europe/Berlin",
-    "report": "lumo report daily --csv --since 2026-11-01 --project lumo\n  lumo report sessions --json --machine laptop",
+    "report": "lumo report daily --csv --since 2026-11-01 --project lumo\n  lumo report sessions --json --machine laptop\n"
+              "  lumo report diagnostics --since today      # what the syncs of today skipped",
     "sync": "lumo sync                      # every agent home (variables or defaults)\n"
             "  lumo sync --claude ~/work/.claude --codex ~/.codex   # exactly these two",
     "views": "lumo views",
@@ -113,6 +114,11 @@ OPTIONS = [
      " e.g. daily --breakdown", PERIODS),
     (("-a", "--active"), "active", "flag", None, "only the block still open now, with its burn rate and projection",
      ("blocks",)),
+    (("-t", "--token-limit"), "token_limit", "value", "N", "show each block's tokens as a share of N, and the active"
+     " block's remaining and projected tokens against it (ok, warning above 80%, exceeds); max: the largest"
+     " completed block of the period (ccusage's rule); e.g. --token-limit max", ("blocks",)),
+    (("--cost-limit",), "cost_limit", "value", "USD", "the same against a cost in USD (priced cost); e.g."
+     " --cost-limit 25", ("blocks",)),
     (("-n", "--interval"), "interval", "float", "SECONDS", "seconds between refreshes (default 60); e.g. --interval 30",
      ("watch",)),
     (("--count",), "count", "int", "N", "stop after N refreshes (default: until Ctrl-C); e.g. --count 1", ("watch",)),
@@ -130,7 +136,8 @@ OPTIONS = [
     (("--timeout",), "timeout", "float", "MS", "answer within MS milliseconds of starting (default 500): past it, or"
      " when the database cannot be read, the last line printed, marked (cached); e.g. --timeout 200", ("statusline",)),
 ]
-POSITIONAL = {"report": ("view", "VIEW", "a view of the lumo database (`lumo views` lists them); e.g. daily")}
+POSITIONAL = {"report": ("view", "VIEW", "a view of the lumo database (`lumo views` lists them), or diagnostics"
+                                         " (what lumo_sync skipped); e.g. daily")}
 
 
 class Args:
@@ -362,6 +369,25 @@ def uri(path):
     return "file:" + p
 
 
+# How long a reader waits for a writer that holds the database (a sync commits a batch;
+# another program may hold it longer). A WAL reader waits only for an exclusive lock (a
+# writer in exclusive locking mode, a rollback-journal database's commit, recovery). Set
+# explicitly (Python's default is 5 s, the sqlite3 shell's none); past it the database
+# is said to be locked.
+BUSY_TIMEOUT_S = 10.0
+SYNC_BUSY_TIMEOUT_S = 30.0  # a sync waits longer (lumo_sync raises its connection's to 30 s anyway)
+
+
+def locked(path, e):
+    """The error of a database another process holds past BUSY_TIMEOUT_S."""
+    return Fail("%s is locked by another process (%s; waited %g s): a sync or another writer holds it, try again"
+                % (path, e, BUSY_TIMEOUT_S), 1)
+
+
+def is_locked(e):
+    return "locked" in str(e) or "busy" in str(e)
+
+
 def open_ro(args):
     """The lumo database, read-only: a missing file is an error, never created."""
     import sqlite3
@@ -369,9 +395,11 @@ def open_ro(args):
     if not os.path.isfile(path):
         raise Fail("no lumo database at %s (%s); `lumo sync` creates it" % (path, src if src != "default" else "the default"))
     try:
-        con = sqlite3.connect(uri(path) + "?mode=ro", uri=True)
+        con = sqlite3.connect(uri(path) + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
         con.execute("SELECT count(*) FROM sqlite_schema").fetchone()
-    except sqlite3.Error:
+    except sqlite3.Error as e:
+        if is_locked(e):  # not a reason to read the file as immutable: that skips the WAL's commits
+            raise locked(path, e)
         try:  # a read-only file in WAL mode without its -shm: read it as immutable
             con = sqlite3.connect(uri(path) + "?mode=ro&immutable=1", uri=True)
             con.execute("SELECT count(*) FROM sqlite_schema").fetchone()
@@ -387,9 +415,11 @@ def query(con, sql, params=()):
     import sqlite3
     try:
         cur = con.execute(sql, params)
+        return [d[0] for d in cur.description], cur.fetchall()
     except sqlite3.Error as e:
+        if is_locked(e):
+            raise locked(con.execute("PRAGMA database_list").fetchone()[2], e)
         raise Fail("SQL error: %s\n  in: %s" % (e, sql), 1)
-    return [d[0] for d in cur.description], cur.fetchall()
 
 
 def view_names(con):
@@ -524,20 +554,30 @@ def run_sync(args, explicit=None, quiet=True):
     try:
         import sqlite3
         if hasattr(sqlite3.Connection, "enable_load_extension"):
-            con = sqlite3.connect(path, timeout=30)
+            con = sqlite3.connect(path, timeout=SYNC_BUSY_TIMEOUT_S)
             try:
                 con.enable_load_extension(True)
                 con.load_extension(ext)
                 summary = con.execute("SELECT lumo_sync(?, ?, ?, ?, ?)", sync_args).fetchone()[0]
+                skipped = con.execute(SKIPPED_SQL).fetchone()[0]
             except sqlite3.Error as e:
+                if is_locked(e):
+                    if explicit is None:  # a report's sync: the report, from the database as it is
+                        warn("%s is locked by another process (%s; waited %g s): showing it without syncing"
+                             % (path, e, SYNC_BUSY_TIMEOUT_S))
+                        return None
+                    raise Fail("sync into %s failed: it is locked by another process (%s; waited %g s): a sync or"
+                               " another writer holds it, try again" % (path, e, SYNC_BUSY_TIMEOUT_S), 1)
                 raise Fail("sync into %s failed: %s (extension %s)" % (path, e, ext), 1)
             finally:
                 con.close()
         else:  # this python's sqlite3 cannot load extensions: the sqlite3 shell does it
             import subprocess
-            sql = "SELECT lumo_sync(%s)" % ", ".join("'" + a.replace("'", "''") + "'" for a in sync_args)
+            sql = "SELECT lumo_sync(%s); %s" % (", ".join("'" + a.replace("'", "''") + "'" for a in sync_args),
+                                                SKIPPED_SQL)
             try:
-                r = subprocess.run(["sqlite3", "-bail", "-cmd", ".load " + ext, path, sql],
+                r = subprocess.run(["sqlite3", "-bail", "-cmd", ".timeout %d" % (SYNC_BUSY_TIMEOUT_S * 1000),
+                                    "-cmd", ".load " + ext, path, sql],
                                    capture_output=True, text=True)
             except OSError as e:
                 raise Fail("this python cannot load SQLite extensions and the sqlite3 shell is missing (%s);"
@@ -545,13 +585,40 @@ def run_sync(args, explicit=None, quiet=True):
             if r.returncode:
                 raise Fail("sync into %s failed: %s" % (path, r.stderr.strip()), 1)
             sys.stderr.write(r.stderr)
-            summary = r.stdout.strip()
+            summary, skipped = (r.stdout.strip().split("\n") + ["{}"])[:2]
     finally:
         if env_progress is None:
             os.environ.pop("LUMO_PROGRESS", None)
         else:
             os.environ["LUMO_PROGRESS"] = env_progress
-    return summary, problems
+    return summary, problems, skipped
+
+
+# What this sync skipped or flagged, from the connection that ran it (lumo_diagnostics
+# holds exactly this sync's; the diagnostics table also keeps older syncs' rows of files
+# not read again): {"kinds": {kind: count}, "files": n}. A 'dropped' row counts the
+# diagnostics past the ones kept, in its detail ("N more ...").
+SKIPPED_SQL = ("SELECT json_object('kinds', (SELECT json_group_object(kind, n) FROM"
+               " (SELECT kind, sum(CASE WHEN kind = 'dropped' THEN CAST(detail AS INTEGER) ELSE 1 END) AS n"
+               "  FROM lumo_diagnostics WHERE source = 'lumo_sync' GROUP BY kind ORDER BY n DESC, kind)),"
+               " 'files', (SELECT count(DISTINCT file) FROM lumo_diagnostics WHERE source = 'lumo_sync'"
+               " AND kind <> 'dropped'), 'stored', (SELECT count(*) FROM diagnostics))")
+
+
+def skipped_line(skipped):
+    """sync's one line about what it skipped: the count of each kind and where to see them."""
+    import json
+    d = json.loads(skipped or "{}")
+    kinds, stored = d.get("kinds") or {}, d.get("stored") or 0
+    if not kinds:
+        return "lumo: nothing skipped" + (
+            "; %s diagnostic%s kept from earlier syncs (files not read again): `lumo report diagnostics` lists them"
+            % (num(stored), "" if stored == 1 else "s") if stored else "")
+    total, files = sum(kinds.values()), d.get("files") or 0
+    return ("lumo: %s line%s or entr%s skipped or flagged this sync (%s; in %s %s): `lumo report diagnostics` lists"
+            " them with file, line and why" % (num(total), "" if total == 1 else "s", "y" if total == 1 else "ies",
+                                               ", ".join("%s %s" % (num(n), k) for k, n in kinds.items()),
+                                               num(files), "file" if files == 1 else "files"))
 
 
 def fresh(args):
@@ -566,7 +633,7 @@ def fresh(args):
 # ---------------------------------------------------------------- formatting
 
 def num(v):
-    return "" if v is None else format(int(v), ",")
+    return "" if v is None else format(int(round(v)), ",")
 
 
 def short(n):
@@ -815,32 +882,102 @@ def cmd_session(args):
     return 0
 
 
+def block_limits(con, args, where, params):
+    """(token limit, cost limit) of --token-limit/--cost-limit, None when not given; max:
+    the largest completed block (not a gap, not active) of the period shown, as ccusage."""
+    import lumo_limits
+    out = []
+    for name, dest, column, whole in (("--token-limit", "token_limit", "total_tokens", True),
+                                      ("--cost-limit", "cost_limit", "cost_usd", False)):
+        text = opt(args, dest)
+        if text is None:
+            out.append(None)
+            continue
+        try:
+            v = lumo_limits.parse_limit(text, name, whole)
+        except ValueError as e:
+            raise Fail(str(e))
+        if v == "max":
+            past = (where + " AND" if where else " WHERE") + " is_gap = 0 AND is_active = 0"
+            v = con.execute("SELECT max(%s) FROM blocks%s" % (column, past), params).fetchone()[0]
+            if not v:
+                warn("%s max: no completed block in this period to take the largest from; no limit shown" % name)
+                v = None
+            elif not (opt(args, "json") or opt(args, "csv")):
+                print("%s max: the largest completed block of the period, %s" % (
+                    name, num(v) + " tokens" if whole else usd(v)))
+        out.append(v)
+    return out
+
+
 def cmd_blocks(args):
+    import lumo_limits
     con = fresh(args)
     since, until = date_range(args)
     order = "DESC" if opt(args, "order") == "desc" else "ASC"
     where, params = filters(args, (), since, until, "date(start_at, 'localtime')")
+    token_limit, cost_limit = block_limits(con, args, where, params)
     where = (where + " AND" if where else " WHERE") + " is_gap = 0" + (" AND is_active = 1" if opt(args, "active") else "")
     headers, rows = query(con, "SELECT block_id, start_at, end_at, actual_end_at, is_active, requests, total_tokens,"
                                " cost_usd, models, tokens_per_minute, cost_per_hour, projected_tokens, projected_cost_usd,"
                                " datetime(start_at, 'localtime') AS local_start, datetime(end_at, 'localtime') AS local_end"
                                " FROM blocks%s ORDER BY start_at %s" % (where, order), params)
+    ix = {h: i for i, h in enumerate(headers)}
+    limits = [(k, lim, col, proj) for k, lim, col, proj in (("token", token_limit, "total_tokens", "projected_tokens"),
+                                                             ("cost", cost_limit, "cost_usd", "projected_cost_usd"))
+              if lim is not None]
+    if limits and (opt(args, "json") or opt(args, "csv")):
+        # ccusage's tokenLimitStatus: every block's share of the limit; the active one's status
+        extra = []
+        for k, lim, col, proj in limits:
+            extra += ["%s_limit" % k, "%s_limit_percent" % k, "%s_limit_status" % k]
+        recs = []
+        for r in rows:
+            more = []
+            for k, lim, col, proj in limits:
+                st = lumo_limits.limit_status(r[ix[col]] or 0, r[ix[proj]], lim) if r[ix["is_active"]] else None
+                more += [lim, round((r[ix[col]] or 0) / lim * 100, 6), st if opt(args, "json") else st and st["status"]]
+            recs.append(tuple(r) + tuple(more))
+        headers, rows = headers + extra, recs
     if emit_rows(con, args, headers, rows):
         return 0
     print(label("Active 5-hour block" if opt(args, "active") else "5-hour blocks", None, since, until))
     if not rows:
         print("no active block" if opt(args, "active") else "no data in this period")
-        return 0
-    out = [[r[13][:16], r[14][11:16], "active" if r[4] else "", num(r[5]), num(r[6]), usd(r[7] or 0),
-            (r[8] or "")[:30]] for r in rows]
-    total = ["Total", "", "", num(sum(r[5] or 0 for r in rows)), num(sum(r[6] or 0 for r in rows)),
-             usd(sum(r[7] or 0 for r in rows)), ""]
-    table(["start", "end", "state", "requests", "tokens", "cost (priced)", "models"], out, right=(3, 4, 5), total=total,
-          drop=[6, 1, 3])
-    for r in rows:
-        if r[4]:
-            print("active block: %s tokens/min, %s/hour; projected at %s: %s tokens, %s"
-                  % (num(r[9]), usd(r[10] or 0), r[14][11:16], num(r[11]), usd(r[12] or 0)))
+    else:
+        H = ["start", "end", "state", "requests", "tokens", "cost (priced)", "models"]
+        out = [[r[13][:16], r[14][11:16], "active" if r[4] else "", num(r[5]), num(r[6]), usd(r[7] or 0),
+                (r[8] or "")[:30]] for r in rows]
+        total = ["Total", "", "", num(sum(r[5] or 0 for r in rows)), num(sum(r[6] or 0 for r in rows)),
+                 usd(sum(r[7] or 0 for r in rows)), ""]
+        right, drop = [3, 4, 5], [6, 1, 3]
+        # a share column after the tokens (and after the cost) per limit, as ccusage's %
+        for k, lim, col, proj in reversed(limits):
+            at = H.index("tokens" if k == "token" else "cost (priced)") + 1
+            H.insert(at, "% of " + (num(lim) if k == "token" else usd(lim)))
+            for o, r in zip(out, rows):
+                o.insert(at, "%.1f%%" % ((r[ix[col]] or 0) / lim * 100))
+            total.insert(at, "")
+            right = [i + (i >= at) for i in right] + [at]
+            drop = [i + (i >= at) for i in drop]
+        table(H, out, right=right, total=total, drop=drop)
+        for r in rows:
+            if r[4]:
+                print("active block: %s tokens/min, %s/hour; projected at %s: %s tokens, %s"
+                      % (num(r[9]), usd(r[10] or 0), r[14][11:16], num(r[11]), usd(r[12] or 0)))
+                for k, lim, col, proj in limits:
+                    st = lumo_limits.limit_status(r[ix[col]] or 0, r[ix[proj]], lim)
+                    fmt = num if k == "token" else usd
+                    print("%s limit %s: used %s (%.1f%%), remaining %s (%.1f%%); %s"
+                          % (k, fmt(lim), fmt(st["used"]), st["percent_used"], fmt(st["remaining"]),
+                             st["remaining_percent"],
+                             "projected %s (%.1f%%): %s" % (fmt(st["projected_usage"]), st["projected_percent"],
+                                                            st["status"].upper())
+                             if st["projected_usage"] is not None else
+                             "no projection yet (one request so far): %s" % st["status"].upper()))
+    # the latest plan-limit windows (Codex's), a line per limit; nothing when there are none
+    for text in lumo_limits.window_lines(lumo_limits.windows(con)):
+        print("plan limit %s" % text)
     return 0
 
 
@@ -850,6 +987,7 @@ LEVELS = {"rested": "Rested", "heads_up": "Heads Up", "take_a_break": "Take a Br
 
 
 def today_data(con, args):
+    import lumo_limits
     day = today()
     where, params = filters(args, ("agent",), day, day, "day")
     h, rows = query(con, "SELECT agent, model, %s FROM buckets_local%s GROUP BY agent, model ORDER BY priced_cost_usd DESC"
@@ -865,7 +1003,7 @@ def today_data(con, args):
             "priced_cost_usd": round(tot["priced_cost_usd"], 6), "unpriced_tokens": tot["unpriced_tokens"],
             "requests": tot["requests"], "total_tokens": tot["total_tokens"], "sessions": s[0][0],
             "active_seconds": a[0][0], "rest_level": rest[0], "continuous_minutes": rest[1],
-            "minutes_to_next_level": rest[2], "models": models}
+            "minutes_to_next_level": rest[2], "models": models, "plan_limits": lumo_limits.windows(con, opt(args, "agent"))}
 
 
 def print_today(d):
@@ -884,6 +1022,9 @@ def print_today(d):
     if d["minutes_to_next_level"] and d["rest_level"] != "take_a_break" and d["continuous_minutes"]:
         extra += ", next level in %d min" % d["minutes_to_next_level"]
     print("  rest      %s%s" % (lvl, extra))
+    import lumo_limits
+    for text in lumo_limits.window_lines(d["plan_limits"]):
+        print("  limits    %s" % text)
     if d["models"]:
         table(["agent", "model", "requests", "tokens", "cost"],
               [[m["agent"], m["model"] or "(no model)", num(m["requests"]), num(m["total_tokens"]),
@@ -1018,13 +1159,27 @@ def cmd_dashboard(args):
 
 # ---------------------------------------------------------------- report VIEW, views, sync, doctor
 
+# Tables `lumo report` shows besides the views: what lumo_sync skipped (issue 19.7), as
+# (what it lists, the SELECT it shows).
+REPORT_TABLES = {
+    "diagnostics": ("what lumo_sync skipped or flagged: file, line, kind, why and when",
+                    "SELECT machine, file, line, kind, detail, phase, synced_at FROM diagnostics"),
+}
+
+
 def cmd_report(args):
     con = fresh(args)
     names = view_names(con)
     view = args.view
-    if view not in names:
-        raise Fail("no view %r in %s%s (`lumo views` lists them)" % (view, db_path(args)[0], closest(view, names)))
-    cols = [r[1] for r in con.execute("SELECT * FROM pragma_table_info(?)", (view,))]
+    source = view
+    if view in REPORT_TABLES:
+        if not con.execute("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", (view,)).fetchone():
+            raise Fail("%s has no %s table yet (a database from before it): `lumo sync` adds it" % (db_path(args)[0], view))
+        source = "(%s)" % REPORT_TABLES[view][1]
+    elif view not in names:
+        raise Fail("no view %r in %s%s (`lumo views` lists them)" % (view, db_path(args)[0],
+                                                                    closest(view, names + list(REPORT_TABLES))))
+    cols = [d[0] for d in con.execute("SELECT * FROM %s LIMIT 0" % source).description]
     since, until = date_range(args)
     tcol = TIME_COLUMN.get(view)
     if (since or until) and not tcol:
@@ -1042,9 +1197,9 @@ def cmd_report(args):
         sql = period_sql(period, ["agent", "model"], where, "DESC" if opt(args, "order") == "desc" else "ASC")
     else:
         where, params = filters(args, cols, since, until, day_expr)
-        order = [c for c in ("day", "week_start", "month", "started_at", "start_at", "timestamp", "agent", "model",
-                             "project", "name") if c in cols]
-        sql = "SELECT * FROM %s%s" % (view, where)
+        order = [c for c in ("day", "week_start", "month", "started_at", "start_at", "timestamp", "synced_at", "agent",
+                             "model", "project", "name", "file", "line") if c in cols]
+        sql = "SELECT * FROM %s%s" % (source, where)
         if order:
             desc = " DESC" if opt(args, "order") == "desc" else ""
             sql += " ORDER BY " + ", ".join(c + (desc if j == 0 else "") for j, c in enumerate(order))
@@ -1067,7 +1222,9 @@ def cmd_report(args):
             return format(v, ",")
         return str(v)
     table(headers, [[cell(v) for v in r] for r in rows],
-          right=[i for i, v in enumerate(rows[0]) if isinstance(v, (int, float))])
+          right=[i for i, v in enumerate(rows[0]) if isinstance(v, (int, float))],
+          # narrow terminals: diagnostics keep file, line, kind, why and when
+          drop=[headers.index(c) for c in ("machine", "phase") if view == "diagnostics" and c in headers])
     return 0
 
 
@@ -1075,6 +1232,8 @@ def cmd_views(args):
     con = open_ro(args)
     for v in view_names(con):
         print(v)
+    for t in REPORT_TABLES:  # the tables report shows too
+        print(t)
     return 0
 
 
@@ -1161,9 +1320,12 @@ def cmd_sync(args):
     res = run_sync(args, explicit or None, quiet=quiet)
     if res is None:
         return 1
-    summary, problems = res
+    summary, problems, skipped = res
     if not quiet:
         print(summary)
+        print(skipped_line(skipped))
+    elif not skipped_line(skipped).startswith("lumo: nothing skipped"):  # -q: said only when this sync skipped
+        sys.stderr.write(skipped_line(skipped) + "\n")
     if "claude" in (explicit or {"claude": 1}):
         try:
             con = open_ro(args)

@@ -3,15 +3,18 @@
 Claude Code runs it after each assistant message with a JSON object on stdin
 (session_id, transcript_path, model {id, display_name}, workspace {current_dir}, cost ...)
 and shows the first line it prints. One line here: model, this session's cost, today's
-cost, the active 5-hour block (cost, time left, burn rate) and the rest level.
+cost, the active 5-hour block (cost, time left, burn rate), the latest plan-limit windows
+(Codex's: share used and time to reset; a window past its reset says reset) and the rest
+level.
 
 It must answer in tens of milliseconds and never hold Claude Code up, so:
 - scripts/lumo imports it without lumo_cli's parser, and it imports little beyond sqlite3
   (Python with -I -S and sqlite3 is 11.5 ms of the ~35);
-- the sync runs in a forked child, detached, that syncs the Claude root of this session
-  only; the line waits for it --wait milliseconds (default 10) and else answers from the
-  database as it is, while the child finishes for the next call (lumo_sync() walks the
-  whole root: ~35 ms on a 1 GB home; a sync of one file needs an extension change);
+- the sync runs in a forked child, detached, that syncs this session's transcript only
+  (lumo_sync given the file: it and its subagents' files, as a sync of the root reads
+  them; the whole Claude root when there is no database yet); the line waits for it
+  --wait milliseconds (default 10) and else answers from the database as it is, while the
+  child finishes for the next call;
 - every query runs under a deadline (--timeout, default 500 ms, from the start): past it,
   or when the database cannot be read, it prints the last line it printed (cached in
   statusline.txt beside the database), marked as such;
@@ -24,6 +27,7 @@ import sys
 import time
 
 T0 = time.monotonic()
+LOCK_WAIT_S = 20  # how long a sync child waits for another's to end (it is detached: nobody waits on it)
 LEVEL = {"rested": ("Rested", "32"), "heads_up": ("Heads Up", "33"), "take_a_break": ("Take a Break", "31")}
 
 
@@ -128,6 +132,20 @@ def claude_root(transcript):
     return ",".join(good)
 
 
+def sync_target(transcript, root, db_exists):
+    """What the sync child syncs: the session's transcript alone (lumo_sync reads it, and
+    its subagents' files, as a sync of its root would: same paths, so the root's next
+    sync reads them not again), spelt under the root's spelling. The whole root when there
+    is no database yet (the first sync brings every session) or no transcript in it."""
+    if not (transcript and db_exists and root and "," not in root) or not os.path.isfile(transcript):
+        return root
+    parts = os.path.abspath(transcript).split(os.sep)
+    if "projects" not in parts or not parts[-1].endswith((".jsonl", ".jsonl.gz")):
+        return root
+    k = len(parts) - 1 - parts[::-1].index("projects")
+    return root + os.sep + os.sep.join(parts[k:])
+
+
 def start_sync(args, root):
     """Forks the sync; returns the read end of a pipe that reaches EOF when it is done."""
     import lumo_cli
@@ -152,10 +170,17 @@ def start_sync(args, root):
         os.nice(10)  # on a busy machine the line, not the sync, gets the CPU first
         import fcntl
         lock = os.open(os.path.join(d, "statusline.lock"), os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os._exit(0)  # another statusline's sync is running: it will do
+        # one sync at a time: another statusline's (another session's transcript, or this
+        # one's before its latest line) is waited for, up to LOCK_WAIT_S, then this one runs
+        end = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > end:
+                    os._exit(0)  # a sync stuck that long: the next line's will try again
+                time.sleep(0.05)
         err = os.path.join(d, "statusline-sync.err")
         try:
             import sqlite3
@@ -168,7 +193,7 @@ def start_sync(args, root):
                 con.close()
             else:  # this python cannot load extensions: the sqlite3 shell syncs
                 import subprocess
-                r2 = subprocess.run(["sqlite3", "-bail", "-cmd", ".load " + ext, path,
+                r2 = subprocess.run(["sqlite3", "-bail", "-cmd", ".timeout 30000", "-cmd", ".load " + ext, path,
                                      "SELECT lumo_sync('%s')" % root.replace("'", "''")],
                                     capture_output=True, text=True)
                 if r2.returncode:
@@ -241,6 +266,8 @@ def numbers(con, session_id):
         " (julianday(end_at) - julianday('now')) * 1440, cost_per_hour"
         " FROM blocks b WHERE is_gap = 0 AND is_active = 1 ORDER BY start_at DESC LIMIT 1").fetchone()
     out["rest"] = con.execute("SELECT level, continuous_minutes, minutes_since_activity FROM rest_status").fetchone()
+    import lumo_limits
+    out["limits"] = lumo_limits.windows(con)
     return out
 
 
@@ -260,6 +287,8 @@ def render(model, n, color):
         parts.append("block %s, %dh %02dm left%s" % (cost_text(b[0], b[0], b[1]), left // 60, left % 60, rate))
     else:
         parts.append("no active block")
+    import lumo_limits  # Codex's plan-limit windows, when it has written any
+    parts += lumo_limits.window_lines(n.get("limits") or [], compact=True)
     r = n["rest"]
     if r and r[0] in LEVEL:
         name, code = LEVEL[r[0]]
@@ -291,7 +320,7 @@ def main(argv):
         c.execute("SELECT count(*) FROM sqlite_schema").fetchone()  # reads the schema (2-3 ms at 1 GB)
         return c
     if not args.no_sync:
-        root = claude_root(transcript)
+        root = sync_target(transcript, claude_root(transcript), os.path.isfile(path))
         try:
             pipe, pid = start_sync(args, root) if root else (None, None)
         except OSError as e:  # no directory for the database, no fork: the line says so
@@ -337,8 +366,12 @@ def main(argv):
             except OSError:
                 pass
         except sqlite3.Error as e:
+            # the connection's busy timeout is the time left before --timeout: a writer that
+            # holds the database longer (an exclusive lock) gives "locked", said as such
             line = fallback("timed out" if "interrupt" in str(e) else
-                            "first sync running" if "no such table" in str(e) else "cannot read %s: %s" % (path, e))
+                            "first sync running" if "no such table" in str(e) else
+                            "database locked by another process" if "locked" in str(e) else
+                            "cannot read %s: %s" % (path, e))
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
     return 0

@@ -12,6 +12,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 import urllib.request
@@ -88,6 +89,45 @@ try:
             browse("/-/dashboards/lumo", "--virtual-time-budget=5000", "--screenshot=" + os.path.join(OUT, "dashboard.png"))
             browse("/lumo/session_history?session_id=" + session, "--screenshot=" + os.path.join(OUT, "session.png"))
             c.eq("screenshots written", True, all(os.path.getsize(os.path.join(OUT, f)) > 10000 for f in ("dashboard.png", "session.png")))
+finally:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=20)
+
+# A writer holding the database: Datasette's connections wait for it (the launcher's plugin
+# sets a 10 s busy timeout; Python's default 5 s would answer "database is locked"). A
+# WAL database's open readers keep an exclusive writer out, so the copy served here uses
+# a rollback journal (a database whose owner chose it keeps it), where a writer's
+# exclusive transaction holds readers back for its 7 s.
+db2 = os.path.join(OUT, "rollback.db")
+subprocess.run(["sqlite3", db, ".backup '%s'" % db2], check=True)
+subprocess.run(["sqlite3", db2, "PRAGMA journal_mode = DELETE"], check=True, capture_output=True)
+with socket.socket() as s:
+    s.bind(("127.0.0.1", 0))
+    port2 = s.getsockname()[1]
+server = subprocess.Popen(["sh", "scripts/lumo-datasette", "--db", db2, "--port", str(port2)], cwd=ROOT, env=env,
+                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+base2 = "http://127.0.0.1:%d" % port2
+try:
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(base2 + "/-/versions.json", timeout=10).read()
+            break
+        except OSError:
+            time.sleep(0.5)
+    w = subprocess.Popen([sys.executable, "-c", "import sqlite3, sys, time\n"
+                          "con = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+                          "con.execute('BEGIN EXCLUSIVE')\n"
+                          "print('locked', flush=True)\ntime.sleep(7)\ncon.execute('ROLLBACK')\n", db2],
+                         stdout=subprocess.PIPE, text=True)
+    held = w.stdout.readline() == "locked\n"
+    try:
+        with urllib.request.urlopen(base2 + "/rollback/dashboard.json?_shape=array", timeout=60) as r:
+            waited = json.loads(r.read().decode())[0]["requests"]
+    except urllib.error.HTTPError as e:
+        waited = e.read().decode()[:300]
+    c.eq("a writer's exclusive transaction held 7 s: Datasette waits for it, then answers", [True, requests, 0],
+         [held, waited, w.poll()])
+    w.wait()
 finally:
     os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=20)

@@ -25,6 +25,11 @@ computed by hand from the lines written here, never taken from lumo's output.
   memory   a line of 100,000 tool calls is read by claude_tool_uses without queueing
            them all (peak RSS grows by less than 64 MB over a one-call file's), every
            call is a row, and a result in the next line reaches its call
+  cut      a 72 MB line (over the 64 MiB a line may hold) is read with its strings cut
+           to their first MiB at a character boundary (a prefix of the text, valid
+           JSON), its counts exact, a "cut" diagnostic, the next line and an appended
+           one read at the right offsets, and a sync's peak RSS under 120 MB over a
+           small file's (3x the line before)
 Run by tests/run.sh; exit 1 on any mismatch."""
 import json
 import os
@@ -400,16 +405,16 @@ c.eq("a 1.1 GiB price file names the 1 GiB limit", True, "larger than 1 GiB" in 
 
 # ------------------------------------------------------------------ memory
 # Each queued call holds a dozen column buffers (about 3 KB): before calls went out
-# between blocks, this 6 MB line took 300 MB. Peak RSS of a child process, so ASan's
-# own memory (LD_PRELOAD) is not judged.
+# between blocks, this 6 MB line took 300 MB. Peak RSS of a child process (VmHWM: the
+# high-water mark of ru_maxrss survives exec and would be this process's), not judged
+# under ASan (LD_PRELOAD), whose own memory it would measure.
 def peak_rss_kb(root):
-    import resource
     import subprocess
     import sys
-    code = ("import sqlite3,sys,resource; con=sqlite3.connect(':memory:'); con.enable_load_extension(True);"
+    code = ("import sqlite3,sys; con=sqlite3.connect(':memory:'); con.enable_load_extension(True);"
             "con.load_extension(sys.argv[1]); print(con.execute(\"SELECT count(*), count(is_error), sum(is_error)"
             " FROM claude_tool_uses(?)\", (sys.argv[2],)).fetchone());"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+            "print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")
     out = subprocess.run([sys.executable, "-c", code, SO, root], capture_output=True, text=True, check=True).stdout
     rows, rss = out.split("\n")[:2]
     return rows, int(rss)
@@ -434,5 +439,71 @@ if "asan" not in os.environ.get("LD_PRELOAD", ""):
     _, rss_one = peak_rss_kb(one)
     c.eq("memory: the line's calls are not all held at once (RSS growth under 64 MB)", True,
          rss_many - rss_one < 64 * 1024)
+
+# ------------------------------------------------------------------ cut
+# The text mixes multi-byte characters, escaped quotes and backslashes and \u escapes,
+# so a cut at a wrong place would leave invalid JSON or UTF-8.
+unit = 'a\u00e9"\\ \u20ac\U0001F600 '
+text = unit * (72 * 1024 * 1024 // (len(json.dumps(unit, ensure_ascii=False).encode()) - 2))
+cut_root = os.path.join(OUT, "cut")
+small_root = os.path.join(OUT, "cut_small")
+
+
+def cut_line(mid, n_in, body):
+    return {"type": "assistant", "sessionId": "cut", "cwd": "/p", "uuid": "c" + mid,
+            "timestamp": "2026-11-02T11:00:00.000Z", "requestId": "r" + mid,
+            "message": {"id": mid, "model": "claude-sonnet-4-5", "role": "assistant",
+                        "content": [{"type": "text", "text": body}],
+                        "usage": {"input_tokens": n_in, "output_tokens": 7}}}
+
+
+cut_file = os.path.join(cut_root, "projects", "-p", "cut.jsonl")
+os.makedirs(os.path.dirname(cut_file), exist_ok=True)
+with open(cut_file, "w", encoding="utf-8") as f:
+    f.write(json.dumps(cut_line("big", 1000, text), ensure_ascii=False) + "\n")
+    f.write(json.dumps(cut_line("next", 20, "after"), ensure_ascii=False) + "\n")
+write(os.path.join(small_root, "projects", "-p", "cut.jsonl"), [cut_line("s", 1, "small")])
+con = connect()
+c.eq("cut: both responses counted exactly", (2, 1020, 14),
+     con.execute("SELECT count(*), sum(input_tokens), sum(output_tokens) FROM claude_usage(?)", (cut_root,)).fetchone())
+got = con.execute("SELECT text FROM claude_messages(?) WHERE message_id = 'big'", (cut_root,)).fetchone()[0]
+kept = len(json.dumps(got, ensure_ascii=False).encode()) - 2
+c.eq("cut: the text kept is a prefix of the line's, about its first MiB", (True, True),
+     (text.startswith(got), (1 << 20) - 8 <= kept <= (1 << 20) + 8))
+c.eq("cut: the next line is read", ["after"],
+     [r[0] for r in con.execute("SELECT text FROM claude_messages(?) WHERE message_id = 'next'", (cut_root,))])
+c.eq("cut: one diagnostic, for line 1", [("cut.jsonl", 1, "cut")], diags(con, "claude_messages"))
+con.close()
+
+
+def sync_rss_kb(root, db):
+    import subprocess
+    import sys
+    code = ("import sqlite3,sys; con=sqlite3.connect(sys.argv[3]); con.enable_load_extension(True);"
+            "con.load_extension(sys.argv[1]); print(con.execute('SELECT lumo_sync(?, \\'\\', \\'\\', \\'\\', \\'\\')',"
+            " (sys.argv[2],)).fetchone()[0]); print(open('/proc/self/status').read().split('VmHWM:')[1].split()[0])")
+    out = subprocess.run([sys.executable, "-c", code, SO, root, db], capture_output=True, text=True, check=True).stdout
+    return int(out.split("\n")[1])
+
+
+cut_db = os.path.join(OUT, "cut.db")
+rss_big = sync_rss_kb(cut_root, cut_db)
+con = connect(cut_db)
+c.eq("cut: the sync stores both responses and the diagnostic", (2, 1020, [(1, "cut")]),
+     (con.execute("SELECT count(*) FROM usage").fetchone()[0], con.execute("SELECT sum(input_tokens) FROM usage").fetchone()[0],
+      con.execute("SELECT line, kind FROM diagnostics").fetchall()))
+c.eq("cut: the whole file is consumed", [(os.path.getsize(cut_file),)],
+     con.execute("SELECT consumed FROM lumo_files WHERE path LIKE '%cut.jsonl'").fetchall())
+con.close()
+with open(cut_file, "a") as f:
+    f.write(json.dumps(cut_line("appended", 300, "later")) + "\n")
+con = connect(cut_db)
+con.execute("SELECT lumo_sync(?, '', '', '', '')", (cut_root,)).fetchone()
+c.eq("cut: an appended line is read from the right offset", (3, 1320),
+     con.execute("SELECT count(*), sum(input_tokens) FROM usage").fetchone())
+con.close()
+if "asan" not in os.environ.get("LD_PRELOAD", ""):
+    rss_small = sync_rss_kb(small_root, os.path.join(OUT, "cut_small.db"))
+    c.eq("cut: a sync of the 72 MB line grows RSS by less than 120 MB", True, rss_big - rss_small < 120 * 1024)
 
 c.done()
