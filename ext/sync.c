@@ -392,6 +392,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
          status != CLAUDE_LINE_TORN) {
     consumed = rd.next_off;
     lines = rd.line_no;
+    y->line_cut = rd.line_cut; /* a tool input on a cut line may not be whole */
     if (status != CLAUDE_LINE_RECORD) continue;
     if (!first_cwd && L.cwd.n) {
       const char *cwd = dec(y, 0, L.cwd);
@@ -698,6 +699,7 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
          (st = codex_next_line(&cs, &rd, f, y->conn, "lumo_sync", &r, &p, &n, &y->st.skipped)) != CODEX_LINE_END &&
          st != CODEX_LINE_TORN) {
     if (st == CODEX_LINE_SKIP) continue;
+    y->line_cut = rd.line_cut;
     if (cs.limits.seen && (rc = limits_put(y, f, &cs, rd.line_no, prev_limits)) != SQLITE_OK) break;
     if (st == CODEX_LINE_OTHER) {
       if (codex_item_line(&cs, p, n, &item) == CODEX_ROW) rc = codex_item_put(y, f, &cs, &item, rd.line_no);

@@ -14,9 +14,9 @@ static const char *const activity_sql[] = {
   /* a cut or non-JSON input (Codex's custom_tool_call input is a patch, not JSON) is kept
   ** as a JSON string, so json_extract never fails on the column */
   "INSERT INTO tool_uses (key, agent, machine, session_id, timestamp, message_id, tool_name, input, file, line,"
-  " project, mcp_server, mcp_tool, input_bytes)"
+  " project, mcp_server, mcp_tool, input_bytes, input_truncated)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN json_valid(?8) THEN ?8 ELSE json_quote(?8) END, ?9, ?10,"
-  " ?11, ?12, ?13, ?14) ON CONFLICT (key) DO NOTHING",
+  " ?11, ?12, ?13, ?14, ?15) ON CONFLICT (key) DO NOTHING",
   /* an outcome not said (NULL) keeps one said before (Codex: exec_command_end, then the
   ** output); a duration the agent logged stays over the timestamps' */
   "UPDATE tool_uses SET is_error = coalesce(?2, is_error), result_bytes = ?3, result_text = ?4,"
@@ -39,6 +39,7 @@ struct activity_sync {
   sqlite3_stmt *st[ACT_N];
   lumo_buf cmd;                /* a shell call's command */
   const activity_call *call;   /* the call being derived */
+  int cut;                     /* its input may not be whole: its line counts are not known */
   int n;                       /* rows derived from it so far */
   int rc;
 };
@@ -84,9 +85,9 @@ static void on_change(void *ctx, const lumo_change *ch) {
   bind_text(st, 8, ch->path);
   bind_text(st, 9, lumo_language(ch->path, strlen(ch->path)));
   bind_text(st, 10, ch->operation);
-  if (ch->added >= 0) sqlite3_bind_int64(st, 11, ch->added);
+  if (ch->added >= 0 && !a->cut) sqlite3_bind_int64(st, 11, ch->added);
   else sqlite3_bind_null(st, 11);
-  if (ch->removed >= 0) sqlite3_bind_int64(st, 12, ch->removed);
+  if (ch->removed >= 0 && !a->cut) sqlite3_bind_int64(st, 12, ch->removed);
   else sqlite3_bind_null(st, 12);
   bind_text(st, 13, c->file);
   sqlite3_bind_int64(st, 14, c->line);
@@ -132,8 +133,13 @@ int activity_call_put(syncer *y, const activity_call *c) {
   else sqlite3_bind_null(st, 12);
   if (tool.n) sqlite3_bind_text(st, 13, tool.p, (int)tool.n, SQLITE_TRANSIENT);
   else sqlite3_bind_null(st, 13);
-  if (c->input) sqlite3_bind_int64(st, 14, (int64_t)c->input_len);
+  /* a line over LUMO_CUT_AT keeps the first LUMO_CUT_KEEP bytes of each string: an input
+  ** on it may have lost some (a Claude or Gemini input, the raw JSON, holds a cut string
+  ** only if it is that long; Codex's arguments are decoded, so any of its inputs may) */
+  int cut = y->line_cut > 0 && c->input && (strcmp(c->agent, "codex") == 0 || c->input_len >= LUMO_CUT_KEEP);
+  if (c->input) sqlite3_bind_int64(st, 14, cut ? (int64_t)c->input_len + y->line_cut : (int64_t)c->input_len);
   else sqlite3_bind_null(st, 14);
+  sqlite3_bind_int(st, 15, cut);
   rc = sqlite3_step(st);
   int added = rc == SQLITE_DONE && sqlite3_changes(y->db) > 0;
   sqlite3_reset(st);
@@ -143,6 +149,7 @@ int activity_call_put(syncer *y, const activity_call *c) {
   /* a call read again (a file re-read from its start) has its rows already */
   if (!added || !c->tool_name || !c->input) return SQLITE_OK;
   a->call = c;
+  a->cut = cut;
   a->n = 0;
   a->rc = SQLITE_OK;
   lumo_tool_changes(c->tool_name, c->input, c->input_len, c->display, on_change, y);

@@ -39,6 +39,7 @@ typedef struct syncer {
   int temp_store; /* the connection's PRAGMA temp_store before the sync, -1: left as it was */
   int busy_ms, synchronous; /* the connection's busy timeout and synchronous setting before */
   int64_t read_from;  /* the file being synced was read from this line (0: whole); -1: not read */
+  int64_t line_cut;   /* bytes the reader left out of the line being synced (a line over LUMO_CUT_AT) */
   /* A Claude response is written as 1-4 streaming lines with growing counts: the best
   ** copy of a run of one key is held and upserted once (usage_hold in sync.c) */
   lumo_cand held;

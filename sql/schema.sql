@@ -98,8 +98,8 @@ CREATE TABLE IF NOT EXISTS tool_uses (
   project      TEXT,              -- last path component of the session's cwd (schema 9; NULL for rows stored before)
   mcp_server   TEXT,              -- server of an MCP tool: from its name mcp__server__tool, or Codex's mcp_tool_call_end; else NULL
   mcp_tool     TEXT,              -- tool of an MCP tool (as mcp_server), else NULL
-  input_bytes  INTEGER,           -- size of the input as logged (NULL for rows stored before schema 9)
-  input_truncated INTEGER NOT NULL DEFAULT 0,  -- 1: input is not the whole input (rows cut at 4096 bytes before schema 7, kept as a JSON string)
+  input_bytes  INTEGER,           -- size of the input as logged (a truncated input: what was read plus the bytes its line lost, an upper bound; NULL for rows stored before schema 9)
+  input_truncated INTEGER NOT NULL DEFAULT 0,  -- 1: input may not be whole: its line was over 64 MiB and its strings cut to their first MiB (its file changes' line counts are then NULL), or it was cut at 4096 bytes before schema 7 (kept as a JSON string)
   result_text  TEXT,              -- the result's text, its first 2048 bytes (whole characters): session history
   duration_ms  INTEGER            -- call to result: Codex's own duration where it logs one, else the two records' timestamps; NULL when either is missing
 );

@@ -484,6 +484,29 @@ got = [[json.loads(r["c"])[0]["lines_added"], json.loads(r["c"])[0]["lines_remov
        for r in query("SELECT * FROM (%s) ORDER BY i" % sql)]
 c.eq("300 random edits: lines added and removed = difflib's", want, got)
 
+# a line over 64 MiB: the reader keeps the first MiB of each string, so the Edit on it is
+# flagged, stays valid JSON, and its line counts are unknown (NULL), not a MiB's worth;
+# the small call of the next line is whole
+BIG = os.path.join(OUT, "big", "projects", "-home-u-big")
+os.makedirs(BIG)
+big_text = "x = 1\n" * ((66 << 20) // 6)
+with open(os.path.join(BIG, "0b000000-0000-4000-8000-000000000001.jsonl"), "w") as f:
+    for i, inp in enumerate(({"file_path": "/home/u/big/gen.py", "old_string": "", "new_string": big_text},
+                             {"file_path": "/home/u/big/small.py", "old_string": "a", "new_string": "b\nc"})):
+        f.write(json.dumps({"type": "assistant", "sessionId": "0b000000-0000-4000-8000-000000000001", "cwd": "/home/u/big",
+                            "uuid": "b%d" % i, "timestamp": "2026-09-05T10:00:0%d.000Z" % i,
+                            "message": {"id": "msg_big%d" % i, "role": "assistant", "model": "claude-sonnet-4-5-20250929",
+                                        "content": [{"type": "tool_use", "id": "toolu_big%d" % i, "name": "Edit",
+                                                     "input": inp}]}}) + "\n")
+BIGDB = os.path.join(OUT, "big.db")
+query("SELECT lumo_sync('%s', '', '')" % os.path.dirname(os.path.dirname(BIG)), db=BIGDB)
+c.eq("a cut line: its Edit flagged, valid JSON, line counts unknown; the next line's Edit whole and counted",
+     [["claude:toolu_big0", 1, 1, None, None], ["claude:toolu_big1", 0, 1, 2, 1]],
+     [[r["key"], r["input_truncated"], r["valid"], r["lines_added"], r["lines_removed"]] for r in query(
+         "SELECT t.key, t.input_truncated, json_valid(t.input) AS valid, f.lines_added, f.lines_removed"
+         " FROM tool_uses t JOIN file_changes f ON f.tool_key = t.key ORDER BY t.key", db=BIGDB)])
+shutil.rmtree(os.path.join(OUT, "big"))
+
 # a re-sync writes nothing new
 before = query("SELECT (SELECT count(*) FROM tool_uses) AS t, (SELECT count(*) FROM file_changes) AS f,"
                " (SELECT count(*) FROM git_ops) AS g", db=DB)
