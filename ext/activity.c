@@ -558,11 +558,59 @@ static int64_t duration_ms(lumo_span d) {
   return secs * 1000 + nanos / 1000000;
 }
 
+/* Lines of a unified diff's hunks: '+' and '-' lines, not the "+++" and "---" headers;
+** a text without a hunk ("@@") is no diff: both -1. */
+static void diff_lines(const char *p, size_t n, int64_t *added, int64_t *removed) {
+  int hunks = 0;
+  for (const char *q = p, *end = p + n; q < end;) {
+    const char *e = memchr(q, '\n', (size_t)(end - q));
+    size_t len = e ? (size_t)(e - q) : (size_t)(end - q);
+    int header = len >= 4 && (memcmp(q, "+++ ", 4) == 0 || memcmp(q, "--- ", 4) == 0);
+    hunks += len >= 2 && q[0] == '@' && q[1] == '@';
+    if (len && !header && q[0] == '+') (*added)++;
+    if (len && !header && q[0] == '-') (*removed)++;
+    q = e ? e + 1 : end;
+  }
+  if (!hunks) *added = *removed = -1;
+}
+
+int lumo_patch_end_changes(lumo_span changes, lumo_change_fn fn, void *ctx) {
+  lumo_json_obj o;
+  lumo_span k, v, t, d;
+  lumo_buf path = {0}, text = {0};
+  int files = 0;
+  if (lumo_json_obj_open(&o, changes.p, changes.p + changes.n) != 0) return 0;
+  while (lumo_json_obj_next(&o, &k, &v) == 1) {
+    path.len = text.len = 0;
+    /* the scanner hands the key without its quotes, which still surround it in the line */
+    if (lumo_json_decode((lumo_span){k.p - 1, k.n + 2}, &path) || !path.len) continue;
+    lumo_buf_nul(&path);
+    const char *op = "edit";
+    if (lumo_json_get(v, "type", &t) == 1) op = span_is(t, "add") ? "create" : span_is(t, "delete") ? "delete" : "edit";
+    int64_t added = 0, removed = 0;
+    if (lumo_json_get(v, "unified_diff", &d) == 1 && lumo_json_is_string(d) && lumo_json_decode(d, &text) == 0) {
+      diff_lines(text.p, text.len, &added, &removed);
+    } else if (lumo_json_get(v, "content", &d) == 1 && lumo_json_is_string(d) && lumo_json_decode(d, &text) == 0) {
+      if (strcmp(op, "delete") == 0) removed = count_lines(text.p, text.len); /* the deleted file's content */
+      else added = count_lines(text.p, text.len);
+    } else {
+      added = removed = -1;
+    }
+    if (path.oom || text.oom) break;
+    emit(fn, ctx, path.p, op, added, removed);
+    files++;
+  }
+  lumo_buf_free(&path);
+  lumo_buf_free(&text);
+  return files;
+}
+
 int lumo_codex_call_end(const char *line, size_t n, lumo_buf *call_id, int *is_error, int64_t *dur, lumo_buf *server,
-                        lumo_buf *tool) {
+                        lumo_buf *tool, lumo_span *changes) {
   lumo_span whole = {line, n}, type, payload, t, v, r;
   *is_error = -1;
   *dur = -1;
+  *changes = (lumo_span){NULL, 0};
   if (lumo_json_get(whole, "type", &type) != 1 || !span_is(type, "event_msg") ||
       lumo_json_get(whole, "payload", &payload) != 1 || lumo_json_get(payload, "type", &t) != 1 ||
       !lumo_json_is_string(t))
@@ -576,6 +624,7 @@ int lumo_codex_call_end(const char *line, size_t n, lumo_buf *call_id, int *is_e
   int64_t code;
   if (exec && lumo_json_get(payload, "exit_code", &v) == 1 && lumo_json_int(v, &code) == 0) *is_error = code != 0;
   if (patch && lumo_json_get(payload, "success", &v) == 1 && lumo_json_bool(v) >= 0) *is_error = !lumo_json_bool(v);
+  if (patch && *is_error == 0 && lumo_json_get(payload, "changes", &v) == 1 && v.n && v.p[0] == '{') *changes = v;
   server->len = tool->len = 0;
   lumo_span inv;
   if (mcp && lumo_json_get(payload, "invocation", &inv) == 1) { /* Codex names MCP tools server__tool, or not at all */

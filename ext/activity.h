@@ -55,10 +55,15 @@ LUMO_API int lumo_codex_output_status(const char *text, size_t n);
 
 /* What a Codex event_msg line says about a call that ended (exec_command_end,
 ** mcp_tool_call_end, patch_apply_end): its call id (into call_id), is_error (-1 unknown),
-** duration in ms (-1 unknown) and an MCP call's server and tool (empty when not said).
-** 1 when the line is one of them. */
+** duration in ms (-1 unknown), an MCP call's server and tool (empty when not said) and a
+** successful patch_apply_end's changes object (empty span otherwise). 1 when the line is
+** one of them. */
 LUMO_API int lumo_codex_call_end(const char *line, size_t n, lumo_buf *call_id, int *is_error, int64_t *duration_ms,
-                                 lumo_buf *server, lumo_buf *tool);
+                                 lumo_buf *server, lumo_buf *tool, lumo_span *changes);
+/* The files of a patch_apply_end's changes ({path: {type: add|update|delete, unified_diff
+** or content}}): the diff's '+' and '-' lines, or the content's lines; counts -1 when
+** neither is there. Returns the number of files. */
+LUMO_API int lumo_patch_end_changes(lumo_span changes, lumo_change_fn fn, void *ctx);
 
 /* Length of the longest prefix of [p, p+n) of at most max bytes that does not split a
 ** UTF-8 character. */

@@ -703,7 +703,9 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
     if (cs.limits.seen && (rc = limits_put(y, f, &cs, rd.line_no, prev_limits)) != SQLITE_OK) break;
     if (st == CODEX_LINE_OTHER) {
       if (codex_item_line(&cs, p, n, &item) == CODEX_ROW) rc = codex_item_put(y, f, &cs, &item, rd.line_no);
-      else rc = activity_codex_end(y, p, n); /* exec_command_end and the like: a call's outcome */
+      else /* exec_command_end and the like: a call's outcome */
+        rc = activity_codex_end(y, p, n, cs.thread_id.len ? cs.thread_id.p : NULL, cs.cwd.len ? cs.cwd.p : NULL,
+                                f->rel, rd.line_no);
       continue;
     }
     ts.len = 0;

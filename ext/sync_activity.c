@@ -32,8 +32,10 @@ static const char *const activity_sql[] = {
   /* a Claude edit's own figures, from its result record (activity_result_put) */
   "SELECT tool_name, input FROM tool_uses WHERE key = ?1 AND tool_name IN ('Edit', 'MultiEdit', 'Write')",
   "UPDATE file_changes SET lines_added = ?2, lines_removed = ?3 WHERE key = ?1 || ':' || ?4",
+  /* a patch Codex applied for a call whose input held none (a script cell calling apply_patch) */
+  "SELECT 1 FROM file_changes WHERE tool_key = ?1 LIMIT 1",
 };
-enum { ACT_CALL, ACT_RESULT, ACT_END, ACT_FILE, ACT_GIT, ACT_EDIT_GET, ACT_EDIT_SET, ACT_N };
+enum { ACT_CALL, ACT_RESULT, ACT_END, ACT_FILE, ACT_GIT, ACT_EDIT_GET, ACT_EDIT_SET, ACT_HAS_FILES, ACT_N };
 
 struct activity_sync {
   sqlite3_stmt *st[ACT_N];
@@ -217,15 +219,43 @@ int activity_result_put(syncer *y, const char *key, int is_error, int64_t result
   return rc;
 }
 
-int activity_codex_end(syncer *y, const char *line, size_t n) {
+/* A successful patch_apply_end's files, for a call with no file rows yet (its input was
+** not a patch lumo reads: Codex's script cells call apply_patch themselves; when the
+** input was one, its rows stand and these, the same files, are not added). */
+static int patch_end_rows(syncer *y, const char *key, lumo_span changes, const char *session, const char *cwd,
+                          const char *timestamp, const char *file, int64_t line_no) {
+  struct activity_sync *a = y->act;
+  sqlite3_stmt *st = a->st[ACT_HAS_FILES];
+  bind_text(st, 1, key);
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  if (rc == SQLITE_ROW) return SQLITE_OK;
+  if (rc != SQLITE_DONE) return rc;
+  lumo_span proj = cwd ? lumo_path_last(cwd, strlen(cwd)) : (lumo_span){NULL, 0};
+  char *project = proj.n ? sqlite3_mprintf("%.*s", (int)proj.n, proj.p) : NULL;
+  activity_call c = {key, "codex", session, project, timestamp, NULL, "apply_patch", NULL, 0, file, line_no,
+                     {NULL, 0}};
+  a->call = &c;
+  a->cut = 0;
+  a->n = 0;
+  a->rc = SQLITE_OK;
+  lumo_patch_end_changes(changes, on_change, y);
+  a->call = NULL;
+  sqlite3_free(project);
+  return a->rc;
+}
+
+int activity_codex_end(syncer *y, const char *line, size_t n, const char *session, const char *cwd, const char *file,
+                       int64_t line_no) {
   /* most lines are not an end event: a look for the word before any parsing */
   if (!memmem(line, n < 400 ? n : 400, "_end\"", 5)) return SQLITE_OK;
   int rc = activity_open(y);
   if (rc) return rc;
   int is_error;
   int64_t ms;
-  lumo_buf id = {0}, server = {0}, tool = {0};
-  if (lumo_codex_call_end(line, n, &id, &is_error, &ms, &server, &tool)) {
+  lumo_buf id = {0}, server = {0}, tool = {0}, ts = {0};
+  lumo_span changes, t;
+  if (lumo_codex_call_end(line, n, &id, &is_error, &ms, &server, &tool, &changes)) {
     char *key = sqlite3_mprintf("codex:%s", id.p);
     sqlite3_stmt *st = y->act->st[ACT_END];
     if (!key) rc = SQLITE_NOMEM;
@@ -238,12 +268,18 @@ int activity_codex_end(syncer *y, const char *line, size_t n) {
       bind_text(st, 4, server.len ? server.p : NULL);
       bind_text(st, 5, tool.len ? tool.p : NULL);
       rc = step_done(st);
+      if (!rc && changes.n) {
+        if (lumo_json_get((lumo_span){line, n}, "timestamp", &t) == 1 && lumo_json_is_string(t)) lumo_json_decode(t, &ts);
+        lumo_buf_nul(&ts);
+        rc = patch_end_rows(y, key, changes, session, cwd, ts.len ? ts.p : NULL, file, line_no);
+      }
     }
     sqlite3_free(key);
   }
   lumo_buf_free(&id);
   lumo_buf_free(&server);
   lumo_buf_free(&tool);
+  lumo_buf_free(&ts);
   return rc;
 }
 

@@ -94,7 +94,10 @@ LUMO_API int activity_call_put(syncer *y, const activity_call *c);
 ** Claude's toolUseResult of the record (empty: none), whose figures recount an edit */
 LUMO_API int activity_result_put(syncer *y, const char *key, int is_error, int64_t result_bytes, const char *text,
                                  size_t text_len, const char *timestamp, lumo_span result);
-LUMO_API int activity_codex_end(syncer *y, const char *line, size_t n);
+/* An event_msg line ending a call; session, cwd, file, line_no place the rows of a
+** patch it applied (patch_end_rows) */
+LUMO_API int activity_codex_end(syncer *y, const char *line, size_t n, const char *session, const char *cwd,
+                                const char *file, int64_t line_no);
 LUMO_API void activity_sync_close(syncer *y);
 LUMO_API extern const char activity_migrate_sql[], activity_backfill_sql[];
 /* merge.c */

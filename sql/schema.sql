@@ -107,7 +107,8 @@ CREATE INDEX IF NOT EXISTS tool_uses_session ON tool_uses (session_id);
 
 -- file_changes: one row per file a tool call changed (activity.c's rules, also
 -- lumo_tool_changes()): Claude Edit, MultiEdit, Write, NotebookEdit; Gemini replace,
--- write_file; Codex apply_patch. Whether the call succeeded is its tool_uses.is_error.
+-- write_file; Codex apply_patch (and a successful patch_apply_end's files when its call held
+-- no patch: a script cell). Whether the call succeeded is its tool_uses.is_error.
 CREATE TABLE IF NOT EXISTS file_changes (
   key           TEXT PRIMARY KEY,  -- tool_key:n, the call's n-th file
   tool_key      TEXT NOT NULL,     -- the call (tool_uses.key)

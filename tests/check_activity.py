@@ -40,7 +40,7 @@ ROOTS = {"claude": [os.path.join(REAL, "claude"), os.path.join(ACT, "claude")],
          "codex": [os.path.join(REAL, "codex"), os.path.join(ACT, "codex")]}
 TEXT_MAX = 2048
 LANG = {".ts": "TypeScript", ".md": "Markdown", ".py": "Python", ".ipynb": "Jupyter Notebook",
-        ".js": "JavaScript", ".rs": "Rust", ".mod": None, "": None}
+        ".js": "JavaScript", ".rs": "Rust", ".go": "Go", ".txt": "Text", ".mod": None, "": None}
 
 
 def ms(ts):
@@ -214,6 +214,7 @@ def git_ops(cmd):
 # ------------------------------------------------------- reading the files
 
 calls = {}  # key -> dict
+applied = {}  # Codex: call key -> the files of its successful patch_apply_end
 
 
 def add_call(key, agent, name, inp, ts, project):
@@ -274,6 +275,14 @@ for path in files_under(ROOTS["codex"], (".jsonl",)):
                 inp = raw if isinstance(raw, (dict, list)) else None
             add_call("codex:" + p["call_id"], "codex", name, inp, d.get("timestamp"), project_of(cwd))
         key = "codex:%s" % p.get("call_id")
+        if d.get("type") == "event_msg" and t == "patch_apply_end" and p.get("success") is True:
+            for fp, ch in (p.get("changes") or {}).items():  # the patch Codex applied, in order
+                diff = ch.get("unified_diff", "").split("\n")
+                hunks = any(ln.startswith("@@") for ln in diff)  # else no diff: counts unknown
+                applied.setdefault(key, []).append(
+                    (fp, {"add": "create", "delete": "delete"}.get(ch.get("type"), "edit"),
+                     sum(ln.startswith("+") and not ln.startswith("+++ ") for ln in diff) if hunks else None,
+                     sum(ln.startswith("-") and not ln.startswith("--- ") for ln in diff) if hunks else None))
         if key not in calls:
             continue
         k = calls[key]
@@ -350,6 +359,15 @@ for key in sorted(set(calls) & set(rows)):
 
 want_changes = sorted((k, p, op, LANG.get(os.path.splitext(p)[1], "?"), a, r)
                       for k, v in calls.items() for p, op, a, r in changes(v["tool_name"], v["input"], v["display"]))
+# a patch Codex applied for a call whose input held none (a script cell): its event's files
+with_rows = {k for k, *_ in want_changes}
+want_changes = sorted(want_changes + [(k, p, op, LANG.get(os.path.splitext(p)[1], "?"), a, r)
+                                      for k, files in applied.items() if k not in with_rows for p, op, a, r in files])
+c.eq("Codex script-cell patch (real fixture): its patch_apply_end's files; the failed one's not",
+     [("codex:call_patch_apply_ok01", "/proj/ds906659/gai/claude-code/core/version.go", 1, 1),
+      ("codex:call_patch_apply_ok01", "/proj/ds906659/gai/claude-code/docs/RELEASE_NOTES.md", 3, 0)],
+     sorted((r["tool_key"], r["path"], r["lines_added"], r["lines_removed"]) for r in query(
+         "SELECT * FROM file_changes WHERE tool_key LIKE 'codex:call_patch_apply_%'", db=DB)))
 got_changes = sorted((r["tool_key"], r["path"], r["operation"], r["language"], r["lines_added"], r["lines_removed"])
                      for r in query("SELECT * FROM file_changes", db=DB))
 c.eq("file_changes: path, operation, language, lines (difflib, patch lines, diffStat)", want_changes, got_changes)
