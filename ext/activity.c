@@ -6,10 +6,10 @@
 ** - the agent's own figures win where its result record has them: Claude Code's
 **   toolUseResult.structuredPatch ('+' and '-' lines; a Write of type create removed
 **   nothing), Gemini's resultDisplay.diffStat; else, from the input:
-** - Edit-like calls (Claude Edit and MultiEdit, Gemini replace): the lines of old and
+** - Edit-like calls (Claude Edit and MultiEdit, Gemini replace, OpenCode edit): the lines of old and
 **   new text that differ once the lines both share at the start and at the end are set
 **   aside, which is a diff for the one contiguous change an edit makes;
-** - Write-like calls (Claude Write, Gemini write_file): the content's lines are added;
+** - Write-like calls (Claude Write, Gemini write_file, OpenCode write): the content's lines are added;
 **   what they replaced is not in the input, so removed is unknown (-1 -> NULL);
 ** - Codex apply_patch (its own tool, or a shell command that runs apply_patch or
 **   applypatch): the patch's '+' and '-' lines per file; a deleted file's removed lines are
@@ -118,8 +118,8 @@ typedef struct edit_sum {
 /* One {old_string, new_string} of a MultiEdit's edits. */
 static void multi_edit_one(void *ctx, lumo_span edit) {
   edit_sum *s = ctx;
-  member_text(edit, "old_string", &s->old);
-  member_text(edit, "new_string", &s->new);
+  if (!member_text(edit, "old_string", &s->old)) member_text(edit, "oldString", &s->old); /* OpenCode's edit */
+  if (!member_text(edit, "new_string", &s->new)) member_text(edit, "newString", &s->new);
   edit_counts(s->old.p ? s->old.p : "", s->old.len, s->new.p ? s->new.p : "", s->new.len, &s->added, &s->removed);
 }
 
@@ -255,23 +255,28 @@ int lumo_tool_changes(const char *tool, const char *input, size_t n, lumo_span r
   return tool_changes(tool, input, n, fn, ctx);
 }
 
+/* A string member under Claude's and Gemini's snake_case name or OpenCode's camelCase one. */
+static int member_text2(lumo_span obj, const char *snake, const char *camel, lumo_buf *out) {
+  return member_text(obj, snake, out) || member_text(obj, camel, out);
+}
+
 static int tool_changes(const char *tool, const char *input, size_t n, lumo_change_fn fn, void *ctx) {
-  static const char *const edits[] = {"Edit", "replace", NULL};
-  static const char *const writes[] = {"Write", "write_file", NULL};
+  static const char *const edits[] = {"Edit", "replace", "edit", NULL};   /* Claude, Gemini, OpenCode */
+  static const char *const writes[] = {"Write", "write_file", "write", NULL};
   if (!tool || !input) return 0;
   lumo_span in = {input, n};
   int files = 0;
   if (strcmp(tool, "apply_patch") == 0) { /* custom_tool_call: the patch; function_call: {"input": patch} */
     if (n && input[0] != '{') return patch_changes(input, n, fn, ctx);
     lumo_buf patch = {0};
-    if (member_text(in, "input", &patch) || member_text(in, "patch", &patch))
+    if (member_text(in, "input", &patch) || member_text(in, "patch", &patch) || member_text(in, "patchText", &patch))
       files = patch_changes(patch.p, patch.len, fn, ctx);
     lumo_buf_free(&patch);
     return files;
   }
   lumo_buf path = {0};
   if (name_is(tool, edits) || strcmp(tool, "MultiEdit") == 0) {
-    if (member_text(in, "file_path", &path)) {
+    if (member_text2(in, "file_path", "filePath", &path)) {
       edit_sum s = {{0}, {0}, 0, 0};
       lumo_span list;
       if (strcmp(tool, "MultiEdit") == 0) {
@@ -286,7 +291,7 @@ static int tool_changes(const char *tool, const char *input, size_t n, lumo_chan
     }
   } else if (name_is(tool, writes)) {
     lumo_buf content = {0};
-    if (member_text(in, "file_path", &path)) {
+    if (member_text2(in, "file_path", "filePath", &path)) {
       member_text(in, "content", &content);
       emit(fn, ctx, path.p, "write", count_lines(content.p, content.len), -1);
       files = 1;

@@ -761,10 +761,35 @@ static int opencode_upsert(void *ctx, const lumo_file *f, oc_row *r) {
 }
 
 /* Syncs one OpenCode message file, or its whole database (read-only). */
+/* A tool part of opencode.db: a tool_uses row and, once it ended, its outcome. */
+static int opencode_tool_put(void *ctx, const lumo_file *f, const oc_tool *t) {
+  syncer *y = ctx;
+  char at[32], done[32];
+  char *key = sqlite3_mprintf("opencode:%s", t->key);
+  if (!key) return SQLITE_NOMEM;
+  lumo_span proj = t->directory ? lumo_path_last(t->directory, strlen(t->directory)) : (lumo_span){NULL, 0};
+  char *project = proj.n ? sqlite3_mprintf("%.*s", (int)proj.n, proj.p) : NULL;
+  activity_call c = {key, "opencode", t->session, project, t->start_ms ? iso_ms(t->start_ms, at) : NULL, NULL,
+                     t->tool, t->input.n ? t->input.p : NULL, t->input.n, f->rel, 0, {NULL, 0}};
+  int rc = activity_call_put(y, &c);
+  if (!rc && (t->is_error >= 0 || t->output.n)) {
+    lumo_buf *text = &y->s[12];
+    text->len = 0;
+    if (t->output.n) lumo_json_decode(t->output, text);
+    rc = text->oom ? SQLITE_NOMEM
+                   : activity_result_put(y, key, t->is_error, (int64_t)t->output.n, text->len ? text->p : NULL,
+                                         text->len, t->end_ms ? iso_ms(t->end_ms, done) : NULL, (lumo_span){NULL, 0});
+  }
+  sqlite3_free(project);
+  sqlite3_free(key);
+  return rc;
+}
+
 static int sync_opencode_file(syncer *y, const lumo_file *f) {
   y->st.files_read++;
   y->st.bytes_read += f->size;
   int rc = opencode_read(f, y->conn, "lumo_sync", opencode_upsert, y);
+  if (rc == SQLITE_OK) rc = opencode_read_tools(f, y->conn, "lumo_sync", opencode_tool_put, y);
   if (rc == OPENCODE_INCOMPLETE) return SQLITE_OK; /* kept as read; read again next sync */
   if (rc == SQLITE_OK) rc = file_done(y, f, "opencode", f->size, 0, NULL);
   return rc;

@@ -91,7 +91,7 @@ CREATE TABLE IF NOT EXISTS tool_uses (
   message_id   TEXT,                          -- API message id of the response
   tool_name    TEXT,                          -- tool name
   input        TEXT,              -- tool input JSON, whole; always valid JSON (Codex's custom_tool_call input, a patch, is stored as a JSON string)
-  is_error     INTEGER,           -- 1 error, 0 success, NULL not said: Claude is_error, Codex exit code (output text, exec_command_end) or patch and MCP outcome, Gemini status
+  is_error     INTEGER,           -- 1 error, 0 success, NULL not said: Claude is_error, Codex exit code (output text, exec_command_end) or patch and MCP outcome, Gemini and OpenCode status
   result_bytes INTEGER,                       -- size of the result content JSON
   file         TEXT,                          -- source file
   line         INTEGER,                       -- line of the call
@@ -107,12 +107,12 @@ CREATE INDEX IF NOT EXISTS tool_uses_session ON tool_uses (session_id);
 
 -- file_changes: one row per file a tool call changed (activity.c's rules, also
 -- lumo_tool_changes()): Claude Edit, MultiEdit, Write, NotebookEdit; Gemini replace,
--- write_file; Codex apply_patch (and a successful patch_apply_end's files when its call held
+-- write_file; OpenCode edit, write; Codex apply_patch (and a successful patch_apply_end's files when its call held
 -- no patch: a script cell). Whether the call succeeded is its tool_uses.is_error.
 CREATE TABLE IF NOT EXISTS file_changes (
   key           TEXT PRIMARY KEY,  -- tool_key:n, the call's n-th file
   tool_key      TEXT NOT NULL,     -- the call (tool_uses.key)
-  agent         TEXT NOT NULL,     -- claude, codex, gemini
+  agent         TEXT NOT NULL,     -- claude, codex, gemini, opencode
   machine       TEXT NOT NULL,     -- machine id of the sync that stored it
   session_id    TEXT,              -- session id
   project       TEXT,              -- project (as tool_uses)
@@ -134,7 +134,7 @@ CREATE INDEX IF NOT EXISTS file_changes_time ON file_changes (timestamp);
 CREATE TABLE IF NOT EXISTS git_ops (
   key        TEXT PRIMARY KEY,  -- tool_key:n, the call's n-th operation
   tool_key   TEXT NOT NULL,     -- the call (tool_uses.key)
-  agent      TEXT NOT NULL,     -- claude, codex, gemini
+  agent      TEXT NOT NULL,     -- claude, codex, gemini, opencode
   machine    TEXT NOT NULL,     -- machine id of the sync that stored it
   session_id TEXT,              -- session id
   project    TEXT,              -- project (as tool_uses)

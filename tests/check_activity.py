@@ -151,6 +151,12 @@ def changes(name, inp, display):
     if not isinstance(inp, dict):
         return []
     out = []
+    if name == "edit" and "filePath" in inp:  # OpenCode's camelCase edit and write
+        inp = {"file_path": inp["filePath"], "old_string": inp.get("oldString", ""), "new_string": inp.get("newString", "")}
+        name = "Edit"
+    if name == "write" and "filePath" in inp:
+        inp = {"file_path": inp["filePath"], "content": inp.get("content", "")}
+        name = "Write"
     if name in ("Edit", "replace", "MultiEdit") and "file_path" in inp:
         edits = inp.get("edits", []) if name == "MultiEdit" else [inp]
         a = r = 0
@@ -333,16 +339,57 @@ for path in files_under(ROOTS["gemini"], (".jsonl", ".json")):
                                  if isinstance(r.get("functionResponse", {}).get("response", {}).get("output"), str))
             k["text"] = cut(text)
 
+# OpenCode 1.2+: tool parts of opencode.db (ToolPart: callID, tool, state {status, input,
+# output or error, time {start, end}}), written here in its tables' shapes
+OPENCODE = os.path.join(OUT, "opencode")
+os.makedirs(OPENCODE)
+T0 = 1788948000000  # 2026-09-09T10:00:00Z
+parts = [
+    ("prt_1", "call_oc_edit", "edit", "completed", {"filePath": "/home/u/api/src/server.go", "oldString": "port := 80",
+                                                    "newString": "port := 8080\nhost := \"0.0.0.0\""}, "Edit applied", 0, 120),
+    ("prt_2", "call_oc_test", "bash", "error", {"command": "go test ./...", "description": "Run tests"},
+     "exit status 1: --- FAIL: TestServe", 1000, 4200),
+    ("prt_3", "call_oc_commit", "bash", "completed", {"command": "git add -A && git commit -m 'Serve on 8080'"},
+     "[main 9f8e7d6] Serve on 8080", 5000, 5400),
+    ("prt_4", "call_oc_write", "write", "completed", {"filePath": "/home/u/api/README.md", "content": "# api\n\nServes on 8080.\n"},
+     "Wrote file", 6000, 6030),
+    ("prt_5", "call_oc_pending", "read", "running", {"filePath": "/home/u/api/go.mod"}, None, 7000, None),
+]
+con = __import__("sqlite3").connect(os.path.join(OPENCODE, "opencode.db"))
+con.executescript("CREATE TABLE session (id TEXT PRIMARY KEY, project_id TEXT, parent_id TEXT, slug TEXT, directory TEXT,"
+                  " title TEXT, version TEXT, time_created INT, time_updated INT);"
+                  "CREATE TABLE message (id TEXT PRIMARY KEY, session_id TEXT, time_created INT, time_updated INT, data TEXT);"
+                  "CREATE TABLE part (id TEXT PRIMARY KEY, message_id TEXT, session_id TEXT, time_created INT,"
+                  " time_updated INT, data TEXT);")
+con.execute("INSERT INTO session VALUES ('ses_oc1', 'prj', NULL, 'api', '/home/u/api', 'api', '1.2.0', ?, ?)", (T0, T0))
+con.execute("INSERT INTO part VALUES ('prt_0', 'msg_oc1', 'ses_oc1', ?, ?, ?)",
+            (T0, T0, json.dumps({"type": "text", "text": "Serving on 8080 and testing; the tool list follows"})))
+for pid, cid, tool, status, inp, out, start, end in parts:
+    state = {"status": status, "input": inp, "time": {"start": T0 + start}}
+    if end is not None:
+        state["time"]["end"] = T0 + end
+    if out is not None:
+        state["error" if status == "error" else "output"] = out
+    con.execute("INSERT INTO part VALUES (?, 'msg_oc1', 'ses_oc1', ?, ?, ?)",
+                (pid, T0 + start, T0 + start, json.dumps({"type": "tool", "callID": cid, "tool": tool, "state": state})))
+    k = "opencode:" + cid
+    add_call(k, "opencode", tool, inp, None, "api")
+    calls[k].update(is_error={"completed": 0, "error": 1}.get(status), text=cut(out),
+                    duration_ms=None if end is None else end - start)
+con.commit()
+con.close()
+ROOTS["opencode"] = [OPENCODE]
+
 # ------------------------------------------------------------- the sync
 
-sync = "SELECT lumo_sync('%s', '%s', '%s')" % (",".join(ROOTS["claude"]), ",".join(ROOTS["gemini"]),
-                                               ",".join(ROOTS["codex"]))
+sync = "SELECT lumo_sync('%s', '%s', '%s', '%s')" % (",".join(ROOTS["claude"]), ",".join(ROOTS["gemini"]),
+                                                     ",".join(ROOTS["codex"]), OPENCODE)
 query(sync, db=DB)
 rows = {r["key"]: r for r in query("SELECT key, agent, tool_name, input, json_valid(input) AS valid, input_truncated,"
                                    " is_error, result_text, duration_ms, project, mcp_server, mcp_tool FROM tool_uses",
                                    db=DB)}
 c.eq("tool calls: the same keys", sorted(calls), sorted(rows))
-per_agent = {a: sum(1 for k in calls.values() if k["agent"] == a) for a in ("claude", "codex", "gemini")}
+per_agent = {a: sum(1 for k in calls.values() if k["agent"] == a) for a in ("claude", "codex", "gemini", "opencode")}
 c.eq("tool calls per agent (read here)", per_agent,
      {r["agent"]: r["n"] for r in query("SELECT agent, count(*) AS n FROM tool_uses GROUP BY agent", db=DB)})
 for key in sorted(set(calls) & set(rows)):
@@ -375,13 +422,13 @@ want_git = sorted((k, op) for k, v in calls.items() for op in git_ops(shell_comm
 c.eq("git_ops (shlex)", want_git, sorted((r["tool_key"], r["operation"]) for r in query("SELECT * FROM git_ops", db=DB)))
 
 # the hand-worked values of tests/fixtures/activity/README.md
-c.eq("one Claude, Codex and Gemini session each: an edit, a failing shell command, a git commit",
-     [["claude", 1, 1, 1], ["codex", 1, 1, 1], ["gemini", 1, 1, 1]],
+c.eq("one Claude, Codex, Gemini and OpenCode session each: an edit, a failing shell command, a git commit",
+     [["claude", 1, 1, 1], ["codex", 1, 1, 1], ["gemini", 1, 1, 1], ["opencode", 1, 1, 1]],
      [[r["agent"], r["edits"], r["failed_shell"], r["commits"]] for r in query(
          "SELECT t.agent, max(EXISTS (SELECT 1 FROM file_changes f WHERE f.tool_key = t.key)) AS edits,"
-         " max(t.is_error = 1 AND t.tool_name IN ('Bash', 'shell', 'run_shell_command')) AS failed_shell,"
+         " max(t.is_error = 1 AND t.tool_name IN ('Bash', 'shell', 'run_shell_command', 'bash')) AS failed_shell,"
          " max(EXISTS (SELECT 1 FROM git_ops g WHERE g.tool_key = t.key AND g.operation = 'commit')) AS commits"
-         " FROM tool_uses t WHERE t.project IN ('webapp', 'svc', 'site') GROUP BY t.agent ORDER BY t.agent", db=DB)])
+         " FROM tool_uses t WHERE t.project IN ('webapp', 'svc', 'site', 'api') GROUP BY t.agent ORDER BY t.agent", db=DB)])
 c.eq("files (README): webapp, svc and site changes",
      [["site", "/home/u/site/docs/notes.md", 3, 1, 0], ["site", "/home/u/site/src/index.js", 2, 1, 0],
       ["svc", "README.md", 2, 1, 0], ["svc", "src/main.rs", 3, 1, 0], ["svc", "src/old.rs", 0, 0, 1], ["svc", "src/run.rs", 3, 0, 0],

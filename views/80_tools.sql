@@ -1,6 +1,6 @@
 -- tools: tool calls per local day, agent and tool (tool_uses), with their outcomes.
 -- day             local date of the call (NULL: the call has no time)
--- agent           claude, codex, gemini
+-- agent           claude, codex, gemini, opencode
 -- tool_name       tool name as logged (MCP tools: mcp__server__tool)
 -- mcp_server      server of an MCP tool, else NULL
 -- calls           calls

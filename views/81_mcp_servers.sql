@@ -1,6 +1,6 @@
 -- mcp_servers: MCP servers the agents called (tool names mcp__server__tool), over all time.
 -- mcp_server      server name
--- agent           claude, codex, gemini
+-- agent           claude, codex, gemini, opencode
 -- tools           distinct tools of the server called
 -- calls           calls
 -- errors          calls that failed (see tools)

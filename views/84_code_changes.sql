@@ -3,7 +3,7 @@
 -- (OTLP claude_code.lines_of_code.count and gemini_cli.lines.changed increases, where
 -- collected). The two count the same edits: compare them, never add them.
 -- day             local date (NULL: changes without a time)
--- agent           claude, codex, gemini
+-- agent           claude, codex, gemini, opencode
 -- project         project (telemetry: the project of the session in usage; NULL when unknown)
 -- files           distinct files changed (transcript rows; NULL for telemetry)
 -- changes         file changes (transcript rows; NULL for telemetry)

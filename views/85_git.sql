@@ -1,7 +1,7 @@
 -- git: git and gh operations the agents ran in shell commands (git_ops), per local day,
 -- agent, project and operation; success is the shell call's outcome.
 -- day             local date (NULL: calls without a time)
--- agent           claude, codex, gemini
+-- agent           claude, codex, gemini, opencode
 -- project         project (NULL when unknown)
 -- operation       git subcommand (commit, push, pull, checkout, ...) or 'gh <group> <command>'
 -- runs            operations run
