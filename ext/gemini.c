@@ -72,6 +72,7 @@ static void take_message(gemini_file *g, lumo_span m, int64_t line) {
     e->id = ids;
   }
   e->line = line;
+  e->cut = g->line_cut;
   e->is_rewound = 0; /* a line for an id puts it (back) in the conversation */
   int has_type = lumo_json_get(m, "type", &type) == 1;
   e->is_gemini = has_type && str_eq(type, "gemini");
@@ -229,6 +230,7 @@ int gemini_read(gemini_file *g, const char *path, void *ctx, gemini_bad_fn bad_l
         p = fixed.p;
         n = fixed.len;
       }
+      g->line_cut = rd.line_cut;
       if (take_line(g, p, n, rd.line_no))
         report(g, rd.line_no, st == LUMO_LINE_TORN ? "torn" : "malformed",
                st == LUMO_LINE_TORN ? "incomplete last line (no newline)" : "not a JSON object");

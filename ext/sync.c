@@ -515,6 +515,7 @@ static int gemini_message_put(syncer *y, const lumo_file *f, const gemini_file *
   sqlite3_free(key);
   if (rc || !msg->tool_calls) return rc;
   gemini_tool_ctx t = {y, f, session, project, msg->timestamp, msg->line, SQLITE_OK};
+  y->line_cut = msg->cut; /* a tool input on a cut line may not be whole (sync_activity.c) */
   lumo_json_each_object((lumo_span){msg->tool_calls, strlen(msg->tool_calls)}, gemini_tool_call, &t);
   return t.rc;
 }

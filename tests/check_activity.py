@@ -563,14 +563,27 @@ with open(os.path.join(BIG, "0b000000-0000-4000-8000-000000000001.jsonl"), "w") 
                             "message": {"id": "msg_big%d" % i, "role": "assistant", "model": "claude-sonnet-4-5-20250929",
                                         "content": [{"type": "tool_use", "id": "toolu_big%d" % i, "name": "Edit",
                                                      "input": inp}]}}) + "\n")
+GBIG = os.path.join(OUT, "gbig", "tmp", "big", "chats")
+os.makedirs(GBIG)
+with open(os.path.join(GBIG, "session-2026-09-05T10-00-0c000000.jsonl"), "w") as f:
+    f.write(json.dumps({"sessionId": "0c000000-0000-4000-8000-000000000001", "projectHash": "0" * 64,
+                        "startTime": "2026-09-05T10:00:00.000Z", "lastUpdated": "2026-09-05T10:00:00.000Z"}) + "\n")
+    for i, args in enumerate(({"file_path": "/home/u/big/gen.md", "content": big_text},
+                              {"file_path": "/home/u/big/small.md", "content": "a\nb\n"})):
+        f.write(json.dumps({"id": "gm%d" % i, "timestamp": "2026-09-05T10:00:0%d.000Z" % i, "type": "gemini", "content": "",
+                            "toolCalls": [{"id": "gbig%d" % i, "name": "write_file", "args": args,
+                                           "status": "success"}]}) + "\n")
 BIGDB = os.path.join(OUT, "big.db")
-query("SELECT lumo_sync('%s', '', '')" % os.path.dirname(os.path.dirname(BIG)), db=BIGDB)
-c.eq("a cut line: its Edit flagged, valid JSON, line counts unknown; the next line's Edit whole and counted",
-     [["claude:toolu_big0", 1, 1, None, None], ["claude:toolu_big1", 0, 1, 2, 1]],
+query("SELECT lumo_sync('%s', '%s', '')" % (os.path.dirname(os.path.dirname(BIG)),
+                                            os.path.dirname(os.path.dirname(os.path.dirname(GBIG)))), db=BIGDB)
+c.eq("a cut line: its call flagged, valid JSON, line counts unknown; the next line's call whole and counted",
+     [["claude:toolu_big0", 1, 1, None, None], ["claude:toolu_big1", 0, 1, 2, 1],
+      ["gemini:gbig0", 1, 1, None, None], ["gemini:gbig1", 0, 1, 2, None]],
      [[r["key"], r["input_truncated"], r["valid"], r["lines_added"], r["lines_removed"]] for r in query(
          "SELECT t.key, t.input_truncated, json_valid(t.input) AS valid, f.lines_added, f.lines_removed"
          " FROM tool_uses t JOIN file_changes f ON f.tool_key = t.key ORDER BY t.key", db=BIGDB)])
 shutil.rmtree(os.path.join(OUT, "big"))
+shutil.rmtree(os.path.join(OUT, "gbig"))
 
 # a re-sync writes nothing new
 before = query("SELECT (SELECT count(*) FROM tool_uses) AS t, (SELECT count(*) FROM file_changes) AS f,"
