@@ -89,7 +89,7 @@ PREFIX ?= $(HOME)/.local
 install: $(SO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/lumo
 	install -m 755 scripts/lumo $(DESTDIR)$(PREFIX)/bin/lumo
-	install -m 644 scripts/lumo_cli.py scripts/lumo_statusline.py $(DESTDIR)$(PREFIX)/lib/lumo/
+	install -m 644 scripts/lumo_cli.py scripts/lumo_statusline.py scripts/lumo_export.py $(DESTDIR)$(PREFIX)/lib/lumo/
 	$(PY) -m compileall -q $(DESTDIR)$(PREFIX)/lib/lumo
 	install -m 644 $(SO) $(DESTDIR)$(PREFIX)/lib/lumo.so
 	@echo "installed $(PREFIX)/bin/lumo and $(PREFIX)/lib/lumo.so"
@@ -98,6 +98,6 @@ install: $(SO)
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/lumo $(DESTDIR)$(PREFIX)/lib/lumo.so $(DESTDIR)$(PREFIX)/lib/lumo/lumo_cli.py \
-	  $(DESTDIR)$(PREFIX)/lib/lumo/lumo_statusline.py
+	  $(DESTDIR)$(PREFIX)/lib/lumo/lumo_statusline.py $(DESTDIR)$(PREFIX)/lib/lumo/lumo_export.py
 	rm -rf $(DESTDIR)$(PREFIX)/lib/lumo/__pycache__
 	-rmdir $(DESTDIR)$(PREFIX)/lib/lumo 2>/dev/null
