@@ -1,0 +1,129 @@
+-- 10_reports.sql: lumo's report views (views/*.sql) ported to ClickHouse, over every
+-- machine's rows in the tables of 00_tables.sql. Local days, weeks, months and hours are
+-- in the session's time zone, timezone(): SET session_timezone = 'Europe/Berlin' (or
+-- SETTINGS session_timezone = ... on the query) gives the same rows as lumo's views with
+-- TZ=Europe/Berlin; weeks start on Monday (lumo_settings week_start's default).
+-- Each view reads the tables with FINAL (one row per machine and key), then usage_kept
+-- picks, per key, the copy lumo_merge keeps (ext/dedup.c): the highest version, then the
+-- smaller file, the earlier line (and the smaller machine where copies are equal in all).
+
+-- usage_kept: the billed requests of every machine, each response once. Per key the best
+-- copy; per message id, when any key has a parent (non-sidechain) copy, the keys with
+-- only sidechain copies are replays and left out; when none has, only the best key stays.
+CREATE OR REPLACE VIEW lumo.usage_kept AS
+SELECT * EXCEPT (group_has_parent, group_rank)
+  FROM (SELECT *,
+               max(is_sidechain = 0) OVER (PARTITION BY agent, message_id) AS group_has_parent,
+               row_number() OVER (PARTITION BY agent, message_id
+                                  ORDER BY version DESC, file ASC, line ASC, machine ASC) AS group_rank
+          FROM (SELECT * FROM lumo.usage FINAL
+                 ORDER BY key, version DESC, file ASC, line ASC, machine ASC
+                 LIMIT 1 BY key))
+ WHERE message_id IS NULL OR (group_has_parent AND is_sidechain = 0) OR (NOT group_has_parent AND group_rank = 1);
+
+-- usage_local: usage_kept with its local time (the session's time zone) and token sums.
+-- A time is parsed only when it looks like one (short-circuit if: the parse would throw),
+-- since parseDateTime64BestEffortOrNull is missing from some builds (chdb-core-lite).
+CREATE OR REPLACE VIEW lumo.usage_local AS
+SELECT *,
+       if(match(ifNull(timestamp, ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}'),
+                   parseDateTime64BestEffort(ifNull(timestamp, ''), 6, 'UTC'), NULL) AS ts,
+       toDate(ts, timezone()) AS day,
+       toMonday(ts, timezone()) AS week_start,
+       formatDateTime(ts, '%Y-%m', timezone()) AS month,
+       toHour(ts, timezone()) AS hour,
+       input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens AS total_tokens,
+       if(cost_usd IS NULL, total_tokens, 0) AS unpriced_tokens
+  FROM lumo.usage_kept;
+
+-- daily: one row per local day, agent and model; cost_usd NULL when any request is unpriced.
+CREATE OR REPLACE VIEW lumo.daily AS
+SELECT day, agent, model, count() AS requests,
+       sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens,
+       sum(u.cache_read_tokens) AS cache_read_tokens, sum(u.cache_write_5m_tokens) AS cache_write_5m_tokens,
+       sum(u.cache_write_1h_tokens) AS cache_write_1h_tokens, sum(u.total_tokens) AS total_tokens,
+       if(count(u.cost_usd) = count(), sum(ifNull(u.cost_usd, 0)), NULL) AS cost_usd,
+       sum(ifNull(u.cost_usd, 0)) AS priced_cost_usd, sum(u.unpriced_tokens) AS unpriced_tokens
+  FROM lumo.usage_local AS u GROUP BY day, agent, model;
+
+-- weekly: one row per local week (Monday) start, agent and model.
+CREATE OR REPLACE VIEW lumo.weekly AS
+SELECT week_start, agent, model, count() AS requests,
+       sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens,
+       sum(u.cache_read_tokens) AS cache_read_tokens, sum(u.cache_write_5m_tokens) AS cache_write_5m_tokens,
+       sum(u.cache_write_1h_tokens) AS cache_write_1h_tokens, sum(u.total_tokens) AS total_tokens,
+       if(count(u.cost_usd) = count(), sum(ifNull(u.cost_usd, 0)), NULL) AS cost_usd,
+       sum(ifNull(u.cost_usd, 0)) AS priced_cost_usd, sum(u.unpriced_tokens) AS unpriced_tokens
+  FROM lumo.usage_local AS u GROUP BY week_start, agent, model;
+
+-- monthly: one row per local month (YYYY-MM), agent and model.
+CREATE OR REPLACE VIEW lumo.monthly AS
+SELECT month, agent, model, count() AS requests,
+       sum(u.input_tokens) AS input_tokens, sum(u.output_tokens) AS output_tokens,
+       sum(u.cache_read_tokens) AS cache_read_tokens, sum(u.cache_write_5m_tokens) AS cache_write_5m_tokens,
+       sum(u.cache_write_1h_tokens) AS cache_write_1h_tokens, sum(u.total_tokens) AS total_tokens,
+       if(count(u.cost_usd) = count(), sum(ifNull(u.cost_usd, 0)), NULL) AS cost_usd,
+       sum(ifNull(u.cost_usd, 0)) AS priced_cost_usd, sum(u.unpriced_tokens) AS unpriced_tokens
+  FROM lumo.usage_local AS u GROUP BY month, agent, model;
+
+-- messages_kept: each transcript record once (any machine's copy: they are one record).
+CREATE OR REPLACE VIEW lumo.messages_kept AS
+SELECT * FROM lumo.messages FINAL ORDER BY key, machine LIMIT 1 BY key;
+
+-- sessions: one row per agent session. machine and project: those of the session's
+-- earliest kept request (lumo's view names the machine whose rows were stored first).
+CREATE OR REPLACE VIEW lumo.sessions AS
+SELECT s.agent AS agent, nullIf(s.sid, '') AS session_id, s.project AS project, s.machine AS machine,
+       s.started_at AS started_at, s.ended_at AS ended_at,
+       toInt64(round((toUnixTimestamp64Milli(if(match(ifNull(s.ended_at, ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}'),
+                   parseDateTime64BestEffort(ifNull(s.ended_at, ''), 6, 'UTC'), NULL))
+                      - toUnixTimestamp64Milli(if(match(ifNull(s.started_at, ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}'),
+                   parseDateTime64BestEffort(ifNull(s.started_at, ''), 6, 'UTC'), NULL))) / 1000)) AS duration_seconds,
+       s.requests AS requests, ifNull(m.messages, 0) AS messages, s.total_tokens AS total_tokens, s.cost_usd AS cost_usd,
+       s.models AS models, s.low_confidence AS low_confidence
+  FROM (SELECT agent, ifNull(session_id, '') AS sid,
+               argMin(u.project, tuple(u.timestamp, u.key)) AS project,
+               argMin(u.machine, tuple(u.timestamp, u.key)) AS machine,
+               min(u.timestamp) AS started_at, max(u.timestamp) AS ended_at, count() AS requests,
+               sum(u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens) AS total_tokens,
+               if(count(u.cost_usd) = count(), sum(ifNull(u.cost_usd, 0)), NULL) AS cost_usd,
+               nullIf(arrayStringConcat(arraySort(groupUniqArrayIf(u.model, u.model != '')), ','), '') AS models,
+               countIf(u.confidence = 'low') AS low_confidence
+          FROM lumo.usage_kept AS u GROUP BY agent, sid) AS s
+  LEFT JOIN (SELECT agent, ifNull(session_id, '') AS sid, count() AS messages
+               FROM lumo.messages_kept GROUP BY agent, sid) AS m
+    ON m.agent = s.agent AND m.sid = s.sid
+SETTINGS join_use_nulls = 1;
+
+-- models: model comparison over all time; share_of_cost of all priced cost.
+CREATE OR REPLACE VIEW lumo.models AS
+SELECT agent, model, count() AS requests, sum(u.total_tokens) AS total_tokens,
+       if(count(u.cost_usd) = count(), sum(ifNull(u.cost_usd, 0)), NULL) AS cost_usd,
+       sum(ifNull(u.cost_usd, 0)) / nullIf((SELECT sum(ifNull(k.cost_usd, 0)) FROM lumo.usage_kept AS k), 0) AS share_of_cost,
+       if(count(u.cost_usd) = count(), 1000.0 * sum(ifNull(u.cost_usd, 0)) / nullIf(sum(u.total_tokens), 0), NULL) AS cost_per_1k_tokens,
+       1.0 * sum(u.cache_read_tokens) / nullIf(sum(u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens), 0) AS cache_hit_rate
+  FROM lumo.usage_local AS u GROUP BY agent, model;
+
+-- projects: one row per project across agents and machines.
+CREATE OR REPLACE VIEW lumo.projects AS
+SELECT nullIf(b.p, '') AS project, s.sessions AS sessions, b.requests AS requests, b.total_tokens AS total_tokens,
+       b.cost_usd AS cost_usd, s.first_at AS first_at, s.last_at AS last_at
+  FROM (SELECT ifNull(project, '') AS p, count() AS requests, sum(u.total_tokens) AS total_tokens,
+               if(count(u.cost_usd) = count(), sum(ifNull(u.cost_usd, 0)), NULL) AS cost_usd
+          FROM lumo.usage_local AS u GROUP BY p) AS b
+  LEFT JOIN (SELECT ifNull(project, '') AS p, count() AS sessions, min(started_at) AS first_at, max(ended_at) AS last_at
+               FROM lumo.sessions GROUP BY p) AS s
+    ON s.p = b.p
+SETTINGS join_use_nulls = 1;
+
+-- machines: one row per machine whose kept copies are billed.
+CREATE OR REPLACE VIEW lumo.machines AS
+SELECT b.machine AS machine, s.sessions AS sessions, b.requests AS requests, b.total_tokens AS total_tokens,
+       b.cost_usd AS cost_usd, s.first_at AS first_at, s.last_at AS last_at
+  FROM (SELECT machine, count() AS requests, sum(u.total_tokens) AS total_tokens,
+               if(count(u.cost_usd) = count(), sum(ifNull(u.cost_usd, 0)), NULL) AS cost_usd
+          FROM lumo.usage_local AS u GROUP BY machine) AS b
+  LEFT JOIN (SELECT machine, count() AS sessions, min(started_at) AS first_at, max(ended_at) AS last_at
+               FROM lumo.sessions GROUP BY machine) AS s
+    ON s.machine = b.machine
+SETTINGS join_use_nulls = 1;
