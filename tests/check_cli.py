@@ -328,10 +328,12 @@ c.eq("cron report on a day without usage: exit 0, CSV header only, JSON [], the 
 prefix = os.path.join(OUT, "prefix")
 r = subprocess.run(["make", "-s", "install", "PREFIX=" + prefix], capture_output=True, text=True, cwd=ROOT)
 files = sorted(os.path.relpath(os.path.join(d, f), prefix) for d, _, fs in os.walk(prefix) for f in fs)
-c.eq("make install: bin/lumo, lib/lumo/lumo_cli.py and lumo_statusline.py (and their bytecode) and lib/lumo.so",
+c.eq("make install: bin/lumo, lib/lumo/lumo_cli.py, lumo_export.py and lumo_statusline.py (and their bytecode) and"
+     " lib/lumo.so",
      [0, ["bin/lumo", "lib/lumo.so", "lib/lumo/__pycache__/lumo_cli.cpython-%d%d.pyc" % sys.version_info[:2],
+          "lib/lumo/__pycache__/lumo_export.cpython-%d%d.pyc" % sys.version_info[:2],
           "lib/lumo/__pycache__/lumo_statusline.cpython-%d%d.pyc" % sys.version_info[:2],
-          "lib/lumo/lumo_cli.py", "lib/lumo/lumo_statusline.py"]], [r.returncode, files])
+          "lib/lumo/lumo_cli.py", "lib/lumo/lumo_export.py", "lib/lumo/lumo_statusline.py"]], [r.returncode, files])
 r = subprocess.run([PY, os.path.join(prefix, "bin", "lumo"), "sync", "--db", os.path.join(OUT, "inst.db"), "--claude",
                     CLAUDE, "-q"], capture_output=True, text=True, env=dict(ENV, LUMO_EXTENSION=""))
 c.eq("the installed lumo syncs with the installed extension", [0, ""], [r.returncode, r.stderr])
