@@ -138,9 +138,7 @@ def rows_of(con, table, since, with_paths, project_map):
         return
     cols = [c for c in TABLES[table] if with_paths or c not in PRIVATE]
     sel = ["machine", "key"] + [c if c in have else "NULL AS " + c for c in cols]
-    extra = [c for c in ("rank_total", "rank_has_speed", "rank_mtime_ns", "rank_prefer", "is_sidechain")
-             if table == "usage" and c not in cols]
-    sql = "SELECT %s FROM %s" % (", ".join(sel + extra), table)
+    sql = "SELECT %s FROM %s" % (", ".join(sel), table)
     params = ()
     if since:
         sql += " WHERE timestamp >= ?"

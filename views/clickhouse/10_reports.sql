@@ -127,3 +127,77 @@ SELECT b.machine AS machine, s.sessions AS sessions, b.requests AS requests, b.t
                FROM lumo.sessions GROUP BY machine) AS s
     ON s.machine = b.machine
 SETTINGS join_use_nulls = 1;
+
+-- blocks: 5-hour billing blocks with ccusage's semantics, as lumo's blocks view: a block
+-- starts at its first request floored to the UTC hour and ends 5 hours later; the first
+-- request more than 5 hours (in whole milliseconds) after a block's start opens the next
+-- block, and a silence of more than 5 hours between requests is a gap row. Over every
+-- machine's requests as one stream, like lumo's view over a lumo_merge'd database (a
+-- person's plan window is per account: filter by machine in usage_local for one person's).
+-- The chain of block starts steps from block to block over the hours that have requests
+-- (hours: for each, its first request and its first after the hour's first millisecond),
+-- so a step reads at most 8,784 rows a year whatever the number of requests.
+CREATE OR REPLACE VIEW lumo.blocks AS
+WITH RECURSIVE
+  t AS (SELECT toUnixTimestamp64Milli(ts) AS ms FROM lumo.usage_local WHERE ts IS NOT NULL),
+  hours AS (SELECT intDiv(ms, 3600000) * 3600000 AS h, min(ms) AS min_ms, countIf(ms > h) AS n_after,
+                   minIf(ms, ms > h) AS min_after
+              FROM t GROUP BY h),
+  chain AS (
+    SELECT min(ms) AS first_ms FROM t HAVING count() > 0
+    UNION ALL
+    SELECT min(if(s.h = intDiv(c.first_ms, 3600000) * 3600000 + 18000000, s.min_after, s.min_ms)) AS first_ms
+      FROM chain AS c, hours AS s
+     WHERE s.h > intDiv(c.first_ms, 3600000) * 3600000 + 18000000
+        OR (s.h = intDiv(c.first_ms, 3600000) * 3600000 + 18000000 AND s.n_after > 0)
+     GROUP BY c.first_ms),
+  -- each request's block: the last start at or before it (a running max over requests and starts)
+  tagged AS (
+    SELECT timestamp, toUnixTimestamp64Milli(ts) AS ms, input_tokens, output_tokens,
+           cache_write_5m_tokens + cache_write_1h_tokens AS cache_creation, cache_read_tokens, total_tokens,
+           ifNull(cost_usd, 0) AS cost, model, 0 AS is_start
+      FROM lumo.usage_local WHERE ts IS NOT NULL
+    UNION ALL
+    SELECT NULL, first_ms, 0, 0, 0, 0, 0, 0, NULL, 1 FROM chain),
+  blocked AS (
+    SELECT *, max(if(is_start = 1, ms, -1)) OVER (ORDER BY ms, is_start DESC ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+                AS block_ms
+      FROM tagged),
+  b AS (
+    SELECT x.block_ms AS block_ms, min(x.timestamp) AS first_at, max(x.timestamp) AS last_at, max(x.ms) AS last_ms,
+           count() AS requests, sum(x.input_tokens) AS input_tokens, sum(x.output_tokens) AS output_tokens,
+           sum(x.cache_creation) AS cache_creation_tokens, sum(x.cache_read_tokens) AS cache_read_tokens,
+           sum(x.total_tokens) AS total_tokens, sum(x.cost) AS cost_usd,
+           nullIf(arrayStringConcat(arraySort(groupUniqArrayIf(x.model, x.model != '<synthetic>')), ','), '') AS models
+      FROM blocked AS x WHERE x.is_start = 0 GROUP BY x.block_ms),
+  full AS (
+    SELECT *, intDiv(block_ms, 3600000) * 3600000 AS start_ms, start_ms + 18000000 AS end_ms,
+           count() OVER (ORDER BY block_ms ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) > 1 AS has_next,
+           if(has_next, leadInFrame(first_at) OVER (ORDER BY block_ms ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING), NULL) AS next_first,
+           leadInFrame(block_ms) OVER (ORDER BY block_ms ROWS BETWEEN CURRENT ROW AND 1 FOLLOWING) AS next_ms,
+           concat(formatDateTime(fromUnixTimestamp64Milli(start_ms, 'UTC'), '%Y-%m-%dT%H:%i:%S', 'UTC'), '.000Z') AS start_at,
+           concat(formatDateTime(fromUnixTimestamp64Milli(end_ms, 'UTC'), '%Y-%m-%dT%H:%i:%S', 'UTC'), '.000Z') AS end_at,
+           concat(formatDateTime(fromUnixTimestamp64Milli(last_ms + 18000000, 'UTC'), '%Y-%m-%dT%H:%i:%S', 'UTC'), '.',
+                  leftPad(toString((last_ms + 18000000) % 1000), 3, '0'), 'Z') AS gap_at,
+           toUnixTimestamp64Milli(now64(3)) AS now_ms,
+           now_ms - last_ms < 18000000 AND now_ms < end_ms AS active,
+           active AND last_ms > block_ms AS rated,
+           (last_ms - block_ms) / 60000.0 AS minutes
+      FROM b)
+-- a block and, after it, its gap row (one FROM: a recursive CTE read by both sides of a
+-- UNION ALL is not found by chdb 26.5's analyzer)
+SELECT if(gap, concat('gap-', gap_at), start_at) AS block_id, toUInt8(gap) AS is_gap,
+       if(gap, gap_at, start_at) AS start_at, if(gap, next_first, end_at) AS end_at,
+       if(gap, NULL, last_at) AS actual_end_at, toUInt8(NOT gap AND active) AS is_active,
+       if(gap, 0, requests) AS requests, if(gap, 0, input_tokens) AS input_tokens,
+       if(gap, 0, output_tokens) AS output_tokens, if(gap, 0, cache_creation_tokens) AS cache_creation_tokens,
+       if(gap, 0, cache_read_tokens) AS cache_read_tokens, if(gap, 0, total_tokens) AS total_tokens,
+       if(gap, 0, cost_usd) AS cost_usd, if(gap, NULL, models) AS models,
+       if(NOT gap AND rated, total_tokens / minutes, NULL) AS tokens_per_minute,
+       if(NOT gap AND rated, cost_usd / minutes * 60, NULL) AS cost_per_hour,
+       if(NOT gap AND rated, round(total_tokens + total_tokens / minutes * round((end_ms - now_ms) / 60000.0)), NULL)
+         AS projected_tokens,
+       if(NOT gap AND rated, round(cost_usd + cost_usd / minutes * round((end_ms - now_ms) / 60000.0), 2), NULL)
+         AS projected_cost_usd
+  FROM full ARRAY JOIN [false, true] AS gap
+ WHERE NOT gap OR (has_next AND next_ms - last_ms > 18000000);
