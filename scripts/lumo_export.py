@@ -181,14 +181,30 @@ def encode(fmt, recs):
 
 
 def open_rw(path):
+    """The lumo database, writable: what the destinations have is recorded in it."""
     import sqlite3
     if not os.path.isfile(path):
         raise ExportError("no lumo database at %s; `lumo sync` creates it" % path)
-    con = sqlite3.connect(path, timeout=30)
-    if not con.execute("SELECT 1 FROM sqlite_schema WHERE name = 'usage'").fetchone():
-        raise ExportError("%s is not a lumo database (no usage table)" % path)
-    con.executescript(STATE_SQL)
+    try:
+        con = sqlite3.connect(path, timeout=30)
+        if not con.execute("SELECT 1 FROM sqlite_schema WHERE name = 'usage'").fetchone():
+            raise ExportError("%s is not a lumo database (no usage table)" % path)
+        con.executescript(STATE_SQL)
+    except sqlite3.Error as e:
+        raise ExportError("cannot record the export in %s: %s (the database must be writable)" % (path, e), 1)
     return con
+
+
+def db_errors(fn):
+    """A database error during a run (locked, disk full) is an error message, not a traceback."""
+    def run(*a, **k):
+        import sqlite3
+        try:
+            return fn(*a, **k)
+        except sqlite3.Error as e:
+            raise ExportError("%s: database error: %s" % (fn.__name__, e), 1)
+    run.__name__, run.__doc__ = fn.__name__, fn.__doc__
+    return run
 
 
 def changes(con, destination, tables, since, with_paths, project_map, full):
@@ -231,6 +247,7 @@ def record_run(con, destination, fmt, tables, marks, files, started):
                     (destination, started, now_utc(), fmt, ",".join(tables), len(marks), files))
 
 
+@db_errors
 def export(db, out, fmt, tables, since=None, with_paths=False, project_map=None, full=False, quiet=False):
     """Writes OUT/<table>/<UTC day>/<run>.<fmt>: the rows new or changed since the last
     export to OUT. Returns (rows, files)."""
@@ -326,6 +343,7 @@ def post(url, body, sql, user, password, retries, dedup_token):
     raise ExportError("push to %s failed: %s" % (redact(url), last), 1)
 
 
+@db_errors
 def push(db, url, tables, since=None, with_paths=False, project_map=None, full=False, database="lumo",
          retries=3, quiet=False):
     """Posts the rows new or changed since the last push to url as INSERT INTO

@@ -4,8 +4,10 @@
 -- SETTINGS session_timezone = ... on the query) gives the same rows as lumo's views with
 -- TZ=Europe/Berlin; weeks start on Monday (lumo_settings week_start's default).
 -- Each view reads the tables with FINAL (one row per machine and key), then usage_kept
--- picks, per key, the copy lumo_merge keeps (ext/dedup.c): the highest version, then the
--- smaller file, the earlier line (and the smaller machine where copies are equal in all).
+-- picks, per key, the copy the winner rule keeps (ext/dedup.c, as lumo_merge): the highest
+-- version, then the smaller file, the earlier line, the smaller machine. (lumo_merge keeps
+-- the first merged database's copy when two machines hold the same file and line; the
+-- README's Teams section says where the two differ.)
 
 -- usage_kept: the billed requests of every machine, each response once. Per key the best
 -- copy; per message id, when any key has a parent (non-sidechain) copy, the keys with
