@@ -208,9 +208,9 @@ def db_errors(fn):
 
 
 def changes(con, destination, tables, since, with_paths, project_map, full):
-    """{(table, day): [records]} of the rows the destination lacks or holds in another
-    state, and the fingerprints to record once they are written."""
-    batches, marks = {}, []
+    """{(table, day): ([records], [fingerprint rows])}: the rows the destination lacks or
+    holds in another state, and what to record in lumo_export_rows once they are sent."""
+    batches = {}
     for table in tables:
         known = {} if full else {(m, k): f for m, k, f in con.execute(
             "SELECT machine, key, fingerprint FROM lumo_export_rows WHERE destination = ? AND tbl = ?",
@@ -219,9 +219,10 @@ def changes(con, destination, tables, since, with_paths, project_map, full):
             fp = fingerprint(rec)
             if known.get((machine, key)) == fp:
                 continue
-            batches.setdefault((table, day_of(rec.get("timestamp"))), []).append(rec)
+            recs, marks = batches.setdefault((table, day_of(rec.get("timestamp"))), ([], []))
+            recs.append(rec)
             marks.append((destination, table, machine, key, fp))
-    return batches, marks
+    return batches
 
 
 def now_utc():
@@ -239,12 +240,16 @@ def run_name(con):
     return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-" + machine
 
 
-def record_run(con, destination, fmt, tables, marks, files, started):
+def record_run(con, destination, fmt, tables, batches, files, started):
     """The destination has the rows: their fingerprints and the run, in one transaction."""
     with con:
-        con.executemany("INSERT OR REPLACE INTO lumo_export_rows VALUES (?, ?, ?, ?, ?)", marks)
+        rows = 0
+        for _, marks in batches.values():
+            con.executemany("INSERT OR REPLACE INTO lumo_export_rows VALUES (?, ?, ?, ?, ?)", marks)
+            rows += len(marks)
         con.execute("INSERT INTO lumo_exports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (destination, started, now_utc(), fmt, ",".join(tables), len(marks), files))
+                    (destination, started, now_utc(), fmt, ",".join(tables), rows, files))
+    return rows
 
 
 @db_errors
@@ -262,11 +267,11 @@ def export(db, out, fmt, tables, since=None, with_paths=False, project_map=None,
     except OSError as e:
         raise ExportError("--out %s: %s" % (out, e.strerror), 1)
     started = now_utc()
-    batches, marks = changes(con, "file:" + out, tables, since, with_paths, pmap, full)
+    batches = changes(con, "file:" + out, tables, since, with_paths, pmap, full)
     name = run_name(con)
     written = []
     try:
-        for (table, day), recs in sorted(batches.items()):
+        for (table, day), (recs, _) in sorted(batches.items()):
             d = os.path.join(out, table, day)
             os.makedirs(d, exist_ok=True)
             path = os.path.join(d, "%s.%s" % (name, fmt))
@@ -282,15 +287,15 @@ def export(db, out, fmt, tables, since=None, with_paths=False, project_map=None,
     except OSError as e:
         raise ExportError("cannot write %s: %s (the rows stay unexported: the next run writes them)"
                           % (e.filename or out, e.strerror), 1)
-    record_run(con, "file:" + out, fmt, tables, marks, len(written), started)
+    rows = record_run(con, "file:" + out, fmt, tables, batches, len(written), started)
     con.close()
     if not quiet:
         per = {}
-        for (table, _), recs in batches.items():
+        for (table, _), (recs, _) in batches.items():
             per[table] = per.get(table, 0) + len(recs)
         sys.stderr.write("lumo export: %d rows (%s) in %d files under %s\n" % (
-            len(marks), ", ".join("%s %d" % (t, per.get(t, 0)) for t in tables), len(written), out))
-    return len(marks), len(written)
+            rows, ", ".join("%s %d" % (t, per.get(t, 0)) for t in tables), len(written), out))
+    return rows, len(written)
 
 
 # ---------------------------------------------------------------- push to ClickHouse
@@ -363,21 +368,16 @@ def push(db, url, tables, since=None, with_paths=False, project_map=None, full=F
     con = open_rw(db)
     destination = "clickhouse:" + redact(url) + "/" + database
     started = now_utc()
-    batches, marks = changes(con, destination, tables, since, with_paths, pmap, full)
-    by_batch = {}
-    for m in marks:
-        by_batch.setdefault(m[1], []).append(m)
+    batches = changes(con, destination, tables, since, with_paths, pmap, full)
     sent_rows, sent = 0, 0
     try:
-        for (table, day), recs in sorted(batches.items()):
+        for (table, day), (recs, marks) in sorted(batches.items()):
             body = encode("ndjson", recs)
             token = hashlib.sha256(body).hexdigest()
             post(url, body, "INSERT INTO %s.%s FORMAT JSONEachRow" % (database, table), user, password, retries, token)
             # recorded batch by batch: a push that fails half-way resends only the rest
-            keys = {(r["machine"], r["key"]) for r in recs}
-            done = [m for m in by_batch[table] if (m[2], m[3]) in keys]
             with con:
-                con.executemany("INSERT OR REPLACE INTO lumo_export_rows VALUES (?, ?, ?, ?, ?)", done)
+                con.executemany("INSERT OR REPLACE INTO lumo_export_rows VALUES (?, ?, ?, ?, ?)", marks)
             sent_rows += len(recs)
             sent += 1
     finally:
