@@ -11,7 +11,7 @@ session between the two (a repeated export); m2 exports CSV, m3 NDJSON with hash
 project names; one file is loaded twice (a retried load). Checks:
 - the SQLite merge of the three databases (lumo_merge) holds exactly the corpus's
   expected.json totals (ground truth of the generator), and so does ClickHouse;
-- every ported view (views/clickhouse) equals lumo's SQLite view over the merge, row for
+- every ported view (views/clickhouse; budgets with four budgets over recent rows of m3) equals lumo's SQLite view over the merge, row for
   row, costs to 1e-9, in UTC, America/New_York (DST ends in the corpus' days) and
   Asia/Kathmandu (+05:45); sessions.machine is compared with the machine of the session's
   earliest kept request (lumo's view names the machine whose rows were stored first);
@@ -161,6 +161,17 @@ c.eq("a third export with nothing new writes no file",
      set(), set(glob.glob(os.path.join(exports["m1"], "*", "*", "*.ndjson"))) - first_files - second_files)
 c.eq("... and says so", True, "0 rows" in r.stderr)
 lumo("m2", "--db", os.path.join(OUT, "m2.db"), "--no-sync", "export", "--format", "csv", "--out", exports["m2"])
+# m3 also spent recently (OpenCode rows written as sync writes them, priced by lumo_cost as
+# sync prices them, relative to now), so that the budgets have something to count: an hour,
+# three, twenty and forty-five days ago, in project "budgeted".
+RECENT = ((3600, 150000), (3 * 86400, 100000), (20 * 86400, 180000), (45 * 86400, 120000))
+subprocess.run(["sqlite3", "-cmd", ".load " + SO, os.path.join(OUT, "m3.db"), ";".join(
+    "INSERT INTO usage (key, agent, machine, session_id, project, timestamp, model, input_tokens, output_tokens,"
+    " cost_usd, price_source, file, line, rank_total, rank_has_speed, rank_mtime_ns) VALUES ('opencode:m3:recent:%d',"
+    " 'opencode', 'm3', 'recent', 'budgeted', strftime('%%Y-%%m-%%dT%%H:%%M:%%S.000Z', 'now', '-%d seconds'),"
+    " 'claude-sonnet-4-5', %d, 1000, lumo_cost('claude-sonnet-4-5', %d, 1000, 0, 0, 0), 'built-in', 'recent', %d,"
+    " %d, 0, 0)" % (i, ago, tokens, tokens, i, tokens + 1000)
+    for i, (ago, tokens) in enumerate(RECENT))], check=True)
 lumo("m3", "--db", os.path.join(OUT, "m3.db"), "--no-sync", "export", "--out", exports["m3"])
 
 
@@ -228,7 +239,7 @@ subprocess.run(["sqlite3", "-cmd", ".load " + SO, merged, "SELECT lumo_sync('%s'
 for m in ("m1", "m2", "m3"):
     sqlite_json(merged, "SELECT lumo_merge('%s')" % os.path.join(OUT, m + ".db"))
 tot = sqlite_json(merged, "SELECT agent, count(*) AS n, sum(input_tokens) AS i, sum(output_tokens) AS o,"
-                          " sum(cache_read_tokens) AS r FROM usage GROUP BY agent ORDER BY agent")
+                          " sum(cache_read_tokens) AS r FROM usage WHERE agent <> 'opencode' GROUP BY agent ORDER BY agent")
 want_tot = [{"agent": a, "n": expected["totals"][a]["messages"], "i": expected["totals"][a]["input"],
              "o": expected["totals"][a]["output"], "r": expected["totals"][a]["cache_read"]}
             for a in ("claude", "codex", "gemini")]
@@ -288,7 +299,7 @@ files = sorted(glob.glob(os.path.join(OUT, "export-m*", "*", "*", "*.*")))
 for i, f in enumerate(files):
     load(f, twice=(i == 0))  # the first file loaded twice: a retried load
 ch_tot = ch("SELECT agent, toInt64(count()) AS n, toInt64(sum(input_tokens)) AS i, toInt64(sum(output_tokens)) AS o,"
-            " toInt64(sum(cache_read_tokens)) AS r FROM lumo.usage_kept GROUP BY agent ORDER BY agent"
+            " toInt64(sum(cache_read_tokens)) AS r FROM lumo.usage_kept WHERE agent <> 'opencode' GROUP BY agent ORDER BY agent"
             " SETTINGS output_format_json_quote_64bit_integers = 0")
 c.eq("ClickHouse over the three exports = the corpus's expected totals", want_tot, ch_tot)
 raw = ch("SELECT toInt64(count()) AS n FROM lumo.usage SETTINGS output_format_json_quote_64bit_integers = 0")[0]["n"]
@@ -297,7 +308,15 @@ c.eq("the loaded table holds copies (overlaps, the retried load) that usage_kept
 
 KEYS = {"daily": ("day", "agent", "model"), "weekly": ("week_start", "agent", "model"),
         "monthly": ("month", "agent", "model"), "sessions": ("agent", "session_id"), "models": ("agent", "model"),
-        "projects": ("project",), "machines": ("machine",), "blocks": ("block_id",)}
+        "projects": ("project",), "machines": ("machine",), "blocks": ("block_id",), "budgets": ("name",)}
+# The same budgets on both sides: a day's (over, unless run just after midnight), a week's (near),
+# a project's month, an agent's month
+BUDGETS = (("team-day", "day", 0.4, None, None), ("team-week", "week", 0.9, None, None),
+           ("budgeted-month", "month", 5.0, None, "budgeted"), ("codex-month", "month", 10.0, "codex", None))
+sql_value = lambda v: "NULL" if v is None else repr(v) if isinstance(v, float) else "'%s'" % v  # noqa: E731
+values = ", ".join("(%s)" % ", ".join(map(sql_value, b)) for b in BUDGETS)
+sqlite_json(reference, "INSERT INTO budget_limits (name, period, amount_usd, agent, project) VALUES " + values)
+chs.query("INSERT INTO lumo.budget_limits (name, period, amount_usd, agent, project) VALUES " + values)
 # sessions.machine: the machine of the session's earliest kept request (see the top); the
 # machines view's session columns follow from it.
 SQLITE = dict((v, "SELECT * FROM " + v) for v in KEYS)
@@ -352,6 +371,13 @@ for zone in ZONES:
     for view in KEYS:
         n_rows += compare(view, zone)
 c.eq("the views compared hold rows", True, n_rows > 100)
+month_spent = sqlite_json(reference, "SELECT spent_usd FROM budgets WHERE name = 'budgeted-month'")[0]["spent_usd"]
+c.eq("budgets: this month's spending holds m3's request of an hour ago", True, month_spent > 0)
+chs.query("INSERT INTO lumo.budget_limits (name, period, amount_usd, machine) VALUES ('m3-month', 'month', 5, 'm3'),"
+          " ('m1-month', 'month', 5, 'm1')")
+got = {r["name"]: r["spent_usd"] for r in ch("SELECT name, spent_usd FROM lumo.budgets")}
+c.eq("budgets by machine (ClickHouse only): m3's month = the budgeted project's, m1's = 0", (True, 0),
+     (abs(got["m3-month"] - month_spent) < 1e-9, got["m1-month"]))
 
 # ---------------------------------------------------------------- lumo push, against a stub
 posted = []

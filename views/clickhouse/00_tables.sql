@@ -98,3 +98,14 @@ CREATE TABLE IF NOT EXISTS lumo.rate_limits (
   line           Nullable(Int64),          -- line
   file           Nullable(String)          -- rollout (only with --with-paths)
 ) ENGINE = ReplacingMergeTree(version) ORDER BY (machine, key);
+
+-- budget_limits: the team's spending limits; the budgets view reports against them.
+CREATE TABLE IF NOT EXISTS lumo.budget_limits (
+  name       String,                       -- budget name
+  period     LowCardinality(String),       -- day, week or month (local, in the session's time zone)
+  amount_usd Float64,                      -- the limit
+  agent      Nullable(String),             -- only this agent (NULL: all)
+  project    Nullable(String),             -- only this project (NULL: all)
+  machine    Nullable(String),             -- only this machine (NULL: all): one developer's budget
+  updated_at DateTime DEFAULT now()        -- the latest row of a name wins
+) ENGINE = ReplacingMergeTree(updated_at) ORDER BY name;

@@ -203,3 +203,27 @@ SELECT if(gap, concat('gap-', gap_at), start_at) AS block_id, toUInt8(gap) AS is
          AS projected_cost_usd
   FROM full ARRAY JOIN [false, true] AS gap
  WHERE NOT gap OR (has_next AND next_ms - last_ms > 18000000);
+
+-- budgets: spending against each budget_limits row in its current local period (the
+-- session's time zone; weeks from Monday), as lumo's budgets view, with a machine filter
+-- (one developer's budget) beside the agent and project ones; status over (>= 100 %),
+-- near (>= 80 %) or ok.
+CREATE OR REPLACE VIEW lumo.budgets AS
+WITH b AS (SELECT name, period, amount_usd, agent, project, machine,
+                  toDateTime64(multiIf(period = 'day', today(), period = 'week', toMonday(today()), toStartOfMonth(today())),
+                               6, timezone()) AS period_start
+             FROM lumo.budget_limits FINAL),
+     -- each budget's spending: a 0 row per budget (a budget with no spending shows 0) and
+     -- each of its requests in its period
+     s AS (SELECT name, sum(cost) AS spent_usd
+             FROM (SELECT name, 0 AS cost FROM b
+                   UNION ALL
+                   SELECT b.name, ifNull(u.cost_usd, 0) FROM b CROSS JOIN lumo.usage_local AS u
+                    WHERE u.ts >= b.period_start AND (b.agent IS NULL OR u.agent = b.agent)
+                      AND (b.project IS NULL OR u.project = b.project) AND (b.machine IS NULL OR u.machine = b.machine))
+            GROUP BY name)
+SELECT b.name AS name, b.period AS period, toString(toDate(b.period_start, timezone())) AS period_start,
+       b.amount_usd AS amount_usd, s.spent_usd AS spent_usd, b.amount_usd - s.spent_usd AS remaining_usd,
+       100.0 * s.spent_usd / b.amount_usd AS percent_used,
+       multiIf(s.spent_usd >= b.amount_usd, 'over', s.spent_usd >= 0.8 * b.amount_usd, 'near', 'ok') AS status
+  FROM b JOIN s ON s.name = b.name;
