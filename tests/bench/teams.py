@@ -7,7 +7,6 @@ table function over the drop folder, as README's Teams section shows, and each p
 view is timed (median of 3, the whole result read). Writes tests/bench/teams-results.md.
 The loaded totals are checked against the sum of the machines' own databases."""
 import glob
-import json
 import os
 import platform
 import shutil
@@ -23,7 +22,7 @@ VENV = os.environ.get("LUMO_CHDB_VENV", os.path.join(ROOT, "dist", "chdb-venv"))
 N = int(os.environ.get("BENCH_TEAM_MACHINES", "200"))
 SIZE = os.environ.get("BENCH_TEAM_SIZE", "1M")
 OUT = os.path.join(ROOT, "tests", "out", "bench-teams")
-VIEWS = ("daily", "weekly", "monthly", "sessions", "models", "projects", "machines", "blocks")
+VIEWS = ("daily", "weekly", "monthly", "sessions", "models", "projects", "machines", "blocks", "budgets")
 
 if not os.environ.get("LUMO_IN_CHDB_VENV"):
     py = os.path.join(VENV, "bin", "python")
@@ -69,6 +68,7 @@ for name in ("00_tables.sql", "10_reports.sql"):
             chs.query(st)
 t0 = time.time()
 loaded = {}
+chs.query("INSERT INTO lumo.budget_limits (name, period, amount_usd) VALUES ('team-month', 'month', 1000)")
 for table in ("usage", "messages", "tool_uses"):
     chs.query("INSERT INTO lumo.%s SELECT * FROM file('%s/*/%s/*/*.ndjson', 'JSONEachRow')" % (table, drop, table))
     loaded[table] = int(str(chs.query("SELECT count() FROM lumo.%s" % table, "CSV")).strip())
@@ -90,8 +90,7 @@ with open(os.path.join(HERE, "teams-results.md"), "w") as f:
             " %s, chdb %s. %d machines, each a %s home from gen_corpus.py (seeds 1000-%d), synced and exported by"
             " scripts/lumo (%.0f s for all, generation included); %d NDJSON files, %.1f MB, loaded with the `file` table"
             " function in %.2f s. View times: median of 3, whole result read.\n\n"
-            % (time.strftime("%Y-%m-%d"), os.cpu_count(), platform.platform(), json.dumps(
-                str(chs.query("SELECT version()", "CSV")).strip().strip('"')), N, SIZE, 1000 + N - 1, prep, len(files),
+            % (time.strftime("%Y-%m-%d"), os.cpu_count(), platform.platform(), str(chs.query("SELECT version()", "CSV")).strip().strip('"'), N, SIZE, 1000 + N - 1, prep, len(files),
                mb, load))
     f.write("| table | rows loaded |\n|---|---|\n")
     for t, n in loaded.items():
