@@ -115,11 +115,24 @@ copy_tree(os.path.dirname(r0), os.path.join(home["m3"], "codex", os.path.relpath
 for f in glob.glob(os.path.join(home["m3"], "codex", "sessions", "*", "*", "*", "*.jsonl")):
     if os.path.basename(f) != os.path.basename(r0):
         os.unlink(f)
-# m1's first session is written in two steps: its last 40 % of lines come after the first export
+# m1's first session is written in two steps, cut between two streaming copies of one
+# response (near 60 % of its lines): the first export has the smaller copy, the second the
+# larger one, with a higher version, which ClickHouse must keep.
+
+
+def message_id(line):
+    try:
+        return json.loads(line).get("message", {}).get("id")
+    except (ValueError, AttributeError):
+        return None
+
+
 held = sorted(glob.glob(os.path.join(home["m1"], "claude", "projects", projects[0], "*.jsonl")))[0]
 whole = open(held, "rb").read()
 lines = whole.split(b"\n")
-first = b"\n".join(lines[:int(len(lines) * 0.6)]) + b"\n"
+cuts = [i for i in range(1, len(lines)) if message_id(lines[i]) and message_id(lines[i]) == message_id(lines[i - 1])]
+cut = min(cuts, key=lambda i: abs(i - 0.6 * len(lines)))
+first = b"\n".join(lines[:cut]) + b"\n"
 held_mtime = os.stat(held).st_mtime_ns
 open(held, "wb").write(first)
 os.utime(held, ns=(held_mtime, held_mtime))
@@ -198,6 +211,9 @@ for table, cols in EXPORTED.items():
     got = [json.loads(x)["key"] for f in second_files if f.split(os.sep)[-3] == table for x in open(f)]
     c.eq("second export of %s: the rows new or changed since the first (%d)" % (table, len(want)), sorted(want), sorted(got))
     c.eq("second export of %s is not empty (the appended lines hold some)" % table, True, len(want) > 0)
+    if table == "usage":
+        c.eq("... and one of its rows is a response whose larger copy came after the cut", True,
+             any(k in before and before[k]["rank_total"] < now[k]["rank_total"] for k in want))
 
 # ---------------------------------------------------------------- privacy and shape
 rows = {}
@@ -295,7 +311,8 @@ def load(path, twice=False):
         chs.query("INSERT INTO lumo.%s FORMAT %s\n" % (table, fmt) + open(path, encoding="utf-8").read())
 
 
-files = sorted(glob.glob(os.path.join(OUT, "export-m*", "*", "*", "*.*")))
+# newest files first: the version, not the order of loads, must decide which copy stays
+files = sorted(glob.glob(os.path.join(OUT, "export-m*", "*", "*", "*.*")), reverse=True)
 for i, f in enumerate(files):
     load(f, twice=(i == 0))  # the first file loaded twice: a retried load
 ch_tot = ch("SELECT agent, toInt64(count()) AS n, toInt64(sum(input_tokens)) AS i, toInt64(sum(output_tokens)) AS o,"
