@@ -173,6 +173,15 @@ r = lumo("m1", "--db", os.path.join(OUT, "m1.db"), "--no-sync", "export", "--out
 c.eq("a third export with nothing new writes no file",
      set(), set(glob.glob(os.path.join(exports["m1"], "*", "*", "*.ndjson"))) - first_files - second_files)
 c.eq("... and says so", True, "0 rows" in r.stderr)
+# m2 exports CSV; one of its requests has a project name CSV must quote (quote, comma,
+# newline, backslash, \N, non-ASCII) and a git branch of "\N" (a string, not NULL)
+ODD = 'we"ird, \nname\\ \\N ü'
+subprocess.run(["sqlite3", "-cmd", ".load " + SO, os.path.join(OUT, "m2.db"),
+                "INSERT INTO usage (key, agent, machine, session_id, project, git_branch, timestamp, model, input_tokens,"
+                " output_tokens, cost_usd, price_source, file, line, rank_total, rank_has_speed, rank_mtime_ns) VALUES"
+                " ('opencode:m2:odd:1', 'opencode', 'm2', 'odd', '%s', '\\N', '2025-11-05T10:00:00.000Z',"
+                " 'claude-sonnet-4-5', 1000, 100, lumo_cost('claude-sonnet-4-5', 1000, 100, 0, 0, 0), 'built-in', 'odd',"
+                " 1, 1100, 0, 0)" % ODD.replace("'", "''")], check=True)
 lumo("m2", "--db", os.path.join(OUT, "m2.db"), "--no-sync", "export", "--format", "csv", "--out", exports["m2"])
 # m3 also spent recently (OpenCode rows written as sync writes them, priced by lumo_cost as
 # sync prices them, relative to now), so that the budgets have something to count: an hour,
@@ -320,6 +329,8 @@ ch_tot = ch("SELECT agent, toInt64(count()) AS n, toInt64(sum(input_tokens)) AS 
             " SETTINGS output_format_json_quote_64bit_integers = 0")
 c.eq("ClickHouse over the three exports = the corpus's expected totals", want_tot, ch_tot)
 raw = ch("SELECT toInt64(count()) AS n FROM lumo.usage SETTINGS output_format_json_quote_64bit_integers = 0")[0]["n"]
+c.eq("CSV: an odd project name and a '\\N' branch arrive as written", [{"project": ODD, "git_branch": "\\N"}],
+     ch("SELECT project, git_branch FROM lumo.usage WHERE key = 'opencode:m2:odd:1'"))
 c.eq("the loaded table holds copies (overlaps, the retried load) that usage_kept counts once", True,
      raw > sum(x["n"] for x in want_tot))
 
