@@ -11,7 +11,8 @@ session between the two (a repeated export); m2 exports CSV, m3 NDJSON with hash
 project names; one file is loaded twice (a retried load). Checks:
 - the SQLite merge of the three databases (lumo_merge) holds exactly the corpus's
   expected.json totals (ground truth of the generator), and so does ClickHouse;
-- every ported view (views/clickhouse; budgets with four budgets over recent rows of m3) equals lumo's SQLite view over the merge, row for
+- every ported view (views/clickhouse; budgets with four budgets over recent rows of m3;
+  team_daily and teams with m1 and m2 in one team) equals lumo's SQLite view over the merge, row for
   row, costs to 1e-9, in UTC, America/New_York (DST ends in the corpus' days) and
   Asia/Kathmandu (+05:45); sessions.machine is compared with the machine of the session's
   earliest kept request (lumo's view names the machine whose rows were stored first);
@@ -336,7 +337,8 @@ c.eq("the loaded table holds copies (overlaps, the retried load) that usage_kept
 
 KEYS = {"daily": ("day", "agent", "model"), "weekly": ("week_start", "agent", "model"),
         "monthly": ("month", "agent", "model"), "sessions": ("agent", "session_id"), "models": ("agent", "model"),
-        "projects": ("project",), "machines": ("machine",), "blocks": ("block_id",), "budgets": ("name",)}
+        "projects": ("project",), "machines": ("machine",), "blocks": ("block_id",), "budgets": ("name",),
+        "team_daily": ("day", "team"), "teams": ("team",)}
 # The same budgets on both sides: a day's (over, unless run just after midnight), a week's (near),
 # a project's month, an agent's month
 BUDGETS = (("team-day", "day", 0.4, None, None), ("team-week", "week", 0.9, None, None),
@@ -353,6 +355,21 @@ SQLITE["sessions"] = (
     " AND coalesce(u.session_id, '') = coalesce(s.session_id, '') ORDER BY u.timestamp, u.key LIMIT 1) AS machine,"
     " s.started_at, s.ended_at, s.duration_seconds, s.requests, s.messages, s.total_tokens, s.cost_usd, s.models,"
     " s.low_confidence FROM sessions s")
+# teams: m1 and m2 are team "platform", m3 in no team
+TEAM = "CASE WHEN machine IN ('m1', 'm2') THEN 'platform' END"
+chs.query("INSERT INTO lumo.team_members (machine, team) VALUES ('m1', 'platform'), ('m2', 'platform')")
+SQLITE["team_daily"] = (
+    "SELECT day, %s AS team, sum(requests) AS requests, count(DISTINCT machine) AS machines,"
+    " sum(total_tokens) AS total_tokens, CASE WHEN sum(priced_requests) = sum(requests) THEN sum(priced_cost_usd) END"
+    " AS cost_usd, sum(priced_cost_usd) AS priced_cost_usd, sum(unpriced_tokens) AS unpriced_tokens"
+    " FROM buckets_local GROUP BY 1, 2" % TEAM)
+SQLITE["teams"] = (
+    "WITH s AS (%s) SELECT b.team, b.machines, t.sessions, b.requests, b.total_tokens, b.cost_usd, t.first_at, t.last_at"
+    " FROM (SELECT %s AS team, count(DISTINCT machine) AS machines, sum(requests) AS requests,"
+    " sum(total_tokens) AS total_tokens, CASE WHEN sum(priced_requests) = sum(requests) THEN sum(priced_cost_usd) END"
+    " AS cost_usd FROM buckets_local GROUP BY 1) b LEFT JOIN (SELECT %s AS team, count(*) AS sessions,"
+    " min(started_at) AS first_at, max(ended_at) AS last_at FROM s GROUP BY 1) t ON t.team IS b.team"
+    % (SQLITE["sessions"], TEAM, TEAM))
 SQLITE["machines"] = (
     "WITH s AS (%s) SELECT b.machine, t.sessions, b.requests, b.total_tokens, b.cost_usd, t.first_at, t.last_at"
     " FROM (SELECT machine, sum(requests) AS requests, sum(total_tokens) AS total_tokens,"

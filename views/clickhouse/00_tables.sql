@@ -109,3 +109,10 @@ CREATE TABLE IF NOT EXISTS lumo.budget_limits (
   machine    Nullable(String),             -- only this machine (NULL: all): one developer's budget
   updated_at DateTime DEFAULT now()        -- the latest row of a name wins
 ) ENGINE = ReplacingMergeTree(updated_at) ORDER BY name;
+
+-- team_members: which team each machine's developer belongs to (the teams views).
+CREATE TABLE IF NOT EXISTS lumo.team_members (
+  machine    String,                       -- machine id, as lumo export writes it
+  team       String,                       -- team name
+  updated_at DateTime DEFAULT now()        -- the latest row of a machine wins
+) ENGINE = ReplacingMergeTree(updated_at) ORDER BY machine;

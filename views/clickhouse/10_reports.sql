@@ -227,3 +227,29 @@ SELECT b.name AS name, b.period AS period, toString(toDate(b.period_start, timez
        100.0 * s.spent_usd / b.amount_usd AS percent_used,
        multiIf(s.spent_usd >= b.amount_usd, 'over', s.spent_usd >= 0.8 * b.amount_usd, 'near', 'ok') AS status
   FROM b JOIN s ON s.name = b.name;
+
+-- team_daily: one row per local day and team (team_members; NULL: a machine in no team).
+CREATE OR REPLACE VIEW lumo.team_daily AS
+SELECT u.day AS day, t.team AS team, count() AS requests, uniqExact(u.machine) AS machines,
+       sum(u.total_tokens) AS total_tokens,
+       if(count(u.cost_usd) = count(), sum(ifNull(u.cost_usd, 0)), NULL) AS cost_usd,
+       sum(ifNull(u.cost_usd, 0)) AS priced_cost_usd, sum(u.unpriced_tokens) AS unpriced_tokens
+  FROM lumo.usage_local AS u LEFT JOIN (SELECT machine, team FROM lumo.team_members FINAL) AS t ON t.machine = u.machine
+ GROUP BY day, team
+SETTINGS join_use_nulls = 1;
+
+-- teams: one row per team over all time: its machines, sessions (by the session's
+-- machine, as the sessions view gives it), requests, tokens and cost.
+CREATE OR REPLACE VIEW lumo.teams AS
+SELECT nullIf(b.team, '') AS team, b.machines AS machines, s.sessions AS sessions, b.requests AS requests,
+       b.total_tokens AS total_tokens, b.cost_usd AS cost_usd, s.first_at AS first_at, s.last_at AS last_at
+  FROM (SELECT ifNull(t.team, '') AS team, uniqExact(u.machine) AS machines, count() AS requests,
+               sum(u.total_tokens) AS total_tokens, if(count(u.cost_usd) = count(), sum(ifNull(u.cost_usd, 0)), NULL) AS cost_usd
+          FROM lumo.usage_local AS u LEFT JOIN (SELECT machine, team FROM lumo.team_members FINAL) AS t ON t.machine = u.machine
+         GROUP BY team) AS b
+  LEFT JOIN (SELECT ifNull(t.team, '') AS team, count() AS sessions, min(x.started_at) AS first_at, max(x.ended_at) AS last_at
+               FROM lumo.sessions AS x LEFT JOIN (SELECT machine, team FROM lumo.team_members FINAL) AS t
+                 ON t.machine = x.machine
+              GROUP BY team) AS s
+    ON s.team = b.team
+SETTINGS join_use_nulls = 1;
