@@ -112,7 +112,8 @@ for aside in glob.glob(os.path.join(corpus, "claude", "projects", projects[1], "
 copy_tree(os.path.join(corpus, "codex"), os.path.join(home["m1"], "codex"))
 copy_tree(os.path.join(corpus, "gemini"), os.path.join(home["m2"], "gemini"))
 r0 = rollouts[0]
-copy_tree(os.path.dirname(r0), os.path.join(home["m3"], "codex", os.path.relpath(os.path.dirname(r0), os.path.join(corpus, "codex"))), DAY_NS)
+copy_tree(os.path.dirname(r0), os.path.join(home["m3"], "codex", os.path.relpath(os.path.dirname(r0), os.path.join(
+    corpus, "codex"))), DAY_NS)
 for f in glob.glob(os.path.join(home["m3"], "codex", "sessions", "*", "*", "*", "*.jsonl")):
     if os.path.basename(f) != os.path.basename(r0):
         os.unlink(f)

@@ -90,7 +90,8 @@ with open(os.path.join(HERE, "teams-results.md"), "w") as f:
             " %s, chdb %s. %d machines, each a %s home from gen_corpus.py (seeds 1000-%d), synced and exported by"
             " scripts/lumo (%.0f s for all, generation included); %d NDJSON files, %.1f MB, loaded with the `file` table"
             " function in %.2f s. View times: median of 3, whole result read.\n\n"
-            % (time.strftime("%Y-%m-%d"), os.cpu_count(), platform.platform(), str(chs.query("SELECT version()", "CSV")).strip().strip('"'), N, SIZE, 1000 + N - 1, prep, len(files),
+            % (time.strftime("%Y-%m-%d"), os.cpu_count(), platform.platform(),
+               str(chs.query("SELECT version()", "CSV")).strip().strip('"'), N, SIZE, 1000 + N - 1, prep, len(files),
                mb, load))
     f.write("| table | rows loaded |\n|---|---|\n")
     for t, n in loaded.items():

@@ -77,21 +77,19 @@ SELECT * FROM lumo.messages FINAL ORDER BY key, machine LIMIT 1 BY key;
 CREATE OR REPLACE VIEW lumo.sessions AS
 SELECT s.agent AS agent, nullIf(s.sid, '') AS session_id, s.project AS project, s.machine AS machine,
        s.started_at AS started_at, s.ended_at AS ended_at,
-       toInt64(round((toUnixTimestamp64Milli(if(match(ifNull(s.ended_at, ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}'),
-                   parseDateTime64BestEffort(ifNull(s.ended_at, ''), 6, 'UTC'), NULL))
-                      - toUnixTimestamp64Milli(if(match(ifNull(s.started_at, ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}'),
-                   parseDateTime64BestEffort(ifNull(s.started_at, ''), 6, 'UTC'), NULL))) / 1000)) AS duration_seconds,
+       intDiv(s.duration_ms + 500, 1000) AS duration_seconds,  -- whole seconds, half up (round() is half-even)
        s.requests AS requests, ifNull(m.messages, 0) AS messages, s.total_tokens AS total_tokens, s.cost_usd AS cost_usd,
        s.models AS models, s.low_confidence AS low_confidence
   FROM (SELECT agent, ifNull(session_id, '') AS sid,
                argMin(u.project, tuple(u.timestamp, u.key)) AS project,
                argMin(u.machine, tuple(u.timestamp, u.key)) AS machine,
                min(u.timestamp) AS started_at, max(u.timestamp) AS ended_at, count() AS requests,
-               sum(u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens) AS total_tokens,
+               toInt64(dateDiff('millisecond', min(u.ts), max(u.ts))) AS duration_ms,
+               sum(u.total_tokens) AS total_tokens,
                if(count(u.cost_usd) = count(), sum(ifNull(u.cost_usd, 0)), NULL) AS cost_usd,
                nullIf(arrayStringConcat(arraySort(groupUniqArrayIf(u.model, u.model != '')), ','), '') AS models,
                countIf(u.confidence = 'low') AS low_confidence
-          FROM lumo.usage_kept AS u GROUP BY agent, sid) AS s
+          FROM lumo.usage_local AS u GROUP BY agent, sid) AS s
   LEFT JOIN (SELECT agent, ifNull(session_id, '') AS sid, count() AS messages
                FROM lumo.messages_kept GROUP BY agent, sid) AS m
     ON m.agent = s.agent AND m.sid = s.sid
@@ -101,9 +99,13 @@ SETTINGS join_use_nulls = 1;
 CREATE OR REPLACE VIEW lumo.models AS
 SELECT agent, model, count() AS requests, sum(u.total_tokens) AS total_tokens,
        if(count(u.cost_usd) = count(), sum(ifNull(u.cost_usd, 0)), NULL) AS cost_usd,
-       sum(ifNull(u.cost_usd, 0)) / nullIf((SELECT sum(ifNull(k.cost_usd, 0)) FROM lumo.usage_kept AS k), 0) AS share_of_cost,
-       if(count(u.cost_usd) = count(), 1000.0 * sum(ifNull(u.cost_usd, 0)) / nullIf(sum(u.total_tokens), 0), NULL) AS cost_per_1k_tokens,
-       1.0 * sum(u.cache_read_tokens) / nullIf(sum(u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens), 0) AS cache_hit_rate
+       sum(ifNull(u.cost_usd, 0)) / nullIf((SELECT sum(ifNull(k.cost_usd, 0)) FROM lumo.usage_kept AS k), 0)
+         AS share_of_cost,
+       if(count(u.cost_usd) = count(), 1000.0 * sum(ifNull(u.cost_usd, 0)) / nullIf(sum(u.total_tokens), 0), NULL)
+         AS cost_per_1k_tokens,
+       1.0 * sum(u.cache_read_tokens)
+         / nullIf(sum(u.input_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens), 0)
+         AS cache_hit_rate
   FROM lumo.usage_local AS u GROUP BY agent, model;
 
 -- projects: one row per project across agents and machines.
