@@ -131,13 +131,22 @@ def fingerprint(rec):
     return int.from_bytes(h, "big", signed=True)
 
 
+def export_key(key, path):
+    """The row's key, with the source file's path in it (the key of a row without an id:
+    agent:machine:file:line, or machine:file:line:window) replaced by a hash of the path:
+    the path may name a project. Always, so that a key does not change with --with-paths."""
+    if path and ":%s:" % path in key:
+        return key.replace(":%s:" % path, ":file-%s:" % hashlib.sha256(path.encode()).hexdigest()[:16], 1)
+    return key
+
+
 def rows_of(con, table, since, with_paths, project_map):
     """(machine, key, record) of every row of table, in its exported form."""
     have = {r[1] for r in con.execute("PRAGMA table_info(%s)" % table)}
     if not have:
         return
     cols = [c for c in TABLES[table] if with_paths or c not in PRIVATE]
-    sel = ["machine", "key"] + [c if c in have else "NULL AS " + c for c in cols]
+    sel = ["machine", "key", "file AS source_file"] + [c if c in have else "NULL AS " + c for c in cols]
     sql = "SELECT %s FROM %s" % (", ".join(sel), table)
     params = ()
     if since:
@@ -147,7 +156,8 @@ def rows_of(con, table, since, with_paths, project_map):
     names = [d[0] for d in cur.description]
     for t in cur:
         row = dict(zip(names, t))
-        rec = {"machine": row["machine"], "key": row["key"]}
+        key = export_key(row["key"], row["source_file"])
+        rec = {"machine": row["machine"], "key": key}
         if table == "usage":
             rec["version"] = str(version(row, row["agent"]))
         elif table == "tool_uses":
@@ -158,7 +168,7 @@ def rows_of(con, table, since, with_paths, project_map):
             rec[c] = row[c]
         if project_map and "project" in rec:
             rec["project"] = project_map(rec["project"])
-        yield row["machine"], row["key"], rec
+        yield row["machine"], key, rec
 
 
 def csv_field(v):

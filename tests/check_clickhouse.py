@@ -239,6 +239,14 @@ for m, d in exports.items():
         rows.setdefault((m, table), []).extend(recs)
 fields = {k for recs in rows.values() for r in recs for k in r}
 c.eq("no text, input, file or cwd field is exported by default", set(), fields & {"text", "input", "file", "cwd"})
+# rate_limits: Codex's windows, keyed machine:file:line:window in the lumo database; the
+# export's key carries a hash of the file instead (a path may name a project)
+lumo("m1", "--db", os.path.join(OUT, "m1.db"), "--no-sync", "export", "--tables", "rate_limits", "--out",
+     exports["m1"])
+limits = [json.loads(x) for f in glob.glob(os.path.join(exports["m1"], "rate_limits", "*", "*")) for x in open(f)]
+n_limits = sqlite_json(os.path.join(OUT, "m1.db"), "SELECT count(*) AS n FROM rate_limits")[0]["n"]
+c.eq("rate_limits exported: every row of m1 (%d), no key with a path in it" % n_limits, (n_limits, []),
+     (len(limits), [r["key"] for r in limits if ".jsonl" in r["key"]]))
 c.eq("every row carries machine, key and version", True,
      all({"machine", "key", "version"} <= set(r) for recs in rows.values() for r in recs))
 lumo("m3", "--db", os.path.join(OUT, "m3.db"), "--no-sync", "export", "--project-map", "hash", "--tables", "usage",
@@ -331,8 +339,11 @@ ch_tot = ch("SELECT agent, toInt64(count()) AS n, toInt64(sum(input_tokens)) AS 
             " SETTINGS output_format_json_quote_64bit_integers = 0")
 c.eq("ClickHouse over the three exports = the corpus's expected totals", want_tot, ch_tot)
 raw = ch("SELECT toInt64(count()) AS n FROM lumo.usage SETTINGS output_format_json_quote_64bit_integers = 0")[0]["n"]
+c.eq("rate_limits in ClickHouse: m1's rows, once each", n_limits,
+     ch("SELECT toInt64(count()) AS n FROM lumo.rate_limits FINAL SETTINGS output_format_json_quote_64bit_integers = 0")
+     [0]["n"])
 c.eq("CSV: an odd project name and a '\\N' branch arrive as written", [{"project": ODD, "git_branch": "\\N"}],
-     ch("SELECT project, git_branch FROM lumo.usage WHERE key = 'opencode:m2:odd:1'"))
+     ch("SELECT project, git_branch FROM lumo.usage WHERE session_id = 'odd'"))
 c.eq("the loaded table holds copies (overlaps, the retried load) that usage_kept counts once", True,
      raw > sum(x["n"] for x in want_tot))
 
