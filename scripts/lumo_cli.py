@@ -36,6 +36,8 @@ VERBS = {
     "statusline": "one line for Claude Code's statusLine: model, session, today, 5-hour block, rest level",
     "prices": "the database's own rates: list them, set one (USD per million tokens), load a LiteLLM map",
     "reprice": "price every stored request again at the prices in force (built-in table and your overrides)",
+    "export": "the ledger tables as NDJSON or CSV files, only what is new since the last export (team reports)",
+    "push": "the ledger tables into ClickHouse over HTTP, only what is new since the last push",
 }
 READ_VERBS = ("daily", "weekly", "monthly", "session", "blocks", "today", "watch", "dashboard", "report")
 # --since/--until: the column of a view they compare with, as a local date. 'instant' columns
@@ -66,6 +68,9 @@ EXAMPLES = {
               "  lumo prices set claude-sonnet-4-5 --input 2.7 --output 13.5 --from 2026-12-01T00:00:00Z\n"
               "  lumo prices set acme-coder-1 --remove\n  lumo prices load model_prices_and_context_window.json",
     "reprice": "lumo reprice",
+    "export": "lumo export --format ndjson --out /srv/drop/$(hostname)\n"
+              "  lumo export --format csv --tables usage --since -30d --project-map hash --out ~/lumo-export",
+    "push": "CLICKHOUSE_USER=lumo CLICKHOUSE_PASSWORD=... lumo push --clickhouse http://clickhouse:8123",
 }
 
 
@@ -95,15 +100,16 @@ def closest(word, choices):
 # README's command reference (scripts/gendoc.py).
 PERIODS = ("daily", "weekly", "monthly")
 DATED = PERIODS + ("session", "blocks", "report")
+TEAM = ("export", "push")
 OPTIONS = [
     (("--db",), "db", "value", "PATH", "the lumo database (default $LUMO_DB, else ~/.lumo/lumo.db); e.g. --db ~/lumo.db",
      "top*"),
     (("-z", "--timezone"), "timezone", "value", "ZONE", "time zone of local days, a zone database name (default $TZ,"
      " else the system's); e.g. --timezone Europe/Berlin", "top*"),
     (("--no-sync",), "no_sync", "flag", None, "answer from the database as it is, without the incremental sync first",
-     ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline")),
+     ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline") + TEAM),
     (("-s", "--since"), "since", "value", "DAY", "first local day, inclusive: YYYYMMDD, YYYY-MM-DD, today, yesterday"
-     " or -Nd (N days ago); e.g. --since -7d", DATED),
+     " or -Nd (N days ago); e.g. --since -7d", DATED + TEAM),
     (("-u", "--until"), "until", "value", "DAY", "last local day, inclusive, same forms; e.g. --until yesterday", DATED),
     (("--agent",), "agent", "value", "NAME", "only this agent: claude, codex, gemini or opencode; e.g. --agent codex",
      PERIODS + ("session", "report", "today", "watch")),
@@ -136,6 +142,22 @@ OPTIONS = [
                                  ("otlp", "$LUMO_OTLP_DIR", "~/.lumo/otlp"))] + [
     (("--root",), "root", "append", "DIR", "same as --claude (kept for older scripts)", ("sync",)),
     (("-q", "--quiet"), "quiet", "flag", None, "no progress and no summary", ("sync",)),
+    # export and push (scripts/lumo_export.py)
+    (("--format",), "format", ("ndjson", "csv"), "{ndjson,csv}", "file format: NDJSON (one JSON object a line) or CSV"
+     " with a header, NULL as \\N; e.g. --format csv", ("export",)),
+    (("--out",), "out", "value", "DIR", "the export's folder: DIR/TABLE/UTC-DAY/RUN.FORMAT; what DIR has is"
+     " remembered in the database; e.g. --out /srv/drop/laptop", ("export",)),
+    (("--tables",), "tables", "value", "LIST", "tables to send, comma-separated, of usage, messages, tool_uses,"
+     " rate_limits (default usage,messages,tool_uses); e.g. --tables usage", TEAM),
+    (("--with-paths",), "with_paths", "flag", None, "also send file paths and working directories (left out by"
+     " default)", TEAM),
+    (("--project-map",), "project_map", "value", "FILE", "project names as a JSON file maps them"
+     " ({\"name\": \"shown as\"}), or 'hash' for a hash of each name; e.g. --project-map hash", TEAM),
+    (("--full",), "full", "flag", None, "send every row again, not only what is new since the last run", TEAM),
+    (("--clickhouse",), "clickhouse", "value", "URL", "ClickHouse's HTTP interface; user and password from"
+     " $CLICKHOUSE_USER and $CLICKHOUSE_PASSWORD; e.g. --clickhouse http://clickhouse:8123", ("push",)),
+    (("--database",), "database", "value", "NAME", "the ClickHouse database of views/clickhouse/ (default lumo);"
+     " e.g. --database lumo", ("push",)),
     # statusline's own (lumo_statusline.py parses them, without this module's parser)
     (("--wait",), "wait", "float", "MS", "how long the line waits for its sync (default 10); the sync goes on in the"
      " background and the next line shows it; e.g. --wait 100", ("statusline",)),
@@ -1440,6 +1462,32 @@ def prices_cmd(args):
     return lumo_prices.cmd_prices(args) if args.cmd == "prices" else lumo_prices.cmd_reprice(args)
 
 
+def cmd_team(args):
+    """export and push: scripts/lumo_export.py, after the usual incremental sync."""
+    import lumo_export
+    if args.cmd == "export" and not opt(args, "out"):
+        raise Fail("export: where to? --out DIR (%s)" % [o for o in OPTIONS if o[1] == "out"][0][4])
+    if args.cmd == "push" and not opt(args, "clickhouse"):
+        raise Fail("push: where to? --clickhouse URL (e.g. http://clickhouse:8123)")
+    since = None
+    if opt(args, "since"):  # the start of that local day, as the UTC instant the rows are compared with
+        import time
+        day = parse_day(args.since, "--since")
+        since = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.mktime(time.strptime(day, "%Y-%m-%d"))))
+    fresh(args).close()
+    path = db_path(args)[0]
+    try:
+        if args.cmd == "export":
+            lumo_export.export(path, args.out, opt(args, "format", "ndjson"), opt(args, "tables"), since,
+                               opt(args, "with_paths", False), opt(args, "project_map"), opt(args, "full", False))
+        else:
+            lumo_export.push(path, args.clickhouse, opt(args, "tables"), since, opt(args, "with_paths", False),
+                             opt(args, "project_map"), opt(args, "full", False), opt(args, "database", "lumo"))
+    except lumo_export.ExportError as e:
+        raise Fail(str(e), e.code)
+    return 0
+
+
 def main(argv):
     verb = [a for a in argv if a in VERBS][:1]
     if verb == ["statusline"]:  # its own few options (lumo_statusline.py); --db may come first
@@ -1452,7 +1500,8 @@ def main(argv):
     fn = {"daily": cmd_period, "weekly": cmd_period, "monthly": cmd_period, "session": cmd_session,
           "blocks": cmd_blocks, "today": cmd_today, "watch": cmd_watch, "dashboard": cmd_dashboard,
           "report": cmd_report, "views": cmd_views, "sync": cmd_sync, "doctor": cmd_doctor,
-          "prices": prices_cmd, "reprice": prices_cmd}[args.cmd]
+          "prices": prices_cmd, "reprice": prices_cmd,
+          "export": cmd_team, "push": cmd_team}[args.cmd]
     return fn(args) or 0
 
 
