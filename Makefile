@@ -17,7 +17,7 @@ DIST    := dist
 SO      := $(DIST)/lumo.so
 PY      := /usr/bin/python3
 
-.PHONY: all loadable deps deps-test demo test test-asan test-unit fuzz bench clean docs docs-check install uninstall
+.PHONY: all loadable deps deps-test demo test test-asan test-unit fuzz bench bench-teams clean docs docs-check install uninstall
 
 all: loadable
 loadable: $(SO)
@@ -72,6 +72,10 @@ fuzz: deps
 bench: deps $(SO)
 	@sh tests/bench/run.sh
 
+# The team ledger at scale: 200 small homes synced, exported and loaded into chdb (issue 23).
+bench-teams: deps $(SO)
+	@/usr/bin/python3 tests/bench/teams.py
+
 docs:
 	$(PY) scripts/gendoc.py --write
 
@@ -85,11 +89,13 @@ clean:
 # $(PREFIX)/lib, where the installed `lumo` looks for them. The sqlite3 shell's `.load lumo`
 # searches the library path: $(PREFIX)/lib for PREFIX=/usr, LD_LIBRARY_PATH for another.
 # `make uninstall` with the same PREFIX removes exactly these (and the module's bytecode).
+# the lumo command's Python modules, installed beside it
+LUMO_MODULES = $(wildcard scripts/lumo_*.py)
 PREFIX ?= $(HOME)/.local
 install: $(SO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/lumo
 	install -m 755 scripts/lumo $(DESTDIR)$(PREFIX)/bin/lumo
-	install -m 644 scripts/lumo_cli.py scripts/lumo_statusline.py scripts/lumo_limits.py $(DESTDIR)$(PREFIX)/lib/lumo/
+	install -m 644 $(LUMO_MODULES) $(DESTDIR)$(PREFIX)/lib/lumo/
 	$(PY) -m compileall -q $(DESTDIR)$(PREFIX)/lib/lumo
 	install -m 644 $(SO) $(DESTDIR)$(PREFIX)/lib/lumo.so
 	@echo "installed $(PREFIX)/bin/lumo and $(PREFIX)/lib/lumo.so"
@@ -97,7 +103,7 @@ install: $(SO)
 	@case "$(PREFIX)" in /usr) ;; *) echo "sqlite3 shell: .load $(PREFIX)/lib/lumo, or .load lumo with LD_LIBRARY_PATH=$(PREFIX)/lib";; esac
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/lumo $(DESTDIR)$(PREFIX)/lib/lumo.so $(DESTDIR)$(PREFIX)/lib/lumo/lumo_cli.py \
-	  $(DESTDIR)$(PREFIX)/lib/lumo/lumo_statusline.py $(DESTDIR)$(PREFIX)/lib/lumo/lumo_limits.py
+	rm -f $(DESTDIR)$(PREFIX)/bin/lumo $(DESTDIR)$(PREFIX)/lib/lumo.so \
+	  $(addprefix $(DESTDIR)$(PREFIX)/lib/lumo/,$(notdir $(LUMO_MODULES)))
 	rm -rf $(DESTDIR)$(PREFIX)/lib/lumo/__pycache__
 	-rmdir $(DESTDIR)$(PREFIX)/lib/lumo 2>/dev/null

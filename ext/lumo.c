@@ -33,7 +33,7 @@ const lumo_object *const lumo_objects[] = {
   &claude_messages_object, &claude_usage_object, &claude_tool_uses_object,
   &lumo_diagnostics_object, &lumo_reference_object, &lumo_prices_object,
   &version_object, &debug_object, &lumo_cost_object, &lumo_model_object, &lumo_price_object,
-  &lumo_prices_load_object, &lumo_price_set_object, &lumo_sync_object, &lumo_merge_object,
+  &lumo_prices_load_object, &lumo_price_set_object, &lumo_sync_object, &lumo_merge_object, &lumo_reprice_object,
   &lumo_active_seconds_object, &lumo_rest_level_object, &gemini_usage_object, &gemini_messages_object, &codex_usage_object, &codex_messages_object,
   &opencode_usage_object, &otlp_metrics_object, &otlp_logs_object, &lumo_tool_changes_object, &lumo_git_ops_object,
   &lumo_language_object, &lumo_mcp_server_object, &lumo_mcp_tool_object, NULL};

@@ -329,7 +329,13 @@ LUMO_API lumo_span claude_file_session(const lumo_file *f, int *is_subagent);
 ** price state (for cost columns of source tables), released with lumo_prices_release. */
 LUMO_API int lumo_pricing_register(sqlite3 *db, int with_files, void **prices);
 LUMO_API void lumo_prices_release(void *prices);
-LUMO_API void lumo_prices_override(void *prices, const char *model, const double rates[5]);
+/* For sync: hold the database's price_overrides as read now (1) or follow them again (0). */
+LUMO_API void lumo_prices_freeze(void *prices, int frozen);
+/* A fingerprint of a logged model name's prices over all time (usage.price_fp); never 0. */
+LUMO_API int64_t lumo_price_fingerprint(void *prices, const char *model);
+/* The built-in snapshot's hash, and a hash of everything that prices requests now. */
+LUMO_API uint64_t lumo_prices_builtin_hash(void);
+LUMO_API uint64_t lumo_prices_state_hash(void *prices);
 LUMO_API const char *lumo_price_source(const void *prices, const char *model);
 /* Cost of one request at the prices in force at the request's time: timestamp is the
 ** row's ISO-8601 text as the agent wrote it (NULL or not a time: now); the _ms form
@@ -399,7 +405,7 @@ LUMO_API extern const lumo_object *const lumo_objects[];
 LUMO_API char *lumo_declare_sql(const lumo_col *cols, int n); /* caller frees */
 LUMO_API extern const lumo_object claude_messages_object, claude_usage_object,
     claude_tool_uses_object, lumo_diagnostics_object, lumo_reference_object, lumo_sync_object,
-    lumo_merge_object, lumo_active_seconds_object, lumo_rest_level_object, gemini_usage_object, gemini_messages_object,
+    lumo_merge_object, lumo_reprice_object, lumo_active_seconds_object, lumo_rest_level_object, gemini_usage_object, gemini_messages_object,
     codex_usage_object, codex_messages_object, opencode_usage_object, otlp_metrics_object, otlp_logs_object;
 
 #endif

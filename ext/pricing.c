@@ -35,6 +35,7 @@ typedef struct price_row {
   double in_t, out_t, cr_t, w5_t, w1_t;     /* above the tier */
   double in_p, out_p, cr_p, in_tp, out_tp, cr_tp; /* priority */
   double in_f, out_f, cr_f, in_b, out_b;    /* flex, batch */
+  int strict;  /* overrides: a NULL rate the table cannot fill leaves the cost unknown, never 0 */
 } price_row;
 
 /* prices_data.h writes LUMO_OPEN for an unbounded end: 0 here, as no price row can
@@ -45,7 +46,7 @@ static const char *const builtin_sources[] = {
 #include "prices_data.h"
 };
 #undef LUMO_SOURCE
-#define LUMO_PRICE(m, p, d, s, vf, vt, t, f, g, ...) {m, p, d, s, NULL, vf, vt, t, f, g, __VA_ARGS__},
+#define LUMO_PRICE(m, p, d, s, vf, vt, t, f, g, ...) {m, p, d, s, NULL, vf, vt, t, f, g, __VA_ARGS__, 0},
 static const price_row builtin_prices[] = {
 #include "prices_data.h"
 };
@@ -70,13 +71,14 @@ static int in_force(const price_row *r, int64_t at) {
 ** it started with, whatever a function called during the scan does. */
 typedef struct price_table {
   int nref;            /* -1: the static built-in table, never freed */
+  uint64_t hash;       /* of every row's rates and ranges (0: not computed yet) */
   const price_row *rows;
   int n;
   price_row *owned;    /* rows, when allocated */
   lumo_arena strings;  /* owns the rows' strings */
 } price_table;
 
-static price_table builtin_table = {-1, builtin_prices, NBUILTIN, NULL, {0}};
+static price_table builtin_table = {-1, 0, builtin_prices, NBUILTIN, NULL, {0}};
 
 static price_table *table_ref(price_table *t) {
   if (t && t->nref > 0) t->nref++;
@@ -90,12 +92,25 @@ static void table_unref(price_table *t) {
   sqlite3_free(t);
 }
 
-/* Per-connection price state; user data of every pricing function. */
+/* Per-connection price state; user data of every pricing function. On a lumo database
+** the overrides live in its price_overrides table (dbover), read again whenever the
+** database changed since the last read (its data version, or this connection's own
+** changes), so an override added or removed by any connection or the CLI counts from the
+** next call on; `over` holds lumo_price_set's overrides on any other database. */
 typedef struct price_state {
   price_table *table;  /* the loaded file's or &builtin_table; one reference held */
-  price_table *over;   /* overrides (NULL: none), unsorted, few; one reference held */
+  price_table *over;   /* connection overrides (NULL: none), unsorted, few; one reference held */
+  price_table *dbover; /* the main database's price_overrides as last read (NULL: none) */
+  sqlite3 *db;         /* the connection, for dbover; NULL under the nofs entry point */
+  unsigned int db_version;
+  int64_t db_changes;
+  int db_read;         /* dbover matches db_version and db_changes */
+  int db_txn;          /* sqlite3_txn_state when read: a write transaction may roll back */
+  int frozen;          /* a sync holds the prices it started with (its writes would re-read) */
   int nref;
 } price_state;
+
+static void db_overrides_refresh(price_state *ps);
 
 static price_table *active_table(const price_state *ps, int *src) {
   price_table *t = ps && ps->table ? ps->table : &builtin_table;
@@ -103,18 +118,16 @@ static price_table *active_table(const price_state *ps, int *src) {
   return t;
 }
 
-/* The row for exactly key in force at `at` (ms UTC): an override first, then the
-** active table (sorted by model, then valid_from). */
-static const price_row *find_exact(const price_state *ps, const char *key, int64_t at, int *src) {
-  if (ps && ps->over) {
-    for (int i = 0; i < ps->over->n; i++)
-      if (strcmp(ps->over->rows[i].model, key) == 0 && in_force(&ps->over->rows[i], at)) {
-        if (src) *src = SRC_OVERRIDE;
-        return &ps->over->rows[i];
-      }
-  }
-  int s;
-  const price_table *tb = active_table(ps, &s);
+static double pick(double v, double fallback) { return isnan(v) ? fallback : v; }
+
+static const price_row *over_find(const price_table *o, const char *key, int64_t at) {
+  for (int i = 0; o && i < o->n; i++)
+    if (strcmp(o->rows[i].model, key) == 0 && in_force(&o->rows[i], at)) return &o->rows[i];
+  return NULL;
+}
+
+/* The first row of key in a table sorted by model (then valid_from), or -1. */
+static int table_first(const price_table *tb, const char *key) {
   const price_row *t = tb->rows;
   int lo = 0, hi = tb->n - 1, first = -1;
   while (lo <= hi) {
@@ -124,12 +137,59 @@ static const price_row *find_exact(const price_state *ps, const char *key, int64
     if (c < 0) lo = mid + 1;
     else hi = mid - 1;
   }
-  for (int i = first; i >= 0 && i < tb->n && strcmp(t[i].model, key) == 0; i++)
-    if (in_force(&t[i], at)) {
-      if (src) *src = s;
-      return &t[i];
-    }
+  return first;
+}
+
+static const price_row *table_find(const price_table *tb, const char *key, int64_t at) {
+  for (int i = table_first(tb, key); i >= 0 && i < tb->n && strcmp(tb->rows[i].model, key) == 0; i++)
+    if (in_force(&tb->rows[i], at)) return &tb->rows[i];
   return NULL;
+}
+
+/* The row for exactly key in force at `at` (ms UTC): an override first (the
+** connection's, then the database's), then the active table (sorted by model, then
+** valid_from). An override's NULL rates are the table's rates for the same key and time,
+** merged into *scratch. */
+static const price_row *find_exact(const price_state *ps, const char *key, int64_t at, int *src,
+                                   price_row *scratch) {
+  int s;
+  const price_table *tb = active_table(ps, &s);
+  const price_row *o = ps ? over_find(ps->over, key, at) : NULL;
+  if (!o && ps) o = over_find(ps->dbover, key, at);
+  const price_row *base = table_find(tb, key, at);
+  if (o) {
+    if (src) *src = SRC_OVERRIDE;
+    if (!base || !(isnan(o->in) || isnan(o->out) || isnan(o->cr) || isnan(o->w5) || isnan(o->w1))) return o;
+    *scratch = *o;
+    scratch->in = pick(o->in, base->in);
+    scratch->out = pick(o->out, base->out);
+    scratch->cr = pick(o->cr, base->cr);
+    scratch->w5 = pick(o->w5, base->w5);
+    scratch->w1 = pick(o->w1, base->w1);
+    return scratch;
+  }
+  if (base && src) *src = s;
+  return base;
+}
+
+/* Feeds every row find_exact could return for key, at any time, into h: what the key's
+** price is, for the re-pricing fingerprint. */
+static uint64_t key_hash(const price_state *ps, const char *key, uint64_t h) {
+  static const size_t from = offsetof(price_row, from), to = offsetof(price_row, out_b) + sizeof(double);
+  h = lumo_hash_more(h, key, strlen(key) + 1);
+  const price_table *ov[2] = {ps ? ps->over : NULL, ps ? ps->dbover : NULL};
+  for (int k = 0; k < 2; k++)
+    for (int i = 0; ov[k] && i < ov[k]->n; i++)
+      if (strcmp(ov[k]->rows[i].model, key) == 0) {
+        h = lumo_hash_more(h, k ? "D" : "C", 1);
+        h = lumo_hash_more(h, (const char *)&ov[k]->rows[i] + from, to - from);
+      }
+  int s;
+  const price_table *tb = active_table(ps, &s);
+  h = lumo_hash_more(h, s == SRC_BUILTIN ? "B" : "F", 1);
+  for (int i = table_first(tb, key); i >= 0 && i < tb->n && strcmp(tb->rows[i].model, key) == 0; i++)
+    h = lumo_hash_more(h, (const char *)&tb->rows[i] + from, to - from);
+  return h;
 }
 
 /* ------------------------------------------------------------ model names */
@@ -165,8 +225,9 @@ static int strip_date(char *s) {
 /* Resolves a logged model name to a price row (spec pricing.md section 6): each step
 ** changes the name and tries it; the first key present wins, no fuzzy matching. buf
 ** receives the key that matched. Returns NULL when nothing matches. */
-static const price_row *resolve(const price_state *ps, const char *name, int64_t when, char *buf,
-                                size_t cap, int *src) {
+static const price_row *resolve_fp(price_state *ps, const char *name, int64_t when, char *buf,
+                                   size_t cap, int *src, price_row *scratch, uint64_t *fp) {
+  db_overrides_refresh(ps);
   size_t n = strlen(name);
   while (n && isspace((unsigned char)*name)) name++, n--;
   while (n && isspace((unsigned char)name[n - 1])) n--;
@@ -174,9 +235,11 @@ static const price_row *resolve(const price_state *ps, const char *name, int64_t
   for (size_t i = 0; i < n; i++) buf[i] = (char)tolower((unsigned char)name[i]);
   buf[n] = 0;
   const price_row *r;
-#define TRY()                                        \
-  do {                                               \
-    if ((r = find_exact(ps, buf, when, src)) != NULL) return r; \
+  /* fp: every key tried is hashed, whether it has a row or not, and none is returned */
+#define TRY()                                                                     \
+  do {                                                                            \
+    if (fp) *fp = key_hash(ps, buf, *fp);                                         \
+    else if ((r = find_exact(ps, buf, when, src, scratch)) != NULL) return r;     \
   } while (0)
   /* 3. a trailing [1m]-style tag */
   char *br = strrchr(buf, '[');
@@ -240,17 +303,41 @@ static const price_row *resolve(const price_state *ps, const char *name, int64_t
   return NULL;
 }
 
+/* The row a logged name resolves to at `when`; *scratch holds it when it merges an
+** override with the table. */
+static const price_row *resolve(const void *prices, const char *name, int64_t when, char *buf,
+                                size_t cap, int *src, price_row *scratch) {
+  return resolve_fp((price_state *)prices, name, when, buf, cap, src, scratch, NULL);
+}
+
+/* A fingerprint of a logged model name's prices over all time (every key its name
+** resolution tries, with every row of each): stored rows priced under another
+** fingerprint are the ones a change of prices affects. Never 0. */
+int64_t lumo_price_fingerprint(void *prices, const char *model) {
+  if (!model) return 1;
+  if (strcmp(model, "<synthetic>") == 0) return 2;
+  char buf[256];
+  int src;
+  price_row scratch;
+  uint64_t h = lumo_hash("lumo-prices-1", 13);
+  resolve_fp(prices, model, 0, buf, sizeof(buf), &src, &scratch, &h);
+  return h < 3 ? (int64_t)(h + 3) : (int64_t)h;
+}
+
 static int is_synthetic(const char *m) { return m && strcmp(m, "<synthetic>") == 0; }
 
 /* ------------------------------------------------------------------- cost */
 
-static double pick(double v, double fallback) { return isnan(v) ? fallback : v; }
 static double rate0(double v) { return isnan(v) ? 0 : v; }
 
 static double row_cost(const price_row *r, int64_t in, int64_t out, int64_t cr, int64_t w5,
                        int64_t w1, const char *speed, const char *geo, const char *tier,
                        int64_t web) {
   int fast = speed && strcmp(speed, "fast") == 0;
+  /* an override's rate that is NULL and not in the table: tokens billed at it are unpriced */
+  if (r->strict && ((in && isnan(r->in)) || (out && isnan(r->out)) || (cr && isnan(r->cr)) ||
+                    (w5 && isnan(r->w5)) || (w1 && isnan(r->w1))))
+    return NAN;
   double total_in = (double)in + (double)cr + (double)w5 + (double)w1;
   int lng = r->tier > 0 && total_in > r->tier && !fast;
   double ri = rate0(r->in), ro = rate0(r->out), rc = rate0(r->cr), r5 = rate0(r->w5),
@@ -306,10 +393,12 @@ double lumo_cost_request_ms(const void *prices, const char *model, int64_t in, i
   }
   char buf[256];
   int src;
-  const price_row *r = resolve(prices, model, at_ms > 0 ? at_ms : now_ms(), buf, sizeof(buf), &src);
+  price_row scratch;
+  const price_row *r = resolve(prices, model, at_ms > 0 ? at_ms : now_ms(), buf, sizeof(buf), &src, &scratch);
   if (!r) return 0;
-  *known = 1;
-  return row_cost(r, in, out, cr, w5, w1, speed, geo, tier, web);
+  double usd = row_cost(r, in, out, cr, w5, w1, speed, geo, tier, web);
+  *known = !isnan(usd);
+  return *known ? usd : 0;
 }
 
 /* The same with the request's ISO-8601 timestamp as the agent wrote it (NULL or not a
@@ -335,6 +424,7 @@ void lumo_prices_release(void *p) {
   if (!ps || --ps->nref > 0) return;
   table_unref(ps->table);
   table_unref(ps->over);
+  table_unref(ps->dbover);
   sqlite3_free(ps);
 }
 
@@ -387,13 +477,15 @@ typedef struct cost_opts {
 /* The request's time argument: NULL is now; otherwise ISO-8601 text ("2026-03-01",
 ** "2026-03-01T12:00:00.000Z", "... +05:45"), as the agents and lumo's tables write it.
 ** Returns 0 ok, -1 error (already reported). */
-static int arg_time(sqlite3_context *ctx, const char *fn, sqlite3_value *v, int64_t *at) {
+/* what: the argument as the message names it, with what its NULL means. */
+static int arg_time(sqlite3_context *ctx, const char *fn, const char *what, sqlite3_value *v, int64_t *at) {
   *at = 0;
   if (sqlite3_value_type(v) == SQLITE_NULL) return 0;
   const char *s = (const char *)sqlite3_value_text(v);
   if (sqlite3_value_type(v) == SQLITE_TEXT && s && lumo_iso_to_ms(s, at) && *at > 0) return 0;
-  char *m = sqlite3_mprintf("%s(): timestamp must be ISO-8601 text (e.g. 2026-03-01T12:00:00Z) "
-                            "or NULL for now, got %.60Q", fn, s);
+  char *m = sqlite3_mprintf("%s(): %s must be ISO-8601 text (e.g. 2026-03-01T12:00:00Z) or NULL %s, got %.60Q", fn,
+                            what, strcmp(what, "timestamp") == 0 ? "for now" : strcmp(what, "valid_from") == 0
+                                                                                   ? "(since ever)" : "(still in force)", s);
   sqlite3_result_error(ctx, m, -1);
   sqlite3_free(m);
   return -1;
@@ -412,9 +504,9 @@ static int parse_opts(sqlite3_context *ctx, int argc, sqlite3_value **argv, cost
   int64_t probe;
   /* The time is the last argument: the 7th alone, after a JSON object (or NULL) as the
   ** 8th, or after the four positional options as the 11th. */
-  if (argc == 7 && t7 && lumo_iso_to_ms(t7, &probe)) return arg_time(ctx, "lumo_cost", argv[6], &o->at);
+  if (argc == 7 && t7 && lumo_iso_to_ms(t7, &probe)) return arg_time(ctx, "lumo_cost", "timestamp", argv[6], &o->at);
   if (argc == 8 || argc == 11) {
-    if (arg_time(ctx, "lumo_cost", argv[argc - 1], &o->at)) return -1;
+    if (arg_time(ctx, "lumo_cost", "timestamp", argv[argc - 1], &o->at)) return -1;
     argc--;
     if (argc == 7 && !t7) return 0;
   }
@@ -482,7 +574,8 @@ static void model_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int src;
   /* The key does not depend on the time for built-in rows (each key covers all time);
   ** an override limited to a range names its key only while in force. */
-  if (resolve(sqlite3_user_data(ctx), m, now_ms(), buf, sizeof(buf), &src))
+  price_row scratch;
+  if (resolve(sqlite3_user_data(ctx), m, now_ms(), buf, sizeof(buf), &src, &scratch))
     sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
 }
 
@@ -529,7 +622,7 @@ static void price_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     return;
   }
   int64_t at = 0;
-  if (argc == 3 && arg_time(ctx, "lumo_price", argv[2], &at)) return;
+  if (argc == 3 && arg_time(ctx, "lumo_price", "timestamp", argv[2], &at)) return;
   const char *m = (const char *)sqlite3_value_text(argv[0]);
   const char *kind = (const char *)sqlite3_value_text(argv[1]);
   if (!m || !kind) return;
@@ -544,7 +637,8 @@ static void price_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   char buf[256];
   int src;
-  const price_row *r = resolve(sqlite3_user_data(ctx), m, at > 0 ? at : now_ms(), buf, sizeof(buf), &src);
+  price_row scratch;
+  const price_row *r = resolve(sqlite3_user_data(ctx), m, at > 0 ? at : now_ms(), buf, sizeof(buf), &src, &scratch);
   if (!r) return;
   double v = rate_at(r, k);
   if (!isnan(v)) sqlite3_result_double(ctx, v);
@@ -848,6 +942,7 @@ static void override_row(price_row *r, const double *v, int n) {
   r->provider = "override";
   r->derived = "";
   r->source = "override";
+  r->strict = 1;
   r->in = v[0];
   r->out = v[1];
   r->cr = v[2];
@@ -872,18 +967,150 @@ static void lower_key(char *key, size_t cap, const char *model) {
   for (char *p = key; *p; p++) *p = (char)tolower((unsigned char)*p);
 }
 
-/* For sync: the price_overrides table of a lumo database (no validity range). A row
-** lumo_price_set would refuse (a negative or non-finite rate) is skipped. Later, a
-** per-use lookup can read a database's overrides into a table of this shape. */
-void lumo_prices_override(void *prices, const char *model, const double rates[5]) {
-  for (int i = 0; i < 5; i++)
-    if (rates[i] < 0 || isinf(rates[i])) return;
-  char key[256], *err = NULL;
-  lower_key(key, sizeof(key), model);
-  price_row r;
-  override_row(&r, rates, 5);
-  over_apply(prices, key, isnan(rates[0]) && isnan(rates[1]) ? NULL : &r, 0, 0, 0, &err);
-  sqlite3_free(err);
+/* 1 when the main database is a lumo database of schema 8 or later (price_overrides with
+** validity columns): lumo_price_set writes there and every call reads it. */
+static int db_has_overrides(sqlite3 *db) {
+  sqlite3_stmt *st;
+  int has = 0;
+  if (!db || sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('price_overrides', 'main') WHERE name = 'valid_from'",
+                                -1, &st, NULL) != SQLITE_OK)
+    return 0;
+  has = sqlite3_step(st) == SQLITE_ROW;
+  sqlite3_finalize(st);
+  return has;
+}
+
+/* A rate cell of price_overrides: NAN for NULL; -1 for what lumo_price_set would
+** refuse (the table's triggers refuse it too, so only a database written around them
+** has one; such a row is skipped). */
+static double db_rate(sqlite3_stmt *st, int i) {
+  int t = sqlite3_column_type(st, i);
+  if (t == SQLITE_NULL) return NAN;
+  if (t != SQLITE_INTEGER && t != SQLITE_FLOAT) return -1;
+  double v = sqlite3_column_double(st, i);
+  return v < 0 || isinf(v) || isnan(v) ? -1 : v;
+}
+
+/* The main database's price_overrides as an override table (NULL: none or no table). */
+static price_table *db_overrides_read(sqlite3 *db) {
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, "SELECT model, valid_from, valid_to, input, output, cache_read, cache_write_5m,"
+                             " cache_write_1h, tier_threshold, input_above_tier, output_above_tier,"
+                             " cache_read_above_tier, cache_write_5m_above_tier, cache_write_1h_above_tier"
+                             " FROM main.price_overrides",
+                         -1, &st, NULL) != SQLITE_OK)
+    return NULL; /* not a lumo database (or one a sync has not migrated yet) */
+  price_table *t = sqlite3_malloc(sizeof(*t));
+  if (!t) {
+    sqlite3_finalize(st);
+    return NULL;
+  }
+  memset(t, 0, sizeof(*t));
+  t->nref = 1;
+  int cap = 0;
+  while (sqlite3_step(st) == SQLITE_ROW) {
+    const char *m = (const char *)sqlite3_column_text(st, 0);
+    double v[11];
+    int bad = !m || !*m || strlen(m) >= 256;
+    for (int i = 0; i < 11; i++) {
+      v[i] = db_rate(st, 3 + i);
+      if (v[i] == -1) bad = 1;
+    }
+    int64_t from = 0, to = 0;
+    const char *f = (const char *)sqlite3_column_text(st, 1), *u = (const char *)sqlite3_column_text(st, 2);
+    if ((f && !lumo_iso_to_ms(f, &from)) || (u && !lumo_iso_to_ms(u, &to))) bad = 1;
+    if (bad || (isnan(v[0]) && isnan(v[1]))) continue;
+    if (t->n == cap) {
+      int nc = cap ? cap * 2 : 8;
+      price_row *nr = sqlite3_realloc64(t->owned, sizeof(*nr) * (size_t)nc);
+      if (!nr) break;
+      t->owned = nr;
+      cap = nc;
+    }
+    char key[256];
+    lower_key(key, sizeof(key), m);
+    price_row *r = &t->owned[t->n];
+    override_row(r, v, 11);
+    r->model = lumo_arena_dup(&t->strings, key, strlen(key));
+    r->from = from;
+    r->to = to;
+    if (r->model) t->n++;
+  }
+  sqlite3_finalize(st);
+  t->rows = t->owned;
+  if (!t->n) {
+    table_unref(t);
+    return NULL;
+  }
+  return t;
+}
+
+/* Reads price_overrides again when the database changed since the last read: its data
+** version moves with every commit (any connection), total_changes with this
+** connection's own writes, committed or not; and when the write transaction the last
+** read saw has ended (a ROLLBACK moves neither counter). */
+static void db_overrides_refresh(price_state *ps) {
+  if (!ps || !ps->db || ps->frozen) return;
+  unsigned int v = 0;
+  if (sqlite3_file_control(ps->db, "main", SQLITE_FCNTL_DATA_VERSION, &v) != SQLITE_OK) v = 0;
+  int64_t ch = sqlite3_total_changes64(ps->db);
+  int txn = sqlite3_txn_state(ps->db, "main");
+  if (ps->db_read && v == ps->db_version && ch == ps->db_changes &&
+      !(ps->db_txn == SQLITE_TXN_WRITE && txn != SQLITE_TXN_WRITE))
+    return;
+  table_unref(ps->dbover);
+  ps->dbover = db_overrides_read(ps->db);
+  ps->db_version = v;
+  ps->db_changes = ch;
+  ps->db_txn = txn;
+  ps->db_read = 1;
+}
+
+/* For sync: the database's overrides as they are now, then held for the whole sync
+** (frozen 1) or followed again (frozen 0). */
+void lumo_prices_freeze(void *prices, int frozen) {
+  price_state *ps = prices;
+  if (!ps) return;
+  ps->frozen = 0;
+  if (frozen) {
+    ps->db_read = 0;
+    db_overrides_refresh(ps);
+  }
+  ps->frozen = frozen;
+}
+
+static uint64_t table_hash(price_table *t) {
+  static const size_t from = offsetof(price_row, from), to = offsetof(price_row, out_b) + sizeof(double);
+  uint64_t h = lumo_hash("t", 1);
+  for (int i = 0; t && i < t->n; i++) {
+    h = lumo_hash_more(h, t->rows[i].model, strlen(t->rows[i].model) + 1);
+    h = lumo_hash_more(h, (const char *)&t->rows[i] + from, to - from);
+  }
+  return h;
+}
+
+/* The built-in snapshot's version: a hash of its rows (lumo_settings.prices_builtin). */
+uint64_t lumo_prices_builtin_hash(void) {
+  if (!builtin_table.hash) builtin_table.hash = table_hash(&builtin_table);
+  return builtin_table.hash;
+}
+
+/* A hash of everything that prices a request on this connection now: the active table
+** and both sets of overrides. Equal to the one stored by the last sync: nothing to
+** re-price. */
+uint64_t lumo_prices_state_hash(void *prices) {
+  price_state *ps = prices;
+  int s;
+  price_table *tb = active_table(ps, &s);
+  uint64_t h = s == SRC_BUILTIN ? lumo_prices_builtin_hash() : table_hash(tb);
+  char tag[24];
+  snprintf(tag, sizeof(tag), "%016llx", (unsigned long long)h);
+  h = lumo_hash_more(lumo_hash(tag, strlen(tag)), s == SRC_BUILTIN ? "B" : "F", 1);
+  if (ps) {
+    h = lumo_hash_more(h, "C", 1) ^ table_hash(ps->over);
+    h = lumo_hash_more(h, "D", 1) ^ (table_hash(ps->dbover) * 31);
+  }
+  return h;
 }
 
 /* Where the price of model comes from: "built-in", "loaded file", "override", or NULL. */
@@ -892,13 +1119,55 @@ const char *lumo_price_source(const void *prices, const char *model) {
   int src;
   if (!model) return NULL;
   if (is_synthetic(model)) return "built-in";
-  return resolve(prices, model, now_ms(), buf, sizeof(buf), &src) ? source_names[src] : NULL;
+  price_row scratch;
+  return resolve(prices, model, now_ms(), buf, sizeof(buf), &src, &scratch) ? source_names[src] : NULL;
 }
 
 static const char *const set_arg_names[] = {
   "model", "input", "output", "cache_read", "cache_write_5m", "cache_write_1h", "tier_threshold",
   "input_above_tier", "output_above_tier", "cache_read_above_tier", "cache_write_5m_above_tier",
   "cache_write_1h_above_tier"};
+
+/* lumo_price_set on a lumo database: the override is a row of its price_overrides, so
+** every connection, the CLI and the next sync use it (whose triggers refuse bad rates
+** and overlapping ranges: their message is the error). Replacing the very same range is
+** one INSERT OR REPLACE (the table's unique index), so a refusal changes nothing. */
+static void price_set_db(sqlite3_context *ctx, sqlite3 *db, const char *key, const double *v, int nrate,
+                         int64_t from, int64_t to, int ranged) {
+  int remove = isnan(v[0]) && isnan(v[1]);
+  const char *sql = !remove ? "INSERT OR REPLACE INTO main.price_overrides (model, valid_from, valid_to, input, output,"
+                              " cache_read, cache_write_5m, cache_write_1h, tier_threshold, input_above_tier,"
+                              " output_above_tier, cache_read_above_tier, cache_write_5m_above_tier,"
+                              " cache_write_1h_above_tier, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                              " ?11, ?12, ?13, ?14, 'lumo_price_set')"
+                  : ranged ? "DELETE FROM main.price_overrides WHERE lower(model) = ?1 AND valid_from IS ?2 AND valid_to IS ?3"
+                           : "DELETE FROM main.price_overrides WHERE lower(model) = ?1";
+  sqlite3_stmt *st;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+    char *msg = sqlite3_mprintf("lumo_price_set(): %s", sqlite3_errmsg(db));
+    sqlite3_result_error(ctx, msg, -1);
+    sqlite3_free(msg);
+    return;
+  }
+  char *f = bound_text(from), *t = bound_text(to);
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  if (ranged || !remove) {
+    if (f) sqlite3_bind_text(st, 2, f, -1, SQLITE_STATIC);
+    if (t) sqlite3_bind_text(st, 3, t, -1, SQLITE_STATIC);
+  }
+  for (int i = 0; !remove && i < nrate; i++)
+    if (!isnan(v[i])) sqlite3_bind_double(st, 4 + i, v[i]);
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_DONE) sqlite3_result_int(ctx, remove ? 0 : 1);
+  else {
+    char *msg = sqlite3_mprintf("lumo_price_set(): %s", sqlite3_errmsg(db));
+    sqlite3_result_error(ctx, msg, -1);
+    sqlite3_free(msg);
+  }
+  sqlite3_finalize(st);
+  sqlite3_free(f);
+  sqlite3_free(t);
+}
 
 /* lumo_price_set(model, input, output, cache_read, cache_write_5m, cache_write_1h
 **                [, tier_threshold, input_above, output_above, cache_read_above,
@@ -942,8 +1211,8 @@ static void price_set_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   int64_t from = 0, to = 0;
   if (ranged) {
-    if (arg_time(ctx, "lumo_price_set", argv[argc - 2], &from) ||
-        arg_time(ctx, "lumo_price_set", argv[argc - 1], &to))
+    if (arg_time(ctx, "lumo_price_set", "valid_from", argv[argc - 2], &from) ||
+        arg_time(ctx, "lumo_price_set", "valid_to", argv[argc - 1], &to))
       return;
     if (from && to && from >= to) {
       sqlite3_result_error(ctx, "lumo_price_set(): valid_from must be before valid_to", -1);
@@ -952,6 +1221,10 @@ static void price_set_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   char key[256], *err = NULL;
   lower_key(key, sizeof(key), m);
+  if (db_has_overrides(ps->db)) {
+    price_set_db(ctx, ps->db, key, v, nrate, from, to, ranged);
+    return;
+  }
   price_row r;
   override_row(&r, v, nrate);
   int rc = over_apply(ps, key, isnan(v[0]) && isnan(v[1]) ? NULL : &r, from, to, ranged, &err);
@@ -980,8 +1253,8 @@ static const lumo_col prices_cols[] = {
 ** expression, say) replace the connection's tables but not the snapshot. */
 typedef struct prices_cursor {
   sqlite3_vtab_cursor base;
-  price_table *over, *table; /* references taken in xFilter */
-  int i;                     /* overrides first, then the table */
+  price_table *over, *dbover, *table; /* references taken in xFilter */
+  int i;                     /* overrides first (the connection's, the database's), then the table */
 } prices_cursor;
 
 extern const lumo_object lumo_prices_object; /* defined with the other docs below */
@@ -1028,8 +1301,9 @@ static int prices_open(sqlite3_vtab *tab, sqlite3_vtab_cursor **pp) {
 
 static void prices_cursor_drop(prices_cursor *c) {
   table_unref(c->over);
+  table_unref(c->dbover);
   table_unref(c->table);
-  c->over = c->table = NULL;
+  c->over = c->dbover = c->table = NULL;
 }
 
 static int prices_close(sqlite3_vtab_cursor *cur) {
@@ -1048,7 +1322,9 @@ static int prices_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxSt
   price_state *ps = ((prices_vtab *)cur->pVtab)->ps;
   int src;
   prices_cursor_drop(c);
+  db_overrides_refresh(ps);
   c->over = table_ref(ps->over);
+  c->dbover = table_ref(ps->dbover);
   c->table = table_ref(active_table(ps, &src));
   c->i = 0;
   return SQLITE_OK;
@@ -1062,12 +1338,17 @@ static int prices_next(sqlite3_vtab_cursor *cur) {
 /* The cursor's row, or NULL past the end (also before xFilter: no tables). */
 static const price_row *prices_row(sqlite3_vtab_cursor *cur, int *src) {
   prices_cursor *c = (prices_cursor *)cur;
-  int nover = c->over ? c->over->n : 0;
+  int nover = c->over ? c->over->n : 0, ndb = c->dbover ? c->dbover->n : 0;
   if (c->i < 0) return NULL;
   if (c->i < nover) {
     *src = SRC_OVERRIDE;
     return &c->over->rows[c->i];
   }
+  if (c->i < nover + ndb) {
+    *src = SRC_OVERRIDE;
+    return &c->dbover->rows[c->i - nover];
+  }
+  nover += ndb;
   if (!c->table || c->i - nover >= c->table->n) return NULL;
   *src = c->table == &builtin_table ? SRC_BUILTIN : SRC_FILE;
   return &c->table->rows[c->i - nover];
@@ -1141,7 +1422,7 @@ const lumo_object lumo_cost_object = {"function", "lumo_cost", "USD cost of ONE 
 const lumo_object lumo_model_object = {"function", "lumo_model", "canonical price key of a logged model name, NULL when unpriced", model_args, 1};
 const lumo_object lumo_price_object = {"function", "lumo_price", "one rate of a model, USD per million tokens", price_args, 3};
 const lumo_object lumo_prices_load_object = {"function", "lumo_prices_load", "replace the price table from a LiteLLM file (connection-wide); returns the number of models", load_args, 1};
-const lumo_object lumo_price_set_object = {"function", "lumo_price_set", "set or remove a per-connection override that wins over every table; negative or non-numeric rates and overlapping ranges are refused", set_args, 4};
+const lumo_object lumo_price_set_object = {"function", "lumo_price_set", "set or remove an override that wins over every table (on a lumo database: a row of its price_overrides, which every connection reads and the next lumo_sync re-prices stored history with; elsewhere: this connection's); negative or non-numeric rates and overlapping ranges are refused", set_args, 4};
 const lumo_object lumo_prices_object = {"table", "lumo_prices", "the active price table: overrides, then the loaded file or the built-in snapshot", prices_cols, NPRICECOL};
 
 int lumo_pricing_register(sqlite3 *db, int with_files, void **prices) {
@@ -1149,6 +1430,7 @@ int lumo_pricing_register(sqlite3 *db, int with_files, void **prices) {
   if (!ps) return SQLITE_NOMEM;
   memset(ps, 0, sizeof(*ps));
   ps->table = &builtin_table;
+  ps->db = with_files ? db : NULL; /* nofs: no database reads, as documented */
   ps->nref = 1; /* the caller's */
   /* Not SQLITE_DETERMINISTIC: lumo_price_set and lumo_prices_load change what lumo_cost
   ** and lumo_price return for the same arguments (an index on lumo_cost(...) would then

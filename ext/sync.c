@@ -138,6 +138,8 @@ static int usage_write(syncer *y, const lumo_cand *c, const char *key, const cha
   sqlite3_bind_int64(st, 32, c->content_bytes);
   if (c->has_stored_cost) sqlite3_bind_double(st, 33, c->stored_cost);
   else sqlite3_bind_null(st, 33);
+  /* what priced it, so that a later change of this model's prices finds the row */
+  sqlite3_bind_int64(st, 34, lumo_price_fingerprint(y->conn->prices, c->model));
   int rc = step_done(st);
   if (!rc) y->st.usage_rows++;
   return rc;
@@ -1066,10 +1068,11 @@ static void result_summary(sqlite3_context *ctx, const syncer *y) {
   char *s = sqlite3_mprintf(
       "{\"machine\":\"%w\",\"files_seen\":%lld,\"files_read\":%lld,\"bytes_read\":%lld,"
       "\"usage_rows_written\":%lld,\"message_rows_written\":%lld,\"tool_rows_written\":%lld,"
-      "\"otel_rows_written\":%lld,\"skipped_lines\":%lld}",
+      "\"otel_rows_written\":%lld,\"skipped_lines\":%lld,\"repriced_rows\":%lld}",
       y->machine, (long long)y->st.files_seen, (long long)y->st.files_read,
       (long long)y->st.bytes_read, (long long)y->st.usage_rows, (long long)y->st.message_rows,
-      (long long)y->st.tool_rows, (long long)y->st.otel_rows, (long long)y->st.skipped);
+      (long long)y->st.tool_rows, (long long)y->st.otel_rows, (long long)y->st.skipped,
+      (long long)y->st.repriced);
   if (s) sqlite3_result_text(ctx, s, -1, sqlite3_free);
   else sqlite3_result_error_nomem(ctx);
 }
@@ -1137,6 +1140,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   int nwalk = conn->ndiag; /* the listing's diagnostics, kept with phase 'walk' */
   int64_t walk_dropped = conn->dropped;
   if (!rc) rc = syncer_open(&y);
+  /* stored rows first, so the rows this sync writes and the old ones share the prices */
+  if (!rc) rc = prices_reprice(&y, 0, &y.st.repriced);
   char started[32];
   time_t now = time(NULL);
   strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
@@ -1199,6 +1204,8 @@ int lumo_register_sync(sqlite3 *db, lumo_conn *conn) {
   const int flags = SQLITE_UTF8 | SQLITE_DIRECTONLY;
   conn->nref++;
   int rc = sqlite3_create_function_v2(db, "lumo_sync", -1, flags, conn, sync_fn, NULL, NULL, lumo_conn_release);
+  if (rc) return rc;
+  rc = lumo_register_reprice(db, conn);
   if (rc) return rc;
   conn->nref++;
   return sqlite3_create_function_v2(db, "lumo_merge", 1, flags, conn, lumo_merge_fn, NULL, NULL, lumo_conn_release);

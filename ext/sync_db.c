@@ -123,9 +123,9 @@ static const char *const syncer_sql[] = {
   " input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,"
   " reasoning_tokens, web_search_requests, service_tier, speed, inference_geo, is_sidechain, confidence,"
   " cost_usd, price_source, message_id, request_id, file, line, rank_total, rank_has_speed, rank_mtime_ns,"
-  " rank_prefer, content_bytes, stored_cost_usd)"
+  " rank_prefer, content_bytes, stored_cost_usd, price_fp)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,"
-  " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)",
+  " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
   "DELETE FROM usage WHERE key = ?1",
   /* ?17 = 1: a message read again replaces its text (Gemini rewrites a message as it
   ** grows); else the first copy stays (Claude streaming copies are merged by the views) */
@@ -212,6 +212,7 @@ void syncer_close(syncer *y) {
   y->codex_skip = NULL;
   sqlite3_free(y->seen);
   lumo_arena_free(&y->seen_paths);
+  if (y->conn) lumo_prices_freeze(y->conn->prices, 0);
   if (y->temp_store >= 0 && !temp_db_open(y->db)) pragma_set(y->db, "temp_store", y->temp_store);
   if (y->busy_ms >= 0) sqlite3_busy_timeout(y->db, y->busy_ms);
   if (y->synchronous >= 0) pragma_set(y->db, "synchronous", y->synchronous);
@@ -302,10 +303,20 @@ static int migrate(sqlite3 *db, char **err, int *backfill) {
                           "ALTER TABLE usage ADD COLUMN stored_cost_usd REAL;"
                           "UPDATE usage SET rank_prefer = 1 WHERE agent = 'opencode' AND file LIKE '%.db'",
                       NULL, NULL, err);
+  /* schema 8: each row's price fingerprint (NULL: re-priced by the first sync, which
+  ** finds them all stale); price_overrides gains validity ranges and the tier, so the
+  ** old table is renamed here and copied into the new one by the schema file */
+  if (!rc && sync_table_has_column(db, "main", "usage", "price_fp") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE usage ADD COLUMN price_fp INTEGER", NULL, NULL, err);
+  if (!rc && sync_table_has_column(db, "main", "price_overrides", "valid_from") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE price_overrides RENAME TO price_overrides_v7", NULL, NULL, err);
   /* schema 8: the bytes before a file's consumed offset, so a rewrite in place that keeps
   ** the head is not taken for an append (NULL for files synced before: head only) */
   if (!rc && sync_table_has_column(db, "main", "lumo_files", "tail_hash") == 0)
     rc = sqlite3_exec(db, "ALTER TABLE lumo_files ADD COLUMN tail_hash INTEGER", NULL, NULL, err);
+  /* schema 8: blocks keep their unpriced tokens; the cache is made again from usage */
+  if (!rc && sync_table_has_column(db, "main", "blocks_cache", "unpriced_tokens") == 0)
+    rc = sqlite3_exec(db, "DROP TABLE blocks_cache; UPDATE blocks_state SET since = ''", NULL, NULL, err);
   /* schema 9: what tool calls did (sync_activity.c); the stored calls' rows follow the schema */
   if (!rc && sync_table_has_column(db, "main", "tool_uses", "mcp_server") == 0) {
     rc = sqlite3_exec(db, activity_migrate_sql, NULL, NULL, err);
@@ -314,7 +325,7 @@ static int migrate(sqlite3 *db, char **err, int *backfill) {
   return rc;
 }
 
-/* Applies the schema, the views and the price overrides stored in the database. The
+/* Applies the schema and the views and takes the database's price overrides. The
 ** schema and views are applied only when they differ from the last applied ones (a hash
 ** in lumo_settings), so a re-sync does not rebuild the views; then in one write
 ** transaction that checks the hash again, so two first syncs do not both migrate and a
@@ -354,18 +365,10 @@ static int prepare_db(syncer *y, char **err) {
       return rc;
     }
   }
-  sqlite3_stmt *st;
-  rc = sqlite3_prepare_v2(db, "SELECT model, input, output, cache_read, cache_write_5m, cache_write_1h FROM price_overrides", -1, &st, NULL);
-  if (rc) return rc;
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    double v[5];
-    for (int i = 0; i < 5; i++)
-      v[i] = sqlite3_column_type(st, i + 1) == SQLITE_NULL ? 0 : sqlite3_column_double(st, i + 1);
-    const char *m = (const char *)sqlite3_column_text(st, 0);
-    if (m) lumo_prices_override(y->conn->prices, m, v);
-  }
-  int fin = sqlite3_finalize(st);
-  return rc == SQLITE_DONE ? fin : rc;
+  /* the overrides are read by the price functions themselves (pricing.c), per use;
+  ** the sync holds them as they are now */
+  lumo_prices_freeze(y->conn->prices, 1);
+  return SQLITE_OK;
 }
 
 /* Rolls back the open transaction, if any. SQLite rolls a transaction back by itself on
@@ -404,4 +407,230 @@ int syncer_begin(syncer *y, sqlite3_context *ctx, char **err) {
   y->busy_ms = y->synchronous = -1;
   temp_store_memory(y);
   return prepare_db(y, err);
+}
+
+/* Re-prices the stored rows the prices in force no longer price as they were: when the
+** hash of everything that prices a request (built-in snapshot, loaded file, overrides)
+** differs from the one the last sync stored (lumo_settings.prices_state; force: always
+** looked at), each stored model's fingerprint is computed and only the rows priced under
+** another one are priced again, in one transaction. force (lumo_reprice, `lumo reprice`):
+** every stored row is priced again, whatever its fingerprint (rows written around
+** lumo_sync, by hand or by an older lumo, are set right). *nrows: rows re-priced.
+**
+** Set-based, for a million rows in seconds: the new prices go to a temp table first; the
+** rollups (usage_buckets, session_totals, blocks_state) move by their sums per bucket and
+** session in one statement each; then usage takes the new prices in one UPDATE with its
+** AFTER UPDATE triggers set aside inside the transaction (nobody else sees them gone),
+** as the row-by-row triggers would have done the same work 8 us a row. */
+static int setting_get(sqlite3 *db, const char *key, char *out, size_t cap) {
+  sqlite3_stmt *st;
+  out[0] = 0;
+  int rc = sqlite3_prepare_v2(db, "SELECT value FROM lumo_settings WHERE key = ?1", -1, &st, NULL);
+  if (rc) return rc;
+  sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+    snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, 0));
+  return sqlite3_finalize(st);
+}
+
+/* The new prices of one model's rows priced under another fingerprint than fp, into
+** temp.lumo_reprice: rowid, old cost, new cost, source, fingerprint, and what the rollups
+** group by (bucket, agent, machine, project, session, timestamp, tokens), so that they
+** need no second read of usage. */
+static int reprice_model(syncer *y, sqlite3_stmt *sel, sqlite3_stmt *ins, const char *model, int64_t fp,
+                         int force, int64_t *nrows) {
+  void *prices = y->conn->prices;
+  const char *src = lumo_price_source(prices, model);
+  int rc = SQLITE_OK, step;
+  sqlite3_bind_text(sel, 1, model, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(sel, 2, fp);
+  sqlite3_bind_int(sel, 3, force);
+  while (rc == SQLITE_OK && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+    int known;
+    double usd = lumo_cost_request(prices, model, sqlite3_column_int64(sel, 1), sqlite3_column_int64(sel, 2),
+                                   sqlite3_column_int64(sel, 3), sqlite3_column_int64(sel, 4),
+                                   sqlite3_column_int64(sel, 5), (const char *)sqlite3_column_text(sel, 6),
+                                   (const char *)sqlite3_column_text(sel, 7), (const char *)sqlite3_column_text(sel, 8),
+                                   sqlite3_column_int64(sel, 9), (const char *)sqlite3_column_text(sel, 10), &known);
+    sqlite3_bind_int64(ins, 1, sqlite3_column_int64(sel, 0));
+    sqlite3_bind_value(ins, 2, sqlite3_column_value(sel, 11));
+    if (known) sqlite3_bind_double(ins, 3, usd);
+    else sqlite3_bind_null(ins, 3);
+    if (known && src) sqlite3_bind_text(ins, 4, src, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(ins, 4);
+    sqlite3_bind_int64(ins, 5, fp);
+    for (int k = 0; k < 8; k++) sqlite3_bind_value(ins, 6 + k, sqlite3_column_value(sel, 12 + k));
+    rc = step_done(ins);
+    if (rc == SQLITE_OK) (*nrows)++;
+  }
+  int end = sqlite3_reset(sel); /* a read error is no end of the rows */
+  if (rc == SQLITE_OK) rc = end;
+  return rc;
+}
+
+/* The bucket of a usage row u, as the usage_buckets triggers write it. */
+#define BUCKET_OF "coalesce(substr(u.timestamp, 1, 14) || printf('%02d', CAST(substr(u.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')"
+#define TOKENS_OF "(u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_5m_tokens + u.cache_write_1h_tokens)"
+#define CHANGED " FROM temp.lumo_reprice WHERE cost IS NOT old_cost"
+
+static const char reprice_rollups_sql[] =
+  "UPDATE usage_buckets AS b SET priced_requests = b.priced_requests + d.dp, unpriced_tokens = b.unpriced_tokens + d.du,"
+  " priced_cost_usd = b.priced_cost_usd + d.dc"
+  " FROM (SELECT bucket, agent, machine, model, project, sum((cost IS NOT NULL) - (old_cost IS NOT NULL)) AS dp,"
+  "        sum(((cost IS NULL) - (old_cost IS NULL)) * tokens) AS du,"
+  "        sum(coalesce(cost, 0) - coalesce(old_cost, 0)) AS dc" CHANGED " GROUP BY 1, 2, 3, 4, 5) AS d"
+  " WHERE b.bucket = d.bucket AND b.agent = d.agent AND b.machine = d.machine AND b.model = d.model"
+  "   AND b.project = d.project;"
+  "UPDATE session_totals AS s SET priced_requests = s.priced_requests + d.dp, priced_cost_usd = s.priced_cost_usd + d.dc"
+  " FROM (SELECT agent, sid, sum((cost IS NOT NULL) - (old_cost IS NOT NULL)) AS dp,"
+  "        sum(coalesce(cost, 0) - coalesce(old_cost, 0)) AS dc" CHANGED " GROUP BY 1, 2) AS d"
+  " WHERE s.agent = d.agent AND s.session_id = d.sid;"
+  "UPDATE blocks_state SET since = min(coalesce(since, '9999'), d.m)"
+  " FROM (SELECT min(ts) AS m" CHANGED ") AS d WHERE d.m IS NOT NULL;";
+
+/* The AFTER UPDATE triggers on usage whose work reprice_rollups_sql does (the generic
+** ones would not fire: only the price columns change). */
+static const char reprice_triggers_sql[] =
+  "SELECT name, sql FROM main.sqlite_schema WHERE type = 'trigger' AND tbl_name = 'usage' AND name IN"
+  " ('usage_buckets_change', 'usage_buckets_price', 'session_totals_change', 'session_totals_price',"
+  "  'blocks_state_change')";
+
+/* Writes the new prices into usage with the triggers above set aside, then puts them back. */
+static int reprice_apply(sqlite3 *db) {
+  char *names[8], *sqls[8];
+  int n = 0, rc;
+  sqlite3_stmt *st;
+  rc = sqlite3_prepare_v2(db, reprice_triggers_sql, -1, &st, NULL);
+  while (rc == SQLITE_OK && n < 8 && sqlite3_step(st) == SQLITE_ROW) {
+    names[n] = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
+    sqls[n] = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 1));
+    n++;
+    if (!names[n - 1] || !sqls[n - 1]) rc = SQLITE_NOMEM;
+  }
+  int end = sqlite3_finalize(st);
+  if (rc == SQLITE_OK) rc = end;
+  for (int i = 0; rc == SQLITE_OK && i < n; i++) {
+    char *drop = sqlite3_mprintf("DROP TRIGGER main.\"%w\"", names[i]);
+    rc = drop ? sqlite3_exec(db, drop, NULL, NULL, NULL) : SQLITE_NOMEM;
+    sqlite3_free(drop);
+  }
+  if (rc == SQLITE_OK)
+    rc = sqlite3_exec(db, "UPDATE usage SET cost_usd = r.cost, price_source = r.src, price_fp = r.fp"
+                          " FROM temp.lumo_reprice r WHERE usage.rowid = r.rid", NULL, NULL, NULL);
+  for (int i = 0; rc == SQLITE_OK && i < n; i++) rc = sqlite3_exec(db, sqls[i], NULL, NULL, NULL);
+  for (int i = 0; i < n; i++) {
+    sqlite3_free(names[i]);
+    sqlite3_free(sqls[i]);
+  }
+  return rc;
+}
+
+int prices_reprice(syncer *y, int force, int64_t *nrows) {
+  sqlite3 *db = y->db;
+  void *prices = y->conn->prices;
+  char state[32], stored[64], builtin[32];
+  *nrows = 0;
+  snprintf(state, sizeof(state), "%016llx", (unsigned long long)lumo_prices_state_hash(prices));
+  snprintf(builtin, sizeof(builtin), "%016llx", (unsigned long long)lumo_prices_builtin_hash());
+  int rc = setting_get(db, "prices_state", stored, sizeof(stored));
+  if (rc) return rc;
+  if (!force && strcmp(stored, state) == 0) return SQLITE_OK;
+  rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  if (rc) return rc;
+  char **models = NULL;
+  int nm = 0, capm = 0;
+  sqlite3_stmt *st = NULL, *sel = NULL, *ins = NULL;
+  rc = sqlite3_exec(db, "DROP TABLE IF EXISTS temp.lumo_reprice;"
+                        "CREATE TEMP TABLE lumo_reprice (rid INTEGER PRIMARY KEY, old_cost REAL, cost REAL, src TEXT,"
+                        " fp INTEGER, bucket TEXT, agent TEXT, machine TEXT, model TEXT, project TEXT, sid TEXT, ts TEXT,"
+                        " tokens INTEGER)", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "SELECT DISTINCT model FROM usage WHERE model IS NOT NULL", -1, &st, NULL);
+  while (rc == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW) {
+    if (nm == capm) {
+      int nc = capm ? capm * 2 : 32;
+      char **nn = sqlite3_realloc64(models, sizeof(*nn) * (size_t)nc);
+      if (!nn) {
+        rc = SQLITE_NOMEM;
+        break;
+      }
+      models = nn;
+      capm = nc;
+    }
+    models[nm] = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0));
+    if (!models[nm]) rc = SQLITE_NOMEM;
+    else nm++;
+  }
+  int end = sqlite3_finalize(st);
+  if (rc == SQLITE_OK) rc = end;
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db, "SELECT rowid, input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens,"
+                                " cache_write_1h_tokens, speed, inference_geo, service_tier, web_search_requests, timestamp,"
+                                " cost_usd, " BUCKET_OF ", u.agent, u.machine, coalesce(u.model, ''), coalesce(u.project, ''),"
+                                " coalesce(u.session_id, ''), u.timestamp, " TOKENS_OF
+                                " FROM usage u WHERE model = ?1 AND (price_fp IS NOT ?2 OR ?3)", -1, &sel, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "INSERT INTO temp.lumo_reprice VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)", -1, &ins, NULL);
+  for (int i = 0; rc == SQLITE_OK && i < nm; i++)
+    rc = reprice_model(y, sel, ins, models[i], lumo_price_fingerprint(prices, models[i]), force, nrows);
+  sqlite3_finalize(sel);
+  sqlite3_finalize(ins);
+  for (int i = 0; i < nm; i++) sqlite3_free(models[i]);
+  sqlite3_free(models);
+  if (rc == SQLITE_OK && *nrows) rc = sqlite3_exec(db, reprice_rollups_sql, NULL, NULL, NULL);
+  if (rc == SQLITE_OK && *nrows) rc = reprice_apply(db);
+  if (rc == SQLITE_OK) {
+    char *set = sqlite3_mprintf("INSERT OR REPLACE INTO lumo_settings VALUES ('prices_state', %Q), ('prices_builtin', %Q)",
+                                state, builtin);
+    rc = set ? sqlite3_exec(db, set, NULL, NULL, NULL) : SQLITE_NOMEM;
+    sqlite3_free(set);
+  }
+  if (rc == SQLITE_OK) rc = blocks_refresh(db);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) sync_rollback(db);
+  sqlite3_exec(db, "DROP TABLE IF EXISTS temp.lumo_reprice", NULL, NULL, NULL);
+  return rc;
+}
+
+/* lumo_reprice([all]): the stored costs of this lumo database computed again at the prices
+** in force now (built-in table, the connection's loaded file and overrides, the database's
+** price_overrides), in one transaction; the rollups follow. all = 1 (the default): every
+** row; 0: only the rows whose model's prices changed since they were priced, which is what
+** lumo_sync does first by itself. Returns a JSON summary. */
+static void reprice_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  if (argc > 1 || (argc == 1 && sqlite3_value_numeric_type(argv[0]) != SQLITE_INTEGER)) {
+    sqlite3_result_error(ctx, "lumo_reprice(): takes no argument or one, all: 1 (every stored row, the default)"
+                              " or 0 (the rows whose prices changed)", -1);
+    return;
+  }
+  int all = argc ? sqlite3_value_int(argv[0]) != 0 : 1;
+  syncer y;
+  char *err = NULL;
+  int64_t n = 0;
+  int rc = syncer_begin(&y, ctx, &err);
+  if (rc == SQLITE_OK) rc = prices_reprice(&y, all, &n);
+  if (rc == SQLITE_OK) {
+    char *s = sqlite3_mprintf("{\"repriced_rows\":%lld}", (long long)n);
+    if (s) sqlite3_result_text(ctx, s, -1, sqlite3_free);
+    else sqlite3_result_error_nomem(ctx);
+  } else {
+    char *m = sqlite3_mprintf("lumo_reprice(): %s", err ? err : sync_error_text(y.db, rc));
+    sqlite3_result_error(ctx, m, -1);
+    sqlite3_free(m);
+  }
+  sqlite3_free(err);
+  syncer_close(&y);
+}
+
+static const lumo_col reprice_args[] = {
+  {"all", "INTEGER", "optional: 1 (the default) prices every stored row again; 0 only the rows whose model's prices"
+                     " changed since they were priced (what lumo_sync does first by itself)", 0}};
+const lumo_object lumo_reprice_object = {
+  "function", "lumo_reprice", "price the stored requests of this lumo database again at the prices in force now, in"
+  " one transaction (the rollups follow); returns a JSON summary {repriced_rows}. Call it alone in its statement:"
+  " it sets the usage table's update triggers aside for its transaction, which a statement reading usage at the"
+  " same time refuses (database table is locked)", reprice_args, 1};
+
+int lumo_register_reprice(sqlite3 *db, lumo_conn *conn) {
+  conn->nref++;
+  return sqlite3_create_function_v2(db, "lumo_reprice", -1, SQLITE_UTF8 | SQLITE_DIRECTONLY, conn, reprice_fn, NULL,
+                                    NULL, lumo_conn_release);
 }

@@ -11,6 +11,7 @@
 
 typedef struct sync_stats {
   int64_t files_seen, files_read, bytes_read, usage_rows, message_rows, tool_rows, otel_rows, skipped;
+  int64_t repriced; /* stored rows priced again (prices_reprice) */
 } sync_stats;
 
 /* What the last sync recorded of each file of this machine, to skip unchanged files
@@ -78,6 +79,8 @@ LUMO_API void sync_rollback(sqlite3 *db);
 LUMO_API int dirs_load(sqlite3 *db, const char *machine, lumo_dircache *dc);
 LUMO_API int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *dc);
 LUMO_API int blocks_refresh(sqlite3 *db);
+LUMO_API int prices_reprice(syncer *y, int force, int64_t *nrows);
+LUMO_API int lumo_register_reprice(sqlite3 *db, lumo_conn *conn);
 /* sync.c */
 LUMO_API int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const char *machine, const char *file);
 /* sync_activity.c: a tool call, its result and Codex's end events, with what they did */

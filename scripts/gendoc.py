@@ -205,20 +205,22 @@ CANNED = {
     "dashboard": ("Dashboard", "The totals a dashboard opens with.", "SELECT * FROM dashboard"),
     "sessions": ("Sessions", "Every session, newest first; history_url opens its full message history.",
                  "SELECT agent, session_id, project, machine, started_at, duration_seconds, requests, messages, "
-                 "cost_usd, models, '/lumo/session_history?session_id=' || session_id AS history_url "
+                 "cost_usd, priced_cost_usd, unpriced_tokens, models, "
+                 "'/lumo/session_history?session_id=' || session_id AS history_url "
                  "FROM sessions ORDER BY started_at DESC"),
     "session_history": ("Session history", "One session's messages in time order.",
                         "SELECT timestamp, kind, model, text, records FROM session_messages "
                         "WHERE session_id = :session_id ORDER BY timestamp, line"),
     "daily": ("Daily", "Per local day: requests, tokens and cost.",
               "SELECT day, sum(requests) AS requests, sum(total_tokens) AS total_tokens, "
-              "sum(priced_cost_usd) AS cost_usd, sum(unpriced_tokens) AS unpriced_tokens FROM daily GROUP BY day ORDER BY day DESC"),
-    "weekly": ("Weekly", "Per local week.", "SELECT week_start, sum(requests) AS requests, sum(priced_cost_usd) AS cost_usd "
-               "FROM weekly GROUP BY week_start ORDER BY week_start DESC"),
-    "monthly": ("Monthly", "Per local month.", "SELECT month, sum(requests) AS requests, sum(priced_cost_usd) AS cost_usd "
-                "FROM monthly GROUP BY month ORDER BY month DESC"),
-    "models": ("Models", "Model comparison.", "SELECT * FROM models ORDER BY cost_usd DESC"),
-    "projects": ("Projects", "Per project.", "SELECT * FROM projects ORDER BY cost_usd DESC"),
+              "sum(priced_cost_usd) AS priced_cost_usd, sum(unpriced_tokens) AS unpriced_tokens FROM daily GROUP BY day "
+              "ORDER BY day DESC"),
+    "weekly": ("Weekly", "Per local week.", "SELECT week_start, sum(requests) AS requests, sum(priced_cost_usd) AS priced_cost_usd, "
+               "sum(unpriced_tokens) AS unpriced_tokens FROM weekly GROUP BY week_start ORDER BY week_start DESC"),
+    "monthly": ("Monthly", "Per local month.", "SELECT month, sum(requests) AS requests, sum(priced_cost_usd) AS priced_cost_usd, "
+                "sum(unpriced_tokens) AS unpriced_tokens FROM monthly GROUP BY month ORDER BY month DESC"),
+    "models": ("Models", "Model comparison.", "SELECT * FROM models ORDER BY priced_cost_usd DESC"),
+    "projects": ("Projects", "Per project.", "SELECT * FROM projects ORDER BY priced_cost_usd DESC"),
     "project_groups": ("Project groups", "Groups of projects (project_group_members).", "SELECT * FROM project_groups"),
     "efficiency": ("Efficiency", "Cache hit rate and unit costs.", "SELECT * FROM efficiency"),
     "rest_status": ("Rest status", "Where you are in the current work stretch.", "SELECT * FROM rest_status"),
@@ -243,7 +245,8 @@ SORT_DESC = {"daily": "day", "weekly": "week_start", "monthly": "month", "sessio
              "api_requests": "time", "accept_rate": "day"}
 DASHBOARD = {
     "title": "lumo", "description": "AI coding-agent usage, from the lumo database",
-    "layout": [["cost", "requests", "sessions", "active"], ["daily-cost", "daily-cost", "models", "models"]],
+    "layout": [["cost", "requests", "sessions", "active"], ["daily-cost", "daily-cost", "models", "models"],
+               ["unpriced", "unpriced", "unpriced", "unpriced"]],
     "charts": {
         "cost": {"title": "Cost (USD, priced requests)", "db": "lumo", "library": "metric",
                  "query": "SELECT round(cost_usd, 2) AS cost FROM dashboard", "display": {"field": "cost", "prefix": "$"}},
@@ -258,11 +261,16 @@ DASHBOARD = {
                        "display": {"mark": {"type": "bar", "tooltip": True},
                                    "encoding": {"x": {"field": "day", "type": "temporal"},
                                                 "y": {"field": "cost", "type": "quantitative"}}}},
-        "models": {"title": "Cost by model", "db": "lumo", "library": "vega-lite",
-                   "query": "SELECT model, cost_usd FROM models ORDER BY cost_usd DESC",
+        # the priced part of every model: a model with unpriced requests is not left out
+        "models": {"title": "Cost by model (priced requests)", "db": "lumo", "library": "vega-lite",
+                   "query": "SELECT model, priced_cost_usd AS cost_usd FROM models ORDER BY priced_cost_usd DESC",
                    "display": {"mark": {"type": "arc", "tooltip": True},
                                "encoding": {"theta": {"field": "cost_usd", "type": "quantitative"},
                                             "color": {"field": "model", "type": "nominal"}}}},
+        # never a cost alone when some requests have no price: the models and their tokens
+        "unpriced": {"title": "Unpriced requests (not in the costs above)", "db": "lumo", "library": "table",
+                     "query": "SELECT model, requests, unpriced_tokens FROM models WHERE unpriced_tokens > 0"
+                              " ORDER BY unpriced_tokens DESC"},
     },
 }
 

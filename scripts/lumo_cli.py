@@ -34,6 +34,10 @@ VERBS = {
     "views": "list the views (and tables) `lumo report` can show",
     "doctor": "check the extension, the database, the agent homes, the time zone and Claude Code's cleanup",
     "statusline": "one line for Claude Code's statusLine: model, session, today, 5-hour block, rest level",
+    "prices": "the database's own rates: list them, set one (USD per million tokens), load a LiteLLM map",
+    "reprice": "price every stored request again at the prices in force (built-in table and your overrides)",
+    "export": "the ledger tables as NDJSON or CSV files, only what is new since the last export (team reports)",
+    "push": "the ledger tables into ClickHouse over HTTP, only what is new since the last push",
 }
 READ_VERBS = ("daily", "weekly", "monthly", "session", "blocks", "today", "watch", "dashboard", "report")
 # --since/--until: the column of a view they compare with, as a local date. 'instant' columns
@@ -60,6 +64,13 @@ EXAMPLES = {
     "doctor": "lumo doctor",
     "statusline": "echo '{\"session_id\": \"...\", \"model\": {\"display_name\": \"Opus\"}}' | lumo statusline\n"
                   "  ~/.claude/settings.json: {\"statusLine\": {\"type\": \"command\", \"command\": \"lumo statusline\"}}",
+    "prices": "lumo prices list\n  lumo prices set acme-coder-1 --input 2 --output 8 --cache-read 0.2\n"
+              "  lumo prices set claude-sonnet-4-5 --input 2.7 --output 13.5 --from 2026-12-01T00:00:00Z\n"
+              "  lumo prices set acme-coder-1 --remove\n  lumo prices load model_prices_and_context_window.json",
+    "reprice": "lumo reprice",
+    "export": "lumo export --format ndjson --out /srv/drop/$(hostname)\n"
+              "  lumo export --format csv --tables usage --since -30d --project-map hash --out ~/lumo-export",
+    "push": "CLICKHOUSE_USER=lumo CLICKHOUSE_PASSWORD=... lumo push --clickhouse http://clickhouse:8123",
 }
 
 
@@ -89,15 +100,16 @@ def closest(word, choices):
 # README's command reference (scripts/gendoc.py).
 PERIODS = ("daily", "weekly", "monthly")
 DATED = PERIODS + ("session", "blocks", "report")
+TEAM = ("export", "push")
 OPTIONS = [
     (("--db",), "db", "value", "PATH", "the lumo database (default $LUMO_DB, else ~/.lumo/lumo.db); e.g. --db ~/lumo.db",
      "top*"),
     (("-z", "--timezone"), "timezone", "value", "ZONE", "time zone of local days, a zone database name (default $TZ,"
      " else the system's); e.g. --timezone Europe/Berlin", "top*"),
     (("--no-sync",), "no_sync", "flag", None, "answer from the database as it is, without the incremental sync first",
-     ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline")),
+     ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline") + TEAM),
     (("-s", "--since"), "since", "value", "DAY", "first local day, inclusive: YYYYMMDD, YYYY-MM-DD, today, yesterday"
-     " or -Nd (N days ago); e.g. --since -7d", DATED),
+     " or -Nd (N days ago); e.g. --since -7d", DATED + TEAM),
     (("-u", "--until"), "until", "value", "DAY", "last local day, inclusive, same forms; e.g. --until yesterday", DATED),
     (("--agent",), "agent", "value", "NAME", "only this agent: claude, codex, gemini or opencode; e.g. --agent codex",
      PERIODS + ("session", "report", "today", "watch")),
@@ -105,7 +117,7 @@ OPTIONS = [
      " e.g. --project lumo", PERIODS + ("session", "report")),
     (("--machine",), "machine", "value", "ID", "only this machine's rows (lumo_merge'd databases); e.g. --machine laptop",
      PERIODS + ("session", "report")),
-    (("-j", "--json"), "json", "flag", None, "JSON output, e.g. --json | jq .", DATED + ("today", "dashboard")),
+    (("-j", "--json"), "json", "flag", None, "JSON output, e.g. --json | jq .", DATED + ("today", "dashboard", "prices", "reprice")),
     (("--csv",), "csv", "flag", None, "CSV output with a header row, e.g. --csv > out.csv", DATED),
     (("--table",), "table", "flag", None, "a table (the default)", ("report",)),
     (("-o", "--order"), "order", ("asc", "desc"), "{asc,desc}", "oldest first (asc, the default) or newest first"
@@ -130,14 +142,47 @@ OPTIONS = [
                                  ("otlp", "$LUMO_OTLP_DIR", "~/.lumo/otlp"))] + [
     (("--root",), "root", "append", "DIR", "same as --claude (kept for older scripts)", ("sync",)),
     (("-q", "--quiet"), "quiet", "flag", None, "no progress and no summary", ("sync",)),
+    # export and push (scripts/lumo_export.py)
+    (("--format",), "format", ("ndjson", "csv"), "{ndjson,csv}", "file format: NDJSON (one JSON object a line) or CSV"
+     " with a header, NULL as \\N; e.g. --format csv", ("export",)),
+    (("--out",), "out", "value", "DIR", "the export's folder: DIR/TABLE/UTC-DAY/RUN.FORMAT; what DIR has is"
+     " remembered in the database; e.g. --out /srv/drop/laptop", ("export",)),
+    (("--tables",), "tables", "value", "LIST", "tables to send, comma-separated, of usage, messages, tool_uses,"
+     " rate_limits (default usage,messages,tool_uses); e.g. --tables usage", TEAM),
+    (("--with-paths",), "with_paths", "flag", None, "also send file paths and working directories (left out by"
+     " default)", TEAM),
+    (("--project-map",), "project_map", "value", "FILE", "project names as a JSON file maps them"
+     " ({\"name\": \"shown as\"}), or 'hash' for a hash of each name; e.g. --project-map hash", TEAM),
+    (("--full",), "full", "flag", None, "send every row again, not only what is new since the last run", TEAM),
+    (("--clickhouse",), "clickhouse", "value", "URL", "ClickHouse's HTTP interface; user and password from"
+     " $CLICKHOUSE_USER and $CLICKHOUSE_PASSWORD; e.g. --clickhouse http://clickhouse:8123", ("push",)),
+    (("--database",), "database", "value", "NAME", "the ClickHouse database of views/clickhouse/ (default lumo);"
+     " e.g. --database lumo", ("push",)),
     # statusline's own (lumo_statusline.py parses them, without this module's parser)
     (("--wait",), "wait", "float", "MS", "how long the line waits for its sync (default 10); the sync goes on in the"
      " background and the next line shows it; e.g. --wait 100", ("statusline",)),
     (("--timeout",), "timeout", "float", "MS", "answer within MS milliseconds of starting (default 500): past it, or"
      " when the database cannot be read, the last line printed, marked (cached); e.g. --timeout 200", ("statusline",)),
+] + [  # prices set's rates (lumo_prices.py)
+    (("--" + r.replace("_", "-"),), r, "float", "USD", "%s, USD per million tokens; e.g. --%s %s"
+     % (what, r.replace("_", "-"), eg), ("prices",))
+    for r, what, eg in (("input", "uncached input rate", "3"), ("output", "output rate (reasoning included)", "15"),
+                        ("cache_read", "cache-read rate (default: the built-in table's for the model, else unpriced)",
+                         "0.3"),
+                        ("cache_write_5m", "5-minute cache-write rate (same default)", "3.75"),
+                        ("cache_write_1h", "1-hour cache-write rate (same default)", "6"))] + [
+    (("--from",), "valid_from", "value", "TIME", "prices set: first instant (UTC, ISO-8601) the rate is in force"
+     " (default: since ever); e.g. --from 2026-12-01T00:00:00Z", ("prices",)),
+    (("--to",), "valid_to", "value", "TIME", "prices set: instant it stops being in force, exclusive (default: still in"
+     " force); e.g. --to 2027-01-01T00:00:00Z", ("prices",)),
+    (("--remove",), "remove", "flag", None, "prices set: remove the model's override (with --from/--to: that range's)",
+     ("prices",)),
 ]
 POSITIONAL = {"report": ("view", "VIEW", "a view of the lumo database (`lumo views` lists them), or diagnostics"
-                                         " (what lumo_sync skipped); e.g. daily")}
+                                         " (what lumo_sync skipped); e.g. daily"),
+              "prices": ("action", "ACTION [MODEL|FILE]", "list, set MODEL or load FILE (a LiteLLM price map);"
+                         " e.g. set acme-coder-1")}
+MORE_POSITIONAL = ("prices",)  # commands whose action takes one more word (prices set MODEL)
 
 
 class Args:
@@ -248,6 +293,8 @@ def parse(argv):
     if pos and not positional:
         raise Fail("%s: which %s? (%s)" % (verb, pos[0], pos[2]))
     extra = positional[1:] if pos else positional
+    if verb in MORE_POSITIONAL:
+        args.more, extra = extra, []
     if extra:
         raise Fail("unrecognized arguments: %s" % " ".join(extra))
     if pos:
@@ -860,7 +907,8 @@ def cmd_session(args):
     where, params = filters(args, ("agent", "project", "machine"), since, until, "date(started_at, 'localtime')")
     headers, rows = query(con, "SELECT agent, session_id, project, machine, started_at, ended_at,"
                                " datetime(started_at, 'localtime') AS local_start, duration_seconds, requests,"
-                               " total_tokens, cost_usd, models FROM sessions%s ORDER BY started_at %s" % (where, order), params)
+                               " total_tokens, cost_usd, models, priced_cost_usd, unpriced_tokens FROM sessions%s"
+                               " ORDER BY started_at %s" % (where, order), params)
     if emit_rows(con, args, headers, rows):
         return 0
     print(label("Sessions", sorted({r[0] for r in rows}), since, until))
@@ -869,16 +917,17 @@ def cmd_session(args):
         print("no data in this period")
         return 0
     out = [[r[0], (r[1] or "")[:8], (r[2] or "")[:24], (r[6] or "")[:16], duration(r[7]), num(r[8]), num(r[9]),
-            money(r[10])] for r in rows]
+            money(r[10], r[12], r[13])] for r in rows]
     unknown = sum(1 for r in rows if r[10] is None)
+    # the priced part of every session, unpriced ones included (the dashboard's total)
+    priced, unpriced = sum(r[12] or 0 for r in rows), sum(r[13] or 0 for r in rows)
     total = ["Total", "", "%d sessions" % len(rows), "", "", num(sum(r[8] or 0 for r in rows)),
-             num(sum(r[9] or 0 for r in rows)),
-             usd(sum(r[10] or 0 for r in rows)) + (" + %d unpriced" % unknown if unknown else "")]
+             num(sum(r[9] or 0 for r in rows)), money(None if unpriced else priced, priced, unpriced)]
     table(["agent", "session", "project", "started", "length", "requests", "tokens", "cost"], out,
           right=(4, 5, 6, 7), total=total, drop=[4, 5, 2, 3])
     if unknown:
         print("unpriced: %d session(s) have requests without a price; their cost is not known"
-              " (the sessions view has no priced/unpriced split)" % unknown)
+              " (lumo prices set MODEL prices a model)" % unknown)
     return 0
 
 
@@ -888,7 +937,7 @@ def block_limits(con, args, where, params):
     import lumo_limits
     out = []
     for name, dest, column, whole in (("--token-limit", "token_limit", "total_tokens", True),
-                                      ("--cost-limit", "cost_limit", "cost_usd", False)):
+                                      ("--cost-limit", "cost_limit", "priced_cost_usd", False)):
         text = opt(args, dest)
         if text is None:
             out.append(None)
@@ -920,11 +969,12 @@ def cmd_blocks(args):
     where = (where + " AND" if where else " WHERE") + " is_gap = 0" + (" AND is_active = 1" if opt(args, "active") else "")
     headers, rows = query(con, "SELECT block_id, start_at, end_at, actual_end_at, is_active, requests, total_tokens,"
                                " cost_usd, models, tokens_per_minute, cost_per_hour, projected_tokens, projected_cost_usd,"
-                               " datetime(start_at, 'localtime') AS local_start, datetime(end_at, 'localtime') AS local_end"
+                               " datetime(start_at, 'localtime') AS local_start, datetime(end_at, 'localtime') AS local_end,"
+                               " priced_cost_usd, unpriced_tokens"
                                " FROM blocks%s ORDER BY start_at %s" % (where, order), params)
     ix = {h: i for i, h in enumerate(headers)}
     limits = [(k, lim, col, proj) for k, lim, col, proj in (("token", token_limit, "total_tokens", "projected_tokens"),
-                                                             ("cost", cost_limit, "cost_usd", "projected_cost_usd"))
+                                                             ("cost", cost_limit, "priced_cost_usd", "projected_cost_usd"))
               if lim is not None]
     if limits and (opt(args, "json") or opt(args, "csv")):
         # ccusage's tokenLimitStatus: every block's share of the limit; the active one's status
@@ -945,15 +995,16 @@ def cmd_blocks(args):
     if not rows:
         print("no active block" if opt(args, "active") else "no data in this period")
     else:
-        H = ["start", "end", "state", "requests", "tokens", "cost (priced)", "models"]
-        out = [[r[13][:16], r[14][11:16], "active" if r[4] else "", num(r[5]), num(r[6]), usd(r[7] or 0),
+        H = ["start", "end", "state", "requests", "tokens", "cost", "models"]
+        out = [[r[13][:16], r[14][11:16], "active" if r[4] else "", num(r[5]), num(r[6]), money(r[7], r[15], r[16]),
                 (r[8] or "")[:30]] for r in rows]
+        unpriced = sum(r[16] or 0 for r in rows)
         total = ["Total", "", "", num(sum(r[5] or 0 for r in rows)), num(sum(r[6] or 0 for r in rows)),
-                 usd(sum(r[7] or 0 for r in rows)), ""]
+                 money(None if unpriced else sum(r[7] or 0 for r in rows), sum(r[15] or 0 for r in rows), unpriced), ""]
         right, drop = [3, 4, 5], [6, 1, 3]
         # a share column after the tokens (and after the cost) per limit, as ccusage's %
         for k, lim, col, proj in reversed(limits):
-            at = H.index("tokens" if k == "token" else "cost (priced)") + 1
+            at = H.index("tokens" if k == "token" else "cost") + 1
             H.insert(at, "% of " + (num(lim) if k == "token" else usd(lim)))
             for o, r in zip(out, rows):
                 o.insert(at, "%.1f%%" % ((r[ix[col]] or 0) / lim * 100))
@@ -963,8 +1014,9 @@ def cmd_blocks(args):
         table(H, out, right=right, total=total, drop=drop)
         for r in rows:
             if r[4]:
-                print("active block: %s tokens/min, %s/hour; projected at %s: %s tokens, %s"
-                      % (num(r[9]), usd(r[10] or 0), r[14][11:16], num(r[11]), usd(r[12] or 0)))
+                print("active block: %s tokens/min, %s; projected at %s: %s tokens, %s"
+                      % (num(r[9]), "cost/hour unknown (unpriced requests)" if r[16] else usd(r[10] or 0) + "/hour",
+                         r[14][11:16], num(r[11]), "cost unknown (unpriced)" if r[16] else usd(r[12] or 0)))
                 for k, lim, col, proj in limits:
                     st = lumo_limits.limit_status(r[ix[col]] or 0, r[ix[proj]], lim)
                     fmt = num if k == "token" else usd
@@ -1405,6 +1457,37 @@ def cmd_doctor(args):
     return 1 if bad else 0
 
 
+def prices_cmd(args):
+    import lumo_prices  # only these two commands pay for the module
+    return lumo_prices.cmd_prices(args) if args.cmd == "prices" else lumo_prices.cmd_reprice(args)
+
+
+def cmd_team(args):
+    """export and push: scripts/lumo_export.py, after the usual incremental sync."""
+    import lumo_export
+    if args.cmd == "export" and not opt(args, "out"):
+        raise Fail("export: where to? --out DIR (%s)" % [o for o in OPTIONS if o[1] == "out"][0][4])
+    if args.cmd == "push" and not opt(args, "clickhouse"):
+        raise Fail("push: where to? --clickhouse URL (e.g. http://clickhouse:8123)")
+    since = None
+    if opt(args, "since"):  # the start of that local day, as the UTC instant the rows are compared with
+        import time
+        day = parse_day(args.since, "--since")
+        since = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.mktime(time.strptime(day, "%Y-%m-%d"))))
+    fresh(args).close()
+    path = db_path(args)[0]
+    try:
+        if args.cmd == "export":
+            lumo_export.export(path, args.out, opt(args, "format", "ndjson"), opt(args, "tables"), since,
+                               opt(args, "with_paths", False), opt(args, "project_map"), opt(args, "full", False))
+        else:
+            lumo_export.push(path, args.clickhouse, opt(args, "tables"), since, opt(args, "with_paths", False),
+                             opt(args, "project_map"), opt(args, "full", False), opt(args, "database", "lumo"))
+    except lumo_export.ExportError as e:
+        raise Fail(str(e), e.code)
+    return 0
+
+
 def main(argv):
     verb = [a for a in argv if a in VERBS][:1]
     if verb == ["statusline"]:  # its own few options (lumo_statusline.py); --db may come first
@@ -1416,7 +1499,9 @@ def main(argv):
     setup_zone(args)
     fn = {"daily": cmd_period, "weekly": cmd_period, "monthly": cmd_period, "session": cmd_session,
           "blocks": cmd_blocks, "today": cmd_today, "watch": cmd_watch, "dashboard": cmd_dashboard,
-          "report": cmd_report, "views": cmd_views, "sync": cmd_sync, "doctor": cmd_doctor}[args.cmd]
+          "report": cmd_report, "views": cmd_views, "sync": cmd_sync, "doctor": cmd_doctor,
+          "prices": prices_cmd, "reprice": prices_cmd,
+          "export": cmd_team, "push": cmd_team}[args.cmd]
     return fn(args) or 0
 
 

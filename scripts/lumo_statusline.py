@@ -263,7 +263,7 @@ def numbers(con, session_id):
     out["block"] = con.execute(
         "SELECT cost_usd, (SELECT sum(requests) - sum(priced_requests) FROM usage_buckets"
         "                   WHERE bucket >= substr(b.start_at, 1, 16) AND bucket < substr(b.end_at, 1, 16)),"
-        " (julianday(end_at) - julianday('now')) * 1440, cost_per_hour"
+        " (julianday(end_at) - julianday('now')) * 1440, cost_per_hour, priced_cost_usd"
         " FROM blocks b WHERE is_gap = 0 AND is_active = 1 ORDER BY start_at DESC LIMIT 1").fetchone()
     out["rest"] = con.execute("SELECT level, continuous_minutes, minutes_since_activity FROM rest_status").fetchone()
     import lumo_limits
@@ -283,8 +283,9 @@ def render(model, n, color):
     b = n["block"]
     if b:
         left = max(0, int(b[2] or 0))
-        rate = ", %s/h" % usd(b[3]) if b[3] is not None else ""
-        parts.append("block %s, %dh %02dm left%s" % (cost_text(b[0], b[0], b[1]), left // 60, left % 60, rate))
+        # the burn rate of a block with unpriced requests is unknown, not the priced part's
+        rate = ", %s/h" % usd(b[3]) if b[3] is not None else ", $?/h" if b[1] else ""
+        parts.append("block %s, %dh %02dm left%s" % (cost_text(b[0], b[4], b[1]), left // 60, left % 60, rate))
     else:
         parts.append("no active block")
     import lumo_limits  # Codex's plan-limit windows, when it has written any

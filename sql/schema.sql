@@ -6,13 +6,14 @@
 -- Version history: 1 = first schema; 2 = otel_points and otel_events; 3 = lumo_dirs and
 -- the lumo_files_state index; 4 = blocks_cache and blocks_state; 5 = active_minutes (integer
 -- minutes) instead of activity_minutes; 6 = messages.is_rewound; 7 = usage.rank_prefer, content_bytes and
--- stored_cost_usd; 8 = lumo_files.tail_hash; 9 = tool_uses' activity
--- columns, file_changes and git_ops. A migration adds its steps
+-- stored_cost_usd; 8 = usage.price_fp, price_overrides with validity ranges and tier,
+-- lumo_files.tail_hash, diagnostics and rate_limits; 9 = tool_uses' activity columns,
+-- file_changes and git_ops. A migration adds its steps
 -- below the tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 9 (8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: lumo_files without tail_hash; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 9 (8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -42,6 +43,7 @@ CREATE TABLE IF NOT EXISTS usage (
   confidence            TEXT,              -- 'low' for streaming placeholders
   cost_usd              REAL,              -- NULL when the model has no price
   price_source          TEXT,              -- built-in, loaded file, override; NULL when unpriced
+  price_fp              INTEGER,           -- fingerprint of the model's prices when cost_usd was computed (lumo_sync re-prices rows whose model's prices changed); NULL: before schema 8
   message_id            TEXT,                 -- API message id
   request_id            TEXT,                 -- API request id
   file                  TEXT,              -- source file (relative to its root) of the kept copy
@@ -56,6 +58,10 @@ CREATE TABLE IF NOT EXISTS usage (
 CREATE INDEX IF NOT EXISTS usage_message ON usage (message_id);
 CREATE INDEX IF NOT EXISTS usage_time ON usage (timestamp);
 CREATE INDEX IF NOT EXISTS usage_session ON usage (session_id);
+-- by model alone: re-pricing reads a model's rows and rewrites price_fp, which an index
+-- holding it would make cost an index update a row
+DROP INDEX IF EXISTS usage_model_price;
+CREATE INDEX IF NOT EXISTS usage_model ON usage (model);
 
 -- messages: one row per transcript record (user, assistant, system, summary); the
 -- streaming copies of one response are separate records here and merged by the
@@ -182,7 +188,7 @@ CREATE TABLE IF NOT EXISTS lumo_dirs (
 
 -- lumo_settings: key/value settings the views and sync read.
 CREATE TABLE IF NOT EXISTS lumo_settings (
-  key   TEXT PRIMARY KEY,  -- week_start, rest_gap_minutes, rest_heads_up_minutes, rest_break_minutes, idle_gap_seconds, machine, schema_hash (set by sync)
+  key   TEXT PRIMARY KEY,  -- week_start, rest_gap_minutes, rest_heads_up_minutes, rest_break_minutes, idle_gap_seconds, machine; set by sync: schema_hash, prices_builtin (the built-in price snapshot's hash), prices_state (hash of the prices the stored costs were computed with)
   value TEXT               -- the setting's value, as text
 );
 INSERT OR IGNORE INTO lumo_settings (key, value) VALUES
@@ -192,17 +198,87 @@ INSERT OR IGNORE INTO lumo_settings (key, value) VALUES
   ('rest_break_minutes', '120'),
   ('idle_gap_seconds', '300');  -- active time: gaps up to this count as active
 
--- price_overrides: your own rates, applied by every sync before pricing (they win over
--- the built-in and loaded tables).
+-- price_overrides: your own rates (lumo_price_set on this database; the lumo prices command).
+-- Every connection's price functions and every sync read them at each use; they win over
+-- the built-in and loaded tables for the same key, and a NULL rate is the table's rate for
+-- that key (unpriced when it has none). A change re-prices the stored rows it affects at
+-- the next lumo_sync. The triggers refuse negative or non-numeric rates and ranges that
+-- overlap another override of the same model.
 CREATE TABLE IF NOT EXISTS price_overrides (
-  model          TEXT PRIMARY KEY,  -- price key as lumo_model() gives it (or a name no table has)
+  model          TEXT NOT NULL,     -- price key as lumo_model() gives it (or a name no table has), matched lower-cased
+  valid_from     TEXT,              -- first instant (UTC, ISO-8601) the override is in force; NULL: since ever
+  valid_to       TEXT,              -- instant it stops being in force (exclusive); NULL: still in force
   input          REAL,              -- USD per million uncached input tokens
   output         REAL,              -- USD per million output tokens
   cache_read     REAL,              -- USD per million cache-read tokens
   cache_write_5m REAL,              -- USD per million 5-minute cache-write tokens
   cache_write_1h REAL,              -- USD per million 1-hour cache-write tokens
+  tier_threshold REAL,              -- input tokens above which the *_above_tier rates apply (NULL: no tier)
+  input_above_tier          REAL,   -- input rate above the tier
+  output_above_tier         REAL,   -- output rate above the tier
+  cache_read_above_tier     REAL,   -- cache-read rate above the tier
+  cache_write_5m_above_tier REAL,   -- 5-minute cache-write rate above the tier
+  cache_write_1h_above_tier REAL,   -- 1-hour cache-write rate above the tier
   note           TEXT               -- why (contract, missing model, ...)
 );
+CREATE UNIQUE INDEX IF NOT EXISTS price_overrides_range ON price_overrides (lower(model), coalesce(valid_from, ''), coalesce(valid_to, ''));
+-- Version 8: the overrides of a schema-7 table (renamed by lumo_sync before this file
+-- runs), copied before the triggers exist. Rows the triggers would refuse (a negative or
+-- non-numeric rate) are not copied: schema-7 syncs skipped them too.
+CREATE TABLE IF NOT EXISTS price_overrides_v7 (model TEXT PRIMARY KEY, input REAL, output REAL, cache_read REAL,
+  cache_write_5m REAL, cache_write_1h REAL, note TEXT);
+INSERT OR IGNORE INTO price_overrides (model, input, output, cache_read, cache_write_5m, cache_write_1h, note)
+  SELECT lower(model), input, output, cache_read, cache_write_5m, cache_write_1h, note FROM price_overrides_v7
+   WHERE typeof(model) = 'text' AND model <> '' AND NOT (input IS NULL AND output IS NULL)
+     AND coalesce(typeof(input) IN ('integer', 'real') AND input >= 0, 1) AND coalesce(typeof(output) IN ('integer', 'real') AND output >= 0, 1)
+     AND coalesce(typeof(cache_read) IN ('integer', 'real') AND cache_read >= 0, 1)
+     AND coalesce(typeof(cache_write_5m) IN ('integer', 'real') AND cache_write_5m >= 0, 1)
+     AND coalesce(typeof(cache_write_1h) IN ('integer', 'real') AND cache_write_1h >= 0, 1);
+DROP TABLE price_overrides_v7;
+CREATE TRIGGER IF NOT EXISTS price_overrides_check_insert BEFORE INSERT ON price_overrides BEGIN
+  SELECT RAISE(ABORT, 'price_overrides: model must be a non-empty text') WHERE typeof(NEW.model) <> 'text' OR NEW.model = '';
+  SELECT RAISE(ABORT, 'price_overrides: input must be a non-negative number (USD per million tokens)') WHERE NEW.input IS NOT NULL AND (typeof(NEW.input) NOT IN ('integer', 'real') OR NEW.input < 0);
+  SELECT RAISE(ABORT, 'price_overrides: output must be a non-negative number (USD per million tokens)') WHERE NEW.output IS NOT NULL AND (typeof(NEW.output) NOT IN ('integer', 'real') OR NEW.output < 0);
+  SELECT RAISE(ABORT, 'price_overrides: cache_read must be a non-negative number (USD per million tokens)') WHERE NEW.cache_read IS NOT NULL AND (typeof(NEW.cache_read) NOT IN ('integer', 'real') OR NEW.cache_read < 0);
+  SELECT RAISE(ABORT, 'price_overrides: cache_write_5m must be a non-negative number (USD per million tokens)') WHERE NEW.cache_write_5m IS NOT NULL AND (typeof(NEW.cache_write_5m) NOT IN ('integer', 'real') OR NEW.cache_write_5m < 0);
+  SELECT RAISE(ABORT, 'price_overrides: cache_write_1h must be a non-negative number (USD per million tokens)') WHERE NEW.cache_write_1h IS NOT NULL AND (typeof(NEW.cache_write_1h) NOT IN ('integer', 'real') OR NEW.cache_write_1h < 0);
+  SELECT RAISE(ABORT, 'price_overrides: tier_threshold must be a non-negative number (USD per million tokens)') WHERE NEW.tier_threshold IS NOT NULL AND (typeof(NEW.tier_threshold) NOT IN ('integer', 'real') OR NEW.tier_threshold < 0);
+  SELECT RAISE(ABORT, 'price_overrides: input_above_tier must be a non-negative number (USD per million tokens)') WHERE NEW.input_above_tier IS NOT NULL AND (typeof(NEW.input_above_tier) NOT IN ('integer', 'real') OR NEW.input_above_tier < 0);
+  SELECT RAISE(ABORT, 'price_overrides: output_above_tier must be a non-negative number (USD per million tokens)') WHERE NEW.output_above_tier IS NOT NULL AND (typeof(NEW.output_above_tier) NOT IN ('integer', 'real') OR NEW.output_above_tier < 0);
+  SELECT RAISE(ABORT, 'price_overrides: cache_read_above_tier must be a non-negative number (USD per million tokens)') WHERE NEW.cache_read_above_tier IS NOT NULL AND (typeof(NEW.cache_read_above_tier) NOT IN ('integer', 'real') OR NEW.cache_read_above_tier < 0);
+  SELECT RAISE(ABORT, 'price_overrides: cache_write_5m_above_tier must be a non-negative number (USD per million tokens)') WHERE NEW.cache_write_5m_above_tier IS NOT NULL AND (typeof(NEW.cache_write_5m_above_tier) NOT IN ('integer', 'real') OR NEW.cache_write_5m_above_tier < 0);
+  SELECT RAISE(ABORT, 'price_overrides: cache_write_1h_above_tier must be a non-negative number (USD per million tokens)') WHERE NEW.cache_write_1h_above_tier IS NOT NULL AND (typeof(NEW.cache_write_1h_above_tier) NOT IN ('integer', 'real') OR NEW.cache_write_1h_above_tier < 0);
+  SELECT RAISE(ABORT, 'price_overrides: input and output must not both be NULL (delete the row to remove an override)') WHERE NEW.input IS NULL AND NEW.output IS NULL;
+  SELECT RAISE(ABORT, 'price_overrides: valid_from must be an ISO-8601 time (e.g. 2026-03-01T00:00:00Z) or NULL') WHERE NEW.valid_from IS NOT NULL AND unixepoch(NEW.valid_from) IS NULL;
+  SELECT RAISE(ABORT, 'price_overrides: valid_to must be an ISO-8601 time (e.g. 2026-03-01T00:00:00Z) or NULL') WHERE NEW.valid_to IS NOT NULL AND unixepoch(NEW.valid_to) IS NULL;
+  SELECT RAISE(ABORT, 'price_overrides: valid_from must be before valid_to') WHERE unixepoch(NEW.valid_from) >= unixepoch(NEW.valid_to);
+  SELECT RAISE(ABORT, 'price_overrides: the validity range overlaps another override of the same model; remove or shorten that one first')
+   WHERE EXISTS (SELECT 1 FROM price_overrides o WHERE lower(o.model) = lower(NEW.model) AND NOT (o.valid_from IS NEW.valid_from AND o.valid_to IS NEW.valid_to)
+     AND (o.valid_to IS NULL OR NEW.valid_from IS NULL OR unixepoch(NEW.valid_from) < unixepoch(o.valid_to))
+     AND (NEW.valid_to IS NULL OR o.valid_from IS NULL OR unixepoch(o.valid_from) < unixepoch(NEW.valid_to)));
+END;
+CREATE TRIGGER IF NOT EXISTS price_overrides_check_update BEFORE UPDATE ON price_overrides BEGIN
+  SELECT RAISE(ABORT, 'price_overrides: model must be a non-empty text') WHERE typeof(NEW.model) <> 'text' OR NEW.model = '';
+  SELECT RAISE(ABORT, 'price_overrides: input must be a non-negative number (USD per million tokens)') WHERE NEW.input IS NOT NULL AND (typeof(NEW.input) NOT IN ('integer', 'real') OR NEW.input < 0);
+  SELECT RAISE(ABORT, 'price_overrides: output must be a non-negative number (USD per million tokens)') WHERE NEW.output IS NOT NULL AND (typeof(NEW.output) NOT IN ('integer', 'real') OR NEW.output < 0);
+  SELECT RAISE(ABORT, 'price_overrides: cache_read must be a non-negative number (USD per million tokens)') WHERE NEW.cache_read IS NOT NULL AND (typeof(NEW.cache_read) NOT IN ('integer', 'real') OR NEW.cache_read < 0);
+  SELECT RAISE(ABORT, 'price_overrides: cache_write_5m must be a non-negative number (USD per million tokens)') WHERE NEW.cache_write_5m IS NOT NULL AND (typeof(NEW.cache_write_5m) NOT IN ('integer', 'real') OR NEW.cache_write_5m < 0);
+  SELECT RAISE(ABORT, 'price_overrides: cache_write_1h must be a non-negative number (USD per million tokens)') WHERE NEW.cache_write_1h IS NOT NULL AND (typeof(NEW.cache_write_1h) NOT IN ('integer', 'real') OR NEW.cache_write_1h < 0);
+  SELECT RAISE(ABORT, 'price_overrides: tier_threshold must be a non-negative number (USD per million tokens)') WHERE NEW.tier_threshold IS NOT NULL AND (typeof(NEW.tier_threshold) NOT IN ('integer', 'real') OR NEW.tier_threshold < 0);
+  SELECT RAISE(ABORT, 'price_overrides: input_above_tier must be a non-negative number (USD per million tokens)') WHERE NEW.input_above_tier IS NOT NULL AND (typeof(NEW.input_above_tier) NOT IN ('integer', 'real') OR NEW.input_above_tier < 0);
+  SELECT RAISE(ABORT, 'price_overrides: output_above_tier must be a non-negative number (USD per million tokens)') WHERE NEW.output_above_tier IS NOT NULL AND (typeof(NEW.output_above_tier) NOT IN ('integer', 'real') OR NEW.output_above_tier < 0);
+  SELECT RAISE(ABORT, 'price_overrides: cache_read_above_tier must be a non-negative number (USD per million tokens)') WHERE NEW.cache_read_above_tier IS NOT NULL AND (typeof(NEW.cache_read_above_tier) NOT IN ('integer', 'real') OR NEW.cache_read_above_tier < 0);
+  SELECT RAISE(ABORT, 'price_overrides: cache_write_5m_above_tier must be a non-negative number (USD per million tokens)') WHERE NEW.cache_write_5m_above_tier IS NOT NULL AND (typeof(NEW.cache_write_5m_above_tier) NOT IN ('integer', 'real') OR NEW.cache_write_5m_above_tier < 0);
+  SELECT RAISE(ABORT, 'price_overrides: cache_write_1h_above_tier must be a non-negative number (USD per million tokens)') WHERE NEW.cache_write_1h_above_tier IS NOT NULL AND (typeof(NEW.cache_write_1h_above_tier) NOT IN ('integer', 'real') OR NEW.cache_write_1h_above_tier < 0);
+  SELECT RAISE(ABORT, 'price_overrides: input and output must not both be NULL (delete the row to remove an override)') WHERE NEW.input IS NULL AND NEW.output IS NULL;
+  SELECT RAISE(ABORT, 'price_overrides: valid_from must be an ISO-8601 time (e.g. 2026-03-01T00:00:00Z) or NULL') WHERE NEW.valid_from IS NOT NULL AND unixepoch(NEW.valid_from) IS NULL;
+  SELECT RAISE(ABORT, 'price_overrides: valid_to must be an ISO-8601 time (e.g. 2026-03-01T00:00:00Z) or NULL') WHERE NEW.valid_to IS NOT NULL AND unixepoch(NEW.valid_to) IS NULL;
+  SELECT RAISE(ABORT, 'price_overrides: valid_from must be before valid_to') WHERE unixepoch(NEW.valid_from) >= unixepoch(NEW.valid_to);
+  SELECT RAISE(ABORT, 'price_overrides: the validity range overlaps another override of the same model; remove or shorten that one first')
+   WHERE EXISTS (SELECT 1 FROM price_overrides o WHERE lower(o.model) = lower(NEW.model) AND o.rowid <> NEW.rowid
+     AND (o.valid_to IS NULL OR NEW.valid_from IS NULL OR unixepoch(NEW.valid_from) < unixepoch(o.valid_to))
+     AND (NEW.valid_to IS NULL OR o.valid_from IS NULL OR unixepoch(o.valid_from) < unixepoch(NEW.valid_to)));
+END;
 
 -- budget_limits: spending limits; the budgets view reports against them.
 CREATE TABLE IF NOT EXISTS budget_limits (
@@ -327,7 +403,16 @@ CREATE TRIGGER IF NOT EXISTS usage_buckets_remove AFTER DELETE ON usage BEGIN
   DELETE FROM usage_buckets WHERE requests = 0
     AND bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '');
 END;
-CREATE TRIGGER IF NOT EXISTS usage_buckets_change AFTER UPDATE ON usage BEGIN
+-- An UPDATE that changes only a row's price (re-pricing: cost_usd, price_source, price_fp)
+-- moves the rollups by the cost alone (usage_buckets_price, session_totals_price: one
+-- keyed UPDATE each); any other change takes the whole row out and puts it back.
+DROP TRIGGER IF EXISTS usage_buckets_change;
+CREATE TRIGGER usage_buckets_change AFTER UPDATE ON usage WHEN NOT (
+    NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine AND NEW.session_id IS OLD.session_id
+    AND NEW.project IS OLD.project AND NEW.timestamp IS OLD.timestamp AND NEW.model IS OLD.model
+    AND NEW.input_tokens IS OLD.input_tokens AND NEW.output_tokens IS OLD.output_tokens
+    AND NEW.cache_read_tokens IS OLD.cache_read_tokens AND NEW.cache_write_5m_tokens IS OLD.cache_write_5m_tokens
+    AND NEW.cache_write_1h_tokens IS OLD.cache_write_1h_tokens AND NEW.confidence IS OLD.confidence) BEGIN
   UPDATE usage_buckets SET requests = requests - 1, priced_requests = priced_requests - (OLD.cost_usd IS NOT NULL),
     input_tokens = input_tokens - OLD.input_tokens, output_tokens = output_tokens - OLD.output_tokens,
     cache_read_tokens = cache_read_tokens - OLD.cache_read_tokens,
@@ -412,7 +497,13 @@ CREATE TRIGGER IF NOT EXISTS session_totals_remove AFTER DELETE ON usage BEGIN
   DELETE FROM session_models WHERE agent = OLD.agent AND session_id = coalesce(OLD.session_id, '')
      AND model = coalesce(OLD.model, '') AND requests = 0;
 END;
-CREATE TRIGGER IF NOT EXISTS session_totals_change AFTER UPDATE ON usage BEGIN
+DROP TRIGGER IF EXISTS session_totals_change;
+CREATE TRIGGER session_totals_change AFTER UPDATE ON usage WHEN NOT (
+    NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine AND NEW.session_id IS OLD.session_id
+    AND NEW.project IS OLD.project AND NEW.timestamp IS OLD.timestamp AND NEW.model IS OLD.model
+    AND NEW.input_tokens IS OLD.input_tokens AND NEW.output_tokens IS OLD.output_tokens
+    AND NEW.cache_read_tokens IS OLD.cache_read_tokens AND NEW.cache_write_5m_tokens IS OLD.cache_write_5m_tokens
+    AND NEW.cache_write_1h_tokens IS OLD.cache_write_1h_tokens AND NEW.confidence IS OLD.confidence) BEGIN
   UPDATE session_totals SET requests = requests - 1, priced_requests = priced_requests - (OLD.cost_usd IS NOT NULL),
     total_tokens = total_tokens - (OLD.input_tokens + OLD.output_tokens + OLD.cache_read_tokens
       + OLD.cache_write_5m_tokens + OLD.cache_write_1h_tokens),
@@ -549,8 +640,9 @@ CREATE TABLE IF NOT EXISTS blocks_cache (
   cache_creation_tokens INTEGER, -- cache writes, both TTLs
   cache_read_tokens INTEGER,     -- cache reads
   total_tokens INTEGER,          -- all five buckets
-  cost_usd    REAL,              -- priced cost
-  models      TEXT               -- models, comma-separated
+  cost_usd    REAL,              -- cost of the requests with a price
+  models      TEXT,              -- models, comma-separated
+  unpriced_tokens INTEGER        -- tokens of requests without a price
 ) WITHOUT ROWID;
 
 -- blocks_state: one row saying how current blocks_cache is; any change to usage moves
@@ -566,8 +658,41 @@ END;
 CREATE TRIGGER IF NOT EXISTS blocks_state_remove AFTER DELETE ON usage WHEN OLD.timestamp IS NOT NULL BEGIN
   UPDATE blocks_state SET since = min(coalesce(since, OLD.timestamp), OLD.timestamp);
 END;
-CREATE TRIGGER IF NOT EXISTS blocks_state_change AFTER UPDATE ON usage BEGIN
+DROP TRIGGER IF EXISTS blocks_state_change;
+CREATE TRIGGER blocks_state_change AFTER UPDATE ON usage WHEN NOT (
+    NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine AND NEW.session_id IS OLD.session_id
+    AND NEW.project IS OLD.project AND NEW.timestamp IS OLD.timestamp AND NEW.model IS OLD.model
+    AND NEW.input_tokens IS OLD.input_tokens AND NEW.output_tokens IS OLD.output_tokens
+    AND NEW.cache_read_tokens IS OLD.cache_read_tokens AND NEW.cache_write_5m_tokens IS OLD.cache_write_5m_tokens
+    AND NEW.cache_write_1h_tokens IS OLD.cache_write_1h_tokens AND NEW.confidence IS OLD.confidence
+    AND NEW.cost_usd IS OLD.cost_usd) BEGIN
   UPDATE blocks_state SET since = min(coalesce(since, '9999'), coalesce(OLD.timestamp, '9999'), coalesce(NEW.timestamp, '9999'));
+END;
+-- Re-pricing: a row whose price alone changed (see usage_buckets_change).
+CREATE TRIGGER IF NOT EXISTS usage_buckets_price AFTER UPDATE OF cost_usd ON usage WHEN
+    NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine AND NEW.session_id IS OLD.session_id
+    AND NEW.project IS OLD.project AND NEW.timestamp IS OLD.timestamp AND NEW.model IS OLD.model
+    AND NEW.input_tokens IS OLD.input_tokens AND NEW.output_tokens IS OLD.output_tokens
+    AND NEW.cache_read_tokens IS OLD.cache_read_tokens AND NEW.cache_write_5m_tokens IS OLD.cache_write_5m_tokens
+    AND NEW.cache_write_1h_tokens IS OLD.cache_write_1h_tokens AND NEW.confidence IS OLD.confidence
+    AND NEW.cost_usd IS NOT OLD.cost_usd BEGIN
+  UPDATE usage_buckets SET priced_requests = priced_requests + (NEW.cost_usd IS NOT NULL) - (OLD.cost_usd IS NOT NULL),
+    unpriced_tokens = unpriced_tokens + (CASE WHEN NEW.cost_usd IS NULL THEN 1 ELSE 0 END - CASE WHEN OLD.cost_usd IS NULL THEN 1 ELSE 0 END)
+      * (NEW.input_tokens + NEW.output_tokens + NEW.cache_read_tokens + NEW.cache_write_5m_tokens + NEW.cache_write_1h_tokens),
+    priced_cost_usd = priced_cost_usd + coalesce(NEW.cost_usd, 0) - coalesce(OLD.cost_usd, 0)
+  WHERE bucket = coalesce(substr(NEW.timestamp, 1, 14) || printf('%02d', CAST(substr(NEW.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')
+    AND agent = NEW.agent AND machine = NEW.machine AND model = coalesce(NEW.model, '') AND project = coalesce(NEW.project, '');
+END;
+CREATE TRIGGER IF NOT EXISTS session_totals_price AFTER UPDATE OF cost_usd ON usage WHEN
+    NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine AND NEW.session_id IS OLD.session_id
+    AND NEW.project IS OLD.project AND NEW.timestamp IS OLD.timestamp AND NEW.model IS OLD.model
+    AND NEW.input_tokens IS OLD.input_tokens AND NEW.output_tokens IS OLD.output_tokens
+    AND NEW.cache_read_tokens IS OLD.cache_read_tokens AND NEW.cache_write_5m_tokens IS OLD.cache_write_5m_tokens
+    AND NEW.cache_write_1h_tokens IS OLD.cache_write_1h_tokens AND NEW.confidence IS OLD.confidence
+    AND NEW.cost_usd IS NOT OLD.cost_usd BEGIN
+  UPDATE session_totals SET priced_requests = priced_requests + (NEW.cost_usd IS NOT NULL) - (OLD.cost_usd IS NOT NULL),
+    priced_cost_usd = priced_cost_usd + coalesce(NEW.cost_usd, 0) - coalesce(OLD.cost_usd, 0)
+  WHERE agent = NEW.agent AND session_id = coalesce(NEW.session_id, '');
 END;
 
 -- Version 6: messages.is_rewound. SQL has no ADD COLUMN IF NOT EXISTS, so lumo_sync adds
@@ -584,8 +709,10 @@ DROP TABLE activity_minutes;
 
 -- Version 2: the OTLP tables above. Version 3: lumo_dirs (a re-sync's directory listings).
 -- Version 4: blocks_cache and blocks_state. Version 5: active_minutes. Version 6:
--- messages.is_rewound. Version 8: lumo_files.tail_hash (added by lumo_sync's migration),
--- diagnostics and rate_limits.
+-- messages.is_rewound. Version 8: usage.price_fp and lumo_files.tail_hash (added by lumo_sync's
+-- migration), price_overrides with validity ranges and the tier (copied from the renamed
+-- schema-7 table above), diagnostics and rate_limits, blocks_cache.unpriced_tokens (the
+-- migration drops the cache, which the next sync makes again).
 -- Version 9: tool_uses' activity columns (added by lumo_sync's migration, which also marks
 -- inputs cut before schema 7), file_changes and git_ops.
 UPDATE lumo_schema_version SET version = 9 WHERE version < 9;

@@ -18,6 +18,7 @@ no price):
 Kathmandu: Nov 9 = A; Nov 10 = B C E F (4 requests, 3,200 tokens, $0.033 priced + 1,000
 unpriced tokens); Nov 11 = D. UTC: Nov 9 = A B; Nov 10 = C D E F. Project kathmandu on
 Nov 10 in Kathmandu = B C (600 tokens, $0.009)."""
+import glob
 import json
 import os
 import shutil
@@ -328,12 +329,12 @@ c.eq("cron report on a day without usage: exit 0, CSV header only, JSON [], the 
 prefix = os.path.join(OUT, "prefix")
 r = subprocess.run(["make", "-s", "install", "PREFIX=" + prefix], capture_output=True, text=True, cwd=ROOT)
 files = sorted(os.path.relpath(os.path.join(d, f), prefix) for d, _, fs in os.walk(prefix) for f in fs)
-c.eq("make install: bin/lumo, lib/lumo/lumo_cli.py, lumo_limits.py and lumo_statusline.py (and their bytecode)"
-     " and lib/lumo.so",
-     [0, ["bin/lumo", "lib/lumo.so", "lib/lumo/__pycache__/lumo_cli.cpython-%d%d.pyc" % sys.version_info[:2],
-          "lib/lumo/__pycache__/lumo_limits.cpython-%d%d.pyc" % sys.version_info[:2],
-          "lib/lumo/__pycache__/lumo_statusline.cpython-%d%d.pyc" % sys.version_info[:2],
-          "lib/lumo/lumo_cli.py", "lib/lumo/lumo_limits.py", "lib/lumo/lumo_statusline.py"]], [r.returncode, files])
+mods = sorted(os.path.basename(m)[:-3] for m in glob.glob(os.path.join(ROOT, "scripts", "lumo_*.py")))
+c.eq("make install: bin/lumo, lib/lumo/ with the command's modules %s (and their bytecode) and lib/lumo.so"
+     % ", ".join(mods),
+     [0, sorted(["bin/lumo", "lib/lumo.so"] + ["lib/lumo/__pycache__/%s.cpython-%d%d.pyc" % ((m,) + sys.version_info[:2])
+                                              for m in mods] + ["lib/lumo/%s.py" % m for m in mods])],
+     [r.returncode, files])
 r = subprocess.run([PY, os.path.join(prefix, "bin", "lumo"), "sync", "--db", os.path.join(OUT, "inst.db"), "--claude",
                     CLAUDE, "-q"], capture_output=True, text=True, env=dict(ENV, LUMO_EXTENSION=""))
 c.eq("the installed lumo syncs with the installed extension", [0, ""], [r.returncode, r.stderr])

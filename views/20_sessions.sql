@@ -12,6 +12,8 @@
 -- cost_usd        NULL when any request is unpriced
 -- models          models used, comma-separated
 -- low_confidence  requests whose output count looks like a streaming placeholder
+-- priced_cost_usd  cost of the priced requests (cost_usd without the NULL rule)
+-- unpriced_tokens  tokens of requests without a price (never counted as $0)
 DROP VIEW IF EXISTS sessions;
 CREATE VIEW sessions AS
 SELECT s.agent, nullif(s.session_id, '') AS session_id, s.project,
@@ -25,5 +27,11 @@ SELECT s.agent, nullif(s.session_id, '') AS session_id, s.project,
        CASE WHEN s.priced_requests = s.requests THEN s.priced_cost_usd END AS cost_usd,
        (SELECT group_concat(nullif(model, '')) FROM session_models sm
          WHERE sm.agent = s.agent AND sm.session_id = s.session_id) AS models,
-       s.low_confidence
+       s.low_confidence, s.priced_cost_usd,
+       -- only a session with an unpriced request reads its rows (by the session index)
+       CASE WHEN s.priced_requests = s.requests THEN 0 ELSE
+         (SELECT coalesce(sum(u.input_tokens + u.output_tokens + u.cache_read_tokens + u.cache_write_5m_tokens
+                       + u.cache_write_1h_tokens), 0)
+            FROM usage u WHERE u.session_id IS nullif(s.session_id, '') AND u.agent = s.agent AND u.cost_usd IS NULL)
+       END AS unpriced_tokens
   FROM session_totals s;

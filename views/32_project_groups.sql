@@ -6,10 +6,13 @@
 -- requests        billed requests
 -- total_tokens    all five buckets
 -- cost_usd        NULL when any request is unpriced
+-- priced_cost_usd  cost of the priced requests (cost_usd without the NULL rule)
+-- unpriced_tokens  tokens of requests without a price (never counted as $0)
 DROP VIEW IF EXISTS project_groups;
 CREATE VIEW project_groups AS
 SELECT g.group_name, group_concat(DISTINCT p.project) AS projects, sum(p.sessions) AS sessions,
        sum(p.requests) AS requests, sum(p.total_tokens) AS total_tokens,
-       CASE WHEN count(p.cost_usd) = count(*) THEN sum(p.cost_usd) END AS cost_usd
+       CASE WHEN count(p.cost_usd) = count(*) THEN sum(p.cost_usd) END AS cost_usd,
+       sum(p.priced_cost_usd) AS priced_cost_usd, sum(p.unpriced_tokens) AS unpriced_tokens
   FROM project_group_members g JOIN projects p ON p.project = g.project
  GROUP BY g.group_name;

@@ -3,12 +3,14 @@
 -- week_start      local date the week starts
 -- sessions        sessions with requests in the week
 -- requests        billed requests
--- cost_usd        priced cost
+-- cost_usd        cost of the week's requests; NULL when any of them is unpriced
 -- active_seconds  active time, by the active_time view's rule within the week: Claude Code's telemetry where the week has it, plus transcript runs outside the telemetry's span
 -- active_time_source  telemetry, telemetry+transcripts or transcripts
 -- cost_delta_usd  this week minus last week (on the 'this' row)
 -- sessions_delta  this week minus last week (on the 'this' row)
 -- active_seconds_delta  this week minus last week (on the 'this' row)
+-- priced_cost_usd  cost of the priced requests only
+-- unpriced_tokens  tokens of requests without a price
 DROP VIEW IF EXISTS weekly_summary;
 CREATE VIEW weekly_summary AS
 WITH ws AS (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM lumo_settings WHERE key = 'week_start'), 1) AS d),
@@ -29,7 +31,9 @@ WITH ws AS (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM lumo_settings WH
                     (SELECT count(DISTINCT agent || ':' || session_id) FROM usage u
                       WHERE u.timestamp >= w.from_utc AND u.timestamp < w.to_utc) AS sessions,
                     (SELECT total(requests) FROM usage_buckets b WHERE b.bucket >= w.from_utc AND b.bucket < w.to_utc) AS requests,
-                    (SELECT total(priced_cost_usd) FROM usage_buckets b WHERE b.bucket >= w.from_utc AND b.bucket < w.to_utc) AS cost_usd,
+                    (SELECT total(priced_cost_usd) FROM usage_buckets b WHERE b.bucket >= w.from_utc AND b.bucket < w.to_utc) AS priced_cost_usd,
+                    (SELECT total(requests - priced_requests) FROM usage_buckets b WHERE b.bucket >= w.from_utc AND b.bucket < w.to_utc) AS unpriced_requests,
+                    (SELECT total(unpriced_tokens) FROM usage_buckets b WHERE b.bucket >= w.from_utc AND b.bucket < w.to_utc) AS unpriced_tokens,
                     (SELECT total(r.active_seconds) FROM runs r
                       WHERE r.started_at >= substr(w.from_utc, 1, 16) AND r.started_at < substr(w.to_utc, 1, 16)) AS run_seconds,
                     (SELECT total(r.active_seconds) FROM runs r
@@ -37,12 +41,14 @@ WITH ws AS (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM lumo_settings WH
                         AND (r.ended_at < substr(t.t0, 1, 16) OR r.started_at > substr(t.t1, 1, 16))) AS outside,
                     t.secs AS tel_secs
                FROM bounds w JOIN telw t USING (week)),
-     aw AS (SELECT week, week_start, sessions, requests, cost_usd,
+     aw AS (SELECT week, week_start, sessions, requests, CASE WHEN unpriced_requests = 0 THEN priced_cost_usd END AS cost_usd,
                    CASE WHEN tel_secs IS NULL THEN run_seconds ELSE tel_secs + outside END AS active_seconds,
                    CASE WHEN tel_secs IS NULL THEN 'transcripts' WHEN outside > 0 THEN 'telemetry+transcripts'
-                        ELSE 'telemetry' END AS active_time_source
+                        ELSE 'telemetry' END AS active_time_source, priced_cost_usd, unpriced_tokens
               FROM agg)
-SELECT a.*, CASE WHEN a.week = 'this' THEN a.cost_usd - l.cost_usd END AS cost_delta_usd,
+SELECT a.week, a.week_start, a.sessions, a.requests, a.cost_usd, a.active_seconds, a.active_time_source,
+       CASE WHEN a.week = 'this' THEN a.cost_usd - l.cost_usd END AS cost_delta_usd,
        CASE WHEN a.week = 'this' THEN a.sessions - l.sessions END AS sessions_delta,
-       CASE WHEN a.week = 'this' THEN a.active_seconds - l.active_seconds END AS active_seconds_delta
+       CASE WHEN a.week = 'this' THEN a.active_seconds - l.active_seconds END AS active_seconds_delta,
+       a.priced_cost_usd, a.unpriced_tokens
   FROM aw a, aw l WHERE l.week = 'last';

@@ -11,8 +11,9 @@
 -- cache_creation_tokens  cache writes, both TTLs
 -- cache_read_tokens  cache reads
 -- total_tokens    all five buckets
--- cost_usd        priced cost
+-- cost_usd        cost of the requests with a price
 -- models          models, comma-separated (no order promised)
+-- unpriced_tokens  tokens of requests without a price
 DROP VIEW IF EXISTS blocks_tail;
 CREATE VIEW blocks_tail AS
 WITH RECURSIVE
@@ -46,29 +47,33 @@ WITH RECURSIVE
   parts AS (
     SELECT e.first_at, k.bucket AS seen, nullif(k.model, '') AS model, k.requests, k.input_tokens, k.output_tokens,
            k.cache_write_5m_tokens + k.cache_write_1h_tokens AS cache_creation_tokens, k.cache_read_tokens,
-           k.priced_cost_usd AS cost_usd
+           k.priced_cost_usd AS cost_usd, k.unpriced_tokens
       FROM edges e JOIN usage_buckets k
         ON k.bucket >= e.lo_bucket AND k.bucket < e.hi_bucket AND (k.bucket > e.lo_bucket OR NOT e.lo_shared)
     UNION ALL
     SELECT e.first_at, u.timestamp, u.model, 1, u.input_tokens, u.output_tokens,
-           u.cache_write_5m_tokens + u.cache_write_1h_tokens, u.cache_read_tokens, coalesce(u.cost_usd, 0)
+           u.cache_write_5m_tokens + u.cache_write_1h_tokens, u.cache_read_tokens, coalesce(u.cost_usd, 0),
+           CASE WHEN u.cost_usd IS NULL THEN u.input_tokens + u.output_tokens + u.cache_read_tokens
+                + u.cache_write_5m_tokens + u.cache_write_1h_tokens ELSE 0 END
       FROM edges e JOIN usage u ON e.lo_shared AND u.timestamp >= e.first_at AND u.timestamp < e.lo_end
     UNION ALL
     SELECT e.first_at, u.timestamp, u.model, 1, u.input_tokens, u.output_tokens,
-           u.cache_write_5m_tokens + u.cache_write_1h_tokens, u.cache_read_tokens, coalesce(u.cost_usd, 0)
+           u.cache_write_5m_tokens + u.cache_write_1h_tokens, u.cache_read_tokens, coalesce(u.cost_usd, 0),
+           CASE WHEN u.cost_usd IS NULL THEN u.input_tokens + u.output_tokens + u.cache_read_tokens
+                + u.cache_write_5m_tokens + u.cache_write_1h_tokens ELSE 0 END
       FROM edges e JOIN usage u ON u.timestamp >= e.hi_start AND u.timestamp < e.next_first),
   b AS (SELECT e.start_at, e.first_at, e.next_first,
                (SELECT max(u.timestamp) FROM usage u WHERE u.timestamp < coalesce(e.next_first, '9999')) AS last_at,
                p.requests, p.input_tokens, p.output_tokens, p.cache_creation_tokens, p.cache_read_tokens,
-               p.total_tokens, p.cost_usd, p.models
+               p.total_tokens, p.cost_usd, p.models, p.unpriced_tokens
           FROM (SELECT first_at, sum(requests) AS requests, sum(input_tokens) AS input_tokens,
                        sum(output_tokens) AS output_tokens, sum(cache_creation_tokens) AS cache_creation_tokens,
                        sum(cache_read_tokens) AS cache_read_tokens,
                        sum(input_tokens + output_tokens + cache_read_tokens + cache_creation_tokens) AS total_tokens,
-                       sum(cost_usd) AS cost_usd,
+                       sum(cost_usd) AS cost_usd, sum(unpriced_tokens) AS unpriced_tokens,
                        group_concat(DISTINCT CASE WHEN model <> '<synthetic>' THEN model END) AS models
                   FROM parts GROUP BY first_at) p
           JOIN edges e ON e.first_at = p.first_at)
 SELECT first_at, start_at, next_first, last_at, requests, input_tokens, output_tokens, cache_creation_tokens,
-       cache_read_tokens, total_tokens, cost_usd, models
+       cache_read_tokens, total_tokens, cost_usd, models, unpriced_tokens
   FROM b;

@@ -12,7 +12,8 @@ the same synthetic corpora, in one run, and writes tests/bench/results.md.
 - the lumo command as people type it (daily with and without its sync, statusline, today)
   beside ccusage's daily on the same home, median of BENCH_CLI_REPS (20) runs;
 - correctness: lumo's totals must equal the generator's truth, and lumo's and ccusage's
-  token totals are compared (differences are printed with their reason).
+  token totals are compared (differences are printed with their reason);
+- re-pricing a million stored rows (tests/bench/reprice.py, BENCH_REPRICE_ROWS).
 Not part of `make test`: timings depend on the machine.
 """
 import json
@@ -270,6 +271,9 @@ def main():
                 notes.append("%s: ccusage 20.0.24 differs from lumo by %s (ccusage minus lumo). lumo equals the "
                              "generator's truth; ccusage drops lines it cannot parse whole and keeps replays "
                              "differently (see README)." % (size, diff))
+    # issue 17 point 4: re-pricing a million stored rows (tests/bench/reprice.py)
+    import reprice
+    notes += reprice.measure()[1]
     write(rows, notes, cold_ok)
 
 
