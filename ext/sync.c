@@ -644,7 +644,10 @@ static int limits_put(syncer *y, const lumo_file *f, const codex_state *cs, int6
       continue;
     prev[i] = *w;
     char at[32], resets[32];
-    char *key = sqlite3_mprintf("%s:%s:%lld:%s", y->machine, f->rel, (long long)line, names[i]);
+    /* keyed by thread and line, as usage and messages: a rollout moved to archived_sessions
+    ** holds the same observations under another path */
+    char *key = sqlite3_mprintf("%s:%s:%lld:%s", y->machine, cs->thread_id.len ? cs->thread_id.p : f->rel,
+                                (long long)line, names[i]);
     if (!key || !iso_ms(l->at_ms, at)) {
       sqlite3_free(key);
       return SQLITE_NOMEM;

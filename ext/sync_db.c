@@ -147,8 +147,10 @@ static const char *const syncer_sql[] = {
   "DELETE FROM diagnostics WHERE machine = ?1 AND file = ?2 AND phase = 'read' AND (line > ?3 OR line = 0)",
   "INSERT INTO diagnostics (machine, file, line, kind, detail, phase, synced_at)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-  "INSERT OR IGNORE INTO rate_limits (key, agent, machine, session_id, timestamp, limit_id, plan_type, window,"
-  " window_minutes, used_percent, resets_at, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+  /* an observation read again from another copy of its rollout names that copy */
+  "INSERT INTO rate_limits (key, agent, machine, session_id, timestamp, limit_id, plan_type, window,"
+  " window_minutes, used_percent, resets_at, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+  " ON CONFLICT (key) DO UPDATE SET file = excluded.file WHERE file IS NOT excluded.file",
 };
 
 int syncer_open(syncer *y) {

@@ -328,7 +328,7 @@ CREATE INDEX IF NOT EXISTS diagnostics_file ON diagnostics (machine, file, line)
 -- window each time its state changes within a rollout: how much of the 5-hour (primary)
 -- and weekly (secondary) window is used and when it resets.
 CREATE TABLE IF NOT EXISTS rate_limits (
-  key            TEXT PRIMARY KEY,  -- machine:file:line:window
+  key            TEXT PRIMARY KEY,  -- machine:thread:line:window (the file for a rollout without a thread id)
   agent          TEXT NOT NULL,     -- codex
   machine        TEXT NOT NULL,     -- machine id of the sync
   session_id     TEXT,              -- thread id of the rollout
@@ -343,6 +343,11 @@ CREATE TABLE IF NOT EXISTS rate_limits (
   line           INTEGER            -- line of the token_count event
 );
 CREATE INDEX IF NOT EXISTS rate_limits_time ON rate_limits (agent, window, timestamp);
+-- Rows keyed by file before: a rollout moved to archived_sessions had its observations
+-- stored twice. They take the thread key; the second copy of an observation goes.
+UPDATE OR IGNORE rate_limits SET key = machine || ':' || coalesce(session_id, file) || ':' || line || ':' || window
+ WHERE key <> machine || ':' || coalesce(session_id, file) || ':' || line || ':' || window;
+DELETE FROM rate_limits WHERE key <> machine || ':' || coalesce(session_id, file) || ':' || line || ':' || window;
 
 -- usage_buckets: usage summed per UTC quarter hour, agent, machine, model and project,
 -- kept by the triggers below; the period views read it instead of every request.

@@ -59,4 +59,32 @@ c.eq("1. the scan's diagnostics stay in lumo_diagnostics after the sync (10,000 
      query("SELECT count(*) AS n FROM lumo_diagnostics WHERE source = 'claude_usage' AND kind <> 'dropped'", db=DB1,
            before="SELECT count(*) FROM claude_usage WHERE root = '%s'; SELECT lumo_sync('%s')" % (BAD, GOOD)))
 
+# 2. Codex moves a finished rollout to archived_sessions: the same observations, now read
+# from the archived copy, are the same rows (and name the copy they were read from last).
+CODEX = os.path.join(OUT, "codex")
+shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "real", "codex"), CODEX)
+DB2 = os.path.join(OUT, "archived.db")
+NAME = "rollout-2025-10-31T17-00-00-test-ratelimit-session.jsonl"
+LIVE = os.path.join("sessions", "2025", "10", "31", NAME)
+# its windows, by hand: line 2 primary 0% and secondary 7% (first seen), line 3 primary 1%
+# (secondary unchanged: 7%, same reset), line 5 (account/rateLimits/updated) 85% and 12%
+windows = [(2, "primary"), (2, "secondary"), (3, "primary"), (5, "primary"), (5, "secondary")]
+SQL2 = "SELECT line, window, file FROM rate_limits WHERE session_id = 'test-ratelimit-session'"
+query("SELECT lumo_sync('', '', '%s')" % CODEX, db=DB2)
+before = rows(SQL2, DB2)
+c.eq("2. the live rollout's windows", [w + (LIVE,) for w in windows], before)
+os.rename(os.path.join(CODEX, LIVE), os.path.join(CODEX, "archived_sessions", NAME))
+query("SELECT lumo_sync('', '', '%s')" % CODEX, db=DB2)
+c.eq("2. archived: the same rows, once, naming the archived copy",
+     [w + (os.path.join("archived_sessions", NAME),) for w in windows], rows(SQL2, DB2))
+
+# A database from before, with an observation stored under both paths (keyed by file):
+# the schema applied again keys it by thread and keeps one.
+query("INSERT INTO rate_limits SELECT 'test:%s:' || line || ':' || window, agent, machine, session_id, timestamp,"
+      " limit_id, plan_type, window, window_minutes, used_percent, resets_at, '%s', line FROM rate_limits"
+      " WHERE line = 3; UPDATE lumo_settings SET value = 'older' WHERE key = 'schema_hash'" % (LIVE, LIVE), db=DB2)
+c.eq("2. an older database's second copy", 6, len(rows(SQL2, DB2)))
+query("SELECT lumo_sync('', '', '%s')" % CODEX, db=DB2)
+c.eq("2. migrated: one row per observation", windows, [r[:2] for r in rows(SQL2, DB2)])
+
 c.done()
