@@ -87,4 +87,15 @@ c.eq("2. an older database's second copy", 6, len(rows(SQL2, DB2)))
 query("SELECT lumo_sync('', '', '%s')" % CODEX, db=DB2)
 c.eq("2. migrated: one row per observation", windows, [r[:2] for r in rows(SQL2, DB2)])
 
+# 3. The archived database above merged into a laptop's empty one: its observations come along.
+DB3 = os.path.join(OUT, "laptop.db")
+os.environ["LUMO_MACHINE"] = "laptop"
+query("SELECT lumo_merge('%s')" % DB2, db=DB3)
+os.environ["LUMO_MACHINE"] = "test"
+c.eq("3. merged: the other machine's rate limits", [w + ("test",) for w in windows],
+     rows("SELECT line, window, machine FROM rate_limits WHERE session_id = 'test-ratelimit-session'", DB3))
+c.eq("3. rate_limit_status of the merged database is the other's",
+     rows("SELECT window, used_percent, resets_at FROM rate_limit_status", DB2),
+     rows("SELECT window, used_percent, resets_at FROM rate_limit_status", DB3))
+
 c.done()
