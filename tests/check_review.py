@@ -7,7 +7,9 @@ written here, with the expected rows written by hand from the lines this test wr
      under the new path (every observation twice)
   3. lumo_merge: the other database's rate_limits were left out
   4. a symbolic link to a directory elsewhere under the agent's root (not under the
-     directory walked): reported as "read by its own path" and never read
+     directory walked): reported as "read by its own path" and never read; and with the
+     top directory listed by several threads, every directory one level deeper (the
+     32nd level was cut)
   5. a last line cut in the middle of a character (the agent is still writing it): an
      invalid_utf8 diagnostic saying the line is kept, beside the torn one
   6. a sync of one source (the status line syncs Claude alone): the walk diagnostics of
@@ -97,5 +99,32 @@ c.eq("3. merged: the other machine's rate limits", [w + ("test",) for w in windo
 c.eq("3. rate_limit_status of the merged database is the other's",
      rows("SELECT window, used_percent, resets_at FROM rate_limit_status", DB2),
      rows("SELECT window, used_percent, resets_at FROM rate_limit_status", DB3))
+
+# 4. ~/.claude/projects/-home-u-app is a link to ~/.claude/elsewhere/-home-u-app: not under
+# projects/, so not read by its own path; followed. A link to a project inside projects/
+# is still reported and not followed (it is read by its own path).
+LINKED = os.path.join(OUT, "linked")
+write(os.path.join(LINKED, "elsewhere", "-home-u-app", "s4.jsonl"), assistant(4, "s4") + "\n")
+write(os.path.join(LINKED, "projects", "-home-u-own", "s5.jsonl"), assistant(5, "s5") + "\n")
+os.symlink(os.path.join("..", "elsewhere", "-home-u-app"), os.path.join(LINKED, "projects", "-home-u-app"))
+os.symlink("-home-u-own", os.path.join(LINKED, "projects", "-home-u-again"))
+c.eq("4. the linked project's response and the own one are read",
+     [("projects/-home-u-app/s4.jsonl", 40), ("projects/-home-u-own/s5.jsonl", 50)],
+     rows("SELECT file, input_tokens FROM claude_usage('%s')" % LINKED, ":memory:"))
+c.eq("4. only the link into projects/ is reported",
+     [("projects/-home-u-again", "skipped_entry")],
+     sorted((r["file"], r["kind"]) for r in query("SELECT file, kind FROM lumo_diagnostics", before=
+                                                  "SELECT count(*) FROM claude_usage('%s')" % LINKED)))
+
+# A transcript 32 levels below projects/ (a/d1/.../d31/), which the walk reads, and one
+# beside: the same with the top directory listed by two threads as by one.
+DEEP = os.path.join(OUT, "deep")
+write(os.path.join(DEEP, "projects", "a", *["d%d" % i for i in range(1, 32)], "s6.jsonl"), assistant(6, "s6") + "\n")
+write(os.path.join(DEEP, "projects", "b", "s7.jsonl"), assistant(7, "s7") + "\n")
+for threads in ("1", "2"):
+    os.environ["LUMO_THREADS"] = threads
+    c.eq("4. level 32 is read, with %s thread(s)" % threads, [(60,), (70,)],
+         rows("SELECT input_tokens FROM claude_usage('%s')" % DEEP, ":memory:"))
+del os.environ["LUMO_THREADS"]
 
 c.done()
