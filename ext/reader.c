@@ -363,6 +363,18 @@ int lumo_reader_next(lumo_reader *r, const char **line, size_t *len) {
   }
 }
 
+/* The bytes at the end of p[0, n) of a character the line does not finish yet (0 to 3):
+** an unfinished last line is cut wherever the writer is, often inside a character. */
+static size_t unfinished_char(const char *p, size_t n) {
+  for (size_t k = 1; k <= 3 && k <= n; k++) {
+    unsigned char b = (unsigned char)p[n - k];
+    if ((b & 0xC0) == 0x80) continue; /* a continuation byte: look further back */
+    size_t len = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    return len > k ? k : 0;
+  }
+  return 0;
+}
+
 /* The steps every line-oriented source reader (claude.c, codex.c) takes before it parses
 ** a line, so that the tables and lumo_sync skip and report the same lines: LUMO_RAW_LINE
 ** with *p, *n (and *torn when the line has no newline yet); LUMO_RAW_SKIP for a blank line
@@ -392,10 +404,14 @@ int lumo_next_raw(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char 
                   "line over %lld MiB: strings cut to their first MiB (%lld bytes left out); its counts are read",
                   (long long)(rd->cut_at >> 20), (long long)rd->line_cut);
   /* Bytes that are not UTF-8 (or NUL) would be stored as they are and break clients
-  ** (Python's sqlite3 fails on the row): the line is read with U+FFFD in their place. */
-  if (lumo_utf8_fix(*p, *n, &rd->fixed) > 0) {
-    lumo_diag_add(c, source, f->rel, rd->line_no, "invalid_utf8",
-                  "bytes that are not UTF-8 replaced by U+FFFD; the line is kept");
+  ** (Python's sqlite3 fails on the row): the line is read with U+FFFD in their place. An
+  ** unfinished line's last character may be cut: its bytes (one U+FFFD each) are no wrong
+  ** bytes to report (such a line cannot parse, and is read again whole). */
+  int64_t bad = lumo_utf8_fix(*p, *n, &rd->fixed);
+  if (bad > 0) {
+    if (bad > (int64_t)(*torn ? unfinished_char(*p, *n) : 0))
+      lumo_diag_add(c, source, f->rel, rd->line_no, "invalid_utf8",
+                    "bytes that are not UTF-8 replaced by U+FFFD; the line is kept");
     *p = rd->fixed.p;
     *n = rd->fixed.len;
   }

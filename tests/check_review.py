@@ -127,4 +127,20 @@ for threads in ("1", "2"):
          rows("SELECT input_tokens FROM claude_usage('%s')" % DEEP, ":memory:"))
 del os.environ["LUMO_THREADS"]
 
+# 5. The agent has written line 2 up to the middle of the "é" of its text.
+TORN = os.path.join(OUT, "torn")
+F5 = os.path.join(TORN, "projects", "p", "s8.jsonl")
+whole = (assistant(8, "s8") + "\n" + assistant(9, "s8", "héllo") + "\n").encode()
+cut = whole.index("é".encode()) + 1
+DB5 = os.path.join(OUT, "torn.db")
+write(F5, whole[:cut])
+query("SELECT lumo_sync('%s')" % TORN, db=DB5)
+c.eq("5. a line cut mid-character is torn, nothing else", [("projects/p/s8.jsonl", 2, "torn")],
+     rows("SELECT file, line, kind FROM diagnostics", DB5))
+write(F5, whole, 1.7e9 + 10)
+query("SELECT lumo_sync('%s')" % TORN, db=DB5)
+c.eq("5. finished: no diagnostic, both responses", ([], [(80, "s8"), (90, "s8")]),
+     (rows("SELECT file, line, kind FROM diagnostics", DB5), rows("SELECT input_tokens, session_id FROM usage", DB5)))
+c.eq("5. the text as written", [("héllo",)], rows("SELECT text FROM messages WHERE text LIKE 'h%'", DB5))
+
 c.done()
