@@ -963,7 +963,8 @@ static int unchanged(const seen_file *v, int n, const lumo_file *f) {
 ** the rows of file that its read replaces (from line y->read_from on); file NULL: the
 ** listing's, phase 'walk'. The ones the connection could not keep (past LUMO_DIAG_MAX),
 ** dropped, are counted in a row of kind dropped. */
-static int diags_store(syncer *y, const char *file, int n0, int n1, int64_t dropped, const char *phase) {
+static int diags_store(syncer *y, const char *agent, const char *file, int n0, int n1, int64_t dropped,
+                       const char *phase) {
   lumo_conn *conn = y->conn;
   int rc = SQLITE_OK;
   if (file) { /* a file's rows, from the line its read started at */
@@ -983,6 +984,7 @@ static int diags_store(syncer *y, const char *file, int n0, int n1, int64_t drop
     bind_text(st, 4, g->kind);
     bind_text(st, 5, g->detail);
     bind_text(st, 6, phase);
+    bind_text(st, 7, agent);
     rc = step_done(st);
   }
   if (rc == SQLITE_OK && dropped > 0) {
@@ -994,6 +996,7 @@ static int diags_store(syncer *y, const char *file, int n0, int n1, int64_t drop
     bind_text(st, 4, "dropped");
     bind_text(st, 5, why);
     bind_text(st, 6, phase);
+    bind_text(st, 7, agent);
     rc = why ? step_done(st) : SQLITE_NOMEM;
     sqlite3_free(why);
   }
@@ -1009,7 +1012,7 @@ static int diags_store(syncer *y, const char *file, int n0, int n1, int64_t drop
 
 typedef int (*file_syncer)(syncer *y, const lumo_file *f);
 
-static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one) {
+static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one, const char *agent) {
   int in_tx = 0, batch_files = 0;
   int64_t batch_bytes = 0;
   int rc = SQLITE_OK;
@@ -1036,7 +1039,7 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one) 
       y->read_from = -1;
       if (rc == SQLITE_OK) rc = sync_one(y, f);
       if (rc == SQLITE_OK && (y->read_from >= 0 || y->conn->ndiag > n0 || y->conn->dropped > dropped0))
-        rc = diags_store(y, f->rel, n0, y->conn->ndiag, y->conn->dropped - dropped0, "read");
+        rc = diags_store(y, agent, f->rel, n0, y->conn->ndiag, y->conn->dropped - dropped0, "read");
       batch_files++;
       batch_bytes += f->size;
       if (rc == SQLITE_OK && (batch_bytes >= BATCH_BYTES || batch_files >= BATCH_FILES)) {
@@ -1080,13 +1083,29 @@ static void result_summary(sqlite3_context *ctx, const syncer *y) {
   else sqlite3_result_error_nomem(ctx);
 }
 
-/* The listing's diagnostics (the first nwalk of the connection's) replace the last
-** sync's phase 'walk' rows of this machine. */
-static int walk_diags_store(syncer *y, int nwalk, int64_t dropped) {
-  char *del = sqlite3_mprintf("DELETE FROM diagnostics WHERE machine = %Q AND phase = 'walk'", y->machine);
-  int rc = del ? sqlite3_exec(y->db, del, NULL, NULL, NULL) : SQLITE_NOMEM;
-  sqlite3_free(del);
-  return rc ? rc : diags_store(y, NULL, 0, nwalk, dropped, "walk");
+/* The agents in the order their files are listed. */
+static const char *const walk_agents[5] = {"claude", "gemini", "codex", "opencode", "otel"};
+
+/* The listing's diagnostics (the first of the connection's: those of agent i end at
+** end[i], their dropped count at dropped_end[i]) replace the last sync's phase 'walk'
+** rows of this machine and of each agent listed, so a sync of one source (the status
+** line syncs Claude alone) keeps the others' rows. */
+static int walk_diags_store(syncer *y, const int listed[5], const int end[5], const int64_t dropped_end[5]) {
+  int rc = SQLITE_OK, from = 0;
+  int64_t dropped_from = 0;
+  for (int i = 0; rc == SQLITE_OK && i < 5; i++) {
+    if (listed[i]) {
+      char *del = sqlite3_mprintf("DELETE FROM diagnostics WHERE machine = %Q AND phase = 'walk'"
+                                  " AND (agent = %Q OR agent IS NULL)", y->machine, walk_agents[i]);
+      rc = del ? sqlite3_exec(y->db, del, NULL, NULL, NULL) : SQLITE_NOMEM;
+      sqlite3_free(del);
+      if (rc == SQLITE_OK)
+        rc = diags_store(y, walk_agents[i], NULL, from, end[i], dropped_end[i] - dropped_from, "walk");
+    }
+    from = end[i];
+    dropped_from = dropped_end[i];
+  }
+  return rc;
 }
 
 /* The diagnostics of the connection's earlier scans are set aside while the sync runs:
@@ -1152,36 +1171,45 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   lumo_dircache dirs = {0};
   rc = dirs_load(db, y.machine, &dirs);
   conn->dirs = &dirs; /* only while the sources list their files */
+  /* the listing's diagnostics, kept with phase 'walk': where each agent's rows end */
+  int walk_end[5];
+  int64_t walk_dropped[5];
+#define WALK_DONE(i) (walk_end[i] = conn->ndiag, walk_dropped[i] = conn->dropped)
   if (!rc && do_claude) rc = claude_roots(root, &roots, &nroot);
   /* a root that is one transcript (the statusline's session) lists no roots: the walk's
   ** diagnostics of the last whole sync stay as they are */
   int partial = 0;
   for (int i = 0; i < nroot; i++) partial |= claude_transcript_root(roots[i]) > 0;
   if (!rc && do_claude) rc = claude_files(roots, nroot, &fl, conn, "lumo_sync");
+  WALK_DONE(0);
   if (!rc && do_gemini) rc = gemini_roots(groot, &groots, &ngroot);
   if (!rc && do_gemini) rc = gemini_files(groots, ngroot, &gfl, conn, "lumo_sync");
+  WALK_DONE(1);
   if (!rc && do_codex) rc = codex_roots(xroot, &xroots, &nxroot);
   if (!rc && do_codex) rc = codex_files(xroots, nxroot, &xfl, conn, "lumo_sync");
   if (!rc && do_codex) rc = codex_superseded(&xfl, &y.codex_skip, conn, "lumo_sync");
+  WALK_DONE(2);
   if (!rc && do_opencode) rc = opencode_roots(oroot, &oroots, &noroot);
   if (!rc && do_opencode) rc = opencode_files(oroots, noroot, &ofl, conn, "lumo_sync");
+  WALK_DONE(3);
   if (!rc && do_otlp) rc = otlp_roots(troot, &troots, &ntroot);
   if (!rc && do_otlp) rc = otlp_files(troots, ntroot, &tfl, conn, "lumo_sync");
+  WALK_DONE(4);
+#undef WALK_DONE
+  const int listed[5] = {do_claude && !partial, do_gemini, do_codex, do_opencode, do_otlp};
   conn->dirs = NULL;
-  int nwalk = conn->ndiag; /* the listing's diagnostics, kept with phase 'walk' */
-  int64_t walk_dropped = conn->dropped;
   if (!rc) rc = syncer_open(&y);
   /* stored rows first, so the rows this sync writes and the old ones share the prices */
   if (!rc) rc = prices_reprice(&y, 0, &y.st.repriced);
   char started[32];
   time_t now = time(NULL);
   strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-  if (rc == SQLITE_OK) rc = sync_files(&y, &fl, sync_claude_file);
-  if (rc == SQLITE_OK) rc = sync_files(&y, &gfl, sync_gemini_file);
+  if (rc == SQLITE_OK) rc = sync_files(&y, &fl, sync_claude_file, "claude");
+  if (rc == SQLITE_OK) rc = sync_files(&y, &gfl, sync_gemini_file, "gemini");
   y.codex_files = &xfl;
-  if (rc == SQLITE_OK) rc = sync_files(&y, &xfl, sync_codex_file);
-  if (rc == SQLITE_OK) rc = sync_files(&y, &ofl, sync_opencode_file);
-  if (rc == SQLITE_OK) rc = sync_files(&y, &tfl, sync_otlp_file);
+  if (rc == SQLITE_OK) rc = sync_files(&y, &xfl, sync_codex_file, "codex");
+  if (rc == SQLITE_OK) rc = sync_files(&y, &ofl, sync_opencode_file, "opencode");
+  if (rc == SQLITE_OK) rc = sync_files(&y, &tfl, sync_otlp_file, "otel");
   if (rc == SQLITE_OK) {
     char *ins = sqlite3_mprintf(
         "INSERT INTO lumo_sync_runs (started_at, finished_at, machine, files_seen, files_read,"
@@ -1193,7 +1221,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     rc = ins ? sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) : SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, ins, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
-    if (rc == SQLITE_OK && !partial) rc = walk_diags_store(&y, nwalk, walk_dropped);
+    if (rc == SQLITE_OK) rc = walk_diags_store(&y, listed, walk_end, walk_dropped);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);
     if (ins && rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) sync_rollback(db);

@@ -145,8 +145,8 @@ static const char *const syncer_sql[] = {
   " cache_creation_tokens, reasoning_tokens, body, attributes, resource, scope_name, service_version, file, line)"
   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
   "DELETE FROM diagnostics WHERE machine = ?1 AND file = ?2 AND phase = 'read' AND (line > ?3 OR line = 0)",
-  "INSERT INTO diagnostics (machine, file, line, kind, detail, phase, synced_at)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
+  "INSERT INTO diagnostics (machine, file, line, kind, detail, phase, synced_at, agent)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?7)",
   /* an observation read again from another copy of its rollout names that copy */
   "INSERT INTO rate_limits (key, agent, machine, session_id, timestamp, limit_id, plan_type, window,"
   " window_minutes, used_percent, resets_at, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
@@ -324,6 +324,9 @@ static int migrate(sqlite3 *db, char **err, int *backfill) {
     rc = sqlite3_exec(db, activity_migrate_sql, NULL, NULL, err);
     if (!rc) *backfill = 1;
   }
+  /* the agent of a diagnostic, so a sync of one source replaces that source's walk rows only */
+  if (!rc && sync_table_has_column(db, "main", "diagnostics", "agent") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE diagnostics ADD COLUMN agent TEXT", NULL, NULL, err);
   return rc;
 }
 

@@ -312,7 +312,8 @@ CREATE TABLE IF NOT EXISTS lumo_sync_runs (
 -- diagnostics: what lumo_sync() skipped or could not read, kept after the sync (the
 -- connection's lumo_diagnostics is gone when it closes). A file's rows are replaced when
 -- the file is read again (from the line the read starts at); rows of the walk (file 0
--- lines: unreadable directories, skipped entries) are those of the latest sync.
+-- lines: unreadable directories, skipped entries) are those of the latest sync that
+-- listed the agent's files.
 CREATE TABLE IF NOT EXISTS diagnostics (
   machine     TEXT NOT NULL,  -- machine id of the sync
   file        TEXT NOT NULL,  -- file (relative to its root) or directory the row is about
@@ -320,7 +321,8 @@ CREATE TABLE IF NOT EXISTS diagnostics (
   kind        TEXT NOT NULL,  -- malformed, torn, too_long, unreadable, wrong_type, superseded, ... (lumo_diagnostics)
   detail      TEXT,           -- what was wrong, in words
   phase       TEXT NOT NULL,  -- 'read' (a line or file read) or 'walk' (listing the roots)
-  synced_at   TEXT NOT NULL   -- UTC time of the sync that found it
+  synced_at   TEXT NOT NULL,  -- UTC time of the sync that found it
+  agent       TEXT            -- claude, gemini, codex, opencode or otel: whose files (NULL in rows stored before the column)
 );
 CREATE INDEX IF NOT EXISTS diagnostics_file ON diagnostics (machine, file, line);
 

@@ -143,4 +143,20 @@ c.eq("5. finished: no diagnostic, both responses", ([], [(80, "s8"), (90, "s8")]
      (rows("SELECT file, line, kind FROM diagnostics", DB5), rows("SELECT input_tokens, session_id FROM usage", DB5)))
 c.eq("5. the text as written", [("héllo",)], rows("SELECT text FROM messages WHERE text LIKE 'h%'", DB5))
 
+# 6. A Codex thread live and archived (the older copy is reported by the walk: superseded),
+# then a sync of Claude alone, as the status line runs it.
+CODEX6 = os.path.join(OUT, "codex6")
+shutil.copytree(os.path.join(ROOT, "tests", "fixtures", "real", "codex"), CODEX6)
+shutil.copy2(os.path.join(CODEX6, LIVE), os.path.join(CODEX6, "archived_sessions", NAME))
+os.utime(os.path.join(CODEX6, "archived_sessions", NAME), (2e9, 2e9))
+DB6 = os.path.join(OUT, "partial.db")
+WALK = "SELECT file, kind FROM diagnostics WHERE phase = 'walk'"
+query("SELECT lumo_sync('%s', '', '%s')" % (TORN, CODEX6), db=DB6)
+c.eq("6. the older copy is reported", [(LIVE, "superseded")], rows(WALK, DB6))
+query("SELECT lumo_sync('%s')" % TORN, db=DB6)
+c.eq("6. a sync of Claude alone keeps Codex's walk rows", [(LIVE, "superseded")], rows(WALK, DB6))
+os.unlink(os.path.join(CODEX6, LIVE))
+query("SELECT lumo_sync('', '', '%s')" % CODEX6, db=DB6)
+c.eq("6. the next Codex sync replaces them (no older copy now)", [], rows(WALK, DB6))
+
 c.done()
