@@ -288,6 +288,13 @@ static int col_root(int kind) { return kind_object(kind)->ncol - 1; }
 ** table on this connection). claude_messages and claude_tool_uses stream and keep
 ** nothing: as the inner table of a join on anything but session_id they re-read the
 ** files per outer row; the README says how to materialise them instead. */
+/* The constraint compares with BINARY: the lookups compare bytes, and a constraint
+** with another collation (session_id = 'X' COLLATE NOCASE) is left to SQLite. */
+static int binary_collation(sqlite3_index_info *ii, int i) {
+  const char *coll = sqlite3_vtab_collation(ii, i);
+  return !coll || sqlite3_stricmp(coll, "BINARY") == 0;
+}
+
 static int claude_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
   claude_vtab *vt = (claude_vtab *)tab;
   int root = col_root(vt->kind), ses = col_session(vt->kind), ts = col_timestamp(vt->kind);
@@ -300,8 +307,10 @@ static int claude_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
       continue;
     }
     if (!c->usable) continue;
-    if (c->iColumn == ses && c->op == SQLITE_INDEX_CONSTRAINT_EQ) ises = i;
-    if (c->iColumn == UC_MESSAGE_ID && vt->kind == KIND_USAGE && c->op == SQLITE_INDEX_CONSTRAINT_EQ) imid = i;
+    if (c->iColumn == ses && c->op == SQLITE_INDEX_CONSTRAINT_EQ && binary_collation(ii, i)) ises = i;
+    if (c->iColumn == UC_MESSAGE_ID && vt->kind == KIND_USAGE && c->op == SQLITE_INDEX_CONSTRAINT_EQ &&
+        binary_collation(ii, i))
+      imid = i;
     if (c->iColumn == ts &&
         (c->op == SQLITE_INDEX_CONSTRAINT_GE || c->op == SQLITE_INDEX_CONSTRAINT_GT))
       its = i;

@@ -13,7 +13,9 @@ written here, with the expected rows written by hand from the lines this test wr
   5. a last line cut in the middle of a character (the agent is still writing it): an
      invalid_utf8 diagnostic saying the line is kept, beside the torn one
   6. a sync of one source (the status line syncs Claude alone): the walk diagnostics of
-     the other sources were deleted"""
+     the other sources were deleted
+  7. session_id = ? (or claude_usage's message_id = ?) with a collation other than
+     BINARY: the tables compared bytes, and rows the collation matches were missing"""
 import json
 import os
 import shutil
@@ -158,5 +160,15 @@ c.eq("6. a sync of Claude alone keeps Codex's walk rows", [(LIVE, "superseded")]
 os.unlink(os.path.join(CODEX6, LIVE))
 query("SELECT lumo_sync('', '', '%s')" % CODEX6, db=DB6)
 c.eq("6. the next Codex sync replaces them (no older copy now)", [], rows(WALK, DB6))
+
+# 7. A lookup with a collation: session_id = 'S8' COLLATE NOCASE matches session s8 (the
+# tables took the constraint and compared bytes).
+NOCASE = "SELECT %s FROM %s('" + TORN + "') WHERE %s COLLATE NOCASE"
+c.eq("7. claude_usage by session_id, NOCASE", [(80,), (90,)],
+     rows(NOCASE % ("input_tokens", "claude_usage", "session_id = 'S8'"), ":memory:"))
+c.eq("7. claude_usage by message_id, NOCASE", [(90,)],
+     rows(NOCASE % ("input_tokens", "claude_usage", "message_id = 'M9'"), ":memory:"))
+c.eq("7. claude_messages by session_id, NOCASE", [("u8",), ("u9",)],
+     rows(NOCASE % ("uuid", "claude_messages", "session_id = 'S8'"), ":memory:"))
 
 c.done()
