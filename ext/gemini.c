@@ -226,7 +226,9 @@ int gemini_read(gemini_file *g, const char *path, void *ctx, gemini_bad_fn bad_l
       }
       if (rd.line_cut) report(g, rd.line_no, "cut", "line over 64 MiB: strings cut to their first MiB; its counts are read");
       if ((nfix = lumo_utf8_fix(p, n, &fixed)) > 0) {
-        report(g, rd.line_no, "invalid_utf8", "bytes that are not UTF-8 replaced by U+FFFD; the line is kept");
+        /* an unfinished last line cut inside a character is torn, not wrong (lumo_next_raw) */
+        if (nfix > (int64_t)(st == LUMO_LINE_TORN ? lumo_utf8_unfinished(p, n) : 0))
+          report(g, rd.line_no, "invalid_utf8", "bytes that are not UTF-8 replaced by U+FFFD; the line is kept");
         p = fixed.p;
         n = fixed.len;
       }

@@ -363,18 +363,6 @@ int lumo_reader_next(lumo_reader *r, const char **line, size_t *len) {
   }
 }
 
-/* The bytes at the end of p[0, n) of a character the line does not finish yet (0 to 3):
-** an unfinished last line is cut wherever the writer is, often inside a character. */
-static size_t unfinished_char(const char *p, size_t n) {
-  for (size_t k = 1; k <= 3 && k <= n; k++) {
-    unsigned char b = (unsigned char)p[n - k];
-    if ((b & 0xC0) == 0x80) continue; /* a continuation byte: look further back */
-    size_t len = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
-    return len > k ? k : 0;
-  }
-  return 0;
-}
-
 /* The steps every line-oriented source reader (claude.c, codex.c) takes before it parses
 ** a line, so that the tables and lumo_sync skip and report the same lines: LUMO_RAW_LINE
 ** with *p, *n (and *torn when the line has no newline yet); LUMO_RAW_SKIP for a blank line
@@ -409,7 +397,7 @@ int lumo_next_raw(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char 
   ** bytes to report (such a line cannot parse, and is read again whole). */
   int64_t bad = lumo_utf8_fix(*p, *n, &rd->fixed);
   if (bad > 0) {
-    if (bad > (int64_t)(*torn ? unfinished_char(*p, *n) : 0))
+    if (bad > (int64_t)(*torn ? lumo_utf8_unfinished(*p, *n) : 0))
       lumo_diag_add(c, source, f->rel, rd->line_no, "invalid_utf8",
                     "bytes that are not UTF-8 replaced by U+FFFD; the line is kept");
     *p = rd->fixed.p;

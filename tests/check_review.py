@@ -144,6 +144,16 @@ query("SELECT lumo_sync('%s')" % TORN, db=DB5)
 c.eq("5. finished: no diagnostic, both responses", ([], [(80, "s8"), (90, "s8")]),
      (rows("SELECT file, line, kind FROM diagnostics", DB5), rows("SELECT input_tokens, session_id FROM usage", DB5)))
 c.eq("5. the text as written", [("héllo",)], rows("SELECT text FROM messages WHERE text LIKE 'h%'", DB5))
+# The same in a Gemini chat (JSONL): its second line cut inside the "é".
+GEMINI = os.path.join(OUT, "gemini")
+chat = (json.dumps({"sessionId": "g1", "projectHash": "p", "startTime": "2026-05-01T10:00:00.000Z", "kind": "main"})
+        + "\n" + json.dumps({"id": "x2", "timestamp": "2026-05-01T10:02:30.000Z", "type": "gemini", "content": "héllo",
+                             "model": "gemini-2.5-pro", "tokens": {"input": 100, "output": 10}}, ensure_ascii=False)
+        + "\n").encode()
+write(os.path.join(GEMINI, "tmp", "p", "chats", "session-g1.jsonl"), chat[:chat.index("é".encode()) + 1])
+query("SELECT lumo_sync('', '%s', '', '', '')" % GEMINI, db=DB5)
+c.eq("5. a Gemini line cut mid-character is torn, nothing else", [("tmp/p/chats/session-g1.jsonl", 2, "torn")],
+     rows("SELECT file, line, kind FROM diagnostics WHERE file LIKE 'tmp/%'", DB5))
 
 # 6. A Codex thread live and archived (the older copy is reported by the walk: superseded),
 # then a sync of Claude alone, as the status line runs it.

@@ -235,6 +235,13 @@ static void test_claude_line(void) {
         "invalid bytes, overlongs and surrogates -> one U+FFFD each");
   CHECK(lumo_utf8_fix("a\0b", 3, &u) == 1 && u.len == 5, "NUL -> U+FFFD");
   CHECK(lumo_utf8_fix("\xe2\x82", 2, &u) == 2, "a cut sequence -> U+FFFD per byte");
+  CHECK(lumo_utf8_unfinished("a\xe2\x82", 3) == 2 && lumo_utf8_unfinished("a\xf0\x9f\x98", 4) == 3 &&
+            lumo_utf8_unfinished("a\xc3", 2) == 1,
+        "the bytes of a character cut at the end");
+  CHECK(lumo_utf8_unfinished("a\xe2\x82\xac", 4) == 0 && lumo_utf8_unfinished("ab", 2) == 0 &&
+            lumo_utf8_unfinished("a\xff", 2) == 0 && lumo_utf8_unfinished("\x82\x82\x82\x82", 4) == 0 &&
+            lumo_utf8_unfinished("", 0) == 0,
+        "a whole last character, ASCII, a wrong byte, stray continuations: none cut");
   lumo_buf_free(&u);
 }
 
