@@ -384,6 +384,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
   int sub;
   lumo_span sid_span = claude_file_session(f, &sub);
   char *file_sid = sid_span.n ? sqlite3_mprintf("%.*s", (int)sid_span.n, sid_span.p) : NULL;
+  if (sid_span.n && !file_sid) rc = SQLITE_NOMEM; /* not a file without a session */
   char *project = NULL; /* of first_cwd: made once */
   int64_t consumed = start, lines = start_line;
   int status;
@@ -398,7 +399,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
     if (status != CLAUDE_LINE_RECORD) continue;
     if (!first_cwd && L.cwd.n) {
       const char *cwd = dec(y, 0, L.cwd);
-      if (cwd) first_cwd = sqlite3_mprintf("%s", cwd);
+      if (cwd && !(first_cwd = sqlite3_mprintf("%s", cwd))) rc = SQLITE_NOMEM;
     }
     const char *session = file_sid ? file_sid : dec(y, 1, L.session_id);
     const char *timestamp = dec(y, 2, L.timestamp);
@@ -406,8 +407,9 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
     const char *model = dec(y, 4, L.model);
     if (first_cwd && !project) {
       lumo_span proj = lumo_path_last(first_cwd, strlen(first_cwd));
-      if (proj.n) project = sqlite3_mprintf("%.*s", (int)proj.n, proj.p);
+      if (proj.n && !(project = sqlite3_mprintf("%.*s", (int)proj.n, proj.p))) rc = SQLITE_NOMEM;
     }
+    if (rc) break; /* out of memory: not a response without its project */
     if (claude_line_bills(&L)) {
       lumo_cand k;
       memset(&k, 0, sizeof(k));
@@ -481,7 +483,10 @@ static void gemini_tool_call(void *p, lumo_span call) {
   if (t->rc || lumo_json_get(call, "id", &id) != 1 || !lumo_json_is_string(id)) return;
   const char *ids = dec(y, 1, id);
   char *key = ids ? sqlite3_mprintf("gemini:%s", ids) : NULL;
-  if (!key) return;
+  if (!key) {
+    if (ids) t->rc = SQLITE_NOMEM;
+    return;
+  }
   int has_args = lumo_json_get(call, "args", &args) == 1;
   lumo_span display = {NULL, 0};
   lumo_json_get(call, "resultDisplay", &display);
@@ -720,7 +725,8 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
     char *mid = sqlite3_mprintf("%s:%lld", cs.thread_id.len ? cs.thread_id.p : f->rel, (long long)rd.line_no);
     lumo_span last = cs.cwd.len ? lumo_path_last(cs.cwd.p, cs.cwd.len) : (lumo_span){NULL, 0};
     char *project = last.n ? sqlite3_mprintf("%.*s", (int)last.n, last.p) : NULL;
-    if (!mid) {
+    if (!mid || (last.n && !project) || ts.oom) { /* out of memory: no row without its fields */
+      sqlite3_free(mid);
       sqlite3_free(project);
       rc = SQLITE_NOMEM;
       break;
@@ -1012,6 +1018,15 @@ static int diags_store(syncer *y, const char *agent, const char *file, int n0, i
 
 typedef int (*file_syncer)(syncer *y, const lumo_file *f);
 
+/* A decode into the scratch buffers that ran out of memory (dec() then answers NULL, as
+** for an absent field: a response without its message id would be stored as a row of
+** its own and billed twice) fails the sync; the flag stays set once raised. */
+static int scratch_oom(const syncer *y) {
+  for (int i = 0; i < 16; i++)
+    if (y->s[i].oom) return 1;
+  return y->text.oom;
+}
+
 static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one, const char *agent) {
   int in_tx = 0, batch_files = 0;
   int64_t batch_bytes = 0;
@@ -1038,6 +1053,7 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one, 
       int64_t dropped0 = y->conn->dropped;
       y->read_from = -1;
       if (rc == SQLITE_OK) rc = sync_one(y, f);
+      if (rc == SQLITE_OK && scratch_oom(y)) rc = SQLITE_NOMEM;
       if (rc == SQLITE_OK && (y->read_from >= 0 || y->conn->ndiag > n0 || y->conn->dropped > dropped0))
         rc = diags_store(y, agent, f->rel, n0, y->conn->ndiag, y->conn->dropped - dropped0, "read");
       batch_files++;
