@@ -711,6 +711,10 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
          st != CODEX_LINE_TORN) {
     if (st == CODEX_LINE_SKIP) continue;
     y->line_cut = rd.line_cut;
+    if (cs.thread_id.oom || cs.cwd.oom || cs.model.oom) { /* out of memory: no row without its thread */
+      rc = SQLITE_NOMEM;
+      break;
+    }
     if (cs.limits.seen && (rc = limits_put(y, f, &cs, rd.line_no, prev_limits)) != SQLITE_OK) break;
     if (st == CODEX_LINE_OTHER) {
       if (codex_item_line(&cs, p, n, &item) == CODEX_ROW) rc = codex_item_put(y, f, &cs, &item, rd.line_no);

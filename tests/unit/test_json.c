@@ -248,7 +248,7 @@ static void test_claude_line(void) {
 
 /* ------------------------------------------------------- a sync out of memory */
 
-/* Every allocation of a small Claude sync fails in turn (one at a time): the sync then
+/* Every allocation of a small Claude and Codex sync fails in turn (one at a time): the sync then
 ** fails, or stores the rows a sync with memory stores. A decode that ran out of memory
 ** read as an absent field: a response without its message id was stored as a row of its
 ** own (billed twice), without its project, its text. */
@@ -259,7 +259,7 @@ static void *failing_realloc(void *p, int n) { return ++alloc_count == fail_at ?
 
 int sqlite3_lumo_init(sqlite3 *db, char **err, const sqlite3_api_routines *api);
 
-/* The allocations between the sync's first BEGIN IMMEDIATE and its COMMIT: where the
+/* The allocations between the sync's first BEGIN IMMEDIATE and its run record: where the
 ** files are read and their rows written (the rest applies settings and builds views). */
 static long window_from, window_to;
 static int trace_window(unsigned type, void *ctx, void *stmt, void *sql) {
@@ -267,7 +267,8 @@ static int trace_window(unsigned type, void *ctx, void *stmt, void *sql) {
   /* statements run inside lumo_sync() are traced as "-- " and their text */
   if (fail_at >= 0 || !sql) return 0;
   if (!window_from && strcmp((const char *)sql, "-- BEGIN IMMEDIATE") == 0) window_from = alloc_count;
-  else if (window_from && !window_to && strcmp((const char *)sql, "-- COMMIT") == 0) window_to = alloc_count;
+  else if (window_from && !window_to && strncmp((const char *)sql, "-- INSERT INTO lumo_sync_runs", 29) == 0)
+    window_to = alloc_count;
   return 0;
 }
 
@@ -289,7 +290,7 @@ static char *sync_rows(const char *dir, const char *template_db, size_t template
   if (sqlite3_open(path, &db) != SQLITE_OK) return NULL;
   sqlite3_lumo_init(db, NULL, NULL);
   sqlite3_trace_v2(db, SQLITE_TRACE_STMT, trace_window, NULL); /* in every run: the same allocations */
-  char *sql = sqlite3_mprintf("SELECT lumo_sync('%q/claude')", dir);
+  char *sql = sqlite3_mprintf("SELECT lumo_sync('%q/claude', '', '%q/codex')", dir, dir);
   alloc_count = 0;
   fail_at = fail;
   char *err = NULL;
@@ -306,7 +307,9 @@ static char *sync_rows(const char *dir, const char *template_db, size_t template
                          " || ' ' || line, ', ') FROM (SELECT * FROM usage ORDER BY key)), '-') || ' | ' || ifnull(("
                          "SELECT group_concat(key || ' ' || ifnull(text, '-') || ' ' || ifnull(session_id, '-'), ', ')"
                          " FROM (SELECT * FROM messages ORDER BY key)), '-') || ' | ' || ifnull((SELECT group_concat("
-                         "key || ' ' || ifnull(is_error, '-'), ', ') FROM (SELECT * FROM tool_uses ORDER BY key)), '-')",
+                         "key || ' ' || ifnull(is_error, '-'), ', ') FROM (SELECT * FROM tool_uses ORDER BY key)), '-') || ' | ' ||"
+                         " ifnull((SELECT group_concat(key || ' ' || used_percent, ', ') FROM (SELECT * FROM"
+                         " rate_limits ORDER BY key)), '-')",
                          -1, &st, NULL) == SQLITE_OK) {
     if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
       rows = strdup((const char *)sqlite3_column_text(st, 0));
@@ -318,6 +321,7 @@ static char *sync_rows(const char *dir, const char *template_db, size_t template
 
 static void test_sync_oom(void) {
   char dir[] = "/tmp/lumo-oom-XXXXXX", path[512];
+  setenv("LUMO_MACHINE", "test", 1);
   if (!mkdtemp(dir)) return;
   snprintf(path, sizeof(path), "%s/claude", dir);
   mkdir(path, 0755);
@@ -340,6 +344,22 @@ static void test_sync_oom(void) {
       "\"message\":{\"id\":\"m3\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"usage\":{\"input_tokens\":7,\"output_tokens\":1}}}\n";
   snprintf(path, sizeof(path), "%s/claude/projects/-home-u-app/s1.jsonl", dir);
   write_file(path, lines, sizeof(lines) - 1);
+  /* a Codex rollout: its thread, cwd, a token count with a plan limit */
+  static const char rollout[] =
+      "{\"timestamp\":\"2025-10-31T17:00:00.000Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"th1\","
+      "\"cwd\":\"/home/u/proj\"}}\n"
+      "{\"timestamp\":\"2025-10-31T17:00:05.000Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\","
+      "\"info\":{\"total_token_usage\":{\"input_tokens\":100,\"output_tokens\":10},\"last_token_usage\":"
+      "{\"input_tokens\":100,\"output_tokens\":10}},\"rate_limits\":{\"primary\":{\"used_percent\":5.0,"
+      "\"window_minutes\":300,\"resets_at\":1761950218}}}}\n";
+  const char *const codex_dirs[] = {"codex", "codex/sessions", "codex/sessions/2025", "codex/sessions/2025/10",
+                                    "codex/sessions/2025/10/31"};
+  for (int i = 0; i < 5; i++) {
+    snprintf(path, sizeof(path), "%s/%s", dir, codex_dirs[i]);
+    mkdir(path, 0755);
+  }
+  snprintf(path, sizeof(path), "%s/codex/sessions/2025/10/31/rollout-2025-10-31T17-00-00-th1.jsonl", dir);
+  write_file(path, rollout, sizeof(rollout) - 1);
   /* the schema, applied once: each run syncs into a copy */
   snprintf(path, sizeof(path), "%s/template.db", dir);
   sqlite3 *db;
@@ -361,9 +381,10 @@ static void test_sync_oom(void) {
   }
   long total = 0, allocs, wrong = 0, first_wrong = 0, failed = 0;
   char *want = template_db ? sync_rows(dir, template_db, template_n, -1, &total) : NULL;
+  if (want) printf("     rows: %s\n", want);
   CHECK(want && strstr(want, "claude:m1:r1 20 app 2") && strstr(want, "claude:u1 h\xc3\xa9 s1") &&
-            strstr(want, "claude:t1 1"),
-        "sync of the small file: m1's larger copy, the text, the tool's outcome");
+            strstr(want, "claude:t1 1") && strstr(want, "codex:th1:2: 100 proj 2") && strstr(want, "test:th1:2:primary 5.0"),
+        "sync of the small files: m1's larger copy, the text, the tool's outcome, the Codex thread and limit");
   for (long k = window_from; want && window_to && k <= window_to; k++) {
     char *got = sync_rows(dir, template_db, template_n, k, &allocs);
     if (!got) failed++;
