@@ -17,7 +17,7 @@ DIST    := dist
 SO      := $(DIST)/lumo.so
 PY      := /usr/bin/python3
 
-.PHONY: all loadable deps deps-test demo test test-asan test-unit fuzz bench clean docs docs-check install uninstall
+.PHONY: all loadable deps deps-test demo test test-asan test-unit fuzz bench bench-teams clean docs docs-check install uninstall
 
 all: loadable
 loadable: $(SO)
@@ -88,6 +88,10 @@ fuzz: deps
 
 bench: deps $(SO)
 	@sh tests/bench/run.sh
+
+# The team ledger at scale: 200 small homes synced, exported and loaded into chdb (issue 23).
+bench-teams: deps $(SO)
+	@/usr/bin/python3 tests/bench/teams.py
 
 docs:
 	$(PY) scripts/gendoc.py --write

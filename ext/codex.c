@@ -61,6 +61,14 @@ static int type_is(lumo_span v, const char *lit) {
 static int64_t ts_ms(lumo_span v) {
   lumo_buf b = {0};
   int64_t ms = 0;
+  /* a timestamp without escapes is read from a copy on the stack: with no allocation to
+  ** fail, a rate-limit observation is not dropped as timeless when memory runs out */
+  char plain[64];
+  if (v.n >= 2 && v.n - 2 < sizeof(plain) && v.p[0] == '"' && v.p[v.n - 1] == '"' && !memchr(v.p, '\\', v.n)) {
+    memcpy(plain, v.p + 1, v.n - 2);
+    plain[v.n - 2] = 0;
+    return lumo_iso_to_ms(plain, &ms) ? ms : 0;
+  }
   if (lumo_json_decode(v, &b) == 0 && b.p && !lumo_iso_to_ms(b.p, &ms)) ms = 0;
   lumo_buf_free(&b);
   return ms;

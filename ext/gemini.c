@@ -73,6 +73,7 @@ static void take_message(gemini_file *g, lumo_span m, int64_t line) {
     e->id = ids;
   }
   e->line = line;
+  e->cut = g->line_cut;
   e->is_rewound = 0; /* a line for an id puts it (back) in the conversation */
   int has_type = lumo_json_get(m, "type", &type) == 1;
   e->is_gemini = has_type && str_eq(type, "gemini");
@@ -226,10 +227,13 @@ int gemini_read(gemini_file *g, const char *path, void *ctx, gemini_bad_fn bad_l
       }
       if (rd.line_cut) report(g, rd.line_no, "cut", "line over 64 MiB: strings cut to their first MiB; its counts are read");
       if ((nfix = lumo_utf8_fix(p, n, &fixed)) > 0) {
-        report(g, rd.line_no, "invalid_utf8", "bytes that are not UTF-8 replaced by U+FFFD; the line is kept");
+        /* an unfinished last line cut inside a character is torn, not wrong (lumo_next_raw) */
+        if (nfix > (int64_t)(st == LUMO_LINE_TORN ? lumo_utf8_unfinished(p, n) : 0))
+          report(g, rd.line_no, "invalid_utf8", "bytes that are not UTF-8 replaced by U+FFFD; the line is kept");
         p = fixed.p;
         n = fixed.len;
       }
+      g->line_cut = rd.line_cut;
       if (take_line(g, p, n, rd.line_no))
         report(g, rd.line_no, st == LUMO_LINE_TORN ? "torn" : "malformed",
                st == LUMO_LINE_TORN ? "incomplete last line (no newline)" : "not a JSON object");

@@ -13,6 +13,7 @@ typedef struct gemini_msg {
   int ntool_calls;
   int64_t line;                       /* of the last line that wrote the message (1 for .json) */
   int is_gemini, has_tokens, is_rewound;
+  int64_t cut;                        /* bytes the reader left out of its line (over LUMO_CUT_AT: strings keep their first LUMO_CUT_KEEP bytes) */
   int billable;                       /* gemini message with non-zero tokens */
   int64_t input, cache_read, output, reasoning, tool; /* normalised (spec 3.5) */
 } gemini_msg;
@@ -32,6 +33,7 @@ typedef struct gemini_file {
                                precedes it is in msgs, the rest was not read */
   lumo_arena arena;         /* owns the strings */
   lumo_buf tmp;
+  int64_t line_cut;         /* bytes the reader left out of the line being taken (0: whole) */
   gemini_bad_fn bad_line;   /* the reader's caller's, with bad_ctx */
   void *bad_ctx;
 } gemini_file;

@@ -588,3 +588,16 @@ int64_t lumo_utf8_fix(const char *p, size_t n, lumo_buf *out) {
   lumo_buf_nul(out);
   return bad;
 }
+
+/* The bytes at the end of p[0, n) of a character p does not finish (0 to 3): an
+** unfinished last line is cut wherever its writer is, often inside a character; each of
+** those bytes is one U+FFFD of lumo_utf8_fix, and no wrong byte to report. */
+size_t lumo_utf8_unfinished(const char *p, size_t n) {
+  for (size_t k = 1; k <= 3 && k <= n; k++) {
+    unsigned char b = (unsigned char)p[n - k];
+    if ((b & 0xC0) == 0x80) continue; /* a continuation byte: look further back */
+    size_t len = b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    return len > k ? k : 0;
+  }
+  return 0;
+}

@@ -183,6 +183,8 @@ LUMO_API void lumo_count_report(lumo_conn *c, const char *source, const char *fi
 /* Invalid UTF-8 and NUL bytes replaced by U+FFFD into out; returns how many (0: p was
 ** valid, out untouched). */
 LUMO_API int64_t lumo_utf8_fix(const char *p, size_t n, lumo_buf *out);
+/* The bytes of a last character p[0, n) cuts (an unfinished line): 0 to 3. */
+LUMO_API size_t lumo_utf8_unfinished(const char *p, size_t n);
 /* A string, or the "text" members of an array of parts joined by newlines, appended. */
 LUMO_API void lumo_json_texts(lumo_span v, lumo_buf *out);
 

@@ -1,7 +1,7 @@
 /* merge.c: lumo_merge('other.db'), another machine's lumo database into this one. Usage
 ** rows go through the same upsert and winner rule as a sync (usage_upsert), with the
-** ranking fields the other database stored; messages, tool calls, file states and
-** telemetry are unions on their keys. One write transaction: all or nothing. */
+** ranking fields the other database stored; messages, tool calls, file states,
+** telemetry and plan limits are unions on their keys. One write transaction: all or nothing. */
 #include "sync_int.h"
 
 #include <string.h>
@@ -140,6 +140,14 @@ void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         "INSERT OR IGNORE INTO otel_events SELECT * FROM lumo_merge_src.otel_events;",
         NULL, NULL, NULL);
   sqlite3_finalize(has);
+  /* Plan limits: a union on their keys (a database from before schema 8 has none). */
+  if (!rc && sync_table_has_column(db, "lumo_merge_src", "rate_limits", "key") == 1)
+    rc = sqlite3_exec(db,
+        "INSERT OR IGNORE INTO rate_limits (key, agent, machine, session_id, timestamp, limit_id, plan_type, window,"
+        " window_minutes, used_percent, resets_at, file, line) SELECT key, agent, machine, session_id, timestamp,"
+        " limit_id, plan_type, window, window_minutes, used_percent, resets_at, file, line"
+        " FROM lumo_merge_src.rate_limits",
+        NULL, NULL, NULL);
   if (!rc) rc = blocks_refresh(db);
   if (!rc) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
   else sync_rollback(db);

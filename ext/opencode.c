@@ -178,6 +178,79 @@ static int read_database(const lumo_file *f, lumo_conn *c, const char *source, o
   return rc;
 }
 
+static int64_t ms_member(lumo_span obj, const char *key) {
+  lumo_span v;
+  int64_t x = 0;
+  return lumo_json_get(obj, key, &v) == 1 && lumo_json_int(v, &x) == 0 && x > 0 ? x : 0;
+}
+
+int opencode_read_tools(const lumo_file *f, lumo_conn *c, const char *source, opencode_tool_fn fn, void *ctx) {
+  if (!lumo_ends_with(f->path, ".db")) return SQLITE_OK;
+  sqlite3 *odb = NULL;
+  sqlite3_stmt *st = NULL;
+  char *uri = sqlite3_mprintf("file:%s?mode=ro", f->path);
+  if (!uri) return SQLITE_NOMEM;
+  int rc = sqlite3_open_v2(uri, &odb, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  sqlite3_free(uri);
+  if (rc == SQLITE_OK) {
+    sqlite3_busy_timeout(odb, 2000);
+    /* the LIKE spares parsing text parts; every candidate is still parsed and checked */
+    if (sqlite3_prepare_v2(odb, "SELECT p.id, p.session_id, p.data, s.directory FROM part p"
+                           " LEFT JOIN session s ON s.id = p.session_id WHERE p.data LIKE '%\"tool\"%'",
+                           -1, &st, NULL) != SQLITE_OK)
+      st = NULL; /* a database from before parts, or without a session directory: no tool calls */
+  } else {
+    lumo_diag_add(c, source, f->rel, 0, "unreadable", "%s", odb ? sqlite3_errmsg(odb) : "cannot open");
+  }
+  rc = SQLITE_OK;
+  lumo_buf key = {0}, name = {0};
+  int step = SQLITE_DONE;
+  while (rc == SQLITE_OK && st && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    const char *data = (const char *)sqlite3_column_text(st, 2);
+    lumo_span d = {data, (size_t)sqlite3_column_bytes(st, 2)}, v, state, tm;
+    if (!data || data[0] != '{' || lumo_json_get(d, "type", &v) != 1 || v.n != 6 || memcmp(v.p, "\"tool\"", 6) != 0)
+      continue;
+    oc_tool t;
+    memset(&t, 0, sizeof(t));
+    key.len = name.len = 0;
+    if (lumo_json_get(d, "callID", &v) == 1 && lumo_json_is_string(v)) lumo_json_decode(v, &key);
+    if (!key.len && sqlite3_column_text(st, 0))
+      lumo_buf_append(&key, (const char *)sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+    if (lumo_json_get(d, "tool", &v) == 1 && lumo_json_is_string(v)) lumo_json_decode(v, &name);
+    lumo_buf_nul(&key);
+    lumo_buf_nul(&name);
+    if (key.oom || name.oom) {
+      rc = SQLITE_NOMEM;
+      break;
+    }
+    if (!key.len) continue;
+    t.key = key.p;
+    t.tool = name.len ? name.p : NULL;
+    t.session = (const char *)sqlite3_column_text(st, 1);
+    t.directory = (const char *)sqlite3_column_text(st, 3);
+    t.is_error = -1;
+    if (lumo_json_get(d, "state", &state) == 1 && state.n && state.p[0] == '{') {
+      if (lumo_json_get(state, "input", &v) == 1 && v.n && v.p[0] == '{') t.input = v;
+      if (lumo_json_get(state, "status", &v) == 1)
+        t.is_error = v.n == 7 && memcmp(v.p, "\"error\"", 7) == 0 ? 1 : v.n == 11 && memcmp(v.p, "\"completed\"", 11) == 0 ? 0 : -1;
+      if ((lumo_json_get(state, "output", &v) == 1 || lumo_json_get(state, "error", &v) == 1) && lumo_json_is_string(v))
+        t.output = v;
+      if (lumo_json_get(state, "time", &tm) == 1) {
+        t.start_ms = ms_member(tm, "start");
+        t.end_ms = ms_member(tm, "end");
+      }
+    }
+    rc = fn(ctx, f, &t);
+  }
+  if (rc == SQLITE_OK && st && step != SQLITE_DONE)
+    lumo_diag_add(c, source, f->rel, 0, "unreadable", "tool parts: read stopped early: %s", sqlite3_errmsg(odb));
+  sqlite3_finalize(st);
+  sqlite3_close(odb);
+  lumo_buf_free(&key);
+  lumo_buf_free(&name);
+  return rc;
+}
+
 /* A row as the winner rule (dedup.c) sees it, the same for opencode_usage and lumo_sync:
 ** a database copy is authoritative over a message file. Strings are borrowed from r. */
 void opencode_cand(const lumo_file *f, const oc_row *r, int64_t mtime_ns, lumo_cand *k) {

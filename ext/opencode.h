@@ -31,6 +31,22 @@ LUMO_API int opencode_read(const lumo_file *f, lumo_conn *c, const char *source,
 ** message file could not be read: what was read is handed over, the stop is reported,
 ** and the file is not complete. */
 #define OPENCODE_INCOMPLETE (-1)
+/* One tool call of opencode.db's part table (a part of type "tool"), spans borrowed from
+** the row until fn returns. */
+typedef struct oc_tool {
+  const char *key;       /* callID, else the part's id */
+  const char *session;   /* session_id */
+  const char *directory; /* the session's directory (NULL: unknown) */
+  const char *tool;      /* tool name: bash, edit, write, read, ... */
+  lumo_span input;       /* state.input JSON (empty: none) */
+  int is_error;          /* state.status: error 1, completed 0, else -1 (pending, running) */
+  lumo_span output;      /* state.output, or state.error: a JSON string (empty: none) */
+  int64_t start_ms, end_ms; /* state.time (0: not written) */
+} oc_tool;
+typedef int (*opencode_tool_fn)(void *ctx, const lumo_file *f, const oc_tool *t);
+/* Hands every tool part of a database file to fn (message files: none; a database
+** without a part table: none). Returns SQLITE_OK, SQLITE_NOMEM or fn's error. */
+LUMO_API int opencode_read_tools(const lumo_file *f, lumo_conn *c, const char *source, opencode_tool_fn fn, void *ctx);
 struct lumo_cand;
 /* The winner rule's view of a row (f NULL: the row's own file); strings borrowed. */
 LUMO_API void opencode_cand(const lumo_file *f, const oc_row *r, int64_t mtime_ns, struct lumo_cand *k);

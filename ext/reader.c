@@ -392,10 +392,14 @@ int lumo_next_raw(lumo_reader *rd, const lumo_file *f, lumo_conn *c, const char 
                   "line over %lld MiB: strings cut to their first MiB (%lld bytes left out); its counts are read",
                   (long long)(rd->cut_at >> 20), (long long)rd->line_cut);
   /* Bytes that are not UTF-8 (or NUL) would be stored as they are and break clients
-  ** (Python's sqlite3 fails on the row): the line is read with U+FFFD in their place. */
-  if (lumo_utf8_fix(*p, *n, &rd->fixed) > 0) {
-    lumo_diag_add(c, source, f->rel, rd->line_no, "invalid_utf8",
-                  "bytes that are not UTF-8 replaced by U+FFFD; the line is kept");
+  ** (Python's sqlite3 fails on the row): the line is read with U+FFFD in their place. An
+  ** unfinished line's last character may be cut: its bytes (one U+FFFD each) are no wrong
+  ** bytes to report (such a line cannot parse, and is read again whole). */
+  int64_t bad = lumo_utf8_fix(*p, *n, &rd->fixed);
+  if (bad > 0) {
+    if (bad > (int64_t)(*torn ? lumo_utf8_unfinished(*p, *n) : 0))
+      lumo_diag_add(c, source, f->rel, rd->line_no, "invalid_utf8",
+                    "bytes that are not UTF-8 replaced by U+FFFD; the line is kept");
     *p = rd->fixed.p;
     *n = rd->fixed.len;
   }

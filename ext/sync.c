@@ -18,6 +18,7 @@
 #include "gemini.h"
 #include "opencode.h"
 #include "otlp.h"
+#include "activity.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -81,38 +82,6 @@ static int message_put(syncer *y, const msg_row *m) {
   sqlite3_bind_null(st, 13);
   if (!rc) y->st.message_rows++;
   return rc;
-}
-
-/* A tool call (kept once per key) and, when known, its outcome: is_error -1 = unknown. */
-static int tool_put(syncer *y, const char *key, const char *agent, const char *session, const char *timestamp,
-                    const char *message_id, const char *name, const char *input, size_t input_len,
-                    const char *file, int64_t line) {
-  sqlite3_stmt *st = y->tool_ins;
-  bind_text(st, 1, key);
-  bind_text(st, 2, agent);
-  bind_text(st, 3, y->machine);
-  bind_text(st, 4, session);
-  bind_text(st, 5, timestamp);
-  bind_text(st, 6, message_id);
-  bind_text(st, 7, name);
-  /* whole: a cut input is no longer JSON (json_extract fails) and may split a character */
-  if (input) sqlite3_bind_text64(st, 8, input, input_len, SQLITE_STATIC, SQLITE_UTF8); /* as the text above */
-  else sqlite3_bind_null(st, 8);
-  bind_text(st, 9, file);
-  sqlite3_bind_int64(st, 10, line);
-  int rc = step_done(st);
-  sqlite3_bind_null(st, 8);
-  if (!rc) y->st.tool_rows++;
-  return rc;
-}
-
-static int tool_outcome(syncer *y, const char *key, int is_error, int64_t result_bytes) {
-  sqlite3_stmt *st = y->tool_res;
-  bind_text(st, 1, key);
-  if (is_error < 0) sqlite3_bind_null(st, 2);
-  else sqlite3_bind_int(st, 2, is_error);
-  sqlite3_bind_int64(st, 3, result_bytes);
-  return step_done(st);
 }
 
 /* ----------------------------------------------------------------- usage */
@@ -241,9 +210,10 @@ int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const char *m
 
 typedef struct tool_ctx {
   syncer *y;
-  const char *session, *timestamp, *mid, *file;
+  const char *session, *project, *timestamp, *mid, *file;
   int64_t line;
   int rc;
+  lumo_span tool_use_result; /* the record's toolUseResult: Claude Code's own figures of an edit */
 } tool_ctx;
 
 /* The stable key of a tool call: claude:<tool_use_id>. Sets t->rc on OOM. */
@@ -260,8 +230,10 @@ static void tool_use_block(void *p, const claude_tool *u) {
   syncer *y = t->y;
   char *key = tool_key(t, u->id);
   if (!key) return;
-  t->rc = tool_put(y, key, "claude", t->session, t->timestamp, t->mid, u->name.n ? dec(y, 11, u->name) : NULL,
-                   u->input.n ? u->input.p : NULL, u->input.n, t->file, t->line);
+  activity_call c = {key, "claude", t->session, t->project, t->timestamp, t->mid,
+                     u->name.n ? dec(y, 11, u->name) : NULL, u->input.n ? u->input.p : NULL, u->input.n,
+                     t->file, t->line, {NULL, 0}};
+  t->rc = activity_call_put(y, &c);
   sqlite3_free(key);
 }
 
@@ -269,7 +241,12 @@ static void tool_result_block(void *p, const claude_result *r) {
   tool_ctx *t = p;
   char *key = tool_key(t, r->tool_use_id);
   if (!key) return;
-  t->rc = tool_outcome(t->y, key, r->is_error, (int64_t)r->content.n);
+  lumo_buf *text = &t->y->s[12];
+  text->len = 0;
+  lumo_json_texts(r->content, text);
+  t->rc = text->oom ? SQLITE_NOMEM
+                    : activity_result_put(t->y, key, r->is_error, (int64_t)r->content.n, text->len ? text->p : NULL,
+                                          text->len, t->timestamp, t->tool_use_result);
   sqlite3_free(key);
 }
 
@@ -417,6 +394,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
   int sub;
   lumo_span sid_span = claude_file_session(f, &sub);
   char *file_sid = sid_span.n ? sqlite3_mprintf("%.*s", (int)sid_span.n, sid_span.p) : NULL;
+  if (sid_span.n && !file_sid) rc = SQLITE_NOMEM; /* not a file without a session */
   char *project = NULL; /* of first_cwd: made once */
   int64_t consumed = start, lines = start_line;
   int status;
@@ -427,10 +405,11 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
          status != CLAUDE_LINE_TORN) {
     consumed = rd.next_off;
     lines = rd.line_no;
+    y->line_cut = rd.line_cut; /* a tool input on a cut line may not be whole */
     if (status != CLAUDE_LINE_RECORD) continue;
     if (!first_cwd && L.cwd.n) {
       const char *cwd = dec(y, 0, L.cwd);
-      if (cwd) first_cwd = sqlite3_mprintf("%s", cwd);
+      if (cwd && !(first_cwd = sqlite3_mprintf("%s", cwd))) rc = SQLITE_NOMEM;
     }
     const char *session = file_sid ? file_sid : dec(y, 1, L.session_id);
     const char *timestamp = dec(y, 2, L.timestamp);
@@ -438,8 +417,9 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
     const char *model = dec(y, 4, L.model);
     if (first_cwd && !project) {
       lumo_span proj = lumo_path_last(first_cwd, strlen(first_cwd));
-      if (proj.n) project = sqlite3_mprintf("%.*s", (int)proj.n, proj.p);
+      if (proj.n && !(project = sqlite3_mprintf("%.*s", (int)proj.n, proj.p))) rc = SQLITE_NOMEM;
     }
+    if (rc) break; /* out of memory: not a response without its project */
     if (claude_line_bills(&L)) {
       lumo_cand k;
       memset(&k, 0, sizeof(k));
@@ -472,7 +452,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
                    y->text.p, y->text.len, (int64_t)L.content.n, f->rel, rd.line_no, 0};
       rc = key ? message_put(y, &m) : SQLITE_NOMEM;
       sqlite3_free(key);
-      tool_ctx t = {y, session, timestamp, mid, f->rel, rd.line_no, SQLITE_OK};
+      tool_ctx t = {y, session, project, timestamp, mid, f->rel, rd.line_no, SQLITE_OK, L.tool_use_result};
       if (!rc) claude_line_tools(&L, tool_use_block, tool_result_block, &t);
       if (!rc) rc = t.rc;
     }
@@ -500,12 +480,13 @@ static void gemini_bad_line(void *ctx, int64_t line, const char *kind, const cha
 typedef struct gemini_tool_ctx {
   syncer *y;
   const lumo_file *f;
-  const char *session, *timestamp;
+  const char *session, *project, *timestamp;
   int64_t line;
   int rc;
 } gemini_tool_ctx;
 
-/* One entry of a message's toolCalls: a tool_uses row with its outcome (status error). */
+/* One entry of a message's toolCalls: a tool_uses row with its outcome (status success
+** 0; error or cancelled 1; another or none: not said). */
 static void gemini_tool_call(void *p, lumo_span call) {
   gemini_tool_ctx *t = p;
   syncer *y = t->y;
@@ -513,15 +494,25 @@ static void gemini_tool_call(void *p, lumo_span call) {
   if (t->rc || lumo_json_get(call, "id", &id) != 1 || !lumo_json_is_string(id)) return;
   const char *ids = dec(y, 1, id);
   char *key = ids ? sqlite3_mprintf("gemini:%s", ids) : NULL;
-  if (!key) return;
+  if (!key) {
+    if (ids) t->rc = SQLITE_NOMEM;
+    return;
+  }
   int has_args = lumo_json_get(call, "args", &args) == 1;
-  t->rc = tool_put(y, key, "gemini", t->session, t->timestamp, NULL,
-                   lumo_json_get(call, "name", &name) == 1 ? dec(y, 2, name) : NULL, has_args ? args.p : NULL,
-                   has_args ? args.n : 0, t->f->rel, t->line);
+  lumo_span display = {NULL, 0};
+  lumo_json_get(call, "resultDisplay", &display);
+  activity_call c = {key, "gemini", t->session, t->project, t->timestamp, NULL,
+                     lumo_json_get(call, "name", &name) == 1 ? dec(y, 2, name) : NULL, has_args ? args.p : NULL,
+                     has_args ? args.n : 0, t->f->rel, t->line, display};
+  t->rc = activity_call_put(y, &c);
   if (!t->rc && lumo_json_get(call, "status", &status) == 1 && lumo_json_is_string(status)) {
     const char *s = dec(y, 3, status);
-    int err = s && strcmp(s, "error") == 0;
-    t->rc = tool_outcome(y, key, err, lumo_json_get(call, "result", &result) == 1 ? (int64_t)result.n : 0);
+    int err = !s ? -1 : strcmp(s, "success") == 0 ? 0 : strcmp(s, "error") == 0 || strcmp(s, "cancelled") == 0 ? 1 : -1;
+    lumo_buf *text = &y->s[12];
+    text->len = 0;
+    lumo_gemini_result_text(call, text);
+    t->rc = activity_result_put(y, key, err, lumo_json_get(call, "result", &result) == 1 ? (int64_t)result.n : 0,
+                                text->len ? text->p : NULL, text->len, NULL, (lumo_span){NULL, 0});
   }
   sqlite3_free(key);
 }
@@ -529,7 +520,7 @@ static void gemini_tool_call(void *p, lumo_span call) {
 /* A chat message: a messages row (key: session and message id; a message re-read with
 ** more content replaces its text), and its tool calls. */
 static int gemini_message_put(syncer *y, const lumo_file *f, const gemini_file *g, const gemini_msg *msg,
-                              const char *session) {
+                              const char *session, const char *project) {
   char *key = sqlite3_mprintf("gemini:%s:%s", session ? session : "", msg->id);
   if (!key) return SQLITE_NOMEM;
   const char *role = gemini_role(msg->type);
@@ -541,7 +532,8 @@ static int gemini_message_put(syncer *y, const lumo_file *f, const gemini_file *
   int rc = message_put(y, &m);
   sqlite3_free(key);
   if (rc || !msg->tool_calls) return rc;
-  gemini_tool_ctx t = {y, f, session, msg->timestamp, msg->line, SQLITE_OK};
+  gemini_tool_ctx t = {y, f, session, project, msg->timestamp, msg->line, SQLITE_OK};
+  y->line_cut = msg->cut; /* a tool input on a cut line may not be whole (sync_activity.c) */
   lumo_json_each_object((lumo_span){msg->tool_calls, strlen(msg->tool_calls)}, gemini_tool_call, &t);
   return t.rc;
 }
@@ -564,7 +556,7 @@ static int sync_gemini_file(syncer *y, const lumo_file *f) {
   y->read_failed = g.read_failed; /* read whole again next sync */
   char *session = gemini_session_new(f, &g);
   char *project = gemini_project_new(f);
-  for (int i = 0; rc == SQLITE_OK && i < g.n; i++) rc = gemini_message_put(y, f, &g, &g.msgs[i], session);
+  for (int i = 0; rc == SQLITE_OK && i < g.n; i++) rc = gemini_message_put(y, f, &g, &g.msgs[i], session, project);
   for (int i = 0; rc == SQLITE_OK && i < g.n; i++) {
     gemini_msg *m = &g.msgs[i];
     if (!m->billable) continue;
@@ -624,11 +616,17 @@ static int codex_item_put(syncer *y, const lumo_file *f, const codex_state *cs, 
   if (rc || !it->call_id.len) return rc;
   char *tkey = sqlite3_mprintf("codex:%s", it->call_id.p);
   if (!tkey) return SQLITE_NOMEM;
-  if (strcmp(type, "tool_use") == 0)
-    rc = tool_put(y, tkey, "codex", m.session, ts, NULL, it->tool_name.len ? it->tool_name.p : NULL,
-                  it->text.p, it->text.len, f->rel, line);
-  else if (strcmp(type, "tool_result") == 0)
-    rc = tool_outcome(y, tkey, -1, it->content_bytes);
+  if (strcmp(type, "tool_use") == 0) {
+    lumo_span proj = cs->cwd.len ? lumo_path_last(cs->cwd.p, cs->cwd.len) : (lumo_span){NULL, 0};
+    char *project = proj.n ? sqlite3_mprintf("%.*s", (int)proj.n, proj.p) : NULL;
+    activity_call c = {tkey, "codex", m.session, project, ts, NULL, it->tool_name.len ? it->tool_name.p : NULL,
+                       it->text.len ? it->text.p : NULL, it->text.len, f->rel, line, {NULL, 0}};
+    rc = activity_call_put(y, &c);
+    sqlite3_free(project);
+  } else if (strcmp(type, "tool_result") == 0) {
+    rc = activity_result_put(y, tkey, lumo_codex_output_status(it->text.p, it->text.len), it->content_bytes,
+                             it->text.len ? it->text.p : NULL, it->text.len, ts, (lumo_span){NULL, 0});
+  }
   sqlite3_free(tkey);
   return rc;
 }
@@ -663,7 +661,10 @@ static int limits_put(syncer *y, const lumo_file *f, const codex_state *cs, int6
       continue;
     prev[i] = *w;
     char at[32], resets[32];
-    char *key = sqlite3_mprintf("%s:%s:%lld:%s", y->machine, f->rel, (long long)line, names[i]);
+    /* keyed by thread and line, as usage and messages: a rollout moved to archived_sessions
+    ** holds the same observations under another path */
+    char *key = sqlite3_mprintf("%s:%s:%lld:%s", y->machine, cs->thread_id.len ? cs->thread_id.p : f->rel,
+                                (long long)line, names[i]);
     if (!key || !iso_ms(l->at_ms, at)) {
       sqlite3_free(key);
       return SQLITE_NOMEM;
@@ -721,9 +722,17 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
          (st = codex_next_line(&cs, &rd, f, y->conn, "lumo_sync", &r, &p, &n, &y->st.skipped)) != CODEX_LINE_END &&
          st != CODEX_LINE_TORN) {
     if (st == CODEX_LINE_SKIP) continue;
+    y->line_cut = rd.line_cut;
+    if (cs.thread_id.oom || cs.cwd.oom || cs.model.oom) { /* out of memory: no row without its thread */
+      rc = SQLITE_NOMEM;
+      break;
+    }
     if (cs.limits.seen && (rc = limits_put(y, f, &cs, rd.line_no, prev_limits)) != SQLITE_OK) break;
     if (st == CODEX_LINE_OTHER) {
       if (codex_item_line(&cs, p, n, &item) == CODEX_ROW) rc = codex_item_put(y, f, &cs, &item, rd.line_no);
+      else /* exec_command_end and the like: a call's outcome */
+        rc = activity_codex_end(y, p, n, cs.thread_id.len ? cs.thread_id.p : NULL, cs.cwd.len ? cs.cwd.p : NULL,
+                                f->rel, rd.line_no);
       continue;
     }
     ts.len = 0;
@@ -732,7 +741,8 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
     char *mid = sqlite3_mprintf("%s:%lld", cs.thread_id.len ? cs.thread_id.p : f->rel, (long long)rd.line_no);
     lumo_span last = cs.cwd.len ? lumo_path_last(cs.cwd.p, cs.cwd.len) : (lumo_span){NULL, 0};
     char *project = last.n ? sqlite3_mprintf("%.*s", (int)last.n, last.p) : NULL;
-    if (!mid) {
+    if (!mid || (last.n && !project) || ts.oom) { /* out of memory: no row without its fields */
+      sqlite3_free(mid);
       sqlite3_free(project);
       rc = SQLITE_NOMEM;
       break;
@@ -780,10 +790,35 @@ static int opencode_upsert(void *ctx, const lumo_file *f, oc_row *r) {
 }
 
 /* Syncs one OpenCode message file, or its whole database (read-only). */
+/* A tool part of opencode.db: a tool_uses row and, once it ended, its outcome. */
+static int opencode_tool_put(void *ctx, const lumo_file *f, const oc_tool *t) {
+  syncer *y = ctx;
+  char at[32], done[32];
+  char *key = sqlite3_mprintf("opencode:%s", t->key);
+  if (!key) return SQLITE_NOMEM;
+  lumo_span proj = t->directory ? lumo_path_last(t->directory, strlen(t->directory)) : (lumo_span){NULL, 0};
+  char *project = proj.n ? sqlite3_mprintf("%.*s", (int)proj.n, proj.p) : NULL;
+  activity_call c = {key, "opencode", t->session, project, t->start_ms ? iso_ms(t->start_ms, at) : NULL, NULL,
+                     t->tool, t->input.n ? t->input.p : NULL, t->input.n, f->rel, 0, {NULL, 0}};
+  int rc = activity_call_put(y, &c);
+  if (!rc && (t->is_error >= 0 || t->output.n)) {
+    lumo_buf *text = &y->s[12];
+    text->len = 0;
+    if (t->output.n) lumo_json_decode(t->output, text);
+    rc = text->oom ? SQLITE_NOMEM
+                   : activity_result_put(y, key, t->is_error, (int64_t)t->output.n, text->len ? text->p : NULL,
+                                         text->len, t->end_ms ? iso_ms(t->end_ms, done) : NULL, (lumo_span){NULL, 0});
+  }
+  sqlite3_free(project);
+  sqlite3_free(key);
+  return rc;
+}
+
 static int sync_opencode_file(syncer *y, const lumo_file *f) {
   y->st.files_read++;
   y->st.bytes_read += f->size;
   int rc = opencode_read(f, y->conn, "lumo_sync", opencode_upsert, y);
+  if (rc == SQLITE_OK) rc = opencode_read_tools(f, y->conn, "lumo_sync", opencode_tool_put, y);
   if (rc == OPENCODE_INCOMPLETE) return SQLITE_OK; /* kept as read; read again next sync */
   if (rc == SQLITE_OK) rc = file_done(y, f, "opencode", f->size, 0, NULL);
   return rc;
@@ -957,7 +992,8 @@ static int unchanged(const seen_file *v, int n, const lumo_file *f) {
 ** the rows of file that its read replaces (from line y->read_from on); file NULL: the
 ** listing's, phase 'walk'. The ones the connection could not keep (past LUMO_DIAG_MAX),
 ** dropped, are counted in a row of kind dropped. */
-static int diags_store(syncer *y, const char *file, int n0, int n1, int64_t dropped, const char *phase) {
+static int diags_store(syncer *y, const char *agent, const char *file, int n0, int n1, int64_t dropped,
+                       const char *phase) {
   lumo_conn *conn = y->conn;
   int rc = SQLITE_OK;
   if (file) { /* a file's rows, from the line its read started at */
@@ -977,6 +1013,7 @@ static int diags_store(syncer *y, const char *file, int n0, int n1, int64_t drop
     bind_text(st, 4, g->kind);
     bind_text(st, 5, g->detail);
     bind_text(st, 6, phase);
+    bind_text(st, 7, agent);
     rc = step_done(st);
   }
   if (rc == SQLITE_OK && dropped > 0) {
@@ -988,6 +1025,7 @@ static int diags_store(syncer *y, const char *file, int n0, int n1, int64_t drop
     bind_text(st, 4, "dropped");
     bind_text(st, 5, why);
     bind_text(st, 6, phase);
+    bind_text(st, 7, agent);
     rc = why ? step_done(st) : SQLITE_NOMEM;
     sqlite3_free(why);
   }
@@ -1003,7 +1041,16 @@ static int diags_store(syncer *y, const char *file, int n0, int n1, int64_t drop
 
 typedef int (*file_syncer)(syncer *y, const lumo_file *f);
 
-static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one) {
+/* A decode into the scratch buffers that ran out of memory (dec() then answers NULL, as
+** for an absent field: a response without its message id would be stored as a row of
+** its own and billed twice) fails the sync; the flag stays set once raised. */
+static int scratch_oom(const syncer *y) {
+  for (int i = 0; i < 16; i++)
+    if (y->s[i].oom) return 1;
+  return y->text.oom;
+}
+
+static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one, const char *agent) {
   int in_tx = 0, batch_files = 0;
   int64_t batch_bytes = 0;
   int rc = SQLITE_OK;
@@ -1030,8 +1077,9 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one) 
       y->read_from = -1;
       y->read_failed = 0;
       if (rc == SQLITE_OK) rc = sync_one(y, f);
+      if (rc == SQLITE_OK && scratch_oom(y)) rc = SQLITE_NOMEM;
       if (rc == SQLITE_OK && (y->read_from >= 0 || y->conn->ndiag > n0 || y->conn->dropped > dropped0))
-        rc = diags_store(y, f->rel, n0, y->conn->ndiag, y->conn->dropped - dropped0, "read");
+        rc = diags_store(y, agent, f->rel, n0, y->conn->ndiag, y->conn->dropped - dropped0, "read");
       batch_files++;
       batch_bytes += f->size;
       if (rc == SQLITE_OK && (batch_bytes >= BATCH_BYTES || batch_files >= BATCH_FILES)) {
@@ -1075,13 +1123,54 @@ static void result_summary(sqlite3_context *ctx, const syncer *y) {
   else sqlite3_result_error_nomem(ctx);
 }
 
-/* The listing's diagnostics (the first nwalk of the connection's) replace the last
-** sync's phase 'walk' rows of this machine. */
-static int walk_diags_store(syncer *y, int nwalk, int64_t dropped) {
-  char *del = sqlite3_mprintf("DELETE FROM diagnostics WHERE machine = %Q AND phase = 'walk'", y->machine);
-  int rc = del ? sqlite3_exec(y->db, del, NULL, NULL, NULL) : SQLITE_NOMEM;
-  sqlite3_free(del);
-  return rc ? rc : diags_store(y, NULL, 0, nwalk, dropped, "walk");
+/* The agents in the order their files are listed. */
+static const char *const walk_agents[5] = {"claude", "gemini", "codex", "opencode", "otel"};
+
+/* The listing's diagnostics (the first of the connection's: those of agent i end at
+** end[i], their dropped count at dropped_end[i]) replace the last sync's phase 'walk'
+** rows of this machine and of each agent listed, so a sync of one source (the status
+** line syncs Claude alone) keeps the others' rows. */
+static int walk_diags_store(syncer *y, const int listed[5], const int end[5], const int64_t dropped_end[5]) {
+  int rc = SQLITE_OK, from = 0;
+  int64_t dropped_from = 0;
+  for (int i = 0; rc == SQLITE_OK && i < 5; i++) {
+    if (listed[i]) {
+      char *del = sqlite3_mprintf("DELETE FROM diagnostics WHERE machine = %Q AND phase = 'walk'"
+                                  " AND (agent = %Q OR agent IS NULL)", y->machine, walk_agents[i]);
+      rc = del ? sqlite3_exec(y->db, del, NULL, NULL, NULL) : SQLITE_NOMEM;
+      sqlite3_free(del);
+      if (rc == SQLITE_OK)
+        rc = diags_store(y, walk_agents[i], NULL, from, end[i], dropped_end[i] - dropped_from, "walk");
+    }
+    from = end[i];
+    dropped_from = dropped_end[i];
+  }
+  return rc;
+}
+
+/* The diagnostics of the connection's earlier scans are set aside while the sync runs:
+** kept in the connection's list, up to LUMO_DIAG_MAX of them left no room for the sync's
+** (stored as a dropped count only), and their dropped count was stored as the sync's.
+** They are put back after, the sync's own after them. diags_move: moves the diagnostics
+** of from (and its dropped count) to to, which holds none. */
+static void diags_move(lumo_conn *to, lumo_conn *from) {
+  to->diags = from->diags;
+  to->ndiag = from->ndiag;
+  to->cap = from->cap;
+  to->dropped = from->dropped;
+  memcpy(to->dropped_source, from->dropped_source, sizeof(to->dropped_source));
+  from->diags = NULL;
+  from->ndiag = from->cap = 0;
+  from->dropped = 0;
+  from->dropped_source[0] = 0;
+}
+
+static void diags_put_back(lumo_conn *conn, lumo_conn *aside) {
+  lumo_conn sync_own;
+  memset(&sync_own, 0, sizeof(sync_own));
+  diags_move(&sync_own, conn);
+  diags_move(conn, aside);
+  lumo_diag_absorb(conn, &sync_own);
 }
 
 /* lumo_sync(): every source at its default root. lumo_sync(claude_root [, gemini_root
@@ -1113,42 +1202,54 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   sync_machine_id(db, y.machine, sizeof(y.machine));
   lumo_diag_reset(conn, "lumo_sync");
+  lumo_conn earlier;
+  memset(&earlier, 0, sizeof(earlier));
+  diags_move(&earlier, conn);
   char **roots = NULL, **groots = NULL, **xroots = NULL, **oroots = NULL, **troots = NULL;
   int nroot = 0, ngroot = 0, nxroot = 0, noroot = 0, ntroot = 0;
   lumo_filelist fl = {0}, gfl = {0}, xfl = {0}, ofl = {0}, tfl = {0};
   lumo_dircache dirs = {0};
   rc = dirs_load(db, y.machine, &dirs);
   conn->dirs = &dirs; /* only while the sources list their files */
+  /* the listing's diagnostics, kept with phase 'walk': where each agent's rows end */
+  int walk_end[5];
+  int64_t walk_dropped[5];
+#define WALK_DONE(i) (walk_end[i] = conn->ndiag, walk_dropped[i] = conn->dropped)
   if (!rc && do_claude) rc = claude_roots(root, &roots, &nroot);
   /* a root that is one transcript (the statusline's session) lists no roots: the walk's
   ** diagnostics of the last whole sync stay as they are */
   int partial = 0;
   for (int i = 0; i < nroot; i++) partial |= claude_transcript_root(roots[i]) > 0;
   if (!rc && do_claude) rc = claude_files(roots, nroot, &fl, conn, "lumo_sync");
+  WALK_DONE(0);
   if (!rc && do_gemini) rc = gemini_roots(groot, &groots, &ngroot);
   if (!rc && do_gemini) rc = gemini_files(groots, ngroot, &gfl, conn, "lumo_sync");
+  WALK_DONE(1);
   if (!rc && do_codex) rc = codex_roots(xroot, &xroots, &nxroot);
   if (!rc && do_codex) rc = codex_files(xroots, nxroot, &xfl, conn, "lumo_sync");
   if (!rc && do_codex) rc = codex_superseded(&xfl, &y.codex_skip, conn, "lumo_sync");
+  WALK_DONE(2);
   if (!rc && do_opencode) rc = opencode_roots(oroot, &oroots, &noroot);
   if (!rc && do_opencode) rc = opencode_files(oroots, noroot, &ofl, conn, "lumo_sync");
+  WALK_DONE(3);
   if (!rc && do_otlp) rc = otlp_roots(troot, &troots, &ntroot);
   if (!rc && do_otlp) rc = otlp_files(troots, ntroot, &tfl, conn, "lumo_sync");
+  WALK_DONE(4);
+#undef WALK_DONE
+  const int listed[5] = {do_claude && !partial, do_gemini, do_codex, do_opencode, do_otlp};
   conn->dirs = NULL;
-  int nwalk = conn->ndiag; /* the listing's diagnostics, kept with phase 'walk' */
-  int64_t walk_dropped = conn->dropped;
   if (!rc) rc = syncer_open(&y);
   /* stored rows first, so the rows this sync writes and the old ones share the prices */
   if (!rc) rc = prices_reprice(&y, 0, &y.st.repriced);
   char started[32];
   time_t now = time(NULL);
   strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-  if (rc == SQLITE_OK) rc = sync_files(&y, &fl, sync_claude_file);
-  if (rc == SQLITE_OK) rc = sync_files(&y, &gfl, sync_gemini_file);
+  if (rc == SQLITE_OK) rc = sync_files(&y, &fl, sync_claude_file, "claude");
+  if (rc == SQLITE_OK) rc = sync_files(&y, &gfl, sync_gemini_file, "gemini");
   y.codex_files = &xfl;
-  if (rc == SQLITE_OK) rc = sync_files(&y, &xfl, sync_codex_file);
-  if (rc == SQLITE_OK) rc = sync_files(&y, &ofl, sync_opencode_file);
-  if (rc == SQLITE_OK) rc = sync_files(&y, &tfl, sync_otlp_file);
+  if (rc == SQLITE_OK) rc = sync_files(&y, &xfl, sync_codex_file, "codex");
+  if (rc == SQLITE_OK) rc = sync_files(&y, &ofl, sync_opencode_file, "opencode");
+  if (rc == SQLITE_OK) rc = sync_files(&y, &tfl, sync_otlp_file, "otel");
   if (rc == SQLITE_OK) {
     char *ins = sqlite3_mprintf(
         "INSERT INTO lumo_sync_runs (started_at, finished_at, machine, files_seen, files_read,"
@@ -1160,7 +1261,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     rc = ins ? sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) : SQLITE_NOMEM;
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, ins, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
-    if (rc == SQLITE_OK && !partial) rc = walk_diags_store(&y, nwalk, walk_dropped);
+    if (rc == SQLITE_OK) rc = walk_diags_store(&y, listed, walk_end, walk_dropped);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);
     if (ins && rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) sync_rollback(db);
@@ -1176,6 +1277,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     sqlite3_free(m);
   }
   syncer_close(&y);
+  diags_put_back(conn, &earlier);
   lumo_filelist_free(&fl);
   lumo_filelist_free(&gfl);
   lumo_filelist_free(&xfl);

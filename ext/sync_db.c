@@ -135,9 +135,6 @@ static const char *const syncer_sql[] = {
   " ON CONFLICT (key) DO UPDATE SET timestamp = excluded.timestamp, type = excluded.type, role = excluded.role,"
   " model = excluded.model, text = excluded.text, content_bytes = excluded.content_bytes, file = excluded.file,"
   " line = excluded.line, is_rewound = excluded.is_rewound WHERE ?17",
-  "INSERT INTO tool_uses (key, agent, machine, session_id, timestamp, message_id, tool_name, input, file, line)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (key) DO NOTHING",
-  "UPDATE tool_uses SET is_error = ?2, result_bytes = ?3 WHERE key = ?1",
   "INSERT OR IGNORE INTO otel_points (key, series, machine, agent, time, time_unix_nano, start_time_unix_nano,"
   " metric, unit, kind, temporality, is_monotonic, value, count, sum, session_id, model, type, decision, source,"
   " tool_name, language, user_id, organization_id, terminal_type, service_version, attributes, resource,"
@@ -148,15 +145,17 @@ static const char *const syncer_sql[] = {
   " cache_creation_tokens, reasoning_tokens, body, attributes, resource, scope_name, service_version, file, line)"
   " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
   "DELETE FROM diagnostics WHERE machine = ?1 AND file = ?2 AND phase = 'read' AND (line > ?3 OR line = 0)",
-  "INSERT INTO diagnostics (machine, file, line, kind, detail, phase, synced_at)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-  "INSERT OR IGNORE INTO rate_limits (key, agent, machine, session_id, timestamp, limit_id, plan_type, window,"
-  " window_minutes, used_percent, resets_at, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+  "INSERT INTO diagnostics (machine, file, line, kind, detail, phase, synced_at, agent)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), ?7)",
+  /* an observation read again from another copy of its rollout names that copy */
+  "INSERT INTO rate_limits (key, agent, machine, session_id, timestamp, limit_id, plan_type, window,"
+  " window_minutes, used_percent, resets_at, file, line) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
+  " ON CONFLICT (key) DO UPDATE SET file = excluded.file WHERE file IS NOT excluded.file",
 };
 
 int syncer_open(syncer *y) {
   sqlite3_stmt **slots[] = {&y->file_get, &y->file_put, &y->usage_find, &y->usage_ins, &y->usage_del,
-                            &y->msg_ins, &y->tool_ins, &y->tool_res, &y->point_ins, &y->event_ins,
+                            &y->msg_ins, &y->point_ins, &y->event_ins,
                             &y->diag_del, &y->diag_ins, &y->limit_ins};
   for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
     int rc = sqlite3_prepare_v2(y->db, syncer_sql[i], -1, slots[i], NULL);
@@ -203,9 +202,10 @@ static void temp_store_memory(syncer *y) {
 
 void syncer_close(syncer *y) {
   sqlite3_stmt *all[] = {y->file_get, y->file_put, y->usage_find, y->usage_ins, y->usage_del,
-                         y->msg_ins, y->tool_ins, y->tool_res, y->point_ins, y->event_ins,
+                         y->msg_ins, y->point_ins, y->event_ins,
                          y->diag_del, y->diag_ins, y->limit_ins};
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) sqlite3_finalize(all[i]);
+  activity_sync_close(y);
   for (int i = 0; i < 16; i++) lumo_buf_free(&y->s[i]);
   for (int i = 0; i < 14; i++) lumo_buf_free(&y->held_s[i]);
   y->has_held = 0;
@@ -289,7 +289,7 @@ static int schema_current(sqlite3 *db, const char *h) {
 
 /* The migrations SQL cannot say "if missing" for: columns added to existing tables.
 ** Runs inside prepare_db's transaction, before the schema file. */
-static int migrate(sqlite3 *db, char **err) {
+static int migrate(sqlite3 *db, char **err, int *backfill) {
   int rc = SQLITE_OK;
   /* schema 6: the Gemini files are read again (whole, as any changed Gemini file), so
   ** the messages they hold get their flag */
@@ -319,6 +319,14 @@ static int migrate(sqlite3 *db, char **err) {
   /* schema 8: blocks keep their unpriced tokens; the cache is made again from usage */
   if (!rc && sync_table_has_column(db, "main", "blocks_cache", "unpriced_tokens") == 0)
     rc = sqlite3_exec(db, "DROP TABLE blocks_cache; UPDATE blocks_state SET since = ''", NULL, NULL, err);
+  /* schema 9: what tool calls did (sync_activity.c); the stored calls' rows follow the schema */
+  if (!rc && sync_table_has_column(db, "main", "tool_uses", "mcp_server") == 0) {
+    rc = sqlite3_exec(db, activity_migrate_sql, NULL, NULL, err);
+    if (!rc) *backfill = 1;
+  }
+  /* the agent of a diagnostic, so a sync of one source replaces that source's walk rows only */
+  if (!rc && sync_table_has_column(db, "main", "diagnostics", "agent") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE diagnostics ADD COLUMN agent TEXT", NULL, NULL, err);
   return rc;
 }
 
@@ -347,8 +355,10 @@ static int prepare_db(syncer *y, char **err) {
     rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, err);
     if (rc) return rc;
     if (!schema_current(db, hash)) { /* another sync may have applied it meanwhile */
-      rc = migrate(db, err);
+      int backfill = 0;
+      rc = migrate(db, err, &backfill);
       if (!rc) rc = sqlite3_exec(db, lumo_schema_sql, NULL, NULL, err);
+      if (!rc && backfill) rc = sqlite3_exec(db, activity_backfill_sql, NULL, NULL, err);
       if (!rc) rc = sqlite3_exec(db, lumo_views_sql, NULL, NULL, err);
       char *set = rc ? NULL : sqlite3_mprintf("INSERT OR REPLACE INTO lumo_settings VALUES ('schema_hash', %Q)", hash);
       if (!rc) rc = set ? sqlite3_exec(db, set, NULL, NULL, err) : SQLITE_NOMEM;

@@ -27,8 +27,9 @@ typedef struct syncer {
   lumo_conn *conn;
   char machine[256];
   sync_stats st;
-  sqlite3_stmt *file_get, *file_put, *usage_find, *usage_ins, *usage_del, *msg_ins, *tool_ins,
-      *tool_res, *point_ins, *event_ins, *diag_del, *diag_ins, *limit_ins;
+  sqlite3_stmt *file_get, *file_put, *usage_find, *usage_ins, *usage_del, *msg_ins, *point_ins, *event_ins,
+      *diag_del, *diag_ins, *limit_ins;
+  struct activity_sync *act; /* sync_activity.c's statements, from the first tool call on */
   lumo_buf s[16];  /* scratch for decoded strings */
   lumo_buf text;
   const lumo_filelist *codex_files; /* every rollout of this sync: a fork's parent is found there */
@@ -42,6 +43,7 @@ typedef struct syncer {
   int read_failed;    /* a read of that file failed midway (reported): file_done stores size -1, so
                          the next sync reads on from what was consumed instead of taking the file
                          for unchanged */
+  int64_t line_cut;   /* bytes the reader left out of the line being synced (a line over LUMO_CUT_AT) */
   /* A Claude response is written as 1-4 streaming lines with growing counts: the best
   ** copy of a run of one key is held and upserted once (usage_hold in sync.c) */
   lumo_cand held;
@@ -84,6 +86,26 @@ LUMO_API int prices_reprice(syncer *y, int force, int64_t *nrows);
 LUMO_API int lumo_register_reprice(sqlite3 *db, lumo_conn *conn);
 /* sync.c */
 LUMO_API int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const char *machine, const char *file);
+/* sync_activity.c: a tool call, its result and Codex's end events, with what they did */
+typedef struct activity_call {
+  const char *key, *agent, *session, *project, *timestamp, *message_id, *tool_name;
+  const char *input; /* JSON text (Codex's custom_tool_call: its raw input); NULL: none */
+  size_t input_len;
+  const char *file;
+  int64_t line;
+  lumo_span display; /* Gemini: the call's resultDisplay (its diffStat gives the lines) */
+} activity_call;
+LUMO_API int activity_call_put(syncer *y, const activity_call *c);
+/* is_error -1: not said; text NULL: none (kept up to LUMO_RESULT_TEXT_MAX bytes); result:
+** Claude's toolUseResult of the record (empty: none), whose figures recount an edit */
+LUMO_API int activity_result_put(syncer *y, const char *key, int is_error, int64_t result_bytes, const char *text,
+                                 size_t text_len, const char *timestamp, lumo_span result);
+/* An event_msg line ending a call; session, cwd, file, line_no place the rows of a
+** patch it applied (patch_end_rows) */
+LUMO_API int activity_codex_end(syncer *y, const char *line, size_t n, const char *session, const char *cwd,
+                                const char *file, int64_t line_no);
+LUMO_API void activity_sync_close(syncer *y);
+LUMO_API extern const char activity_migrate_sql[], activity_backfill_sql[];
 /* merge.c */
 LUMO_API void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 #endif

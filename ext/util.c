@@ -159,18 +159,26 @@ void lumo_diag_reset(lumo_conn *c, const char *source) {
   if (j == 0 || strcmp(c->dropped_source, source) == 0) c->dropped = 0;
 }
 
+/* A diagnostic not kept (past LUMO_DIAG_MAX, or out of memory) is counted. */
+static void diag_lost(lumo_conn *c, const char *source) {
+  c->dropped++;
+  snprintf(c->dropped_source, sizeof(c->dropped_source), "%s", source);
+}
+
 void lumo_diag_add(lumo_conn *c, const char *source, const char *file, int64_t line,
                    const char *kind, const char *fmt, ...) {
   if (!c) return;
   if (c->ndiag >= LUMO_DIAG_MAX) {
-    c->dropped++;
-    snprintf(c->dropped_source, sizeof(c->dropped_source), "%s", source);
+    diag_lost(c, source);
     return;
   }
   if (c->ndiag == c->cap) {
     int cap = c->cap ? c->cap * 2 : 16;
     lumo_diag *d = sqlite3_realloc64(c->diags, sizeof(*d) * (size_t)cap);
-    if (!d) return; /* diagnostics are best effort under OOM */
+    if (!d) { /* diagnostics are best effort under OOM: counted, as past the cap */
+      diag_lost(c, source);
+      return;
+    }
     c->diags = d;
     c->cap = cap;
   }
@@ -185,6 +193,7 @@ void lumo_diag_add(lumo_conn *c, const char *source, const char *file, int64_t l
   d->line = line;
   if (!d->detail || !d->source || !d->file || !d->kind) {
     diag_clear(d);
+    diag_lost(c, source);
     return;
   }
   c->ndiag++;

@@ -9,6 +9,7 @@
 ** first and keeps one compact row per distinct response (~200 bytes) before the first
 ** row comes out. Plan encoding: see claude_best_index(). */
 #include "lumo_int.h"
+#include "activity.h"
 #include "dedup.h"
 
 #include <stdlib.h>
@@ -105,7 +106,8 @@ static const lumo_col claude_usage_cols[UC_N] = {
 
 enum {
   TC_TIMESTAMP, TC_SESSION_ID, TC_PROJECT, TC_MESSAGE_ID, TC_TOOL_USE_ID, TC_TOOL_NAME,
-  TC_INPUT, TC_IS_ERROR, TC_RESULT_BYTES, TC_IS_SIDECHAIN, TC_FILE, TC_LINE, TC_ROOT, TC_N
+  TC_INPUT, TC_IS_ERROR, TC_RESULT_BYTES, TC_IS_SIDECHAIN, TC_FILE, TC_LINE, TC_MCP_SERVER, TC_MCP_TOOL,
+  TC_RESULT_TEXT, TC_DURATION_MS, TC_TOOL_USE_RESULT, TC_ROOT, TC_N
 };
 
 static const lumo_col claude_tool_uses_cols[TC_N] = {
@@ -121,6 +123,12 @@ static const lumo_col claude_tool_uses_cols[TC_N] = {
   {"is_sidechain", "INTEGER", "1 for subagent tool calls", 0},
   {"file", "TEXT", "file, relative to the root", 0},
   {"line", "INTEGER", "line of the assistant record", 0},
+  {"mcp_server", "TEXT", "server of an MCP tool (mcp__server__tool), else NULL", 0},
+  {"mcp_tool", "TEXT", "tool of an MCP tool, else NULL", 0},
+  {"result_text", "TEXT", "text of the matching tool_result, its first 2048 bytes (whole characters); NULL without one", 0},
+  {"duration_ms", "INTEGER", "the tool_result record's time minus the tool_use record's, ms; NULL without both", 0},
+  {"tool_use_result", "TEXT", "toolUseResult JSON of the record holding the tool_result (Claude Code's own record: "
+   "structuredPatch, type, ...); NULL without one", 0},
   {"root", "TEXT", "argument: root directory or comma-separated list", 1},
 };
 
@@ -280,6 +288,13 @@ static int col_root(int kind) { return kind_object(kind)->ncol - 1; }
 ** table on this connection). claude_messages and claude_tool_uses stream and keep
 ** nothing: as the inner table of a join on anything but session_id they re-read the
 ** files per outer row; the README says how to materialise them instead. */
+/* The constraint compares with BINARY: the lookups compare bytes, and a constraint
+** with another collation (session_id = 'X' COLLATE NOCASE) is left to SQLite. */
+static int binary_collation(sqlite3_index_info *ii, int i) {
+  const char *coll = sqlite3_vtab_collation(ii, i);
+  return !coll || sqlite3_stricmp(coll, "BINARY") == 0;
+}
+
 static int claude_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
   claude_vtab *vt = (claude_vtab *)tab;
   int root = col_root(vt->kind), ses = col_session(vt->kind), ts = col_timestamp(vt->kind);
@@ -292,8 +307,10 @@ static int claude_best_index(sqlite3_vtab *tab, sqlite3_index_info *ii) {
       continue;
     }
     if (!c->usable) continue;
-    if (c->iColumn == ses && c->op == SQLITE_INDEX_CONSTRAINT_EQ) ises = i;
-    if (c->iColumn == UC_MESSAGE_ID && vt->kind == KIND_USAGE && c->op == SQLITE_INDEX_CONSTRAINT_EQ) imid = i;
+    if (c->iColumn == ses && c->op == SQLITE_INDEX_CONSTRAINT_EQ && binary_collation(ii, i)) ises = i;
+    if (c->iColumn == UC_MESSAGE_ID && vt->kind == KIND_USAGE && c->op == SQLITE_INDEX_CONSTRAINT_EQ &&
+        binary_collation(ii, i))
+      imid = i;
     if (c->iColumn == ts &&
         (c->op == SQLITE_INDEX_CONSTRAINT_GE || c->op == SQLITE_INDEX_CONSTRAINT_GT))
       its = i;
@@ -761,6 +778,18 @@ static void on_tool_use(void *ctx, const claude_tool *u) {
   val_int(&v[TC_IS_SIDECHAIN], L->is_sidechain);
   val_raw(&v[TC_FILE], f->rel, strlen(f->rel));
   val_int(&v[TC_LINE], c->rd.line_no);
+  lumo_span server, tool; /* the split lumo_sync stores (activity.c) */
+  if (v[TC_TOOL_NAME].type == SQLITE_TEXT &&
+      lumo_mcp_split(v[TC_TOOL_NAME].s.p, v[TC_TOOL_NAME].s.len, &server, &tool)) {
+    val_raw(&v[TC_MCP_SERVER], server.p, server.n);
+    val_raw(&v[TC_MCP_TOOL], tool.p, tool.n);
+  } else {
+    val_null(&v[TC_MCP_SERVER]);
+    val_null(&v[TC_MCP_TOOL]);
+  }
+  val_null(&v[TC_RESULT_TEXT]);
+  val_null(&v[TC_DURATION_MS]);
+  val_null(&v[TC_TOOL_USE_RESULT]);
   t->tool_use_id = v[TC_TOOL_USE_ID].type == SQLITE_TEXT ? sqlite3_mprintf("%s", v[TC_TOOL_USE_ID].s.p) : NULL;
   c->qn++;
 }
@@ -774,6 +803,21 @@ static void on_tool_result(void *ctx, const claude_result *r) {
     if (!t->tool_use_id || strcmp(t->tool_use_id, tmp.p) != 0) continue;
     val_int(&t->v[TC_IS_ERROR], r->is_error);
     val_int(&t->v[TC_RESULT_BYTES], (int64_t)r->content.n);
+    if (USED(c, TC_RESULT_TEXT)) { /* the text lumo_sync keeps (sync.c, activity.c's limit) */
+      lumo_buf text = {0};
+      lumo_json_texts(r->content, &text);
+      if (text.len) val_raw(&t->v[TC_RESULT_TEXT], text.p, lumo_utf8_cut(text.p, text.len, LUMO_RESULT_TEXT_MAX));
+      lumo_buf_free(&text);
+    }
+    int64_t at, done;
+    lumo_buf ts = {0};
+    const claude_line *L = ((block_ctx *)ctx)->L;
+    if (USED(c, TC_TOOL_USE_RESULT) && L->tool_use_result.n)
+      val_raw(&t->v[TC_TOOL_USE_RESULT], L->tool_use_result.p, L->tool_use_result.n);
+    if (t->v[TC_TIMESTAMP].type == SQLITE_TEXT && lumo_iso_to_ms(t->v[TC_TIMESTAMP].s.p, &at) && L->timestamp.n &&
+        lumo_json_decode(L->timestamp, &ts) == 0 && ts.p && lumo_iso_to_ms(ts.p, &done))
+      val_int(&t->v[TC_DURATION_MS], done - at);
+    lumo_buf_free(&ts);
     break;
   }
   lumo_buf_free(&tmp);

@@ -159,11 +159,12 @@ static int64_t stat_mtime_ns(const struct stat *st) {
   return (int64_t)st->st_ctim.tv_sec * 1000000000 + st->st_ctim.tv_nsec;
 }
 
-/* A symbolic link at path (rel from dfd), found while walking dir. Returns 1 with *st the
-** target's stat when it is to be followed; else 0, reported. Not followed: a dangling
-** link, a link into the root (its target is walked by its own path: following it would
-** list the same files twice) and a link to a directory the walk is inside (a loop). */
-static int follow_link(const char *dir, const char *path, int dfd, const char *rel, size_t rel_from,
+/* A symbolic link at path (rel from dfd), found while walking dir, depth levels below the
+** directory the walk started from. Returns 1 with *st the target's stat when it is to be
+** followed; else 0, reported. Not followed: a dangling link, a link into the directory
+** walked (its target is walked by its own path: following it would list the same files
+** twice) and a link to a directory the walk is inside (a loop). */
+static int follow_link(const char *dir, const char *path, int dfd, const char *rel, size_t rel_from, int depth,
                        struct stat *st, lumo_conn *c, const char *source) {
   const char *shown = path + (rel_from < strlen(path) ? rel_from : 0);
   if (fstatat(dfd, rel, st, 0) != 0) {
@@ -181,6 +182,14 @@ static int follow_link(const char *dir, const char *path, int dfd, const char *r
   /* the root, then every directory from it down to dir, by its real path */
   char prefix[4096];
   size_t dl = strlen(dir), from = rel_from ? rel_from - 1 : 0;
+  /* the directory walked (dir less its last depth names): only what is under it is listed
+  ** anyway; the root (~/.claude) may hold more than it (projects/) */
+  size_t top = dl;
+  for (int k = 0; k < depth && top > 0; k++) {
+    while (top > 0 && dir[top - 1] != '/') top--;
+    if (top > 0) top--;
+  }
+  if (top < from) from = top;
   for (size_t end = from; end <= dl && !skip; end++) {
     if (end < dl && dir[end] != '/') continue;
     if (end == 0 || end >= sizeof(prefix)) continue;
@@ -189,7 +198,7 @@ static int follow_link(const char *dir, const char *path, int dfd, const char *r
     char *real = realpath(prefix, NULL);
     if (!real) continue;
     size_t rl = strlen(real);
-    if (end == from) /* the root: a target inside it is listed anyway */
+    if (end == top) /* the directory walked: a target inside it is listed anyway */
       skip = strncmp(target, real, rl) == 0 && (target[rl] == '/' || target[rl] == 0 || (rl == 1 && real[0] == '/')) ? 1 : 0;
     else if (S_ISDIR(st->st_mode) && rl == tl && memcmp(real, target, tl) == 0)
       skip = 2;
@@ -197,7 +206,7 @@ static int follow_link(const char *dir, const char *path, int dfd, const char *r
   }
   if (skip)
     lumo_diag_add(c, source, shown, 0, "skipped_entry", "symbolic link to %s not followed: %s", target,
-                  skip == 1 ? "its target is under the root, where it is read by its own path"
+                  skip == 1 ? "its target is under the directory walked, where it is read by its own path"
                             : "its target is a directory the walk is inside (a loop)");
   free(target);
   return !skip;
@@ -263,7 +272,7 @@ static int visit(lumo_filelist *fl, const char *dir, int dfd, const char *at, co
       rc = walk_dir(fl, path, dfd, rel, NULL, rel_from, root, suffixes, c, source, depth + 1);
     } else if (fstatat(dfd, rel, &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno != ENOENT) lumo_diag_add(c, source, v[i].name, 0, "unreadable", "cannot stat: %s", strerror(errno));
-    } else if ((linked = S_ISLNK(st.st_mode)) != 0 && !follow_link(dir, path, dfd, rel, rel_from, &st, c, source)) {
+    } else if ((linked = S_ISLNK(st.st_mode)) != 0 && !follow_link(dir, path, dfd, rel, rel_from, depth, &st, c, source)) {
       continue; /* reported */
     } else if (S_ISDIR(st.st_mode)) { /* and DT_UNKNOWN file systems, and followed links (by path) */
       rc = walk_dir(fl, path, linked ? -1 : dfd, linked ? NULL : rel, &st, rel_from, root, suffixes, c, source, depth + 1);
@@ -316,8 +325,10 @@ static void *walk_pool_run(void *arg) {
   while ((k = atomic_fetch_add(&p->next, 1)) < p->nparts) {
     walk_part *w = &p->part[k];
     int from = (int)((int64_t)p->n * k / p->nparts), to = (int)((int64_t)p->n * (k + 1) / p->nparts);
+    /* depth 0, the top directory's, as one thread visits it: 1 put every directory one
+    ** level deeper (the 32nd level was cut) and links' targets under the directory walked */
     w->rc = visit(&w->fl, p->dir, p->dfd, p->at, p->v, from, to, p->rel_from, p->root, p->suffixes, &w->diag,
-                  p->source, 1);
+                  p->source, 0);
   }
   return NULL;
 }

@@ -36,6 +36,8 @@ VERBS = {
     "statusline": "one line for Claude Code's statusLine: model, session, today, 5-hour block, rest level",
     "prices": "the database's own rates: list them, set one (USD per million tokens), load a LiteLLM map",
     "reprice": "price every stored request again at the prices in force (built-in table and your overrides)",
+    "export": "the ledger tables as NDJSON or CSV files, only what is new since the last export (team reports)",
+    "push": "the ledger tables into ClickHouse over HTTP, only what is new since the last push",
 }
 READ_VERBS = ("daily", "weekly", "monthly", "session", "blocks", "today", "watch", "dashboard", "report")
 # --since/--until: the column of a view they compare with, as a local date. 'instant' columns
@@ -66,6 +68,9 @@ EXAMPLES = {
               "  lumo prices set claude-sonnet-4-5 --input 2.7 --output 13.5 --from 2026-12-01T00:00:00Z\n"
               "  lumo prices set acme-coder-1 --remove\n  lumo prices load model_prices_and_context_window.json",
     "reprice": "lumo reprice",
+    "export": "lumo export --format ndjson --out /srv/drop/$(hostname)\n"
+              "  lumo export --format csv --tables usage --since -30d --project-map hash --out ~/lumo-export",
+    "push": "CLICKHOUSE_USER=lumo CLICKHOUSE_PASSWORD=... lumo push --clickhouse http://clickhouse:8123",
 }
 
 
@@ -95,15 +100,16 @@ def closest(word, choices):
 # README's command reference (scripts/gendoc.py).
 PERIODS = ("daily", "weekly", "monthly")
 DATED = PERIODS + ("session", "blocks", "report")
+TEAM = ("export", "push")
 OPTIONS = [
     (("--db",), "db", "value", "PATH", "the lumo database (default $LUMO_DB, else ~/.lumo/lumo.db); e.g. --db ~/lumo.db",
      "top*"),
     (("-z", "--timezone"), "timezone", "value", "ZONE", "time zone of local days, a zone database name (default $TZ,"
      " else the system's); e.g. --timezone Europe/Berlin", "top*"),
     (("--no-sync",), "no_sync", "flag", None, "answer from the database as it is, without the incremental sync first",
-     ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline")),
+     ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline") + TEAM),
     (("-s", "--since"), "since", "value", "DAY", "first local day, inclusive: YYYYMMDD, YYYY-MM-DD, today, yesterday"
-     " or -Nd (N days ago); e.g. --since -7d", DATED),
+     " or -Nd (N days ago); e.g. --since -7d", DATED + TEAM),
     (("-u", "--until"), "until", "value", "DAY", "last local day, inclusive, same forms; e.g. --until yesterday", DATED),
     (("--agent",), "agent", "value", "NAME", "only this agent: claude, codex, gemini or opencode; e.g. --agent codex",
      PERIODS + ("session", "report", "today", "watch")),
@@ -136,6 +142,22 @@ OPTIONS = [
                                  ("otlp", "$LUMO_OTLP_DIR", "~/.lumo/otlp"))] + [
     (("--root",), "root", "append", "DIR", "same as --claude (kept for older scripts)", ("sync",)),
     (("-q", "--quiet"), "quiet", "flag", None, "no progress and no summary", ("sync",)),
+    # export and push (scripts/lumo_export.py)
+    (("--format",), "format", ("ndjson", "csv"), "{ndjson,csv}", "file format: NDJSON (one JSON object a line) or CSV"
+     " with a header, NULL as \\N; e.g. --format csv", ("export",)),
+    (("--out",), "out", "value", "DIR", "the export's folder: DIR/TABLE/UTC-DAY/RUN.FORMAT; what DIR has is"
+     " remembered in the database; e.g. --out /srv/drop/laptop", ("export",)),
+    (("--tables",), "tables", "value", "LIST", "tables to send, comma-separated, of usage, messages, tool_uses,"
+     " rate_limits (default usage,messages,tool_uses); e.g. --tables usage", TEAM),
+    (("--with-paths",), "with_paths", "flag", None, "also send file paths and working directories (left out by"
+     " default)", TEAM),
+    (("--project-map",), "project_map", "value", "FILE", "project names as a JSON file maps them"
+     " ({\"name\": \"shown as\"}), or 'hash' for a hash of each name; e.g. --project-map hash", TEAM),
+    (("--full",), "full", "flag", None, "send every row again, not only what is new since the last run", TEAM),
+    (("--clickhouse",), "clickhouse", "value", "URL", "ClickHouse's HTTP interface; user and password from"
+     " $CLICKHOUSE_USER and $CLICKHOUSE_PASSWORD; e.g. --clickhouse http://clickhouse:8123", ("push",)),
+    (("--database",), "database", "value", "NAME", "the ClickHouse database of views/clickhouse/ (default lumo);"
+     " e.g. --database lumo", ("push",)),
     # statusline's own (lumo_statusline.py parses them, without this module's parser)
     (("--wait",), "wait", "float", "MS", "how long the line waits for its sync (default 10); the sync goes on in the"
      " background and the next line shows it; e.g. --wait 100", ("statusline",)),
@@ -1267,80 +1289,6 @@ def cmd_views(args):
     return 0
 
 
-RETENTION_LOOKAHEAD_DAYS = 7  # "what goes next": the files Claude Code deletes within this many days
-
-
-def retention(roots, con):
-    """Claude Code deletes the transcripts it last wrote more than cleanupPeriodDays ago
-    (settings.json in its config directory, default 30), when it starts. For each Claude
-    root: (ok, text) saying what it deletes in the next RETENTION_LOOKAHEAD_DAYS days (the
-    days and files) and whether each file is in the lumo database as it is on disk now
-    (lumo_files holds its path with the same size and mtime). ok is False when some are not."""
-    import time
-    out = []
-    for root in roots:
-        if not has_transcripts("claude", root):
-            continue
-        settings = os.path.join(root, "settings.json")
-        days, where = 30, "the default; %s does not set it" % settings
-        if os.path.isfile(settings):
-            import json
-            try:
-                v = json.load(open(settings, encoding="utf-8")).get("cleanupPeriodDays")
-            except (OSError, ValueError, AttributeError) as e:
-                out.append((False, "Claude Code's %s cannot be read (%s): assuming cleanupPeriodDays 30"
-                            % (settings, str(e).splitlines()[0])))
-                v = None
-            if isinstance(v, (int, float)) and not isinstance(v, bool):
-                days, where = v, settings
-            elif v is not None:
-                out.append((False, "cleanupPeriodDays in %s is %r, not a number of days: assuming 30" % (settings, v)))
-        now = time.time()
-        horizon = now - (days - RETENTION_LOOKAHEAD_DAYS) * 86400
-        going = []
-        for dirpath, _, names in os.walk(os.path.join(root, "projects")):
-            for n in names:
-                if n.endswith((".jsonl", ".jsonl.gz")):
-                    p = os.path.join(dirpath, n)
-                    try:
-                        st = os.stat(p)
-                    except OSError:
-                        continue
-                    if st.st_mtime < horizon:
-                        going.append((p, st))
-        head = "Claude Code keeps transcripts %s days (cleanupPeriodDays, %s)" % (format(days, "g"), where)
-        if not going:
-            out.append((True, "%s: none of %s is due in the next %d days" % (head, root, RETENTION_LOOKAHEAD_DAYS)))
-            continue
-        local = sorted({time.strftime("%Y-%m-%d", time.localtime(st.st_mtime)) for _, st in going})
-        missing = len(going)
-        if con is not None:
-            try:
-                have = {}
-                for path, size, mtime in con.execute("SELECT path, size, mtime_ns FROM lumo_files"
-                                                     " WHERE path >= ? AND path < ?", (root + "/", root + "0")):
-                    have.setdefault(path, set()).add((size, mtime))
-                missing = sum(1 for p, st in going if (st.st_size, st.st_mtime_ns) not in have.get(p, ()))
-            except Exception:
-                pass
-        text = ("%s: in the next %d days it deletes %d file(s) of %s, last written on %d day(s), %s"
-                % (head, RETENTION_LOOKAHEAD_DAYS, len(going), root, len(local),
-                   local[0] if len(local) == 1 else "%s to %s" % (local[0], local[-1])))
-        if missing:
-            out.append((False, text + "; %d of them not (as they are now) in the lumo database: `lumo sync` copies them"
-                        % missing))
-        else:
-            out.append((True, text + "; all of them are in the lumo database"))
-    return out
-
-
-def claude_roots_for_retention(args):
-    explicit = (opt(args, "claude") or []) + (opt(args, "root") or [])
-    if explicit:
-        return [os.path.abspath(os.path.expanduser(p)) for p in explicit]
-    return [os.path.abspath(p) for p in agent_homes()["claude"][0]]
-
-
 def cmd_sync(args):
     explicit = {}
     for agent in AGENT_ORDER:
@@ -1361,6 +1309,7 @@ def cmd_sync(args):
             con = open_ro(args)
         except Fail:
             con = None
+        from lumo_doctor import claude_roots_for_retention, retention
         for ok, text in retention(claude_roots_for_retention(args), con):
             if not quiet:
                 print("lumo: " + text)
@@ -1372,72 +1321,40 @@ def cmd_sync(args):
     return 0
 
 
-def cmd_doctor(args):
-    bad = 0
-
-    def line(ok, what):
-        nonlocal bad
-        bad += 0 if ok else 1
-        print("%s %s" % ("ok  " if ok else "FAIL", what))
-    line(True, "time zone %s (today is %s there)" % (zone_name(), today()))
-    ext = extension()
-    import sqlite3
-    if hasattr(sqlite3.Connection, "enable_load_extension"):
-        try:
-            c = sqlite3.connect(":memory:")
-            c.enable_load_extension(True)
-            c.load_extension(ext)
-            line(True, "extension %s loads (lumo %s)" % (ext, c.execute("SELECT lumo_version()").fetchone()[0]))
-        except sqlite3.Error as e:
-            line(False, "extension %s does not load: %s (make builds it; $LUMO_EXTENSION names another)" % (ext, e))
-    else:  # this python cannot load extensions: `lumo sync` goes through the sqlite3 shell
-        import subprocess
-        try:
-            r = subprocess.run(["sqlite3", "-cmd", ".load " + ext, ":memory:", "SELECT lumo_version()"],
-                               capture_output=True, text=True)
-            line(r.returncode == 0, "extension %s %s through the sqlite3 shell (this python, %s, cannot load"
-                 " extensions)" % (ext, "loads (lumo %s)" % r.stdout.strip() if r.returncode == 0 else
-                                   "does not load: " + r.stderr.strip(), sys.executable))
-        except OSError:
-            line(False, "this python (%s) cannot load SQLite extensions and there is no sqlite3 shell: run lumo with"
-                        " a python that can (Debian's /usr/bin/python3)" % sys.executable)
-    path, src = db_path(args)
-    if os.path.isfile(path):
-        try:
-            con = open_ro(args)
-            v = con.execute("SELECT max(version) FROM lumo_schema_version").fetchone()[0]
-            ok = con.execute("PRAGMA quick_check").fetchone()[0]
-            line(ok == "ok", "database %s (%s): schema version %s, quick_check %s" % (path, src, v, ok))
-            last = con.execute("SELECT finished_at, files_seen, skipped_lines FROM lumo_sync_runs"
-                               " ORDER BY finished_at DESC LIMIT 1").fetchone()
-            print("     last sync %s" % ("%s: %s files, %s skipped lines" % last if last else "never"))
-        except Fail as e:
-            line(False, str(e))
-    else:
-        print("--   no database yet at %s (%s): `lumo sync` creates it" % (path, src))
-    homes = agent_homes()
-    _, problems = check_homes(homes)
-    for agent, (paths, source, is_set) in homes.items():
-        found = [p for p in paths if os.path.exists(p) and has_transcripts(agent, p)]
-        mine = [p for p in problems if p.startswith(agent + " ")]
-        if mine:
-            for p in mine:
-                line(False, p)
-        else:
-            print("%s %-8s %s (%s)" % ("ok  " if found else "--  ", agent, ", ".join(found) if found else
-                                          "none at " + ", ".join(paths), source))
-    try:
-        con = open_ro(args) if os.path.isfile(path) else None
-    except Fail:
-        con = None
-    for ok, text in retention([os.path.abspath(p) for p in homes["claude"][0]], con):
-        print("%s %s" % ("ok  " if ok else "warn", text))  # a warning: `lumo sync` fixes it
-    return 1 if bad else 0
+def doctor_cmd(args):
+    import lumo_doctor  # only doctor pays for the module
+    return lumo_doctor.cmd_doctor(args)
 
 
 def prices_cmd(args):
     import lumo_prices  # only these two commands pay for the module
     return lumo_prices.cmd_prices(args) if args.cmd == "prices" else lumo_prices.cmd_reprice(args)
+
+
+def cmd_team(args):
+    """export and push: scripts/lumo_export.py, after the usual incremental sync."""
+    import lumo_export
+    if args.cmd == "export" and not opt(args, "out"):
+        raise Fail("export: where to? --out DIR (%s)" % [o for o in OPTIONS if o[1] == "out"][0][4])
+    if args.cmd == "push" and not opt(args, "clickhouse"):
+        raise Fail("push: where to? --clickhouse URL (e.g. http://clickhouse:8123)")
+    since = None
+    if opt(args, "since"):  # the start of that local day, as the UTC instant the rows are compared with
+        import time
+        day = parse_day(args.since, "--since")
+        since = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.mktime(time.strptime(day, "%Y-%m-%d"))))
+    fresh(args).close()
+    path = db_path(args)[0]
+    try:
+        if args.cmd == "export":
+            lumo_export.export(path, args.out, opt(args, "format", "ndjson"), opt(args, "tables"), since,
+                               opt(args, "with_paths", False), opt(args, "project_map"), opt(args, "full", False))
+        else:
+            lumo_export.push(path, args.clickhouse, opt(args, "tables"), since, opt(args, "with_paths", False),
+                             opt(args, "project_map"), opt(args, "full", False), opt(args, "database", "lumo"))
+    except lumo_export.ExportError as e:
+        raise Fail(str(e), e.code)
+    return 0
 
 
 def main(argv):
@@ -1451,8 +1368,9 @@ def main(argv):
     setup_zone(args)
     fn = {"daily": cmd_period, "weekly": cmd_period, "monthly": cmd_period, "session": cmd_session,
           "blocks": cmd_blocks, "today": cmd_today, "watch": cmd_watch, "dashboard": cmd_dashboard,
-          "report": cmd_report, "views": cmd_views, "sync": cmd_sync, "doctor": cmd_doctor,
-          "prices": prices_cmd, "reprice": prices_cmd}[args.cmd]
+          "report": cmd_report, "views": cmd_views, "sync": cmd_sync, "doctor": doctor_cmd,
+          "prices": prices_cmd, "reprice": prices_cmd,
+          "export": cmd_team, "push": cmd_team}[args.cmd]
     return fn(args) or 0
 
 

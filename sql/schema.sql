@@ -7,12 +7,13 @@
 -- the lumo_files_state index; 4 = blocks_cache and blocks_state; 5 = active_minutes (integer
 -- minutes) instead of activity_minutes; 6 = messages.is_rewound; 7 = usage.rank_prefer, content_bytes and
 -- stored_cost_usd; 8 = usage.price_fp, price_overrides with validity ranges and tier,
--- lumo_files.tail_hash, diagnostics and rate_limits. A migration adds its steps
+-- lumo_files.tail_hash, diagnostics and rate_limits; 9 = tool_uses' activity columns,
+-- file_changes and git_ops. A migration adds its steps
 -- below the tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 8 (7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 9 (8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -95,13 +96,61 @@ CREATE TABLE IF NOT EXISTS tool_uses (
   timestamp    TEXT,                          -- UTC instant of the call
   message_id   TEXT,                          -- API message id of the response
   tool_name    TEXT,                          -- tool name
-  input        TEXT,              -- tool input JSON, whole (before schema 7: cut at 4096 bytes)
-  is_error     INTEGER,           -- NULL until a result was seen
+  input        TEXT,              -- tool input JSON, whole; always valid JSON (Codex's custom_tool_call input, a patch, is stored as a JSON string)
+  is_error     INTEGER,           -- 1 error, 0 success, NULL not said: Claude is_error, Codex exit code (output text, exec_command_end) or patch and MCP outcome, Gemini and OpenCode status
   result_bytes INTEGER,                       -- size of the result content JSON
   file         TEXT,                          -- source file
-  line         INTEGER                        -- line of the call
+  line         INTEGER,                       -- line of the call
+  project      TEXT,              -- last path component of the session's cwd (schema 9; NULL for rows stored before)
+  mcp_server   TEXT,              -- server of an MCP tool: from its name mcp__server__tool, or Codex's mcp_tool_call_end; else NULL
+  mcp_tool     TEXT,              -- tool of an MCP tool (as mcp_server), else NULL
+  input_bytes  INTEGER,           -- size of the input as logged (a truncated input: what was read plus the bytes its line lost, an upper bound; NULL for rows stored before schema 9)
+  input_truncated INTEGER NOT NULL DEFAULT 0,  -- 1: input may not be whole: its line was over 64 MiB and its strings cut to their first MiB (its file changes' line counts are then NULL), or it was cut at 4096 bytes before schema 7 (kept as a JSON string)
+  result_text  TEXT,              -- the result's text, its first 2048 bytes (whole characters): session history
+  duration_ms  INTEGER            -- call to result: Codex's own duration where it logs one, else the two records' timestamps; NULL when either is missing
 );
 CREATE INDEX IF NOT EXISTS tool_uses_session ON tool_uses (session_id);
+
+-- file_changes: one row per file a tool call changed (activity.c's rules, also
+-- lumo_tool_changes()): Claude Edit, MultiEdit, Write, NotebookEdit; Gemini replace,
+-- write_file; OpenCode edit, write; Codex apply_patch (and a successful patch_apply_end's files when its call held
+-- no patch: a script cell). Whether the call succeeded is its tool_uses.is_error.
+CREATE TABLE IF NOT EXISTS file_changes (
+  key           TEXT PRIMARY KEY,  -- tool_key:n, the call's n-th file
+  tool_key      TEXT NOT NULL,     -- the call (tool_uses.key)
+  agent         TEXT NOT NULL,     -- claude, codex, gemini, opencode
+  machine       TEXT NOT NULL,     -- machine id of the sync that stored it
+  session_id    TEXT,              -- session id
+  project       TEXT,              -- project (as tool_uses)
+  timestamp     TEXT,              -- UTC instant of the call
+  tool_name     TEXT,              -- tool name
+  path          TEXT NOT NULL,     -- file path as the call names it (absolute or relative to the session's cwd)
+  language      TEXT,              -- from the extension or name (lumo_language); NULL when unknown
+  operation     TEXT NOT NULL,     -- edit, write (whole content), create, delete
+  lines_added   INTEGER,           -- lines added: the agent's own figures where its result has them (structuredPatch, diffStat), else from the input
+  lines_removed INTEGER,           -- lines removed; NULL when no record tells (a Write over a file without Claude Code's toolUseResult, a deleted file)
+  file          TEXT,              -- source file of the call
+  line          INTEGER            -- line of the call
+);
+CREATE INDEX IF NOT EXISTS file_changes_tool ON file_changes (tool_key);
+CREATE INDEX IF NOT EXISTS file_changes_time ON file_changes (timestamp);
+
+-- git_ops: one row per git or gh command in a shell tool call's command (activity.c, also
+-- lumo_git_ops()): commit, push, checkout, ..., 'gh pr create'. Success is the call's.
+CREATE TABLE IF NOT EXISTS git_ops (
+  key        TEXT PRIMARY KEY,  -- tool_key:n, the call's n-th operation
+  tool_key   TEXT NOT NULL,     -- the call (tool_uses.key)
+  agent      TEXT NOT NULL,     -- claude, codex, gemini, opencode
+  machine    TEXT NOT NULL,     -- machine id of the sync that stored it
+  session_id TEXT,              -- session id
+  project    TEXT,              -- project (as tool_uses)
+  timestamp  TEXT,              -- UTC instant of the call
+  operation  TEXT NOT NULL,     -- git subcommand (commit, push, pull, ...) or 'gh <group> <command>'
+  command    TEXT,              -- the one command of the line that holds it
+  file       TEXT,              -- source file of the call
+  line       INTEGER            -- line of the call
+);
+CREATE INDEX IF NOT EXISTS git_ops_tool ON git_ops (tool_key);
 
 -- lumo_files: what sync has read of each source file, so the next sync reads only
 -- what is new. Rows stay when the agent deletes its file: history is kept.
@@ -263,7 +312,8 @@ CREATE TABLE IF NOT EXISTS lumo_sync_runs (
 -- diagnostics: what lumo_sync() skipped or could not read, kept after the sync (the
 -- connection's lumo_diagnostics is gone when it closes). A file's rows are replaced when
 -- the file is read again (from the line the read starts at); rows of the walk (file 0
--- lines: unreadable directories, skipped entries) are those of the latest sync.
+-- lines: unreadable directories, skipped entries) are those of the latest sync that
+-- listed the agent's files.
 CREATE TABLE IF NOT EXISTS diagnostics (
   machine     TEXT NOT NULL,  -- machine id of the sync
   file        TEXT NOT NULL,  -- file (relative to its root) or directory the row is about
@@ -271,7 +321,8 @@ CREATE TABLE IF NOT EXISTS diagnostics (
   kind        TEXT NOT NULL,  -- malformed, torn, too_long, unreadable, wrong_type, superseded, ... (lumo_diagnostics)
   detail      TEXT,           -- what was wrong, in words
   phase       TEXT NOT NULL,  -- 'read' (a line or file read) or 'walk' (listing the roots)
-  synced_at   TEXT NOT NULL   -- UTC time of the sync that found it
+  synced_at   TEXT NOT NULL,  -- UTC time of the sync that found it
+  agent       TEXT            -- claude, gemini, codex, opencode or otel: whose files (NULL in rows stored before the column)
 );
 CREATE INDEX IF NOT EXISTS diagnostics_file ON diagnostics (machine, file, line);
 
@@ -279,7 +330,7 @@ CREATE INDEX IF NOT EXISTS diagnostics_file ON diagnostics (machine, file, line)
 -- window each time its state changes within a rollout: how much of the 5-hour (primary)
 -- and weekly (secondary) window is used and when it resets.
 CREATE TABLE IF NOT EXISTS rate_limits (
-  key            TEXT PRIMARY KEY,  -- machine:file:line:window
+  key            TEXT PRIMARY KEY,  -- machine:thread:line:window (the file for a rollout without a thread id)
   agent          TEXT NOT NULL,     -- codex
   machine        TEXT NOT NULL,     -- machine id of the sync
   session_id     TEXT,              -- thread id of the rollout
@@ -294,6 +345,11 @@ CREATE TABLE IF NOT EXISTS rate_limits (
   line           INTEGER            -- line of the token_count event
 );
 CREATE INDEX IF NOT EXISTS rate_limits_time ON rate_limits (agent, window, timestamp);
+-- Rows keyed by file before: a rollout moved to archived_sessions had its observations
+-- stored twice. They take the thread key; the second copy of an observation goes.
+UPDATE OR IGNORE rate_limits SET key = machine || ':' || coalesce(session_id, file) || ':' || line || ':' || window
+ WHERE key <> machine || ':' || coalesce(session_id, file) || ':' || line || ':' || window;
+DELETE FROM rate_limits WHERE key <> machine || ':' || coalesce(session_id, file) || ':' || line || ':' || window;
 
 -- usage_buckets: usage summed per UTC quarter hour, agent, machine, model and project,
 -- kept by the triggers below; the period views read it instead of every request.
@@ -664,4 +720,6 @@ DROP TABLE activity_minutes;
 -- migration), price_overrides with validity ranges and the tier (copied from the renamed
 -- schema-7 table above), diagnostics and rate_limits, blocks_cache.unpriced_tokens (the
 -- migration drops the cache, which the next sync makes again).
-UPDATE lumo_schema_version SET version = 8 WHERE version < 8;
+-- Version 9: tool_uses' activity columns (added by lumo_sync's migration, which also marks
+-- inputs cut before schema 7), file_changes and git_ops.
+UPDATE lumo_schema_version SET version = 9 WHERE version < 9;

@@ -96,26 +96,32 @@ def compare_usage(label, db, agent, table, root):
     os.environ.pop("LUMO_THREADS", None)
 
 
-def first_per_key(rs, outcome_at):
+def first_per_key(rs, outcome_at, width=4):
     """The database keeps one row per tool call id (a resumed session repeats old calls):
-    the first copy in walk order, with the outcome of the last result seen."""
+    the first copy in walk order, with the outcome of the last result seen (is_error,
+    result_bytes, result_text; the duration of the first)."""
     out = {}
     for r in sorted(rs, key=lambda r: (r[-2], r[-1])):  # walk order: path, then line
         if r[0] not in out:
             out[r[0]] = list(r)
         elif r[outcome_at] is not None:
-            out[r[0]][outcome_at:outcome_at + 2] = r[outcome_at:outcome_at + 2]
+            duration = out[r[0]][outcome_at + 3]
+            out[r[0]][outcome_at:outcome_at + width] = r[outcome_at:outcome_at + width]
+            if duration is not None:
+                out[r[0]][outcome_at + 3] = duration
     return sorted((tuple(v) for v in out.values()), key=lambda t: t[0])
 
 
 def compare_claude(label, root, db):
     compare_usage(label, db, "claude", "claude_usage", root)
-    # tool calls: every tool_use with its outcome and its whole input
+    # tool calls: every tool_use with its outcome, its whole input and what activity.c derives
     want = first_per_key(rows(
         "SELECT 'claude:' || tool_use_id, session_id, timestamp, message_id, tool_name, input,"
-        " is_error, result_bytes, file, line FROM claude_tool_uses('%s') WHERE tool_use_id IS NOT NULL" % root), 6)
-    got = sorted(rows("SELECT key, session_id, timestamp, message_id, tool_name, input, is_error, result_bytes, file,"
-                      " line FROM tool_uses WHERE agent = 'claude'", db=db), key=lambda t: t[0])
+        " is_error, result_bytes, result_text, duration_ms, mcp_server, mcp_tool, file, line"
+        " FROM claude_tool_uses('%s') WHERE tool_use_id IS NOT NULL" % root), 6)
+    got = sorted(rows("SELECT key, session_id, timestamp, message_id, tool_name, input, is_error, result_bytes,"
+                      " result_text, duration_ms, mcp_server, mcp_tool, file, line FROM tool_uses"
+                      " WHERE agent = 'claude'", db=db), key=lambda t: t[0])
     same("%s: synced tool_uses = claude_tool_uses, one row per call id" % label, want, got)
     # messages: the table merges a response's streaming copies into one row, the database
     # keeps each record once per uuid (a resumed session repeats old records): every

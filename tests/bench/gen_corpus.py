@@ -58,6 +58,7 @@ class Gen:
         self.r = random.Random(seed)
         self.out = out
         self.size = size
+        self.pending_tools = []  # tool_use ids of the last response without a result yet
         self.written = 0
         self.files = 0
         self.daily = {}
@@ -119,9 +120,11 @@ class Gen:
         if r.random() < 0.5:
             blocks.append({"type": "thinking", "thinking": self.text(r.randint(200, 3000)), "signature": self.b64[:r.randint(200, 800)]})
         blocks.append({"type": "text", "text": self.text(r.randint(50, 2000))})
+        self.pending_tools = []
         for _ in range(r.choice((0, 0, 1, 1, 2, 3))):
             blocks.append({"type": "tool_use", "id": "toolu_01" + self.hexid(20), "name": r.choice(["Bash", "Edit", "Read", "Write", "Grep"]),
                            "input": {"file_path": "/src/" + r.choice(WORDS) + ".c", "content": self.text(r.randint(100, 6000))}})
+            self.pending_tools.append(blocks[-1]["id"])
         lines = []
         outs = sorted(r.randint(1, final_out) for _ in range(len(blocks) - 1)) + [final_out]
         u = None
@@ -148,7 +151,12 @@ class Gen:
                                                      "data": self.b64 * r.randint(8, 40)}}]
             self.bump("image_lines")
         else:
-            content = [{"type": "tool_result", "tool_use_id": "toolu_01" + self.hexid(20),
+            # the result of the response's next unanswered call (an id of the same length, drawn
+            # all the same, when none is left: the bytes and the random sequence stay as in v2)
+            tid = "toolu_01" + self.hexid(20)
+            if self.pending_tools:
+                tid = self.pending_tools.pop(0)
+            content = [{"type": "tool_result", "tool_use_id": tid,
                         "content": self.text(r.randint(500, 8000) if r.random() < 0.9 else r.randint(8000, 120000))}]
         rec["message"] = {"role": "user", "content": content}
         return json.dumps(rec, separators=(",", ":"))

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -235,10 +236,181 @@ static void test_claude_line(void) {
         "invalid bytes, overlongs and surrogates -> one U+FFFD each");
   CHECK(lumo_utf8_fix("a\0b", 3, &u) == 1 && u.len == 5, "NUL -> U+FFFD");
   CHECK(lumo_utf8_fix("\xe2\x82", 2, &u) == 2, "a cut sequence -> U+FFFD per byte");
+  CHECK(lumo_utf8_unfinished("a\xe2\x82", 3) == 2 && lumo_utf8_unfinished("a\xf0\x9f\x98", 4) == 3 &&
+            lumo_utf8_unfinished("a\xc3", 2) == 1,
+        "the bytes of a character cut at the end");
+  CHECK(lumo_utf8_unfinished("a\xe2\x82\xac", 4) == 0 && lumo_utf8_unfinished("ab", 2) == 0 &&
+            lumo_utf8_unfinished("a\xff", 2) == 0 && lumo_utf8_unfinished("\x82\x82\x82\x82", 4) == 0 &&
+            lumo_utf8_unfinished("", 0) == 0,
+        "a whole last character, ASCII, a wrong byte, stray continuations: none cut");
   lumo_buf_free(&u);
 }
 
+/* ------------------------------------------------------- a sync out of memory */
+
+/* Every allocation of a small Claude and Codex sync fails in turn (one at a time): the sync then
+** fails, or stores the rows a sync with memory stores. A decode that ran out of memory
+** read as an absent field: a response without its message id was stored as a row of its
+** own (billed twice), without its project, its text. */
+static sqlite3_mem_methods real_mem;
+static long alloc_count, fail_at = -1;
+static void *failing_malloc(int n) { return ++alloc_count == fail_at ? NULL : real_mem.xMalloc(n); }
+static void *failing_realloc(void *p, int n) { return ++alloc_count == fail_at ? NULL : real_mem.xRealloc(p, n); }
+
+int sqlite3_lumo_init(sqlite3 *db, char **err, const sqlite3_api_routines *api);
+
+/* The allocations between the sync's first BEGIN IMMEDIATE and its run record: where the
+** files are read and their rows written (the rest applies settings and builds views). */
+static long window_from, window_to;
+static int trace_window(unsigned type, void *ctx, void *stmt, void *sql) {
+  (void)type, (void)ctx, (void)stmt;
+  /* statements run inside lumo_sync() are traced as "-- " and their text */
+  if (fail_at >= 0 || !sql) return 0;
+  if (!window_from && strcmp((const char *)sql, "-- BEGIN IMMEDIATE") == 0) window_from = alloc_count;
+  else if (window_from && !window_to && strncmp((const char *)sql, "-- INSERT INTO lumo_sync_runs", 29) == 0)
+    window_to = alloc_count;
+  return 0;
+}
+
+static void write_file(const char *path, const char *data, size_t n) {
+  FILE *f = fopen(path, "wb");
+  if (f) {
+    fwrite(data, 1, n, f);
+    fclose(f);
+  }
+}
+
+/* The rows a sync of root into a copy of template leaves, or NULL when it failed; *allocs:
+** the allocations it made. */
+static char *sync_rows(const char *dir, const char *template_db, size_t template_n, long fail, long *allocs) {
+  char path[512], *rows = NULL;
+  snprintf(path, sizeof(path), "%s/work.db", dir);
+  write_file(path, template_db, template_n);
+  sqlite3 *db;
+  if (sqlite3_open(path, &db) != SQLITE_OK) return NULL;
+  sqlite3_lumo_init(db, NULL, NULL);
+  sqlite3_trace_v2(db, SQLITE_TRACE_STMT, trace_window, NULL); /* in every run: the same allocations */
+  char *sql = sqlite3_mprintf("SELECT lumo_sync('%q/claude', '', '%q/codex')", dir, dir);
+  alloc_count = 0;
+  fail_at = fail;
+  char *err = NULL;
+  int rc = sql ? sqlite3_exec(db, sql, NULL, NULL, &err) : SQLITE_NOMEM;
+  fail_at = -1;
+  if (fail < 0 && rc) printf("     sync: %s\n", err ? err : "?");
+  sqlite3_free(err);
+  *allocs = alloc_count;
+  sqlite3_free(sql);
+  sqlite3_stmt *st;
+  if (rc == SQLITE_OK &&
+      sqlite3_prepare_v2(db,
+                         "SELECT ifnull((SELECT group_concat(key || ' ' || input_tokens || ' ' || ifnull(project, '-')"
+                         " || ' ' || line, ', ') FROM (SELECT * FROM usage ORDER BY key)), '-') || ' | ' || ifnull(("
+                         "SELECT group_concat(key || ' ' || ifnull(text, '-') || ' ' || ifnull(session_id, '-'), ', ')"
+                         " FROM (SELECT * FROM messages ORDER BY key)), '-') || ' | ' || ifnull((SELECT group_concat("
+                         "key || ' ' || ifnull(is_error, '-'), ', ') FROM (SELECT * FROM tool_uses ORDER BY key)), '-') || ' | ' ||"
+                         " ifnull((SELECT group_concat(key || ' ' || used_percent, ', ') FROM (SELECT * FROM"
+                         " rate_limits ORDER BY key)), '-')",
+                         -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+      rows = strdup((const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+  } else if (rc == SQLITE_OK) printf("     rows: %s\n", sqlite3_errmsg(db));
+  sqlite3_close(db);
+  return rows;
+}
+
+static void test_sync_oom(void) {
+  char dir[] = "/tmp/lumo-oom-XXXXXX", path[512];
+  setenv("LUMO_MACHINE", "test", 1);
+  if (!mkdtemp(dir)) return;
+  snprintf(path, sizeof(path), "%s/claude", dir);
+  mkdir(path, 0755);
+  snprintf(path, sizeof(path), "%s/claude/projects", dir);
+  mkdir(path, 0755);
+  snprintf(path, sizeof(path), "%s/claude/projects/-home-u-app", dir);
+  mkdir(path, 0755);
+  /* two streaming copies of m1, m2 and a sidechain m3, tool calls, a result */
+  static const char lines[] =
+      "{\"type\":\"assistant\",\"sessionId\":\"s1\",\"cwd\":\"/home/u/app\",\"requestId\":\"r1\",\"uuid\":\"u1\","
+      "\"message\":{\"id\":\"m1\",\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"h\\u00e9\"},"
+      "{\"type\":\"tool_use\",\"id\":\"t1\",\"name\":\"Bash\",\"input\":{}}],\"model\":\"claude-sonnet-4-5\",\"usage\":{\"input_tokens\":10,\"output_tokens\":1}}}\n"
+      "{\"type\":\"assistant\",\"sessionId\":\"s1\",\"cwd\":\"/home/u/app\",\"requestId\":\"r1\",\"uuid\":\"u2\","
+      "\"message\":{\"id\":\"m1\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"usage\":{\"input_tokens\":20,\"output_tokens\":1}}}\n"
+      "{\"type\":\"user\",\"sessionId\":\"s1\",\"uuid\":\"u3\",\"message\":{\"role\":\"user\",\"content\":"
+      "[{\"type\":\"tool_result\",\"tool_use_id\":\"t1\",\"content\":\"ok\",\"is_error\":true}]}}\n"
+      "{\"type\":\"assistant\",\"sessionId\":\"s1\",\"cwd\":\"/home/u/app\",\"requestId\":\"r2\",\"uuid\":\"u4\","
+      "\"message\":{\"id\":\"m2\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"usage\":{\"input_tokens\":5,\"output_tokens\":1}}}\n"
+      "{\"type\":\"assistant\",\"sessionId\":\"s1\",\"isSidechain\":true,\"requestId\":\"r3\",\"uuid\":\"u5\","
+      "\"message\":{\"id\":\"m3\",\"role\":\"assistant\",\"model\":\"claude-sonnet-4-5\",\"usage\":{\"input_tokens\":7,\"output_tokens\":1}}}\n";
+  snprintf(path, sizeof(path), "%s/claude/projects/-home-u-app/s1.jsonl", dir);
+  write_file(path, lines, sizeof(lines) - 1);
+  /* a Codex rollout: its thread, cwd, a token count with a plan limit */
+  static const char rollout[] =
+      "{\"timestamp\":\"2025-10-31T17:00:00.000Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"th1\","
+      "\"cwd\":\"/home/u/proj\"}}\n"
+      "{\"timestamp\":\"2025-10-31T17:00:05.000Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\","
+      "\"info\":{\"total_token_usage\":{\"input_tokens\":100,\"output_tokens\":10},\"last_token_usage\":"
+      "{\"input_tokens\":100,\"output_tokens\":10}},\"rate_limits\":{\"primary\":{\"used_percent\":5.0,"
+      "\"window_minutes\":300,\"resets_at\":1761950218}}}}\n";
+  const char *const codex_dirs[] = {"codex", "codex/sessions", "codex/sessions/2025", "codex/sessions/2025/10",
+                                    "codex/sessions/2025/10/31"};
+  for (int i = 0; i < 5; i++) {
+    snprintf(path, sizeof(path), "%s/%s", dir, codex_dirs[i]);
+    mkdir(path, 0755);
+  }
+  snprintf(path, sizeof(path), "%s/codex/sessions/2025/10/31/rollout-2025-10-31T17-00-00-th1.jsonl", dir);
+  write_file(path, rollout, sizeof(rollout) - 1);
+  /* the schema, applied once: each run syncs into a copy */
+  snprintf(path, sizeof(path), "%s/template.db", dir);
+  sqlite3 *db;
+  char *template_db = NULL;
+  size_t template_n = 0;
+  if (sqlite3_open(path, &db) == SQLITE_OK) {
+    sqlite3_lumo_init(db, NULL, NULL);
+    sqlite3_exec(db, "PRAGMA journal_mode = DELETE; SELECT lumo_sync('/nonexistent')", NULL, NULL, NULL);
+    sqlite3_close(db);
+    FILE *f = fopen(path, "rb");
+    if (f) {
+      fseek(f, 0, SEEK_END);
+      template_n = (size_t)ftell(f);
+      fseek(f, 0, SEEK_SET);
+      template_db = malloc(template_n);
+      if (template_db) template_n = fread(template_db, 1, template_n, f);
+      fclose(f);
+    }
+  }
+  long total = 0, allocs, wrong = 0, first_wrong = 0, failed = 0;
+  char *want = template_db ? sync_rows(dir, template_db, template_n, -1, &total) : NULL;
+  if (want) printf("     rows: %s\n", want);
+  CHECK(want && strstr(want, "claude:m1:r1 20 app 2") && strstr(want, "claude:u1 h\xc3\xa9 s1") &&
+            strstr(want, "claude:t1 1") && strstr(want, "codex:th1:2: 100 proj 2") && strstr(want, "test:th1:2:primary 5.0"),
+        "sync of the small files: m1's larger copy, the text, the tool's outcome, the Codex thread and limit");
+  for (long k = window_from; want && window_to && k <= window_to; k++) {
+    char *got = sync_rows(dir, template_db, template_n, k, &allocs);
+    if (!got) failed++;
+    else if (strcmp(got, want) != 0 && !wrong++) {
+      first_wrong = k;
+      printf("     allocation %ld failing: %s\n", k, got);
+    }
+    free(got);
+  }
+  printf("     %ld allocations, those %ld-%ld read the file: %ld runs failed, %ld wrong (first at %ld)\n", total,
+         window_from, window_to, failed, wrong, first_wrong);
+  CHECK(want && failed > 0 && wrong == 0, "every allocation of a sync failing in turn: an error or the same rows");
+  free(want);
+  free(template_db);
+  char cmd[600];
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  if (system(cmd) != 0) printf("     could not remove %s\n", dir);
+}
+
 int main(int argc, char **argv) {
+  /* an allocator that fails the allocation test_sync_oom names, else the real one */
+  sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem);
+  sqlite3_mem_methods mem = real_mem;
+  mem.xMalloc = failing_malloc;
+  mem.xRealloc = failing_realloc;
+  sqlite3_config(SQLITE_CONFIG_MALLOC, &mem);
   if (sqlite3_initialize() != SQLITE_OK) return 2;
   if (argc == 3 && strcmp(argv[1], "--replay") == 0) {
     FILE *f = fopen(argv[2], "rb");
@@ -264,6 +436,7 @@ int main(int argc, char **argv) {
   test_depth();
   test_reader();
   test_claude_line();
+  test_sync_oom();
   printf("%d cases, %d failed\n", cases, failures);
   return failures ? 1 : 0;
 }

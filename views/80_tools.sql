@@ -1,0 +1,30 @@
+-- tools: tool calls per local day, agent and tool (tool_uses), with their outcomes.
+-- day             local date of the call (NULL: the call has no time)
+-- agent           claude, codex, gemini, opencode
+-- tool_name       tool name as logged (MCP tools: mcp__server__tool)
+-- mcp_server      server of an MCP tool, else NULL
+-- calls           calls
+-- results         calls whose outcome is known (a result with a status was read)
+-- errors          calls that failed: is_error, a non-zero exit code, a failed patch, Gemini's error or cancelled status
+-- error_rate      errors / results, 0-1; NULL when no outcome is known
+-- median_duration_ms  median time from call to result over the calls with both times
+-- result_bytes    size of the results
+DROP VIEW IF EXISTS tools;
+CREATE VIEW tools AS
+-- The median of each group: the middle row (or the mean of the two middle rows) of its
+-- calls ordered by duration.
+WITH calls AS (SELECT date(timestamp, 'localtime') AS day, agent, tool_name, mcp_server, is_error, duration_ms,
+                      result_bytes FROM tool_uses),
+     ranked AS (SELECT day, agent, tool_name, duration_ms,
+                       row_number() OVER (PARTITION BY day, agent, tool_name ORDER BY duration_ms) AS rn,
+                       count(*) OVER (PARTITION BY day, agent, tool_name) AS n
+                  FROM calls WHERE duration_ms IS NOT NULL),
+     medians AS (SELECT day, agent, tool_name, avg(duration_ms) AS median_duration_ms FROM ranked
+                  WHERE rn IN ((n + 1) / 2, (n + 2) / 2) GROUP BY day, agent, tool_name)
+SELECT c.day, c.agent, c.tool_name, max(c.mcp_server) AS mcp_server, count(*) AS calls,
+       count(c.is_error) AS results, coalesce(sum(c.is_error), 0) AS errors,
+       1.0 * sum(c.is_error) / nullif(count(c.is_error), 0) AS error_rate,
+       (SELECT m.median_duration_ms FROM medians m
+         WHERE m.day IS c.day AND m.agent = c.agent AND m.tool_name IS c.tool_name) AS median_duration_ms,
+       sum(c.result_bytes) AS result_bytes
+  FROM calls c GROUP BY c.day, c.agent, c.tool_name;
