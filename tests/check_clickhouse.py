@@ -142,6 +142,8 @@ os.utime(held, ns=(held_mtime, held_mtime))
 
 def lumo(machine, *args, env=None, check=True):
     e = dict(os.environ, TZ="UTC", LUMO_MACHINE=machine, LUMO_EXTENSION=SO + ".so", HOME=home.get(machine, OUT))
+    if os.environ.get("LUMO_ASAN_PRELOAD"):  # make test-asan: the lumo commands load the sanitized build
+        e.update(LD_PRELOAD=os.environ["LUMO_ASAN_PRELOAD"], ASAN_OPTIONS="detect_leaks=0:abort_on_error=1")
     for k in ("CLAUDE_CONFIG_DIR", "CODEX_HOME", "GEMINI_CLI_HOME", "GEMINI_DATA_DIR", "LUMO_OTLP_DIR", "LUMO_DB"):
         e.pop(k, None)
     e.update(env or {})

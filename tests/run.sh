@@ -165,8 +165,13 @@ if make -s dist/asan/lumo.so >"$OUT/asan-build.log" 2>&1; then
     for chk in tests/check_*.py; do
       log="$OUT/asan-$(basename "$chk" .py).log"
       pre=
-      grep -q load_extension "$chk" && pre="LD_PRELOAD=$ASAN_LIB:$UBSAN_LIB ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"
-      env $pre PATH="$OUT/asan-bin:$PATH" LUMO_SO="$ROOT/dist/asan/lumo" $PY "$chk" >"$log" 2>&1
+      # a check that loads lumo into Python, itself or through the lumo command, runs with
+      # the sanitizers preloaded; one that also runs other native code (chdb) preloads them
+      # only into its lumo commands (LUMO_ASAN_PRELOAD)
+      grep -q 'load_extension\|LUMO_EXTENSION' "$chk" && ! grep -q LUMO_ASAN_PRELOAD "$chk" &&
+        pre="LD_PRELOAD=$ASAN_LIB:$UBSAN_LIB ASAN_OPTIONS=detect_leaks=0:abort_on_error=1"
+      env $pre PATH="$OUT/asan-bin:$PATH" LUMO_SO="$ROOT/dist/asan/lumo" LUMO_ASAN_PRELOAD="$ASAN_LIB:$UBSAN_LIB" \
+        $PY "$chk" >"$log" 2>&1
       rc=$?
       if [ $rc = 0 ]; then ok "asan $(basename "$chk")"
       elif [ $rc = 77 ]; then printf 'skip asan %s\n' "$(basename "$chk")"
