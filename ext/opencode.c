@@ -130,18 +130,25 @@ static void report_counts(lumo_conn *c, const char *source, const lumo_file *f, 
                   r->bad_detail ? r->bad_detail : "a value is not a token count");
 }
 
-/* Every message row of a database, opened read-only: OpenCode may be writing (WAL). */
-static int read_database(const lumo_file *f, lumo_conn *c, const char *source, opencode_row_fn fn, void *ctx) {
-  sqlite3 *odb = NULL;
-  sqlite3_stmt *st = NULL;
+/* Opens an opencode.db read-only (OpenCode may be writing it: WAL) into *odb, which the
+** caller closes whatever the result; SQLITE_NOMEM, or the open's result. */
+static int open_database(const lumo_file *f, sqlite3 **odb) {
+  *odb = NULL;
   char *uri = sqlite3_mprintf("file:%s?mode=ro", f->path);
   if (!uri) return SQLITE_NOMEM;
-  int rc = sqlite3_open_v2(uri, &odb, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
+  int rc = sqlite3_open_v2(uri, odb, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
   sqlite3_free(uri);
-  if (rc == SQLITE_OK) {
-    sqlite3_busy_timeout(odb, 2000);
-    rc = sqlite3_prepare_v2(odb, "SELECT id, session_id, data FROM message", -1, &st, NULL);
-  }
+  if (rc == SQLITE_OK) sqlite3_busy_timeout(*odb, 2000);
+  return rc;
+}
+
+/* Every message row of a database. */
+static int read_database(const lumo_file *f, lumo_conn *c, const char *source, opencode_row_fn fn, void *ctx) {
+  sqlite3 *odb;
+  sqlite3_stmt *st = NULL;
+  int rc = open_database(f, &odb);
+  if (rc == SQLITE_NOMEM) return rc;
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(odb, "SELECT id, session_id, data FROM message", -1, &st, NULL);
   if (rc != SQLITE_OK) {
     lumo_diag_add(c, source, f->rel, 0, "unreadable", "%s", odb ? sqlite3_errmsg(odb) : "cannot open");
     rc = SQLITE_OK;
@@ -186,14 +193,11 @@ static int64_t ms_member(lumo_span obj, const char *key) {
 
 int opencode_read_tools(const lumo_file *f, lumo_conn *c, const char *source, opencode_tool_fn fn, void *ctx) {
   if (!lumo_ends_with(f->path, ".db")) return SQLITE_OK;
-  sqlite3 *odb = NULL;
+  sqlite3 *odb;
   sqlite3_stmt *st = NULL;
-  char *uri = sqlite3_mprintf("file:%s?mode=ro", f->path);
-  if (!uri) return SQLITE_NOMEM;
-  int rc = sqlite3_open_v2(uri, &odb, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, NULL);
-  sqlite3_free(uri);
+  int rc = open_database(f, &odb);
+  if (rc == SQLITE_NOMEM) return rc;
   if (rc == SQLITE_OK) {
-    sqlite3_busy_timeout(odb, 2000);
     /* the LIKE spares parsing text parts; every candidate is still parsed and checked */
     if (sqlite3_prepare_v2(odb, "SELECT p.id, p.session_id, p.data, s.directory FROM part p"
                            " LEFT JOIN session s ON s.id = p.session_id WHERE p.data LIKE '%\"tool\"%'",
