@@ -7,6 +7,48 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* The columns of a tool call every lumo database has, and those schema 9 added. */
+#define TOOL_COLS_1 "key, agent, machine, session_id, timestamp, message_id, tool_name, input, is_error, result_bytes, file, line"
+#define TOOL_COLS_9 "project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms"
+
+/* Tool calls and what they did. A call is one call on every machine: the first copy
+** merged stays, and what only the other copy knows (it saw the result: the outcome, its
+** text and duration, and the agent's own line counts of an edit, which the result holds)
+** is added, as a sync adds it when the result arrives. Columns by name, so the two
+** databases may be of different schemas; the calls of a database from before schema 9
+** get the activity columns and their file and git rows as the migration gives them. */
+static int merge_tool_uses(sqlite3 *db) {
+  int src9 = sync_table_has_column(db, "lumo_merge_src", "tool_uses", "mcp_server") == 1;
+  int rc = sqlite3_exec(db, src9 ?
+      "UPDATE file_changes SET lines_added = s.lines_added, lines_removed = s.lines_removed"
+      " FROM lumo_merge_src.file_changes AS s, lumo_merge_src.tool_uses AS st, tool_uses AS t"
+      " WHERE file_changes.key = s.key AND st.key = s.tool_key AND t.key = s.tool_key"
+      " AND t.result_bytes IS NULL AND st.result_bytes IS NOT NULL;"
+      "INSERT OR IGNORE INTO file_changes (key, tool_key, agent, machine, session_id, project, timestamp, tool_name,"
+      " path, language, operation, lines_added, lines_removed, file, line)"
+      " SELECT key, tool_key, agent, machine, session_id, project, timestamp, tool_name, path, language, operation,"
+      " lines_added, lines_removed, file, line FROM lumo_merge_src.file_changes;"
+      "INSERT OR IGNORE INTO git_ops (key, tool_key, agent, machine, session_id, project, timestamp, operation,"
+      " command, file, line) SELECT key, tool_key, agent, machine, session_id, project, timestamp, operation,"
+      " command, file, line FROM lumo_merge_src.git_ops;"
+      "INSERT OR IGNORE INTO tool_uses (" TOOL_COLS_1 ", " TOOL_COLS_9 ")"
+      " SELECT " TOOL_COLS_1 ", " TOOL_COLS_9 " FROM lumo_merge_src.tool_uses;"
+      "UPDATE tool_uses SET is_error = coalesce(tool_uses.is_error, s.is_error),"
+      " result_bytes = coalesce(tool_uses.result_bytes, s.result_bytes),"
+      " result_text = coalesce(tool_uses.result_text, s.result_text),"
+      " duration_ms = coalesce(tool_uses.duration_ms, s.duration_ms)"
+      " FROM lumo_merge_src.tool_uses AS s WHERE tool_uses.key = s.key AND (tool_uses.is_error IS NULL"
+      " OR tool_uses.result_bytes IS NULL OR tool_uses.result_text IS NULL OR tool_uses.duration_ms IS NULL);"
+    : "INSERT OR IGNORE INTO tool_uses (" TOOL_COLS_1 ") SELECT " TOOL_COLS_1 " FROM lumo_merge_src.tool_uses;"
+      "UPDATE tool_uses SET is_error = s.is_error, result_bytes = s.result_bytes"
+      " FROM lumo_merge_src.tool_uses AS s WHERE tool_uses.key = s.key AND tool_uses.is_error IS NULL;",
+      NULL, NULL, NULL);
+  /* schema 9's rules for the calls of an older database, as its migration runs them */
+  if (!rc && !src9) rc = sqlite3_exec(db, activity_fixup_sql, NULL, NULL, NULL);
+  if (!rc && !src9) rc = sqlite3_exec(db, activity_backfill_sql, NULL, NULL, NULL);
+  return rc;
+}
+
 /* lumo_merge('other.db'): the other database's rows, with the same keys and rule. */
 void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
@@ -117,12 +159,7 @@ void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       src_rewound ? "is_rewound" : "0");
   if (!rc) rc = msgs ? sqlite3_exec(db, msgs, NULL, NULL, NULL) : SQLITE_NOMEM;
   sqlite3_free(msgs);
-  if (!rc)
-    rc = sqlite3_exec(db,
-        "INSERT OR IGNORE INTO tool_uses SELECT * FROM lumo_merge_src.tool_uses;"
-        "UPDATE tool_uses SET is_error = s.is_error, result_bytes = s.result_bytes"
-        "  FROM lumo_merge_src.tool_uses AS s WHERE tool_uses.key = s.key AND tool_uses.is_error IS NULL;",
-        NULL, NULL, NULL);
+  if (!rc) rc = merge_tool_uses(db);
   /* lumo_files by name: a database from before schema 8 has no tail_hash (NULL: head only) */
   char *files = sqlite3_mprintf(
       "INSERT OR IGNORE INTO lumo_files (path, machine, agent, size, mtime_ns, inode, consumed, lines, head_hash,"

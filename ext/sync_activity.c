@@ -283,9 +283,7 @@ int activity_codex_end(syncer *y, const char *line, size_t n, const char *sessio
   return rc;
 }
 
-/* Schema 9 on a database that had tool_uses before: the new columns, a cut input (stored
-** before schema 7) kept as a JSON string and flagged, and the derived rows of the calls
-** already stored, by the same rules (the SQL functions of activity.c). */
+/* Schema 9 on a database that had tool_uses before, in three steps: the new columns ... */
 const char activity_migrate_sql[] =
   "ALTER TABLE tool_uses ADD COLUMN project TEXT;"
   "ALTER TABLE tool_uses ADD COLUMN mcp_server TEXT;"
@@ -293,10 +291,16 @@ const char activity_migrate_sql[] =
   "ALTER TABLE tool_uses ADD COLUMN input_bytes INTEGER;"
   "ALTER TABLE tool_uses ADD COLUMN input_truncated INTEGER NOT NULL DEFAULT 0;"
   "ALTER TABLE tool_uses ADD COLUMN result_text TEXT;"
-  "ALTER TABLE tool_uses ADD COLUMN duration_ms INTEGER;"
+  "ALTER TABLE tool_uses ADD COLUMN duration_ms INTEGER;";
+/* ... then the calls stored before: a cut input (stored before schema 7) kept as a JSON
+** string and flagged, the MCP server and tool from the name (also run by lumo_merge for an
+** older database's calls; a valid input and a derived MCP name are left as they are) ... */
+const char activity_fixup_sql[] =
   "UPDATE tool_uses SET input_truncated = 1, input = json_quote(input) WHERE input IS NOT NULL AND NOT json_valid(input);"
   "UPDATE tool_uses SET mcp_server = lumo_mcp_server(tool_name), mcp_tool = lumo_mcp_tool(tool_name)"
-  " WHERE tool_name LIKE 'mcp\\_\\_%' ESCAPE '\\';";
+  " WHERE mcp_server IS NULL AND tool_name LIKE 'mcp\\_\\_%' ESCAPE '\\';";
+/* ... and their file and git rows, by the same rules (the SQL functions of activity.c;
+** INSERT OR IGNORE: rows there already stay). */
 const char activity_backfill_sql[] =
   "INSERT OR IGNORE INTO file_changes (key, tool_key, agent, machine, session_id, project, timestamp, tool_name,"
   " path, language, operation, lines_added, lines_removed, file, line)"

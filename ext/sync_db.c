@@ -322,6 +322,7 @@ static int migrate(sqlite3 *db, char **err, int *backfill) {
   /* schema 9: what tool calls did (sync_activity.c); the stored calls' rows follow the schema */
   if (!rc && sync_table_has_column(db, "main", "tool_uses", "mcp_server") == 0) {
     rc = sqlite3_exec(db, activity_migrate_sql, NULL, NULL, err);
+    if (!rc) rc = sqlite3_exec(db, activity_fixup_sql, NULL, NULL, err);
     if (!rc) *backfill = 1;
   }
   /* the agent of a diagnostic, so a sync of one source replaces that source's walk rows only */

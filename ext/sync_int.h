@@ -105,7 +105,7 @@ LUMO_API int activity_result_put(syncer *y, const char *key, int is_error, int64
 LUMO_API int activity_codex_end(syncer *y, const char *line, size_t n, const char *session, const char *cwd,
                                 const char *file, int64_t line_no);
 LUMO_API void activity_sync_close(syncer *y);
-LUMO_API extern const char activity_migrate_sql[], activity_backfill_sql[];
+LUMO_API extern const char activity_migrate_sql[], activity_fixup_sql[], activity_backfill_sql[];
 /* merge.c */
 LUMO_API void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 #endif

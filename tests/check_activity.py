@@ -593,6 +593,42 @@ c.eq("re-sync: no tool rows written, the same rows", [0, before],
      [again["tool_rows_written"], query("SELECT (SELECT count(*) FROM tool_uses) AS t, (SELECT count(*) FROM"
                                         " file_changes) AS f, (SELECT count(*) FROM git_ops) AS g", db=DB)])
 
+# lumo_merge: another machine's calls with all they did. Machine "laptop" synced the webapp
+# session when it held only the calls of its first Edit and Write (lines 1, 2, 4: no
+# results); merging this machine's database in, each call is there once, with the outcome,
+# result text, duration and the edits' own line counts (structuredPatch) that only the
+# other copy saw, and every file change and git operation read here.
+HALF = os.path.join(OUT, "half", "projects", "-home-u-webapp")
+os.makedirs(HALF)
+WEBAPP = os.path.join(ACT, "claude", "projects", "-home-u-webapp", "5e1f0c2a-7b3d-4e8f-9a10-b2c3d4e5f601.jsonl")
+with open(WEBAPP) as f:
+    lines = f.readlines()
+with open(os.path.join(HALF, os.path.basename(WEBAPP)), "w") as f:
+    f.writelines([lines[0], lines[1], lines[3]])
+MERGED = os.path.join(OUT, "merged.db")
+os.environ["LUMO_MACHINE"] = "laptop"
+query("SELECT lumo_sync('%s', '', '', '')" % os.path.dirname(os.path.dirname(HALF)), db=MERGED)
+os.environ["LUMO_MACHINE"] = "test"
+half = {r["key"]: r for r in query("SELECT key, is_error, result_text, duration_ms FROM tool_uses", db=MERGED)}
+c.eq("merge: laptop's copy of the two calls has no outcome yet",
+     {"claude:toolu_01ACTEDIT0001": [None, None, None], "claude:toolu_01ACTWRITE002": [None, None, None]},
+     {k: [r["is_error"], r["result_text"], r["duration_ms"]] for k, r in half.items()})
+query("SELECT lumo_merge('%s')" % DB, db=MERGED)
+merged = {r["key"]: r for r in query("SELECT key, machine, is_error, result_text, duration_ms, mcp_server FROM tool_uses",
+                                     db=MERGED)}
+c.eq("merge: every call once", sorted(calls), sorted(merged))
+c.eq("merge: outcome, result text, duration of every call (read here)",
+     {k: [v["is_error"], v["text"], v["duration_ms"]] for k, v in calls.items()},
+     {k: [r["is_error"], r["result_text"], r["duration_ms"]] for k, r in merged.items()})
+c.eq("merge: the first copy of a call stays (laptop's)", ["laptop", "laptop"],
+     [merged["claude:toolu_01ACTEDIT0001"]["machine"], merged["claude:toolu_01ACTWRITE002"]["machine"]])
+c.eq("merge: file changes with the edits' own line counts (difflib, structuredPatch)", want_changes,
+     sorted((r["tool_key"], r["path"], r["operation"], r["language"], r["lines_added"], r["lines_removed"])
+            for r in query("SELECT * FROM file_changes", db=MERGED)))
+c.eq("merge: git operations (shlex)", want_git,
+     sorted((r["tool_key"], r["operation"]) for r in query("SELECT * FROM git_ops", db=MERGED)))
+shutil.rmtree(os.path.join(OUT, "half"))
+
 # a schema-8 database: its calls' rows derived by the migration, a cut input flagged
 OLD = os.path.join(OUT, "old.db")
 shutil.copy(DB, OLD)
@@ -607,6 +643,9 @@ subprocess.run(["sqlite3", OLD, "DROP VIEW files; DROP VIEW languages; DROP VIEW
                 " 'test', 'Bash', '%s');"
                 " UPDATE lumo_schema_version SET version = 8; DELETE FROM lumo_settings WHERE key = 'schema_hash'"
                 % cut_input], check=True)
+OLD_MERGED = os.path.join(OUT, "old-merged.db")
+query("SELECT lumo_sync('%s')" % os.path.join(OUT, "no-such-root"), db=OLD_MERGED)
+query("SELECT lumo_merge('%s')" % OLD, db=OLD_MERGED)
 query("SELECT lumo_sync('%s')" % os.path.join(OUT, "no-such-root"), db=OLD)
 c.eq("schema 8 -> 9: version, the cut input flagged and kept as a JSON string", [[9, 1, 1, cut_input]],
      [[r["v"], r["input_truncated"], r["valid"], r["text"]] for r in query(
@@ -620,4 +659,14 @@ c.eq("schema 8 -> 9: the stored calls' git operations derived", want_git,
      sorted((r["tool_key"], r["operation"]) for r in query("SELECT * FROM git_ops", db=OLD)))
 c.eq("schema 8 -> 9: MCP server of stored calls", [["github", 2]], [[r["s"], r["n"]] for r in query(
     "SELECT mcp_server AS s, count(*) AS n FROM tool_uses WHERE mcp_server IS NOT NULL GROUP BY 1", db=OLD)])
+# the same schema-8 database merged into a new one: its calls get what the migration gives
+TOOL_ROW = "SELECT key, machine, input, input_truncated, is_error, mcp_server, mcp_tool FROM tool_uses ORDER BY key"
+c.eq("merge of a schema-8 database: its calls as the migration leaves them", query(TOOL_ROW, db=OLD),
+     query(TOOL_ROW, db=OLD_MERGED))
+c.eq("merge of a schema-8 database: the file changes derived (as the migration)",
+     sorted((k, p, a, r) for k, v in calls.items() for p, op, a, r in changes(v["tool_name"], v["input"], None)),
+     sorted((r["tool_key"], r["path"], r["lines_added"], r["lines_removed"])
+            for r in query("SELECT * FROM file_changes", db=OLD_MERGED)))
+c.eq("merge of a schema-8 database: the git operations derived", want_git,
+     sorted((r["tool_key"], r["operation"]) for r in query("SELECT * FROM git_ops", db=OLD_MERGED)))
 c.done()
