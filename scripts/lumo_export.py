@@ -33,7 +33,7 @@ TABLES = {
     "messages": ("agent", "session_id", "uuid", "parent_uuid", "timestamp", "type", "role", "model", "message_id",
                  "is_sidechain", "content_bytes", "is_rewound", "line", "file"),
     "tool_uses": ("agent", "session_id", "timestamp", "message_id", "tool_name", "is_error", "result_bytes", "line",
-                  "file"),
+                  "file", "project", "mcp_server", "mcp_tool", "duration_ms"),
     "rate_limits": ("agent", "session_id", "timestamp", "limit_id", "plan_type", "window", "window_minutes",
                     "used_percent", "resets_at", "line", "file"),
 }

@@ -12,7 +12,8 @@ project names; one file is loaded twice (a retried load). Checks:
 - the SQLite merge of the three databases (lumo_merge) holds exactly the corpus's
   expected.json totals (ground truth of the generator), and so does ClickHouse;
 - every ported view (views/clickhouse; budgets with four budgets over recent rows of m3;
-  team_daily and teams with m1 and m2 in one team) equals lumo's SQLite view over the merge, row for
+  team_daily and teams with m1 and m2 in one team; tools, activity and efficiency; and
+  efficiency_by_machine against each machine's own active_time) equals lumo's SQLite view over the merge, row for
   row, costs to 1e-9, in UTC, America/New_York (DST ends in the corpus' days) and
   Asia/Kathmandu (+05:45); sessions.machine is compared with the machine of the session's
   earliest kept request (lumo's view names the machine whose rows were stored first);
@@ -352,7 +353,8 @@ c.eq("the loaded table holds copies (overlaps, the retried load) that usage_kept
 KEYS = {"daily": ("day", "agent", "model"), "weekly": ("week_start", "agent", "model"),
         "monthly": ("month", "agent", "model"), "sessions": ("agent", "session_id"), "models": ("agent", "model"),
         "projects": ("project",), "machines": ("machine",), "blocks": ("block_id",), "budgets": ("name",),
-        "team_daily": ("day", "team"), "teams": ("team",)}
+        "team_daily": ("day", "team"), "teams": ("team",), "tools": ("day", "agent", "tool_name"),
+        "activity": ("started_at",), "efficiency": (), "efficiency_by_machine": ("machine",)}
 # The same budgets on both sides: a day's (over, unless run just after midnight), a week's (near),
 # a project's month, an agent's month
 BUDGETS = (("team-day", "day", 0.4, None, None), ("team-week", "week", 0.9, None, None),
@@ -391,6 +393,21 @@ SQLITE["machines"] = (
     " FROM buckets_local GROUP BY machine) b LEFT JOIN (SELECT machine, count(*) AS sessions,"
     " min(started_at) AS first_at, max(ended_at) AS last_at FROM s GROUP BY machine) t ON t.machine = b.machine"
     % SQLITE["sessions"])
+
+# efficiency_by_machine (ClickHouse's own): each machine's kept requests and sessions, and
+# the active time its own lumo database gives (the runs of that machine's minutes alone)
+own_secs = " UNION ALL ".join("SELECT '%s' AS machine, %r AS secs" % (m, sqlite_json(
+    os.path.join(OUT, m + ".db"), "SELECT active_seconds FROM active_time")[0]["active_seconds"]) for m in ("m1", "m2", "m3"))
+SQLITE["efficiency_by_machine"] = (
+    "WITH s AS (%s), a AS (%s), t AS (SELECT machine, sum(cache_read_tokens) AS cr, sum(input_tokens + cache_read_tokens"
+    " + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt, total(cost_usd) AS usd, sum(CASE WHEN cost_usd IS NOT NULL"
+    " THEN input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens ELSE 0 END)"
+    " AS priced FROM usage GROUP BY machine)"
+    " SELECT t.machine, 1.0 * t.cr / nullif(t.prompt, 0) AS cache_hit_rate,"
+    " t.usd / nullif((SELECT count(*) FROM s WHERE s.machine = t.machine), 0) AS cost_per_session,"
+    " t.usd / nullif(a.secs / 3600.0, 0) AS cost_per_active_hour, 1000.0 * t.usd / nullif(t.priced, 0)"
+    " AS cost_per_1k_tokens, a.secs / 3600.0 AS active_hours FROM t LEFT JOIN a ON a.machine = t.machine"
+    % (SQLITE["sessions"], own_secs))
 
 
 def same(a, b, column=None):

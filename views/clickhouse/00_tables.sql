@@ -78,8 +78,17 @@ CREATE TABLE IF NOT EXISTS lumo.tool_uses (
   is_error     Nullable(UInt8),            -- NULL until a result was seen
   result_bytes Nullable(Int64),            -- size of the result
   line         Nullable(Int64),            -- line of the call
-  file         Nullable(String)            -- source file (only with --with-paths)
+  file         Nullable(String),           -- source file (only with --with-paths)
+  project      Nullable(String),           -- project (mapped or hashed by --project-map)
+  mcp_server   Nullable(String),           -- server of an MCP tool, else NULL
+  mcp_tool     Nullable(String),           -- tool of an MCP tool, else NULL
+  duration_ms  Nullable(Int64)             -- call to result, where both are known
 ) ENGINE = ReplacingMergeTree(version) ORDER BY (machine, key);
+-- a ledger made before these columns were exported gets them (NULL in its older rows)
+ALTER TABLE lumo.tool_uses ADD COLUMN IF NOT EXISTS project Nullable(String);
+ALTER TABLE lumo.tool_uses ADD COLUMN IF NOT EXISTS mcp_server Nullable(String);
+ALTER TABLE lumo.tool_uses ADD COLUMN IF NOT EXISTS mcp_tool Nullable(String);
+ALTER TABLE lumo.tool_uses ADD COLUMN IF NOT EXISTS duration_ms Nullable(Int64);
 
 -- rate_limits: Codex's plan-limit windows as observed.
 CREATE TABLE IF NOT EXISTS lumo.rate_limits (

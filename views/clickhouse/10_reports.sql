@@ -261,3 +261,89 @@ SELECT nullIf(b.team, '') AS team, b.machines AS machines, s.sessions AS session
               GROUP BY team) AS s
     ON s.team = b.team
 SETTINGS join_use_nulls = 1;
+
+-- tool_uses_kept: each tool call once over all machines: a copy that saw the result
+-- (version 1), then the smaller machine.
+CREATE OR REPLACE VIEW lumo.tool_uses_kept AS
+SELECT * FROM lumo.tool_uses FINAL ORDER BY key, version DESC, machine LIMIT 1 BY key;
+
+-- tools: tool calls per local day, agent and tool, with their outcomes, as lumo's tools
+-- view; the median is the exact one, the mean of the two middle durations of an even
+-- count, from the sorted durations (quantileExact* are missing from some builds).
+CREATE OR REPLACE VIEW lumo.tools AS
+SELECT day, agent, tool_name, mcp_server, calls, results, errors, error_rate,
+       if(empty(d), NULL, (d[intDiv(length(d) + 1, 2)] + d[intDiv(length(d) + 2, 2)]) / 2) AS median_duration_ms,
+       result_bytes
+  FROM (SELECT toDate(if(match(ifNull(timestamp, ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}'),
+                         parseDateTime64BestEffort(ifNull(timestamp, ''), 6, 'UTC'), NULL), timezone()) AS day,
+               agent, tool_name, max(mcp_server) AS mcp_server, count() AS calls, count(is_error) AS results,
+               ifNull(sum(is_error), 0) AS errors, sum(is_error) / nullIf(count(is_error), 0) AS error_rate,
+               arraySort(groupArray(duration_ms)) AS d, sum(result_bytes) AS result_bytes
+          FROM lumo.tool_uses_kept GROUP BY day, agent, tool_name);
+
+-- active_minutes: the UTC minutes (whole minutes since 1970) with a transcript record or
+-- a billed request, with the machine that holds it: every copy counts, as in lumo's
+-- table, which keeps the minute of every row a sync or merge inserted.
+CREATE OR REPLACE VIEW lumo.active_minutes AS
+SELECT DISTINCT machine, toInt64(assumeNotNull(m)) AS minute
+  FROM (SELECT machine, intDiv(toUnixTimestamp(if(match(ifNull(timestamp, ''), '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}'),
+                                                  parseDateTime64BestEffort(ifNull(timestamp, ''), 6, 'UTC'), NULL)), 60) AS m
+          FROM (SELECT machine, timestamp FROM lumo.messages FINAL UNION ALL SELECT machine, timestamp FROM lumo.usage FINAL))
+ WHERE m IS NOT NULL;
+
+-- activity: runs of activity over all machines' minutes (a minute more than 5 apart from
+-- the one before starts a run: lumo's default idle gap of 300 s), as lumo's activity view
+-- over a lumo_merge of the machines; each run counts its span, at least 60 s.
+CREATE OR REPLACE VIEW lumo.activity AS
+SELECT formatDateTime(toDateTime(s * 60, 'UTC'), '%Y-%m-%dT%H:%i', 'UTC') AS started_at,
+       formatDateTime(toDateTime(e * 60, 'UTC'), '%Y-%m-%dT%H:%i', 'UTC') AS ended_at,
+       toDate(toDateTime(s * 60, 'UTC'), timezone()) AS day, greatest(60, (e - s) * 60) AS active_seconds
+  FROM (SELECT min(minute) AS s, max(minute) AS e
+          FROM (SELECT minute, sum(starts) OVER (ORDER BY minute ROWS UNBOUNDED PRECEDING) AS run
+                  FROM (SELECT minute, minute - lagInFrame(minute, 1, toInt64(-1000000)) OVER (ORDER BY minute
+                                 ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) > 5 AS starts
+                          FROM (SELECT DISTINCT minute FROM lumo.active_minutes)))
+         GROUP BY run);
+
+-- activity_by_machine: the same runs per machine: one developer's working time. Over a
+-- team, active hours are the sum of these (two people working in one minute are two
+-- minutes of work), where activity counts that minute once.
+CREATE OR REPLACE VIEW lumo.activity_by_machine AS
+SELECT machine, formatDateTime(toDateTime(s * 60, 'UTC'), '%Y-%m-%dT%H:%i', 'UTC') AS started_at,
+       formatDateTime(toDateTime(e * 60, 'UTC'), '%Y-%m-%dT%H:%i', 'UTC') AS ended_at,
+       toDate(toDateTime(s * 60, 'UTC'), timezone()) AS day, greatest(60, (e - s) * 60) AS active_seconds
+  FROM (SELECT machine, min(minute) AS s, max(minute) AS e
+          FROM (SELECT machine, minute, sum(starts) OVER (PARTITION BY machine ORDER BY minute ROWS UNBOUNDED PRECEDING) AS run
+                  FROM (SELECT machine, minute, minute - lagInFrame(minute, 1, toInt64(-1000000)) OVER (PARTITION BY machine
+                                 ORDER BY minute ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) > 5 AS starts
+                          FROM lumo.active_minutes))
+         GROUP BY machine, run);
+
+-- efficiency: one row, as lumo's efficiency view over a lumo_merge of the machines: cache
+-- hit rate, priced cost per session, per active hour (activity: transcripts only; the
+-- telemetry lumo's active_time prefers is not exported) and per thousand priced tokens.
+CREATE OR REPLACE VIEW lumo.efficiency AS
+SELECT 1.0 * t.cr / nullIf(t.prompt, 0) AS cache_hit_rate, t.usd / nullIf(s.n, 0) AS cost_per_session,
+       t.usd / nullIf(a.secs / 3600.0, 0) AS cost_per_active_hour,
+       1000.0 * t.usd / nullIf(t.priced_tokens, 0) AS cost_per_1k_tokens, a.secs / 3600.0 AS active_hours
+  FROM (SELECT sum(cache_read_tokens) AS cr,
+               sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt,
+               sum(ifNull(cost_usd, 0)) AS usd, sum(total_tokens) - sum(unpriced_tokens) AS priced_tokens
+          FROM lumo.usage_local) AS t
+ CROSS JOIN (SELECT toFloat64(sum(active_seconds)) AS secs FROM lumo.activity) AS a
+ CROSS JOIN (SELECT count() AS n FROM lumo.sessions) AS s;
+
+-- efficiency_by_machine: the same per machine (the team's own): its kept requests, its
+-- sessions (the sessions view's machine) and its developer's active hours.
+CREATE OR REPLACE VIEW lumo.efficiency_by_machine AS
+SELECT t.machine AS machine, 1.0 * t.cr / nullIf(t.prompt, 0) AS cache_hit_rate,
+       t.usd / nullIf(s.n, 0) AS cost_per_session, t.usd / nullIf(a.secs / 3600.0, 0) AS cost_per_active_hour,
+       1000.0 * t.usd / nullIf(t.priced_tokens, 0) AS cost_per_1k_tokens, a.secs / 3600.0 AS active_hours
+  FROM (SELECT machine, sum(cache_read_tokens) AS cr,
+               sum(input_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) AS prompt,
+               sum(ifNull(cost_usd, 0)) AS usd, sum(total_tokens) - sum(unpriced_tokens) AS priced_tokens
+          FROM lumo.usage_local GROUP BY machine) AS t
+  LEFT JOIN (SELECT machine, toFloat64(sum(active_seconds)) AS secs FROM lumo.activity_by_machine GROUP BY machine) AS a
+    ON a.machine = t.machine
+  LEFT JOIN (SELECT machine, count() AS n FROM lumo.sessions GROUP BY machine) AS s ON s.machine = t.machine
+SETTINGS join_use_nulls = 1;
