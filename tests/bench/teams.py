@@ -22,7 +22,8 @@ VENV = os.environ.get("LUMO_CHDB_VENV", os.path.join(ROOT, "dist", "chdb-venv"))
 N = int(os.environ.get("BENCH_TEAM_MACHINES", "200"))
 SIZE = os.environ.get("BENCH_TEAM_SIZE", "1M")
 OUT = os.path.join(ROOT, "tests", "out", "bench-teams")
-VIEWS = ("daily", "weekly", "monthly", "sessions", "models", "projects", "machines", "blocks", "budgets")
+VIEWS = ("daily", "weekly", "monthly", "sessions", "models", "projects", "machines", "blocks", "budgets", "team_daily",
+         "teams", "tools", "activity", "efficiency", "activity_by_machine", "efficiency_by_machine")
 
 if not os.environ.get("LUMO_IN_CHDB_VENV"):
     py = os.path.join(VENV, "bin", "python")
