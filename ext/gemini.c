@@ -351,28 +351,37 @@ int gemini_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const
 }
 
 /* The project of a chat file: tmp/<project>/chats/...; the text of
-** tmp/<project>/.project_root (v0.29+ slugs) when present, else the directory name. */
-char *gemini_project_new(const lumo_file *f) {
+** tmp/<project>/.project_root (v0.29+ slugs) when present, else the directory name. NULL
+** for a path without a project folder, and when memory ran out (then *oom is set). */
+char *gemini_project_new(const lumo_file *f, int *oom) {
   const char *rel = f->rel; /* tmp/<project>/chats/... */
   const char *a = strchr(rel, '/');
   const char *b = a ? strchr(a + 1, '/') : NULL;
   if (!a || !b) return NULL;
   char *marker = sqlite3_mprintf("%.*s/.project_root", (int)(strlen(f->path) - strlen(b)), f->path);
-  if (!marker) return NULL;
+  char *name = NULL;
+  if (!marker) {
+    *oom = 1;
+    return NULL;
+  }
   char buf[4096];
+  size_t n = 0;
   FILE *fp = fopen(marker, "rb");
   sqlite3_free(marker);
   if (fp) {
-    size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
+    n = fread(buf, 1, sizeof(buf) - 1, fp);
     fclose(fp);
     while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r' || buf[n - 1] == ' ')) n--;
     buf[n] = 0;
-    if (n) {
-      lumo_span last = lumo_path_last(buf, n);
-      return sqlite3_mprintf("%.*s", (int)last.n, last.p);
-    }
   }
-  return sqlite3_mprintf("%.*s", (int)(b - a - 1), a + 1);
+  if (n) {
+    lumo_span last = lumo_path_last(buf, n);
+    name = sqlite3_mprintf("%.*s", (int)last.n, last.p);
+  } else {
+    name = sqlite3_mprintf("%.*s", (int)(b - a - 1), a + 1);
+  }
+  if (!name) *oom = 1;
+  return name;
 }
 
 /* The ranking fields and token buckets of a billable message (strings are the caller's). */

@@ -44,8 +44,10 @@ LUMO_API int gemini_kind_skips(const char *kind);
 LUMO_API void gemini_file_free(gemini_file *g);
 LUMO_API int gemini_roots(const char *arg, char ***roots, int *n);
 LUMO_API int gemini_files(char **roots, int nroot, lumo_filelist *fl, lumo_conn *c, const char *source);
-LUMO_API char *gemini_project_new(const lumo_file *f); /* caller frees with sqlite3_free */
-LUMO_API char *gemini_session_new(const lumo_file *f, const gemini_file *g); /* caller frees */
+/* The names of a chat file, freed by the caller with sqlite3_free: its project (NULL:
+** none, or *oom set when memory ran out) and its session (NULL only when memory ran out). */
+LUMO_API char *gemini_project_new(const lumo_file *f, int *oom);
+LUMO_API char *gemini_session_new(const lumo_file *f, const gemini_file *g);
 LUMO_API void gemini_tool_names(const char *tool_calls, lumo_buf *out);
 LUMO_API const char *gemini_role(const char *type); /* user, assistant or NULL */
 struct lumo_cand;

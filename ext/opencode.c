@@ -24,15 +24,24 @@ void opencode_row_free(oc_row *r) {
   r->bad_detail = NULL;
 }
 
-static char *json_str(lumo_span obj, const char *key) {
+/* A string member, decoded (NULL: absent, not a string, empty or a bad escape); running
+** out of memory sets *oom, so a value is never lost silently. */
+static char *json_str(lumo_span obj, const char *key, int *oom) {
   lumo_span v;
   if (lumo_json_get(obj, key, &v) != 1 || !lumo_json_is_string(v)) return NULL;
   lumo_buf b = {0};
-  if (lumo_json_decode(v, &b) || !b.p) {
+  if (lumo_json_decode(v, &b) || b.oom || !b.p) {
+    if (b.oom) *oom = 1;
     lumo_buf_free(&b);
     return NULL;
   }
   return b.p; /* handed over: freed with sqlite3_free */
+}
+
+/* A copy made of a value that exists: NULL only when memory ran out (*oom set). */
+static char *made(char *p, int *oom) {
+  if (!p) *oom = 1;
+  return p;
 }
 
 /* A count: absent is 0; a value that is not a count is 0 too, noted in bad (when given). */
@@ -47,6 +56,7 @@ static int64_t json_int(lumo_span obj, const char *key, lumo_count_issue *bad) {
 
 int opencode_parse_message(lumo_span m, const char *id, const char *session, oc_row *r) {
   lumo_span tokens, cache, cost, err, path, tm, name;
+  int oom = 0;
   memset(r, 0, sizeof(*r));
   if (lumo_json_get(m, "tokens", &tokens) != 1 || !tokens.n || tokens.p[0] != '{') return 0;
   lumo_count_issue bad = {0};
@@ -59,25 +69,25 @@ int opencode_parse_message(lumo_span m, const char *id, const char *session, oc_
   }
   if (bad.n) {
     r->bad_kind = lumo_count_why(bad.status);
-    r->bad_detail = lumo_count_detail(&bad);
+    r->bad_detail = made(lumo_count_detail(&bad), &oom);
   }
   double d;
   r->stored_cost = lumo_json_get(m, "cost", &cost) == 1 && lumo_json_double(cost, &d) == 0 ? d : 0;
   r->aborted = lumo_json_get(m, "error", &err) == 1 && err.n && err.p[0] == '{' &&
                lumo_json_get(err, "name", &name) == 1 && name.n == 21 &&
                memcmp(name.p, "\"MessageAbortedError\"", 21) == 0;
-  r->id = id ? sqlite3_mprintf("%s", id) : json_str(m, "id");
-  r->session = session ? sqlite3_mprintf("%s", session) : json_str(m, "sessionID");
-  r->model = json_str(m, "modelID");
-  r->provider = json_str(m, "providerID");
+  r->id = id ? made(sqlite3_mprintf("%s", id), &oom) : json_str(m, "id", &oom);
+  r->session = session ? made(sqlite3_mprintf("%s", session), &oom) : json_str(m, "sessionID", &oom);
+  r->model = json_str(m, "modelID", &oom);
+  r->provider = json_str(m, "providerID", &oom);
   char *cwd = NULL;
   if (lumo_json_get(m, "path", &path) == 1) {
-    if (path.n && path.p[0] == '{') cwd = json_str(path, "cwd");
-    else if (lumo_json_is_string(path)) cwd = json_str(m, "path");
+    if (path.n && path.p[0] == '{') cwd = json_str(path, "cwd", &oom);
+    else if (lumo_json_is_string(path)) cwd = json_str(m, "path", &oom);
   }
   if (cwd) {
     lumo_span last = lumo_path_last(cwd, strlen(cwd));
-    r->project = sqlite3_mprintf("%.*s", (int)last.n, last.p);
+    r->project = made(sqlite3_mprintf("%.*s", (int)last.n, last.p), &oom);
     sqlite3_free(cwd);
   }
   if (lumo_json_get(m, "time", &tm) == 1 && tm.n && tm.p[0] == '{') {
@@ -90,8 +100,12 @@ int opencode_parse_message(lumo_span m, const char *id, const char *session, oc_
       char buf[32];
       gmtime_r(&s, &g);
       strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &g);
-      r->timestamp = sqlite3_mprintf("%s.%03dZ", buf, (int)(ms % 1000));
+      r->timestamp = made(sqlite3_mprintf("%s.%03dZ", buf, (int)(ms % 1000)), &oom);
     }
+  }
+  if (oom) {
+    opencode_row_free(r);
+    return -1;
   }
   return 1;
 }
@@ -117,7 +131,10 @@ static int read_message_file(const char *path, oc_row *r, int64_t *utf8_fixed) {
   const char *e = lumo_json_skip(m.p, m.p + m.n);
   int out;
   if (!e || lumo_json_ws(e, m.p + m.n) != m.p + m.n || start >= m.p + m.n || *start != '{') out = OC_FILE_BAD;
-  else out = opencode_parse_message(m, NULL, NULL, r) ? OC_FILE_ROW : OC_FILE_NONE;
+  else {
+    int got = opencode_parse_message(m, NULL, NULL, r);
+    out = got < 0 ? OC_FILE_NOMEM : got ? OC_FILE_ROW : OC_FILE_NONE;
+  }
   lumo_buf_free(&b);
   return out;
 }
@@ -166,9 +183,11 @@ static int read_database(const lumo_file *f, lumo_conn *c, const char *source, o
       data = fixed.p;
       len = fixed.len;
     }
-    if (data && data[0] == '{' &&
-        opencode_parse_message((lumo_span){data, len}, (const char *)sqlite3_column_text(st, 0),
-                               (const char *)sqlite3_column_text(st, 1), &r)) {
+    int got = data && data[0] == '{' ? opencode_parse_message((lumo_span){data, len},
+                                                              (const char *)sqlite3_column_text(st, 0),
+                                                              (const char *)sqlite3_column_text(st, 1), &r) : 0;
+    if (got < 0) rc = SQLITE_NOMEM;
+    else if (got) {
       r.from_db = 1;
       report_counts(c, source, f, &r);
       rc = fn(ctx, f, &r);

@@ -15,7 +15,8 @@ typedef struct oc_row { /* strings owned, freed by opencode_row_free */
 } oc_row;
 
 /* One message object (a JSON file, or opencode.db's data column with the id and session
-** given apart). Returns 1 with *r filled, 0 when it has no tokens. */
+** given apart). Returns 1 with *r filled, 0 when it has no tokens, -1 when memory ran
+** out (*r then holds nothing). */
 LUMO_API int opencode_parse_message(lumo_span m, const char *id, const char *session, oc_row *r);
 LUMO_API void opencode_row_free(oc_row *r);
 /* The data directories of an argument (default $XDG_DATA_HOME/opencode, else

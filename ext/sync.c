@@ -554,8 +554,10 @@ static int sync_gemini_file(syncer *y, const lumo_file *f) {
   y->st.files_read++;
   y->st.bytes_read += f->size;
   y->read_failed = g.read_failed; /* read whole again next sync */
+  int oom = 0;
   char *session = gemini_session_new(f, &g);
-  char *project = gemini_project_new(f);
+  char *project = gemini_project_new(f, &oom);
+  if (!session || oom) rc = SQLITE_NOMEM;
   for (int i = 0; rc == SQLITE_OK && i < g.n; i++) rc = gemini_message_put(y, f, &g, &g.msgs[i], session, project);
   for (int i = 0; rc == SQLITE_OK && i < g.n; i++) {
     gemini_msg *m = &g.msgs[i];

@@ -171,7 +171,8 @@ static void val_raw(lumo_val *v, const char *p, size_t n) {
   lumo_buf_append(&v->s, p, n);
   lumo_buf_nul(&v->s);
 }
-/* A JSON string span, decoded; absent spans give NULL. */
+/* A JSON string span, decoded; absent spans (and bad escapes) give NULL. Running out of
+** memory leaves the buffer's oom set: val_result then reports it, never a NULL. */
 static void val_str(lumo_val *v, lumo_span sp) {
   if (!sp.n) {
     val_null(v);
@@ -179,7 +180,7 @@ static void val_str(lumo_val *v, lumo_span sp) {
   }
   v->type = SQLITE_TEXT;
   v->s.len = 0;
-  if (lumo_json_decode(sp, &v->s)) val_null(v);
+  if (lumo_json_decode(sp, &v->s) && !v->s.oom) val_null(v);
 }
 static void vals_free(lumo_val *v, int n) {
   for (int i = 0; i < n; i++) lumo_buf_free(&v[i].s);
@@ -479,17 +480,20 @@ static int prune_files(claude_cursor *c) {
   return SQLITE_OK;
 }
 
-/* Remembers the first cwd of a file; the project is its last path component. */
-static void note_first_cwd(lumo_buf *first_cwd, lumo_buf *project, const claude_line *L) {
-  if (first_cwd->len || !L->cwd.n) return;
-  if (lumo_json_decode(L->cwd, first_cwd)) return;
-  lumo_span last = lumo_path_last(first_cwd->p, first_cwd->len);
-  project->len = 0;
-  lumo_buf_append(project, last.p, last.n);
+/* Remembers the first cwd of a file; the project is its last path component.
+** SQLITE_NOMEM when either could not be kept (a project is never lost silently). */
+static int note_first_cwd(lumo_buf *first_cwd, lumo_buf *project, const claude_line *L) {
+  if (first_cwd->len || !L->cwd.n) return SQLITE_OK;
+  if (lumo_json_decode(L->cwd, first_cwd) == 0) {
+    lumo_span last = lumo_path_last(first_cwd->p, first_cwd->len);
+    project->len = 0;
+    lumo_buf_append(project, last.p, last.n);
+  }
+  return first_cwd->oom || project->oom ? SQLITE_NOMEM : SQLITE_OK;
 }
 
-static void note_cwd(claude_cursor *c, const claude_line *L) {
-  note_first_cwd(&c->first_cwd, &c->project, L);
+static int note_cwd(claude_cursor *c, const claude_line *L) {
+  return note_first_cwd(&c->first_cwd, &c->project, L);
 }
 
 /* Where a scan's lines are reported: the connection and the table's name. */
@@ -652,7 +656,7 @@ static int advance_file(claude_cursor *c) {
   }
   while (c->fi < c->files.n) {
     int rc = lumo_reader_open(&c->rd, c->files.f[c->fi].path, 0, 0);
-    if (rc == SQLITE_NOMEM) return rc;
+    if (rc == SQLITE_NOMEM) return -SQLITE_NOMEM;
     if (rc == SQLITE_OK) {
       int sub;
       c->rd_open = 1;
@@ -682,7 +686,7 @@ static int messages_next(claude_cursor *c) {
   for (;;) {
     if (!c->rd_open) {
       int rc = advance_file(c);
-      if (rc < 0) return rc;
+      if (rc < 0) return -rc;
       if (rc == 0) break;
     }
     claude_line L;
@@ -695,7 +699,7 @@ static int messages_next(claude_cursor *c) {
       continue;
     }
     if (st != 1) continue;
-    note_cwd(c, &L);
+    if (note_cwd(c, &L)) return SQLITE_NOMEM;
     if (!claude_line_is_record(&L)) continue;
     int assistant_with_id = L.message_id.n > 0 && L.role.n == 11;
     if (have) {
@@ -703,8 +707,9 @@ static int messages_next(claude_cursor *c) {
       if (assistant_with_id && c->row_mergeable && mid->type == SQLITE_TEXT) {
         lumo_buf tmp = {0};
         lumo_json_decode(L.message_id, &tmp);
-        int same = tmp.len == mid->s.len && memcmp(tmp.p, mid->s.p, tmp.len) == 0;
+        int oom = tmp.oom, same = tmp.len == mid->s.len && memcmp(tmp.p, mid->s.p, tmp.len) == 0;
         lumo_buf_free(&tmp);
+        if (oom) return SQLITE_NOMEM; /* not knowing if it is the same response */
         if (same) {
           message_merge(c, c->row, &c->row_total, &L);
           continue;
@@ -852,7 +857,7 @@ static int tool_uses_next(claude_cursor *c) {
     }
     if (!c->rd_open) {
       int rc = advance_file(c);
-      if (rc < 0) return rc;
+      if (rc < 0) return -rc;
       if (rc == 0) {
         if (tool_pop(c, 1)) {
           c->rowid++;
@@ -883,7 +888,7 @@ static int tool_uses_next(claude_cursor *c) {
       continue;
     }
     if (st != 1) continue;
-    note_cwd(c, &c->tool_line);
+    if (note_cwd(c, &c->tool_line)) return SQLITE_NOMEM;
     claude_tools_open(&c->tools, &c->tool_line);
   }
 }
@@ -903,21 +908,34 @@ typedef struct usage_worker {
   lumo_arena arena;   /* owned: strings of dd's rows (moved to the cursor after) */
   lumo_intern_set interned; /* repeated strings (model, session, cwd, ...) in arena */
   lumo_buf scratch, first_cwd, project, mid, rid;
+  int oom; /* a kept copy's string could not be made: the scan fails (never a NULL value) */
   int rc;
 } usage_worker;
 
-static const char *arena_span(lumo_arena *a, lumo_buf *tmp, lumo_span s) {
+/* A JSON string span, decoded into the worker's arena (NULL: absent or a bad escape). */
+static const char *arena_span(usage_worker *w, lumo_span s) {
   if (!s.n) return NULL;
-  tmp->len = 0;
-  if (lumo_json_decode(s, tmp)) return NULL;
-  return lumo_arena_dup(a, tmp->p ? tmp->p : "", tmp->len);
+  w->scratch.len = 0;
+  if (lumo_json_decode(s, &w->scratch)) {
+    if (w->scratch.oom) w->oom = 1;
+    return NULL;
+  }
+  const char *r = lumo_arena_dup(&w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
+  if (!r) w->oom = 1;
+  return r;
 }
 
+/* The same, interned: one copy of a repeated string. */
 static const char *intern_span(usage_worker *w, lumo_span s) {
   if (!s.n) return NULL;
   w->scratch.len = 0;
-  if (lumo_json_decode(s, &w->scratch)) return NULL;
-  return lumo_intern(&w->interned, &w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
+  if (lumo_json_decode(s, &w->scratch)) {
+    if (w->scratch.oom) w->oom = 1;
+    return NULL;
+  }
+  const char *r = lumo_intern(&w->interned, &w->arena, w->scratch.p ? w->scratch.p : "", w->scratch.len);
+  if (!r) w->oom = 1;
+  return r;
 }
 
 /* Offers one billable line of file fi to the worker's table. */
@@ -928,6 +946,7 @@ static int usage_offer(usage_worker *w, int fi, int64_t line, lumo_span file_sid
   w->mid.len = w->rid.len = 0;
   if (L->message_id.n && lumo_json_decode(L->message_id, &w->mid) == 0) k.mid = w->mid.p;
   if (L->request_id.n && lumo_json_decode(L->request_id, &w->rid) == 0) k.rid = w->rid.p;
+  if (w->mid.oom || w->rid.oom) return SQLITE_NOMEM; /* its key is not known */
   claude_cand_numbers(L, &k);
   k.mtime_ns = f->mtime_ns;
   k.path = f->rel;
@@ -939,14 +958,19 @@ static int usage_offer(usage_worker *w, int fi, int64_t line, lumo_span file_sid
   /* The copy is kept (for now): give it its own strings and numbers. */
   lumo_cand *b = &w->dd.e[slot].best;
   lumo_arena *a = &w->arena;
-  lumo_buf *t = &w->scratch;
   lumo_intern_set *in = &w->interned;
   if (b->mid == w->mid.p) b->mid = k.mid ? lumo_arena_dup(a, w->mid.p, w->mid.len) : NULL;
   if (b->rid == w->rid.p) b->rid = k.rid ? lumo_arena_dup(a, w->rid.p, w->rid.len) : NULL;
-  b->timestamp = arena_span(a, t, L->timestamp);
-  if (file_sid.n) b->session_id = lumo_intern(in, a, file_sid.p, file_sid.n);
-  else b->session_id = intern_span(w, L->session_id);
+  if ((k.mid && !b->mid) || (k.rid && !b->rid)) w->oom = 1;
+  b->timestamp = arena_span(w, L->timestamp);
+  if (file_sid.n) {
+    b->session_id = lumo_intern(in, a, file_sid.p, file_sid.n);
+    if (!b->session_id) w->oom = 1;
+  } else {
+    b->session_id = intern_span(w, L->session_id);
+  }
   b->project = w->project.len ? lumo_intern(in, a, w->project.p, w->project.len) : NULL;
+  if (w->project.len && !b->project) w->oom = 1;
   b->cwd = intern_span(w, L->cwd);
   b->git_branch = intern_span(w, L->git_branch);
   b->version = intern_span(w, L->version);
@@ -955,8 +979,7 @@ static int usage_offer(usage_worker *w, int fi, int64_t line, lumo_span file_sid
   b->speed = intern_span(w, L->speed);
   b->inference_geo = intern_span(w, L->inference_geo);
   b->agent_id = intern_span(w, L->agent_id);
-  if ((k.mid && !b->mid) || t->oom) return SQLITE_NOMEM;
-  return SQLITE_OK;
+  return w->oom ? SQLITE_NOMEM : SQLITE_OK;
 }
 
 static void *usage_worker_run(void *arg) {
@@ -984,7 +1007,7 @@ static void *usage_worker_run(void *arg) {
     int st;
     while ((st = next_line(&rd, f, &sc, &L)) != 0) {
       if (st != 1) continue;
-      note_first_cwd(&w->first_cwd, &w->project, &L);
+      if ((w->rc = note_first_cwd(&w->first_cwd, &w->project, &L)) != SQLITE_OK) break;
       if (!claude_line_bills(&L)) continue;
       if ((w->rc = usage_offer(w, fi, rd.line_no, sid, &L)) != SQLITE_OK) break;
     }

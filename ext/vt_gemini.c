@@ -243,11 +243,14 @@ static int scan_file(gemini_cursor *c, lumo_conn *conn, int fi) {
     gemini_file_free(&g);
     return SQLITE_OK;
   }
+  /* a name that cannot be made is an error, never a NULL column */
+  int oom = 0;
   char *sid = rc ? NULL : gemini_session_new(f, &g);
+  char *proj = rc ? NULL : gemini_project_new(f, &oom);
   const char *session = sid ? lumo_intern(&c->interned, &c->arena, sid, strlen(sid)) : NULL;
-  sqlite3_free(sid);
-  char *proj = rc ? NULL : gemini_project_new(f);
   const char *project = proj ? lumo_intern(&c->interned, &c->arena, proj, strlen(proj)) : NULL;
+  if (rc == SQLITE_OK && (!session || oom || (proj && !project))) rc = SQLITE_NOMEM;
+  sqlite3_free(sid);
   sqlite3_free(proj);
   if (c->kind == KIND_MESSAGES) {
     if (rc == SQLITE_OK) rc = keep_messages(c, &g, f, fi, session, project);

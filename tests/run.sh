@@ -142,7 +142,7 @@ if make -s dist/asan/lumo.so >"$OUT/asan-build.log" 2>&1; then
   else bad "fuzz replay build"; cat "$OUT/fuzz-build.log"; fi
   # fault injection: the Nth allocation, database read, write, fsync or source-file read
   # fails, at FAULT_TRIALS points per kind (30 here, about 8 s; make test-asan: 150). FAULT_XFAIL: known findings not fixed yet (see the README's Reliability section:
-  # a table scan's value silently NULL when an allocation fails; a message copied into a
+  # a Gemini scan that runs out of memory at one point loses a file's rows; a message copied into a
   # resumed session keeps the session of the file synced first); an entry that stops
   # failing fails the check.
   if make -s dist/fault_host >"$OUT/fault-build.log" 2>&1; then
