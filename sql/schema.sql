@@ -8,12 +8,12 @@
 -- minutes) instead of activity_minutes; 6 = messages.is_rewound; 7 = usage.rank_prefer, content_bytes and
 -- stored_cost_usd; 8 = usage.price_fp, price_overrides with validity ranges and tier,
 -- lumo_files.tail_hash, diagnostics and rate_limits; 9 = tool_uses' activity columns,
--- file_changes and git_ops. A migration adds its steps
+-- file_changes and git_ops; 10 = user_prompts. A migration adds its steps
 -- below the tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 9 (8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 10 (9: no user_prompts table; 8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -151,6 +151,25 @@ CREATE TABLE IF NOT EXISTS git_ops (
   line       INTEGER            -- line of the call
 );
 CREATE INDEX IF NOT EXISTS git_ops_tool ON git_ops (tool_key);
+
+-- user_prompts: one row per prompt a person typed, slash command or interrupted turn, from the
+-- user records of Claude Code, Codex (its user_message and turn_aborted events) and Gemini
+-- CLI (prompts.c's rules, also lumo_prompt()). Injected context, command output and a
+-- subagent's task are not rows. No transcript records a prompt's token count.
+CREATE TABLE IF NOT EXISTS user_prompts (
+  key        TEXT PRIMARY KEY,  -- the user record's messages key (Codex: codex:thread:line of the event)
+  agent      TEXT NOT NULL,     -- claude, codex, gemini
+  machine    TEXT NOT NULL,     -- machine id of the sync that stored it
+  session_id TEXT,              -- session id
+  project    TEXT,              -- last path component of the session's cwd (Gemini: its project directory)
+  timestamp  TEXT,              -- UTC instant of the record
+  kind       TEXT NOT NULL,     -- prompt (typed text), command (a slash command, or ! for Claude's bash mode), interrupted (the user stopped the turn)
+  command    TEXT,              -- the command's name with its slash (/mcp, /init); NULL for the other kinds
+  chars      INTEGER NOT NULL,  -- characters typed (code points, surrounding blanks set aside): the prompt, or the command and its arguments; 0 for interrupted
+  file       TEXT,              -- source file, relative to its root
+  line       INTEGER            -- line of the record
+);
+CREATE INDEX IF NOT EXISTS user_prompts_time ON user_prompts (timestamp);
 
 -- lumo_files: what sync has read of each source file, so the next sync reads only
 -- what is new. Rows stay when the agent deletes its file: history is kept.
@@ -723,3 +742,7 @@ DROP TABLE activity_minutes;
 -- Version 9: tool_uses' activity columns (added by lumo_sync's migration, which also marks
 -- inputs cut before schema 7), file_changes and git_ops.
 UPDATE lumo_schema_version SET version = 9 WHERE version < 9;
+-- Version 10: the user_prompts table (lumo_sync's migration reads every Claude, Codex and Gemini
+-- file again from its start, so the prompts of history already stored come in; the other
+-- rows are keyed and stay as they are).
+UPDATE lumo_schema_version SET version = 10 WHERE version < 10;
