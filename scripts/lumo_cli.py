@@ -36,7 +36,8 @@ VERBS = {
     "statusline": "one line for Claude Code's statusLine: model, session, today, 5-hour block, rest level",
     "prices": "the database's own rates: list them, set one (USD per million tokens), load a LiteLLM map",
     "reprice": "price every stored request again at the prices in force (built-in table and your overrides)",
-    "export": "the ledger tables as NDJSON or CSV files, only what is new since the last export (team reports)",
+    "export": "the ledger tables as NDJSON or CSV files, only what is new since the last export (team reports);"
+              " --format json: one JSON document of a period",
     "push": "the ledger tables into ClickHouse over HTTP, only what is new since the last push",
 }
 READ_VERBS = ("daily", "weekly", "monthly", "session", "blocks", "today", "watch", "dashboard", "report")
@@ -69,7 +70,8 @@ EXAMPLES = {
               "  lumo prices set acme-coder-1 --remove\n  lumo prices load model_prices_and_context_window.json",
     "reprice": "lumo reprice",
     "export": "lumo export --format ndjson --out /srv/drop/$(hostname)\n"
-              "  lumo export --format csv --tables usage --since -30d --project-map hash --out ~/lumo-export",
+              "  lumo export --format csv --tables usage --since -30d --project-map hash --out ~/lumo-export\n"
+              "  lumo export --format json --since 2026-11-01 --until 2026-11-30 --out november.json",
     "push": "CLICKHOUSE_USER=lumo CLICKHOUSE_PASSWORD=... lumo push --clickhouse http://clickhouse:8123",
 }
 
@@ -110,7 +112,8 @@ OPTIONS = [
      ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline") + TEAM),
     (("-s", "--since"), "since", "value", "DAY", "first local day, inclusive: YYYYMMDD, YYYY-MM-DD, today, yesterday"
      " or -Nd (N days ago); e.g. --since -7d", DATED + TEAM),
-    (("-u", "--until"), "until", "value", "DAY", "last local day, inclusive, same forms; e.g. --until yesterday", DATED),
+    (("-u", "--until"), "until", "value", "DAY", "last local day, inclusive, same forms; e.g. --until yesterday",
+     DATED + ("export",)),
     (("--agent",), "agent", "value", "NAME", "only this agent: claude, codex, gemini or opencode; e.g. --agent codex",
      PERIODS + ("session", "report", "today", "watch")),
     (("-p", "--project"), "project", "value", "NAME", "only this project (as the project column shows it);"
@@ -143,10 +146,12 @@ OPTIONS = [
     (("--root",), "root", "append", "DIR", "same as --claude (kept for older scripts)", ("sync",)),
     (("-q", "--quiet"), "quiet", "flag", None, "no progress and no summary", ("sync",)),
     # export and push (scripts/lumo_export.py)
-    (("--format",), "format", ("ndjson", "csv"), "{ndjson,csv}", "file format: NDJSON (one JSON object a line) or CSV"
-     " with a header, NULL as \\N; e.g. --format csv", ("export",)),
+    (("--format",), "format", ("ndjson", "csv", "json"), "{ndjson,csv,json}", "file format: NDJSON (one JSON object a"
+     " line) or CSV with a header, NULL as \\N; or json: one JSON document of the period (--since, --until: totals,"
+     " usage, sessions, tools, files, git, prompts), not incremental; e.g. --format csv", ("export",)),
     (("--out",), "out", "value", "DIR", "the export's folder: DIR/TABLE/UTC-DAY/RUN.FORMAT; what DIR has is"
-     " remembered in the database; e.g. --out /srv/drop/laptop", ("export",)),
+     " remembered in the database (--format json: the file to write, default standard output); e.g. --out"
+     " /srv/drop/laptop", ("export",)),
     (("--tables",), "tables", "value", "LIST", "tables to send, comma-separated, of usage, messages, tool_uses,"
      " rate_limits (default usage,messages,tool_uses); e.g. --tables usage", TEAM),
     (("--with-paths",), "with_paths", "flag", None, "also send file paths and working directories (left out by"
@@ -1333,6 +1338,10 @@ def prices_cmd(args):
 
 def cmd_team(args):
     """export and push: scripts/lumo_export.py, after the usual incremental sync."""
+    if args.cmd == "export" and opt(args, "format") == "json":
+        return export_json(args)
+    if opt(args, "until"):
+        raise Fail("export: --until is for --format json (the team export sends what is new)")
     import lumo_export
     if args.cmd == "export" and not opt(args, "out"):
         raise Fail("export: where to? --out DIR (%s)" % [o for o in OPTIONS if o[1] == "out"][0][4])
@@ -1354,6 +1363,31 @@ def cmd_team(args):
                              opt(args, "project_map"), opt(args, "full", False), opt(args, "database", "lumo"))
     except lumo_export.ExportError as e:
         raise Fail(str(e), e.code)
+    return 0
+
+
+def export_json(args):
+    """lumo export --format json: one document of a period (scripts/lumo_export_json.py)."""
+    for name, flag in (("tables", "--tables"), ("with_paths", "--with-paths"), ("project_map", "--project-map"),
+                       ("full", "--full")):
+        if opt(args, name):
+            raise Fail("export: %s is for the team export (--format ndjson or csv), not --format json" % flag)
+    since, until = date_range(args)
+    out = opt(args, "out")
+    if out and os.path.isdir(out):
+        raise Fail("export: --out %s is a directory; --format json writes one file (e.g. --out %s)"
+                   % (out, os.path.join(out, "lumo.json")))
+    con = fresh(args)
+    if not con.execute("SELECT 1 FROM sqlite_schema WHERE name = 'user_prompts'").fetchone():
+        con.close()
+        raise Fail("export: the database is older than schema 10 (no user_prompts); `lumo sync` upgrades it")
+    import lumo_export_json
+    try:
+        lumo_export_json.export_json(con, since, until, zone_name(), out)
+    except OSError as e:
+        raise Fail("export: cannot write %s: %s" % (out, e.strerror), 1)
+    finally:
+        con.close()
     return 0
 
 
