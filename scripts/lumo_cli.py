@@ -1161,6 +1161,15 @@ def cmd_dashboard(args):
     sect("Telemetry (OTLP)", "SELECT cost_usd, cost_source, sessions, active_seconds, lines_added, lines_removed,"
                              " commits, accept_rate FROM otel_dashboard WHERE sessions > 0",
          agents=["claude (Claude Code telemetry)"])
+    # how much of the transcripts' cost telemetry confirms (cost_reconciliation), where any was collected
+    # (a database last synced by an older lumo, read with --no-sync, has not the view yet)
+    if con.execute("SELECT 1 FROM sqlite_schema WHERE name = 'cost_confirmation'").fetchone():
+        sect("Cost confirmed by telemetry", "SELECT round(total(confirmed_cost_usd), 6) AS confirmed_cost_usd,"
+             " round(total(disputed_cost_usd), 6) AS disputed_cost_usd,"
+             " round(total(unconfirmed_cost_usd), 6) AS unconfirmed_cost_usd,"
+             " round(100.0 * total(confirmed_cost_usd) / nullif(total(priced_cost_usd), 0), 1) AS confirmed_percent,"
+             " round(total(telemetry_only_cost_usd), 6) AS telemetry_only_cost_usd FROM cost_confirmation"
+             " HAVING EXISTS (SELECT 1 FROM otel_events) OR EXISTS (SELECT 1 FROM otel_points)", agents=[])
     if opt(args, "json"):
         return emit_json({t.lower().replace(" ", "_").replace("(", "").replace(")", ""):
                           {"agents": a, "period": p, "rows": records(h, r)} for t, a, p, h, r in sections})
@@ -1206,6 +1215,11 @@ def cmd_dashboard(args):
             table(["agent", "session", "project", "started", "length", "requests", "cost"],
                   [[r[0], r[1] or "", (r[2] or "")[:20], (r[3] or "")[:16], duration(r[4]), num(r[5]), money(r[6])]
                    for r in rows], right=(4, 5, 6), drop=[4, 5, 2])
+        elif title == "Cost confirmed by telemetry":
+            r = rows[0]
+            print("  %s confirmed of the priced cost (%s), %s disputed, %s without telemetry; %s in sessions only"
+                  " telemetry holds (the cost_reconciliation view says why, per session)"
+                  % ("-" if r[3] is None else "%.1f%%" % r[3], usd(r[0]), usd(r[1]), usd(r[2]), usd(r[4])))
         else:
             r = rows[0]
             print("  cost %s (%s), %d sessions, active %s, +%s/-%s lines, %s commits, edits accepted %s"
