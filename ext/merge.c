@@ -156,6 +156,7 @@ void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         " FROM lumo_merge_src.rate_limits",
         NULL, NULL, NULL);
   if (!rc) rc = blocks_refresh(db);
+  if (!rc) rc = search_catch_up(db);
   if (!rc) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
   else sync_rollback(db);
   syncer_close(&y);

@@ -1282,6 +1282,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
     if (rc == SQLITE_OK) rc = walk_diags_store(&y, listed, walk_end, walk_dropped);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);
+    if (rc == SQLITE_OK) rc = search_catch_up(db);
     if (ins && rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) sync_rollback(db);
     sqlite3_free(ins);

@@ -124,6 +124,8 @@ typedef struct codex_prompt_ctx {
 LUMO_API int prompt_codex_event(syncer *y, const char *line, size_t n, const codex_prompt_ctx *c);
 LUMO_API void prompt_sync_close(syncer *y);
 LUMO_API extern const char prompts_migrate_sql[];
+/* sync_search.c: the rows added since the last catch-up into the search indexes */
+LUMO_API int search_catch_up(sqlite3 *db);
 /* merge.c */
 LUMO_API void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 #endif

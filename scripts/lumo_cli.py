@@ -39,6 +39,7 @@ VERBS = {
     "export": "the ledger tables as NDJSON or CSV files, only what is new since the last export (team reports);"
               " --format json: one JSON document of a period",
     "push": "the ledger tables into ClickHouse over HTTP, only what is new since the last push",
+    "search": "full-text search of the stored messages and tool calls: session, time, role, snippet",
 }
 READ_VERBS = ("daily", "weekly", "monthly", "session", "blocks", "today", "watch", "dashboard", "report")
 # --since/--until: the column of a view they compare with, as a local date. 'instant' columns
@@ -73,6 +74,7 @@ EXAMPLES = {
               "  lumo export --format csv --tables usage --since -30d --project-map hash --out ~/lumo-export\n"
               "  lumo export --format json --since 2026-11-01 --until 2026-11-30 --out november.json",
     "push": "CLICKHOUSE_USER=lumo CLICKHOUSE_PASSWORD=... lumo push --clickhouse http://clickhouse:8123",
+    "search": "lumo search 'rate limit'\n  lumo search '\"git push\" OR rebase' --since -30d --agent claude --json",
 }
 
 
@@ -109,19 +111,21 @@ OPTIONS = [
     (("-z", "--timezone"), "timezone", "value", "ZONE", "time zone of local days, a zone database name (default $TZ,"
      " else the system's); e.g. --timezone Europe/Berlin", "top*"),
     (("--no-sync",), "no_sync", "flag", None, "answer from the database as it is, without the incremental sync first",
-     ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline") + TEAM),
+     ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline", "search") + TEAM),
     (("-s", "--since"), "since", "value", "DAY", "first local day, inclusive: YYYYMMDD, YYYY-MM-DD, today, yesterday"
-     " or -Nd (N days ago); e.g. --since -7d", DATED + TEAM),
+     " or -Nd (N days ago); e.g. --since -7d", DATED + TEAM + ("search",)),
     (("-u", "--until"), "until", "value", "DAY", "last local day, inclusive, same forms; e.g. --until yesterday",
-     DATED + ("export",)),
+     DATED + ("export", "search")),
     (("--agent",), "agent", "value", "NAME", "only this agent: claude, codex, gemini or opencode; e.g. --agent codex",
-     PERIODS + ("session", "report", "today", "watch")),
+     PERIODS + ("session", "report", "today", "watch", "search")),
     (("-p", "--project"), "project", "value", "NAME", "only this project (as the project column shows it);"
      " e.g. --project lumo", PERIODS + ("session", "report")),
     (("--machine",), "machine", "value", "ID", "only this machine's rows (lumo_merge'd databases); e.g. --machine laptop",
      PERIODS + ("session", "report")),
-    (("-j", "--json"), "json", "flag", None, "JSON output, e.g. --json | jq .", DATED + ("today", "dashboard", "prices", "reprice")),
-    (("--csv",), "csv", "flag", None, "CSV output with a header row, e.g. --csv > out.csv", DATED),
+    (("-j", "--json"), "json", "flag", None, "JSON output, e.g. --json | jq .",
+     DATED + ("today", "dashboard", "prices", "reprice", "search")),
+    (("--csv",), "csv", "flag", None, "CSV output with a header row, e.g. --csv > out.csv", DATED + ("search",)),
+    (("--limit",), "limit", "int", "N", "at most N results, newest first (default 20); e.g. --limit 50", ("search",)),
     (("--table",), "table", "flag", None, "a table (the default)", ("report",)),
     (("-o", "--order"), "order", ("asc", "desc"), "{asc,desc}", "oldest first (asc, the default) or newest first"
      " (desc); e.g. --order desc", DATED),
@@ -185,6 +189,8 @@ OPTIONS = [
 ]
 POSITIONAL = {"report": ("view", "VIEW", "a view of the lumo database (`lumo views` lists them), or diagnostics"
                                          " (what lumo_sync skipped); e.g. daily"),
+              "search": ("query", "QUERY", "words to find (all of them, each taken literally), or an FTS5 expression"
+                         " with \"phrases\", OR, NOT, prefix*; e.g. 'rate limit'"),
               "prices": ("action", "ACTION [MODEL|FILE]", "list, set MODEL or load FILE (a LiteLLM price map);"
                          " e.g. set acme-coder-1")}
 MORE_POSITIONAL = ("prices",)  # commands whose action takes one more word (prices set MODEL)
@@ -1405,6 +1411,51 @@ def export_json(args):
     return 0
 
 
+def cmd_search(args):
+    """lumo search QUERY: scripts/lumo_search.py over the database's FTS5 indexes."""
+    import lumo_search
+    since, until = date_range(args)
+    limit = opt(args, "limit", 20)
+    if limit < 1:
+        raise Fail("--limit %d: give at least 1" % limit)
+    con = fresh(args)
+    state = query(con, "SELECT enabled FROM search_state")[1] if con.execute(
+        "SELECT 1 FROM sqlite_schema WHERE name = 'search_state'").fetchone() else None
+    if not state:
+        raise Fail("search: the database is older than schema 10 (no search index); `lumo sync` upgrades it")
+    if not state[0][0]:
+        con.close()
+        path = db_path(args)[0]
+        if not os.access(path, os.W_OK):
+            raise Fail("search: %s is read-only: the search index, off until the first search, cannot be built"
+                       % path, 1)
+        sys.stderr.write("lumo: building the search index (once; every sync keeps it up to date from now on)\n")
+        try:
+            lumo_search.enable(path)
+        except Exception as e:  # sqlite3.Error: locked, full disk
+            raise Fail("search: cannot build the index in %s: %s" % (path, e), 1)
+        con = open_ro(args)
+    try:
+        rows = lumo_search.search(con, args.query, since, until, opt(args, "agent"), limit)
+    except ValueError as e:
+        raise Fail("search: %r is not a query FTS5 reads (%s); plain words match as they are, or use"
+                   " \"a phrase\", OR, NOT, prefix*" % (args.query, e))
+    heads = ["timestamp", "local_time", "agent", "session_id", "role", "snippet"]
+    if opt(args, "json"):
+        return emit_json(rows)
+    if opt(args, "csv"):
+        return emit_csv(heads, [[r[h] for h in heads] for r in rows])
+    print("Search %r: %s; %s (%s), newest first" % (args.query, opt(args, "agent") or "all agents",
+                                                   period_text(since, until), zone_name()))
+    if not rows:
+        print("no match")
+        return 0
+    table(["time", "agent", "session", "role", "snippet"],
+          [[(r["local_time"] or "")[:16], r["agent"], (r["session_id"] or "")[:8], r["role"] or "",
+            r["snippet"][:max(30, width() - 60)]] for r in rows], drop=[1, 2])
+    return 0
+
+
 def main(argv):
     verb = [a for a in argv if a in VERBS][:1]
     if verb == ["statusline"]:  # its own few options (lumo_statusline.py); --db may come first
@@ -1418,7 +1469,7 @@ def main(argv):
           "blocks": cmd_blocks, "today": cmd_today, "watch": cmd_watch, "dashboard": cmd_dashboard,
           "report": cmd_report, "views": cmd_views, "sync": cmd_sync, "doctor": doctor_cmd,
           "prices": prices_cmd, "reprice": prices_cmd,
-          "export": cmd_team, "push": cmd_team}[args.cmd]
+          "export": cmd_team, "push": cmd_team, "search": cmd_search}[args.cmd]
     return fn(args) or 0
 
 

@@ -8,12 +8,12 @@
 -- minutes) instead of activity_minutes; 6 = messages.is_rewound; 7 = usage.rank_prefer, content_bytes and
 -- stored_cost_usd; 8 = usage.price_fp, price_overrides with validity ranges and tier,
 -- lumo_files.tail_hash, diagnostics and rate_limits; 9 = tool_uses' activity columns,
--- file_changes and git_ops; 10 = user_prompts. A migration adds its steps
+-- file_changes and git_ops; 10 = user_prompts, the search indexes and search_state. A migration adds its steps
 -- below the tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 10 (9: no user_prompts table; 8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 10 (9: no user_prompts, search_messages, search_tools, search_state; 8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -86,6 +86,8 @@ CREATE TABLE IF NOT EXISTS messages (
   is_rewound   INTEGER NOT NULL DEFAULT 0     -- 1 for a Gemini message a later $rewindTo or $set checkpoint removed from the conversation (it was billed)
 );
 CREATE INDEX IF NOT EXISTS messages_session ON messages (session_id, timestamp);
+-- newest first: lumo search walks it to find the latest matches of a common word
+CREATE INDEX IF NOT EXISTS messages_time ON messages (timestamp);
 
 -- tool_uses: one row per tool call, with the outcome of its result.
 CREATE TABLE IF NOT EXISTS tool_uses (
@@ -110,6 +112,7 @@ CREATE TABLE IF NOT EXISTS tool_uses (
   duration_ms  INTEGER            -- call to result: Codex's own duration where it logs one, else the two records' timestamps; NULL when either is missing
 );
 CREATE INDEX IF NOT EXISTS tool_uses_session ON tool_uses (session_id);
+CREATE INDEX IF NOT EXISTS tool_uses_time ON tool_uses (timestamp);
 
 -- file_changes: one row per file a tool call changed (activity.c's rules, also
 -- lumo_tool_changes()): Claude Edit, MultiEdit, Write, NotebookEdit; Gemini replace,
@@ -170,6 +173,58 @@ CREATE TABLE IF NOT EXISTS user_prompts (
   line       INTEGER            -- line of the record
 );
 CREATE INDEX IF NOT EXISTS user_prompts_time ON user_prompts (timestamp);
+
+-- search_messages: the full-text index (FTS5) of the text of every message, for lumo
+-- search. External content: the text stays in messages, the index holds only its terms.
+-- Off until the first lumo search turns it on (search_state.enabled), so a first sync
+-- does not pay for it; from then on every lumo_sync and lumo_merge brings it up to date in
+-- one pass at its end (the search_catch_up trigger), and a row changed after it was
+-- indexed is indexed again by the triggers below.
+CREATE VIRTUAL TABLE IF NOT EXISTS search_messages USING fts5(text, content='messages', content_rowid='rowid');
+-- search_tools: the full-text index of the name, input and kept result text of every tool
+-- call but Codex's (its calls and outputs are messages rows, indexed there), kept as
+-- search_messages is. Its content is the view search_tool_rows, the calls it indexes, so
+-- FTS5's own integrity check and rebuild see the rows the catch-up does.
+CREATE VIRTUAL TABLE IF NOT EXISTS search_tools USING fts5(tool_name, input, result_text, content='search_tool_rows',
+  content_rowid='id');
+-- search_state: whether the search indexes are kept, and how far they go.
+CREATE TABLE IF NOT EXISTS search_state (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),  -- always 1
+  enabled        INTEGER NOT NULL DEFAULT 0,  -- 1: the indexes are kept (set by the first lumo search)
+  runs           INTEGER NOT NULL DEFAULT 0,  -- catch-up passes so far; adding 1 runs one (search_catch_up)
+  messages_rowid INTEGER NOT NULL DEFAULT 0,  -- messages rows up to this rowid are in search_messages
+  tools_rowid    INTEGER NOT NULL DEFAULT 0   -- tool_uses rows up to this rowid are in search_tools
+);
+INSERT OR IGNORE INTO search_state (id) VALUES (1);
+-- One pass over the rows added since the last: UPDATE search_state SET runs = runs + 1
+-- (lumo_sync and lumo_merge at their end, when enabled; lumo search when it turns it on).
+CREATE TRIGGER IF NOT EXISTS search_catch_up AFTER UPDATE OF runs ON search_state WHEN NEW.enabled BEGIN
+  INSERT INTO search_messages (rowid, text) SELECT rowid, text FROM messages WHERE rowid > OLD.messages_rowid;
+  INSERT INTO search_tools (rowid, tool_name, input, result_text) SELECT rowid, tool_name, input, result_text
+    FROM tool_uses WHERE rowid > OLD.tools_rowid AND agent <> 'codex';
+  UPDATE search_state SET messages_rowid = max(OLD.messages_rowid, (SELECT coalesce(max(rowid), 0) FROM messages)),
+    tools_rowid = max(OLD.tools_rowid, (SELECT coalesce(max(rowid), 0) FROM tool_uses));
+END;
+CREATE TRIGGER IF NOT EXISTS search_messages_change AFTER UPDATE OF text ON messages
+ WHEN OLD.rowid <= (SELECT messages_rowid FROM search_state) BEGIN
+  INSERT INTO search_messages (search_messages, rowid, text) VALUES ('delete', OLD.rowid, OLD.text);
+  INSERT INTO search_messages (rowid, text) VALUES (NEW.rowid, NEW.text);
+END;
+CREATE TRIGGER IF NOT EXISTS search_messages_remove AFTER DELETE ON messages
+ WHEN OLD.rowid <= (SELECT messages_rowid FROM search_state) BEGIN
+  INSERT INTO search_messages (search_messages, rowid, text) VALUES ('delete', OLD.rowid, OLD.text);
+END;
+CREATE TRIGGER IF NOT EXISTS search_tools_change AFTER UPDATE OF tool_name, input, result_text ON tool_uses
+ WHEN OLD.rowid <= (SELECT tools_rowid FROM search_state) AND OLD.agent <> 'codex' BEGIN
+  INSERT INTO search_tools (search_tools, rowid, tool_name, input, result_text)
+   VALUES ('delete', OLD.rowid, OLD.tool_name, OLD.input, OLD.result_text);
+  INSERT INTO search_tools (rowid, tool_name, input, result_text) VALUES (NEW.rowid, NEW.tool_name, NEW.input, NEW.result_text);
+END;
+CREATE TRIGGER IF NOT EXISTS search_tools_remove AFTER DELETE ON tool_uses
+ WHEN OLD.rowid <= (SELECT tools_rowid FROM search_state) AND OLD.agent <> 'codex' BEGIN
+  INSERT INTO search_tools (search_tools, rowid, tool_name, input, result_text)
+   VALUES ('delete', OLD.rowid, OLD.tool_name, OLD.input, OLD.result_text);
+END;
 
 -- lumo_files: what sync has read of each source file, so the next sync reads only
 -- what is new. Rows stay when the agent deletes its file: history is kept.
@@ -744,5 +799,6 @@ DROP TABLE activity_minutes;
 UPDATE lumo_schema_version SET version = 9 WHERE version < 9;
 -- Version 10: the user_prompts table (lumo_sync's migration reads every Claude, Codex and Gemini
 -- file again from its start, so the prompts of history already stored come in; the other
--- rows are keyed and stay as they are).
+-- rows are keyed and stay as they are); the search indexes, off and empty until the first
+-- lumo search (which indexes every stored message and call in one pass).
 UPDATE lumo_schema_version SET version = 10 WHERE version < 10;
