@@ -117,12 +117,29 @@ void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
       src_rewound ? "is_rewound" : "0");
   if (!rc) rc = msgs ? sqlite3_exec(db, msgs, NULL, NULL, NULL) : SQLITE_NOMEM;
   sqlite3_free(msgs);
-  if (!rc)
-    rc = sqlite3_exec(db,
-        "INSERT OR IGNORE INTO tool_uses SELECT * FROM lumo_merge_src.tool_uses;"
-        "UPDATE tool_uses SET is_error = s.is_error, result_bytes = s.result_bytes"
-        "  FROM lumo_merge_src.tool_uses AS s WHERE tool_uses.key = s.key AND tool_uses.is_error IS NULL;",
-        NULL, NULL, NULL);
+  /* tool_uses by name: a database from before schema 9 lacks the activity columns (NULL
+  ** here, input_truncated 0), so SELECT * would not fit */
+  char *tcols = NULL;
+  if (!rc) {
+    sqlite3_stmt *st;
+    rc = sqlite3_prepare_v2(db, "SELECT group_concat(s.name, ', ') FROM pragma_table_info('tool_uses', 'lumo_merge_src') s"
+                                " WHERE s.name IN (SELECT name FROM pragma_table_info('tool_uses', 'main'))", -1, &st, NULL);
+    if (!rc && sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) &&
+        !(tcols = sqlite3_mprintf("%s", (const char *)sqlite3_column_text(st, 0))))
+      rc = SQLITE_NOMEM;
+    sqlite3_finalize(st);
+  }
+  char *tools = NULL;
+  if (!rc && tcols &&
+      !(tools = sqlite3_mprintf(
+            "INSERT OR IGNORE INTO tool_uses (%s) SELECT %s FROM lumo_merge_src.tool_uses;"
+            "UPDATE tool_uses SET is_error = s.is_error, result_bytes = s.result_bytes"
+            "  FROM lumo_merge_src.tool_uses AS s WHERE tool_uses.key = s.key AND tool_uses.is_error IS NULL;",
+            tcols, tcols)))
+    rc = SQLITE_NOMEM;
+  if (!rc && tools) rc = sqlite3_exec(db, tools, NULL, NULL, NULL);
+  sqlite3_free(tools);
+  sqlite3_free(tcols);
   /* lumo_files by name: a database from before schema 8 has no tail_hash (NULL: head only) */
   char *files = sqlite3_mprintf(
       "INSERT OR IGNORE INTO lumo_files (path, machine, agent, size, mtime_ns, inode, consumed, lines, head_hash,"
@@ -140,6 +157,19 @@ void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         "INSERT OR IGNORE INTO otel_events SELECT * FROM lumo_merge_src.otel_events;",
         NULL, NULL, NULL);
   sqlite3_finalize(has);
+  /* What the calls did: a union on their keys (a database from before schema 9 has none,
+  ** and its calls' rows are derived by this database's next migration or not at all: the
+  ** calls came in as rows, their files and git commands with them) */
+  if (!rc && sync_table_has_column(db, "lumo_merge_src", "file_changes", "key") == 1)
+    rc = sqlite3_exec(db,
+        "INSERT OR IGNORE INTO file_changes (key, tool_key, agent, machine, session_id, project, timestamp, tool_name,"
+        " path, language, operation, lines_added, lines_removed, file, line) SELECT key, tool_key, agent, machine,"
+        " session_id, project, timestamp, tool_name, path, language, operation, lines_added, lines_removed, file, line"
+        " FROM lumo_merge_src.file_changes;"
+        "INSERT OR IGNORE INTO git_ops (key, tool_key, agent, machine, session_id, project, timestamp, operation,"
+        " command, file, line) SELECT key, tool_key, agent, machine, session_id, project, timestamp, operation,"
+        " command, file, line FROM lumo_merge_src.git_ops;",
+        NULL, NULL, NULL);
   /* Prompts: a union on their keys (a database from before schema 10 has none). */
   if (!rc && sync_table_has_column(db, "lumo_merge_src", "user_prompts", "key") == 1)
     rc = sqlite3_exec(db,

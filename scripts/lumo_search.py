@@ -58,7 +58,9 @@ def search(con, text, since=None, until=None, agent=None, limit=20):
     hits = []
     try:
         for fts, table, time_index, role in SOURCES:
-            n = con.execute("SELECT count(*) FROM %s WHERE %s MATCH :q" % (fts, fts), params).fetchone()[0]
+            # how many match, up to DENSE + 1 (FTS5 yields matches one by one: a common word stops early)
+            n = con.execute("SELECT count(*) FROM (SELECT rowid FROM %s WHERE %s MATCH :q LIMIT %d)"
+                            % (fts, fts, DENSE + 1), params).fetchone()[0]
             if not n:
                 continue
             cols = "c.rowid, c.timestamp, datetime(c.timestamp, 'localtime'), c.agent, c.session_id, %s" % role
