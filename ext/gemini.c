@@ -89,6 +89,7 @@ static void take_message(gemini_file *g, lumo_span m, int64_t line) {
     g->tmp.len = 0;
     lumo_json_texts(display, &g->tmp);
     e->display = g->tmp.len ? lumo_arena_dup(&g->arena, g->tmp.p, g->tmp.len) : "";
+    if (g->tmp.oom || !e->display) g->oom = 1; /* out of memory: no prompt taken for what the CLI expanded */
   }
   e->tool_calls = NULL;
   e->ntool_calls = 0;
