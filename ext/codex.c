@@ -121,6 +121,10 @@ int codex_line(codex_state *s, const char *p, size_t n, codex_row *row) {
         s->is_fork = 1;
         set_str(s, &s->parent_id, fork);
       }
+      /* a subagent of any kind (review, compact, a spawned thread): its prompts are a model's */
+      if (lumo_json_get(payload, "source", &src) == 1 && src.n && src.p[0] == '{' &&
+          lumo_json_get(src, "subagent", &sub) == 1)
+        s->is_subagent = 1;
       if (lumo_json_get(payload, "source", &src) == 1 && src.n && src.p[0] == '{' &&
           lumo_json_get(src, "subagent", &sub) == 1 && sub.n && sub.p[0] == '{') {
         lumo_span spawn, pid;

@@ -33,6 +33,7 @@ typedef struct codex_state {
                                   ** first session_meta's payload.model; empty when none was seen */
   lumo_buf parent_id;             /* forked_from_id, else the spawning thread's id */
   int meta_lines, is_fork;
+  int is_subagent;                /* session_meta.source.subagent: a review, compaction or spawned thread */
   codex_find_thread find;         /* optional, with find_ctx: enables rule a */
   void *find_ctx;
   int parent_loaded, parent_done; /* the parent's moving totals up to the fork, matched in order */

@@ -82,6 +82,15 @@ static void take_message(gemini_file *g, lumo_span m, int64_t line) {
   g->tmp.len = 0;
   if (lumo_json_get(m, "content", &content) == 1) lumo_json_texts(content, &g->tmp);
   e->text = g->tmp.len ? lumo_arena_dup(&g->arena, g->tmp.p, g->tmp.len) : NULL;
+  /* what the user typed when the CLI expanded it (/init); "" when it holds no text */
+  lumo_span display;
+  e->display = NULL;
+  if (lumo_json_get(m, "displayContent", &display) == 1 && !(display.n == 4 && memcmp(display.p, "null", 4) == 0)) {
+    g->tmp.len = 0;
+    lumo_json_texts(display, &g->tmp);
+    e->display = g->tmp.len ? lumo_arena_dup(&g->arena, g->tmp.p, g->tmp.len) : "";
+    if (g->tmp.oom || !e->display) g->oom = 1; /* out of memory: no prompt taken for what the CLI expanded */
+  }
   e->tool_calls = NULL;
   e->ntool_calls = 0;
   if (lumo_json_get(m, "toolCalls", &calls) == 1 && calls.n > 2 && calls.p[0] == '[') {

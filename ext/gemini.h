@@ -9,6 +9,7 @@ typedef struct gemini_msg {
                                       ** session's, else the previous message's (spec 3.5.5) */
   const char *type;                   /* user, gemini, info, error, warning */
   const char *text;                   /* content: the string, or its parts' text joined */
+  const char *display;                /* displayContent's text ("" without text), NULL when absent */
   const char *tool_calls;             /* the toolCalls array as JSON, NULL without one */
   int ntool_calls;
   int64_t line;                       /* of the last line that wrote the message (1 for .json) */

@@ -10,6 +10,7 @@ SQLITE_EXTENSION_INIT1
 #include "lumo_int.h"
 #include "lumo.h"
 #include "activity.h"
+#include "prompts.h"
 
 #include <string.h>
 #include <zlib.h>
@@ -36,7 +37,7 @@ const lumo_object *const lumo_objects[] = {
   &lumo_prices_load_object, &lumo_price_set_object, &lumo_sync_object, &lumo_merge_object, &lumo_reprice_object,
   &lumo_active_seconds_object, &lumo_rest_level_object, &gemini_usage_object, &gemini_messages_object, &codex_usage_object, &codex_messages_object,
   &opencode_usage_object, &otlp_metrics_object, &otlp_logs_object, &lumo_tool_changes_object, &lumo_git_ops_object,
-  &lumo_language_object, &lumo_mcp_server_object, &lumo_mcp_tool_object, NULL};
+  &lumo_language_object, &lumo_mcp_server_object, &lumo_mcp_tool_object, &lumo_prompt_object, NULL};
 
 static void version_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   (void)argc;
@@ -89,6 +90,10 @@ static int lumo_init(sqlite3 *db, char **err, const sqlite3_api_routines *api, i
   if (!rc) {
     what = "activity functions";
     rc = lumo_register_activity(db);
+  }
+  if (!rc) {
+    what = "prompt function";
+    rc = lumo_register_prompts(db);
   }
   if (!rc) {
     what = "pricing";

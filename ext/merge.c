@@ -177,6 +177,13 @@ void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         "INSERT OR IGNORE INTO otel_events SELECT * FROM lumo_merge_src.otel_events;",
         NULL, NULL, NULL);
   sqlite3_finalize(has);
+  /* Prompts: a union on their keys (a database from before schema 10 has none). */
+  if (!rc && sync_table_has_column(db, "lumo_merge_src", "user_prompts", "key") == 1)
+    rc = sqlite3_exec(db,
+        "INSERT OR IGNORE INTO user_prompts (key, agent, machine, session_id, project, timestamp, kind, command, chars,"
+        " file, line) SELECT key, agent, machine, session_id, project, timestamp, kind, command, chars, file, line"
+        " FROM lumo_merge_src.user_prompts",
+        NULL, NULL, NULL);
   /* Plan limits: a union on their keys (a database from before schema 8 has none). */
   if (!rc && sync_table_has_column(db, "lumo_merge_src", "rate_limits", "key") == 1)
     rc = sqlite3_exec(db,
@@ -186,6 +193,7 @@ void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         " FROM lumo_merge_src.rate_limits",
         NULL, NULL, NULL);
   if (!rc) rc = blocks_refresh(db);
+  if (!rc) rc = search_catch_up(db);
   if (!rc) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
   else sync_rollback(db);
   syncer_close(&y);

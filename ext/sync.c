@@ -19,6 +19,7 @@
 #include "opencode.h"
 #include "otlp.h"
 #include "activity.h"
+#include "prompts.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -451,6 +452,12 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
                    dec(y, 11, L.role), model, mid, L.is_sidechain, has_text, 0,
                    y->text.p, y->text.len, (int64_t)L.content.n, f->rel, rd.line_no, 0};
       rc = key ? message_put(y, &m) : SQLITE_NOMEM;
+      if (!rc && has_text && L.role.n == 6 && memcmp(L.role.p, "\"user\"", 6) == 0) {
+        lumo_prompt p;
+        int flags = (L.is_meta ? LUMO_PROMPT_META : 0) | (L.is_sidechain ? LUMO_PROMPT_SUBAGENT : 0);
+        prompt_rec r = {key, "claude", session, project, timestamp, f->rel, rd.line_no, 0};
+        if (lumo_prompt_of("claude", y->text.p, y->text.len, NULL, 0, flags, &p)) rc = prompt_put(y, &r, &p);
+      }
       sqlite3_free(key);
       tool_ctx t = {y, session, project, timestamp, mid, f->rel, rd.line_no, SQLITE_OK, L.tool_use_result};
       if (!rc) claude_line_tools(&L, tool_use_block, tool_result_block, &t);
@@ -530,6 +537,14 @@ static int gemini_message_put(syncer *y, const lumo_file *f, const gemini_file *
                msg->is_gemini ? msg->model : NULL, NULL, g->is_subagent, msg->text != NULL, 1,
                msg->text, text_len, (int64_t)text_len, f->rel, msg->line, msg->is_rewound};
   int rc = message_put(y, &m);
+  int user = msg->type && strcmp(msg->type, "user") == 0, notice = msg->type && strcmp(msg->type, "info") == 0;
+  if (!rc && (user || notice)) {
+    lumo_prompt p;
+    int flags = (g->is_subagent ? LUMO_PROMPT_SUBAGENT : 0) | (notice ? LUMO_PROMPT_NOTICE : 0);
+    prompt_rec r = {key, "gemini", session, project, msg->timestamp, f->rel, msg->line, 1};
+    if (lumo_prompt_of("gemini", msg->text, text_len, msg->display, msg->display ? strlen(msg->display) : 0, flags, &p))
+      rc = prompt_put(y, &r, &p);
+  }
   sqlite3_free(key);
   if (rc || !msg->tool_calls) return rc;
   gemini_tool_ctx t = {y, f, session, project, msg->timestamp, msg->line, SQLITE_OK};
@@ -732,9 +747,13 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
     if (cs.limits.seen && (rc = limits_put(y, f, &cs, rd.line_no, prev_limits)) != SQLITE_OK) break;
     if (st == CODEX_LINE_OTHER) {
       if (codex_item_line(&cs, p, n, &item) == CODEX_ROW) rc = codex_item_put(y, f, &cs, &item, rd.line_no);
-      else /* exec_command_end and the like: a call's outcome */
+      else { /* exec_command_end and the like: a call's outcome; user_message, turn_aborted: a prompt */
         rc = activity_codex_end(y, p, n, cs.thread_id.len ? cs.thread_id.p : NULL, cs.cwd.len ? cs.cwd.p : NULL,
                                 f->rel, rd.line_no);
+        codex_prompt_ctx pc = {cs.thread_id.len ? cs.thread_id.p : NULL, cs.cwd.len ? cs.cwd.p : NULL, f->rel,
+                               rd.line_no, cs.start_ms, cs.is_fork, cs.is_subagent};
+        if (!rc) rc = prompt_codex_event(y, p, n, &pc);
+      }
       continue;
     }
     ts.len = 0;
@@ -1265,6 +1284,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
     if (rc == SQLITE_OK) rc = walk_diags_store(&y, listed, walk_end, walk_dropped);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);
+    if (rc == SQLITE_OK) rc = search_catch_up(db);
     if (ins && rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) sync_rollback(db);
     sqlite3_free(ins);

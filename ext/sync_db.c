@@ -206,6 +206,7 @@ void syncer_close(syncer *y) {
                          y->diag_del, y->diag_ins, y->limit_ins};
   for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) sqlite3_finalize(all[i]);
   activity_sync_close(y);
+  prompt_sync_close(y);
   for (int i = 0; i < 16; i++) lumo_buf_free(&y->s[i]);
   for (int i = 0; i < 14; i++) lumo_buf_free(&y->held_s[i]);
   y->has_held = 0;
@@ -325,6 +326,10 @@ static int migrate(sqlite3 *db, char **err, int *backfill) {
     if (!rc) rc = sqlite3_exec(db, activity_fixup_sql, NULL, NULL, err);
     if (!rc) *backfill = 1;
   }
+  /* schema 10: user_prompts (sync_prompts.c); a database synced before reads its files again */
+  if (!rc && sync_table_has_column(db, "main", "user_prompts", "key") < 0 &&
+      sync_table_has_column(db, "main", "lumo_files", "path") == 1)
+    rc = sqlite3_exec(db, prompts_migrate_sql, NULL, NULL, err);
   /* the agent of a diagnostic, so a sync of one source replaces that source's walk rows only */
   if (!rc && sync_table_has_column(db, "main", "diagnostics", "agent") == 0)
     rc = sqlite3_exec(db, "ALTER TABLE diagnostics ADD COLUMN agent TEXT", NULL, NULL, err);

@@ -30,6 +30,7 @@ typedef struct syncer {
   sqlite3_stmt *file_get, *file_put, *usage_find, *usage_ins, *usage_del, *msg_ins, *point_ins, *event_ins,
       *diag_del, *diag_ins, *limit_ins;
   struct activity_sync *act; /* sync_activity.c's statements, from the first tool call on */
+  struct prompt_sync *prm;   /* sync_prompts.c's, from the first prompt on */
   lumo_buf s[16];  /* scratch for decoded strings */
   lumo_buf text;
   const lumo_filelist *codex_files; /* every rollout of this sync: a fork's parent is found there */
@@ -106,6 +107,25 @@ LUMO_API int activity_codex_end(syncer *y, const char *line, size_t n, const cha
                                 const char *file, int64_t line_no);
 LUMO_API void activity_sync_close(syncer *y);
 LUMO_API extern const char activity_migrate_sql[], activity_fixup_sql[], activity_backfill_sql[];
+/* sync_prompts.c: the user_prompts table (prompts.c decides) */
+struct lumo_prompt;
+typedef struct prompt_rec {
+  const char *key, *agent, *session, *project, *timestamp, *file;
+  int64_t line;
+  int replace; /* a copy read again replaces the stored row (Gemini); else the first stays */
+} prompt_rec;
+LUMO_API int prompt_put(syncer *y, const prompt_rec *r, const struct lumo_prompt *p);
+/* A Codex rollout line that may be a user_message or turn_aborted event, and its thread */
+typedef struct codex_prompt_ctx {
+  const char *thread, *cwd, *file;
+  int64_t line, start_ms;
+  int is_fork, is_subagent;
+} codex_prompt_ctx;
+LUMO_API int prompt_codex_event(syncer *y, const char *line, size_t n, const codex_prompt_ctx *c);
+LUMO_API void prompt_sync_close(syncer *y);
+LUMO_API extern const char prompts_migrate_sql[];
+/* sync_search.c: the rows added since the last catch-up into the search indexes */
+LUMO_API int search_catch_up(sqlite3 *db);
 /* merge.c */
 LUMO_API void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 #endif

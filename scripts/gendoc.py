@@ -21,6 +21,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 START, END = "<!-- reference:start -->", "<!-- reference:end -->"
 CLI_START, CLI_END = "<!-- cli:start -->", "<!-- cli:end -->"
 TABLES = set()
+FTS = set()  # FTS5 index tables: their shadow tables (NAME_data, NAME_idx, ...) are SQLite's own
 
 
 def reference():
@@ -62,9 +63,23 @@ def table_docs():
     while i < len(lines):
         line = lines[i]
         m = re.match(r"CREATE TABLE IF NOT EXISTS (\w+) \($", line)
+        fts = re.match(r"CREATE VIRTUAL TABLE IF NOT EXISTS (\w+) USING fts5\((.*)$", line)
         if line.startswith("-- ") and not out and line.startswith("-- schema.sql"):
             pass
-        if m:
+        if fts:  # an FTS5 index: its columns are the indexed ones, named like its content's
+            name, spec = fts.group(1), fts.group(2)
+            while not spec.rstrip().endswith(");"):
+                i += 1
+                spec += " " + lines[i].strip()
+            args = [a.strip() for a in spec.rstrip().rstrip(");").split(",")]
+            content = next((a.split("=", 1)[1].strip("' ") for a in args if a.startswith("content=")), "")
+            cols = [(a, "the indexed text of %s.%s (FTS5; MATCH it, snippet() and bm25() read it)" % (content, a))
+                    for a in args if "=" not in a]
+            d = " ".join(x for x in desc if x)
+            out.append((name, d[len(name) + 1:].strip() if d.startswith(name + ":") else d, cols))
+            FTS.add(name)
+            desc = []
+        elif m:
             name, cols = m.group(1), []
             i += 1
             while not lines[i].startswith(")"):
@@ -130,7 +145,9 @@ def check_views(docs, actual):
         if names != got:
             problems.append("views: %s header lists %s but the view has %s" % (name, names, got))
     for name in actual:
-        if name not in [d[0] for d in docs] and name not in TABLES:
+        if name not in [d[0] for d in docs] and name not in TABLES and not any(
+                name.startswith(f + "_") and name[len(f) + 1:] in ("data", "idx", "content", "docsize", "config")
+                for f in FTS):
             problems.append("views: %s has no header" % name)
     return problems
 

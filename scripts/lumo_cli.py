@@ -36,8 +36,10 @@ VERBS = {
     "statusline": "one line for Claude Code's statusLine: model, session, today, 5-hour block, rest level",
     "prices": "the database's own rates: list them, set one (USD per million tokens), load a LiteLLM map",
     "reprice": "price every stored request again at the prices in force (built-in table and your overrides)",
-    "export": "the ledger tables as NDJSON or CSV files, only what is new since the last export (team reports)",
+    "export": "the ledger tables as NDJSON or CSV files, only what is new since the last export (team reports);"
+              " --format json: one JSON document of a period",
     "push": "the ledger tables into ClickHouse over HTTP, only what is new since the last push",
+    "search": "full-text search of the stored messages and tool calls: session, time, role, snippet",
 }
 READ_VERBS = ("daily", "weekly", "monthly", "session", "blocks", "today", "watch", "dashboard", "report")
 # --since/--until: the column of a view they compare with, as a local date. 'instant' columns
@@ -69,8 +71,10 @@ EXAMPLES = {
               "  lumo prices set acme-coder-1 --remove\n  lumo prices load model_prices_and_context_window.json",
     "reprice": "lumo reprice",
     "export": "lumo export --format ndjson --out /srv/drop/$(hostname)\n"
-              "  lumo export --format csv --tables usage --since -30d --project-map hash --out ~/lumo-export",
+              "  lumo export --format csv --tables usage --since -30d --project-map hash --out ~/lumo-export\n"
+              "  lumo export --format json --since 2026-11-01 --until 2026-11-30 --out november.json",
     "push": "CLICKHOUSE_USER=lumo CLICKHOUSE_PASSWORD=... lumo push --clickhouse http://clickhouse:8123",
+    "search": "lumo search 'rate limit'\n  lumo search '\"git push\" OR rebase' --since -30d --agent claude --json",
 }
 
 
@@ -107,18 +111,21 @@ OPTIONS = [
     (("-z", "--timezone"), "timezone", "value", "ZONE", "time zone of local days, a zone database name (default $TZ,"
      " else the system's); e.g. --timezone Europe/Berlin", "top*"),
     (("--no-sync",), "no_sync", "flag", None, "answer from the database as it is, without the incremental sync first",
-     ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline") + TEAM),
+     ("top",) + DATED + ("today", "watch", "dashboard", "doctor", "statusline", "search") + TEAM),
     (("-s", "--since"), "since", "value", "DAY", "first local day, inclusive: YYYYMMDD, YYYY-MM-DD, today, yesterday"
-     " or -Nd (N days ago); e.g. --since -7d", DATED + TEAM),
-    (("-u", "--until"), "until", "value", "DAY", "last local day, inclusive, same forms; e.g. --until yesterday", DATED),
+     " or -Nd (N days ago); e.g. --since -7d", DATED + TEAM + ("search",)),
+    (("-u", "--until"), "until", "value", "DAY", "last local day, inclusive, same forms; e.g. --until yesterday",
+     DATED + ("export", "search")),
     (("--agent",), "agent", "value", "NAME", "only this agent: claude, codex, gemini or opencode; e.g. --agent codex",
-     PERIODS + ("session", "report", "today", "watch")),
+     PERIODS + ("session", "report", "today", "watch", "search")),
     (("-p", "--project"), "project", "value", "NAME", "only this project (as the project column shows it);"
      " e.g. --project lumo", PERIODS + ("session", "report")),
     (("--machine",), "machine", "value", "ID", "only this machine's rows (lumo_merge'd databases); e.g. --machine laptop",
      PERIODS + ("session", "report")),
-    (("-j", "--json"), "json", "flag", None, "JSON output, e.g. --json | jq .", DATED + ("today", "dashboard", "prices", "reprice")),
-    (("--csv",), "csv", "flag", None, "CSV output with a header row, e.g. --csv > out.csv", DATED),
+    (("-j", "--json"), "json", "flag", None, "JSON output, e.g. --json | jq .",
+     DATED + ("today", "dashboard", "prices", "reprice", "search")),
+    (("--csv",), "csv", "flag", None, "CSV output with a header row, e.g. --csv > out.csv", DATED + ("search",)),
+    (("--limit",), "limit", "int", "N", "at most N results, newest first (default 20); e.g. --limit 50", ("search",)),
     (("--table",), "table", "flag", None, "a table (the default)", ("report",)),
     (("-o", "--order"), "order", ("asc", "desc"), "{asc,desc}", "oldest first (asc, the default) or newest first"
      " (desc); e.g. --order desc", DATED),
@@ -143,10 +150,12 @@ OPTIONS = [
     (("--root",), "root", "append", "DIR", "same as --claude (kept for older scripts)", ("sync",)),
     (("-q", "--quiet"), "quiet", "flag", None, "no progress and no summary", ("sync",)),
     # export and push (scripts/lumo_export.py)
-    (("--format",), "format", ("ndjson", "csv"), "{ndjson,csv}", "file format: NDJSON (one JSON object a line) or CSV"
-     " with a header, NULL as \\N; e.g. --format csv", ("export",)),
+    (("--format",), "format", ("ndjson", "csv", "json"), "{ndjson,csv,json}", "file format: NDJSON (one JSON object a"
+     " line) or CSV with a header, NULL as \\N; or json: one JSON document of the period (--since, --until: totals,"
+     " usage, sessions, tools, files, git, prompts), not incremental; e.g. --format csv", ("export",)),
     (("--out",), "out", "value", "DIR", "the export's folder: DIR/TABLE/UTC-DAY/RUN.FORMAT; what DIR has is"
-     " remembered in the database; e.g. --out /srv/drop/laptop", ("export",)),
+     " remembered in the database (--format json: the file to write, default standard output); e.g. --out"
+     " /srv/drop/laptop", ("export",)),
     (("--tables",), "tables", "value", "LIST", "tables to send, comma-separated, of usage, messages, tool_uses,"
      " rate_limits (default usage,messages,tool_uses); e.g. --tables usage", TEAM),
     (("--with-paths",), "with_paths", "flag", None, "also send file paths and working directories (left out by"
@@ -180,6 +189,8 @@ OPTIONS = [
 ]
 POSITIONAL = {"report": ("view", "VIEW", "a view of the lumo database (`lumo views` lists them), or diagnostics"
                                          " (what lumo_sync skipped); e.g. daily"),
+              "search": ("query", "QUERY", "words to find (all of them, each taken literally), or an FTS5 expression"
+                         " with \"phrases\", OR, NOT, prefix*; e.g. 'rate limit'"),
               "prices": ("action", "ACTION [MODEL|FILE]", "list, set MODEL or load FILE (a LiteLLM price map);"
                          " e.g. set acme-coder-1")}
 MORE_POSITIONAL = ("prices",)  # commands whose action takes one more word (prices set MODEL)
@@ -1156,6 +1167,15 @@ def cmd_dashboard(args):
     sect("Telemetry (OTLP)", "SELECT cost_usd, cost_source, sessions, active_seconds, lines_added, lines_removed,"
                              " commits, accept_rate FROM otel_dashboard WHERE sessions > 0",
          agents=["claude (Claude Code telemetry)"])
+    # how much of the transcripts' cost telemetry confirms (cost_reconciliation), where any was collected
+    # (a database last synced by an older lumo, read with --no-sync, has not the view yet)
+    if con.execute("SELECT 1 FROM sqlite_schema WHERE name = 'cost_confirmation'").fetchone():
+        sect("Cost confirmed by telemetry", "SELECT round(total(confirmed_cost_usd), 6) AS confirmed_cost_usd,"
+             " round(total(disputed_cost_usd), 6) AS disputed_cost_usd,"
+             " round(total(unconfirmed_cost_usd), 6) AS unconfirmed_cost_usd,"
+             " round(100.0 * total(confirmed_cost_usd) / nullif(total(priced_cost_usd), 0), 1) AS confirmed_percent,"
+             " round(total(telemetry_only_cost_usd), 6) AS telemetry_only_cost_usd FROM cost_confirmation"
+             " HAVING EXISTS (SELECT 1 FROM otel_events) OR EXISTS (SELECT 1 FROM otel_points)", agents=[])
     if opt(args, "json"):
         return emit_json({t.lower().replace(" ", "_").replace("(", "").replace(")", ""):
                           {"agents": a, "period": p, "rows": records(h, r)} for t, a, p, h, r in sections})
@@ -1201,6 +1221,11 @@ def cmd_dashboard(args):
             table(["agent", "session", "project", "started", "length", "requests", "cost"],
                   [[r[0], r[1] or "", (r[2] or "")[:20], (r[3] or "")[:16], duration(r[4]), num(r[5]), money(r[6])]
                    for r in rows], right=(4, 5, 6), drop=[4, 5, 2])
+        elif title == "Cost confirmed by telemetry":
+            r = rows[0]
+            print("  %s confirmed of the priced cost (%s), %s disputed, %s without telemetry; %s in sessions only"
+                  " telemetry holds (the cost_reconciliation view says why, per session)"
+                  % ("-" if r[3] is None else "%.1f%%" % r[3], usd(r[0]), usd(r[1]), usd(r[2]), usd(r[4])))
         else:
             r = rows[0]
             print("  cost %s (%s), %d sessions, active %s, +%s/-%s lines, %s commits, edits accepted %s"
@@ -1333,6 +1358,10 @@ def prices_cmd(args):
 
 def cmd_team(args):
     """export and push: scripts/lumo_export.py, after the usual incremental sync."""
+    if args.cmd == "export" and opt(args, "format") == "json":
+        return export_json(args)
+    if opt(args, "until"):
+        raise Fail("export: --until is for --format json (the team export sends what is new)")
     import lumo_export
     if args.cmd == "export" and not opt(args, "out"):
         raise Fail("export: where to? --out DIR (%s)" % [o for o in OPTIONS if o[1] == "out"][0][4])
@@ -1357,6 +1386,76 @@ def cmd_team(args):
     return 0
 
 
+def export_json(args):
+    """lumo export --format json: one document of a period (scripts/lumo_export_json.py)."""
+    for name, flag in (("tables", "--tables"), ("with_paths", "--with-paths"), ("project_map", "--project-map"),
+                       ("full", "--full")):
+        if opt(args, name):
+            raise Fail("export: %s is for the team export (--format ndjson or csv), not --format json" % flag)
+    since, until = date_range(args)
+    out = opt(args, "out")
+    if out and os.path.isdir(out):
+        raise Fail("export: --out %s is a directory; --format json writes one file (e.g. --out %s)"
+                   % (out, os.path.join(out, "lumo.json")))
+    con = fresh(args)
+    if not con.execute("SELECT 1 FROM sqlite_schema WHERE name = 'user_prompts'").fetchone():
+        con.close()
+        raise Fail("export: the database is older than schema 10 (no user_prompts); `lumo sync` upgrades it")
+    import lumo_export_json
+    try:
+        lumo_export_json.export_json(con, since, until, zone_name(), out)
+    except OSError as e:
+        raise Fail("export: cannot write %s: %s" % (out, e.strerror), 1)
+    finally:
+        con.close()
+    return 0
+
+
+def cmd_search(args):
+    """lumo search QUERY: scripts/lumo_search.py over the database's FTS5 indexes."""
+    import lumo_search
+    since, until = date_range(args)
+    limit = opt(args, "limit", 20)
+    if limit < 1:
+        raise Fail("--limit %d: give at least 1" % limit)
+    con = fresh(args)
+    state = query(con, "SELECT enabled FROM search_state")[1] if con.execute(
+        "SELECT 1 FROM sqlite_schema WHERE name = 'search_state'").fetchone() else None
+    if not state:
+        raise Fail("search: the database is older than schema 10 (no search index); `lumo sync` upgrades it")
+    if not state[0][0]:
+        con.close()
+        path = db_path(args)[0]
+        if not os.access(path, os.W_OK):
+            raise Fail("search: %s is read-only: the search index, off until the first search, cannot be built"
+                       % path, 1)
+        sys.stderr.write("lumo: building the search index (once; every sync keeps it up to date from now on)\n")
+        try:
+            lumo_search.enable(path)
+        except Exception as e:  # sqlite3.Error: locked, full disk
+            raise Fail("search: cannot build the index in %s: %s" % (path, e), 1)
+        con = open_ro(args)
+    try:
+        rows = lumo_search.search(con, args.query, since, until, opt(args, "agent"), limit)
+    except ValueError as e:
+        raise Fail("search: %r is not a query FTS5 reads (%s); plain words match as they are, or use"
+                   " \"a phrase\", OR, NOT, prefix*" % (args.query, e))
+    heads = ["timestamp", "local_time", "agent", "session_id", "role", "snippet"]
+    if opt(args, "json"):
+        return emit_json(rows)
+    if opt(args, "csv"):
+        return emit_csv(heads, [[r[h] for h in heads] for r in rows])
+    print("Search %r: %s; %s (%s), newest first" % (args.query, opt(args, "agent") or "all agents",
+                                                   period_text(since, until), zone_name()))
+    if not rows:
+        print("no match")
+        return 0
+    table(["time", "agent", "session", "role", "snippet"],
+          [[(r["local_time"] or "")[:16], r["agent"], (r["session_id"] or "")[:8], r["role"] or "",
+            r["snippet"][:max(30, width() - 60)]] for r in rows], drop=[1, 2])
+    return 0
+
+
 def main(argv):
     verb = [a for a in argv if a in VERBS][:1]
     if verb == ["statusline"]:  # its own few options (lumo_statusline.py); --db may come first
@@ -1370,7 +1469,7 @@ def main(argv):
           "blocks": cmd_blocks, "today": cmd_today, "watch": cmd_watch, "dashboard": cmd_dashboard,
           "report": cmd_report, "views": cmd_views, "sync": cmd_sync, "doctor": doctor_cmd,
           "prices": prices_cmd, "reprice": prices_cmd,
-          "export": cmd_team, "push": cmd_team}[args.cmd]
+          "export": cmd_team, "push": cmd_team, "search": cmd_search}[args.cmd]
     return fn(args) or 0
 
 

@@ -8,12 +8,12 @@
 -- minutes) instead of activity_minutes; 6 = messages.is_rewound; 7 = usage.rank_prefer, content_bytes and
 -- stored_cost_usd; 8 = usage.price_fp, price_overrides with validity ranges and tier,
 -- lumo_files.tail_hash, diagnostics and rate_limits; 9 = tool_uses' activity columns,
--- file_changes and git_ops. A migration adds its steps
+-- file_changes and git_ops; 10 = user_prompts, the search indexes, search_state and search_pending. A migration adds its steps
 -- below the tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 9 (8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 10 (9: no user_prompts, search_messages, search_tools, search_state, search_pending; 8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -86,6 +86,8 @@ CREATE TABLE IF NOT EXISTS messages (
   is_rewound   INTEGER NOT NULL DEFAULT 0     -- 1 for a Gemini message a later $rewindTo or $set checkpoint removed from the conversation (it was billed)
 );
 CREATE INDEX IF NOT EXISTS messages_session ON messages (session_id, timestamp);
+-- newest first: lumo search walks it to find the latest matches of a common word
+CREATE INDEX IF NOT EXISTS messages_time ON messages (timestamp);
 
 -- tool_uses: one row per tool call, with the outcome of its result.
 CREATE TABLE IF NOT EXISTS tool_uses (
@@ -110,6 +112,7 @@ CREATE TABLE IF NOT EXISTS tool_uses (
   duration_ms  INTEGER            -- call to result: Codex's own duration where it logs one, else the two records' timestamps; NULL when either is missing
 );
 CREATE INDEX IF NOT EXISTS tool_uses_session ON tool_uses (session_id);
+CREATE INDEX IF NOT EXISTS tool_uses_time ON tool_uses (timestamp);
 
 -- file_changes: one row per file a tool call changed (activity.c's rules, also
 -- lumo_tool_changes()): Claude Edit, MultiEdit, Write, NotebookEdit; Gemini replace,
@@ -151,6 +154,105 @@ CREATE TABLE IF NOT EXISTS git_ops (
   line       INTEGER            -- line of the call
 );
 CREATE INDEX IF NOT EXISTS git_ops_tool ON git_ops (tool_key);
+
+-- user_prompts: one row per prompt a person typed, slash command or interrupted turn, from the
+-- user records of Claude Code, Codex (its user_message and turn_aborted events) and Gemini
+-- CLI (prompts.c's rules, also lumo_prompt()). Injected context, command output and a
+-- subagent's task are not rows. No transcript records a prompt's token count.
+CREATE TABLE IF NOT EXISTS user_prompts (
+  key        TEXT PRIMARY KEY,  -- the user record's messages key (Codex: codex:thread:line of the event)
+  agent      TEXT NOT NULL,     -- claude, codex, gemini
+  machine    TEXT NOT NULL,     -- machine id of the sync that stored it
+  session_id TEXT,              -- session id
+  project    TEXT,              -- last path component of the session's cwd (Gemini: its project directory)
+  timestamp  TEXT,              -- UTC instant of the record
+  kind       TEXT NOT NULL,     -- prompt (typed text), command (a slash command, or ! for Claude's bash mode), interrupted (the user stopped the turn)
+  command    TEXT,              -- the command's name with its slash (/mcp, /init); NULL for the other kinds
+  chars      INTEGER NOT NULL,  -- characters typed (code points, surrounding blanks set aside): the prompt, or the command and its arguments; 0 for interrupted
+  file       TEXT,              -- source file, relative to its root
+  line       INTEGER            -- line of the record
+);
+CREATE INDEX IF NOT EXISTS user_prompts_time ON user_prompts (timestamp);
+
+-- search_messages: the full-text index (FTS5) of the text of every message, for lumo
+-- search. External content: the text stays in messages, the index holds only its terms.
+-- Off until the first lumo search turns it on (search_state.enabled), so a first sync
+-- does not pay for it; from then on every lumo_sync and lumo_merge brings it up to date in
+-- one pass at its end (the search_catch_up trigger), and a row changed after it was
+-- indexed is indexed again at the next pass (search_pending).
+CREATE VIRTUAL TABLE IF NOT EXISTS search_messages USING fts5(text, content='messages', content_rowid='rowid');
+-- search_tools: the full-text index of the name, input and kept result text of every tool
+-- call but Codex's (its calls and outputs are messages rows, indexed there), kept as
+-- search_messages is. Its content is the view search_tool_rows, the calls it indexes, so
+-- FTS5's own integrity check and rebuild see the rows the catch-up does.
+CREATE VIRTUAL TABLE IF NOT EXISTS search_tools USING fts5(tool_name, input, result_text, content='search_tool_rows',
+  content_rowid='id');
+-- search_state: whether the search indexes are kept, and how far they go.
+CREATE TABLE IF NOT EXISTS search_state (
+  id             INTEGER PRIMARY KEY CHECK (id = 1),  -- always 1
+  enabled        INTEGER NOT NULL DEFAULT 0,  -- 1: the indexes are kept (set by the first lumo search)
+  runs           INTEGER NOT NULL DEFAULT 0,  -- catch-up passes so far; adding 1 runs one (search_catch_up)
+  messages_rowid INTEGER NOT NULL DEFAULT 0,  -- messages rows up to this rowid are in search_messages
+  tools_rowid    INTEGER NOT NULL DEFAULT 0   -- tool_uses rows up to this rowid are in search_tools
+);
+INSERT OR IGNORE INTO search_state (id) VALUES (1);
+-- search_pending: indexed rows changed or deleted since the last pass, with the values the
+-- index holds for them (an external-content FTS5 index forgets a row by being told its
+-- indexed values). Filled by the triggers below, which write no FTS5 table: a statement
+-- that writes a virtual table opens it at every run, and the sync's inserts run by the
+-- hundred thousand.
+CREATE TABLE IF NOT EXISTS search_pending (
+  src         TEXT NOT NULL,     -- m (messages) or t (tool_uses)
+  id          INTEGER NOT NULL,  -- the row's rowid
+  text        TEXT,              -- messages.text as indexed
+  tool_name   TEXT,              -- tool_uses.tool_name as indexed
+  input       TEXT,              -- tool_uses.input as indexed
+  result_text TEXT,              -- tool_uses.result_text as indexed
+  PRIMARY KEY (src, id)
+);
+-- One pass (UPDATE search_state SET runs = runs + 1; lumo_sync and lumo_merge at their end
+-- when enabled, lumo search when it turns it on): the changed rows are forgotten and put
+-- back as they are now, then the rows added since the last pass are indexed.
+DROP TRIGGER IF EXISTS search_catch_up;
+CREATE TRIGGER search_catch_up AFTER UPDATE OF runs ON search_state WHEN NEW.enabled BEGIN
+  INSERT INTO search_messages (search_messages, rowid, text) SELECT 'delete', id, text FROM search_pending WHERE src = 'm';
+  INSERT INTO search_messages (rowid, text) SELECT m.rowid, m.text FROM search_pending p JOIN messages m ON m.rowid = p.id
+   WHERE p.src = 'm';
+  INSERT INTO search_tools (search_tools, rowid, tool_name, input, result_text)
+   SELECT 'delete', id, tool_name, input, result_text FROM search_pending WHERE src = 't';
+  INSERT INTO search_tools (rowid, tool_name, input, result_text)
+   SELECT t.id, t.tool_name, t.input, t.result_text FROM search_pending p JOIN search_tool_rows t ON t.id = p.id
+   WHERE p.src = 't';
+  DELETE FROM search_pending;
+  INSERT INTO search_messages (rowid, text) SELECT rowid, text FROM messages WHERE rowid > OLD.messages_rowid;
+  INSERT INTO search_tools (rowid, tool_name, input, result_text) SELECT id, tool_name, input, result_text
+    FROM search_tool_rows WHERE id > OLD.tools_rowid;
+  UPDATE search_state SET messages_rowid = max(OLD.messages_rowid, (SELECT coalesce(max(rowid), 0) FROM messages)),
+    tools_rowid = max(OLD.tools_rowid, (SELECT coalesce(max(rowid), 0) FROM tool_uses));
+END;
+DROP TRIGGER IF EXISTS search_messages_change;
+CREATE TRIGGER search_messages_change AFTER UPDATE OF text ON messages
+ WHEN NEW.text IS NOT OLD.text AND OLD.rowid <= (SELECT messages_rowid FROM search_state) BEGIN
+  INSERT OR IGNORE INTO search_pending (src, id, text) VALUES ('m', OLD.rowid, OLD.text);
+END;
+DROP TRIGGER IF EXISTS search_messages_remove;
+CREATE TRIGGER search_messages_remove AFTER DELETE ON messages
+ WHEN OLD.rowid <= (SELECT messages_rowid FROM search_state) BEGIN
+  INSERT OR IGNORE INTO search_pending (src, id, text) VALUES ('m', OLD.rowid, OLD.text);
+END;
+DROP TRIGGER IF EXISTS search_tools_change;
+CREATE TRIGGER search_tools_change AFTER UPDATE OF tool_name, input, result_text ON tool_uses
+ WHEN (NEW.tool_name IS NOT OLD.tool_name OR NEW.input IS NOT OLD.input OR NEW.result_text IS NOT OLD.result_text)
+  AND OLD.rowid <= (SELECT tools_rowid FROM search_state) AND OLD.agent <> 'codex' BEGIN
+  INSERT OR IGNORE INTO search_pending (src, id, tool_name, input, result_text)
+   VALUES ('t', OLD.rowid, OLD.tool_name, OLD.input, OLD.result_text);
+END;
+DROP TRIGGER IF EXISTS search_tools_remove;
+CREATE TRIGGER search_tools_remove AFTER DELETE ON tool_uses
+ WHEN OLD.rowid <= (SELECT tools_rowid FROM search_state) AND OLD.agent <> 'codex' BEGIN
+  INSERT OR IGNORE INTO search_pending (src, id, tool_name, input, result_text)
+   VALUES ('t', OLD.rowid, OLD.tool_name, OLD.input, OLD.result_text);
+END;
 
 -- lumo_files: what sync has read of each source file, so the next sync reads only
 -- what is new. Rows stay when the agent deletes its file: history is kept.
@@ -723,3 +825,8 @@ DROP TABLE activity_minutes;
 -- Version 9: tool_uses' activity columns (added by lumo_sync's migration, which also marks
 -- inputs cut before schema 7), file_changes and git_ops.
 UPDATE lumo_schema_version SET version = 9 WHERE version < 9;
+-- Version 10: the user_prompts table (lumo_sync's migration reads every Claude, Codex and Gemini
+-- file again from its start, so the prompts of history already stored come in; the other
+-- rows are keyed and stay as they are); the search indexes, off and empty until the first
+-- lumo search (which indexes every stored message and call in one pass).
+UPDATE lumo_schema_version SET version = 10 WHERE version < 10;

@@ -635,6 +635,8 @@ shutil.copy(DB, OLD)
 cut_input = '{"command":"git commit -m \\"a very long message cut at 4096 bytes'
 subprocess.run(["sqlite3", OLD, "DROP VIEW files; DROP VIEW languages; DROP VIEW code_changes; DROP VIEW git;"
                 " DROP VIEW tools; DROP VIEW mcp_servers; DROP TABLE file_changes; DROP TABLE git_ops;"
+                " DROP VIEW search_tool_rows; DROP TABLE search_tools; DROP TRIGGER search_tools_change;"
+                " DROP TRIGGER search_tools_remove; DROP TRIGGER search_catch_up;"
                 " ALTER TABLE tool_uses DROP COLUMN project; ALTER TABLE tool_uses DROP COLUMN mcp_server;"
                 " ALTER TABLE tool_uses DROP COLUMN mcp_tool; ALTER TABLE tool_uses DROP COLUMN input_bytes;"
                 " ALTER TABLE tool_uses DROP COLUMN input_truncated; ALTER TABLE tool_uses DROP COLUMN result_text;"
@@ -647,7 +649,7 @@ OLD_MERGED = os.path.join(OUT, "old-merged.db")
 query("SELECT lumo_sync('%s')" % os.path.join(OUT, "no-such-root"), db=OLD_MERGED)
 query("SELECT lumo_merge('%s')" % OLD, db=OLD_MERGED)
 query("SELECT lumo_sync('%s')" % os.path.join(OUT, "no-such-root"), db=OLD)
-c.eq("schema 8 -> 9: version, the cut input flagged and kept as a JSON string", [[9, 1, 1, cut_input]],
+c.eq("schema 8 -> 9: version (now 10), the cut input flagged and kept as a JSON string", [[10, 1, 1, cut_input]],
      [[r["v"], r["input_truncated"], r["valid"], r["text"]] for r in query(
          "SELECT (SELECT version FROM lumo_schema_version) AS v, input_truncated, json_valid(input) AS valid,"
          " input ->> '$' AS text FROM tool_uses WHERE key = 'claude:toolu_cut'", db=OLD)])
@@ -669,4 +671,28 @@ c.eq("merge of a schema-8 database: the file changes derived (as the migration)"
             for r in query("SELECT * FROM file_changes", db=OLD_MERGED)))
 c.eq("merge of a schema-8 database: the git operations derived", want_git,
      sorted((r["tool_key"], r["operation"]) for r in query("SELECT * FROM git_ops", db=OLD_MERGED)))
+
+# lumo_merge: another machine's calls come with what they did (file changes and git
+# operations were left behind), and a schema-8 database's calls merge too (its tool_uses
+# lacks the activity columns: SELECT * did not fit)
+MERGED = os.path.join(OUT, "merged-b.db")
+query("SELECT lumo_merge('%s')" % DB, db=MERGED, before="SELECT lumo_sync('', '', '', '', '')")
+for table, cols in (("tool_uses", "key"), ("file_changes", "key, path, lines_added, lines_removed"),
+                    ("git_ops", "key, operation")):
+    c.eq("lumo_merge carries %s" % table, query("SELECT %s FROM %s ORDER BY key" % (cols, table), db=DB),
+         query("SELECT %s FROM %s ORDER BY key" % (cols, table), db=MERGED))
+OLD8 = os.path.join(OUT, "schema8-merge.db")
+shutil.copy(DB, OLD8)
+subprocess.run(["sqlite3", OLD8, "DROP VIEW files; DROP VIEW languages; DROP VIEW code_changes; DROP VIEW git;"
+                " DROP VIEW tools; DROP VIEW mcp_servers; DROP VIEW search_tool_rows; DROP TABLE file_changes;"
+                " DROP TABLE git_ops; DROP TABLE search_tools; DROP TRIGGER search_tools_change;"
+                " DROP TRIGGER search_tools_remove; DROP TRIGGER search_catch_up;"
+                + "".join(" ALTER TABLE tool_uses DROP COLUMN %s;" % col for col in (
+                    "project", "mcp_server", "mcp_tool", "input_bytes", "input_truncated", "result_text", "duration_ms"))],
+               check=True)
+MERGED8 = os.path.join(OUT, "merged8.db")
+query("SELECT lumo_merge('%s')" % OLD8, db=MERGED8, before="SELECT lumo_sync('', '', '', '', '')")
+c.eq("lumo_merge of a schema-8 database: its calls, by name", [r["key"] for r in query(
+    "SELECT key FROM tool_uses ORDER BY key", db=DB)], [r["key"] for r in query(
+    "SELECT key FROM tool_uses ORDER BY key", db=MERGED8)])
 c.done()

@@ -238,7 +238,7 @@ c.eq("dashboard --json with a request without a model: valid JSON, the model nam
      [rc, dash is not None and any(m["model"] == "(no model)" for m in dash["models"]["rows"])])
 rc, out, err = lumo("dashboard", "--db", DB, "--no-sync", "--timezone", "Asia/Kathmandu")
 heads = [x for x in out.splitlines() if x and not x.startswith(("|", "+", " ", "no data"))]
-c.eq("dashboard: every section labelled with agents, period and zone; no empty section", [0, 8, True],
+c.eq("dashboard: every section labelled with agents, period and zone; no empty section", [0, 9, True],
      [rc, len(heads), all("; " in h and "(Asia/Kathmandu)" in h for h in heads)])
 c.eq("dashboard: sections without rows say so (no telemetry in the fixture)", True,
      "Telemetry (OTLP): claude (Claude Code telemetry); all time (Asia/Kathmandu)\nno data in this period" in out)

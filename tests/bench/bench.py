@@ -13,7 +13,8 @@ the same synthetic corpora, in one run, and writes tests/bench/results.md.
   beside ccusage's daily on the same home, median of BENCH_CLI_REPS (20) runs;
 - correctness: lumo's totals must equal the generator's truth, and lumo's and ccusage's
   token totals are compared (differences are printed with their reason);
-- re-pricing a million stored rows (tests/bench/reprice.py, BENCH_REPRICE_ROWS).
+- re-pricing a million stored rows (tests/bench/reprice.py, BENCH_REPRICE_ROWS);
+- the search index: build time, share of the database, search times (tests/bench/search.py).
 Not part of `make test`: timings depend on the machine.
 """
 import json
@@ -221,6 +222,9 @@ def main():
         # issue 19.10: the lumo command as people use it, whole process, warm, median of
         # CLI_REPS, beside ccusage's daily on the same home, in this run
         cli_latencies(size, d, root, db, peers, env, rows, notes, mb)
+        # issue 20 point 5: the search index (built on a copy of the synced database)
+        import search as search_bench
+        notes += search_bench.measure(db, size)
         # issue 16.9: the join against its two scans, in this run (target <= 3x)
         join = results[("claude_messages JOIN claude_usage ON message_id", "lumo")]["median"]
         two = (results[("claude_usage full scan: sum of tokens", "lumo")]["median"]
