@@ -608,7 +608,7 @@ subprocess.run(["sqlite3", OLD, "DROP VIEW files; DROP VIEW languages; DROP VIEW
                 " UPDATE lumo_schema_version SET version = 8; DELETE FROM lumo_settings WHERE key = 'schema_hash'"
                 % cut_input], check=True)
 query("SELECT lumo_sync('%s')" % os.path.join(OUT, "no-such-root"), db=OLD)
-c.eq("schema 8 -> 9: version, the cut input flagged and kept as a JSON string", [[9, 1, 1, cut_input]],
+c.eq("schema 8 -> current (11): version, the cut input flagged and kept as a JSON string", [[11, 1, 1, cut_input]],
      [[r["v"], r["input_truncated"], r["valid"], r["text"]] for r in query(
          "SELECT (SELECT version FROM lumo_schema_version) AS v, input_truncated, json_valid(input) AS valid,"
          " input ->> '$' AS text FROM tool_uses WHERE key = 'claude:toolu_cut'", db=OLD)])
