@@ -193,7 +193,7 @@ c.eq("gemini trap sync: messages.is_rewound and session_messages", ["".join(map(
 # are read again so their rows get their flags; lumo_merge takes such a database (flags 0).
 old = os.path.join(out, "trap-v5.db")
 shutil.copy(tdb, old)
-query("DROP VIEW session_messages; ALTER TABLE messages DROP COLUMN is_rewound; DELETE FROM lumo_settings WHERE key = 'schema_hash';"
+query("DROP VIEW session_timeline; DROP VIEW session_messages; ALTER TABLE messages DROP COLUMN is_rewound; DELETE FROM lumo_settings WHERE key = 'schema_hash';"
       " UPDATE lumo_schema_version SET version = 5", db=old)
 merged = os.path.join(out, "trap-merged.db")
 fresh_db(merged)
