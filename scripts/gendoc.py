@@ -203,14 +203,16 @@ def cli_reference():
 
 CANNED = {
     "dashboard": ("Dashboard", "The totals a dashboard opens with.", "SELECT * FROM dashboard"),
-    "sessions": ("Sessions", "Every session, newest first; history_url opens its full message history.",
+    "sessions": ("Sessions", "Every session, newest first; session_url opens its page (requests, cost, tools, "
+                 "files, messages).",
                  "SELECT agent, session_id, project, machine, started_at, duration_seconds, requests, messages, "
                  "cost_usd, priced_cost_usd, unpriced_tokens, models, "
-                 "'/lumo/session_history?session_id=' || session_id AS history_url "
+                 "'/-/dashboards/session?session_id=' || session_id AS session_url "
                  "FROM sessions ORDER BY started_at DESC"),
-    "session_history": ("Session history", "One session's messages in time order.",
-                        "SELECT timestamp, kind, model, text, records FROM session_messages "
-                        "WHERE session_id = :session_id ORDER BY timestamp, line"),
+    "session_history": ("Session history", "One session's messages in order (session_timeline): a message "
+                        "without text says what it holds (tool call, thinking, tool result, image).",
+                        "SELECT seq, timestamp, kind, model, shows, tool_calls, records FROM session_timeline "
+                        "WHERE session_id = :session_id ORDER BY seq"),
     "daily": ("Daily", "Per local day: requests, tokens and cost.",
               "SELECT day, sum(requests) AS requests, sum(total_tokens) AS total_tokens, "
               "sum(priced_cost_usd) AS priced_cost_usd, sum(unpriced_tokens) AS unpriced_tokens FROM daily GROUP BY day "

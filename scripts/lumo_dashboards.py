@@ -63,7 +63,8 @@ def link(page, param, value, text):
 
 
 def money(x):
-    return "printf('$%%.2f', %s)" % x
+    """SQL: x as dollars; NULL stays NULL (printf would write $0.00 for it)."""
+    return "(CASE WHEN (%s) IS NULL THEN NULL ELSE printf('$%%.2f', %s) END)" % (x, x)
 
 
 def change(cur, prev):
@@ -224,7 +225,7 @@ CHARTS = {
                                  "tooltip": [{"field": "model"}, {"field": "cost", "format": "$.4f"}]}}},
     "peak-hour": {
         "title": "Peak hour", "library": "metric",
-        "query": period_panel("SELECT '<div style=\"' || " + CARD_STYLE + " || '\"><span data-lumo=\"peak_hour\">' || coalesce(printf('%02d:00', h.hour), 'none') || '</span>'"
+        "query": period_panel("SELECT '<div style=\"' || " + CARD_STYLE + " || '\"><span data-lumo=\"peak_hour\">' || CASE WHEN h.hour IS NULL THEN 'none' ELSE printf('%02d:00', h.hour) END || '</span>'"
                               " || '<br><small style=\"font-size:0.8rem;font-weight:400\">' || coalesce(CAST(h.n AS INTEGER) || ' requests', 'no requests') || '</small></div>' AS html"
                               " FROM (SELECT 1) LEFT JOIN (SELECT b.hour, total(b.requests) AS n FROM " + B +
                               " GROUP BY b.hour ORDER BY n DESC, b.hour LIMIT 1) h"),
@@ -313,13 +314,13 @@ CHARTS = {
                   " '<span data-lumo=\"week_cost_' || w.week || '\">' || CASE WHEN w.cost_usd IS NULL AND w.requests > 0 THEN "
                   + money("w.priced_cost_usd") + " || ' + unpriced' ELSE " + money("coalesce(w.cost_usd, 0)") + " END || '</span>' AS cost,"
                   " printf('%.1f h', w.active_seconds / 3600.0) AS active,"
-                  " coalesce(" + money("w.cost_delta_usd") + ", '') AS cost_change, coalesce(w.sessions_delta, '') AS sessions_change"
+                  " CASE WHEN w.week = 'last' THEN '' ELSE coalesce(" + money("w.cost_delta_usd") + ", 'unknown (unpriced requests)') END AS cost_change, coalesce(w.sessions_delta, '') AS sessions_change"
                   " FROM weekly_summary w ORDER BY w.week = 'last'")},
     "wrapped": {
         "title": "Wrapped (all time, all agents)", "library": "metric",
         "query": ("SELECT '<div style=\"' || " + CARD_STYLE + " || '\"><span data-lumo=\"wrapped_hours\">' || printf('%.1f', a.active_seconds / 3600.0) || '</span> active hours'"
                   " || '<br><small style=\"font-size:0.8rem;font-weight:400\">longest streak <span data-lumo=\"wrapped_streak\">' || coalesce(s.longest_days, 0) || '</span> days, '"
-                  " || 'peak hour <span data-lumo=\"wrapped_peak\">' || coalesce(printf('%02d:00', h.hour), 'none') || '</span>: '"
+                  " || 'peak hour <span data-lumo=\"wrapped_peak\">' || CASE WHEN h.hour IS NULL THEN 'none' ELSE printf('%02d:00', h.hour) END || '</span>: '"
                   " || CASE WHEN h.hour IS NULL THEN 'no activity yet' WHEN h.hour BETWEEN 5 AND 11 THEN 'early bird'"
                   " WHEN h.hour BETWEEN 12 AND 17 THEN 'daytime coder' WHEN h.hour BETWEEN 18 AND 22 THEN 'evening coder' ELSE 'night owl' END"
                   " || '</small></div>' AS html FROM active_time a, streaks s"
@@ -377,7 +378,7 @@ def _session():
     charts = {
         "summary": {"title": "Session", "library": "table",
                     "query": "SELECT s.agent, " + link("project", "project", "s.project", esc("s.project")) + " AS project, s.machine,"
-                             " datetime(s.started_at, 'localtime') AS started, printf('%d min', s.duration_seconds / 60) AS length,"
+                             " datetime(s.started_at, 'localtime') AS started, CASE WHEN s.duration_seconds IS NULL THEN 'unknown' ELSE printf('%d min', s.duration_seconds / 60) END AS length,"
                              " '<span data-lumo=\"session_requests\">' || s.requests || '</span>' AS requests,"
                              " '<span data-lumo=\"session_cost\">' || CASE WHEN s.cost_usd IS NULL THEN " + money("s.priced_cost_usd") +
                              " || ' + ' || s.unpriced_tokens || ' unpriced tokens' ELSE " + money("s.cost_usd") + " END || '</span>' AS cost,"
