@@ -92,11 +92,20 @@ def active_seconds(t0, t1):
     runs counted in the period they start. With an agent, project or machine filter: the
     runs of that filter's billed requests alone (active_minutes keeps no agent), by the
     activity view's rule (idle_gap_seconds)."""
-    whole = ("(SELECT CASE WHEN tel.secs IS NULL THEN (SELECT total(active_seconds) FROM activity WHERE started_at >= substr({t0}, 1, 16) AND started_at < substr({t1}, 1, 16))"
-             " ELSE tel.secs + (SELECT total(active_seconds) FROM activity WHERE started_at >= substr({t0}, 1, 16) AND started_at < substr({t1}, 1, 16)"
-             " AND (ended_at < substr(tel.a, 1, 16) OR started_at > substr(tel.b, 1, 16))) END"
-             " FROM (SELECT sum(increase) AS secs, min(coalesce(start_time, time)) AS a, max(time) AS b FROM otel_increases"
-             " WHERE metric = 'claude_code.active_time.total' AND time >= {t0} AND time < {t1}) tel)")
+    # The activity view's runs, for the runs that start in the period only: a start is an
+    # active minute with none within the idle gap before it; a run ends at the last
+    # active minute before the next start (which may lie past the period).
+    runs = ("WITH cfg AS (SELECT CAST(coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'idle_gap_seconds'), 300) / 60 AS INTEGER) AS gap),"
+            " st AS (SELECT m.minute AS s FROM active_minutes m, cfg WHERE m.minute >= (unixepoch({t0}) + 59) / 60 AND m.minute < (unixepoch({t1}) + 59) / 60"
+            " AND NOT EXISTS (SELECT 1 FROM active_minutes p WHERE p.minute < m.minute AND p.minute >= m.minute - cfg.gap)),"
+            " nx AS (SELECT coalesce((SELECT min(m.minute) FROM active_minutes m, cfg WHERE m.minute >= (unixepoch({t1}) + 59) / 60"
+            " AND NOT EXISTS (SELECT 1 FROM active_minutes p WHERE p.minute < m.minute AND p.minute >= m.minute - cfg.gap)), 9e18) AS n),"
+            " r AS (SELECT s, lead(s, 1, (SELECT n FROM nx)) OVER (ORDER BY s) AS nxt FROM st),"
+            " re AS (SELECT s, (SELECT max(p.minute) FROM active_minutes p WHERE p.minute < r.nxt) AS e FROM r)")
+    whole = ("(" + runs + ", tel AS (SELECT sum(increase) AS secs, unixepoch(min(coalesce(start_time, time))) / 60 AS a, unixepoch(max(time)) / 60 AS b"
+             " FROM otel_increases WHERE metric = 'claude_code.active_time.total' AND time >= {t0} AND time < {t1})"
+             " SELECT CASE WHEN tel.secs IS NULL THEN (SELECT total(max(60, (e - s) * 60)) FROM re)"
+             " ELSE tel.secs + (SELECT total(max(60, (e - s) * 60)) FROM re WHERE e < tel.a OR s > tel.b) END FROM tel)")
     part = ("(WITH m AS (SELECT DISTINCT unixepoch(timestamp) / 60 AS minute FROM usage WHERE timestamp >= {t0} AND timestamp < {t1} AND " + dims() + "),"
             " g AS (SELECT minute, CASE WHEN minute - lag(minute) OVER (ORDER BY minute) <= (SELECT CAST(coalesce((SELECT CAST(value AS REAL) FROM lumo_settings"
             " WHERE key = 'idle_gap_seconds'), 300) / 60 AS INTEGER)) THEN 0 ELSE 1 END AS s FROM m),"
@@ -117,8 +126,22 @@ def period_panel(sql):
 
 B = "period_buckets b, rng WHERE b.bucket >= rng.b0 AND b.bucket < rng.b1 AND " + dims("b")
 PB = "period_buckets b, rng WHERE b.bucket >= rng.pb0 AND b.bucket < rng.b0 AND " + dims("b")
-W = "work_events w, rng WHERE w.timestamp >= rng.t0 AND w.timestamp < rng.t1 AND " + dims("w")
-PW = "work_events w, rng WHERE w.timestamp >= rng.pt0 AND w.timestamp < rng.t0 AND " + dims("w")
+# The calls, file changes and git operations of a period: read from their tables (the same
+# rows and outcome as the work_events view), so that the time bound reaches their
+# timestamp indexes (SQLite does not push a bound taken from the rng CTE into a UNION ALL
+# view: the whole view would be built for every panel).
+def tools(a, b):
+    return "rng, tool_uses w WHERE w.timestamp >= rng.%s AND w.timestamp < rng.%s AND %s" % (a, b, dims("w"))
+
+
+def changes(a, b):
+    return ("rng, file_changes w LEFT JOIN tool_uses t INDEXED BY tool_uses_outcome ON t.key = w.tool_key WHERE w.timestamp >= rng.%s AND w.timestamp < rng.%s"
+            " AND coalesce(t.is_error, 0) = 0 AND %s" % (a, b, dims("w")))
+
+
+def gits(a, b, op):
+    return ("rng, git_ops w LEFT JOIN tool_uses t INDEXED BY tool_uses_outcome ON t.key = w.tool_key WHERE w.timestamp >= rng.%s AND w.timestamp < rng.%s"
+            " AND w.operation = '%s' AND coalesce(t.is_error, 0) = 0 AND %s" % (a, b, op, dims("w")))
 
 CARDS = {
     "cost": ("Cost", period_panel(
@@ -147,24 +170,22 @@ CARDS = {
         " (SELECT " + active_seconds("rng.pt0", "rng.t0") + " AS s FROM rng) p, rng")),
     "lines": ("Lines added / removed", period_panel(
         "SELECT " + card("lines", "'+' || c.a || ' / -' || c.r", "c.a + c.r", "p.a + p.r") + " AS html"
-        " FROM (SELECT CAST(total(w.lines_added) AS INTEGER) AS a, CAST(total(w.lines_removed) AS INTEGER) AS r FROM " + W +
-        " AND w.kind = 'file_change' AND coalesce(w.is_error, 0) = 0) c,"
-        " (SELECT CAST(total(w.lines_added) AS INTEGER) AS a, CAST(total(w.lines_removed) AS INTEGER) AS r FROM " + PW +
-        " AND w.kind = 'file_change' AND coalesce(w.is_error, 0) = 0) p, rng")),
+        " FROM (SELECT CAST(total(w.lines_added) AS INTEGER) AS a, CAST(total(w.lines_removed) AS INTEGER) AS r FROM " + changes("t0", "t1") + ") c,"
+        " (SELECT CAST(total(w.lines_added) AS INTEGER) AS a, CAST(total(w.lines_removed) AS INTEGER) AS r FROM " + changes("pt0", "t0") + ") p, rng")),
     "commits": ("Commits", period_panel(
         "SELECT " + card("commits", "c.n", "c.n", "p.n") + " AS html"
-        " FROM (SELECT count(*) AS n FROM " + W + " AND w.kind = 'git' AND w.name = 'commit' AND coalesce(w.is_error, 0) = 0) c,"
-        " (SELECT count(*) AS n FROM " + PW + " AND w.kind = 'git' AND w.name = 'commit' AND coalesce(w.is_error, 0) = 0) p, rng")),
+        " FROM (SELECT count(*) AS n FROM " + gits("t0", "t1", "commit") + ") c,"
+        " (SELECT count(*) AS n FROM " + gits("pt0", "t0", "commit") + ") p, rng")),
     "prs": ("Pull requests", period_panel(
         "SELECT " + card("prs", "c.n", "c.n", "p.n") + " AS html"
-        " FROM (SELECT count(*) AS n FROM " + W + " AND w.kind = 'git' AND w.name = 'gh pr create' AND coalesce(w.is_error, 0) = 0) c,"
-        " (SELECT count(*) AS n FROM " + PW + " AND w.kind = 'git' AND w.name = 'gh pr create' AND coalesce(w.is_error, 0) = 0) p, rng")),
+        " FROM (SELECT count(*) AS n FROM " + gits("t0", "t1", "gh pr create") + ") c,"
+        " (SELECT count(*) AS n FROM " + gits("pt0", "t0", "gh pr create") + ") p, rng")),
     "errors": ("Tool error rate", period_panel(
         "SELECT " + card("errors", "CASE WHEN c.known = 0 THEN 'no outcomes' ELSE printf('%.1f%%', 100.0 * c.bad / c.known) END",
                          "100.0 * c.bad / nullif(c.known, 0)", "100.0 * p.bad / nullif(p.known, 0)",
                          "'<br><small style=\"font-size:0.8rem;font-weight:400\"><span data-lumo=\"errors_failed\">' || CAST(c.bad AS INTEGER) || '</span> failed of ' || c.known || ' calls with an outcome</small>'") + " AS html"
-        " FROM (SELECT count(w.is_error) AS known, total(w.is_error) AS bad FROM " + W + " AND w.kind = 'tool_call') c,"
-        " (SELECT count(w.is_error) AS known, total(w.is_error) AS bad FROM " + PW + " AND w.kind = 'tool_call') p, rng")),
+        " FROM (SELECT count(w.is_error) AS known, total(w.is_error) AS bad FROM " + tools("t0", "t1") + ") c,"
+        " (SELECT count(w.is_error) AS known, total(w.is_error) AS bad FROM " + tools("pt0", "t0") + ") p, rng")),
 }
 
 # Models ranked by priced cost in the period (then tokens, then name); past the 19th they
@@ -259,17 +280,17 @@ CHARTS = {
                                  "tooltip": [{"field": "day"}, {"field": "requests"}]}}},
     "tools": {
         "title": "Top tools (calls in the range, by outcome)", "library": "table",
-        "query": period_panel("SELECT '<span data-lumo=\"tool\">' || " + esc("w.name") + " || '</span>' AS tool,"
+        "query": period_panel("SELECT '<span data-lumo=\"tool\">' || " + esc("w.tool_name") + " || '</span>' AS tool,"
                               " '<span data-lumo=\"tool_calls\">' || count(*) || '</span>' AS calls,"
                               " '<span data-lumo=\"tool_ok\">' || count(CASE WHEN w.is_error = 0 THEN 1 END) || '</span>' AS succeeded,"
                               " '<span data-lumo=\"tool_failed\">' || count(CASE WHEN w.is_error = 1 THEN 1 END) || '</span>' AS failed,"
                               " count(CASE WHEN w.is_error IS NULL THEN 1 END) AS unknown"
-                              " FROM " + W + " AND w.kind = 'tool_call' GROUP BY w.name ORDER BY count(*) DESC, w.name LIMIT 15")},
+                              " FROM " + tools("t0", "t1") + " GROUP BY w.tool_name ORDER BY count(*) DESC, w.tool_name LIMIT 15")},
     "tool-trend": {
         "title": "Tool calls by outcome", "library": "vega-lite",
         "query": period_panel("SELECT CASE WHEN rng.hourly THEN strftime('%H:00', w.timestamp, 'localtime') ELSE date(w.timestamp, 'localtime') END AS at,"
                               " CASE w.is_error WHEN 0 THEN 'succeeded' WHEN 1 THEN 'failed' ELSE 'unknown' END AS outcome, count(*) AS calls"
-                              " FROM " + W + " AND w.kind = 'tool_call' GROUP BY 1, 2 ORDER BY 1"),
+                              " FROM " + tools("t0", "t1") + " GROUP BY 1, 2 ORDER BY 1"),
         "display": {"mark": {"type": "bar", "tooltip": True},
                     "encoding": {"x": {"field": "at", "type": "ordinal", "title": None},
                                  "y": {"field": "calls", "type": "quantitative"},

@@ -110,6 +110,11 @@ CREATE TABLE IF NOT EXISTS tool_uses (
   duration_ms  INTEGER            -- call to result: Codex's own duration where it logs one, else the two records' timestamps; NULL when either is missing
 );
 CREATE INDEX IF NOT EXISTS tool_uses_session ON tool_uses (session_id);
+-- A period's calls and their outcomes without reading the rows (schema 11): is_error sits
+-- after the whole input, which a large call keeps in overflow pages, so the dashboard's
+-- panels (work_events) read these indexes instead of the table.
+CREATE INDEX IF NOT EXISTS tool_uses_time ON tool_uses (timestamp, agent, project, machine, tool_name, is_error, session_id);
+CREATE INDEX IF NOT EXISTS tool_uses_outcome ON tool_uses (key, is_error);
 
 -- file_changes: one row per file a tool call changed (activity.c's rules, also
 -- lumo_tool_changes()): Claude Edit, MultiEdit, Write, NotebookEdit; Gemini replace,
