@@ -386,8 +386,8 @@ def _main():
               ["tools", "tools", "tool-trend", "tool-trend"],
               ["accept-rate", "accept-rate", "rest", "wrapped"],
               ["weekly", "weekly", "weekly", "weekly"],
-              ["sessions-table", "sessions-table", "projects-table", "projects-table"],
-              ["notifications", "notifications", "notifications", "notifications"]]
+              ["sessions-table", "sessions-table", "sessions-table", "sessions-table"],
+              ["projects-table", "projects-table", "notifications", "notifications"]]
     return {"title": "lumo", "description": "AI coding-agent usage from the lumo database. Range: today, this week, this month "
                      "or custom dates (local days, up to today); each card compares with the same number of days just before. "
                      "Agent, project and machine filters apply to every period panel; rest, weekly and wrapped are about you (all agents).",
