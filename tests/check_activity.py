@@ -597,7 +597,7 @@ c.eq("re-sync: no tool rows written, the same rows", [0, before],
 OLD = os.path.join(OUT, "old.db")
 shutil.copy(DB, OLD)
 cut_input = '{"command":"git commit -m \\"a very long message cut at 4096 bytes'
-subprocess.run(["sqlite3", OLD, "DROP VIEW work_events; DROP VIEW session_timeline; DROP VIEW files; DROP VIEW languages; DROP VIEW code_changes; DROP VIEW git;"
+subprocess.run(["sqlite3", OLD, "DROP VIEW work_events; DROP VIEW session_timeline; DROP INDEX tool_uses_time; DROP INDEX tool_uses_outcome; DROP VIEW files; DROP VIEW languages; DROP VIEW code_changes; DROP VIEW git;"
                 " DROP VIEW tools; DROP VIEW mcp_servers; DROP TABLE file_changes; DROP TABLE git_ops;"
                 " ALTER TABLE tool_uses DROP COLUMN project; ALTER TABLE tool_uses DROP COLUMN mcp_server;"
                 " ALTER TABLE tool_uses DROP COLUMN mcp_tool; ALTER TABLE tool_uses DROP COLUMN input_bytes;"
