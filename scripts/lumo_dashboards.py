@@ -196,6 +196,26 @@ MODEL_RANK = ("m AS (SELECT coalesce(b.model, '(unknown)') AS model, total(b.req
               " mr AS (SELECT *, row_number() OVER (ORDER BY usd DESC, tokens DESC, model) AS r FROM m),"
               " series AS (SELECT model, CASE WHEN r < 20 THEN model ELSE 'other' END AS series, min(r, 20) AS rank FROM mr)")
 
+# This week and last week: the weekly_summary view without a filter (so the panel and
+# the view agree); under an agent, project or machine filter the same figures from that
+# filter's requests (period_buckets, usage; active time as the active card's).
+WEEKS = ("WITH wk AS (SELECT week, week_start, strftime('%Y-%m-%dT%H:%M:%fZ', week_start, 'utc') AS t0,"
+         " strftime('%Y-%m-%dT%H:%M:%fZ', week_start, '+7 days', 'utc') AS t1, strftime('%Y-%m-%dT%H:%M:00Z', week_start, 'utc') AS b0,"
+         " strftime('%Y-%m-%dT%H:%M:00Z', week_start, '+7 days', 'utc') AS b1 FROM weekly_summary),"
+         " fw AS (SELECT wk.week, wk.week_start,"
+         " (SELECT count(DISTINCT u.agent || ':' || u.session_id) FROM usage u WHERE u.timestamp >= wk.t0 AND u.timestamp < wk.t1 AND " + dims("u") + ") AS sessions,"
+         " (SELECT total(b.requests) FROM period_buckets b WHERE b.bucket >= wk.b0 AND b.bucket < wk.b1 AND " + dims("b") + ") AS requests,"
+         " (SELECT total(b.requests - b.priced_requests) FROM period_buckets b WHERE b.bucket >= wk.b0 AND b.bucket < wk.b1 AND " + dims("b") + ") AS unpriced,"
+         " (SELECT total(b.priced_cost_usd) FROM period_buckets b WHERE b.bucket >= wk.b0 AND b.bucket < wk.b1 AND " + dims("b") + ") AS priced_cost_usd,"
+         " " + active_seconds("wk.t0", "wk.t1") + " AS active_seconds FROM wk WHERE NOT " + NO_DIMS + "),"
+         " fw2 AS (SELECT week, week_start, sessions, requests, CASE WHEN unpriced = 0 THEN priced_cost_usd END AS cost_usd, priced_cost_usd,"
+         " active_seconds FROM fw),"
+         " w AS (SELECT week, week_start, sessions, requests, cost_usd, priced_cost_usd, active_seconds, cost_delta_usd, sessions_delta"
+         " FROM weekly_summary WHERE " + NO_DIMS +
+         " UNION ALL SELECT a.week, a.week_start, a.sessions, a.requests, a.cost_usd, a.priced_cost_usd, a.active_seconds,"
+         " CASE WHEN a.week = 'this' THEN a.cost_usd - l.cost_usd END, CASE WHEN a.week = 'this' THEN a.sessions - l.sessions END"
+         " FROM fw2 a, fw2 l WHERE l.week = 'last')")
+
 TREND_AT = "CASE WHEN rng.hourly THEN printf('%02d:00', b.hour) ELSE b.day END"
 
 CHARTS = {
@@ -329,14 +349,14 @@ CHARTS = {
                   " || '</span></small></div>' AS html FROM rest_status r"),
         "display": {"field": "html"}},
     "weekly": {
-        "title": "This week vs last week (ISO weeks by default; all agents)", "library": "table",
-        "query": ("SELECT w.week, w.week_start, '<span data-lumo=\"week_sessions_' || w.week || '\">' || w.sessions || '</span>' AS sessions,"
-                  " '<span data-lumo=\"week_requests_' || w.week || '\">' || CAST(w.requests AS INTEGER) || '</span>' AS requests,"
-                  " '<span data-lumo=\"week_cost_' || w.week || '\">' || CASE WHEN w.cost_usd IS NULL AND w.requests > 0 THEN "
-                  + money("w.priced_cost_usd") + " || ' + unpriced' ELSE " + money("coalesce(w.cost_usd, 0)") + " END || '</span>' AS cost,"
-                  " printf('%.1f h', w.active_seconds / 3600.0) AS active,"
-                  " CASE WHEN w.week = 'last' THEN '' ELSE coalesce(" + money("w.cost_delta_usd") + ", 'unknown (unpriced requests)') END AS cost_change, coalesce(w.sessions_delta, '') AS sessions_change"
-                  " FROM weekly_summary w ORDER BY w.week = 'last'")},
+        "title": "This week vs last week (ISO weeks by default; the filters apply)", "library": "table",
+        "query": WEEKS + " SELECT w.week, w.week_start, '<span data-lumo=\"week_sessions_' || w.week || '\">' || w.sessions || '</span>' AS sessions,"
+                 " '<span data-lumo=\"week_requests_' || w.week || '\">' || CAST(w.requests AS INTEGER) || '</span>' AS requests,"
+                 " '<span data-lumo=\"week_cost_' || w.week || '\">' || CASE WHEN w.cost_usd IS NULL AND w.requests > 0 THEN "
+                 + money("w.priced_cost_usd") + " || ' + unpriced' ELSE " + money("coalesce(w.cost_usd, 0)") + " END || '</span>' AS cost,"
+                 " printf('%.1f h', w.active_seconds / 3600.0) AS active,"
+                 " CASE WHEN w.week = 'last' THEN '' ELSE coalesce(" + money("w.cost_delta_usd") + ", 'unknown (unpriced requests)') END AS cost_change,"
+                 " coalesce(w.sessions_delta, '') AS sessions_change FROM w ORDER BY w.week = 'last'"},
     "wrapped": {
         "title": "Wrapped (all time, all agents)", "library": "metric",
         "query": ("SELECT '<div style=\"' || " + CARD_STYLE + " || '\"><span data-lumo=\"wrapped_hours\">' || printf('%.1f', a.active_seconds / 3600.0) || '</span> active hours'"
@@ -390,7 +410,7 @@ def _main():
               ["projects-table", "projects-table", "notifications", "notifications"]]
     return {"title": "lumo", "description": "AI coding-agent usage from the lumo database. Range: today, this week, this month "
                      "or custom dates (local days, up to today); each card compares with the same number of days just before. "
-                     "Agent, project and machine filters apply to every period panel; rest, weekly and wrapped are about you (all agents).",
+                     "Agent, project and machine filters apply to every period panel and the weekly one; rest and wrapped are about you (all agents).",
             "filters": FILTERS, "layout": layout, "charts": charts}
 
 

@@ -449,12 +449,16 @@ def check_common(tag, base, db, d):
          [one(page, "rest_level"), one(page, "rest_hints")])
     today = datetime.datetime.now(TZ).date()
     monday = today - datetime.timedelta(days=today.weekday())
-    for week, start in (("this", monday), ("last", monday - datetime.timedelta(days=7))):
-        p = period("custom", start, start + datetime.timedelta(days=6))
-        rs = [r for r in d["usage"] if p["t0"] <= r["t"] < p["t1"]]
-        c.eq("%s: weekly %s ISO week (from %s): sessions, requests" % (tag, week, start),
-             [str(len({(r["agent"], r["session_id"]) for r in rs})), str(len(rs))],
-             [one(page, "week_sessions_" + week), one(page, "week_requests_" + week)])
+    filtered, _ = browse(base, "/-/dashboards/lumo?range=week&agent=claude&project=alpha")
+    for f, pg in (({}, page), ({"agent": "claude", "project": "alpha"}, filtered)):
+        for week, start in (("this", monday), ("last", monday - datetime.timedelta(days=7))):
+            p = period("custom", start, start + datetime.timedelta(days=6))
+            rs = [r for r in d["usage"] if p["t0"] <= r["t"] < p["t1"] and keep(r, f)]
+            priced = [r["cost_usd"] for r in rs if r["cost_usd"] is not None]
+            eq("%s: weekly %s ISO week (from %s) %s: sessions, requests, cost" % (tag, week, start, json.dumps(f)),
+               [str(len({(r["agent"], r["session_id"]) for r in rs})), str(len(rs)),
+                money(sum(priced)) + (" + unpriced" if len(priced) < len(rs) else "")],
+               [one(pg, "week_sessions_" + week), one(pg, "week_requests_" + week), one(pg, "week_cost_" + week)])
     days = sorted({datetime.datetime.fromtimestamp(m * 60, TZ).date() for m in d["minutes"]})
     best = run = 0
     for i, day in enumerate(days):
