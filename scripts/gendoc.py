@@ -220,14 +220,16 @@ def cli_reference():
 
 CANNED = {
     "dashboard": ("Dashboard", "The totals a dashboard opens with.", "SELECT * FROM dashboard"),
-    "sessions": ("Sessions", "Every session, newest first; history_url opens its full message history.",
+    "sessions": ("Sessions", "Every session, newest first; session_url opens its page (requests, cost, tools, "
+                 "files, messages).",
                  "SELECT agent, session_id, project, machine, started_at, duration_seconds, requests, messages, "
                  "cost_usd, priced_cost_usd, unpriced_tokens, models, "
-                 "'/lumo/session_history?session_id=' || session_id AS history_url "
+                 "'/-/dashboards/session?session_id=' || session_id AS session_url "
                  "FROM sessions ORDER BY started_at DESC"),
-    "session_history": ("Session history", "One session's messages in time order.",
-                        "SELECT timestamp, kind, model, text, records FROM session_messages "
-                        "WHERE session_id = :session_id ORDER BY timestamp, line"),
+    "session_history": ("Session history", "One session's messages in order (session_timeline): a message "
+                        "without text says what it holds (tool call, thinking, tool result, image).",
+                        "SELECT seq, timestamp, kind, model, shows, tool_calls, records FROM session_timeline "
+                        "WHERE session_id = :session_id ORDER BY seq"),
     "daily": ("Daily", "Per local day: requests, tokens and cost.",
               "SELECT day, sum(requests) AS requests, sum(total_tokens) AS total_tokens, "
               "sum(priced_cost_usd) AS priced_cost_usd, sum(unpriced_tokens) AS unpriced_tokens FROM daily GROUP BY day "
@@ -260,36 +262,9 @@ FACETS = {"daily": ["agent", "model"], "weekly": ["agent", "model"], "monthly": 
 SORT_DESC = {"daily": "day", "weekly": "week_start", "monthly": "month", "sessions": "started_at",
              "usage": "timestamp", "blocks": "start_at", "activity": "started_at", "work_stretches": "stretch",
              "api_requests": "time", "accept_rate": "day"}
-DASHBOARD = {
-    "title": "lumo", "description": "AI coding-agent usage, from the lumo database",
-    "layout": [["cost", "requests", "sessions", "active"], ["daily-cost", "daily-cost", "models", "models"],
-               ["unpriced", "unpriced", "unpriced", "unpriced"]],
-    "charts": {
-        "cost": {"title": "Cost (USD, priced requests)", "db": "lumo", "library": "metric",
-                 "query": "SELECT round(cost_usd, 2) AS cost FROM dashboard", "display": {"field": "cost", "prefix": "$"}},
-        "requests": {"title": "Requests", "db": "lumo", "library": "metric",
-                     "query": "SELECT requests FROM dashboard", "display": {"field": "requests"}},
-        "sessions": {"title": "Sessions", "db": "lumo", "library": "metric",
-                     "query": "SELECT sessions FROM dashboard", "display": {"field": "sessions"}},
-        "active": {"title": "Active hours", "db": "lumo", "library": "metric",
-                   "query": "SELECT round(active_seconds / 3600.0, 1) AS hours FROM dashboard", "display": {"field": "hours"}},
-        "daily-cost": {"title": "Cost per day", "db": "lumo", "library": "vega-lite",
-                       "query": "SELECT day, sum(priced_cost_usd) AS cost FROM daily GROUP BY day ORDER BY day",
-                       "display": {"mark": {"type": "bar", "tooltip": True},
-                                   "encoding": {"x": {"field": "day", "type": "temporal"},
-                                                "y": {"field": "cost", "type": "quantitative"}}}},
-        # the priced part of every model: a model with unpriced requests is not left out
-        "models": {"title": "Cost by model (priced requests)", "db": "lumo", "library": "vega-lite",
-                   "query": "SELECT model, priced_cost_usd AS cost_usd FROM models ORDER BY priced_cost_usd DESC",
-                   "display": {"mark": {"type": "arc", "tooltip": True},
-                               "encoding": {"theta": {"field": "cost_usd", "type": "quantitative"},
-                                            "color": {"field": "model", "type": "nominal"}}}},
-        # never a cost alone when some requests have no price: the models and their tokens
-        "unpriced": {"title": "Unpriced requests (not in the costs above)", "db": "lumo", "library": "table",
-                     "query": "SELECT model, requests, unpriced_tokens FROM models WHERE unpriced_tokens > 0"
-                              " ORDER BY unpriced_tokens DESC"},
-    },
-}
+# The dashboards live in lumo_dashboards.py (their SQL and layout).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lumo_dashboards  # noqa: E402
 
 
 def metadata(tables, views):
@@ -312,7 +287,18 @@ def metadata(tables, views):
     return {"title": "lumo", "description": "Usage of AI coding agents: cost, tokens, sessions, active time. "
                                             "Served with lumo's restricted entry point (no file access).",
             "databases": {"lumo": {"tables": objs, "queries": queries}},
-            "plugins": {"datasette-dashboards": {"lumo": DASHBOARD}}}
+            "plugins": {"datasette-dashboards": lumo_dashboards.dashboards()}}
+
+
+def sorted_keys(o, keep=False):
+    """o with its objects' keys sorted (a stable file), but for a dashboard's filters,
+    which the page shows in their given order (range first)."""
+    if isinstance(o, dict):
+        items = o.items() if keep else sorted(o.items())
+        return {k: sorted_keys(v, k == "filters") if not keep else sorted_keys(v) for k, v in items}
+    if isinstance(o, list):
+        return [sorted_keys(v) for v in o]
+    return o
 
 
 def main():
@@ -330,7 +316,7 @@ def main():
         print("\n".join(problems))
         sys.exit(1)
     meta_path = os.path.join(ROOT, "examples", "datasette", "metadata.json")
-    meta = json.dumps(metadata(tdocs, view_docs()), indent=2, sort_keys=True) + "\n"
+    meta = json.dumps(sorted_keys(metadata(tdocs, view_docs())), indent=2) + "\n"
     if "--write" in sys.argv:
         open(path, "w", encoding="utf-8").write(new)
         open(meta_path, "w", encoding="utf-8").write(meta)

@@ -8,12 +8,13 @@
 -- minutes) instead of activity_minutes; 6 = messages.is_rewound; 7 = usage.rank_prefer, content_bytes and
 -- stored_cost_usd; 8 = usage.price_fp, price_overrides with validity ranges and tier,
 -- lumo_files.tail_hash, diagnostics and rate_limits; 9 = tool_uses' activity columns,
--- file_changes and git_ops; 10 = user_prompts, the search indexes, search_state and search_pending. A migration adds its steps
+-- file_changes and git_ops; 10 = user_prompts, the search indexes, search_state and search_pending;
+-- 11 = notifications (Claude Code hook events). A migration adds its steps
 -- below the tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 10 (9: no user_prompts, search_messages, search_tools, search_state, search_pending; 8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 11 (10: no notifications; 9: no user_prompts, search_messages, search_tools, search_state, search_pending; 8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -112,7 +113,11 @@ CREATE TABLE IF NOT EXISTS tool_uses (
   duration_ms  INTEGER            -- call to result: Codex's own duration where it logs one, else the two records' timestamps; NULL when either is missing
 );
 CREATE INDEX IF NOT EXISTS tool_uses_session ON tool_uses (session_id);
-CREATE INDEX IF NOT EXISTS tool_uses_time ON tool_uses (timestamp);
+-- A period's calls and their outcomes without reading the rows (schema 11): is_error sits
+-- after the whole input, which a large call keeps in overflow pages, so the dashboard's
+-- panels (work_events) read these indexes instead of the table.
+CREATE INDEX IF NOT EXISTS tool_uses_time ON tool_uses (timestamp, agent, project, machine, tool_name, is_error, session_id);
+CREATE INDEX IF NOT EXISTS tool_uses_outcome ON tool_uses (key, is_error);
 
 -- file_changes: one row per file a tool call changed (activity.c's rules, also
 -- lumo_tool_changes()): Claude Edit, MultiEdit, Write, NotebookEdit; Gemini replace,
@@ -397,6 +402,23 @@ CREATE TABLE IF NOT EXISTS project_group_members (
   project    TEXT NOT NULL,  -- a project name (last path component of the working directory)
   PRIMARY KEY (group_name, project)
 );
+
+-- notifications: Claude Code hook events (Notification, Stop, SubagentStop) posted to the
+-- local receiver's /notify (scripts/lumo-otlp-receiver), one row per event received.
+CREATE TABLE IF NOT EXISTS notifications (
+  id          INTEGER PRIMARY KEY,  -- arrival order
+  received_at TEXT NOT NULL,        -- UTC instant the receiver stored it
+  agent       TEXT NOT NULL,        -- claude (the hook's sender)
+  machine     TEXT NOT NULL,        -- machine id of the receiver
+  event       TEXT NOT NULL,        -- hook_event_name: Notification, Stop or SubagentStop
+  session_id  TEXT,                 -- session id of the hook input
+  project     TEXT,                 -- last path component of its cwd
+  cwd         TEXT,                 -- working directory of the hook input
+  message     TEXT,                 -- Notification's message; NULL for Stop and SubagentStop
+  title       TEXT,                 -- Notification's title, where sent
+  body        TEXT NOT NULL         -- the hook input JSON, whole
+);
+CREATE INDEX IF NOT EXISTS notifications_time ON notifications (received_at);
 
 -- lumo_sync_runs: one row per lumo_sync() call.
 CREATE TABLE IF NOT EXISTS lumo_sync_runs (
@@ -830,3 +852,6 @@ UPDATE lumo_schema_version SET version = 9 WHERE version < 9;
 -- rows are keyed and stay as they are); the search indexes, off and empty until the first
 -- lumo search (which indexes every stored message and call in one pass).
 UPDATE lumo_schema_version SET version = 10 WHERE version < 10;
+-- Version 11: notifications (the CREATE TABLE IF NOT EXISTS above makes it; nothing else to
+-- carry over, after version 10's steps).
+UPDATE lumo_schema_version SET version = 11 WHERE version < 11;

@@ -70,6 +70,13 @@ try:
         session = json.loads(get("/lumo.json?sql=select+session_id+from+sessions+order+by+cost_usd+desc+limit+1&_shape=array"))[0]["session_id"]
         history = json.loads(get("/lumo/session_history.json?session_id=%s&_shape=array" % session))
         c.eq("session history canned query returns the session's messages", True, len(history) > 10)
+        raw = query("SELECT count(*) AS n, min(timestamp) AS first FROM messages WHERE session_id = '%s'" % session, db=db)[0]
+        c.eq("the history: no empty row, numbered in order, opening with the first timed record (no summary first)",
+             [0, list(range(1, len(history) + 1)), raw["first"]],
+             [sum(1 for r in history if not (r["shows"] or "").strip()), [r["seq"] for r in history], history[0]["timestamp"]])
+        page = get("/lumo/sessions_report?_size=5")
+        c.eq("the sessions canned query links each session's page", True,
+             '<a href="/-/dashboards/session?session_id=' in page)
         chromium = shutil.which("chromium")
         c.eq("chromium is installed (make deps-test installs it)", True, chromium is not None)
         if chromium:
