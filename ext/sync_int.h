@@ -49,6 +49,12 @@ typedef struct syncer {
   lumo_cand held;
   int has_held;
   lumo_buf held_s[14]; /* the held copy's strings */
+  /* sync_bulk.c: a first sync into an empty database is one bulk transaction */
+  int bulk;          /* the bulk transaction is open (sync_files neither begins nor commits) */
+  int bulk_wal;      /* the database goes back to WAL after it */
+  int bulk_cache, bulk_cache_set; /* the connection's cache_size before it, and whether it was changed */
+  char **bulk_sql;   /* the dropped indexes and triggers: pairs of CREATE and DROP statements */
+  int bulk_nsql;
 } syncer;
 
 static inline void bind_text(sqlite3_stmt *st, int i, const char *s) {
@@ -84,6 +90,10 @@ LUMO_API int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *d
 LUMO_API int blocks_refresh(sqlite3 *db);
 LUMO_API int prices_reprice(syncer *y, int force, int64_t *nrows);
 LUMO_API int lumo_register_reprice(sqlite3 *db, lumo_conn *conn);
+/* sync_bulk.c */
+LUMO_API int bulk_begin(syncer *y);
+LUMO_API int bulk_finish(syncer *y);
+LUMO_API void bulk_end(syncer *y);
 /* sync.c */
 LUMO_API int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const char *machine, const char *file);
 /* sync_activity.c: a tool call, its result and Codex's end events, with what they did */
