@@ -1104,7 +1104,10 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one, 
   }
   if (progress && fl->n) fprintf(stderr, "\n");
   if (in_tx && rc == SQLITE_OK) rc = sqlite3_exec(y->db, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK) sync_rollback(y->db); /* a failed COMMIT may leave the transaction open */
+  if (rc != SQLITE_OK) {
+    y->fail_errno = sqlite3_system_errno(y->db); /* the ROLLBACK clears it (a full disk's ENOSPC) */
+    sync_rollback(y->db); /* a failed COMMIT may leave the transaction open */
+  }
   return rc;
 }
 
@@ -1267,18 +1270,22 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     if (rc == SQLITE_OK && y.bulk) rc = bulk_finish(&y);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);
     if (ins && rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) sync_rollback(db);
+    if (rc != SQLITE_OK) {
+      y.fail_errno = sqlite3_system_errno(db); /* a bulk load's COMMIT writes most of it: a full disk shows here */
+      sync_rollback(db);
+    }
     sqlite3_free(ins);
   }
   lumo_dircache_free(&dirs);
+  /* the error is read before bulk_end's statements (its journal switch) replace it */
+  char *fail = rc == SQLITE_OK ? NULL : sqlite3_mprintf("lumo_sync(): %s", y.fail_errno ? sync_error_text_sys(db, rc, y.fail_errno)
+                                                                                 : sync_error_text(db, rc));
   bulk_end(&y);
   if (rc == SQLITE_OK) sync_release_wal(db);
   if (rc == SQLITE_OK) result_summary(ctx, &y);
-  else {
-    char *m = sqlite3_mprintf("lumo_sync(): %s", sync_error_text(db, rc));
-    sqlite3_result_error(ctx, m, -1);
-    sqlite3_free(m);
-  }
+  else if (fail) sqlite3_result_error(ctx, fail, -1);
+  else sqlite3_result_error_nomem(ctx);
+  sqlite3_free(fail);
   syncer_close(&y);
   diags_put_back(conn, &earlier);
   lumo_filelist_free(&fl);

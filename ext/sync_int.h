@@ -55,6 +55,7 @@ typedef struct syncer {
   int bulk_cache, bulk_cache_set; /* the connection's cache_size before it, and whether it was changed */
   char **bulk_sql;   /* the dropped indexes and triggers: pairs of CREATE and DROP statements */
   int bulk_nsql;
+  int fail_errno;    /* the system error of a failed batch, read before its rollback */
 } syncer;
 
 static inline void bind_text(sqlite3_stmt *st, int i, const char *s) {
@@ -84,6 +85,7 @@ LUMO_API void sync_release_wal(sqlite3 *db);
 LUMO_API void sync_machine_id(sqlite3 *db, char *out, size_t cap);
 LUMO_API int sync_table_has_column(sqlite3 *db, const char *schema, const char *table, const char *column);
 LUMO_API const char *sync_error_text(sqlite3 *db, int rc);
+LUMO_API const char *sync_error_text_sys(sqlite3 *db, int rc, int sys);
 LUMO_API void sync_rollback(sqlite3 *db);
 LUMO_API int dirs_load(sqlite3 *db, const char *machine, lumo_dircache *dc);
 LUMO_API int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *dc);
