@@ -17,7 +17,7 @@ DIST    := dist
 SO      := $(DIST)/lumo.so
 PY      := /usr/bin/python3
 
-.PHONY: all loadable deps deps-test demo test test-asan test-unit fuzz bench bench-teams clean docs docs-check install uninstall
+.PHONY: all loadable deps deps-test demo test test-asan test-unit fuzz bench bench-scale bench-teams clean docs docs-check install uninstall
 
 all: loadable
 loadable: $(SO)
@@ -88,6 +88,12 @@ fuzz: deps
 
 bench: deps $(SO)
 	@sh tests/bench/run.sh
+
+# Growth from 100 MB to 10 GB (issue 22): tests/bench/results.md's "Growth" and examples/growth.png.
+# Needs ~25 GB free disk for the 10 GB corpus (deleted at the end) and gnuplot for the plot.
+bench-scale: $(SO)
+	@DEPS_EXTRA=gnuplot-nox sh scripts/deps.sh build
+	@/usr/bin/python3 tests/bench/bench_scale.py
 
 # The team ledger at scale: 200 small homes synced, exported and loaded into chdb (issue 23).
 bench-teams: deps $(SO)

@@ -1089,7 +1089,7 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one, 
     const lumo_file *f = &fl->f[i];
     y->st.files_seen++;
     if (!unchanged(seen, nseen, f)) { /* an unchanged file costs its stat and nothing else */
-      if (!in_tx) {
+      if (!in_tx && !y->bulk) { /* a bulk load (sync_bulk.c) is one transaction, already open */
         rc = sqlite3_exec(y->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
         in_tx = rc == SQLITE_OK;
       }
@@ -1103,7 +1103,7 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one, 
         rc = diags_store(y, agent, f->rel, n0, y->conn->ndiag, y->conn->dropped - dropped0, "read");
       batch_files++;
       batch_bytes += f->size;
-      if (rc == SQLITE_OK && (batch_bytes >= BATCH_BYTES || batch_files >= BATCH_FILES)) {
+      if (rc == SQLITE_OK && in_tx && (batch_bytes >= BATCH_BYTES || batch_files >= BATCH_FILES)) {
         rc = sqlite3_exec(y->db, "COMMIT", NULL, NULL, NULL);
         in_tx = 0;
         batch_files = 0;
@@ -1125,7 +1125,10 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one, 
   }
   if (progress && fl->n) fprintf(stderr, "\n");
   if (in_tx && rc == SQLITE_OK) rc = sqlite3_exec(y->db, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK) sync_rollback(y->db); /* a failed COMMIT may leave the transaction open */
+  if (rc != SQLITE_OK) {
+    y->fail_errno = sqlite3_system_errno(y->db); /* the ROLLBACK clears it (a full disk's ENOSPC) */
+    sync_rollback(y->db); /* a failed COMMIT may leave the transaction open */
+  }
   return rc;
 }
 
@@ -1265,6 +1268,8 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   char started[32];
   time_t now = time(NULL);
   strftime(started, sizeof(started), "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+  /* an empty database: one bulk transaction, indexes and rollups made at the end */
+  if (rc == SQLITE_OK) rc = bulk_begin(&y);
   if (rc == SQLITE_OK) rc = sync_files(&y, &fl, sync_claude_file, "claude");
   if (rc == SQLITE_OK) rc = sync_files(&y, &gfl, sync_gemini_file, "gemini");
   y.codex_files = &xfl;
@@ -1279,25 +1284,30 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         started, y.machine, (long long)y.st.files_seen, (long long)y.st.files_read,
         (long long)y.st.bytes_read, (long long)y.st.usage_rows, (long long)y.st.message_rows,
         (long long)y.st.skipped);
-    rc = ins ? sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) : SQLITE_NOMEM;
+    rc = !ins ? SQLITE_NOMEM : y.bulk ? SQLITE_OK : sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, ins, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
     if (rc == SQLITE_OK) rc = walk_diags_store(&y, listed, walk_end, walk_dropped);
+    if (rc == SQLITE_OK && y.bulk) rc = bulk_finish(&y);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);
     if (rc == SQLITE_OK) rc = search_catch_up(db);
     if (ins && rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-    if (rc != SQLITE_OK) sync_rollback(db);
+    if (rc != SQLITE_OK) {
+      y.fail_errno = sqlite3_system_errno(db); /* a bulk load's COMMIT writes most of it: a full disk shows here */
+      sync_rollback(db);
+    }
     sqlite3_free(ins);
   }
   lumo_dircache_free(&dirs);
-
+  /* the error is read before bulk_end's statements (its journal switch) replace it */
+  char *fail = rc == SQLITE_OK ? NULL : sqlite3_mprintf("lumo_sync(): %s", y.fail_errno ? sync_error_text_sys(db, rc, y.fail_errno)
+                                                                                 : sync_error_text(db, rc));
+  bulk_end(&y);
   if (rc == SQLITE_OK) sync_release_wal(db);
   if (rc == SQLITE_OK) result_summary(ctx, &y);
-  else {
-    char *m = sqlite3_mprintf("lumo_sync(): %s", sync_error_text(db, rc));
-    sqlite3_result_error(ctx, m, -1);
-    sqlite3_free(m);
-  }
+  else if (fail) sqlite3_result_error(ctx, fail, -1);
+  else sqlite3_result_error_nomem(ctx);
+  sqlite3_free(fail);
   syncer_close(&y);
   diags_put_back(conn, &earlier);
   lumo_filelist_free(&fl);

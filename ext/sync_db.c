@@ -392,8 +392,14 @@ void sync_rollback(sqlite3 *db) {
 
 /* What went wrong, for rc: the connection's message, unless a later statement (the
 ** ROLLBACK) has cleared it, which left "not an error" as the whole report. */
-const char *sync_error_text(sqlite3 *db, int rc) {
-  int sys = sqlite3_system_errno(db);
+const char *sync_error_text(sqlite3 *db, int rc) { return sync_error_text_sys(db, rc, sqlite3_system_errno(db)); }
+
+/* The same, with the system error seen when the failure happened (sys): the ROLLBACK after
+** a failed write in the middle of a transaction (a bulk load's page spill) clears it. */
+const char *sync_error_text_sys(sqlite3 *db, int rc, int sys) {
+  /* SQLite reads errno when it records the error, after other calls may have reset it; the
+  ** database file keeps the errno of its last failed write (a bulk load's EFBIG) */
+  if (!sys && (rc & 0xff) == SQLITE_IOERR) sqlite3_file_control(db, "main", SQLITE_FCNTL_LAST_ERRNO, &sys);
   /* SQLite says "database or disk is full" or, for a file size limit (EFBIG), "disk I/O error" */
   if ((rc & 0xff) == SQLITE_FULL || ((rc & 0xff) == SQLITE_IOERR && (sys == ENOSPC || sys == EFBIG)))
     return "the disk is full (or the file size limit was reached): the files of the batch being written were not"

@@ -50,6 +50,13 @@ typedef struct syncer {
   lumo_cand held;
   int has_held;
   lumo_buf held_s[14]; /* the held copy's strings */
+  /* sync_bulk.c: a first sync into an empty database is one bulk transaction */
+  int bulk;          /* the bulk transaction is open (sync_files neither begins nor commits) */
+  int bulk_wal;      /* the database goes back to WAL after it */
+  int bulk_cache, bulk_cache_set; /* the connection's cache_size before it, and whether it was changed */
+  char **bulk_sql;   /* the dropped indexes and triggers: pairs of CREATE and DROP statements */
+  int bulk_nsql;
+  int fail_errno;    /* the system error of a failed batch, read before its rollback */
 } syncer;
 
 static inline void bind_text(sqlite3_stmt *st, int i, const char *s) {
@@ -79,12 +86,17 @@ LUMO_API void sync_release_wal(sqlite3 *db);
 LUMO_API void sync_machine_id(sqlite3 *db, char *out, size_t cap);
 LUMO_API int sync_table_has_column(sqlite3 *db, const char *schema, const char *table, const char *column);
 LUMO_API const char *sync_error_text(sqlite3 *db, int rc);
+LUMO_API const char *sync_error_text_sys(sqlite3 *db, int rc, int sys);
 LUMO_API void sync_rollback(sqlite3 *db);
 LUMO_API int dirs_load(sqlite3 *db, const char *machine, lumo_dircache *dc);
 LUMO_API int dirs_store(sqlite3 *db, const char *machine, const lumo_dircache *dc);
 LUMO_API int blocks_refresh(sqlite3 *db);
 LUMO_API int prices_reprice(syncer *y, int force, int64_t *nrows);
 LUMO_API int lumo_register_reprice(sqlite3 *db, lumo_conn *conn);
+/* sync_bulk.c */
+LUMO_API int bulk_begin(syncer *y);
+LUMO_API int bulk_finish(syncer *y);
+LUMO_API void bulk_end(syncer *y);
 /* sync.c */
 LUMO_API int usage_upsert(syncer *y, const lumo_cand *c, const char *agent, const char *machine, const char *file);
 /* sync_activity.c: a tool call, its result and Codex's end events, with what they did */

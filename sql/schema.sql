@@ -295,7 +295,7 @@ CREATE TABLE IF NOT EXISTS lumo_dirs (
 
 -- lumo_settings: key/value settings the views and sync read.
 CREATE TABLE IF NOT EXISTS lumo_settings (
-  key   TEXT PRIMARY KEY,  -- week_start, rest_gap_minutes, rest_heads_up_minutes, rest_break_minutes, idle_gap_seconds, machine; set by sync: schema_hash, prices_builtin (the built-in price snapshot's hash), prices_state (hash of the prices the stored costs were computed with)
+  key   TEXT PRIMARY KEY,  -- week_start, rest_gap_minutes, rest_heads_up_minutes, rest_break_minutes, idle_gap_seconds, machine; set by sync: schema_hash, prices_builtin (the built-in price snapshot's hash), prices_state (hash of the prices the stored costs were computed with), bulk_wal (while a first sync's bulk load has a WAL database in rollback-journal mode: put back to WAL at its end)
   value TEXT               -- the setting's value, as text
 );
 INSERT OR IGNORE INTO lumo_settings (key, value) VALUES

@@ -31,7 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 CORPUS = os.path.join(HERE, "corpus")
 PEERS = os.path.join(HERE, "peers")
-SO = os.path.join(ROOT, "dist", "lumo")
+SO = os.environ.get("BENCH_LUMO", os.path.join(ROOT, "dist", "lumo"))  # the extension, without .so
 REPS = int(os.environ.get("BENCH_REPS", "3"))
 SIZES = os.environ.get("BENCH_SIZES", "100M:1,1G:2").split(",")
 EMPTY_HOME = tempfile.mkdtemp(prefix="lumo-bench-home-")
@@ -361,7 +361,11 @@ def write(rows, notes, cold_ok):
             size, cache, task, tool, m["min"], m["median"], mb / m["median"], xcat, vs, m["rss"] / 1024))
     out += ["", "## Notes", ""] + ["- " + n for n in notes] + [""]
     path = os.path.join(HERE, "results.md")
-    open(path, "w").write("\n".join(out))
+    # the growth table of `make bench-scale` (bench_scale.py) stays as it was
+    old = open(path).read() if os.path.exists(path) else ""
+    mark = "## Growth (make bench-scale)"
+    keep = "\n" + mark + old.split(mark, 1)[1] if mark in old else ""
+    open(path, "w").write("\n".join(out) + keep)
     print("\n".join(out))
 
 
