@@ -173,9 +173,9 @@ for path in files_under(ROOTS["gemini"], (".json", ".jsonl")):
                 meta = d
     if not meta.get("sessionId"):
         continue  # the bad-session fixture has no id: not a case for prompts
-    rel = path.split("/tmp/", 1)[1]
-    pdir = rel.split("/")[0]
-    marker = os.path.join(path.split("/tmp/", 1)[0], "tmp", pdir, ".project_root")
+    # the root's tmp/<project>/chats/ (the last such tmp/: the checkout may itself be under /tmp)
+    root, pdir = re.match(r"(.*)/tmp/([^/]+)/chats/", path).groups()
+    marker = os.path.join(root, "tmp", pdir, ".project_root")
     project = open(marker).read().strip().rstrip("/").split("/")[-1] if os.path.exists(marker) else pdir
     subagent = meta.get("kind") == "subagent"
     session = meta["sessionId"] if not subagent else os.path.basename(os.path.dirname(path))
