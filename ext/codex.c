@@ -253,6 +253,10 @@ static const char *item_role(const lumo_buf *type, lumo_span payload) {
   return NULL;
 }
 
+int codex_state_oom(const codex_state *s) {
+  return s->thread_id.oom || s->cwd.oom || s->model.oom || s->parent_id.oom;
+}
+
 int codex_item_line(const codex_state *s, const char *p, size_t n, codex_item *it) {
   static const char *const item_lines[] = {"response_item", NULL};
   lumo_span type, payload, ts, t;
@@ -262,6 +266,7 @@ int codex_item_line(const codex_state *s, const char *p, size_t n, codex_item *i
   it->type.len = it->text.len = it->tool_name.len = it->call_id.len = 0;
   lumo_json_decode(t, &it->type);
   lumo_buf_nul(&it->type);
+  if (it->type.oom) return CODEX_NOMEM;
   if (!it->type.p) return CODEX_NONE;
   it->timestamp = ts;
   it->content_bytes = (int64_t)payload.n;
@@ -291,6 +296,7 @@ int codex_item_line(const codex_state *s, const char *p, size_t n, codex_item *i
   lumo_buf_nul(&it->text);
   lumo_buf_nul(&it->tool_name);
   lumo_buf_nul(&it->call_id);
+  if (it->text.oom || it->tool_name.oom || it->call_id.oom) return CODEX_NOMEM; /* a cut text is not the text */
   /* 2.4.5 rule b for the conversation: a fork's copied history belongs to turns that
   ** started before the thread existed */
   it->is_replay = s->is_fork && s->has_turn && s->start_ms && s->turn_started_ms < (s->start_ms / 1000) * 1000;

@@ -51,6 +51,10 @@ typedef struct codex_state {
   lumo_count_issue bad_counts;    /* the current line's values that are not counts (reported) */
 } codex_state;
 
+/* 1 when one of the state's strings lost an allocation: its rows must not be given out
+** (a row without its thread, folder or model would be a wrong row, not a missing one). */
+LUMO_API int codex_state_oom(const codex_state *s);
+
 typedef struct codex_row {
   lumo_span timestamp;            /* borrowed from the line */
   int64_t timestamp_ms;
@@ -69,7 +73,7 @@ typedef struct codex_item {
   int is_replay;                  /* in a fork: the turn started before the thread existed */
 } codex_item;
 
-enum { CODEX_NONE = 0, CODEX_ROW = 1, CODEX_BAD = -1 };
+enum { CODEX_NONE = 0, CODEX_ROW = 1, CODEX_BAD = -1, CODEX_NOMEM = -2 };
 
 LUMO_API void codex_state_init(codex_state *s);
 /* ratelimits.c: a token_count's rate_limits object into *out (out->seen: any window). */
@@ -77,7 +81,8 @@ LUMO_API void codex_rate_limits(lumo_span rate_limits, int64_t at_ms, codex_limi
 LUMO_API void codex_state_free(codex_state *s);
 LUMO_API int codex_line(codex_state *s, const char *p, size_t n, codex_row *row);
 /* A response_item line (after codex_line has seen it): CODEX_ROW with *it filled, else
-** CODEX_NONE; the line is known to be a JSON object. */
+** CODEX_NONE, or CODEX_NOMEM when memory ran out (the item must not be taken as read);
+** the line is known to be a JSON object. */
 LUMO_API int codex_item_line(const codex_state *s, const char *p, size_t n, codex_item *it);
 LUMO_API void codex_item_free(codex_item *it);
 enum { CODEX_LINE_END = 0, CODEX_LINE_ROW = 1, CODEX_LINE_OTHER = 2, CODEX_LINE_SKIP = 3, CODEX_LINE_TORN = 4 };

@@ -37,12 +37,24 @@ static int str_eq(lumo_span v, const char *lit) {
   return v.n == n + 2 && v.p[0] == '"' && memcmp(v.p + 1, lit, n) == 0;
 }
 
-/* Decodes a string span into the arena; NULL when absent or not a string. */
+/* Copies g->tmp into the arena; NULL (and g->oom set) when memory ran out, so that a
+** field lost to an allocation failure ends the read with SQLITE_NOMEM, never a NULL value. */
+static const char *keep_tmp(gemini_file *g) {
+  const char *d = g->tmp.oom ? NULL : lumo_arena_dup(&g->arena, g->tmp.p, g->tmp.len);
+  if (!d) g->oom = 1;
+  return d;
+}
+
+/* Decodes a string span into the arena; NULL when absent or not a string (or out of
+** memory, with g->oom set). */
 static const char *dup_str(gemini_file *g, lumo_span v) {
   if (!lumo_json_is_string(v) || v.n <= 2) return NULL;
   g->tmp.len = 0;
-  if (lumo_json_decode(v, &g->tmp)) return NULL;
-  return lumo_arena_dup(&g->arena, g->tmp.p, g->tmp.len);
+  if (lumo_json_decode(v, &g->tmp)) {
+    if (g->tmp.oom) g->oom = 1;
+    return NULL;
+  }
+  return keep_tmp(g);
 }
 
 /* Records one message object (from a JSONL line or a messages array). */
@@ -81,15 +93,14 @@ static void take_message(gemini_file *g, lumo_span m, int64_t line) {
   lumo_span content, calls;
   g->tmp.len = 0;
   if (lumo_json_get(m, "content", &content) == 1) lumo_json_texts(content, &g->tmp);
-  e->text = g->tmp.len ? lumo_arena_dup(&g->arena, g->tmp.p, g->tmp.len) : NULL;
+  e->text = g->tmp.len || g->tmp.oom ? keep_tmp(g) : NULL;
   /* what the user typed when the CLI expanded it (/init); "" when it holds no text */
   lumo_span display;
   e->display = NULL;
   if (lumo_json_get(m, "displayContent", &display) == 1 && !(display.n == 4 && memcmp(display.p, "null", 4) == 0)) {
     g->tmp.len = 0;
     lumo_json_texts(display, &g->tmp);
-    e->display = g->tmp.len ? lumo_arena_dup(&g->arena, g->tmp.p, g->tmp.len) : "";
-    if (g->tmp.oom || !e->display) g->oom = 1; /* out of memory: no prompt taken for what the CLI expanded */
+    e->display = g->tmp.len || g->tmp.oom ? keep_tmp(g) : ""; /* NULL: out of memory, g->oom set */
   }
   e->tool_calls = NULL;
   e->ntool_calls = 0;
@@ -98,7 +109,7 @@ static void take_message(gemini_file *g, lumo_span m, int64_t line) {
     lumo_span one;
     if (lumo_json_arr_open(&a, calls.p, calls.p + calls.n) == 0)
       while (lumo_json_arr_next(&a, &one) == 1) e->ntool_calls++;
-    if (e->ntool_calls) e->tool_calls = lumo_arena_dup(&g->arena, calls.p, calls.n);
+    if (e->ntool_calls && !(e->tool_calls = lumo_arena_dup(&g->arena, calls.p, calls.n))) g->oom = 1;
   }
   if (lumo_json_get(m, "timestamp", &ts) == 1) e->timestamp = dup_str(g, ts);
   if (lumo_json_get(m, "model", &model) == 1 && lumo_json_is_string(model)) e->model = dup_str(g, model);

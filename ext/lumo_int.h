@@ -106,6 +106,9 @@ typedef struct lumo_conn {
   lumo_diag *diags; /* owned array */
   int ndiag, cap;
   int64_t dropped;  /* diagnostics beyond LUMO_DIAG_MAX, counted not kept */
+  int64_t diag_oom; /* of those, the ones lost to an allocation failure: a sync then fails
+                    ** with SQLITE_NOMEM (and is redone whole) rather than store a count
+                    ** whose stated reason is wrong; lumo_diagnostics says which they were */
   char dropped_source[64]; /* the scan that dropped the last of them (lumo_diagnostics names it) */
   int nref;         /* modules holding this struct */
   void *prices;     /* the connection's price state (pricing.c), one reference held */
@@ -129,6 +132,10 @@ LUMO_API int lumo_vtab_err(sqlite3_vtab *vt, const char *fmt, ...);
 LUMO_API int lumo_iso_to_ms(const char *s, int64_t *out);
 /* Base name of a path (last component, trailing slashes ignored). */
 LUMO_API lumo_span lumo_path_last(const char *p, size_t n);
+/* The project of a folder (its last component) as a new string, NULL when path is NULL
+** or has none; *rc set to SQLITE_NOMEM when the copy failed (a row without its project
+** would be a wrong row). */
+LUMO_API char *lumo_project_new(const char *path, int *rc);
 
 /* num.c: strtod and snprintf of one double in the "C" locale, whatever the host set. */
 LUMO_API double lumo_strtod(const char *s, char **end);
@@ -158,6 +165,9 @@ LUMO_API int lumo_json_int(lumo_span v, int64_t *out);
 LUMO_API int lumo_json_double(lumo_span v, double *out);
 LUMO_API int lumo_json_decode(lumo_span v, lumo_buf *out); /* string -> UTF-8 */
 LUMO_API int lumo_json_is_string(lumo_span v);
+/* One JSON value, strictly by RFC 8259 (at most 1000 levels deep): a subset of what
+** SQLite's json_valid() accepts. */
+LUMO_API int lumo_json_valid_strict(const char *p, size_t n);
 LUMO_API int lumo_json_bool(lumo_span v); /* 1 true, 0 false, -1 other */
 LUMO_API int lumo_json_get(lumo_span obj, const char *key, lumo_span *val);
 typedef void (*lumo_json_object_fn)(void *ctx, lumo_span object);

@@ -634,8 +634,11 @@ static int codex_item_put(syncer *y, const lumo_file *f, const codex_state *cs, 
   char *tkey = sqlite3_mprintf("codex:%s", it->call_id.p);
   if (!tkey) return SQLITE_NOMEM;
   if (strcmp(type, "tool_use") == 0) {
-    lumo_span proj = cs->cwd.len ? lumo_path_last(cs->cwd.p, cs->cwd.len) : (lumo_span){NULL, 0};
-    char *project = proj.n ? sqlite3_mprintf("%.*s", (int)proj.n, proj.p) : NULL;
+    char *project = lumo_project_new(cs->cwd.len ? cs->cwd.p : NULL, &rc);
+    if (rc) {
+      sqlite3_free(tkey);
+      return rc;
+    }
     activity_call c = {tkey, "codex", m.session, project, ts, NULL, it->tool_name.len ? it->tool_name.p : NULL,
                        it->text.len ? it->text.p : NULL, it->text.len, f->rel, line, {NULL, 0}};
     rc = activity_call_put(y, &c);
@@ -740,13 +743,15 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
          st != CODEX_LINE_TORN) {
     if (st == CODEX_LINE_SKIP) continue;
     y->line_cut = rd.line_cut;
-    if (cs.thread_id.oom || cs.cwd.oom || cs.model.oom) { /* out of memory: no row without its thread */
+    if (codex_state_oom(&cs)) { /* out of memory: no row without its thread */
       rc = SQLITE_NOMEM;
       break;
     }
     if (cs.limits.seen && (rc = limits_put(y, f, &cs, rd.line_no, prev_limits)) != SQLITE_OK) break;
     if (st == CODEX_LINE_OTHER) {
-      if (codex_item_line(&cs, p, n, &item) == CODEX_ROW) rc = codex_item_put(y, f, &cs, &item, rd.line_no);
+      int ir = codex_item_line(&cs, p, n, &item);
+      if (ir == CODEX_NOMEM) rc = SQLITE_NOMEM;
+      else if (ir == CODEX_ROW) rc = codex_item_put(y, f, &cs, &item, rd.line_no);
       else { /* exec_command_end and the like: a call's outcome; user_message, turn_aborted: a prompt */
         rc = activity_codex_end(y, p, n, cs.thread_id.len ? cs.thread_id.p : NULL, cs.cwd.len ? cs.cwd.p : NULL,
                                 f->rel, rd.line_no);
@@ -817,11 +822,15 @@ static int opencode_tool_put(void *ctx, const lumo_file *f, const oc_tool *t) {
   char at[32], done[32];
   char *key = sqlite3_mprintf("opencode:%s", t->key);
   if (!key) return SQLITE_NOMEM;
-  lumo_span proj = t->directory ? lumo_path_last(t->directory, strlen(t->directory)) : (lumo_span){NULL, 0};
-  char *project = proj.n ? sqlite3_mprintf("%.*s", (int)proj.n, proj.p) : NULL;
+  int rc = SQLITE_OK;
+  char *project = lumo_project_new(t->directory, &rc);
+  if (rc) {
+    sqlite3_free(key);
+    return rc;
+  }
   activity_call c = {key, "opencode", t->session, project, t->start_ms ? iso_ms(t->start_ms, at) : NULL, NULL,
                      t->tool, t->input.n ? t->input.p : NULL, t->input.n, f->rel, 0, {NULL, 0}};
-  int rc = activity_call_put(y, &c);
+  rc = activity_call_put(y, &c);
   if (!rc && (t->is_error >= 0 || t->output.n)) {
     lumo_buf *text = &y->s[12];
     text->len = 0;
@@ -1094,11 +1103,11 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one, 
         in_tx = rc == SQLITE_OK;
       }
       int n0 = y->conn->ndiag;
-      int64_t dropped0 = y->conn->dropped;
+      int64_t dropped0 = y->conn->dropped, oom0 = y->conn->diag_oom;
       y->read_from = -1;
       y->read_failed = 0;
       if (rc == SQLITE_OK) rc = sync_one(y, f);
-      if (rc == SQLITE_OK && scratch_oom(y)) rc = SQLITE_NOMEM;
+      if (rc == SQLITE_OK && (scratch_oom(y) || y->conn->diag_oom > oom0)) rc = SQLITE_NOMEM;
       if (rc == SQLITE_OK && (y->read_from >= 0 || y->conn->ndiag > n0 || y->conn->dropped > dropped0))
         rc = diags_store(y, agent, f->rel, n0, y->conn->ndiag, y->conn->dropped - dropped0, "read");
       batch_files++;
@@ -1182,10 +1191,11 @@ static void diags_move(lumo_conn *to, lumo_conn *from) {
   to->ndiag = from->ndiag;
   to->cap = from->cap;
   to->dropped = from->dropped;
+  to->diag_oom = from->diag_oom;
   memcpy(to->dropped_source, from->dropped_source, sizeof(to->dropped_source));
   from->diags = NULL;
   from->ndiag = from->cap = 0;
-  from->dropped = 0;
+  from->dropped = from->diag_oom = 0;
   from->dropped_source[0] = 0;
 }
 
@@ -1287,6 +1297,7 @@ static void sync_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
     rc = !ins ? SQLITE_NOMEM : y.bulk ? SQLITE_OK : sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = sqlite3_exec(db, ins, NULL, NULL, NULL);
     if (rc == SQLITE_OK) rc = dirs_store(db, y.machine, &dirs);
+    if (rc == SQLITE_OK && y.conn->diag_oom) rc = SQLITE_NOMEM; /* a walk diagnostic lost to OOM */
     if (rc == SQLITE_OK) rc = walk_diags_store(&y, listed, walk_end, walk_dropped);
     if (rc == SQLITE_OK && y.bulk) rc = bulk_finish(&y);
     if (rc == SQLITE_OK) rc = blocks_refresh(db);

@@ -12,10 +12,12 @@
 /* The statements, prepared on the sync's first call (syncer_close finalizes them). */
 static const char *const activity_sql[] = {
   /* a cut or non-JSON input (Codex's custom_tool_call input is a patch, not JSON) is kept
-  ** as a JSON string, so json_extract never fails on the column */
+  ** as a JSON string, so json_extract never fails on the column; ?16: valid by
+  ** lumo_json_valid_strict, so SQLite's json_valid() (wrong under OOM in 3.40) is asked
+  ** only about the rest */
   "INSERT INTO tool_uses (key, agent, machine, session_id, timestamp, message_id, tool_name, input, file, line,"
   " project, mcp_server, mcp_tool, input_bytes, input_truncated)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN json_valid(?8) THEN ?8 ELSE json_quote(?8) END, ?9, ?10,"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?16 OR json_valid(?8) THEN ?8 ELSE json_quote(?8) END, ?9, ?10,"
   " ?11, ?12, ?13, ?14, ?15) ON CONFLICT (key) DO NOTHING",
   /* an outcome not said (NULL) keeps one said before (Codex: exec_command_end, then the
   ** output); a duration the agent logged stays over the timestamps' */
@@ -142,6 +144,7 @@ int activity_call_put(syncer *y, const activity_call *c) {
   if (c->input) sqlite3_bind_int64(st, 14, cut ? (int64_t)c->input_len + y->line_cut : (int64_t)c->input_len);
   else sqlite3_bind_null(st, 14);
   sqlite3_bind_int(st, 15, cut);
+  sqlite3_bind_int(st, 16, c->input && lumo_json_valid_strict(c->input, c->input_len));
   rc = sqlite3_step(st);
   int added = rc == SQLITE_DONE && sqlite3_changes(y->db) > 0;
   sqlite3_reset(st);
@@ -231,8 +234,9 @@ static int patch_end_rows(syncer *y, const char *key, lumo_span changes, const c
   sqlite3_reset(st);
   if (rc == SQLITE_ROW) return SQLITE_OK;
   if (rc != SQLITE_DONE) return rc;
-  lumo_span proj = cwd ? lumo_path_last(cwd, strlen(cwd)) : (lumo_span){NULL, 0};
-  char *project = proj.n ? sqlite3_mprintf("%.*s", (int)proj.n, proj.p) : NULL;
+  rc = SQLITE_OK;
+  char *project = lumo_project_new(cwd, &rc);
+  if (rc) return rc;
   activity_call c = {key, "codex", session, project, timestamp, NULL, "apply_patch", NULL, 0, file, line_no,
                      {NULL, 0}};
   a->call = &c;

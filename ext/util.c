@@ -156,12 +156,13 @@ void lumo_diag_reset(lumo_conn *c, const char *source) {
     }
   }
   c->ndiag = j;
-  if (j == 0 || strcmp(c->dropped_source, source) == 0) c->dropped = 0;
+  if (j == 0 || strcmp(c->dropped_source, source) == 0) c->dropped = c->diag_oom = 0;
 }
 
 /* A diagnostic not kept (past LUMO_DIAG_MAX, or out of memory) is counted. */
-static void diag_lost(lumo_conn *c, const char *source) {
+static void diag_lost(lumo_conn *c, const char *source, int oom) {
   c->dropped++;
+  c->diag_oom += oom;
   snprintf(c->dropped_source, sizeof(c->dropped_source), "%s", source);
 }
 
@@ -169,14 +170,14 @@ void lumo_diag_add(lumo_conn *c, const char *source, const char *file, int64_t l
                    const char *kind, const char *fmt, ...) {
   if (!c) return;
   if (c->ndiag >= LUMO_DIAG_MAX) {
-    diag_lost(c, source);
+    diag_lost(c, source, 0);
     return;
   }
   if (c->ndiag == c->cap) {
     int cap = c->cap ? c->cap * 2 : 16;
     lumo_diag *d = sqlite3_realloc64(c->diags, sizeof(*d) * (size_t)cap);
     if (!d) { /* diagnostics are best effort under OOM: counted, as past the cap */
-      diag_lost(c, source);
+      diag_lost(c, source, 1);
       return;
     }
     c->diags = d;
@@ -193,7 +194,7 @@ void lumo_diag_add(lumo_conn *c, const char *source, const char *file, int64_t l
   d->line = line;
   if (!d->detail || !d->source || !d->file || !d->kind) {
     diag_clear(d);
-    diag_lost(c, source);
+    diag_lost(c, source, 1);
     return;
   }
   c->ndiag++;
@@ -216,9 +217,10 @@ void lumo_diag_absorb(lumo_conn *c, lumo_conn *from) {
   }
   if (c && from->dropped) {
     c->dropped += from->dropped;
+    c->diag_oom += from->diag_oom;
     snprintf(c->dropped_source, sizeof(c->dropped_source), "%s", from->dropped_source);
   }
-  from->dropped = 0;
+  from->dropped = from->diag_oom = 0;
   lumo_conn_release_diags(from);
 }
 
@@ -307,6 +309,14 @@ lumo_span lumo_path_last(const char *p, size_t n) {
   while (i > 0 && p[i - 1] != '/' && p[i - 1] != '\\') i--;
   lumo_span s = {p + i, n - i};
   return s;
+}
+
+char *lumo_project_new(const char *path, int *rc) {
+  lumo_span proj = path ? lumo_path_last(path, strlen(path)) : (lumo_span){NULL, 0};
+  if (!proj.n) return NULL;
+  char *project = sqlite3_mprintf("%.*s", (int)proj.n, proj.p);
+  if (!project) *rc = SQLITE_NOMEM;
+  return project;
 }
 
 /* "CREATE TABLE x(a TYPE, b TYPE HIDDEN, ...)" from a column array. */

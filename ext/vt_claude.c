@@ -602,6 +602,7 @@ static void message_merge(claude_cursor *c, lumo_val *v, int64_t *total, const c
     }
     lumo_buf tmp = {0};
     claude_content_text(L->content, &tmp);
+    if (tmp.oom) t->oom = 1; /* the column then fails with SQLITE_NOMEM, not a shorter text */
     if (tmp.len) {
       if (before) lumo_buf_putc(t, '\n');
       lumo_buf_append(t, tmp.p, tmp.len);
@@ -986,7 +987,7 @@ static void *usage_worker_run(void *arg) {
   usage_worker *w = arg;
   claude_cursor *c = w->c;
   scan_ctx sc = {&w->diag, "claude_usage", 1};
-  for (;;) {
+  while (!w->rc) { /* a worker that failed reads no more (its error must not be overwritten) */
     int fi = __atomic_fetch_add(w->next_file, 1, __ATOMIC_RELAXED);
     if (fi >= c->files.n) break;
     const lumo_file *f = &c->files.f[fi];

@@ -182,10 +182,13 @@ static int codex_next(sqlite3_vtab_cursor *cur) {
       c->fi++;
       continue;
     }
+    if (codex_state_oom(&c->st)) return SQLITE_NOMEM; /* no row without its thread, folder or model */
     if (r == CODEX_LINE_SKIP || r == CODEX_LINE_TORN) continue;
     lumo_span ts;
     if (c->kind == KIND_MESSAGES) {
-      if (codex_item_line(&c->st, p, n, &c->item) != CODEX_ROW) continue;
+      int ir = codex_item_line(&c->st, p, n, &c->item);
+      if (ir == CODEX_NOMEM) return SQLITE_NOMEM;
+      if (ir != CODEX_ROW) continue;
       ts = c->item.timestamp;
     } else {
       if (r != CODEX_LINE_ROW) continue;
@@ -199,6 +202,7 @@ static int codex_next(sqlite3_vtab_cursor *cur) {
       lumo_span last = lumo_path_last(c->st.cwd.p, c->st.cwd.len);
       lumo_buf_append(&c->project, last.p, last.n);
     }
+    if (c->ts.oom || c->project.oom) return SQLITE_NOMEM;
     c->line = c->rd.line_no;
     c->rowid++;
     return SQLITE_OK;

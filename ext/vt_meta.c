@@ -127,6 +127,7 @@ static int meta_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr,
   }
   if (c->snap.ndiag < from->ndiag) return SQLITE_NOMEM;
   c->snap.dropped = from->dropped;
+  c->snap.diag_oom = from->diag_oom;
   memcpy(c->snap.dropped_source, from->dropped_source, sizeof(c->snap.dropped_source));
   return SQLITE_OK;
 }
@@ -164,8 +165,11 @@ static int meta_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col) 
       case 2: sqlite3_result_int(ctx, 0); break;
       case 3: sqlite3_result_text(ctx, "dropped", -1, SQLITE_STATIC); break;
       case 4: {
-        char *m = sqlite3_mprintf("%lld more diagnostics not kept (at most %d are)",
-                                  (long long)c->snap.dropped, LUMO_DIAG_MAX);
+        char *m = c->snap.diag_oom
+                    ? sqlite3_mprintf("%lld more diagnostics not kept (at most %d are; %lld for lack of memory)",
+                                      (long long)c->snap.dropped, LUMO_DIAG_MAX, (long long)c->snap.diag_oom)
+                    : sqlite3_mprintf("%lld more diagnostics not kept (at most %d are)",
+                                      (long long)c->snap.dropped, LUMO_DIAG_MAX);
         if (m) sqlite3_result_text(ctx, m, -1, sqlite3_free);
         else sqlite3_result_error_nomem(ctx);
         break;

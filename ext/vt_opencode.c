@@ -149,6 +149,7 @@ static int add_row(void *ctx, const lumo_file *f, oc_row *r) {
       opencode_row_free(kept);
       r->file = sqlite3_mprintf("%s", f->rel);
       *kept = *r;
+      if (!kept->file) return SQLITE_NOMEM; /* a row without its file: not given out */
     } else {
       opencode_row_free(r);
     }
@@ -157,7 +158,7 @@ static int add_row(void *ctx, const lumo_file *f, oc_row *r) {
   r->file = sqlite3_mprintf("%s", f->rel);
   c->rows[c->n++] = *r;
   if (slot) *slot = c->n;
-  return SQLITE_OK;
+  return r->file ? SQLITE_OK : SQLITE_NOMEM; /* the row is kept for the cursor to free */
 }
 
 static int opencode_filter(sqlite3_vtab_cursor *cur, int idxNum, const char *idxStr, int argc,

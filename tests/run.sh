@@ -147,7 +147,7 @@ if make -s dist/asan/lumo.so >"$OUT/asan-build.log" 2>&1; then
   # failing fails the check.
   if make -s dist/fault_host >"$OUT/fault-build.log" 2>&1; then
     rm -rf "$OUT/fault" && mkdir -p "$OUT/fault"
-    if env $SAN_ENV FAULT_XFAIL="${FAULT_XFAIL-scan:malloc:381 sync:file:6}" ./dist/fault_host "$OUT/fault" \
+    if env $SAN_ENV FAULT_XFAIL="${FAULT_XFAIL-sync:file:6}" ./dist/fault_host "$OUT/fault" \
         tests/fixtures/traps/claude tests/fixtures/real/gemini tests/fixtures/real/codex tests/fixtures/real/opencode \
         tests/fixtures/real/otlp/otel-spec-file-exporter/metrics.jsonl "${FAULT_TRIALS:-30}" >"$OUT/fault.log" 2>&1; then
       ok "$(tail -n 1 "$OUT/fault.log")"

@@ -4,7 +4,9 @@
 ** through codex_line twice and codex_item_line,
 ** then every member of it is walked, skipped, and decoded as string, integer and
 ** double, and the content text extractor runs on its message content. Any crash,
-** out-of-bounds read (ASan) or undefined behaviour (UBSan) is a finding.
+** out-of-bounds read (ASan) or undefined behaviour (UBSan) is a finding, and so is an
+** input lumo_json_valid_strict takes for JSON that SQLite's json_valid() refuses (the
+** sync stores a tool input as JSON on the strict check's word).
 **   make fuzz FUZZ_SECONDS=600 */
 #include <sqlite3.h>
 #include "lumo_int.h"
@@ -12,6 +14,7 @@
 #include "otlp.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void walk(lumo_span v, int depth) {
@@ -73,5 +76,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const char *e = lumo_json_skip(p, p + size);
   lumo_span all = {p, e ? (size_t)(e - p) : size};
   walk(all, 0);
+  static sqlite3 *db;
+  static sqlite3_stmt *valid;
+  if (!db && (sqlite3_open(":memory:", &db) || sqlite3_prepare_v2(db, "SELECT json_valid(?1)", -1, &valid, NULL)))
+    abort();
+  if (lumo_json_valid_strict(p, size)) {
+    sqlite3_bind_text64(valid, 1, p, size, SQLITE_STATIC, SQLITE_UTF8);
+    if (sqlite3_step(valid) != SQLITE_ROW || sqlite3_column_int(valid, 0) != 1) abort();
+    sqlite3_reset(valid);
+  }
   return 0;
 }

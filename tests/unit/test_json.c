@@ -404,6 +404,52 @@ static void test_sync_oom(void) {
   if (system(cmd) != 0) printf("     could not remove %s\n", dir);
 }
 
+/* SQLite's json_valid() of p[0, n): 1, 0, or -1 when it could not be asked. */
+static int sqlite_json_valid(const char *p, size_t n) {
+  sqlite3 *db;
+  sqlite3_stmt *st;
+  int v = -1;
+  if (sqlite3_open(":memory:", &db) == SQLITE_OK && sqlite3_prepare_v2(db, "SELECT json_valid(?1)", -1, &st, NULL) == SQLITE_OK) {
+    sqlite3_bind_text64(st, 1, p, n, SQLITE_STATIC, SQLITE_UTF8);
+    if (sqlite3_step(st) == SQLITE_ROW) v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return v;
+}
+
+/* lumo_json_valid_strict: RFC 8259 strictly (answers decided by hand from the RFC), and
+** never valid where SQLite's json_valid() is not (the sync trusts it in SQLite's place). */
+static void test_strict_valid(void) {
+  static const struct { const char *in; int want; } strict_cases[] = {
+    {"{}", 1}, {"[]", 1}, {" {\"a\" : [1, -2.5e+3, true, false, null, \"x\"]} ", 1}, {"\"\\u00e9\\n\"", 1},
+    {"0", 1}, {"-0.0E-1", 1}, {"[[[]],{}]", 1}, {"{\"a\":{\"b\":[{}]}}", 1}, {"\"\\/\"", 1},
+    {"", 0}, {" ", 0}, {"{", 0}, {"[1,]", 0}, {"{\"a\":1,}", 0}, {"{\"a\" 1}", 0}, {"{a:1}", 0}, {"[01]", 0},
+    {"[1.]", 0}, {"[.5]", 0}, {"[+1]", 0}, {"[1e]", 0}, {"\"\\x\"", 0}, {"\"\\u12g4\"", 0}, {"\"a\tb\"", 0},
+    {"[1] [2]", 0}, {"[1}", 0}, {"{\"a\":1]", 0}, {"tru", 0}, {"nul", 0}, {"[NaN]", 0}, {"'a'", 0},
+    {"{\"a\":1 \"b\":2}", 0}, {"[1 2]", 0}, {"\"abc", 0}, {"{\"a\"}", 0}, {"{,}", 0}, {"[,1]", 0},
+  };
+  int wrong = 0, not_subset = 0;
+  for (size_t i = 0; i < sizeof(strict_cases) / sizeof(strict_cases[0]); i++) {
+    int got = lumo_json_valid_strict(strict_cases[i].in, strlen(strict_cases[i].in));
+    if (got != strict_cases[i].want) {
+      printf("     strict(%s) = %d, want %d\n", strict_cases[i].in, got, strict_cases[i].want);
+      wrong++;
+    }
+    if (got && sqlite_json_valid(strict_cases[i].in, strlen(strict_cases[i].in)) != 1) not_subset++;
+  }
+  CHECK(wrong == 0, "lumo_json_valid_strict: RFC 8259 cases decided by hand");
+  CHECK(not_subset == 0, "lumo_json_valid_strict accepts nothing SQLite's json_valid refuses");
+  /* a NUL inside: SQLite reads up to it; strict refuses (a control character) */
+  CHECK(!lumo_json_valid_strict("\"a\0b\"", 5) && !lumo_json_valid_strict("{}\0", 3), "a NUL byte is refused");
+  /* depth: 1000 levels are taken, 1001 are left to SQLite */
+  static char deep[2 * 1001 + 1];
+  for (int i = 0; i < 1001; i++) deep[i] = '[', deep[1001 + i] = ']';
+  CHECK(!lumo_json_valid_strict(deep, 2002) && lumo_json_valid_strict(deep + 1, 2000) &&
+            sqlite_json_valid(deep + 1, 2000) == 1,
+        "1000 nested arrays are valid, 1001 are left to SQLite");
+}
+
 int main(int argc, char **argv) {
   /* an allocator that fails the allocation test_sync_oom names, else the real one */
   sqlite3_config(SQLITE_CONFIG_GETMALLOC, &real_mem);
@@ -428,12 +474,14 @@ int main(int argc, char **argv) {
     codex_state_free(&cs);
     lumo_span v;
     lumo_json_get((lumo_span){buf, n}, "message", &v);
-    return 0;
+    /* what the sync trusts as valid JSON must be valid to SQLite */
+    return lumo_json_valid_strict(buf, n) && sqlite_json_valid(buf, n) == 0 ? 1 : 0;
   }
   test_strings();
   test_numbers();
   test_objects();
   test_depth();
+  test_strict_valid();
   test_reader();
   test_claude_line();
   test_sync_oom();
