@@ -9,12 +9,13 @@
 -- stored_cost_usd; 8 = usage.price_fp, price_overrides with validity ranges and tier,
 -- lumo_files.tail_hash, diagnostics and rate_limits; 9 = tool_uses' activity columns,
 -- file_changes and git_ops; 10 = user_prompts, the search indexes, search_state and search_pending;
--- 11 = notifications (Claude Code hook events). A migration adds its steps
--- below the tables and bumps lumo_schema_version.
+-- 11 = notifications (Claude Code hook events); 12 = hook_events (the notifications table
+-- renamed: notifications is a view). A migration adds its steps below the tables and
+-- bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 11 (10: no notifications; 9: no user_prompts, search_messages, search_tools, search_state, search_pending; 8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 12 (11: hook_events named notifications; 10: no notifications; 9: no user_prompts, search_messages, search_tools, search_state, search_pending; 8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -403,9 +404,10 @@ CREATE TABLE IF NOT EXISTS project_group_members (
   PRIMARY KEY (group_name, project)
 );
 
--- notifications: Claude Code hook events (Notification, Stop, SubagentStop) posted to the
--- local receiver's /notify (scripts/lumo-otlp-receiver), one row per event received.
-CREATE TABLE IF NOT EXISTS notifications (
+-- hook_events: Claude Code hook events (Notification, Stop, SubagentStop) posted to the
+-- local receiver's /notify (scripts/lumo-otlp-receiver), one row per event received; the
+-- notifications view reads them (named notifications, a table, in schema 11).
+CREATE TABLE IF NOT EXISTS hook_events (
   id          INTEGER PRIMARY KEY,  -- arrival order
   received_at TEXT NOT NULL,        -- UTC instant the receiver stored it
   agent       TEXT NOT NULL,        -- claude (the hook's sender)
@@ -418,7 +420,17 @@ CREATE TABLE IF NOT EXISTS notifications (
   title       TEXT,                 -- Notification's title, where sent
   body        TEXT NOT NULL         -- the hook input JSON, whole
 );
-CREATE INDEX IF NOT EXISTS notifications_time ON notifications (received_at);
+CREATE INDEX IF NOT EXISTS hook_events_time ON hook_events (received_at);
+-- Version 12: the rows of schema 11's notifications table (renamed notifications_v11 by
+-- lumo_sync's migration before this file runs, as the name became the view's), in their
+-- arrival order; their ids are kept unless the receiver has already stored rows here.
+CREATE TABLE IF NOT EXISTS notifications_v11 (id INTEGER PRIMARY KEY, received_at TEXT, agent TEXT, machine TEXT, event TEXT,
+  session_id TEXT, project TEXT, cwd TEXT, message TEXT, title TEXT, body TEXT);
+INSERT INTO hook_events (id, received_at, agent, machine, event, session_id, project, cwd, message, title, body)
+  SELECT CASE WHEN e.empty THEN n.id END, n.received_at, n.agent, n.machine, n.event, n.session_id, n.project, n.cwd, n.message,
+         n.title, n.body
+    FROM notifications_v11 n, (SELECT NOT EXISTS (SELECT 1 FROM hook_events) AS empty) e ORDER BY n.id;
+DROP TABLE notifications_v11;
 
 -- lumo_sync_runs: one row per lumo_sync() call.
 CREATE TABLE IF NOT EXISTS lumo_sync_runs (
@@ -678,6 +690,7 @@ CREATE TRIGGER IF NOT EXISTS active_minutes_usage AFTER INSERT ON usage WHEN uni
   INSERT OR IGNORE INTO active_minutes VALUES (unixepoch(NEW.timestamp) / 60);
 END;
 
+
 -- otel_points: OTLP metric data points read from dump files (otlp_metrics), one row per
 -- point: a re-read dump or a retried export batch is stored once (key). Values are as
 -- sent; the otel_increases view turns cumulative series into increases.
@@ -852,6 +865,9 @@ UPDATE lumo_schema_version SET version = 9 WHERE version < 9;
 -- rows are keyed and stay as they are); the search indexes, off and empty until the first
 -- lumo search (which indexes every stored message and call in one pass).
 UPDATE lumo_schema_version SET version = 10 WHERE version < 10;
--- Version 11: notifications (the CREATE TABLE IF NOT EXISTS above makes it; nothing else to
+-- Version 11: notifications (the CREATE TABLE IF NOT EXISTS above made it; nothing else to
 -- carry over, after version 10's steps).
 UPDATE lumo_schema_version SET version = 11 WHERE version < 11;
+-- Version 12: hook_events (schema 11's notifications table, whose rows the migration above
+-- moved; notifications is now a view).
+UPDATE lumo_schema_version SET version = 12 WHERE version < 12;

@@ -114,7 +114,7 @@ con.executemany("INSERT INTO file_changes (key, tool_key, agent, machine, sessio
                 " language, operation, lines_added, lines_removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", changes)
 con.executemany("INSERT INTO git_ops (key, tool_key, agent, machine, session_id, project, timestamp, operation)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", gits)
-con.executemany("INSERT INTO notifications (received_at, agent, machine, event, session_id, project, message, body)"
+con.executemany("INSERT INTO hook_events (received_at, agent, machine, event, session_id, project, message, body)"
                 " VALUES (?, 'claude', 'box-1', ?, ?, 'alpha', ?, '{}')",
                 [(iso(NOW - datetime.timedelta(minutes=3)), "Notification", "g-claude-1", "Claude needs your <permission>"),
                  (iso(NOW - datetime.timedelta(minutes=2)), "Stop", "g-claude-1", None)])
