@@ -199,7 +199,7 @@ def expect(d, rng, f, d0=None, d1=None):
         e["cost_unpriced"] = "+ %d unpriced tokens" % unpriced
     e["tokens"] = "{:,}".format(sum(r["tokens"] for r in cur))
     e["tokens_change"] = change(sum(r["tokens"] for r in cur), sum(r["tokens"] for r in prev))
-    ses = lambda rs: len({(r["agent"], r["session_id"]) for r in rs})  # noqa: E731
+    ses = lambda rs: len({(r["agent"], r["session_id"]) for r in rs if r["session_id"]})  # noqa: E731  (a known id)
     e["sessions"], e["sessions_change"] = str(ses(cur)), change(ses(cur), ses(prev))
     if not d["otel_active"]:
         if any(f.values()):
@@ -456,7 +456,7 @@ def check_common(tag, base, db, d):
             rs = [r for r in d["usage"] if p["t0"] <= r["t"] < p["t1"] and keep(r, f)]
             priced = [r["cost_usd"] for r in rs if r["cost_usd"] is not None]
             eq("%s: weekly %s ISO week (from %s) %s: sessions, requests, cost" % (tag, week, start, json.dumps(f)),
-               [str(len({(r["agent"], r["session_id"]) for r in rs})), str(len(rs)),
+               [str(len({(r["agent"], r["session_id"]) for r in rs if r["session_id"]})), str(len(rs)),
                 money(sum(priced)) + (" + unpriced" if len(priced) < len(rs) else "")],
                [one(pg, "week_sessions_" + week), one(pg, "week_requests_" + week), one(pg, "week_cost_" + week)])
     days = sorted({datetime.datetime.fromtimestamp(m * 60, TZ).date() for m in d["minutes"]})
