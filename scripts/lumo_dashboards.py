@@ -323,14 +323,19 @@ CHARTS = {
                                            "scale": {"domain": ["succeeded", "failed", "unknown"],
                                                      "range": ["#2ca02c", "#d62728", "#9e9e9e"]}}}}},
     "accept-rate": {
-        "title": "Code-edit accept rate by language (telemetry)", "library": "table",
-        "query": period_panel("SELECT CASE WHEN :project <> '' OR :machine <> '' THEN 'telemetry has no project or machine: not shown under those filters'"
-                              " ELSE coalesce(a.language, '(not said)') END AS language,"
+        # Claude Code's telemetry carries no project or machine: under those filters the
+        # panel says so in its one row instead of showing every project's figures
+        "title": "Code-edit accept rate by language (telemetry: agent filter only)", "library": "table",
+        "query": period_panel("SELECT language, accepts, rejects, accept_rate FROM ("
+                              "SELECT 0 AS o, total(a.accepts) + total(a.rejects) AS n, " + esc("coalesce(a.language, '(not said)')") + " AS language,"
                               " '<span data-lumo=\"accepts\">' || CAST(total(a.accepts) AS INTEGER) || '</span>' AS accepts,"
                               " '<span data-lumo=\"rejects\">' || CAST(total(a.rejects) AS INTEGER) || '</span>' AS rejects,"
                               " '<span data-lumo=\"accept_rate\">' || coalesce(printf('%.1f%%', 100.0 * total(a.accepts) / nullif(total(a.accepts) + total(a.rejects), 0)), 'n/a') || '</span>' AS accept_rate"
                               " FROM accept_rate a, rng WHERE a.day BETWEEN rng.d0 AND rng.d1 AND (:agent = '' OR a.agent = :agent)"
-                              " AND :project = '' AND :machine = '' GROUP BY a.language ORDER BY total(a.accepts) + total(a.rejects) DESC")},
+                              " AND :project = '' AND :machine = '' GROUP BY a.language"
+                              " UNION ALL SELECT 1, 0, '<span data-lumo=\"accept_note\">Not shown: telemetry has no project or machine, and a '"
+                              " || CASE WHEN :project <> '' THEN 'project' ELSE 'machine' END || ' filter is set (clear it to see the accept rate)</span>', '', '', ''"
+                              " WHERE :project <> '' OR :machine <> '') ORDER BY o, n DESC")},
     "sessions-table": {
         "title": "Sessions in the range (by cost; open one)", "library": "table",
         "query": period_panel("SELECT " + link("session", "session_id", "s.session_id", "substr(" + esc("s.session_id") + ", 1, 8)") + " AS session, s.agent,"

@@ -432,6 +432,15 @@ def check_main(tag, base, d, rng, f, d0=None, d1=None, shot=None):
     c.eq(what + ": session lengths", e["lengths"], [one(page, "length_%d" % i) for i in range(1, 6)])
     tools = [list(x) for x in zip(values(page, "tool"), values(page, "tool_calls"), values(page, "tool_ok"), values(page, "tool_failed"))]
     c.eq(what + ": top tools", e["tools"], tools)
+    # accept rate: telemetry has no project or machine, so under those filters the panel
+    # says so in place of figures (never every project's figures as if filtered)
+    note = values(page, "accept_note")
+    if f.get("project") or f.get("machine"):
+        c.eq(what + ": accept rate says it cannot follow the filter, and shows no figures",
+             [1, True, [], []], [len(note), "telemetry has no project or machine" in "".join(note), values(page, "accepts"),
+                                 values(page, "accept_rate")])
+    else:
+        c.eq(what + ": no accept-rate note without a project or machine filter", [], note)
     heat = {day: n for n, day in re.findall(r"^week: \d+; weekday \(0 = Sunday\): \d; requests: (\d+); day: ([0-9-]+)$",
                                           "\n".join(page.aria), re.M)}
     c.eq(what + ": 365-day heatmap (SVG labels)", e["heatmap"], heat)
@@ -525,8 +534,11 @@ for tag, db in (("demo", demo), ("generated", gen)):
         if tag == "demo":
             first = min(r["t"] for r in d["usage"]).astimezone(TZ).date()
             last = max(r["t"] for r in d["usage"]).astimezone(TZ).date()
-            check_main(tag, base, d, "custom", {}, first, last, shot=shot_name(tag)("dashboard"))
+            page, _ = check_main(tag, base, d, "custom", {}, first, last, shot=shot_name(tag)("dashboard"))
             check_main(tag, base, d, "custom", {"agent": "codex"}, last - datetime.timedelta(days=12), last)
+            # the demo's telemetry has accept-rate figures in this range: under the project
+            # filter (check_main) the panel must show the note instead of them
+            c.eq(tag + ": the whole span without filters shows accept-rate figures", True, len(values(page, "accepts")) > 0)
             check_main(tag, base, d, "custom", {"project": "page_column"}, first, last)
             check_main(tag, base, d, "week", {})
             top = sqlite3.connect(db).execute("SELECT session_id, project FROM session_totals ORDER BY priced_cost_usd DESC LIMIT 1").fetchone()
