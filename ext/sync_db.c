@@ -346,11 +346,16 @@ static int migrate(sqlite3 *db, char **err, int *backfill) {
       sync_table_has_column(db, "main", "lumo_files", "path") == 1)
     rc = sqlite3_exec(db, prompts_migrate_sql, NULL, NULL, err);
   /* schema 12: the notifications table is renamed out of the way of the view of that name;
-  ** the schema file moves its rows into hook_events (schema 11's view over it goes first,
-  ** so the rename has no view to rewrite) */
-  if (!rc && is_table(db, "notifications", &rc) && !rc)
-    rc = sqlite3_exec(db, "DROP VIEW IF EXISTS notifications_local;"
+  ** the schema file moves its rows into hook_events. The rename runs in legacy mode, which
+  ** rewrites no view and so does not fail on a view it cannot parse (a user's own, naming
+  ** a dropped table); schema 11's view over the table goes first, the other views are made
+  ** again by the views file. */
+  if (!rc && is_table(db, "notifications", &rc) && !rc) {
+    int legacy = pragma_int(db, "PRAGMA legacy_alter_table");
+    rc = sqlite3_exec(db, "DROP VIEW IF EXISTS notifications_local; PRAGMA legacy_alter_table = ON;"
                           "ALTER TABLE notifications RENAME TO notifications_v11", NULL, NULL, err);
+    if (!legacy) sqlite3_exec(db, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
+  }
   /* the agent of a diagnostic, so a sync of one source replaces that source's walk rows only */
   if (!rc && sync_table_has_column(db, "main", "diagnostics", "agent") == 0)
     rc = sqlite3_exec(db, "ALTER TABLE diagnostics ADD COLUMN agent TEXT", NULL, NULL, err);

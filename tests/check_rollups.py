@@ -218,7 +218,9 @@ for batch in range(12):
     check(mut, "random writes, batch %d" % batch)
 con.close()
 
-# 5. a schema-11 database: no rollups, the hook events in a notifications table
+# 5. a schema-11 database: no rollups (its weekly_summary read usage), the hook events in a
+# notifications table, and a view of the user's own that no longer parses (the rename of
+# the table must not depend on every view of the database)
 old = os.path.join(OUT, "schema11.db")
 shutil.copy(inc, old)
 con = sqlite3.connect(old, isolation_level=None)
@@ -226,6 +228,7 @@ for name, in con.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger' 
                          " OR name LIKE 'tool\\_buckets%' ESCAPE '\\' OR name LIKE 'change\\_buckets%' ESCAPE '\\')").fetchall():
     con.execute("DROP TRIGGER " + name)
 con.executescript("""
+DROP VIEW weekly_summary;
 DROP TABLE session_buckets; DROP TABLE tool_buckets; DROP TABLE change_buckets; DROP INDEX git_ops_time;
 DROP VIEW notifications; DROP INDEX hook_events_time; ALTER TABLE hook_events RENAME TO notifications;
 CREATE INDEX notifications_time ON notifications (received_at);
@@ -235,6 +238,7 @@ INSERT INTO notifications (id, received_at, agent, machine, event, session_id, p
   (7, '2026-03-01T10:05:00.000Z', 'claude', 'm1', 'Stop', 's1', 'p1', NULL, '{}'),
   (9, '2026-03-01T10:06:00.000Z', 'claude', 'm1', 'SubagentStop', 's1', 'p1', NULL, '{}');
 UPDATE lumo_schema_version SET version = 11; DELETE FROM lumo_settings WHERE key = 'schema_hash';
+CREATE VIEW mine AS SELECT * FROM a_table_since_dropped;
 """)
 con.close()
 sql(old, "SELECT lumo_sync('%s')" % os.path.join(ROOT, "tests", "fixtures", "no-such-root"))
@@ -251,5 +255,7 @@ c.eq("schema 11 -> 12: version, hook_events' rows and ids, the notifications vie
                                     " 'notifications_v11', 'notifications_local') ORDER BY name")],
       [r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE name IN ('git_ops_time', 'hook_events_time',"
                                  " 'notifications_time') ORDER BY name")]])
+c.eq("schema 11 -> 12: the user's view is left as it was", [["mine", "CREATE VIEW mine AS SELECT * FROM a_table_since_dropped"]],
+     [list(r) for r in con.execute("SELECT name, sql FROM sqlite_schema WHERE name = 'mine'")])
 con.close()
 c.done()
