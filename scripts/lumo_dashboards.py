@@ -161,7 +161,8 @@ CARDS = {
         " FROM (SELECT count(DISTINCT w.agent || ':' || w.session_id) AS n FROM " + rollup("session_buckets", "b0", "b1") + " AND w.session_id <> '') c,"
         " (SELECT count(DISTINCT w.agent || ':' || w.session_id) AS n FROM " + rollup("session_buckets", "pb0", "b0") + " AND w.session_id <> '') p, rng")),
     # each period's seconds computed once (MATERIALIZED): the card names them several
-    # times, and a subquery flattened into it ran its runs query at every mention
+    # times, and a plain subquery may be flattened into it, its runs query then run at
+    # every mention
     "active": ("Active time", period_panel(
         ", ca AS MATERIALIZED (SELECT " + active_seconds("rng.t0", "rng.t1") + " AS s FROM rng),"
         " pa AS MATERIALIZED (SELECT " + active_seconds("rng.pt0", "rng.t0") + " AS s FROM rng)"
