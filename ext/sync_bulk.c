@@ -29,15 +29,21 @@
 static const char *const bulk_indexes[] = {
   "usage_time", "usage_session", "usage_model", "messages_session", "tool_uses_session", "file_changes_time",
   "lumo_files_state", "otel_points_series", "otel_points_metric", "otel_events_name", "otel_events_session",
-  "rate_limits_time"};
+  "rate_limits_time", "git_ops_time"};
 static const char *const bulk_triggers[] = {
   "usage_buckets_add", "usage_buckets_remove", "usage_buckets_change", "usage_buckets_price", "session_totals_add",
   "session_totals_remove", "session_totals_change", "session_totals_price", "blocks_state_add", "blocks_state_remove",
-  "blocks_state_change", "session_message_counts_add"};
+  "blocks_state_change", "session_message_counts_add", "session_buckets_add", "session_buckets_remove",
+  "session_buckets_change", "tool_buckets_add", "tool_buckets_remove", "tool_buckets_change", "change_buckets_add",
+  "change_buckets_remove", "change_buckets_change", "change_buckets_call_add", "change_buckets_call_remove",
+  "change_buckets_call_change"};
 
 /* The rollups the dropped triggers keep, from the rows: what the triggers leave after the
 ** same inserts (session_totals' project and machine: the first request's that has one, in
 ** insertion order; blocks_state: from the earliest request, as an insert moves it). */
+/* A row's quarter hour, as the rollup triggers write it. */
+#define BULK_BUCKET "coalesce(substr(timestamp, 1, 14) || printf('%02d', CAST(substr(timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')"
+
 static const char bulk_rollups_sql[] =
   "DELETE FROM usage_buckets; DELETE FROM session_totals; DELETE FROM session_models;"
   "DELETE FROM session_message_counts;"
@@ -64,7 +70,16 @@ static const char bulk_rollups_sql[] =
   " GROUP BY 1, 2, 3;"
   "INSERT INTO session_message_counts SELECT agent, coalesce(session_id, ''), count(*) FROM messages GROUP BY 1, 2;"
   "UPDATE blocks_state SET since = min(coalesce(since, m), m) FROM (SELECT min(timestamp) AS m FROM usage)"
-  " WHERE m IS NOT NULL;";
+  " WHERE m IS NOT NULL;"
+  /* the dashboard's rollups (schema 12): a change counts unless its call failed */
+  "DELETE FROM session_buckets; DELETE FROM tool_buckets; DELETE FROM change_buckets;"
+  "INSERT INTO session_buckets SELECT " BULK_BUCKET ", agent, machine, coalesce(project, ''), coalesce(session_id, ''),"
+  " count(*) FROM usage GROUP BY 1, 2, 3, 4, 5;"
+  "INSERT INTO tool_buckets SELECT " BULK_BUCKET ", agent, machine, coalesce(project, ''), coalesce(tool_name, ''),"
+  " count(*), sum(is_error IS 0), sum(is_error IS 1) FROM tool_uses GROUP BY 1, 2, 3, 4, 5;"
+  "INSERT INTO change_buckets SELECT " BULK_BUCKET ", agent, machine, coalesce(project, ''), count(*),"
+  " sum(coalesce(lines_added, 0)), sum(coalesce(lines_removed, 0)) FROM file_changes f"
+  " WHERE NOT EXISTS (SELECT 1 FROM tool_uses t WHERE t.key = f.tool_key AND t.is_error <> 0) GROUP BY 1, 2, 3, 4;";
 
 /* The page cache of the bulk transaction, KiB (SQLite's default is 2 MiB). */
 #define BULK_CACHE_KIB 65536

@@ -276,6 +276,21 @@ int sync_table_has_column(sqlite3 *db, const char *schema, const char *table, co
   return found;
 }
 
+/* The main database holds a table (not a view) named name: 1 or 0; *rc gets a failure to
+** look (out of memory), which must not pass for "no such table". */
+static int is_table(sqlite3 *db, const char *name, int *rc) {
+  sqlite3_stmt *st;
+  int found = 0;
+  *rc = sqlite3_prepare_v2(db, "SELECT 1 FROM main.sqlite_schema WHERE type = 'table' AND name = ?1", -1, &st, NULL);
+  if (*rc != SQLITE_OK) return 0;
+  *rc = sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+  int step = *rc == SQLITE_OK ? sqlite3_step(st) : *rc;
+  found = step == SQLITE_ROW;
+  if (step != SQLITE_ROW && step != SQLITE_DONE) *rc = step;
+  sqlite3_finalize(st);
+  return found;
+}
+
 /* The last applied schema's hash equals h (lumo_settings.schema_hash). */
 static int schema_current(sqlite3 *db, const char *h) {
   sqlite3_stmt *st;
@@ -330,6 +345,17 @@ static int migrate(sqlite3 *db, char **err, int *backfill) {
   if (!rc && sync_table_has_column(db, "main", "user_prompts", "key") < 0 &&
       sync_table_has_column(db, "main", "lumo_files", "path") == 1)
     rc = sqlite3_exec(db, prompts_migrate_sql, NULL, NULL, err);
+  /* schema 12: the notifications table is renamed out of the way of the view of that name;
+  ** the schema file moves its rows into hook_events. The rename runs in legacy mode, which
+  ** rewrites no view and so does not fail on a view it cannot parse (a user's own, naming
+  ** a dropped table); schema 11's view over the table goes first, the other views are made
+  ** again by the views file. */
+  if (!rc && is_table(db, "notifications", &rc) && !rc) {
+    int legacy = pragma_int(db, "PRAGMA legacy_alter_table");
+    rc = sqlite3_exec(db, "DROP VIEW IF EXISTS notifications_local; PRAGMA legacy_alter_table = ON;"
+                          "ALTER TABLE notifications RENAME TO notifications_v11", NULL, NULL, err);
+    if (!legacy) sqlite3_exec(db, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
+  }
   /* the agent of a diagnostic, so a sync of one source replaces that source's walk rows only */
   if (!rc && sync_table_has_column(db, "main", "diagnostics", "agent") == 0)
     rc = sqlite3_exec(db, "ALTER TABLE diagnostics ADD COLUMN agent TEXT", NULL, NULL, err);

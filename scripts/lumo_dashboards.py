@@ -94,12 +94,15 @@ def active_seconds(t0, t1):
     activity view's rule (idle_gap_seconds)."""
     # The activity view's runs, for the runs that start in the period only: a start is an
     # active minute with none within the idle gap before it; a run ends at the last
-    # active minute before the next start (which may lie past the period).
+    # active minute before the next start (which may lie past the period: the first start
+    # after it, found by walking the minutes up from the period's end and stopping there,
+    # where min() over the condition tested every later minute).
     runs = ("WITH cfg AS (SELECT CAST(coalesce((SELECT CAST(value AS REAL) FROM lumo_settings WHERE key = 'idle_gap_seconds'), 300) / 60 AS INTEGER) AS gap),"
             " st AS (SELECT m.minute AS s FROM active_minutes m, cfg WHERE m.minute >= (unixepoch({t0}) + 59) / 60 AND m.minute < (unixepoch({t1}) + 59) / 60"
             " AND NOT EXISTS (SELECT 1 FROM active_minutes p WHERE p.minute < m.minute AND p.minute >= m.minute - cfg.gap)),"
-            " nx AS (SELECT coalesce((SELECT min(m.minute) FROM active_minutes m, cfg WHERE m.minute >= (unixepoch({t1}) + 59) / 60"
-            " AND NOT EXISTS (SELECT 1 FROM active_minutes p WHERE p.minute < m.minute AND p.minute >= m.minute - cfg.gap)), 9e18) AS n),"
+            " nx AS (SELECT coalesce((SELECT m.minute FROM active_minutes m, cfg WHERE m.minute >= (unixepoch({t1}) + 59) / 60"
+            " AND NOT EXISTS (SELECT 1 FROM active_minutes p WHERE p.minute < m.minute AND p.minute >= m.minute - cfg.gap)"
+            " ORDER BY m.minute LIMIT 1), 9e18) AS n),"
             " r AS (SELECT s, lead(s, 1, (SELECT n FROM nx)) OVER (ORDER BY s) AS nxt FROM st),"
             " re AS (SELECT s, (SELECT max(p.minute) FROM active_minutes p WHERE p.minute < r.nxt) AS e FROM r)")
     whole = ("(" + runs + ", tel AS (SELECT sum(increase) AS secs, unixepoch(min(coalesce(start_time, time))) / 60 AS a, unixepoch(max(time)) / 60 AS b"
@@ -126,17 +129,13 @@ def period_panel(sql):
 
 B = "period_buckets b, rng WHERE b.bucket >= rng.b0 AND b.bucket < rng.b1 AND " + dims("b")
 PB = "period_buckets b, rng WHERE b.bucket >= rng.pb0 AND b.bucket < rng.b0 AND " + dims("b")
-# The calls, file changes and git operations of a period: read from their tables (the same
-# rows and outcome as the work_events view), so that the time bound reaches their
-# timestamp indexes (SQLite does not push a bound taken from the rng CTE into a UNION ALL
-# view: the whole view would be built for every panel).
-def tools(a, b):
-    return "rng, tool_uses w WHERE w.timestamp >= rng.%s AND w.timestamp < rng.%s AND %s" % (a, b, dims("w"))
-
-
-def changes(a, b):
-    return ("rng, file_changes w LEFT JOIN tool_uses t INDEXED BY tool_uses_outcome ON t.key = w.tool_key WHERE w.timestamp >= rng.%s AND w.timestamp < rng.%s"
-            " AND coalesce(t.is_error, 0) = 0 AND %s" % (a, b, dims("w")))
+# The sessions, calls and file changes of a period: read from the rollups the sync keeps
+# per UTC quarter hour (session_buckets, tool_buckets, change_buckets: the work_events
+# view's rows and outcome rule), whose keys a local day's bounds (b0, b1) fall on, so a
+# panel over months reads a few thousand rows, not every request or call. Git operations
+# are few: read from their table by the git_ops_time index, with their call's outcome.
+def rollup(table, a, b):
+    return "rng, %s w WHERE w.bucket >= rng.%s AND w.bucket < rng.%s AND %s" % (table, a, b, dims("w"))
 
 
 def gits(a, b, op):
@@ -159,19 +158,21 @@ CARDS = {
         " (SELECT CAST(total(b.total_tokens) AS INTEGER) AS n FROM " + PB + ") p, rng")),
     "sessions": ("Sessions", period_panel(
         "SELECT " + card("sessions", "c.n", "c.n", "p.n") + " AS html"
-        " FROM (SELECT count(DISTINCT u.agent || ':' || u.session_id) AS n FROM usage u, rng"
-        " WHERE u.timestamp >= rng.t0 AND u.timestamp < rng.t1 AND " + dims("u") + ") c,"
-        " (SELECT count(DISTINCT u.agent || ':' || u.session_id) AS n FROM usage u, rng"
-        " WHERE u.timestamp >= rng.pt0 AND u.timestamp < rng.t0 AND " + dims("u") + ") p, rng")),
+        " FROM (SELECT count(DISTINCT w.agent || ':' || w.session_id) AS n FROM " + rollup("session_buckets", "b0", "b1") + " AND w.session_id <> '') c,"
+        " (SELECT count(DISTINCT w.agent || ':' || w.session_id) AS n FROM " + rollup("session_buckets", "pb0", "b0") + " AND w.session_id <> '') p, rng")),
+    # each period's seconds computed once (MATERIALIZED): the card names them several
+    # times, and a plain subquery may be flattened into it, its runs query then run at
+    # every mention
     "active": ("Active time", period_panel(
-        "SELECT " + card("active", hours("c.s"), "c.s", "p.s",
-                         "CASE WHEN " + NO_DIMS + " THEN '' ELSE '<br><small style=\"font-size:0.8rem;font-weight:400\">from the filter''s requests</small>' END") + " AS html"
-        " FROM (SELECT " + active_seconds("rng.t0", "rng.t1") + " AS s FROM rng) c,"
-        " (SELECT " + active_seconds("rng.pt0", "rng.t0") + " AS s FROM rng) p, rng")),
+        ", ca AS MATERIALIZED (SELECT " + active_seconds("rng.t0", "rng.t1") + " AS s FROM rng),"
+        " pa AS MATERIALIZED (SELECT " + active_seconds("rng.pt0", "rng.t0") + " AS s FROM rng)"
+        " SELECT " + card("active", hours("c.s"), "c.s", "p.s",
+                          "CASE WHEN " + NO_DIMS + " THEN '' ELSE '<br><small style=\"font-size:0.8rem;font-weight:400\">from the filter''s requests</small>' END") + " AS html"
+        " FROM ca c, pa p, rng")),
     "lines": ("Lines added / removed", period_panel(
         "SELECT " + card("lines", "'+' || c.a || ' / -' || c.r", "c.a + c.r", "p.a + p.r") + " AS html"
-        " FROM (SELECT CAST(total(w.lines_added) AS INTEGER) AS a, CAST(total(w.lines_removed) AS INTEGER) AS r FROM " + changes("t0", "t1") + ") c,"
-        " (SELECT CAST(total(w.lines_added) AS INTEGER) AS a, CAST(total(w.lines_removed) AS INTEGER) AS r FROM " + changes("pt0", "t0") + ") p, rng")),
+        " FROM (SELECT CAST(total(w.lines_added) AS INTEGER) AS a, CAST(total(w.lines_removed) AS INTEGER) AS r FROM " + rollup("change_buckets", "b0", "b1") + ") c,"
+        " (SELECT CAST(total(w.lines_added) AS INTEGER) AS a, CAST(total(w.lines_removed) AS INTEGER) AS r FROM " + rollup("change_buckets", "pb0", "b0") + ") p, rng")),
     "commits": ("Commits", period_panel(
         "SELECT " + card("commits", "c.n", "c.n", "p.n") + " AS html"
         " FROM (SELECT count(*) AS n FROM " + gits("t0", "t1", "commit") + ") c,"
@@ -184,8 +185,8 @@ CARDS = {
         "SELECT " + card("errors", "CASE WHEN c.known = 0 THEN 'no outcomes' ELSE printf('%.1f%%', 100.0 * c.bad / c.known) END",
                          "100.0 * c.bad / nullif(c.known, 0)", "100.0 * p.bad / nullif(p.known, 0)",
                          "'<br><small style=\"font-size:0.8rem;font-weight:400\"><span data-lumo=\"errors_failed\">' || CAST(c.bad AS INTEGER) || '</span> failed of ' || c.known || ' calls with an outcome</small>'") + " AS html"
-        " FROM (SELECT count(w.is_error) AS known, total(w.is_error) AS bad FROM " + tools("t0", "t1") + ") c,"
-        " (SELECT count(w.is_error) AS known, total(w.is_error) AS bad FROM " + tools("pt0", "t0") + ") p, rng")),
+        " FROM (SELECT CAST(total(w.succeeded + w.failed) AS INTEGER) AS known, total(w.failed) AS bad FROM " + rollup("tool_buckets", "b0", "b1") + ") c,"
+        " (SELECT CAST(total(w.succeeded + w.failed) AS INTEGER) AS known, total(w.failed) AS bad FROM " + rollup("tool_buckets", "pb0", "b0") + ") p, rng")),
 }
 
 # Models ranked by priced cost in the period (then tokens, then name); past the 19th they
@@ -194,7 +195,7 @@ MODEL_RANK = ("m AS (SELECT coalesce(b.model, '(unknown)') AS model, total(b.req
               " total(b.priced_cost_usd) AS usd, total(b.total_tokens) AS tokens, total(b.unpriced_tokens) AS unpriced_tokens FROM " + B +
               " GROUP BY 1),"
               " mr AS (SELECT *, row_number() OVER (ORDER BY usd DESC, tokens DESC, model) AS r FROM m),"
-              " series AS (SELECT model, CASE WHEN r < 20 THEN model ELSE 'other' END AS series, min(r, 20) AS rank FROM mr)")
+              " series AS MATERIALIZED (SELECT model, CASE WHEN r < 20 THEN model ELSE 'other' END AS series, min(r, 20) AS rank FROM mr)")
 
 # This week and last week: the weekly_summary view without a filter (so the panel and
 # the view agree); under an agent, project or machine filter the same figures from that
@@ -203,7 +204,8 @@ WEEKS = ("WITH wk AS (SELECT week, week_start, strftime('%Y-%m-%dT%H:%M:%fZ', we
          " strftime('%Y-%m-%dT%H:%M:%fZ', week_start, '+7 days', 'utc') AS t1, strftime('%Y-%m-%dT%H:%M:00Z', week_start, 'utc') AS b0,"
          " strftime('%Y-%m-%dT%H:%M:00Z', week_start, '+7 days', 'utc') AS b1 FROM weekly_summary),"
          " fw AS (SELECT wk.week, wk.week_start,"
-         " (SELECT count(DISTINCT u.agent || ':' || u.session_id) FROM usage u WHERE u.timestamp >= wk.t0 AND u.timestamp < wk.t1 AND " + dims("u") + ") AS sessions,"
+         " (SELECT count(DISTINCT w.agent || ':' || w.session_id) FROM session_buckets w WHERE w.bucket >= wk.b0 AND w.bucket < wk.b1"
+         " AND w.session_id <> '' AND " + dims("w") + ") AS sessions,"
          " (SELECT total(b.requests) FROM period_buckets b WHERE b.bucket >= wk.b0 AND b.bucket < wk.b1 AND " + dims("b") + ") AS requests,"
          " (SELECT total(b.requests - b.priced_requests) FROM period_buckets b WHERE b.bucket >= wk.b0 AND b.bucket < wk.b1 AND " + dims("b") + ") AS unpriced,"
          " (SELECT total(b.priced_cost_usd) FROM period_buckets b WHERE b.bucket >= wk.b0 AND b.bucket < wk.b1 AND " + dims("b") + ") AS priced_cost_usd,"
@@ -221,11 +223,13 @@ TREND_AT = "CASE WHEN rng.hourly THEN printf('%02d:00', b.hour) ELSE b.day END"
 CHARTS = {
     "cost-trend": {
         "title": "Cost by model (priced requests; hourly for today)", "library": "vega-lite",
+        # the buckets summed per time and model first, then joined to the series (joined
+        # bucket by bucket, SQLite read the period's buckets once per model)
         "query": period_panel(", " + MODEL_RANK +
-                              " SELECT " + TREND_AT + " AS at, s.series AS model, s.rank, p.hex AS color,"
-                              " round(total(b.priced_cost_usd), 6) AS cost FROM period_buckets b JOIN rng"
-                              " JOIN series s ON s.model = coalesce(b.model, '(unknown)') JOIN palette p ON p.rank = s.rank"
-                              " WHERE b.bucket >= rng.b0 AND b.bucket < rng.b1 AND " + dims("b") + " GROUP BY 1, 2 ORDER BY 1, s.rank"),
+                              ", d AS MATERIALIZED (SELECT " + TREND_AT + " AS at, coalesce(b.model, '(unknown)') AS model,"
+                              " total(b.priced_cost_usd) AS cost FROM " + B + " GROUP BY 1, 2)"
+                              " SELECT d.at, s.series AS model, s.rank, p.hex AS color, round(total(d.cost), 6) AS cost"
+                              " FROM d CROSS JOIN series s ON s.model = d.model CROSS JOIN palette p ON p.rank = s.rank GROUP BY 1, 2 ORDER BY 1, s.rank"),
         "display": {"mark": {"type": "bar", "tooltip": True},
                     "encoding": {"x": {"field": "at", "type": "ordinal", "title": None},
                                  "y": {"field": "cost", "type": "quantitative", "title": "USD", "aggregate": "sum"},
@@ -301,16 +305,18 @@ CHARTS = {
     "tools": {
         "title": "Top tools (calls in the range, by outcome)", "library": "table",
         "query": period_panel("SELECT '<span data-lumo=\"tool\">' || " + esc("w.tool_name") + " || '</span>' AS tool,"
-                              " '<span data-lumo=\"tool_calls\">' || count(*) || '</span>' AS calls,"
-                              " '<span data-lumo=\"tool_ok\">' || count(CASE WHEN w.is_error = 0 THEN 1 END) || '</span>' AS succeeded,"
-                              " '<span data-lumo=\"tool_failed\">' || count(CASE WHEN w.is_error = 1 THEN 1 END) || '</span>' AS failed,"
-                              " count(CASE WHEN w.is_error IS NULL THEN 1 END) AS unknown"
-                              " FROM " + tools("t0", "t1") + " GROUP BY w.tool_name ORDER BY count(*) DESC, w.tool_name LIMIT 15")},
+                              " '<span data-lumo=\"tool_calls\">' || sum(w.calls) || '</span>' AS calls,"
+                              " '<span data-lumo=\"tool_ok\">' || sum(w.succeeded) || '</span>' AS succeeded,"
+                              " '<span data-lumo=\"tool_failed\">' || sum(w.failed) || '</span>' AS failed,"
+                              " sum(w.calls - w.succeeded - w.failed) AS unknown"
+                              " FROM " + rollup("tool_buckets", "b0", "b1") + " GROUP BY w.tool_name ORDER BY sum(w.calls) DESC, w.tool_name LIMIT 15")},
     "tool-trend": {
         "title": "Tool calls by outcome", "library": "vega-lite",
-        "query": period_panel("SELECT CASE WHEN rng.hourly THEN strftime('%H:00', w.timestamp, 'localtime') ELSE date(w.timestamp, 'localtime') END AS at,"
-                              " CASE w.is_error WHEN 0 THEN 'succeeded' WHEN 1 THEN 'failed' ELSE 'unknown' END AS outcome, count(*) AS calls"
-                              " FROM " + tools("t0", "t1") + " GROUP BY 1, 2 ORDER BY 1"),
+        "query": period_panel(", tt AS MATERIALIZED (SELECT CASE WHEN rng.hourly THEN strftime('%H:00', w.bucket, 'localtime') ELSE date(w.bucket, 'localtime') END AS at,"
+                              " sum(w.succeeded) AS ok, sum(w.failed) AS bad, sum(w.calls - w.succeeded - w.failed) AS unknown"
+                              " FROM " + rollup("tool_buckets", "b0", "b1") + " GROUP BY 1)"
+                              " SELECT at, 'succeeded' AS outcome, ok AS calls FROM tt WHERE ok > 0 UNION ALL SELECT at, 'failed', bad FROM tt WHERE bad > 0"
+                              " UNION ALL SELECT at, 'unknown', unknown FROM tt WHERE unknown > 0 ORDER BY 1, 2"),
         "display": {"mark": {"type": "bar", "tooltip": True},
                     "encoding": {"x": {"field": "at", "type": "ordinal", "title": None},
                                  "y": {"field": "calls", "type": "quantitative"},
@@ -318,14 +324,19 @@ CHARTS = {
                                            "scale": {"domain": ["succeeded", "failed", "unknown"],
                                                      "range": ["#2ca02c", "#d62728", "#9e9e9e"]}}}}},
     "accept-rate": {
-        "title": "Code-edit accept rate by language (telemetry)", "library": "table",
-        "query": period_panel("SELECT CASE WHEN :project <> '' OR :machine <> '' THEN 'telemetry has no project or machine: not shown under those filters'"
-                              " ELSE coalesce(a.language, '(not said)') END AS language,"
+        # Claude Code's telemetry carries no project or machine: under those filters the
+        # panel says so in its one row instead of showing every project's figures
+        "title": "Code-edit accept rate by language (telemetry: agent filter only)", "library": "table",
+        "query": period_panel("SELECT language, accepts, rejects, accept_rate FROM ("
+                              "SELECT 0 AS o, total(a.accepts) + total(a.rejects) AS n, " + esc("coalesce(a.language, '(not said)')") + " AS language,"
                               " '<span data-lumo=\"accepts\">' || CAST(total(a.accepts) AS INTEGER) || '</span>' AS accepts,"
                               " '<span data-lumo=\"rejects\">' || CAST(total(a.rejects) AS INTEGER) || '</span>' AS rejects,"
                               " '<span data-lumo=\"accept_rate\">' || coalesce(printf('%.1f%%', 100.0 * total(a.accepts) / nullif(total(a.accepts) + total(a.rejects), 0)), 'n/a') || '</span>' AS accept_rate"
                               " FROM accept_rate a, rng WHERE a.day BETWEEN rng.d0 AND rng.d1 AND (:agent = '' OR a.agent = :agent)"
-                              " AND :project = '' AND :machine = '' GROUP BY a.language ORDER BY total(a.accepts) + total(a.rejects) DESC")},
+                              " AND :project = '' AND :machine = '' GROUP BY a.language"
+                              " UNION ALL SELECT 1, 0, '<span data-lumo=\"accept_note\">Not shown: telemetry has no project or machine, and a '"
+                              " || CASE WHEN :project <> '' THEN 'project' ELSE 'machine' END || ' filter is set (clear it to see the accept rate)</span>', '', '', ''"
+                              " WHERE :project <> '' OR :machine <> '') ORDER BY o, n DESC")},
     "sessions-table": {
         "title": "Sessions in the range (by cost; open one)", "library": "table",
         "query": period_panel("SELECT " + link("session", "session_id", "s.session_id", "substr(" + esc("s.session_id") + ", 1, 8)") + " AS session, s.agent,"
@@ -365,7 +376,8 @@ CHARTS = {
                   " || CASE WHEN h.hour IS NULL THEN 'no activity yet' WHEN h.hour BETWEEN 5 AND 11 THEN 'early bird'"
                   " WHEN h.hour BETWEEN 12 AND 17 THEN 'daytime coder' WHEN h.hour BETWEEN 18 AND 22 THEN 'evening coder' ELSE 'night owl' END"
                   " || '</small></div>' AS html FROM active_time a, streaks s"
-                  " LEFT JOIN (SELECT hour, sum(active_minutes) AS m FROM hourly GROUP BY hour ORDER BY m DESC, hour LIMIT 1) h"),
+                  " LEFT JOIN (SELECT CAST(strftime('%H', datetime(q * 900, 'unixepoch', 'localtime')) AS INTEGER) AS hour, sum(n) AS m"
+                  " FROM (SELECT minute / 15 AS q, count(*) AS n FROM active_minutes GROUP BY 1) GROUP BY 1 ORDER BY m DESC, hour LIMIT 1) h"),
         "display": {"field": "html"}},
     "notifications": {
         "title": "Notifications (Claude Code hooks; newest first)", "library": "table",

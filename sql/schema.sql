@@ -9,12 +9,13 @@
 -- stored_cost_usd; 8 = usage.price_fp, price_overrides with validity ranges and tier,
 -- lumo_files.tail_hash, diagnostics and rate_limits; 9 = tool_uses' activity columns,
 -- file_changes and git_ops; 10 = user_prompts, the search indexes, search_state and search_pending;
--- 11 = notifications (Claude Code hook events). A migration adds its steps
--- below the tables and bumps lumo_schema_version.
+-- 11 = notifications (Claude Code hook events); 12 = hook_events (the notifications table
+-- renamed: notifications is a view), session_buckets, tool_buckets, change_buckets and
+-- git_ops_time. A migration adds its steps below the tables and bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 11 (10: no notifications; 9: no user_prompts, search_messages, search_tools, search_state, search_pending; 8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 12 (11: hook_events named notifications, no session_buckets, tool_buckets, change_buckets; 10: no notifications; 9: no user_prompts, search_messages, search_tools, search_state, search_pending; 8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -159,6 +160,8 @@ CREATE TABLE IF NOT EXISTS git_ops (
   line       INTEGER            -- line of the call
 );
 CREATE INDEX IF NOT EXISTS git_ops_tool ON git_ops (tool_key);
+-- A period's commits or pull requests (the dashboard's cards) without reading every row (schema 12).
+CREATE INDEX IF NOT EXISTS git_ops_time ON git_ops (operation, timestamp);
 
 -- user_prompts: one row per prompt a person typed, slash command or interrupted turn, from the
 -- user records of Claude Code, Codex (its user_message and turn_aborted events) and Gemini
@@ -403,9 +406,10 @@ CREATE TABLE IF NOT EXISTS project_group_members (
   PRIMARY KEY (group_name, project)
 );
 
--- notifications: Claude Code hook events (Notification, Stop, SubagentStop) posted to the
--- local receiver's /notify (scripts/lumo-otlp-receiver), one row per event received.
-CREATE TABLE IF NOT EXISTS notifications (
+-- hook_events: Claude Code hook events (Notification, Stop, SubagentStop) posted to the
+-- local receiver's /notify (scripts/lumo-otlp-receiver), one row per event received; the
+-- notifications view reads them (named notifications, a table, in schema 11).
+CREATE TABLE IF NOT EXISTS hook_events (
   id          INTEGER PRIMARY KEY,  -- arrival order
   received_at TEXT NOT NULL,        -- UTC instant the receiver stored it
   agent       TEXT NOT NULL,        -- claude (the hook's sender)
@@ -418,7 +422,17 @@ CREATE TABLE IF NOT EXISTS notifications (
   title       TEXT,                 -- Notification's title, where sent
   body        TEXT NOT NULL         -- the hook input JSON, whole
 );
-CREATE INDEX IF NOT EXISTS notifications_time ON notifications (received_at);
+CREATE INDEX IF NOT EXISTS hook_events_time ON hook_events (received_at);
+-- Version 12: the rows of schema 11's notifications table (renamed notifications_v11 by
+-- lumo_sync's migration before this file runs, as the name became the view's), in their
+-- arrival order; their ids are kept unless the receiver has already stored rows here.
+CREATE TABLE IF NOT EXISTS notifications_v11 (id INTEGER PRIMARY KEY, received_at TEXT, agent TEXT, machine TEXT, event TEXT,
+  session_id TEXT, project TEXT, cwd TEXT, message TEXT, title TEXT, body TEXT);
+INSERT INTO hook_events (id, received_at, agent, machine, event, session_id, project, cwd, message, title, body)
+  SELECT CASE WHEN e.empty THEN n.id END, n.received_at, n.agent, n.machine, n.event, n.session_id, n.project, n.cwd, n.message,
+         n.title, n.body
+    FROM notifications_v11 n, (SELECT NOT EXISTS (SELECT 1 FROM hook_events) AS empty) e ORDER BY n.id;
+DROP TABLE notifications_v11;
 
 -- lumo_sync_runs: one row per lumo_sync() call.
 CREATE TABLE IF NOT EXISTS lumo_sync_runs (
@@ -678,6 +692,204 @@ CREATE TRIGGER IF NOT EXISTS active_minutes_usage AFTER INSERT ON usage WHEN uni
   INSERT OR IGNORE INTO active_minutes VALUES (unixepoch(NEW.timestamp) / 60);
 END;
 
+-- Rollups of the dashboard's period panels (schema 12), kept like usage_buckets: per UTC
+-- quarter hour (a local day is a whole number of them in every zone), agent, machine and
+-- project, so that a panel reads a few thousand rows instead of every request or call.
+-- The bulk first sync (sync_bulk.c) drops their triggers and builds them from the rows at
+-- its end, with the same rules; tests/check_rollups.py compares them with the base tables.
+
+-- session_buckets: which sessions made billed requests in each quarter hour (the sessions
+-- card: sessions with a request in the range).
+CREATE TABLE IF NOT EXISTS session_buckets (
+  bucket     TEXT NOT NULL,     -- UTC start of the quarter hour, YYYY-MM-DDTHH:MM:00Z ('' when the time is unknown)
+  agent      TEXT NOT NULL,     -- agent
+  machine    TEXT NOT NULL,     -- machine id
+  project    TEXT NOT NULL,     -- project ('' when unknown)
+  session_id TEXT NOT NULL,     -- session id ('' when unknown)
+  requests   INTEGER NOT NULL,  -- billed requests of the session in the quarter hour
+  PRIMARY KEY (bucket, agent, machine, project, session_id)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS session_buckets_add AFTER INSERT ON usage BEGIN
+  INSERT INTO session_buckets VALUES (
+    coalesce(substr(NEW.timestamp, 1, 14) || printf('%02d', CAST(substr(NEW.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', ''),
+    NEW.agent, NEW.machine, coalesce(NEW.project, ''), coalesce(NEW.session_id, ''), 1)
+  ON CONFLICT DO UPDATE SET requests = requests + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS session_buckets_remove AFTER DELETE ON usage BEGIN
+  UPDATE session_buckets SET requests = requests - 1
+   WHERE bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')
+     AND agent = OLD.agent AND machine = OLD.machine AND project = coalesce(OLD.project, '') AND session_id = coalesce(OLD.session_id, '');
+  DELETE FROM session_buckets WHERE requests = 0
+     AND bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '');
+END;
+-- Only a change of what the key is made of moves a row (a re-pricing sets other columns).
+CREATE TRIGGER IF NOT EXISTS session_buckets_change AFTER UPDATE OF timestamp, agent, machine, project, session_id ON usage
+  WHEN NOT (NEW.timestamp IS OLD.timestamp AND NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine
+            AND NEW.project IS OLD.project AND NEW.session_id IS OLD.session_id) BEGIN
+  UPDATE session_buckets SET requests = requests - 1
+   WHERE bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')
+     AND agent = OLD.agent AND machine = OLD.machine AND project = coalesce(OLD.project, '') AND session_id = coalesce(OLD.session_id, '');
+  DELETE FROM session_buckets WHERE requests = 0
+     AND bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '');
+  INSERT INTO session_buckets VALUES (
+    coalesce(substr(NEW.timestamp, 1, 14) || printf('%02d', CAST(substr(NEW.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', ''),
+    NEW.agent, NEW.machine, coalesce(NEW.project, ''), coalesce(NEW.session_id, ''), 1)
+  ON CONFLICT DO UPDATE SET requests = requests + 1;
+END;
+
+-- tool_buckets: tool calls per quarter hour and tool, by outcome (the tools, tool trend
+-- and error-rate panels). A call without an outcome yet counts in calls only.
+CREATE TABLE IF NOT EXISTS tool_buckets (
+  bucket     TEXT NOT NULL,     -- UTC start of the quarter hour, YYYY-MM-DDTHH:MM:00Z ('' when the time is unknown)
+  agent      TEXT NOT NULL,     -- agent
+  machine    TEXT NOT NULL,     -- machine id
+  project    TEXT NOT NULL,     -- project ('' when unknown)
+  tool_name  TEXT NOT NULL,     -- tool name ('' when unknown)
+  calls      INTEGER NOT NULL,  -- tool calls
+  succeeded  INTEGER NOT NULL,  -- calls with is_error 0
+  failed     INTEGER NOT NULL,  -- calls with is_error 1
+  PRIMARY KEY (bucket, agent, machine, project, tool_name)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS tool_buckets_add AFTER INSERT ON tool_uses BEGIN
+  INSERT INTO tool_buckets VALUES (
+    coalesce(substr(NEW.timestamp, 1, 14) || printf('%02d', CAST(substr(NEW.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', ''),
+    NEW.agent, NEW.machine, coalesce(NEW.project, ''), coalesce(NEW.tool_name, ''), 1, NEW.is_error IS 0, NEW.is_error IS 1)
+  ON CONFLICT DO UPDATE SET calls = calls + 1, succeeded = succeeded + excluded.succeeded, failed = failed + excluded.failed;
+END;
+CREATE TRIGGER IF NOT EXISTS tool_buckets_remove AFTER DELETE ON tool_uses BEGIN
+  UPDATE tool_buckets SET calls = calls - 1, succeeded = succeeded - (OLD.is_error IS 0), failed = failed - (OLD.is_error IS 1)
+   WHERE bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')
+     AND agent = OLD.agent AND machine = OLD.machine AND project = coalesce(OLD.project, '') AND tool_name = coalesce(OLD.tool_name, '');
+  DELETE FROM tool_buckets WHERE calls = 0
+     AND bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '');
+END;
+-- A result that sets the outcome (sync_activity.c) is an UPDATE of is_error.
+CREATE TRIGGER IF NOT EXISTS tool_buckets_change AFTER UPDATE OF timestamp, agent, machine, project, tool_name, is_error ON tool_uses
+  WHEN NOT (NEW.timestamp IS OLD.timestamp AND NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine
+            AND NEW.project IS OLD.project AND NEW.tool_name IS OLD.tool_name AND NEW.is_error IS OLD.is_error) BEGIN
+  UPDATE tool_buckets SET calls = calls - 1, succeeded = succeeded - (OLD.is_error IS 0), failed = failed - (OLD.is_error IS 1)
+   WHERE bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')
+     AND agent = OLD.agent AND machine = OLD.machine AND project = coalesce(OLD.project, '') AND tool_name = coalesce(OLD.tool_name, '');
+  DELETE FROM tool_buckets WHERE calls = 0
+     AND bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '');
+  INSERT INTO tool_buckets VALUES (
+    coalesce(substr(NEW.timestamp, 1, 14) || printf('%02d', CAST(substr(NEW.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', ''),
+    NEW.agent, NEW.machine, coalesce(NEW.project, ''), coalesce(NEW.tool_name, ''), 1, NEW.is_error IS 0, NEW.is_error IS 1)
+  ON CONFLICT DO UPDATE SET calls = calls + 1, succeeded = succeeded + excluded.succeeded, failed = failed + excluded.failed;
+END;
+
+-- change_buckets: file changes and their lines per quarter hour (the lines card), of the
+-- calls that did not fail (the work_events rule: a change whose call has is_error 1, or
+-- any other non-zero value, changed nothing; no outcome yet counts). A change is counted
+-- from its own row and its call's outcome, so the triggers follow both tables: a call
+-- stored, deleted or given a failing outcome after its changes moves them out or back.
+CREATE TABLE IF NOT EXISTS change_buckets (
+  bucket        TEXT NOT NULL,     -- UTC start of the quarter hour, YYYY-MM-DDTHH:MM:00Z ('' when the time is unknown)
+  agent         TEXT NOT NULL,     -- agent
+  machine       TEXT NOT NULL,     -- machine id
+  project       TEXT NOT NULL,     -- project ('' when unknown)
+  changes       INTEGER NOT NULL,  -- file changes of calls that did not fail
+  lines_added   INTEGER NOT NULL,  -- their lines added (a NULL count adds nothing)
+  lines_removed INTEGER NOT NULL,  -- their lines removed
+  PRIMARY KEY (bucket, agent, machine, project)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS change_buckets_add AFTER INSERT ON file_changes
+  WHEN NOT EXISTS (SELECT 1 FROM tool_uses t WHERE t.key = NEW.tool_key AND t.is_error <> 0) BEGIN
+  INSERT INTO change_buckets VALUES (
+    coalesce(substr(NEW.timestamp, 1, 14) || printf('%02d', CAST(substr(NEW.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', ''),
+    NEW.agent, NEW.machine, coalesce(NEW.project, ''), 1, coalesce(NEW.lines_added, 0), coalesce(NEW.lines_removed, 0))
+  ON CONFLICT DO UPDATE SET changes = changes + 1, lines_added = lines_added + excluded.lines_added,
+    lines_removed = lines_removed + excluded.lines_removed;
+END;
+CREATE TRIGGER IF NOT EXISTS change_buckets_remove AFTER DELETE ON file_changes
+  WHEN NOT EXISTS (SELECT 1 FROM tool_uses t WHERE t.key = OLD.tool_key AND t.is_error <> 0) BEGIN
+  UPDATE change_buckets SET changes = changes - 1, lines_added = lines_added - coalesce(OLD.lines_added, 0),
+    lines_removed = lines_removed - coalesce(OLD.lines_removed, 0)
+   WHERE bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')
+     AND agent = OLD.agent AND machine = OLD.machine AND project = coalesce(OLD.project, '');
+  DELETE FROM change_buckets WHERE changes = 0
+     AND bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '');
+END;
+-- A result's own line counts (sync_activity.c, lumo_merge) are an UPDATE of the lines.
+CREATE TRIGGER IF NOT EXISTS change_buckets_change AFTER UPDATE OF timestamp, agent, machine, project, lines_added, lines_removed, tool_key
+  ON file_changes WHEN NOT (NEW.timestamp IS OLD.timestamp AND NEW.agent IS OLD.agent AND NEW.machine IS OLD.machine
+            AND NEW.project IS OLD.project AND NEW.lines_added IS OLD.lines_added AND NEW.lines_removed IS OLD.lines_removed
+            AND NEW.tool_key IS OLD.tool_key) BEGIN
+  UPDATE change_buckets SET changes = changes - 1, lines_added = lines_added - coalesce(OLD.lines_added, 0),
+    lines_removed = lines_removed - coalesce(OLD.lines_removed, 0)
+   WHERE bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')
+     AND agent = OLD.agent AND machine = OLD.machine AND project = coalesce(OLD.project, '')
+     AND NOT EXISTS (SELECT 1 FROM tool_uses t WHERE t.key = OLD.tool_key AND t.is_error <> 0);
+  DELETE FROM change_buckets WHERE changes = 0
+     AND bucket = coalesce(substr(OLD.timestamp, 1, 14) || printf('%02d', CAST(substr(OLD.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '');
+  INSERT INTO change_buckets SELECT
+    coalesce(substr(NEW.timestamp, 1, 14) || printf('%02d', CAST(substr(NEW.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', ''),
+    NEW.agent, NEW.machine, coalesce(NEW.project, ''), 1, coalesce(NEW.lines_added, 0), coalesce(NEW.lines_removed, 0)
+   WHERE NOT EXISTS (SELECT 1 FROM tool_uses t WHERE t.key = NEW.tool_key AND t.is_error <> 0)
+  ON CONFLICT DO UPDATE SET changes = changes + 1, lines_added = lines_added + excluded.lines_added,
+    lines_removed = lines_removed + excluded.lines_removed;
+END;
+-- The call's side: its changes leave the rollup when it fails and come back when it no
+-- longer does (sign -1 / +1 of the same sums, by quarter hour).
+CREATE TRIGGER IF NOT EXISTS change_buckets_call_add AFTER INSERT ON tool_uses WHEN NEW.is_error <> 0 BEGIN
+  INSERT INTO change_buckets SELECT
+    coalesce(substr(f.timestamp, 1, 14) || printf('%02d', CAST(substr(f.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '') AS b,
+    f.agent, f.machine, coalesce(f.project, '') AS p, -count(*), -sum(coalesce(f.lines_added, 0)), -sum(coalesce(f.lines_removed, 0))
+    FROM file_changes f WHERE f.tool_key = NEW.key GROUP BY b, f.agent, f.machine, p
+  ON CONFLICT DO UPDATE SET changes = changes + excluded.changes, lines_added = lines_added + excluded.lines_added,
+    lines_removed = lines_removed + excluded.lines_removed;
+  DELETE FROM change_buckets WHERE changes = 0 AND bucket IN (SELECT
+    coalesce(substr(f.timestamp, 1, 14) || printf('%02d', CAST(substr(f.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')
+    FROM file_changes f WHERE f.tool_key = NEW.key);
+END;
+CREATE TRIGGER IF NOT EXISTS change_buckets_call_remove AFTER DELETE ON tool_uses WHEN OLD.is_error <> 0 BEGIN
+  INSERT INTO change_buckets SELECT
+    coalesce(substr(f.timestamp, 1, 14) || printf('%02d', CAST(substr(f.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '') AS b,
+    f.agent, f.machine, coalesce(f.project, '') AS p, count(*), sum(coalesce(f.lines_added, 0)), sum(coalesce(f.lines_removed, 0))
+    FROM file_changes f WHERE f.tool_key = OLD.key GROUP BY b, f.agent, f.machine, p
+  ON CONFLICT DO UPDATE SET changes = changes + excluded.changes, lines_added = lines_added + excluded.lines_added,
+    lines_removed = lines_removed + excluded.lines_removed;
+END;
+CREATE TRIGGER IF NOT EXISTS change_buckets_call_change AFTER UPDATE OF is_error, key ON tool_uses
+  WHEN NOT (NEW.key IS OLD.key AND coalesce(NEW.is_error <> 0, 0) = coalesce(OLD.is_error <> 0, 0)) BEGIN
+  -- back in: the changes of the call as it was, if it had failed
+  INSERT INTO change_buckets SELECT
+    coalesce(substr(f.timestamp, 1, 14) || printf('%02d', CAST(substr(f.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '') AS b,
+    f.agent, f.machine, coalesce(f.project, '') AS p, count(*), sum(coalesce(f.lines_added, 0)), sum(coalesce(f.lines_removed, 0))
+    FROM file_changes f WHERE f.tool_key = OLD.key AND OLD.is_error <> 0 GROUP BY b, f.agent, f.machine, p
+  ON CONFLICT DO UPDATE SET changes = changes + excluded.changes, lines_added = lines_added + excluded.lines_added,
+    lines_removed = lines_removed + excluded.lines_removed;
+  -- out: those of the call as it is, if it fails
+  INSERT INTO change_buckets SELECT
+    coalesce(substr(f.timestamp, 1, 14) || printf('%02d', CAST(substr(f.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '') AS b,
+    f.agent, f.machine, coalesce(f.project, '') AS p, -count(*), -sum(coalesce(f.lines_added, 0)), -sum(coalesce(f.lines_removed, 0))
+    FROM file_changes f WHERE f.tool_key = NEW.key AND NEW.is_error <> 0 GROUP BY b, f.agent, f.machine, p
+  ON CONFLICT DO UPDATE SET changes = changes + excluded.changes, lines_added = lines_added + excluded.lines_added,
+    lines_removed = lines_removed + excluded.lines_removed;
+  DELETE FROM change_buckets WHERE changes = 0 AND bucket IN (SELECT
+    coalesce(substr(f.timestamp, 1, 14) || printf('%02d', CAST(substr(f.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '')
+    FROM file_changes f WHERE f.tool_key = NEW.key);
+END;
+-- Version 12: the rollups above of a database synced before, made again from its rows (the
+-- bulk first sync's rules, sync_bulk.c); emptied first, for a database whose version says
+-- older than its tables (written back by hand, or by a test).
+DELETE FROM session_buckets WHERE (SELECT version FROM lumo_schema_version) < 12;
+DELETE FROM tool_buckets WHERE (SELECT version FROM lumo_schema_version) < 12;
+DELETE FROM change_buckets WHERE (SELECT version FROM lumo_schema_version) < 12;
+INSERT INTO session_buckets SELECT b, agent, machine, p, s, count(*) FROM (SELECT
+    coalesce(substr(timestamp, 1, 14) || printf('%02d', CAST(substr(timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '') AS b,
+    agent, machine, coalesce(project, '') AS p, coalesce(session_id, '') AS s FROM usage)
+  WHERE (SELECT version FROM lumo_schema_version) < 12 GROUP BY b, agent, machine, p, s;
+INSERT INTO tool_buckets SELECT b, agent, machine, p, n, count(*), sum(is_error IS 0), sum(is_error IS 1) FROM (SELECT
+    coalesce(substr(timestamp, 1, 14) || printf('%02d', CAST(substr(timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '') AS b,
+    agent, machine, coalesce(project, '') AS p, coalesce(tool_name, '') AS n, is_error FROM tool_uses)
+  WHERE (SELECT version FROM lumo_schema_version) < 12 GROUP BY b, agent, machine, p, n;
+INSERT INTO change_buckets SELECT b, agent, machine, p, count(*), sum(coalesce(lines_added, 0)), sum(coalesce(lines_removed, 0))
+  FROM (SELECT coalesce(substr(f.timestamp, 1, 14) || printf('%02d', CAST(substr(f.timestamp, 15, 2) AS INTEGER) / 15 * 15) || ':00Z', '') AS b,
+    f.agent, f.machine, coalesce(f.project, '') AS p, f.lines_added, f.lines_removed FROM file_changes f
+    WHERE NOT EXISTS (SELECT 1 FROM tool_uses t WHERE t.key = f.tool_key AND t.is_error <> 0))
+  WHERE (SELECT version FROM lumo_schema_version) < 12 GROUP BY b, agent, machine, p;
+
 -- otel_points: OTLP metric data points read from dump files (otlp_metrics), one row per
 -- point: a re-read dump or a retried export batch is stored once (key). Values are as
 -- sent; the otel_increases view turns cumulative series into increases.
@@ -852,6 +1064,10 @@ UPDATE lumo_schema_version SET version = 9 WHERE version < 9;
 -- rows are keyed and stay as they are); the search indexes, off and empty until the first
 -- lumo search (which indexes every stored message and call in one pass).
 UPDATE lumo_schema_version SET version = 10 WHERE version < 10;
--- Version 11: notifications (the CREATE TABLE IF NOT EXISTS above makes it; nothing else to
+-- Version 11: notifications (the CREATE TABLE IF NOT EXISTS above made it; nothing else to
 -- carry over, after version 10's steps).
 UPDATE lumo_schema_version SET version = 11 WHERE version < 11;
+-- Version 12: hook_events (schema 11's notifications table, whose rows the migration above
+-- moved; notifications is now a view), the dashboard's rollups session_buckets, tool_buckets
+-- and change_buckets (filled above from the rows) and the git_ops_time index.
+UPDATE lumo_schema_version SET version = 12 WHERE version < 12;

@@ -633,7 +633,10 @@ shutil.rmtree(os.path.join(OUT, "half"))
 OLD = os.path.join(OUT, "old.db")
 shutil.copy(DB, OLD)
 cut_input = '{"command":"git commit -m \\"a very long message cut at 4096 bytes'
-subprocess.run(["sqlite3", OLD, "DROP VIEW work_events; DROP VIEW session_timeline; DROP INDEX tool_uses_time; DROP INDEX tool_uses_outcome; DROP VIEW files; DROP VIEW languages; DROP VIEW code_changes; DROP VIEW git;"
+subprocess.run(["sqlite3", OLD, "DROP TRIGGER tool_buckets_add; DROP TRIGGER tool_buckets_remove; DROP TRIGGER tool_buckets_change;"
+                " DROP TRIGGER change_buckets_call_add; DROP TRIGGER change_buckets_call_remove; DROP TRIGGER change_buckets_call_change;"
+                " DROP TABLE tool_buckets; DROP TABLE change_buckets;"
+                " DROP VIEW work_events; DROP VIEW session_timeline; DROP INDEX tool_uses_time; DROP INDEX tool_uses_outcome; DROP VIEW files; DROP VIEW languages; DROP VIEW code_changes; DROP VIEW git;"
                 " DROP VIEW tools; DROP VIEW mcp_servers; DROP TABLE file_changes; DROP TABLE git_ops;"
                 " DROP VIEW search_tool_rows; DROP TABLE search_tools; DROP TRIGGER search_tools_change;"
                 " DROP TRIGGER search_tools_remove; DROP TRIGGER search_catch_up;"
@@ -649,7 +652,7 @@ OLD_MERGED = os.path.join(OUT, "old-merged.db")
 query("SELECT lumo_sync('%s')" % os.path.join(OUT, "no-such-root"), db=OLD_MERGED)
 query("SELECT lumo_merge('%s')" % OLD, db=OLD_MERGED)
 query("SELECT lumo_sync('%s')" % os.path.join(OUT, "no-such-root"), db=OLD)
-c.eq("schema 8 -> current (11): version, the cut input flagged and kept as a JSON string", [[11, 1, 1, cut_input]],
+c.eq("schema 8 -> current (12): version, the cut input flagged and kept as a JSON string", [[12, 1, 1, cut_input]],
      [[r["v"], r["input_truncated"], r["valid"], r["text"]] for r in query(
          "SELECT (SELECT version FROM lumo_schema_version) AS v, input_truncated, json_valid(input) AS valid,"
          " input ->> '$' AS text FROM tool_uses WHERE key = 'claude:toolu_cut'", db=OLD)])
@@ -683,7 +686,9 @@ for table, cols in (("tool_uses", "key"), ("file_changes", "key, path, lines_add
          query("SELECT %s FROM %s ORDER BY key" % (cols, table), db=MERGED))
 OLD8 = os.path.join(OUT, "schema8-merge.db")
 shutil.copy(DB, OLD8)
-subprocess.run(["sqlite3", OLD8, "DROP VIEW IF EXISTS work_events; DROP VIEW IF EXISTS session_timeline; DROP VIEW IF EXISTS session_history; DROP INDEX IF EXISTS tool_uses_time; DROP INDEX IF EXISTS tool_uses_outcome; DROP VIEW files; DROP VIEW languages; DROP VIEW code_changes; DROP VIEW git;"
+subprocess.run(["sqlite3", OLD8, "DROP TRIGGER tool_buckets_add; DROP TRIGGER tool_buckets_remove; DROP TRIGGER tool_buckets_change;"
+                " DROP TRIGGER change_buckets_call_add; DROP TRIGGER change_buckets_call_remove; DROP TRIGGER change_buckets_call_change;"
+                " DROP TABLE tool_buckets; DROP TABLE change_buckets; DROP VIEW IF EXISTS work_events; DROP VIEW IF EXISTS session_timeline; DROP VIEW IF EXISTS session_history; DROP INDEX IF EXISTS tool_uses_time; DROP INDEX IF EXISTS tool_uses_outcome; DROP VIEW files; DROP VIEW languages; DROP VIEW code_changes; DROP VIEW git;"
                 " DROP VIEW tools; DROP VIEW mcp_servers; DROP VIEW search_tool_rows; DROP TABLE file_changes;"
                 " DROP TABLE git_ops; DROP TABLE search_tools; DROP TRIGGER search_tools_change;"
                 " DROP TRIGGER search_tools_remove; DROP TRIGGER search_catch_up;"

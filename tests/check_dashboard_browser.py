@@ -114,7 +114,7 @@ con.executemany("INSERT INTO file_changes (key, tool_key, agent, machine, sessio
                 " language, operation, lines_added, lines_removed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", changes)
 con.executemany("INSERT INTO git_ops (key, tool_key, agent, machine, session_id, project, timestamp, operation)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", gits)
-con.executemany("INSERT INTO notifications (received_at, agent, machine, event, session_id, project, message, body)"
+con.executemany("INSERT INTO hook_events (received_at, agent, machine, event, session_id, project, message, body)"
                 " VALUES (?, 'claude', 'box-1', ?, ?, 'alpha', ?, '{}')",
                 [(iso(NOW - datetime.timedelta(minutes=3)), "Notification", "g-claude-1", "Claude needs your <permission>"),
                  (iso(NOW - datetime.timedelta(minutes=2)), "Stop", "g-claude-1", None)])
@@ -199,7 +199,7 @@ def expect(d, rng, f, d0=None, d1=None):
         e["cost_unpriced"] = "+ %d unpriced tokens" % unpriced
     e["tokens"] = "{:,}".format(sum(r["tokens"] for r in cur))
     e["tokens_change"] = change(sum(r["tokens"] for r in cur), sum(r["tokens"] for r in prev))
-    ses = lambda rs: len({(r["agent"], r["session_id"]) for r in rs})  # noqa: E731
+    ses = lambda rs: len({(r["agent"], r["session_id"]) for r in rs if r["session_id"]})  # noqa: E731  (a known id)
     e["sessions"], e["sessions_change"] = str(ses(cur)), change(ses(cur), ses(prev))
     if not d["otel_active"]:
         if any(f.values()):
@@ -432,6 +432,15 @@ def check_main(tag, base, d, rng, f, d0=None, d1=None, shot=None):
     c.eq(what + ": session lengths", e["lengths"], [one(page, "length_%d" % i) for i in range(1, 6)])
     tools = [list(x) for x in zip(values(page, "tool"), values(page, "tool_calls"), values(page, "tool_ok"), values(page, "tool_failed"))]
     c.eq(what + ": top tools", e["tools"], tools)
+    # accept rate: telemetry has no project or machine, so under those filters the panel
+    # says so in place of figures (never every project's figures as if filtered)
+    note = values(page, "accept_note")
+    if f.get("project") or f.get("machine"):
+        c.eq(what + ": accept rate says it cannot follow the filter, and shows no figures",
+             [1, True, [], []], [len(note), "telemetry has no project or machine" in "".join(note), values(page, "accepts"),
+                                 values(page, "accept_rate")])
+    else:
+        c.eq(what + ": no accept-rate note without a project or machine filter", [], note)
     heat = {day: n for n, day in re.findall(r"^week: \d+; weekday \(0 = Sunday\): \d; requests: (\d+); day: ([0-9-]+)$",
                                           "\n".join(page.aria), re.M)}
     c.eq(what + ": 365-day heatmap (SVG labels)", e["heatmap"], heat)
@@ -456,7 +465,7 @@ def check_common(tag, base, db, d):
             rs = [r for r in d["usage"] if p["t0"] <= r["t"] < p["t1"] and keep(r, f)]
             priced = [r["cost_usd"] for r in rs if r["cost_usd"] is not None]
             eq("%s: weekly %s ISO week (from %s) %s: sessions, requests, cost" % (tag, week, start, json.dumps(f)),
-               [str(len({(r["agent"], r["session_id"]) for r in rs})), str(len(rs)),
+               [str(len({(r["agent"], r["session_id"]) for r in rs if r["session_id"]})), str(len(rs)),
                 money(sum(priced)) + (" + unpriced" if len(priced) < len(rs) else "")],
                [one(pg, "week_sessions_" + week), one(pg, "week_requests_" + week), one(pg, "week_cost_" + week)])
     days = sorted({datetime.datetime.fromtimestamp(m * 60, TZ).date() for m in d["minutes"]})
@@ -525,8 +534,11 @@ for tag, db in (("demo", demo), ("generated", gen)):
         if tag == "demo":
             first = min(r["t"] for r in d["usage"]).astimezone(TZ).date()
             last = max(r["t"] for r in d["usage"]).astimezone(TZ).date()
-            check_main(tag, base, d, "custom", {}, first, last, shot=shot_name(tag)("dashboard"))
+            page, _ = check_main(tag, base, d, "custom", {}, first, last, shot=shot_name(tag)("dashboard"))
             check_main(tag, base, d, "custom", {"agent": "codex"}, last - datetime.timedelta(days=12), last)
+            # the demo's telemetry has accept-rate figures in this range: under the project
+            # filter (check_main) the panel must show the note instead of them
+            c.eq(tag + ": the whole span without filters shows accept-rate figures", True, len(values(page, "accepts")) > 0)
             check_main(tag, base, d, "custom", {"project": "page_column"}, first, last)
             check_main(tag, base, d, "week", {})
             top = sqlite3.connect(db).execute("SELECT session_id, project FROM session_totals ORDER BY priced_cost_usd DESC LIMIT 1").fetchone()

@@ -2,10 +2,12 @@
 runs on a loopback port over a fresh lumo database; the hook commands of README.md's
 settings.json example run as Claude Code runs them (the hook input on stdin, the port
 changed to the test's) for Notification, Stop and SubagentStop inputs written here by
-hand; the notifications table and the notifications_local view must hold exactly those
-events. Also: another hook event and a body that is not JSON are refused (400) and not
-stored; a missing database is a 503, not a new file; a database made before schema 11
-gets the table from the receiver."""
+hand; the hook_events table and the notifications view must hold exactly those events.
+Also: another hook event and a body that is not JSON are refused (400) and not stored; a
+missing database is a 503, not a new file; a database made before schema 11 gets the
+hook_events table from the receiver; a schema-11 database (the events in a notifications
+table) is written there by the receiver, and the next sync moves every event, ids kept,
+into hook_events under the notifications view."""
 import json
 import os
 import re
@@ -71,29 +73,59 @@ try:
     c.eq("the README's three hook commands exit 0", [0, 0, 0], ran)
     rows = [list(r) for r in sqlite3.connect(db).execute(
         "SELECT event, session_id, project, cwd, message, machine, agent, json_extract(body, '$.transcript_path')"
-        " FROM notifications ORDER BY id")]
-    c.eq("each hook input is one notifications row: event, session, project, cwd, message, machine", [
+        " FROM hook_events ORDER BY id")]
+    c.eq("each hook input is one hook_events row: event, session, project, cwd, message, machine", [
         ["Notification", "s-1", "alpha", "/home/u/code/alpha", "Claude needs your permission to use Bash", "box-1", "claude",
          "/home/u/.claude/projects/-home-u-code-alpha/s-1.jsonl"],
         ["Stop", "s-1", "alpha", "/home/u/code/alpha", None, "box-1", "claude", "/x.jsonl"],
         ["SubagentStop", "s-2", "beta", "/home/u/code/beta/", None, "box-1", "claude", "/y.jsonl"]], rows)
     view = [list(r) for r in sqlite3.connect(db).execute("SELECT event, local_time = datetime(received_at, 'localtime'),"
-                                                         " abs(julianday(received_at) - julianday('now')) < 0.01 FROM notifications_local")]
-    c.eq("notifications_local: newest first, local time, received just now",
+                                                         " abs(julianday(received_at) - julianday('now')) < 0.01 FROM notifications")]
+    c.eq("notifications view: newest first, local time, received just now",
          [["SubagentStop", 1, 1], ["Stop", 1, 1], ["Notification", 1, 1]], view)
     c.eq("another hook event is refused", 400, post(json.dumps({"hook_event_name": "PreToolUse"}).encode())[0])
     c.eq("a body that is not JSON is refused", 400, post(b"hello")[0])
-    c.eq("nothing stored for the refused bodies", 3, sqlite3.connect(db).execute("SELECT count(*) FROM notifications").fetchone()[0])
+    c.eq("nothing stored for the refused bodies", 3, sqlite3.connect(db).execute("SELECT count(*) FROM hook_events").fetchone()[0])
     os.rename(db, db + ".away")
     code, _ = post(json.dumps(inputs[0]).encode())
     c.eq("no database: 503, and no file made", [503, False], [code, os.path.exists(db)])
-    # a database from before schema 11 (no notifications table): the receiver makes it
+    # a database from before schema 11 (no hook events table): the receiver makes it
     old = sqlite3.connect(db)
     old.executescript("CREATE TABLE lumo_settings (key TEXT PRIMARY KEY, value TEXT); INSERT INTO lumo_settings VALUES ('machine', 'm-old');")
     old.close()
     code, body = post(json.dumps(inputs[1]).encode())
     c.eq("an older database gets the table; lumo_settings' machine is used", [200, [["Stop", "m-old"]]],
-         [code, [list(r) for r in sqlite3.connect(db).execute("SELECT event, machine FROM notifications")]])
+         [code, [list(r) for r in sqlite3.connect(db).execute("SELECT event, machine FROM hook_events")]])
+    # a schema-11 database: the events are in its notifications table, where the receiver
+    # keeps writing until a sync renames it (the schema-11 database is this one, turned back)
+    os.unlink(db)
+    fresh_db(db)
+    old = sqlite3.connect(db, isolation_level=None)
+    old.executescript("DROP VIEW notifications; ALTER TABLE hook_events RENAME TO notifications; DROP INDEX hook_events_time;"
+                      " CREATE INDEX notifications_time ON notifications (received_at);"
+                      " CREATE VIEW notifications_local AS SELECT * FROM notifications;"
+                      " INSERT INTO notifications (id, received_at, agent, machine, event, body)"
+                      "  VALUES (4, '2026-01-01T00:00:00.000Z', 'claude', 'm-11', 'Stop', '{}');"
+                      " UPDATE lumo_schema_version SET version = 11; DELETE FROM lumo_settings WHERE key = 'schema_hash';")
+    old.close()
+    code, body = post(json.dumps(inputs[0]).encode())
+    c.eq("a schema-11 database: the event goes to its notifications table (id after the stored one)",
+         [200, {"stored": 5}, [[4, "Stop"], [5, "Notification"]], 0],
+         [code, body, [list(r) for r in sqlite3.connect(db).execute("SELECT id, event FROM notifications ORDER BY id")],
+          sqlite3.connect(db).execute("SELECT count(*) FROM sqlite_master WHERE name = 'hook_events'").fetchone()[0]])
+    migrated = subprocess.run(["sqlite3", "-cmd", ".load " + os.path.join(ROOT, "dist", "lumo"), db,
+                                    "SELECT lumo_sync('tests/fixtures/no-such-root')"], cwd=ROOT, capture_output=True, text=True)
+    con = sqlite3.connect(db)
+    c.eq("the next sync: schema 12, both events in hook_events with their ids, the notifications view over them",
+         [0, 12, [[4, "Stop"], [5, "Notification"]], [[5, "Notification"], [4, "Stop"]], "view"],
+         [migrated.returncode, con.execute("SELECT version FROM lumo_schema_version").fetchone()[0],
+          [list(r) for r in con.execute("SELECT id, event FROM hook_events ORDER BY id")],
+          [list(r) for r in con.execute("SELECT id, event FROM notifications")],
+          con.execute("SELECT type FROM sqlite_master WHERE name = 'notifications'").fetchone()[0]])
+    con.close()
+    code, body = post(json.dumps(inputs[1]).encode())
+    c.eq("after it the receiver writes hook_events", [200, {"stored": 6}, 3],
+         [code, body, sqlite3.connect(db).execute("SELECT count(*) FROM notifications").fetchone()[0]])
 finally:
     os.killpg(recv.pid, signal.SIGTERM)
     recv.wait(timeout=10)

@@ -349,13 +349,13 @@ c.eq("a migration that fails says why and leaves nothing half built", [True, v7_
 both = [subprocess.Popen(["sqlite3", "-cmd", ".load " + SO, v7, "SELECT lumo_sync('%s')" % HOME],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
 ends = [(p.wait(), p.stderr.read()) for p in both]
-c.eq("two first syncs at once: both succeed, the database at the current version (11), its rows priced",
-     [[(0, ""), (0, "")], 11, 0],
+c.eq("two first syncs at once: both succeed, the database at the current version (12), its rows priced",
+     [[(0, ""), (0, "")], 12, 0],
      [ends, plain("SELECT version FROM lumo_schema_version", v7)[0]["version"],
       plain("SELECT count(*) n FROM usage WHERE price_fp IS NULL OR (model = 'acme-coder-1' AND cost_usd IS NULL)", v7)[0]["n"]])
 mig = sync(old)
-c.eq("schema 7 -> current (11): version, overrides copied (refused row left out), every row priced once",
-     [11, [{"model": "acme-coder-1", "valid_from": None, "input": 2.0, "note": "contract"}], 4, 0],
+c.eq("schema 7 -> current (12): version, overrides copied (refused row left out), every row priced once",
+     [12, [{"model": "acme-coder-1", "valid_from": None, "input": 2.0, "note": "contract"}], 4, 0],
      [plain("SELECT version FROM lumo_schema_version", old)[0]["version"],
       plain("SELECT model, valid_from, input, note FROM price_overrides", old), mig["repriced_rows"],
       plain("SELECT count(*) n FROM usage WHERE price_fp IS NULL", old)[0]["n"]])

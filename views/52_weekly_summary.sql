@@ -1,7 +1,7 @@
 -- weekly_summary: this week against last week (local weeks, lumo_settings week_start).
 -- week            'this' or 'last'
 -- week_start      local date the week starts
--- sessions        sessions with requests in the week
+-- sessions        sessions (with a known id) with requests in the week
 -- requests        billed requests
 -- cost_usd        cost of the week's requests; NULL when any of them is unpriced
 -- active_seconds  active time, by the active_time view's rule within the week: Claude Code's telemetry where the week has it, plus transcript runs outside the telemetry's span
@@ -28,8 +28,8 @@ WITH ws AS (SELECT coalesce((SELECT CAST(value AS INTEGER) FROM lumo_settings WH
      telw AS (SELECT w.week, sum(t.increase) AS secs, min(t.t0) AS t0, max(t.time) AS t1
                 FROM bounds w LEFT JOIN tel t ON t.time >= w.from_utc AND t.time < w.to_utc GROUP BY w.week),
      agg AS (SELECT w.week, w.week_start,
-                    (SELECT count(DISTINCT agent || ':' || session_id) FROM usage u
-                      WHERE u.timestamp >= w.from_utc AND u.timestamp < w.to_utc) AS sessions,
+                    (SELECT count(DISTINCT agent || ':' || session_id) FROM session_buckets s
+                      WHERE s.bucket >= w.from_utc AND s.bucket < w.to_utc AND s.session_id <> '') AS sessions,
                     (SELECT total(requests) FROM usage_buckets b WHERE b.bucket >= w.from_utc AND b.bucket < w.to_utc) AS requests,
                     (SELECT total(priced_cost_usd) FROM usage_buckets b WHERE b.bucket >= w.from_utc AND b.bucket < w.to_utc) AS priced_cost_usd,
                     (SELECT total(requests - priced_requests) FROM usage_buckets b WHERE b.bucket >= w.from_utc AND b.bucket < w.to_utc) AS unpriced_requests,

@@ -1,8 +1,9 @@
 -- work_events: one row per tool call, file change and git operation of the transcripts,
 -- with the time, agent, project and machine a period's panels filter on (the
--- dashboard's session page). The dashboard's period panels read the three tables the same
--- way, through their time indexes. The outcome comes from the tool_uses_outcome index
--- (key, is_error): a call's row keeps is_error after its whole input.
+-- dashboard's session page). The dashboard's period panels read the same rows and outcome
+-- rule from the rollups tool_buckets and change_buckets (git operations from git_ops by
+-- its git_ops_time index). The outcome comes from the tool_uses_outcome index (key,
+-- is_error): a call's row keeps is_error after its whole input.
 -- kind            tool_call, file_change or git
 -- timestamp       UTC instant of the call
 -- agent           claude, codex, gemini, opencode

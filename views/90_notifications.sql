@@ -1,6 +1,7 @@
--- notifications_local: the Claude Code hook events the receiver stored (the notifications
--- table), newest first, with their local time: what asked for your attention and when a
--- session or subagent stopped.
+-- notifications: the Claude Code hook events the receiver stored (the hook_events table),
+-- newest first, with their local time: what asked for your attention and when a session
+-- or subagent stopped. Schema 11 called this view notifications_local.
+-- id              arrival order (hook_events.id)
 -- local_time      local date and time received
 -- day             local date received
 -- event           Notification, Stop or SubagentStop
@@ -12,7 +13,8 @@
 -- machine         machine id of the receiver
 -- received_at     UTC instant received
 DROP VIEW IF EXISTS notifications_local;
-CREATE VIEW notifications_local AS
-SELECT datetime(received_at, 'localtime') AS local_time, date(received_at, 'localtime') AS day, event, message, title,
+DROP VIEW IF EXISTS notifications;
+CREATE VIEW notifications AS
+SELECT id, datetime(received_at, 'localtime') AS local_time, date(received_at, 'localtime') AS day, event, message, title,
        agent, session_id, project, machine, received_at
-  FROM notifications ORDER BY received_at DESC, id DESC;
+  FROM hook_events ORDER BY received_at DESC, id DESC;
