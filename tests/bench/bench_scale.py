@@ -39,7 +39,7 @@ def gen(size, seed):
     d = os.path.join(CORPUS, size)
     exp = os.path.join(d, "expected.json")
     took = os.path.join(CORPUS, "gen-time-" + size)  # the generator's time, kept beside the corpus
-    if os.path.exists(exp) and json.load(open(exp)).get("generator") == "lumo tests/bench/gen_corpus.py v2":
+    if os.path.exists(exp) and json.load(open(exp)).get("generator") == bench.GENERATOR:
         return d, float(open(took).read()) if os.path.exists(took) else None
     shutil.rmtree(d, ignore_errors=True)
     print("generating %s corpus (seed %s) ..." % (size, seed), flush=True)
