@@ -52,15 +52,19 @@ by ActivityTruth; the counts below are the generator's own, from how it built ea
     each of its k places, k x A and k x R; a Write over a file the hunk of the region it
     replaced) and a Write of type create (removed 0); Gemini's resultDisplay.diffStat
     (model_added_lines / model_removed_lines);
-  * Codex apply_patch: per file the patch's '+' and '-' lines (Add File: its lines,
-    removed 0; Delete File: removed unknown).
+  * Claude NotebookEdit: insert adds the new source's lines (removed 0), replace adds them
+    (removed unknown), delete adds none (removed unknown);
+  * Codex apply_patch (its own tool, or a shell call running apply_patch with the patch as
+    a here-document or an argument): per file the patch's '+' and '-' lines (Add File: its
+    lines, removed 0; Delete File: removed unknown).
   The project is lumo's: the last component of the session's cwd (Claude, Codex), the
   tmp/<project> folder of a Gemini chat. languages: the same changes per language, from the
   generator's own extension table (LANGUAGES).
 - git: per operation (git subcommand, or "gh <group> <command>") the runs and how many
   were in calls that succeeded, failed or whose outcome is unknown. Each shell command
   comes from COMMANDS with the operations it runs written beside it (a command can run
-  none: echo "git push", grep 'git commit').
+  none: echo "git push", grep 'git commit'; the git lines of a here-document's body are
+  text, not commands).
 - results_lost: the calls whose result was written but lost with every copy of its line.
 The tool calls draw from their own random.Random, so the v2 draws (sessions, responses,
 tokens) stay as they were: a seed gives the sessions and billed requests of v2 in the same
@@ -87,7 +91,7 @@ WORDS = ("the of and to in is that for it with as was on be by this are or from 
 # linguist's names; None: no language), weights, and the generator's truth of languages.
 LANGUAGES = {"c": "C", "h": "C", "py": "Python", "ts": "TypeScript", "tsx": "TypeScript", "go": "Go",
              "rs": "Rust", "md": "Markdown", "json": "JSON", "yaml": "YAML", "sh": "Shell", "sql": "SQL",
-             "lock": None}
+             "lock": None, "ipynb": "Jupyter Notebook"}
 EXTENSIONS = [("c", 14), ("h", 5), ("py", 16), ("ts", 14), ("tsx", 5), ("go", 8), ("rs", 8), ("md", 8),
               ("json", 5), ("yaml", 4), ("sh", 3), ("sql", 3), ("lock", 2)]
 NAMED_FILES = {"Makefile": "Makefile", "Dockerfile": "Dockerfile", "LICENSE": None, ".gitignore": None}
@@ -123,6 +127,10 @@ COMMANDS = [
     ("git --no-pager log -{n} --stat", ["log"]),
     ("git -c core.editor=true rebase --continue", ["rebase"]),
     ("sudo git clean -fd", ["clean"]),
+    # here-documents: the body is text, not commands
+    ("cat > scripts/release.sh <<'EOF'\n#!/bin/sh\ngit tag v0.{n}.0\ngit push --tags\nEOF\n"
+     "chmod +x scripts/release.sh && git add scripts/release.sh", ["add"]),
+    ("git commit -F - <<EOF\n{m}\n\ngit push follows\nEOF", ["commit"]),
     ("npm test", []), ("make -j4", []), ("cargo test", []), ("pytest -q", []), ("ls -la src", []),
     ("go build ./...", []), ("cat Makefile | head -20", []), ("python3 -m pytest tests/ -x", []),
     ("grep -rn 'git commit' docs/", []), ('echo "git push later"', []),
@@ -546,6 +554,17 @@ class Gen:
             name, inp = "Bash", {"command": cmd, "description": "Run " + cmd.split()[0]}
             err = t.random() < 0.15
             extra["head"] = "Exit code 1\n" if err else ""
+        elif family == "Edit" and t.random() < 0.05:
+            # lumo's rule: insert adds the source's lines and removes none; replace adds them
+            # and removes the old cell's (not in the input: unknown); delete adds none
+            mode = t.choice(["insert", "replace", "delete"])
+            src = self.new_lines(t.randint(1, 30))
+            path = "%s/notebooks/%s.ipynb" % (cwd, word)
+            name, inp = "NotebookEdit", {"notebook_path": path, "cell_id": "cell-%d" % t.randint(1, 40),
+                                         "new_source": "\n".join(src), "edit_mode": mode}
+            files = [(path, 0 if mode == "delete" else len(src), 0 if mode == "insert" else None)]
+            err = t.random() < 0.06
+            extra["head"] = "Updated cell\n"
         elif family == "Edit":
             path = self.path(cwd, word)
             err = t.random() < 0.06
@@ -621,6 +640,29 @@ class Gen:
         c["extra"] = extra
         return name, inp
 
+    def patch(self, size):
+        """An apply_patch text of 1-3 files and their [path, added, removed]: an update's
+        removed and added lines (edit_parts), an added file's lines, a deleted file
+        (removed unknown: the patch does not hold its lines)."""
+        t = self.t
+        text, files = ["*** Begin Patch"], []
+        for _ in range(t.randint(1, 3)):
+            p = self.path("src" if t.random() < 0.8 else "tests")
+            x = t.random()
+            if x < 0.7:
+                _, _, rem, add, hunk = self.edit_parts(max(1, size // 60))
+                text += ["*** Update File: " + p, "@@"] + hunk
+                files.append((p, add, rem))
+            elif x < 0.9:
+                lines = self.new_lines(t.randint(1, 40))
+                text += ["*** Add File: " + p] + ["+" + l for l in lines]
+                files.append((p, len(lines), 0))
+            else:
+                text += ["*** Delete File: " + p]
+                files.append((p, 0, None))
+        text.append("*** End Patch")
+        return "\n".join(text) + "\n", files
+
     def codex_calls(self, cwd, t_ms, budget):
         """A Codex turn's tool calls (their lines), recorded in the truth with their outputs."""
         t = self.t
@@ -633,7 +675,8 @@ class Gen:
                                     for _ in range(24))
             size = max(50, budget // n)
             body = self.ttext(size)
-            kind = t.choices(["shell", "exec_command", "shell_command", "apply_patch", "mcp"], [35, 20, 15, 20, 10])[0]
+            kind = t.choices(["shell", "exec_command", "shell_command", "apply_patch", "shell_patch", "mcp"],
+                             [35, 20, 15, 17, 3, 10])[0]
             files, git, mcp, events = [], [], None, []
 
             def item(payload, ms):
@@ -671,25 +714,20 @@ class Gen:
                 err = code != 0
                 name = kind
                 result = item({"type": "function_call_output", "call_id": cid, "output": output}, at + 200)
+            elif kind == "shell_patch":  # older builds: a shell call that runs apply_patch
+                err = t.random() < 0.08
+                patch, files = self.patch(size)
+                argv = (["bash", "-lc", "apply_patch <<'EOF'\n" + patch + "EOF\n"] if t.random() < 0.6
+                        else ["apply_patch", patch])
+                name = "shell"
+                call = item({"type": "function_call", "name": "shell", "call_id": cid,
+                             "arguments": json.dumps({"command": argv, "workdir": cwd})}, at)
+                output = json.dumps({"output": "Failed to find expected lines\n" if err else "Success. Updated the"
+                                     " following files:\n", "metadata": {"exit_code": int(err), "duration_seconds": 0}})
+                result = item({"type": "function_call_output", "call_id": cid, "output": output}, at + 200)
             elif kind == "apply_patch":
                 err = t.random() < 0.08
-                text = ["*** Begin Patch"]
-                for _ in range(t.randint(1, 3)):
-                    p = self.path("src" if t.random() < 0.8 else "tests")
-                    x = t.random()
-                    if x < 0.7:
-                        _, _, rem, add, hunk = self.edit_parts(max(1, size // 60))
-                        text += ["*** Update File: " + p, "@@"] + hunk
-                        files.append((p, add, rem))
-                    elif x < 0.9:
-                        lines = self.new_lines(t.randint(1, 40))
-                        text += ["*** Add File: " + p] + ["+" + l for l in lines]
-                        files.append((p, len(lines), 0))
-                    else:
-                        text += ["*** Delete File: " + p]
-                        files.append((p, 0, None))
-                text.append("*** End Patch")
-                patch = "\n".join(text) + "\n"
+                patch, files = self.patch(size)
                 name = "apply_patch"
                 call = item({"type": "custom_tool_call", "status": "completed", "call_id": cid, "name": "apply_patch",
                              "input": patch}, at)
@@ -847,8 +885,12 @@ class Gen:
         self.bump("codex_sessions")
 
     def gemini_session(self, t_ms):
-        """A legacy whole-file Gemini chat. Truth: input - cached + tool, output + thoughts."""
+        """A Gemini chat: a legacy whole-file JSON, or (v3, half the chats) the append-only
+        JSONL of v0.39+, where a message with tool calls is written twice as the CLI does: first
+        without them, then, after a $set, again with them (the last line of an id is its
+        state). Truth: input - cached + tool, output + thoughts, once per message."""
         r = self.r
+        jsonl = self.t.random() < 0.5
         sid = self.uuid()
         model = r.choice(["gemini-2.5-pro", "gemini-2.5-flash"])
         msgs = []
@@ -875,11 +917,23 @@ class Gen:
         proj = self.hexid(64)
         for c in calls:  # lumo's project of a chat: its tmp/<project> folder
             c["project"] = proj
-        doc = {"sessionId": sid, "projectHash": proj, "startTime": iso(start), "lastUpdated": iso(t_ms), "messages": msgs}
         name = "session-%s-%s.json" % (time.strftime("%Y-%m-%dT%H-%M", time.gmtime(start // 1000)), sid[:8])
         path = os.path.join(self.out, "gemini", "tmp", proj, "chats", name)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        data = json.dumps(doc, indent=2).encode()
+        if jsonl:
+            out = [{"sessionId": sid, "projectHash": proj, "startTime": iso(start), "lastUpdated": iso(start),
+                    "kind": "main"}]
+            for m in msgs:
+                if "toolCalls" in m:
+                    out += [{k: v for k, v in m.items() if k != "toolCalls"}, {"$set": {"lastUpdated": m["timestamp"]}}]
+                out.append(m)
+            data = "".join(json.dumps(x, separators=(",", ":")) + "\n" for x in out).encode()
+            path += "l"
+            self.bump("gemini_jsonl_sessions")
+        else:
+            doc = {"sessionId": sid, "projectHash": proj, "startTime": iso(start), "lastUpdated": iso(t_ms),
+                   "messages": msgs}
+            data = json.dumps(doc, indent=2).encode()
         with open(path, "wb") as f:
             f.write(data)
         os.utime(path, (t_ms // 1000 + 5, t_ms // 1000 + 5))
