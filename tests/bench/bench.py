@@ -336,7 +336,7 @@ def write(rows, notes, cold_ok):
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     out = ["# lumo benchmark results", "",
            "Written by `make bench` (tests/bench/bench.py) on %s: %d cores (%s), %.0f GiB RAM, %s, SQLite %s. "
-           "Corpora from tests/bench/gen_corpus.py (fixed seeds). Times are wall-clock seconds of the whole "
+           "Corpora from tests/bench/gen_corpus.py %s (fixed seeds). Times are wall-clock seconds of the whole "
            "command (process start included), %d runs after one warm-up; MB/s uses the median. "
            "The re-sync after an appended message times the sync alone: the message is appended (as the "
            "agent would) before each run. "
@@ -344,7 +344,7 @@ def write(rows, notes, cold_ok):
            "`vs fastest peer` = ccusage 20's daily report time / lumo's time for the same totals "
            "(above 1: lumo is faster)."
            % (time.strftime("%Y-%m-%d"), os.cpu_count(), cpu, mem, platform.platform(),
-              sh("sqlite3 --version").stdout.split()[0], REPS), ""]
+              sh("sqlite3 --version").stdout.split()[0], GENERATOR.split()[-1], REPS), ""]
     if not cold_ok:
         out += ["Cold-cache runs were skipped: writing /proc/sys/vm/drop_caches is not permitted here.", ""]
     out += ["| corpus | cache | task | tool | min s | median s | MB/s | x cat | vs fastest peer | peak RSS MiB |",
@@ -363,10 +363,12 @@ def write(rows, notes, cold_ok):
             size, cache, task, tool, m["min"], m["median"], mb / m["median"], xcat, vs, m["rss"] / 1024))
     out += ["", "## Notes", ""] + ["- " + n for n in notes] + [""]
     path = os.path.join(HERE, "results.md")
-    # the growth table of `make bench-scale` (bench_scale.py) stays as it was
+    # the sections other scripts write stay as they were: from the first marked one (the
+    # dashboard's, <!-- name:start -->) or the growth table of `make bench-scale` on
     old = open(path).read() if os.path.exists(path) else ""
     mark = "## Growth (make bench-scale)"
-    keep = "\n" + mark + old.split(mark, 1)[1] if mark in old else ""
+    at = min([i for i in (old.find("\n<!-- "), old.find("\n" + mark)) if i >= 0], default=-1)
+    keep = old[at:] if at >= 0 else ""
     open(path, "w").write("\n".join(out) + keep)
     print("\n".join(out))
 
