@@ -432,12 +432,65 @@ static int command_op(const char *s, size_t n, lumo_git_fn fn, void *ctx) {
   return 0;
 }
 
+/* A here-document's delimiter word after "<<" or "<<-" at cmd[*i] (just past the
+** operator), quotes and backslashes removed, into w (NUL-terminated, cap bytes); *i moves
+** past it. 0 when there is no word, or one too long to hold (its body is then read as
+** commands, as before here-documents were known). */
+static int heredoc_word(const char *cmd, size_t n, size_t *i, char *w, size_t cap) {
+  size_t k = 0;
+  int whole = 1;
+  char quote = 0;
+  while (*i < n && (cmd[*i] == ' ' || cmd[*i] == '\t')) (*i)++;
+  for (; *i < n; (*i)++) {
+    char c = cmd[*i];
+    if (quote && c == quote) {
+      quote = 0;
+      continue;
+    }
+    if (!quote && (c == '\'' || c == '"')) {
+      quote = c;
+      continue;
+    }
+    if (!quote && (c == ' ' || c == '\t' || c == '\n' || c == ';' || c == '&' || c == '|' || c == '<' || c == '>' ||
+                   c == '(' || c == ')'))
+      break;
+    if (!quote && c == '\\' && *i + 1 < n) c = cmd[++*i];
+    if (k + 1 < cap) w[k++] = c;
+    else whole = 0;
+  }
+  w[k] = 0;
+  return k > 0 && whole;
+}
+
+/* The end of the body of a here-document that starts at cmd[at]: the offset of the
+** newline after its delimiter line (n when the command ends first, as bash reads it). */
+static size_t heredoc_end(const char *cmd, size_t n, size_t at, const char *word, int strip_tabs) {
+  size_t wn = strlen(word);
+  while (at < n) {
+    const char *nl = memchr(cmd + at, '\n', n - at);
+    size_t e = nl ? (size_t)(nl - cmd) : n, s = at;
+    if (strip_tabs)
+      while (s < e && cmd[s] == '\t') s++;
+    size_t len = e - s;
+    if (len && cmd[s + len - 1] == '\r') len--;
+    if (len == wn && memcmp(cmd + s, word, wn) == 0) return e;
+    at = e + 1;
+  }
+  return n;
+}
+
 /* Splits a command at ; & | newlines and parentheses outside quotes (a $( ) inside
-** double quotes, as in git commit -m "$(cat <<'EOF' ...)", stays in its command). */
+** double quotes, as in git commit -m "$(cat <<'EOF' ...)", stays in its command). The
+** body of a here-document (cat > setup.sh <<'EOF' ... EOF) is text the command reads, not
+** commands: its lines are skipped, so a script written that way runs none of its git
+** commands. */
 int lumo_git_ops(const char *cmd, size_t n, lumo_git_fn fn, void *ctx) {
-  int ops = 0;
+  enum { MAX_HEREDOCS = 8 };
+  int ops = 0, heredocs = 0, strip[MAX_HEREDOCS];
+  char words[MAX_HEREDOCS][256];
   size_t start = 0;
   char quote = 0;
+  int arithmetic = 0; /* inside $(( )) or (( )), where << is a shift */
   for (size_t i = 0; i <= n; i++) {
     char c = i < n ? cmd[i] : '\n';
     if (quote) {
@@ -453,12 +506,33 @@ int lumo_git_ops(const char *cmd, size_t n, lumo_git_fn fn, void *ctx) {
       quote = c;
       continue;
     }
+    if ((c == '(' || c == ')') && i + 1 < n && cmd[i + 1] == c) arithmetic = c == '(';
+    if (!arithmetic && c == '<' && i + 1 < n && cmd[i + 1] == '<' && (i + 2 >= n || cmd[i + 2] != '<')) { /* not <<< */
+      size_t j = i + 2;
+      int tabs = j < n && cmd[j] == '-';
+      j += tabs;
+      if (heredocs < MAX_HEREDOCS && heredoc_word(cmd, n, &j, words[heredocs], sizeof(words[0]))) {
+        strip[heredocs++] = tabs;
+        i = j - 1; /* the word is part of the command */
+      } else {
+        i++;
+      }
+      continue;
+    }
     if (c == ';' || c == '&' || c == '|' || c == '\n' || c == '(' || c == ')') {
       while (start < i && (cmd[start] == ' ' || cmd[start] == '\t')) start++;
       size_t e = i;
       while (e > start && (cmd[e - 1] == ' ' || cmd[e - 1] == '\t' || cmd[e - 1] == '\r')) e--;
       if (e > start) ops += command_op(cmd + start, e - start, fn, ctx);
       start = i + 1;
+      if (c == '\n' && i < n && heredocs) { /* the bodies follow this line, one after the other */
+        size_t at = i + 1;
+        for (int h = 0; h < heredocs && at <= n; h++) at = heredoc_end(cmd, n, at, words[h], strip[h]) + 1;
+        heredocs = 0;
+        if (at > n) break;
+        i = at - 1; /* the loop's i++ lands on the line after the last delimiter */
+        start = at;
+      }
     }
   }
   return ops;

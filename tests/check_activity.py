@@ -525,6 +525,22 @@ c.eq("lumo_git_ops over claude_tool_uses = git_ops", sorted(
          "SELECT 'claude:' || t.tool_use_id AS k, g.value ->> 'operation' AS op, g.value ->> 'command' AS cmd"
          " FROM claude_tool_uses('%s') t, json_each(lumo_git_ops(t.tool_name, t.input)) g" % ",".join(ROOTS["claude"]))))
 
+# here-documents: the body is text a command reads, never commands (a script written with
+# cat <<'EOF' runs none of its git lines); the operations worked out by hand
+HEREDOCS = [
+    ("cat > release.sh <<'EOF'\n#!/bin/sh\ngit tag v1\ngit push --tags\nEOF\nchmod +x release.sh && git add release.sh",
+     ["add"]),
+    ("git commit -F - <<EOF\nFix the parser\n\ngit push comes later\nEOF\ngit push", ["commit", "push"]),
+    ("cat <<-\"END\" | git apply\n\tgit status\n\tEND\ngit log; cat <<<'git x'; git diff", ["apply", "log", "diff"]),
+    ("cat <<A <<B\ngit a\nA\ngit b\nB\ngit tag v2", ["tag"]),
+    ("cat <<EOF\ngit never\n", []),  # no delimiter line: the body runs to the end
+    ("echo $((1<<4))\ngit push\nx=$(( 2 << 1 )); git tag v$x", ["push", "tag"]),  # shifts, not here-documents
+    ("git commit -m \"$(cat <<'EOF'\nmsg; git push\nEOF\n)\" && git push", ["commit", "push"]),
+]
+for cmd, ops in HEREDOCS:
+    got = query("SELECT lumo_git_ops('Bash', json_object('command', '%s')) AS g" % cmd.replace("'", "''"))[0]["g"]
+    c.eq("lumo_git_ops of %r" % cmd, ops, [o["operation"] for o in json.loads(got or "[]")])
+
 # edits of any shape: one block of lines replaced in a text of distinct lines (so a diff
 # finds exactly that block), with and without last newlines, empty lines, empty texts
 import random

@@ -29,6 +29,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+from gen_corpus import GENERATOR  # noqa: E402  (a corpus of another version is made again)
 CORPUS = os.path.join(HERE, "corpus")
 PEERS = os.path.join(HERE, "peers")
 SO = os.environ.get("BENCH_LUMO", os.path.join(ROOT, "dist", "lumo"))  # the extension, without .so
@@ -48,7 +50,7 @@ def tree_bytes(d):
 def corpus(size, seed):
     d = os.path.join(CORPUS, size)
     exp = os.path.join(d, "expected.json")
-    stale = not os.path.exists(exp) or json.load(open(exp)).get("generator") != "lumo tests/bench/gen_corpus.py v2"
+    stale = not os.path.exists(exp) or json.load(open(exp)).get("generator") != GENERATOR
     if stale:
         shutil.rmtree(d, ignore_errors=True)
         print("generating %s corpus (seed %s) ..." % (size, seed), flush=True)
@@ -334,7 +336,7 @@ def write(rows, notes, cold_ok):
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     out = ["# lumo benchmark results", "",
            "Written by `make bench` (tests/bench/bench.py) on %s: %d cores (%s), %.0f GiB RAM, %s, SQLite %s. "
-           "Corpora from tests/bench/gen_corpus.py (fixed seeds). Times are wall-clock seconds of the whole "
+           "Corpora from tests/bench/gen_corpus.py %s (fixed seeds). Times are wall-clock seconds of the whole "
            "command (process start included), %d runs after one warm-up; MB/s uses the median. "
            "The re-sync after an appended message times the sync alone: the message is appended (as the "
            "agent would) before each run. "
@@ -342,7 +344,7 @@ def write(rows, notes, cold_ok):
            "`vs fastest peer` = ccusage 20's daily report time / lumo's time for the same totals "
            "(above 1: lumo is faster)."
            % (time.strftime("%Y-%m-%d"), os.cpu_count(), cpu, mem, platform.platform(),
-              sh("sqlite3 --version").stdout.split()[0], REPS), ""]
+              sh("sqlite3 --version").stdout.split()[0], GENERATOR.split()[-1], REPS), ""]
     if not cold_ok:
         out += ["Cold-cache runs were skipped: writing /proc/sys/vm/drop_caches is not permitted here.", ""]
     out += ["| corpus | cache | task | tool | min s | median s | MB/s | x cat | vs fastest peer | peak RSS MiB |",
@@ -361,10 +363,12 @@ def write(rows, notes, cold_ok):
             size, cache, task, tool, m["min"], m["median"], mb / m["median"], xcat, vs, m["rss"] / 1024))
     out += ["", "## Notes", ""] + ["- " + n for n in notes] + [""]
     path = os.path.join(HERE, "results.md")
-    # the growth table of `make bench-scale` (bench_scale.py) stays as it was
+    # the sections other scripts write stay as they were: from the first marked one (the
+    # dashboard's, <!-- name:start -->) or the growth table of `make bench-scale` on
     old = open(path).read() if os.path.exists(path) else ""
     mark = "## Growth (make bench-scale)"
-    keep = "\n" + mark + old.split(mark, 1)[1] if mark in old else ""
+    at = min([i for i in (old.find("\n<!-- "), old.find("\n" + mark)) if i >= 0], default=-1)
+    keep = old[at:] if at >= 0 else ""
     open(path, "w").write("\n".join(out) + keep)
     print("\n".join(out))
 

@@ -39,7 +39,7 @@ def gen(size, seed):
     d = os.path.join(CORPUS, size)
     exp = os.path.join(d, "expected.json")
     took = os.path.join(CORPUS, "gen-time-" + size)  # the generator's time, kept beside the corpus
-    if os.path.exists(exp) and json.load(open(exp)).get("generator") == "lumo tests/bench/gen_corpus.py v2":
+    if os.path.exists(exp) and json.load(open(exp)).get("generator") == bench.GENERATOR:
         return d, float(open(took).read()) if os.path.exists(took) else None
     shutil.rmtree(d, ignore_errors=True)
     print("generating %s corpus (seed %s) ..." % (size, seed), flush=True)
@@ -138,9 +138,10 @@ def table(res, cold_ok, started, ended):
     out = [MARK, "",
            "Written by `make bench-scale` (tests/bench/bench_scale.py), %s to %s UTC, %d cores, shared with other"
            " work (figures drift up to 2x from hour to hour; compare the sizes of this one run). Corpora from"
-           " tests/bench/gen_corpus.py; times are wall-clock seconds of the whole command, median of %d runs after a"
+           " tests/bench/gen_corpus.py %s; times are wall-clock seconds of the whole command, median of %d runs after a"
            " warm-up (at 10 GB the first sync and each view: one run, no warm-up). `x 1G`: the figure divided by the 1 GB"
-           " one of this run (10x the bytes: 10.0 is linear)." % (started, ended, os.cpu_count(), REPS), "",
+           " one of this run (10x the bytes: 10.0 is linear)." % (started, ended, os.cpu_count(), bench.GENERATOR.split()[-1],
+                                                          REPS), "",
            "| | " + " | ".join(r["size"] for r in res) + " | " + " | ".join("x 1G (%s)" % r["size"] for r in res if r is not base) + " |",
            "|---" * (1 + len(res) + len(res) - 1) + "|"]
 
