@@ -416,10 +416,7 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
     const char *timestamp = dec(y, 2, L.timestamp);
     const char *mid = dec(y, 3, L.message_id);
     const char *model = dec(y, 4, L.model);
-    if (first_cwd && !project) {
-      lumo_span proj = lumo_path_last(first_cwd, strlen(first_cwd));
-      if (proj.n && !(project = sqlite3_mprintf("%.*s", (int)proj.n, proj.p))) rc = SQLITE_NOMEM;
-    }
+    if (first_cwd && !project) project = lumo_project_new(first_cwd, &rc);
     if (rc) break; /* out of memory: not a response without its project */
     if (claude_line_bills(&L)) {
       lumo_cand k;
@@ -765,9 +762,8 @@ static int sync_codex_file(syncer *y, const lumo_file *f) {
     if (r.timestamp.n) lumo_json_decode(r.timestamp, &ts);
     lumo_buf_nul(&ts);
     char *mid = sqlite3_mprintf("%s:%lld", cs.thread_id.len ? cs.thread_id.p : f->rel, (long long)rd.line_no);
-    lumo_span last = cs.cwd.len ? lumo_path_last(cs.cwd.p, cs.cwd.len) : (lumo_span){NULL, 0};
-    char *project = last.n ? sqlite3_mprintf("%.*s", (int)last.n, last.p) : NULL;
-    if (!mid || (last.n && !project) || ts.oom) { /* out of memory: no row without its fields */
+    char *project = lumo_project_new(cs.cwd.len ? cs.cwd.p : NULL, &rc);
+    if (!mid || rc || ts.oom) { /* out of memory: no row without its fields */
       sqlite3_free(mid);
       sqlite3_free(project);
       rc = SQLITE_NOMEM;

@@ -80,9 +80,8 @@ int prompt_codex_event(syncer *y, const char *line, size_t n, const codex_prompt
   int64_t at;
   if (c->is_fork && c->start_ms && ts && lumo_iso_to_ms(ts, &at) == 1 && at - c->start_ms < 1000) return SQLITE_OK;
   char *key = sqlite3_mprintf("codex:%s:%lld", c->thread ? c->thread : c->file, (long long)c->line);
-  lumo_span last = c->cwd ? lumo_path_last(c->cwd, strlen(c->cwd)) : (lumo_span){NULL, 0};
-  char *project = last.n ? sqlite3_mprintf("%.*s", (int)last.n, last.p) : NULL;
-  if (!key || (last.n && !project)) rc = SQLITE_NOMEM;
+  char *project = lumo_project_new(c->cwd, &rc);
+  if (!key || rc) rc = SQLITE_NOMEM;
   else {
     prompt_rec r = {key, "codex", c->thread, project, ts, c->file, c->line, 0};
     rc = prompt_put(y, &r, &p);

@@ -176,7 +176,7 @@ void lumo_diag_add(lumo_conn *c, const char *source, const char *file, int64_t l
   if (c->ndiag == c->cap) {
     int cap = c->cap ? c->cap * 2 : 16;
     lumo_diag *d = sqlite3_realloc64(c->diags, sizeof(*d) * (size_t)cap);
-    if (!d) { /* diagnostics are best effort under OOM: counted, as past the cap */
+    if (!d) { /* out of memory: counted as lost (diag_oom), which fails a sync */
       diag_lost(c, source, 1);
       return;
     }
