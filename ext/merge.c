@@ -149,14 +149,16 @@ void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
   }
   if (rc == SQLITE_DONE) rc = SQLITE_OK; /* anything else ended the read early: an error */
   sqlite3_finalize(src);
-  /* messages by name: a database from before schema 6 has no is_rewound (then 0) */
+  /* messages by name: a database from before schema 6 has no is_rewound (then 0), one from
+  ** before schema 13 no rank_mtime_ns (NULL); a record both hold keeps this database's copy */
   int src_rewound = sync_table_has_column(db, "lumo_merge_src", "messages", "is_rewound") == 1;
+  int src_rank = sync_table_has_column(db, "lumo_merge_src", "messages", "rank_mtime_ns") == 1;
   char *msgs = sqlite3_mprintf(
       "INSERT OR IGNORE INTO messages (key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role,"
-      " model, message_id, is_sidechain, text, content_bytes, file, line, is_rewound)"
+      " model, message_id, is_sidechain, text, content_bytes, file, line, is_rewound, rank_mtime_ns)"
       " SELECT key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role, model, message_id,"
-      " is_sidechain, text, content_bytes, file, line, %s FROM lumo_merge_src.messages",
-      src_rewound ? "is_rewound" : "0");
+      " is_sidechain, text, content_bytes, file, line, %s, %s FROM lumo_merge_src.messages",
+      src_rewound ? "is_rewound" : "0", src_rank ? "rank_mtime_ns" : "NULL");
   if (!rc) rc = msgs ? sqlite3_exec(db, msgs, NULL, NULL, NULL) : SQLITE_NOMEM;
   sqlite3_free(msgs);
   if (!rc) rc = merge_tool_uses(db);

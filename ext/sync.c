@@ -55,9 +55,14 @@ typedef struct msg_row {
   const char *file;
   int64_t line;
   int is_rewound; /* Gemini: no longer in the conversation */
+  int ranked;     /* Claude: of two copies of a record, the one that ranks first is kept */
+  int64_t rank_mtime_ns; /* the rank: its file's mtime (then its file and line) */
 } msg_row;
 
-static int message_put(syncer *y, const msg_row *m) {
+/* Writes a message row; *moved (if given) is set to 1 when this copy replaced a stored
+** copy of another file or line (a ranked copy that ranks first), whose derived rows (tool
+** calls, prompts) then move too. */
+static int message_put(syncer *y, const msg_row *m, int *moved) {
   sqlite3_stmt *st = y->msg_ins;
   bind_text(st, 1, m->key);
   bind_text(st, 2, m->agent);
@@ -79,9 +84,14 @@ static int message_put(syncer *y, const msg_row *m) {
   sqlite3_bind_int64(st, 16, m->line);
   sqlite3_bind_int(st, 17, m->replace);
   sqlite3_bind_int(st, 18, m->is_rewound);
+  if (m->ranked) sqlite3_bind_int64(st, 19, m->rank_mtime_ns);
+  else sqlite3_bind_null(st, 19);
+  /* an upsert that updates leaves the last insert rowid as it was: 0 tells the two apart */
+  sqlite3_set_last_insert_rowid(y->db, 0);
   int rc = step_done(st);
   sqlite3_bind_null(st, 13);
   if (!rc) y->st.message_rows++;
+  if (moved) *moved = !rc && m->ranked && sqlite3_changes(y->db) > 0 && sqlite3_last_insert_rowid(y->db) == 0;
   return rc;
 }
 
@@ -213,6 +223,7 @@ typedef struct tool_ctx {
   syncer *y;
   const char *session, *project, *timestamp, *mid, *file;
   int64_t line;
+  int moved; /* the record's kept copy moved to this line (message_put) */
   int rc;
   lumo_span tool_use_result; /* the record's toolUseResult: Claude Code's own figures of an edit */
 } tool_ctx;
@@ -233,7 +244,7 @@ static void tool_use_block(void *p, const claude_tool *u) {
   if (!key) return;
   activity_call c = {key, "claude", t->session, t->project, t->timestamp, t->mid,
                      u->name.n ? dec(y, 11, u->name) : NULL, u->input.n ? u->input.p : NULL, u->input.n,
-                     t->file, t->line, {NULL, 0}};
+                     t->file, t->line, {NULL, 0}, t->moved};
   t->rc = activity_call_put(y, &c);
   sqlite3_free(key);
 }
@@ -447,16 +458,17 @@ static int sync_claude_file(syncer *y, const lumo_file *f) {
       int has_text = claude_line_text(&L, &y->text);
       msg_row m = {key, "claude", session, uuid, dec(y, 14, L.parent_uuid), timestamp, dec(y, 15, L.type),
                    dec(y, 11, L.role), model, mid, L.is_sidechain, has_text, 0,
-                   y->text.p, y->text.len, (int64_t)L.content.n, f->rel, rd.line_no, 0};
-      rc = key ? message_put(y, &m) : SQLITE_NOMEM;
+                   y->text.p, y->text.len, (int64_t)L.content.n, f->rel, rd.line_no, 0, 1, f->mtime_ns};
+      int moved = 0;
+      rc = key ? message_put(y, &m, &moved) : SQLITE_NOMEM;
       if (!rc && has_text && L.role.n == 6 && memcmp(L.role.p, "\"user\"", 6) == 0) {
         lumo_prompt p;
         int flags = (L.is_meta ? LUMO_PROMPT_META : 0) | (L.is_sidechain ? LUMO_PROMPT_SUBAGENT : 0);
-        prompt_rec r = {key, "claude", session, project, timestamp, f->rel, rd.line_no, 0};
+        prompt_rec r = {key, "claude", session, project, timestamp, f->rel, rd.line_no, moved};
         if (lumo_prompt_of("claude", y->text.p, y->text.len, NULL, 0, flags, &p)) rc = prompt_put(y, &r, &p);
       }
       sqlite3_free(key);
-      tool_ctx t = {y, session, project, timestamp, mid, f->rel, rd.line_no, SQLITE_OK, L.tool_use_result};
+      tool_ctx t = {y, session, project, timestamp, mid, f->rel, rd.line_no, moved, SQLITE_OK, L.tool_use_result};
       if (!rc) claude_line_tools(&L, tool_use_block, tool_result_block, &t);
       if (!rc) rc = t.rc;
     }
@@ -507,7 +519,7 @@ static void gemini_tool_call(void *p, lumo_span call) {
   lumo_json_get(call, "resultDisplay", &display);
   activity_call c = {key, "gemini", t->session, t->project, t->timestamp, NULL,
                      lumo_json_get(call, "name", &name) == 1 ? dec(y, 2, name) : NULL, has_args ? args.p : NULL,
-                     has_args ? args.n : 0, t->f->rel, t->line, display};
+                     has_args ? args.n : 0, t->f->rel, t->line, display, 0};
   t->rc = activity_call_put(y, &c);
   if (!t->rc && lumo_json_get(call, "status", &status) == 1 && lumo_json_is_string(status)) {
     const char *s = dec(y, 3, status);
@@ -532,8 +544,8 @@ static int gemini_message_put(syncer *y, const lumo_file *f, const gemini_file *
   size_t text_len = msg->text ? strlen(msg->text) : 0;
   msg_row m = {key, "gemini", session, msg->id, NULL, msg->timestamp, type, role,
                msg->is_gemini ? msg->model : NULL, NULL, g->is_subagent, msg->text != NULL, 1,
-               msg->text, text_len, (int64_t)text_len, f->rel, msg->line, msg->is_rewound};
-  int rc = message_put(y, &m);
+               msg->text, text_len, (int64_t)text_len, f->rel, msg->line, msg->is_rewound, 0, 0};
+  int rc = message_put(y, &m, NULL);
   int user = msg->type && strcmp(msg->type, "user") == 0, notice = msg->type && strcmp(msg->type, "info") == 0;
   if (!rc && (user || notice)) {
     lumo_prompt p;
@@ -624,8 +636,8 @@ static int codex_item_put(syncer *y, const lumo_file *f, const codex_state *cs, 
   int assistant = it->role && strcmp(it->role, "assistant") == 0;
   msg_row m = {key, "codex", cs->thread_id.len ? cs->thread_id.p : NULL, NULL, NULL, ts, type, it->role,
                assistant && cs->model.len ? cs->model.p : NULL, NULL, cs->is_fork, 1, 0,
-               it->text.p, it->text.len, it->content_bytes, f->rel, line, 0};
-  int rc = key ? message_put(y, &m) : SQLITE_NOMEM;
+               it->text.p, it->text.len, it->content_bytes, f->rel, line, 0, 0, 0};
+  int rc = key ? message_put(y, &m, NULL) : SQLITE_NOMEM;
   sqlite3_free(key);
   if (rc || !it->call_id.len) return rc;
   char *tkey = sqlite3_mprintf("codex:%s", it->call_id.p);
@@ -637,7 +649,7 @@ static int codex_item_put(syncer *y, const lumo_file *f, const codex_state *cs, 
       return rc;
     }
     activity_call c = {tkey, "codex", m.session, project, ts, NULL, it->tool_name.len ? it->tool_name.p : NULL,
-                       it->text.len ? it->text.p : NULL, it->text.len, f->rel, line, {NULL, 0}};
+                       it->text.len ? it->text.p : NULL, it->text.len, f->rel, line, {NULL, 0}, 0};
     rc = activity_call_put(y, &c);
     sqlite3_free(project);
   } else if (strcmp(type, "tool_result") == 0) {
@@ -825,7 +837,7 @@ static int opencode_tool_put(void *ctx, const lumo_file *f, const oc_tool *t) {
     return rc;
   }
   activity_call c = {key, "opencode", t->session, project, t->start_ms ? iso_ms(t->start_ms, at) : NULL, NULL,
-                     t->tool, t->input.n ? t->input.p : NULL, t->input.n, f->rel, 0, {NULL, 0}};
+                     t->tool, t->input.n ? t->input.p : NULL, t->input.n, f->rel, 0, {NULL, 0}, 0};
   rc = activity_call_put(y, &c);
   if (!rc && (t->is_error >= 0 || t->output.n)) {
     lumo_buf *text = &y->s[12];

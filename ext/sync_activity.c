@@ -18,7 +18,8 @@ static const char *const activity_sql[] = {
   "INSERT INTO tool_uses (key, agent, machine, session_id, timestamp, message_id, tool_name, input, file, line,"
   " project, mcp_server, mcp_tool, input_bytes, input_truncated)"
   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, CASE WHEN ?16 OR json_valid(?8) THEN ?8 ELSE json_quote(?8) END, ?9, ?10,"
-  " ?11, ?12, ?13, ?14, ?15) ON CONFLICT (key) DO NOTHING",
+  " ?11, ?12, ?13, ?14, ?15) ON CONFLICT (key) DO UPDATE SET session_id = excluded.session_id,"
+  " project = excluded.project, file = excluded.file, line = excluded.line WHERE ?17",
   /* an outcome not said (NULL) keeps one said before (Codex: exec_command_end, then the
   ** output); a duration the agent logged stays over the timestamps' */
   "UPDATE tool_uses SET is_error = coalesce(?2, is_error), result_bytes = ?3, result_text = ?4,"
@@ -26,11 +27,15 @@ static const char *const activity_sql[] = {
   " WHERE key = ?1",
   "UPDATE tool_uses SET is_error = coalesce(?2, is_error), duration_ms = coalesce(?3, duration_ms),"
   " mcp_server = coalesce(?4, mcp_server), mcp_tool = coalesce(?5, mcp_tool) WHERE key = ?1",
-  "INSERT OR IGNORE INTO file_changes (key, tool_key, agent, machine, session_id, project, timestamp, tool_name,"
+  "INSERT INTO file_changes (key, tool_key, agent, machine, session_id, project, timestamp, tool_name,"
   " path, language, operation, lines_added, lines_removed, file, line)"
-  " VALUES (?1 || ':' || ?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-  "INSERT OR IGNORE INTO git_ops (key, tool_key, agent, machine, session_id, project, timestamp, operation,"
-  " command, file, line) VALUES (?1 || ':' || ?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+  " VALUES (?1 || ':' || ?15, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+  " ON CONFLICT (key) DO UPDATE SET session_id = excluded.session_id, project = excluded.project,"
+  " file = excluded.file, line = excluded.line WHERE ?16",
+  "INSERT INTO git_ops (key, tool_key, agent, machine, session_id, project, timestamp, operation,"
+  " command, file, line) VALUES (?1 || ':' || ?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+  " ON CONFLICT (key) DO UPDATE SET session_id = excluded.session_id, project = excluded.project,"
+  " file = excluded.file, line = excluded.line WHERE ?12",
   /* a Claude edit's own figures, from its result record (activity_result_put) */
   "SELECT tool_name, input FROM tool_uses WHERE key = ?1 AND tool_name IN ('Edit', 'MultiEdit', 'Write')",
   "UPDATE file_changes SET lines_added = ?2, lines_removed = ?3 WHERE key = ?1 || ':' || ?4",
@@ -96,6 +101,7 @@ static void on_change(void *ctx, const lumo_change *ch) {
   bind_text(st, 13, c->file);
   sqlite3_bind_int64(st, 14, c->line);
   sqlite3_bind_int(st, 15, ++a->n);
+  sqlite3_bind_int(st, 16, c->moved);
   a->rc = step_done(st);
 }
 
@@ -110,6 +116,7 @@ static void on_git(void *ctx, const char *op, const char *seg, size_t n) {
   bind_text(st, 9, a->call->file);
   sqlite3_bind_int64(st, 10, a->call->line);
   sqlite3_bind_int(st, 11, ++a->n);
+  sqlite3_bind_int(st, 12, a->call->moved);
   a->rc = step_done(st);
 }
 
@@ -145,13 +152,15 @@ int activity_call_put(syncer *y, const activity_call *c) {
   else sqlite3_bind_null(st, 14);
   sqlite3_bind_int(st, 15, cut);
   sqlite3_bind_int(st, 16, c->input && lumo_json_valid_strict(c->input, c->input_len));
+  sqlite3_bind_int(st, 17, c->moved);
   rc = sqlite3_step(st);
   int added = rc == SQLITE_DONE && sqlite3_changes(y->db) > 0;
   sqlite3_reset(st);
   sqlite3_bind_null(st, 8);
   if (rc != SQLITE_DONE) return rc;
   y->st.tool_rows += added;
-  /* a call read again (a file re-read from its start) has its rows already */
+  /* a call read again (a file re-read from its start) has its rows already; a moved one
+  ** (the copy of its record kept now) takes them along, by the same keys */
   if (!added || !c->tool_name || !c->input) return SQLITE_OK;
   a->call = c;
   a->cut = cut;
@@ -238,7 +247,7 @@ static int patch_end_rows(syncer *y, const char *key, lumo_span changes, const c
   char *project = lumo_project_new(cwd, &rc);
   if (rc) return rc;
   activity_call c = {key, "codex", session, project, timestamp, NULL, "apply_patch", NULL, 0, file, line_no,
-                     {NULL, 0}};
+                     {NULL, 0}, 0};
   a->call = &c;
   a->cut = 0;
   a->n = 0;

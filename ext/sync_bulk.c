@@ -33,7 +33,8 @@ static const char *const bulk_indexes[] = {
 static const char *const bulk_triggers[] = {
   "usage_buckets_add", "usage_buckets_remove", "usage_buckets_change", "usage_buckets_price", "session_totals_add",
   "session_totals_remove", "session_totals_change", "session_totals_price", "blocks_state_add", "blocks_state_remove",
-  "blocks_state_change", "session_message_counts_add", "session_buckets_add", "session_buckets_remove",
+  "blocks_state_change", "session_message_counts_add", "session_message_counts_change", "session_buckets_add",
+  "session_buckets_remove",
   "session_buckets_change", "tool_buckets_add", "tool_buckets_remove", "tool_buckets_change", "change_buckets_add",
   "change_buckets_remove", "change_buckets_change", "change_buckets_call_add", "change_buckets_call_remove",
   "change_buckets_call_change"};

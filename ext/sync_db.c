@@ -128,13 +128,20 @@ static const char *const syncer_sql[] = {
   " ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
   "DELETE FROM usage WHERE key = ?1",
   /* ?17 = 1: a message read again replaces its text (Gemini rewrites a message as it
-  ** grows); else the first copy stays (Claude streaming copies are merged by the views) */
+  ** grows); else the stored copy stays unless this one ranks first (?19: its file's mtime;
+  ** the older file, then the smaller file and line, as usage's winner rule): a resumed
+  ** Claude session repeats the records of the one it resumes under their uuids, and the
+  ** copy kept must not depend on which file a sync read first (a read that failed, a file
+  ** restored later) */
   "INSERT INTO messages (key, agent, machine, session_id, uuid, parent_uuid, timestamp, type, role,"
-  " model, message_id, is_sidechain, text, content_bytes, file, line, is_rewound)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?18)"
-  " ON CONFLICT (key) DO UPDATE SET timestamp = excluded.timestamp, type = excluded.type, role = excluded.role,"
-  " model = excluded.model, text = excluded.text, content_bytes = excluded.content_bytes, file = excluded.file,"
-  " line = excluded.line, is_rewound = excluded.is_rewound WHERE ?17",
+  " model, message_id, is_sidechain, text, content_bytes, file, line, is_rewound, rank_mtime_ns)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?18, ?19)"
+  " ON CONFLICT (key) DO UPDATE SET session_id = excluded.session_id, timestamp = excluded.timestamp,"
+  " type = excluded.type, role = excluded.role, model = excluded.model, text = excluded.text,"
+  " content_bytes = excluded.content_bytes, file = excluded.file, line = excluded.line,"
+  " is_rewound = excluded.is_rewound, rank_mtime_ns = excluded.rank_mtime_ns"
+  " WHERE ?17 OR excluded.rank_mtime_ns < rank_mtime_ns OR (excluded.rank_mtime_ns = rank_mtime_ns"
+  " AND (excluded.file < file OR (excluded.file = file AND excluded.line < line)))",
   "INSERT OR IGNORE INTO otel_points (key, series, machine, agent, time, time_unix_nano, start_time_unix_nano,"
   " metric, unit, kind, temporality, is_monotonic, value, count, sum, session_id, model, type, decision, source,"
   " tool_name, language, user_id, organization_id, terminal_type, service_version, attributes, resource,"
@@ -356,6 +363,9 @@ static int migrate(sqlite3 *db, char **err, int *backfill) {
                           "ALTER TABLE notifications RENAME TO notifications_v11", NULL, NULL, err);
     if (!legacy) sqlite3_exec(db, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
   }
+  /* schema 13: the rank of a record's kept copy (NULL for the rows stored before: they stay) */
+  if (!rc && sync_table_has_column(db, "main", "messages", "rank_mtime_ns") == 0)
+    rc = sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN rank_mtime_ns INTEGER", NULL, NULL, err);
   /* the agent of a diagnostic, so a sync of one source replaces that source's walk rows only */
   if (!rc && sync_table_has_column(db, "main", "diagnostics", "agent") == 0)
     rc = sqlite3_exec(db, "ALTER TABLE diagnostics ADD COLUMN agent TEXT", NULL, NULL, err);

@@ -107,6 +107,7 @@ typedef struct activity_call {
   const char *file;
   int64_t line;
   lumo_span display; /* Gemini: the call's resultDisplay (its diffStat gives the lines) */
+  int moved; /* its record's kept copy is now this one (message_put): the stored rows move here */
 } activity_call;
 LUMO_API int activity_call_put(syncer *y, const activity_call *c);
 /* is_error -1: not said; text NULL: none (kept up to LUMO_RESULT_TEXT_MAX bytes); result:
@@ -124,7 +125,7 @@ struct lumo_prompt;
 typedef struct prompt_rec {
   const char *key, *agent, *session, *project, *timestamp, *file;
   int64_t line;
-  int replace; /* a copy read again replaces the stored row (Gemini); else the first stays */
+  int replace; /* this copy replaces the stored row (Gemini's read again, a Claude record's moved copy) */
 } prompt_rec;
 LUMO_API int prompt_put(syncer *y, const prompt_rec *r, const struct lumo_prompt *p);
 /* A Codex rollout line that may be a user_message or turn_aborted event, and its thread */

@@ -13,11 +13,13 @@ struct prompt_sync {
 };
 
 /* ?12 = 1: a row read again replaces the stored one (Gemini rewrites a message as it
-** changes); else the first copy stays, as in messages (a resumed Claude session repeats
-** the records of the one it resumes, under their uuids) */
+** changes; a Claude record whose kept copy in messages moved to this one: a resumed
+** session repeats the records of the one it resumes, under their uuids); else the stored
+** copy stays */
 static const char prompt_ins_sql[] =
   "INSERT INTO user_prompts (key, agent, machine, session_id, project, timestamp, kind, command, chars, file, line)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (key) DO UPDATE SET timestamp = excluded.timestamp,"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) ON CONFLICT (key) DO UPDATE SET session_id = excluded.session_id,"
+  " project = excluded.project, timestamp = excluded.timestamp,"
   " kind = excluded.kind, command = excluded.command, chars = excluded.chars, file = excluded.file, line = excluded.line"
   " WHERE ?12";
 

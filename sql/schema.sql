@@ -11,11 +11,12 @@
 -- file_changes and git_ops; 10 = user_prompts, the search indexes, search_state and search_pending;
 -- 11 = notifications (Claude Code hook events); 12 = hook_events (the notifications table
 -- renamed: notifications is a view), session_buckets, tool_buckets, change_buckets and
--- git_ops_time. A migration adds its steps below the tables and bumps lumo_schema_version.
+-- git_ops_time; 13 = messages.rank_mtime_ns. A migration adds its steps below the tables and
+-- bumps lumo_schema_version.
 
 -- lumo_schema_version: the schema version of this database.
 CREATE TABLE IF NOT EXISTS lumo_schema_version (
-  version INTEGER NOT NULL  -- 12 (11: hook_events named notifications, no session_buckets, tool_buckets, change_buckets; 10: no notifications; 9: no user_prompts, search_messages, search_tools, search_state, search_pending; 8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
+  version INTEGER NOT NULL  -- 13 (12: messages without rank_mtime_ns; 11: hook_events named notifications, no session_buckets, tool_buckets, change_buckets; 10: no notifications; 9: no user_prompts, search_messages, search_tools, search_state, search_pending; 8: tool_uses without project, mcp_server, mcp_tool, input_bytes, input_truncated, result_text, duration_ms, no file_changes or git_ops; 7: usage without price_fp, price_overrides without valid_from, valid_to and the tier, lumo_files without tail_hash, blocks_cache without unpriced_tokens, no diagnostics or rate_limits; 6: usage without rank_prefer, content_bytes, stored_cost_usd; 5: messages without is_rewound; 4: text activity_minutes; 3: before blocks_cache; 2: before lumo_dirs; 1: before the OTLP tables)
 );
 INSERT INTO lumo_schema_version (version) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM lumo_schema_version);
 
@@ -85,7 +86,8 @@ CREATE TABLE IF NOT EXISTS messages (
   content_bytes INTEGER,          -- size of the raw content JSON
   file         TEXT,                          -- source file, relative to its root
   line         INTEGER,                       -- 1-based line
-  is_rewound   INTEGER NOT NULL DEFAULT 0     -- 1 for a Gemini message a later $rewindTo or $set checkpoint removed from the conversation (it was billed)
+  is_rewound   INTEGER NOT NULL DEFAULT 0,    -- 1 for a Gemini message a later $rewindTo or $set checkpoint removed from the conversation (it was billed)
+  rank_mtime_ns INTEGER           -- mtime of the kept copy's file when read, ns: of two copies of a Claude record (a resumed session repeats the records of the one it resumes), the older file's is kept, then the smaller file and line, as in usage, whatever order the files are synced in (NULL: stored before schema 13, kept)
 );
 CREATE INDEX IF NOT EXISTS messages_session ON messages (session_id, timestamp);
 -- newest first: lumo search walks it to find the latest matches of a common word
@@ -686,6 +688,15 @@ CREATE TRIGGER IF NOT EXISTS session_message_counts_add AFTER INSERT ON messages
   INSERT INTO session_message_counts VALUES (NEW.agent, coalesce(NEW.session_id, ''), 1)
   ON CONFLICT DO UPDATE SET messages = messages + 1;
 END;
+-- a record's kept copy moved to an older file of another session (the rank above)
+CREATE TRIGGER IF NOT EXISTS session_message_counts_change AFTER UPDATE OF session_id ON messages
+ WHEN NEW.session_id IS NOT OLD.session_id BEGIN
+  UPDATE session_message_counts SET messages = messages - 1
+   WHERE agent = OLD.agent AND session_id = coalesce(OLD.session_id, '');
+  DELETE FROM session_message_counts WHERE agent = OLD.agent AND session_id = coalesce(OLD.session_id, '') AND messages <= 0;
+  INSERT INTO session_message_counts VALUES (NEW.agent, coalesce(NEW.session_id, ''), 1)
+  ON CONFLICT DO UPDATE SET messages = messages + 1;
+END;
 
 -- Billed requests of every agent are activity too (OpenCode writes no messages rows).
 CREATE TRIGGER IF NOT EXISTS active_minutes_usage AFTER INSERT ON usage WHEN unixepoch(NEW.timestamp) IS NOT NULL BEGIN
@@ -1071,3 +1082,6 @@ UPDATE lumo_schema_version SET version = 11 WHERE version < 11;
 -- moved; notifications is now a view), the dashboard's rollups session_buckets, tool_buckets
 -- and change_buckets (filled above from the rows) and the git_ops_time index.
 UPDATE lumo_schema_version SET version = 12 WHERE version < 12;
+-- Version 13: messages.rank_mtime_ns (added by lumo_sync's migration; NULL for the rows
+-- stored before, which keep their copy) and the session_message_counts_change trigger.
+UPDATE lumo_schema_version SET version = 13 WHERE version < 13;

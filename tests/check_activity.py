@@ -668,7 +668,7 @@ OLD_MERGED = os.path.join(OUT, "old-merged.db")
 query("SELECT lumo_sync('%s')" % os.path.join(OUT, "no-such-root"), db=OLD_MERGED)
 query("SELECT lumo_merge('%s')" % OLD, db=OLD_MERGED)
 query("SELECT lumo_sync('%s')" % os.path.join(OUT, "no-such-root"), db=OLD)
-c.eq("schema 8 -> current (12): version, the cut input flagged and kept as a JSON string", [[12, 1, 1, cut_input]],
+c.eq("schema 8 -> current (13): version, the cut input flagged and kept as a JSON string", [[13, 1, 1, cut_input]],
      [[r["v"], r["input_truncated"], r["valid"], r["text"]] for r in query(
          "SELECT (SELECT version FROM lumo_schema_version) AS v, input_truncated, json_valid(input) AS valid,"
          " input ->> '$' AS text FROM tool_uses WHERE key = 'claude:toolu_cut'", db=OLD)])

@@ -291,7 +291,7 @@ query(SYNC, db=OLD)
 c.eq("schema 9 -> 10: the history's prompts", sorted(want.items()),
      sorted((r["key"], (r["agent"], r["kind"], r["command"], r["chars"], r["day"], r["project"])) for r in query(
          "SELECT key, agent, kind, command, chars, date(timestamp) AS day, project FROM user_prompts", db=OLD)))
-c.eq("schema 9 -> current (12): version", 12, query("SELECT version FROM lumo_schema_version", db=OLD)[0]["version"])
+c.eq("schema 9 -> current (13): version", 13, query("SELECT version FROM lumo_schema_version", db=OLD)[0]["version"])
 c.eq("schema 9 -> 10: the re-read changes no usage", usage_before,
      query("SELECT count(*) AS n, sum(cost_usd) AS c FROM usage", db=OLD))
 c.done()

@@ -349,8 +349,8 @@ c.eq("a migration that fails says why and leaves nothing half built", [True, v7_
 both = [subprocess.Popen(["sqlite3", "-cmd", ".load " + SO, v7, "SELECT lumo_sync('%s')" % HOME],
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
 ends = [(p.wait(), p.stderr.read()) for p in both]
-c.eq("two first syncs at once: both succeed, the database at the current version (12), its rows priced",
-     [[(0, ""), (0, "")], 12, 0],
+c.eq("two first syncs at once: both succeed, the database at the current version (13), its rows priced",
+     [[(0, ""), (0, "")], 13, 0],
      [ends, plain("SELECT version FROM lumo_schema_version", v7)[0]["version"],
       plain("SELECT count(*) n FROM usage WHERE price_fp IS NULL OR (model = 'acme-coder-1' AND cost_usd IS NULL)", v7)[0]["n"]])
 mig = sync(old)

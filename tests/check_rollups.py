@@ -1,5 +1,5 @@
 """check_rollups: the dashboard's rollups (schema 12: session_buckets, tool_buckets,
-change_buckets) hold exactly what their definitions say of the base tables, whichever way
+change_buckets) and the sessions view's message counts (session_message_counts) hold exactly what their definitions say of the base tables, whichever way
 the rows came in. The expected rollups are computed here in Python from the rows of usage,
 tool_uses and file_changes (quarter hours by datetime, a change left out when its call's
 is_error is set and not 0), and compared with the tables lumo keeps, after:
@@ -8,9 +8,10 @@ is_error is set and not 0), and compared with the tables lumo keeps, after:
     in the later sync: the UPDATE triggers);
   - the bulk first sync of the same files (sync_bulk.c builds the rollups at its end);
   - lumo_merge of the whole database into the half-synced one (outcomes added by UPDATE);
-  - random inserts, updates and deletes on the three base tables (outcomes flipped, a
+  - random inserts, updates and deletes on the base tables (outcomes flipped, a
     change's call replaced, deleted or stored after it, times moved or unknown, a re-pricing
-    that must not move a session), each checked after its own batch;
+    that must not move a session, a record moved to another session), each checked after
+    its own batch;
   - the schema-11 database a sync migrates (rollups filled from the rows; the notifications
     table becomes hook_events with its rows and ids, notifications becomes the view).
 The panels that read the rollups are checked against the rows by check_dashboard_browser."""
@@ -67,14 +68,19 @@ def expected(con):
         v[0] += 1
         v[1] += r["lines_added"] or 0
         v[2] += r["lines_removed"] or 0
+    counts = {}
+    for r in con.execute("SELECT agent, session_id FROM messages"):
+        k = (r["agent"], r["session_id"] or "")
+        counts[k] = counts.get(k, 0) + 1
     con.row_factory = None
-    return {"session_buckets": sorted(list(k) + [v] for k, v in sess.items()),
+    return {"session_message_counts": sorted(list(k) + [v] for k, v in counts.items()),
+            "session_buckets": sorted(list(k) + [v] for k, v in sess.items()),
             "tool_buckets": sorted(list(k) + v for k, v in tools.items()),
             "change_buckets": sorted(list(k) + v for k, v in changes.items())}
 
 
 def stored(con):
-    return {t: sorted(list(r) for r in con.execute("SELECT * FROM " + t)) for t in ("session_buckets", "tool_buckets", "change_buckets")}
+    return {t: sorted(list(r) for r in con.execute("SELECT * FROM " + t)) for t in ("session_message_counts", "session_buckets", "tool_buckets", "change_buckets")}
 
 
 def check(db, what):
@@ -162,10 +168,11 @@ for batch in range(12):
     tool_keys = [r[0] for r in con.execute("SELECT key FROM tool_uses")]
     change_keys = [r[0] for r in con.execute("SELECT key FROM file_changes")]
     usage_keys = [r[0] for r in con.execute("SELECT key FROM usage")]
+    message_keys = [r[0] for r in con.execute("SELECT key FROM messages")]
     # calls with file changes, where an outcome moves the lines card
     changed_calls = [r[0] for r in con.execute("SELECT DISTINCT tool_key FROM file_changes")]
     for _ in range(25):
-        op = rnd.randrange(12)
+        op = rnd.randrange(13)
         t = "2026-0%d-%02dT%02d:%02d:%02d.%03dZ" % (rnd.randint(1, 3), rnd.randint(1, 28), rnd.randint(0, 23),
                                                    rnd.choice([0, 14, 15, 29, 30, 44, 45, 59]), rnd.randint(0, 59), rnd.randint(0, 999))
         call = rnd.choice(changed_calls if changed_calls and rnd.random() < 0.6 else tool_keys or [""])
@@ -214,6 +221,8 @@ for batch in range(12):
             cols = [r[1] for r in con.execute("PRAGMA table_info(usage)")]
             row = dict(zip(cols, row), key="copy%d" % rnd.randrange(10 ** 9), timestamp=rnd.choice([None, t]))
             con.execute("INSERT INTO usage (%s) VALUES (%s)" % (",".join(row), ",".join("?" * len(row))), list(row.values()))
+        elif op == 12 and message_keys:  # a record's kept copy moved to another session (schema 13), or none
+            con.execute("UPDATE messages SET session_id = ? WHERE key = ?", (rnd.choice([None, "", "s9", "s1"]), rnd.choice(message_keys)))
     con.execute("COMMIT")
     check(mut, "random writes, batch %d" % batch)
 con.close()
@@ -244,8 +253,8 @@ con.close()
 sql(old, "SELECT lumo_sync('%s')" % os.path.join(ROOT, "tests", "fixtures", "no-such-root"))
 c.eq("schema 11 -> 12: the rollups filled from the rows", whole, check(old, "migrated from schema 11"))
 con = sqlite3.connect(old)
-c.eq("schema 11 -> 12: version, hook_events' rows and ids, the notifications view, no old names",
-     [12, [[5, "Notification", "needs you"], [7, "Stop", None], [9, "SubagentStop", None]],
+c.eq("schema 11 -> current (13): version, hook_events' rows and ids, the notifications view, no old names",
+     [13, [[5, "Notification", "needs you"], [7, "Stop", None], [9, "SubagentStop", None]],
       [[9, "SubagentStop"], [7, "Stop"], [5, "Notification"]], [["hook_events", "table"], ["notifications", "view"]],
       ["git_ops_time", "hook_events_time"]],
      [con.execute("SELECT version FROM lumo_schema_version").fetchone()[0],

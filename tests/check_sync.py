@@ -219,8 +219,8 @@ plain("DROP TRIGGER active_minutes_message; DROP TRIGGER active_minutes_usage; D
       "  INSERT OR IGNORE INTO activity_minutes VALUES (substr(NEW.timestamp, 1, 16)); END", old)
 sync(old, os.path.join(OUT, "no-such-root"))
 # 2026-03-01T10:00Z is 1,772,359,200 s after the epoch: minute 29,539,320
-c.eq("schema 4 -> current: text minutes carried over as integers, old table and trigger gone, version 12",
-     [[1, 29539320, 29539324], [], 12],
+c.eq("schema 4 -> current: text minutes carried over as integers, old table and trigger gone, version 13",
+     [[1, 29539320, 29539324], [], 13],
      [[r["minute"] for r in plain("SELECT minute FROM active_minutes ORDER BY minute", old)],
       plain("SELECT name FROM sqlite_master WHERE name LIKE 'activity_minutes%'", old),
       plain("SELECT version FROM lumo_schema_version", old)[0]["version"]])

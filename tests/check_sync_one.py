@@ -83,12 +83,25 @@ a, b = dump(ROOT_DB), dump(ONE_DB)
 c.eq("every table has rows", True, all(a[t] for t in ("usage", "messages", "lumo_files", "usage_buckets")))
 for t in sorted(a):
     c.eq("table %s: the same rows after single-file syncs as after root syncs" % t, a[t], b.get(t))
-# In the opposite order the billing tables are the same too; a message written in two
-# files (a resumed session's copy) is kept with the file synced first, as by root syncs
-# that meet the files in that order.
+# In the opposite order every table is the same too: a record written in two files (the
+# traps' resumed session bbbb2222 repeats aaaa1111's msg_T1 record, its Bash call and its
+# prompt) is kept with the older file (then the smaller path), as usage keeps its
+# response, whichever file is synced first (schema 13). Not session_totals: a session's
+# project is its first stored request's, in insertion order (session 8463c716's subagent
+# files have two cwds, spotter-fum and assets).
 z = dump(BACK_DB)
-for t in ("usage", "usage_buckets", "blocks_cache", "lumo_files", "diagnostics", "active_minutes"):
-    c.eq("newest path first: table %s the same" % t, a[t], z.get(t))
+for t in sorted(a):
+    if t != "session_totals":
+        c.eq("newest path first: table %s the same" % t, a[t], z.get(t))
+TOTALS_BUT_PROJECT = ("SELECT agent, session_id, started_at, ended_at, requests, total_tokens FROM session_totals"
+                      " ORDER BY agent, session_id")
+c.eq("session_totals the same but for the project", query(TOTALS_BUT_PROJECT, db=ONE_DB), query(TOTALS_BUT_PROJECT, db=BACK_DB))
+c.eq("the repeated record (3 streaming lines of msg_T1), its call and its prompt: aaaa1111's in both orders",
+     [[("aaaa1111-0000-4000-8000-000000000001", 4)]] * 2,
+     [[tuple(r.values()) for r in query("SELECT session_id, count(*) FROM (SELECT session_id FROM messages"
+                                        " WHERE message_id = 'msg_T1' UNION ALL SELECT session_id FROM tool_uses"
+                                        " WHERE key = 'claude:toolu_1') GROUP BY 1", db=d)]
+      for d in (ONE_DB, BACK_DB)])
 os.mkfifo(os.path.join(TREES[0], "projects", "-tmp", "pipe.jsonl"))  # a walk diagnostic (skipped_entry)
 again = [sync(ONE_DB, tree) for tree in reversed(TREES)]  # the real tree last: its walk's rows are the latest
 c.eq("a root sync afterwards reads nothing again", [0, 0], [s["files_read"] for s in again])
