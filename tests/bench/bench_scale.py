@@ -111,7 +111,9 @@ def one_size(size, seed, cold_ok):
     run("re-sync", "%s sync" % LUMO)
     run("append", "%s sync" % LUMO, setup="sh " + append_sh)
     views = sorted(f[3:-4] for f in os.listdir(os.path.join(ROOT, "views")) if f.endswith(".sql"))
-    detail = {"session_messages": " WHERE session_id = '$(sqlite3 %s \"SELECT session_id FROM usage ORDER BY timestamp DESC LIMIT 1\")'" % db,
+    # the views of one session (a session's messages, its timeline) are read for one session
+    one_session = " WHERE session_id = '$(sqlite3 %s \"SELECT session_id FROM usage ORDER BY timestamp DESC LIMIT 1\")'" % db
+    detail = {"session_messages": one_session, "session_timeline": one_session,
               "usage_local": " WHERE day = '$(sqlite3 %s \"SELECT max(day) FROM daily\")'" % db}
     vt = {}
     for v in views:
