@@ -94,7 +94,9 @@ int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner) 
     }
   }
   if (d->n == d->cap) {
-    int cap = d->cap ? d->cap * 2 : 1024;
+    /* by half again, not double: the table is most of a large scan's memory, and the
+    ** spare room of a doubled one up to half of it (a large realloc moves no bytes) */
+    int cap = d->cap ? d->cap + d->cap / 2 : 1024;
     lumo_dedup_entry *e = sqlite3_realloc64(d->e, sizeof(*e) * (size_t)cap);
     if (!e) return SQLITE_NOMEM;
     d->e = e;
@@ -113,13 +115,6 @@ int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner) 
   *slot = d->n++;
   *winner = 1;
   return SQLITE_OK;
-}
-
-int lumo_dedup_merge(lumo_dedup *d, const lumo_dedup_entry *src, int *slot, int *winner) {
-  lumo_cand c = src->best;
-  c.copies = src->copies;
-  c.has_parent = src->has_parent;
-  return lumo_dedup_offer(d, &c, slot, winner);
 }
 
 static int by_position(const void *a, const void *b) {

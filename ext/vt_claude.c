@@ -897,16 +897,19 @@ static int tool_uses_next(claude_cursor *c) {
 /* ------------------------------------------------------------------ usage */
 
 /* claude_usage reads its files on up to LUMO_MAX_THREADS threads (DESIGN: a reader per
-** core). Each worker takes the next file, parses it and offers its lines to its own
-** winner table; the tables are merged afterwards with the same rule. The rule does not
-** depend on arrival order, so the result is the same for any number of threads. */
+** core). Each worker takes the next file, parses it and offers its billed lines to the
+** one winner table, under a lock (an offer is a small part of a line's work). The rule
+** does not depend on arrival order, so the result is the same for any number of threads.
+** One table, not one per worker merged at the end: the merge held a worker's table and
+** the merged one at once (10 GB home: 2 x 200,000 entries beside 400,000). */
 
 typedef struct usage_worker {
   claude_cursor *c;   /* shared, read-only while workers run (files) */
   int *next_file;     /* shared counter, atomic */
   lumo_conn diag;     /* private diagnostics, merged after the join */
-  lumo_dedup dd;      /* owned */
-  lumo_arena arena;   /* owned: strings of dd's rows (moved to the cursor after) */
+  lumo_dedup *dd;     /* shared: the cursor's, under *lock */
+  pthread_mutex_t *lock;
+  lumo_arena arena;   /* owned: strings of the rows this worker keeps (moved to the cursor after) */
   lumo_intern_set interned; /* repeated strings (model, session, cwd, ...) in arena */
   lumo_buf scratch, first_cwd, project, mid, rid;
   int oom; /* a kept copy's string could not be made: the scan fails (never a NULL value) */
@@ -939,30 +942,14 @@ static const char *intern_span(usage_worker *w, lumo_span s) {
   return r;
 }
 
-/* Offers one billable line of file fi to the worker's table. */
-static int usage_offer(usage_worker *w, int fi, int64_t line, lumo_span file_sid, const claude_line *L) {
-  const lumo_file *f = &w->c->files.f[fi];
-  lumo_cand k;
-  memset(&k, 0, sizeof(k));
-  w->mid.len = w->rid.len = 0;
-  if (L->message_id.n && lumo_json_decode(L->message_id, &w->mid) == 0) k.mid = w->mid.p;
-  if (L->request_id.n && lumo_json_decode(L->request_id, &w->rid) == 0) k.rid = w->rid.p;
-  if (w->mid.oom || w->rid.oom) return SQLITE_NOMEM; /* its key is not known */
-  claude_cand_numbers(L, &k);
-  k.mtime_ns = f->mtime_ns;
-  k.path = f->rel;
-  k.file_idx = fi;
-  k.line = line;
-  int slot, win;
-  if (lumo_dedup_offer(&w->dd, &k, &slot, &win)) return SQLITE_NOMEM;
-  if (!win) return SQLITE_OK;
-  /* The copy is kept (for now): give it its own strings and numbers. */
-  lumo_cand *b = &w->dd.e[slot].best;
+/* The copy k is kept (for now) in b: b gets its own strings, in the worker's arena (the
+** caller holds the lock: b is in the shared table). */
+static int usage_keep(usage_worker *w, lumo_cand *b, const lumo_cand *k, const claude_line *L, lumo_span file_sid) {
   lumo_arena *a = &w->arena;
   lumo_intern_set *in = &w->interned;
-  if (b->mid == w->mid.p) b->mid = k.mid ? lumo_arena_dup(a, w->mid.p, w->mid.len) : NULL;
-  if (b->rid == w->rid.p) b->rid = k.rid ? lumo_arena_dup(a, w->rid.p, w->rid.len) : NULL;
-  if ((k.mid && !b->mid) || (k.rid && !b->rid)) w->oom = 1;
+  if (b->mid == w->mid.p) b->mid = k->mid ? lumo_arena_dup(a, w->mid.p, w->mid.len) : NULL;
+  if (b->rid == w->rid.p) b->rid = k->rid ? lumo_arena_dup(a, w->rid.p, w->rid.len) : NULL;
+  if ((k->mid && !b->mid) || (k->rid && !b->rid)) w->oom = 1;
   b->timestamp = arena_span(w, L->timestamp);
   if (file_sid.n) {
     b->session_id = lumo_intern(in, a, file_sid.p, file_sid.n);
@@ -981,6 +968,31 @@ static int usage_offer(usage_worker *w, int fi, int64_t line, lumo_span file_sid
   b->inference_geo = intern_span(w, L->inference_geo);
   b->agent_id = intern_span(w, L->agent_id);
   return w->oom ? SQLITE_NOMEM : SQLITE_OK;
+}
+
+/* Offers one billable line of file fi to the shared table. */
+static int usage_offer(usage_worker *w, int fi, int64_t line, lumo_span file_sid, const claude_line *L) {
+  const lumo_file *f = &w->c->files.f[fi];
+  lumo_cand k;
+  memset(&k, 0, sizeof(k));
+  w->mid.len = w->rid.len = 0;
+  if (L->message_id.n && lumo_json_decode(L->message_id, &w->mid) == 0) k.mid = w->mid.p;
+  if (L->request_id.n && lumo_json_decode(L->request_id, &w->rid) == 0) k.rid = w->rid.p;
+  if (w->mid.oom || w->rid.oom) return SQLITE_NOMEM; /* its key is not known */
+  claude_cand_numbers(L, &k);
+  k.mtime_ns = f->mtime_ns;
+  k.path = f->rel;
+  k.file_idx = fi;
+  k.line = line;
+  int slot, win;
+  pthread_mutex_lock(w->lock);
+  if (lumo_dedup_offer(w->dd, &k, &slot, &win)) {
+    pthread_mutex_unlock(w->lock);
+    return SQLITE_NOMEM;
+  }
+  int rc = win ? usage_keep(w, &w->dd->e[slot].best, &k, L, file_sid) : SQLITE_OK;
+  pthread_mutex_unlock(w->lock);
+  return rc;
 }
 
 static void *usage_worker_run(void *arg) {
@@ -1035,17 +1047,21 @@ static int usage_threads(const lumo_filelist *fl) {
   return lumo_threads(fl->n);
 }
 
-/* Reads every file, then merges the workers' tables into c->dd and their
-** diagnostics (sorted by file and line) into the connection's. */
+/* Reads every file into c->dd, then merges the workers' diagnostics (sorted by file
+** and line) into the connection's. */
 static int usage_scan(claude_cursor *c) {
   claude_vtab *vt = (claude_vtab *)c->base.pVtab;
   int nthread = usage_threads(&c->files), next_file = 0, rc = SQLITE_OK;
   usage_worker w[LUMO_MAX_THREADS];
   pthread_t tid[LUMO_MAX_THREADS];
   int started[LUMO_MAX_THREADS] = {0};
+  pthread_mutex_t lock;
+  if (pthread_mutex_init(&lock, NULL)) return SQLITE_NOMEM;
   memset(w, 0, sizeof(w));
   for (int i = 0; i < nthread; i++) {
     w[i].c = c;
+    w[i].dd = &c->dd;
+    w[i].lock = &lock;
     w[i].next_file = &next_file;
     if (i > 0) started[i] = pthread_create(&tid[i], NULL, usage_worker_run, &w[i]) == 0;
   }
@@ -1054,15 +1070,9 @@ static int usage_scan(claude_cursor *c) {
     if (started[i]) pthread_join(tid[i], NULL);
   /* A worker that could not start leaves files unread: run its share here. */
   if (next_file < c->files.n) usage_worker_run(&w[0]);
-  c->dd = w[0].dd;
-  memset(&w[0].dd, 0, sizeof(w[0].dd));
+  pthread_mutex_destroy(&lock);
   for (int i = 0; i < nthread; i++) {
     if (w[i].rc) rc = w[i].rc;
-    for (int j = 0; i > 0 && rc == SQLITE_OK && j < w[i].dd.n; j++) {
-      int slot, win;
-      if (lumo_dedup_merge(&c->dd, &w[i].dd.e[j], &slot, &win)) rc = SQLITE_NOMEM;
-    }
-    lumo_dedup_free(&w[i].dd);
     c->arenas[i] = w[i].arena; /* winners' strings live until the cursor resets */
     lumo_buf_free(&w[i].scratch);
     lumo_buf_free(&w[i].first_cwd);
