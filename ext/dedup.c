@@ -117,6 +117,18 @@ int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner) 
   return SQLITE_OK;
 }
 
+int lumo_dedup_merge(lumo_dedup *d, const lumo_dedup_entry *src, int *slot, int *winner) {
+  lumo_cand c = src->best;
+  c.copies = src->copies;
+  c.has_parent = src->has_parent;
+  return lumo_dedup_offer(d, &c, slot, winner);
+}
+
+void lumo_dedup_clear(lumo_dedup *d) {
+  d->n = 0;
+  for (int i = 0; i < d->nbucket; i++) d->bucket[i] = -1;
+}
+
 static int by_position(const void *a, const void *b) {
   const lumo_dedup_entry *x = a, *y = b;
   if (x->best.file_idx != y->best.file_idx) return x->best.file_idx < y->best.file_idx ? -1 : 1;

@@ -53,6 +53,10 @@ typedef struct lumo_dedup {
 LUMO_API int lumo_dedup_beats(const lumo_cand *n, const lumo_cand *o);
 LUMO_API int lumo_dedup_same_key(const lumo_cand *o, const lumo_cand *n);
 LUMO_API int lumo_dedup_offer(lumo_dedup *d, const lumo_cand *c, int *slot, int *winner);
+/* Offers another table's entry, carrying its copy count and parent flag. */
+LUMO_API int lumo_dedup_merge(lumo_dedup *d, const lumo_dedup_entry *src, int *slot, int *winner);
+/* Empties the table, keeping its memory for the next use. */
+LUMO_API void lumo_dedup_clear(lumo_dedup *d);
 /* Drops sidechain replays (rule 4, over each message id's whole group) and orders the
 ** kept rows by file and line; call once, after the last offer. */
 LUMO_API void lumo_dedup_finish(lumo_dedup *d);

@@ -897,16 +897,19 @@ static int tool_uses_next(claude_cursor *c) {
 /* ------------------------------------------------------------------ usage */
 
 /* claude_usage reads its files on up to LUMO_MAX_THREADS threads (DESIGN: a reader per
-** core). Each worker takes the next file, parses it and offers its billed lines to the
-** one winner table, under a lock (an offer is a small part of a line's work). The rule
-** does not depend on arrival order, so the result is the same for any number of threads.
-** One table, not one per worker merged at the end: the merge held a worker's table and
-** the merged one at once (10 GB home: 2 x 200,000 entries beside 400,000). */
+** core). Each worker takes the next file, parses it and offers its billed lines to a
+** table of that file's own (a response's streaming copies are in one file), then merges
+** the file's kept copies into the one shared table, under a lock taken once per file. The
+** rule does not depend on arrival order, so the result is the same for any number of
+** threads. One shared table, not one per worker merged at the end: the merge held a
+** worker's table beside the merged one (10 GB home: 2 x 200,000 entries beside 400,000);
+** and not a lock per line: the threads then waited on each other (a scan took 2x). */
 
 typedef struct usage_worker {
   claude_cursor *c;   /* shared, read-only while workers run (files) */
   int *next_file;     /* shared counter, atomic */
   lumo_conn diag;     /* private diagnostics, merged after the join */
+  lumo_dedup file_dd; /* owned: the current file's kept copies */
   lumo_dedup *dd;     /* shared: the cursor's, under *lock */
   pthread_mutex_t *lock;
   lumo_arena arena;   /* owned: strings of the rows this worker keeps (moved to the cursor after) */
@@ -942,8 +945,7 @@ static const char *intern_span(usage_worker *w, lumo_span s) {
   return r;
 }
 
-/* The copy k is kept (for now) in b: b gets its own strings, in the worker's arena (the
-** caller holds the lock: b is in the shared table). */
+/* The copy k is kept (for now) in b: b gets its own strings, in the worker's arena. */
 static int usage_keep(usage_worker *w, lumo_cand *b, const lumo_cand *k, const claude_line *L, lumo_span file_sid) {
   lumo_arena *a = &w->arena;
   lumo_intern_set *in = &w->interned;
@@ -970,7 +972,7 @@ static int usage_keep(usage_worker *w, lumo_cand *b, const lumo_cand *k, const c
   return w->oom ? SQLITE_NOMEM : SQLITE_OK;
 }
 
-/* Offers one billable line of file fi to the shared table. */
+/* Offers one billable line of file fi to the file's table. */
 static int usage_offer(usage_worker *w, int fi, int64_t line, lumo_span file_sid, const claude_line *L) {
   const lumo_file *f = &w->c->files.f[fi];
   lumo_cand k;
@@ -985,13 +987,21 @@ static int usage_offer(usage_worker *w, int fi, int64_t line, lumo_span file_sid
   k.file_idx = fi;
   k.line = line;
   int slot, win;
+  if (lumo_dedup_offer(&w->file_dd, &k, &slot, &win)) return SQLITE_NOMEM;
+  return win ? usage_keep(w, &w->file_dd.e[slot].best, &k, L, file_sid) : SQLITE_OK;
+}
+
+/* Merges the file's kept copies into the shared table (their strings are in the worker's
+** arena, which lives as long as the cursor's table) and empties the file's table. */
+static int usage_file_done(usage_worker *w) {
+  int rc = SQLITE_OK;
   pthread_mutex_lock(w->lock);
-  if (lumo_dedup_offer(w->dd, &k, &slot, &win)) {
-    pthread_mutex_unlock(w->lock);
-    return SQLITE_NOMEM;
+  for (int j = 0; rc == SQLITE_OK && j < w->file_dd.n; j++) {
+    int slot, win;
+    rc = lumo_dedup_merge(w->dd, &w->file_dd.e[j], &slot, &win);
   }
-  int rc = win ? usage_keep(w, &w->dd->e[slot].best, &k, L, file_sid) : SQLITE_OK;
   pthread_mutex_unlock(w->lock);
+  lumo_dedup_clear(&w->file_dd);
   return rc;
 }
 
@@ -1025,6 +1035,7 @@ static void *usage_worker_run(void *arg) {
       if ((w->rc = usage_offer(w, fi, rd.line_no, sid, &L)) != SQLITE_OK) break;
     }
     lumo_reader_close(&rd);
+    if (!w->rc) w->rc = usage_file_done(w);
     if (w->rc) break;
   }
   return NULL;
@@ -1073,6 +1084,7 @@ static int usage_scan(claude_cursor *c) {
   pthread_mutex_destroy(&lock);
   for (int i = 0; i < nthread; i++) {
     if (w[i].rc) rc = w[i].rc;
+    lumo_dedup_free(&w[i].file_dd);
     c->arenas[i] = w[i].arena; /* winners' strings live until the cursor resets */
     lumo_buf_free(&w[i].scratch);
     lumo_buf_free(&w[i].first_cwd);
