@@ -1,7 +1,8 @@
 /* merge.c: lumo_merge('other.db'), another machine's lumo database into this one. Usage
 ** rows go through the same upsert and winner rule as a sync (usage_upsert), with the
 ** ranking fields the other database stored; messages, tool calls, file states,
-** telemetry and plan limits are unions on their keys. One write transaction: all or nothing. */
+** telemetry, prompts, plan limits and hook events are unions on their keys. One write
+** transaction: all or nothing. */
 #include "sync_int.h"
 
 #include <string.h>
@@ -46,6 +47,29 @@ static int merge_tool_uses(sqlite3 *db) {
   /* schema 9's rules for the calls of an older database, as its migration runs them */
   if (!rc && !src9) rc = sqlite3_exec(db, activity_fixup_sql, NULL, NULL, NULL);
   if (!rc && !src9) rc = sqlite3_exec(db, activity_backfill_sql, NULL, NULL, NULL);
+  return rc;
+}
+
+/* Hook events (the notify receiver's): a union on what the receiver stored (machine,
+** time, event and the hook's input JSON), as they have no key of their own: an id is a
+** database's arrival order, so the merged ones are numbered here, in their time order. A
+** database of schema 11 holds them in its notifications table, without cwd and title;
+** one from before has none. */
+static int merge_hook_events(sqlite3 *db) {
+  const char *src = sync_table_has_column(db, "lumo_merge_src", "hook_events", "body") == 1 ? "hook_events"
+                    : sync_table_has_column(db, "lumo_merge_src", "notifications", "body") == 1 ? "notifications"
+                                                                                                 : NULL;
+  if (!src) return SQLITE_OK;
+  int cwd = sync_table_has_column(db, "lumo_merge_src", src, "cwd") == 1;
+  int title = sync_table_has_column(db, "lumo_merge_src", src, "title") == 1;
+  char *sql = sqlite3_mprintf(
+      "INSERT INTO hook_events (received_at, agent, machine, event, session_id, project, cwd, message, title, body)"
+      " SELECT s.received_at, s.agent, s.machine, s.event, s.session_id, s.project, %s, s.message, %s, s.body"
+      " FROM lumo_merge_src.\"%w\" s WHERE NOT EXISTS (SELECT 1 FROM hook_events h WHERE h.received_at = s.received_at"
+      " AND h.machine = s.machine AND h.event = s.event AND h.body = s.body) ORDER BY s.received_at, s.id",
+      cwd ? "s.cwd" : "NULL", title ? "s.title" : "NULL", src);
+  int rc = sql ? sqlite3_exec(db, sql, NULL, NULL, NULL) : SQLITE_NOMEM;
+  sqlite3_free(sql);
   return rc;
 }
 
@@ -194,6 +218,7 @@ void lumo_merge_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
         " limit_id, plan_type, window, window_minutes, used_percent, resets_at, file, line"
         " FROM lumo_merge_src.rate_limits",
         NULL, NULL, NULL);
+  if (!rc) rc = merge_hook_events(db);
   if (!rc) rc = blocks_refresh(db);
   if (!rc) rc = search_catch_up(db);
   if (!rc) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);

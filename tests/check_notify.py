@@ -7,7 +7,8 @@ Also: another hook event and a body that is not JSON are refused (400) and not s
 missing database is a 503, not a new file; a database made before schema 11 gets the
 hook_events table from the receiver; a schema-11 database (the events in a notifications
 table) is written there by the receiver, and the next sync moves every event, ids kept,
-into hook_events under the notifications view."""
+into hook_events under the notifications view; lumo_merge brings another database's
+events (schema 11's too) once."""
 import json
 import os
 import re
@@ -19,7 +20,7 @@ import subprocess
 import time
 import urllib.error
 import urllib.request
-from lumo_sql import ROOT, Checker, fresh_db
+from lumo_sql import ROOT, Checker, fresh_db, query
 
 c = Checker()
 OUT = os.path.join(ROOT, "tests", "out", "notify")
@@ -86,6 +87,31 @@ try:
     c.eq("another hook event is refused", 400, post(json.dumps({"hook_event_name": "PreToolUse"}).encode())[0])
     c.eq("a body that is not JSON is refused", 400, post(b"hello")[0])
     c.eq("nothing stored for the refused bodies", 3, sqlite3.connect(db).execute("SELECT count(*) FROM hook_events").fetchone()[0])
+    # lumo_merge brings another machine's hook events, once, numbered here after the rows
+    # already there (in their time order); a schema-11 database's (its notifications
+    # table: no cwd, no title) too
+    other, old11 = os.path.join(OUT, "other.db"), os.path.join(OUT, "schema11.db")
+    fresh_db(other)
+    con = sqlite3.connect(other)
+    con.execute("INSERT INTO hook_events (received_at, agent, machine, event, session_id, project, cwd, message, title, body)"
+                " VALUES ('2020-01-01T00:00:00.000Z', 'claude', 'box-2', 'Stop', 's-9', 'gamma', '/g', NULL, NULL, '{}')")
+    con.commit()
+    con.close()
+    fresh_db(old11)
+    con = sqlite3.connect(old11)
+    con.executescript("DROP VIEW notifications; DROP INDEX hook_events_time; ALTER TABLE hook_events RENAME TO notifications;"
+                      "ALTER TABLE notifications DROP COLUMN cwd; ALTER TABLE notifications DROP COLUMN title;"
+                      "INSERT INTO notifications VALUES (7, '2021-01-01T00:00:00.000Z', 'claude', 'box-3', 'Notification',"
+                      " 's-8', 'delta', 'needs you', '{\"m\": 1}');")
+    con.close()
+    for _ in range(2):
+        query("SELECT lumo_merge('%s'), lumo_merge('%s')" % (db, old11), db=other)
+    c.eq("lumo_merge twice: every hook event once, each merge's numbered after the rows there, a schema-11 one without"
+         " cwd and title",
+         [[1, "box-2", "Stop", "/g"], [2, "box-1", "Notification", "/home/u/code/alpha"],
+          [3, "box-1", "Stop", "/home/u/code/alpha"], [4, "box-1", "SubagentStop", "/home/u/code/beta/"],
+          [5, "box-3", "Notification", None]],
+         [list(r) for r in sqlite3.connect(other).execute("SELECT id, machine, event, cwd FROM hook_events ORDER BY id")])
     os.rename(db, db + ".away")
     code, _ = post(json.dumps(inputs[0]).encode())
     c.eq("no database: 503, and no file made", [503, False], [code, os.path.exists(db)])
@@ -116,8 +142,8 @@ try:
     migrated = subprocess.run(["sqlite3", "-cmd", ".load " + os.path.join(ROOT, "dist", "lumo"), db,
                                     "SELECT lumo_sync('tests/fixtures/no-such-root')"], cwd=ROOT, capture_output=True, text=True)
     con = sqlite3.connect(db)
-    c.eq("the next sync: schema 12, both events in hook_events with their ids, the notifications view over them",
-         [0, 12, [[4, "Stop"], [5, "Notification"]], [[5, "Notification"], [4, "Stop"]], "view"],
+    c.eq("the next sync: schema 13, both events in hook_events with their ids, the notifications view over them",
+         [0, 13, [[4, "Stop"], [5, "Notification"]], [[5, "Notification"], [4, "Stop"]], "view"],
          [migrated.returncode, con.execute("SELECT version FROM lumo_schema_version").fetchone()[0],
           [list(r) for r in con.execute("SELECT id, event FROM hook_events ORDER BY id")],
           [list(r) for r in con.execute("SELECT id, event FROM notifications")],

@@ -354,8 +354,8 @@ c.eq("two first syncs at once: both succeed, the database at the current version
      [ends, plain("SELECT version FROM lumo_schema_version", v7)[0]["version"],
       plain("SELECT count(*) n FROM usage WHERE price_fp IS NULL OR (model = 'acme-coder-1' AND cost_usd IS NULL)", v7)[0]["n"]])
 mig = sync(old)
-c.eq("schema 7 -> current (12): version, overrides copied (refused row left out), every row priced once",
-     [12, [{"model": "acme-coder-1", "valid_from": None, "input": 2.0, "note": "contract"}], 4, 0],
+c.eq("schema 7 -> current (13): version, overrides copied (refused row left out), every row priced once",
+     [13, [{"model": "acme-coder-1", "valid_from": None, "input": 2.0, "note": "contract"}], 4, 0],
      [plain("SELECT version FROM lumo_schema_version", old)[0]["version"],
       plain("SELECT model, valid_from, input, note FROM price_overrides", old), mig["repriced_rows"],
       plain("SELECT count(*) n FROM usage WHERE price_fp IS NULL", old)[0]["n"]])
