@@ -277,9 +277,11 @@ int codex_item_line(const codex_state *s, const char *p, size_t n, codex_item *i
   } else if (strcmp(it->type.p, "reasoning") == 0) {
     if (lumo_json_get(payload, "summary", &x) == 1) lumo_json_texts(x, &it->text);
   } else {
-    /* a call's arguments or input: the string, or the JSON as written; an output: the
+    /* a call's arguments or input (a local_shell_call's action: {type: exec, command:
+    ** [argv], working_directory, ...}): the string, or the JSON as written; an output: the
     ** string, or the text of its part(s) */
-    if (lumo_json_get(payload, "arguments", &x) == 1 || lumo_json_get(payload, "input", &x) == 1) {
+    if (lumo_json_get(payload, "arguments", &x) == 1 || lumo_json_get(payload, "input", &x) == 1 ||
+        (strcmp(it->type.p, "local_shell_call") == 0 && lumo_json_get(payload, "action", &x) == 1)) {
       if (lumo_json_is_string(x)) lumo_json_decode(x, &it->text);
       else if (x.n && (x.p[0] == '{' || x.p[0] == '[')) lumo_buf_append(&it->text, x.p, x.n);
     } else if (lumo_json_get(payload, "output", &x) == 1) {

@@ -270,7 +270,7 @@ for path in files_under(ROOTS["codex"], (".jsonl",)):
         if d.get("type") == "turn_context" and cwd is None and p.get("cwd"):
             cwd = p["cwd"]
         if d.get("type") == "response_item" and t.endswith("_call") and isinstance(p.get("call_id"), str):
-            raw = p.get("arguments", p.get("input"))
+            raw = p.get("arguments", p.get("input", p.get("action") if t == "local_shell_call" else None))
             name = p.get("name") or {"local_shell_call": "local_shell"}.get(t)
             if isinstance(raw, str):
                 try:
