@@ -310,6 +310,19 @@ static int schema_current(sqlite3 *db, const char *h) {
   return current;
 }
 
+/* Renames a table out of the way of the one the schema file makes under its name, in
+** legacy mode: a view or trigger that names the table keeps the name (so it reads the new
+** table), and a user's view that no longer parses (naming a dropped table) does not make
+** the rename, and with it the sync, fail. */
+static int rename_legacy(sqlite3 *db, const char *from, const char *to, char **err) {
+  int legacy = pragma_int(db, "PRAGMA legacy_alter_table");
+  char *sql = sqlite3_mprintf("PRAGMA legacy_alter_table = ON; ALTER TABLE \"%w\" RENAME TO \"%w\"", from, to);
+  int rc = sql ? sqlite3_exec(db, sql, NULL, NULL, err) : SQLITE_NOMEM;
+  sqlite3_free(sql);
+  if (!legacy) sqlite3_exec(db, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
+  return rc;
+}
+
 /* The migrations SQL cannot say "if missing" for: columns added to existing tables.
 ** Runs inside prepare_db's transaction, before the schema file. */
 static int migrate(sqlite3 *db, char **err, int *backfill) {
@@ -334,7 +347,7 @@ static int migrate(sqlite3 *db, char **err, int *backfill) {
   if (!rc && sync_table_has_column(db, "main", "usage", "price_fp") == 0)
     rc = sqlite3_exec(db, "ALTER TABLE usage ADD COLUMN price_fp INTEGER", NULL, NULL, err);
   if (!rc && sync_table_has_column(db, "main", "price_overrides", "valid_from") == 0)
-    rc = sqlite3_exec(db, "ALTER TABLE price_overrides RENAME TO price_overrides_v7", NULL, NULL, err);
+    rc = rename_legacy(db, "price_overrides", "price_overrides_v7", err);
   /* schema 8: the bytes before a file's consumed offset, so a rewrite in place that keeps
   ** the head is not taken for an append (NULL for files synced before: head only) */
   if (!rc && sync_table_has_column(db, "main", "lumo_files", "tail_hash") == 0)
@@ -353,15 +366,11 @@ static int migrate(sqlite3 *db, char **err, int *backfill) {
       sync_table_has_column(db, "main", "lumo_files", "path") == 1)
     rc = sqlite3_exec(db, prompts_migrate_sql, NULL, NULL, err);
   /* schema 12: the notifications table is renamed out of the way of the view of that name;
-  ** the schema file moves its rows into hook_events. The rename runs in legacy mode, which
-  ** rewrites no view and so does not fail on a view it cannot parse (a user's own, naming
-  ** a dropped table); schema 11's view over the table goes first, the other views are made
-  ** again by the views file. */
+  ** the schema file moves its rows into hook_events. Schema 11's view over the table goes
+  ** first, the other views are made again by the views file. */
   if (!rc && is_table(db, "notifications", &rc) && !rc) {
-    int legacy = pragma_int(db, "PRAGMA legacy_alter_table");
-    rc = sqlite3_exec(db, "DROP VIEW IF EXISTS notifications_local; PRAGMA legacy_alter_table = ON;"
-                          "ALTER TABLE notifications RENAME TO notifications_v11", NULL, NULL, err);
-    if (!legacy) sqlite3_exec(db, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
+    rc = sqlite3_exec(db, "DROP VIEW IF EXISTS notifications_local", NULL, NULL, err);
+    if (!rc) rc = rename_legacy(db, "notifications", "notifications_v11", err);
   }
   /* schema 13: the rank of a record's kept copy (NULL for the rows stored before: they stay) */
   if (!rc && sync_table_has_column(db, "main", "messages", "rank_mtime_ns") == 0)

@@ -325,7 +325,9 @@ CREATE TABLE price_overrides (model TEXT PRIMARY KEY, input REAL, output REAL, c
 INSERT INTO price_overrides VALUES ('ACME-CODER-1', 2, 8, 0.2, 2.5, 4, 'contract'), ('bad-model', -1, 1, 0, 0, 0, 'typo');
 UPDATE usage SET cost_usd = NULL, price_source = NULL WHERE model = 'acme-coder-1';
 DELETE FROM lumo_settings WHERE key IN ('schema_hash', 'prices_state', 'prices_builtin');
-UPDATE lumo_schema_version SET version = 7;"""], check=True, capture_output=True)
+UPDATE lumo_schema_version SET version = 7;
+CREATE VIEW my_costs AS SELECT model, input FROM price_overrides;
+CREATE VIEW my_broken AS SELECT * FROM a_table_since_dropped;"""], check=True, capture_output=True)
 c.eq("the schema-7 copy has no price_fp", 0, plain("SELECT count(*) n FROM pragma_table_info('usage') WHERE name = 'price_fp'", old)[0]["n"])
 v7 = os.path.join(OUT, "v7-copy.db")
 shutil.copy(old, v7)
@@ -359,6 +361,11 @@ c.eq("schema 7 -> current (13): version, overrides copied (refused row left out)
      [plain("SELECT version FROM lumo_schema_version", old)[0]["version"],
       plain("SELECT model, valid_from, input, note FROM price_overrides", old), mig["repriced_rows"],
       plain("SELECT count(*) n FROM usage WHERE price_fp IS NULL", old)[0]["n"]])
+c.eq("schema 7 -> 8 beside a user's view that no longer parses: both user views kept, the one over price_overrides"
+     " reading the new table", [["my_broken", "CREATE VIEW my_broken AS SELECT * FROM a_table_since_dropped"],
+                                [{"model": "acme-coder-1", "input": 2.0}]],
+     [[[r["name"], r["sql"]] for r in plain("SELECT name, sql FROM sqlite_schema WHERE name = 'my_broken'", old)][0],
+      plain("SELECT * FROM my_costs", old)])
 c.eq("schema 7 -> 8: the acme rows priced by the migrated override",
      [True, True], [close(ACME["a1"], costs_old["a1"][0]) if (costs_old := {r["k"]: (r["cost_usd"],) for r in
                     plain("SELECT substr(message_id, 5) k, cost_usd FROM usage", old)}) else False, close(ACME["a2"], costs_old["a2"][0])])
