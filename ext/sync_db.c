@@ -283,6 +283,20 @@ int sync_table_has_column(sqlite3 *db, const char *schema, const char *table, co
   return found;
 }
 
+/* The main database's index idx has the column: 1 or 0; -1 when there is no such index
+** (or the look failed). */
+static int index_has_column(sqlite3 *db, const char *idx, const char *column) {
+  sqlite3_stmt *st;
+  int found = -1;
+  if (sqlite3_prepare_v2(db, "SELECT max(name = ?2) FROM pragma_index_info(?1, 'main')", -1, &st, NULL) != SQLITE_OK)
+    return -1;
+  sqlite3_bind_text(st, 1, idx, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) found = sqlite3_column_int(st, 0);
+  sqlite3_finalize(st);
+  return found;
+}
+
 /* The main database holds a table (not a view) named name: 1 or 0; *rc gets a failure to
 ** look (out of memory), which must not pass for "no such table". */
 static int is_table(sqlite3 *db, const char *name, int *rc) {
@@ -372,9 +386,12 @@ static int migrate(sqlite3 *db, char **err, int *backfill) {
     rc = sqlite3_exec(db, "DROP VIEW IF EXISTS notifications_local", NULL, NULL, err);
     if (!rc) rc = rename_legacy(db, "notifications", "notifications_v11", err);
   }
-  /* schema 13: the rank of a record's kept copy (NULL for the rows stored before: they stay) */
+  /* schema 13: the rank of a record's kept copy (NULL for the rows stored before: they stay);
+  ** tool_uses_time covers the tools views (the schema file makes it again, wider) */
   if (!rc && sync_table_has_column(db, "main", "messages", "rank_mtime_ns") == 0)
     rc = sqlite3_exec(db, "ALTER TABLE messages ADD COLUMN rank_mtime_ns INTEGER", NULL, NULL, err);
+  if (!rc && index_has_column(db, "tool_uses_time", "duration_ms") == 0)
+    rc = sqlite3_exec(db, "DROP INDEX tool_uses_time", NULL, NULL, err);
   /* the agent of a diagnostic, so a sync of one source replaces that source's walk rows only */
   if (!rc && sync_table_has_column(db, "main", "diagnostics", "agent") == 0)
     rc = sqlite3_exec(db, "ALTER TABLE diagnostics ADD COLUMN agent TEXT", NULL, NULL, err);

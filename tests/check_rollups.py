@@ -239,6 +239,8 @@ for name, in con.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger' 
 con.executescript("""
 DROP VIEW weekly_summary;
 DROP TABLE session_buckets; DROP TABLE tool_buckets; DROP TABLE change_buckets; DROP INDEX git_ops_time;
+DROP INDEX tool_uses_time;
+CREATE INDEX tool_uses_time ON tool_uses (timestamp, agent, project, machine, tool_name, is_error, session_id);
 DROP VIEW notifications; DROP INDEX hook_events_time; ALTER TABLE hook_events RENAME TO notifications;
 CREATE INDEX notifications_time ON notifications (received_at);
 CREATE VIEW notifications_local AS SELECT datetime(received_at, 'localtime') AS local_time, event FROM notifications;
@@ -264,6 +266,10 @@ c.eq("schema 11 -> current (13): version, hook_events' rows and ids, the notific
                                     " 'notifications_v11', 'notifications_local') ORDER BY name")],
       [r[0] for r in con.execute("SELECT name FROM sqlite_schema WHERE name IN ('git_ops_time', 'hook_events_time',"
                                  " 'notifications_time') ORDER BY name")]])
+c.eq("schema 11 -> 13: tool_uses_time made again with the tools views' columns",
+     ["timestamp", "agent", "project", "machine", "tool_name", "is_error", "session_id", "mcp_server", "mcp_tool",
+      "duration_ms", "result_bytes"],
+     [r[0] for r in sqlite3.connect(old).execute("SELECT name FROM pragma_index_info('tool_uses_time')")])
 c.eq("schema 11 -> 12: the user's view is left as it was", [["mine", "CREATE VIEW mine AS SELECT * FROM a_table_since_dropped"]],
      [list(r) for r in con.execute("SELECT name, sql FROM sqlite_schema WHERE name = 'mine'")])
 con.close()

@@ -16,7 +16,7 @@ SELECT f.project, f.path, max(f.language) AS language, count(*) AS changes,
        coalesce(sum(f.lines_added), 0) AS lines_added, coalesce(sum(f.lines_removed), 0) AS lines_removed,
        count(*) - count(f.lines_removed) AS unknown_removed, count(DISTINCT f.session_id) AS sessions,
        group_concat(DISTINCT f.agent) AS agents, max(f.timestamp) AS last_touched
-  FROM file_changes f LEFT JOIN tool_uses t ON t.key = f.tool_key
+  FROM file_changes f LEFT JOIN tool_uses t INDEXED BY tool_uses_outcome ON t.key = f.tool_key
  WHERE coalesce(t.is_error, 0) = 0
  GROUP BY f.project, f.path
  ORDER BY count(*) DESC, coalesce(sum(f.lines_added), 0) + coalesce(sum(f.lines_removed), 0) DESC, f.path;

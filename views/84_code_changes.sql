@@ -19,7 +19,7 @@ WITH ch AS (SELECT date(f.timestamp, 'localtime') AS day, f.agent, f.project, co
                    count(*) AS changes, coalesce(sum(f.lines_added), 0) AS lines_added,
                    coalesce(sum(f.lines_removed), 0) AS lines_removed,
                    count(*) - count(f.lines_removed) AS unknown_removed, 'transcript' AS source
-              FROM file_changes f LEFT JOIN tool_uses t ON t.key = f.tool_key
+              FROM file_changes f LEFT JOIN tool_uses t INDEXED BY tool_uses_outcome ON t.key = f.tool_key
              WHERE coalesce(t.is_error, 0) = 0
              GROUP BY 1, 2, 3),
      tel AS (SELECT date(o.time, 'localtime') AS day, o.agent,

@@ -13,5 +13,5 @@ CREATE VIEW git AS
 SELECT date(g.timestamp, 'localtime') AS day, g.agent, g.project, g.operation, count(*) AS runs,
        count(CASE WHEN t.is_error = 0 THEN 1 END) AS succeeded, count(CASE WHEN t.is_error = 1 THEN 1 END) AS failed,
        count(CASE WHEN t.is_error IS NULL THEN 1 END) AS unknown
-  FROM git_ops g LEFT JOIN tool_uses t ON t.key = g.tool_key
+  FROM git_ops g LEFT JOIN tool_uses t INDEXED BY tool_uses_outcome ON t.key = g.tool_key
  GROUP BY 1, 2, 3, 4;
