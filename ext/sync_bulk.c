@@ -24,12 +24,15 @@
 #include <string.h>
 
 /* Secondary indexes that no statement of a sync reads (the upsert's usage_message, the
-** diagnostics' and file changes' lookups stay), and the triggers whose tables the rollups
-** below rebuild (active_minutes' triggers stay: an insert-only set, cheap to keep). */
+** diagnostics' and file changes' lookups stay), made once at the end (before the rollups,
+** which read tool_uses_time), and the triggers whose tables the rollups below rebuild
+** (active_minutes' triggers stay: an insert-only set, cheap to keep). Keeping the time
+** and outcome indexes of messages, calls and prompts up row by row cost a tenth of a 1 GB
+** first sync's CPU (10.9 -> 9.8 s with them made at the end). */
 static const char *const bulk_indexes[] = {
   "usage_time", "usage_session", "usage_model", "messages_session", "tool_uses_session", "file_changes_time",
   "lumo_files_state", "otel_points_series", "otel_points_metric", "otel_events_name", "otel_events_session",
-  "rate_limits_time", "git_ops_time"};
+  "rate_limits_time", "git_ops_time", "messages_time", "tool_uses_time", "tool_uses_outcome", "user_prompts_time"};
 static const char *const bulk_triggers[] = {
   "usage_buckets_add", "usage_buckets_remove", "usage_buckets_change", "usage_buckets_price", "session_totals_add",
   "session_totals_remove", "session_totals_change", "session_totals_price", "blocks_state_add", "blocks_state_remove",
@@ -225,8 +228,9 @@ int bulk_begin(syncer *y) {
 /* Inside the bulk transaction, after the rows: the rollups, then the indexes and triggers
 ** made again (before blocks_refresh, which reads usage by time). */
 int bulk_finish(syncer *y) {
-  int rc = sqlite3_exec(y->db, bulk_rollups_sql, NULL, NULL, NULL);
+  int rc = SQLITE_OK;
   for (int i = 0; rc == SQLITE_OK && i < y->bulk_nsql; i += 2) rc = sqlite3_exec(y->db, y->bulk_sql[i], NULL, NULL, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(y->db, bulk_rollups_sql, NULL, NULL, NULL);
   return rc;
 }
 
