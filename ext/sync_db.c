@@ -269,32 +269,29 @@ void sync_machine_id(sqlite3 *db, char *out, size_t cap) {
   }
 }
 
-/* 1 when table (in schema) has the column, 0 when it has not, -1 when there is no such table. */
-int sync_table_has_column(sqlite3 *db, const char *schema, const char *table, const char *column) {
+/* The one integer a pragma query sql answers with its three text parameters (NULL: not
+** bound); -1 when it answers NULL or cannot run. */
+static int pragma_answer(sqlite3 *db, const char *sql, const char *p1, const char *p2, const char *p3) {
   sqlite3_stmt *st;
   int found = -1;
-  if (sqlite3_prepare_v2(db, "SELECT max(name = ?3) FROM pragma_table_info(?2, ?1)", -1, &st, NULL) != SQLITE_OK)
-    return -1;
-  sqlite3_bind_text(st, 1, schema, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, table, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, column, -1, SQLITE_STATIC);
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return -1;
+  const char *p[3] = {p1, p2, p3};
+  for (int i = 0; i < 3; i++)
+    if (p[i]) sqlite3_bind_text(st, i + 1, p[i], -1, SQLITE_STATIC);
   if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) found = sqlite3_column_int(st, 0);
   sqlite3_finalize(st);
   return found;
 }
 
+/* 1 when table (in schema) has the column, 0 when it has not, -1 when there is no such table. */
+int sync_table_has_column(sqlite3 *db, const char *schema, const char *table, const char *column) {
+  return pragma_answer(db, "SELECT max(name = ?3) FROM pragma_table_info(?2, ?1)", schema, table, column);
+}
+
 /* The main database's index idx has the column: 1 or 0; -1 when there is no such index
 ** (or the look failed). */
 static int index_has_column(sqlite3 *db, const char *idx, const char *column) {
-  sqlite3_stmt *st;
-  int found = -1;
-  if (sqlite3_prepare_v2(db, "SELECT max(name = ?2) FROM pragma_index_info(?1, 'main')", -1, &st, NULL) != SQLITE_OK)
-    return -1;
-  sqlite3_bind_text(st, 1, idx, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
-  if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) found = sqlite3_column_int(st, 0);
-  sqlite3_finalize(st);
-  return found;
+  return pragma_answer(db, "SELECT max(name = ?2) FROM pragma_index_info(?1, 'main')", idx, column, NULL);
 }
 
 /* The main database holds a table (not a view) named name: 1 or 0; *rc gets a failure to
