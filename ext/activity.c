@@ -86,7 +86,7 @@ static void edit_counts(const char *old, size_t on, const char *new, size_t nn, 
 
 /* ----------------------------------------------------------- tool inputs */
 
-static int tool_changes(const char *tool, const char *input, size_t n, lumo_change_fn fn, void *ctx);
+static int tool_changes(const char *tool, const char *input, size_t n, lumo_change_fn fn, void *ctx, int count);
 static int span_is(lumo_span v, const char *s);
 
 static int name_is(const char *tool, const char *const *names) {
@@ -113,11 +113,13 @@ static void emit(lumo_change_fn fn, void *ctx, const char *path, const char *op,
 typedef struct edit_sum {
   lumo_buf old, new;
   int64_t added, removed;
+  int count; /* 0: the counts come from elsewhere (the agent's own figures): not worked out */
 } edit_sum;
 
 /* One {old_string, new_string} of a MultiEdit's edits. */
 static void multi_edit_one(void *ctx, lumo_span edit) {
   edit_sum *s = ctx;
+  if (!s->count) return;
   if (!member_text(edit, "old_string", &s->old)) member_text(edit, "oldString", &s->old); /* OpenCode's edit */
   if (!member_text(edit, "new_string", &s->new)) member_text(edit, "newString", &s->new);
   edit_counts(s->old.p ? s->old.p : "", s->old.len, s->new.p ? s->new.p : "", s->new.len, &s->added, &s->removed);
@@ -248,11 +250,13 @@ int lumo_tool_changes(const char *tool, const char *input, size_t n, lumo_span r
   stat_ctx s = {fn, ctx, 0, 0};
   if (tool && (strcmp(tool, "replace") == 0 || strcmp(tool, "write_file") == 0) &&
       gemini_diff_stat(result, &s.added, &s.removed))
-    return tool_changes(tool, input, n, with_stat, &s);
+    return tool_changes(tool, input, n, with_stat, &s, 0);
   int said = tool && name_is(tool, claude_edits) ? claude_patch_counts(result, &s.added, &s.removed) : 0;
   if (said == 2) s.added = -1;
-  if (said) return tool_changes(tool, input, n, with_stat, &s);
-  return tool_changes(tool, input, n, fn, ctx);
+  /* the agent's figures replace the input's: both (said 1, the diff is not worked out) or
+  ** the removed lines only (said 2: the lines a Write added are still counted) */
+  if (said) return tool_changes(tool, input, n, with_stat, &s, said == 2);
+  return tool_changes(tool, input, n, fn, ctx, 1);
 }
 
 /* A string member under Claude's and Gemini's snake_case name or OpenCode's camelCase one. */
@@ -260,7 +264,7 @@ static int member_text2(lumo_span obj, const char *snake, const char *camel, lum
   return member_text(obj, snake, out) || member_text(obj, camel, out);
 }
 
-static int tool_changes(const char *tool, const char *input, size_t n, lumo_change_fn fn, void *ctx) {
+static int tool_changes(const char *tool, const char *input, size_t n, lumo_change_fn fn, void *ctx, int count) {
   static const char *const edits[] = {"Edit", "replace", "edit", NULL};   /* Claude, Gemini, OpenCode */
   static const char *const writes[] = {"Write", "write_file", "write", NULL};
   if (!tool || !input) return 0;
@@ -277,7 +281,7 @@ static int tool_changes(const char *tool, const char *input, size_t n, lumo_chan
   lumo_buf path = {0};
   if (name_is(tool, edits) || strcmp(tool, "MultiEdit") == 0) {
     if (member_text2(in, "file_path", "filePath", &path)) {
-      edit_sum s = {{0}, {0}, 0, 0};
+      edit_sum s = {{0}, {0}, 0, 0, count};
       lumo_span list;
       if (strcmp(tool, "MultiEdit") == 0) {
         if (lumo_json_get(in, "edits", &list) == 1) lumo_json_each_object(list, multi_edit_one, &s);
@@ -292,8 +296,8 @@ static int tool_changes(const char *tool, const char *input, size_t n, lumo_chan
   } else if (name_is(tool, writes)) {
     lumo_buf content = {0};
     if (member_text2(in, "file_path", "filePath", &path)) {
-      member_text(in, "content", &content);
-      emit(fn, ctx, path.p, "write", count_lines(content.p, content.len), -1);
+      if (count) member_text(in, "content", &content);
+      emit(fn, ctx, path.p, "write", count ? count_lines(content.p, content.len) : 0, -1);
       files = 1;
     }
     lumo_buf_free(&content);

@@ -364,11 +364,13 @@ static void put_utf8(lumo_buf *b, unsigned cp) {
 ** SQLite text API, so ids differing only after it would collapse into one key. Raw
 ** bytes are copied as they are (lines are made valid UTF-8 before they are parsed:
 ** lumo_utf8_fix).
-** Returns 0, or -1 when the value is not a well-formed string. */
-int lumo_json_decode(lumo_span v, lumo_buf *out) {
+** Returns 0, or -1 when the value is not a well-formed string. With a limit (not 0) it
+** stops once out holds that many bytes: what it appended is what the whole decode appends
+** first (a string past the limit is not checked further). */
+static int json_decode_upto(lumo_span v, lumo_buf *out, size_t limit) {
   if (v.n < 2 || v.p[0] != '"' || v.p[v.n - 1] != '"') return -1;
   const char *p = v.p + 1, *end = v.p + v.n - 1;
-  while (p < end) {
+  while (p < end && !(limit && out->len >= limit)) {
     const char *q = memchr(p, '\\', (size_t)(end - p));
     if (!q) {
       lumo_buf_append(out, p, (size_t)(end - p));
@@ -413,6 +415,8 @@ int lumo_json_decode(lumo_span v, lumo_buf *out) {
   return out->oom ? -1 : 0;
 }
 
+int lumo_json_decode(lumo_span v, lumo_buf *out) { return json_decode_upto(v, out, 0); }
+
 /* Calls fn(ctx, element) for every object element of an array span; other elements
 ** are skipped, and a malformed element ends the walk. */
 void lumo_json_each_object(lumo_span arr, lumo_json_object_fn fn, void *ctx) {
@@ -432,23 +436,32 @@ void lumo_json_each_object(lumo_span arr, lumo_json_object_fn fn, void *ctx) {
   }
 }
 
+typedef struct texts_ctx {
+  lumo_buf *out;
+  size_t limit; /* 0: none */
+} texts_ctx;
+
 static void text_member(void *ctx, lumo_span obj) {
-  lumo_buf *out = ctx;
+  texts_ctx *x = ctx;
   lumo_span t;
+  if (x->limit && x->out->len >= x->limit) return;
   if (lumo_json_get(obj, "text", &t) == 1 && lumo_json_is_string(t)) {
-    if (out->len) lumo_buf_putc(out, '\n');
-    lumo_json_decode(t, out);
+    if (x->out->len) lumo_buf_putc(x->out, '\n');
+    json_decode_upto(t, x->out, x->limit);
   }
 }
 
 /* Appends the text of a value that is a string, or an array of parts each holding a
 ** "text" string (Codex content and reasoning summaries, Gemini Part[]), joined by
 ** newlines. Other values add nothing. */
-void lumo_json_texts(lumo_span v, lumo_buf *out) {
+void lumo_json_texts_upto(lumo_span v, lumo_buf *out, size_t limit) {
   if (!v.n) return;
-  if (v.p[0] == '"') lumo_json_decode(v, out);
-  else lumo_json_each_object(v, text_member, out);
+  texts_ctx x = {out, limit};
+  if (v.p[0] == '"') json_decode_upto(v, out, limit);
+  else lumo_json_each_object(v, text_member, &x);
 }
+
+void lumo_json_texts(lumo_span v, lumo_buf *out) { lumo_json_texts_upto(v, out, 0); }
 
 /* ------------------------------------------------------------------ counts */
 

@@ -197,6 +197,8 @@ LUMO_API int64_t lumo_utf8_fix(const char *p, size_t n, lumo_buf *out);
 LUMO_API size_t lumo_utf8_unfinished(const char *p, size_t n);
 /* A string, or the "text" members of an array of parts joined by newlines, appended. */
 LUMO_API void lumo_json_texts(lumo_span v, lumo_buf *out);
+/* The same, stopping once out holds limit bytes (its first limit bytes are the same). */
+LUMO_API void lumo_json_texts_upto(lumo_span v, lumo_buf *out, size_t limit);
 
 /* ---------------------------------------------------------------- reader.c */
 

@@ -244,7 +244,7 @@ static void tool_use_block(void *p, const claude_tool *u) {
   if (!key) return;
   activity_call c = {key, "claude", t->session, t->project, t->timestamp, t->mid,
                      u->name.n ? dec(y, 11, u->name) : NULL, u->input.n ? u->input.p : NULL, u->input.n,
-                     t->file, t->line, {NULL, 0}, t->moved};
+                     t->file, t->line, {NULL, 0}, t->moved, 0};
   t->rc = activity_call_put(y, &c);
   sqlite3_free(key);
 }
@@ -255,7 +255,8 @@ static void tool_result_block(void *p, const claude_result *r) {
   if (!key) return;
   lumo_buf *text = &t->y->s[12];
   text->len = 0;
-  lumo_json_texts(r->content, text);
+  /* the first LUMO_RESULT_TEXT_MAX bytes are kept (whole characters: 4 more read) */
+  lumo_json_texts_upto(r->content, text, LUMO_RESULT_TEXT_MAX + 4);
   t->rc = text->oom ? SQLITE_NOMEM
                     : activity_result_put(t->y, key, r->is_error, (int64_t)r->content.n, text->len ? text->p : NULL,
                                           text->len, t->timestamp, t->tool_use_result);
@@ -519,7 +520,7 @@ static void gemini_tool_call(void *p, lumo_span call) {
   lumo_json_get(call, "resultDisplay", &display);
   activity_call c = {key, "gemini", t->session, t->project, t->timestamp, NULL,
                      lumo_json_get(call, "name", &name) == 1 ? dec(y, 2, name) : NULL, has_args ? args.p : NULL,
-                     has_args ? args.n : 0, t->f->rel, t->line, display, 0};
+                     has_args ? args.n : 0, t->f->rel, t->line, display, 0, 0};
   t->rc = activity_call_put(y, &c);
   if (!t->rc && lumo_json_get(call, "status", &status) == 1 && lumo_json_is_string(status)) {
     const char *s = dec(y, 3, status);
@@ -649,7 +650,7 @@ static int codex_item_put(syncer *y, const lumo_file *f, const codex_state *cs, 
       return rc;
     }
     activity_call c = {tkey, "codex", m.session, project, ts, NULL, it->tool_name.len ? it->tool_name.p : NULL,
-                       it->text.len ? it->text.p : NULL, it->text.len, f->rel, line, {NULL, 0}, 0};
+                       it->text.len ? it->text.p : NULL, it->text.len, f->rel, line, {NULL, 0}, 0, 0};
     rc = activity_call_put(y, &c);
     sqlite3_free(project);
   } else if (strcmp(type, "tool_result") == 0) {
@@ -837,7 +838,7 @@ static int opencode_tool_put(void *ctx, const lumo_file *f, const oc_tool *t) {
     return rc;
   }
   activity_call c = {key, "opencode", t->session, project, t->start_ms ? iso_ms(t->start_ms, at) : NULL, NULL,
-                     t->tool, t->input.n ? t->input.p : NULL, t->input.n, f->rel, 0, {NULL, 0}, 0};
+                     t->tool, t->input.n ? t->input.p : NULL, t->input.n, f->rel, 0, {NULL, 0}, 0, 0};
   rc = activity_call_put(y, &c);
   if (!rc && (t->is_error >= 0 || t->output.n)) {
     lumo_buf *text = &y->s[12];
@@ -1115,6 +1116,9 @@ static int sync_files(syncer *y, const lumo_filelist *fl, file_syncer sync_one, 
       y->read_from = -1;
       y->read_failed = 0;
       if (rc == SQLITE_OK) rc = sync_one(y, f);
+      /* the calls still waiting for a result: written with the file (sync_activity.c) */
+      if (rc == SQLITE_OK) rc = activity_flush(y);
+      else activity_discard(y);
       if (rc == SQLITE_OK && (scratch_oom(y) || y->conn->diag_oom > oom0)) rc = SQLITE_NOMEM;
       if (rc == SQLITE_OK && (y->read_from >= 0 || y->conn->ndiag > n0 || y->conn->dropped > dropped0))
         rc = diags_store(y, agent, f->rel, n0, y->conn->ndiag, y->conn->dropped - dropped0, "read");

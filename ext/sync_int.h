@@ -108,8 +108,13 @@ typedef struct activity_call {
   int64_t line;
   lumo_span display; /* Gemini: the call's resultDisplay (its diffStat gives the lines) */
   int moved; /* its record's kept copy is now this one (message_put): the stored rows move here */
+  int64_t line_cut; /* set by activity_call_put: the bytes its line lost (y->line_cut when read) */
 } activity_call;
+/* A call is held until its outcome comes (activity_result_put) or activity_flush writes it;
+** activity_discard forgets the held calls (a failed file: its transaction rolls back). */
 LUMO_API int activity_call_put(syncer *y, const activity_call *c);
+LUMO_API int activity_flush(syncer *y);
+LUMO_API void activity_discard(syncer *y);
 /* is_error -1: not said; text NULL: none (kept up to LUMO_RESULT_TEXT_MAX bytes); result:
 ** Claude's toolUseResult of the record (empty: none), whose figures recount an edit */
 LUMO_API int activity_result_put(syncer *y, const char *key, int is_error, int64_t result_bytes, const char *text,
