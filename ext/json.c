@@ -572,7 +572,15 @@ static size_t utf8_seq(const unsigned char *p, const unsigned char *end) {
 ** count of replacements is returned. */
 int64_t lumo_utf8_fix(const char *p, size_t n, lumo_buf *out) {
   const unsigned char *s = (const unsigned char *)p, *end = s + n, *q = s;
-  while (q < end) { /* fast path: ASCII runs */
+  while (q < end) { /* fast path: ASCII runs, a word at a time while no byte is 0 or >= 0x80 */
+    if (end - q >= 8) {
+      uint64_t w;
+      memcpy(&w, q, 8);
+      if (!((w | ((w - 0x0101010101010101u) & ~w)) & 0x8080808080808080u)) {
+        q += 8;
+        continue;
+      }
+    }
     if (*q && *q < 0x80) {
       q++;
       continue;

@@ -236,6 +236,26 @@ static void test_claude_line(void) {
         "invalid bytes, overlongs and surrogates -> one U+FFFD each");
   CHECK(lumo_utf8_fix("a\0b", 3, &u) == 1 && u.len == 5, "NUL -> U+FFFD");
   CHECK(lumo_utf8_fix("\xe2\x82", 2, &u) == 2, "a cut sequence -> U+FFFD per byte");
+  { /* the ASCII fast path reads 8 bytes at a time: a NUL, a wrong byte or a character at
+    ** every place of a 20-byte line, then the 8-byte words of a 2-byte character */
+    int all = 1;
+    for (int at = 0; at < 20; at++) {
+      char line[21];
+      memset(line, 'x', 20);
+      line[20] = 0;
+      line[at] = 0;
+      all &= lumo_utf8_fix(line, 20, &u) == 1 && u.len == 22 && memcmp(u.p + at, "\xef\xbf\xbd", 3) == 0;
+      line[at] = (char)0xff;
+      all &= lumo_utf8_fix(line, 20, &u) == 1 && u.len == 22 && u.p[at + 3] == (at < 19 ? 'x' : 0);
+      if (at < 19) {
+        line[at] = (char)0xc3, line[at + 1] = (char)0xa9;
+        all &= lumo_utf8_fix(line, 20, &u) == 0;
+        line[at + 1] = 'x'; /* a lead byte without its continuation */
+        all &= lumo_utf8_fix(line, 20, &u) == 1 && u.len == 22;
+      }
+    }
+    CHECK(all, "NUL, wrong bytes and characters at every place of a long line");
+  }
   CHECK(lumo_utf8_unfinished("a\xe2\x82", 3) == 2 && lumo_utf8_unfinished("a\xf0\x9f\x98", 4) == 3 &&
             lumo_utf8_unfinished("a\xc3", 2) == 1,
         "the bytes of a character cut at the end");
