@@ -40,16 +40,26 @@ def retention(roots, con):
         now = time.time()
         horizon = now - (days - RETENTION_LOOKAHEAD_DAYS) * 86400
         going = []
-        for dirpath, _, names in os.walk(os.path.join(root, "projects")):
-            for n in names:
-                if n.endswith((".jsonl", ".jsonl.gz")):
-                    p = os.path.join(dirpath, n)
-                    try:
-                        st = os.stat(p)
-                    except OSError:
-                        continue
-                    if st.st_mtime < horizon:
-                        going.append((p, st))
+        # os.scandir, not os.walk: the entry's type comes with the listing (os.walk also
+        # lstats every directory); a stat per transcript only (10 GB home, 53,000 files:
+        # `lumo sync` 0.52-0.54 -> 0.45-0.53 s; the rest is two stats a file, the sync's and this)
+        dirs = [os.path.join(root, "projects")]
+        while dirs:
+            try:
+                entries = list(os.scandir(dirs.pop()))
+            except OSError:
+                continue
+            for e in entries:
+                try:
+                    if e.is_dir(follow_symlinks=False):
+                        dirs.append(e.path)
+                    # as os.walk: a link to a directory is not a file
+                    elif e.name.endswith((".jsonl", ".jsonl.gz")) and not e.is_dir():
+                        st = e.stat()
+                        if st.st_mtime < horizon:
+                            going.append((e.path, st))
+                except OSError:
+                    continue
         head = "Claude Code keeps transcripts %s days (cleanupPeriodDays, %s)" % (format(days, "g"), where)
         if not going:
             out.append((True, "%s: none of %s is due in the next %d days" % (head, root, RETENTION_LOOKAHEAD_DAYS)))
