@@ -178,11 +178,11 @@ def main():
                      '"usage":{"input_tokens":1,"output_tokens":2}}}\\n\' "$t" "$n" "$n" >> %s\n' % target)
         append = "sh " + append_sh
         tasks += [
-            ("first sync into a new database", "lumo",
+            ("first sync of the Claude files into a new database", "lumo",
              "rm -f %s %s-wal %s-shm && sqlite3 -cmd '.load %s' %s \"%s\"" % (db, db, db, SO, db, sync_sql)),
-            ("re-sync, nothing changed", "lumo", "sqlite3 -cmd '.load %s' %s \"%s\"" % (SO, db, sync_sql)),
+            ("re-sync of the Claude files, nothing changed", "lumo", "sqlite3 -cmd '.load %s' %s \"%s\"" % (SO, db, sync_sql)),
             # the append is the agent's write: it runs before each timed run, untimed
-            ("re-sync after appending one message", "lumo",
+            ("re-sync of the Claude files after appending one message", "lumo",
              "sqlite3 -cmd '.load %s' %s \"%s\"" % (SO, db, sync_sql), append),
         ]
         view_names = sorted(f[3:-4] for f in os.listdir(os.path.join(ROOT, "views")) if f.endswith(".sql"))
