@@ -74,10 +74,18 @@ def one_size(size, seed, cold_ok):
     for k in ("GEMINI_CLI_HOME", "XDG_DATA_HOME", "LUMO_OTLP_DIR"):
         env.pop(k, None)
     append_sh = os.path.join(dbdir, "append.sh")
-    with open(append_sh, "w") as fh:  # one new response with a fresh id, as the agent writes it
-        fh.write('n=$(date +%%s%%N)\nt=$(date -u +%%Y-%%m-%%dT%%H:%%M:%%S.000Z)\nprintf \'{"type":"assistant","timestamp":"%%s",'
+    # one new response with a fresh id, as the agent writes it: the newest of the history.
+    # The generator lays sessions out from 2026-01-01 on, so the 10 GB home runs into 2033;
+    # a response timed now would land in its middle and make the sync compute every later
+    # 5-hour block again (7,859 of them, 0.18 s), which no real home, whose history ends
+    # now, pays. It is timed after the home's last day when that is later than now.
+    last = max(day["date"] for day in exp["daily"])
+    after = time.strftime("%Y-%m-%dT00:00:00.000Z", time.gmtime(time.mktime(time.strptime(last, "%Y-%m-%d")) + 86400 + 43200))
+    with open(append_sh, "w") as fh:
+        fh.write('n=$(date +%%s%%N)\nt=$(date -u +%%Y-%%m-%%dT%%H:%%M:%%S.000Z)\n[ "$t" \\> "%s" ] || t=%s\n'
+                 'printf \'{"type":"assistant","timestamp":"%%s",'
                  '"requestId":"req_%%s","message":{"id":"msg_%%s","model":"claude-sonnet-4-5",'
-                 '"usage":{"input_tokens":1,"output_tokens":2}}}\\n\' "$t" "$n" "$n" >> %s\n' % target)
+                 '"usage":{"input_tokens":1,"output_tokens":2}}}\\n\' "$t" "$n" "$n" >> %s\n' % (after, after, target))
     big = exp["bytes"] >= 5 << 30
     r = {"size": size, "bytes": total_bytes, "claude_bytes": exp["bytes"], "files": files_in(d), "gen_s": gen_s}
 
