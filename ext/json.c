@@ -371,12 +371,12 @@ static int json_decode_upto(lumo_span v, lumo_buf *out, size_t limit) {
   if (v.n < 2 || v.p[0] != '"' || v.p[v.n - 1] != '"') return -1;
   const char *p = v.p + 1, *end = v.p + v.n - 1;
   while (p < end && !(limit && out->len >= limit)) {
+    /* a run without escapes is copied at once, up to the limit */
+    size_t room = limit ? limit - out->len : (size_t)(end - p);
     const char *q = memchr(p, '\\', (size_t)(end - p));
-    if (!q) {
-      lumo_buf_append(out, p, (size_t)(end - p));
-      break;
-    }
-    lumo_buf_append(out, p, (size_t)(q - p));
+    size_t run = (size_t)((q ? q : end) - p);
+    lumo_buf_append(out, p, run < room ? run : room);
+    if (!q || run >= room) break;
     if (q + 1 >= end) return -1;
     char c = q[1];
     p = q + 2;

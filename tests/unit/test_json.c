@@ -229,6 +229,26 @@ static void test_claude_line(void) {
   CHECK(lumo_json_count(S("1000000000000"), &x) == LUMO_COUNT_OK && x == 1000000000000LL, "count 10^12");
   CHECK(lumo_json_count(S("\"99999999999999999999\""), &x) == LUMO_COUNT_OUT_OF_RANGE, "digit string beyond int64");
   CHECK(lumo_json_count(S("1e400"), &x) == LUMO_COUNT_OUT_OF_RANGE, "count 1e400 out of range");
+  { /* a decode up to a limit: the whole decode's first bytes, stopping at the limit (an
+    ** escape may pass it by its few bytes), whether the runs are long or cut by escapes */
+    const char *vals[] = {"\"abcdefghijklmnop\\nqr\\u00e9st\\\"uvwxyz0123456789\"",
+                          "[{\"text\":\"first part\"},{\"text\":\"second\\tpart\"}]"};
+    int all = 1;
+    for (int k = 0; k < 2; k++) {
+      lumo_buf whole = {0}, part = {0};
+      lumo_json_texts(S(vals[k]), &whole);
+      for (size_t limit = 1; limit <= whole.len + 2; limit++) {
+        part.len = 0;
+        lumo_json_texts_upto(S(vals[k]), &part, limit);
+        size_t want = limit < whole.len ? limit : whole.len;
+        all &= part.len >= want && part.len <= want + 3 && part.len <= whole.len &&
+               memcmp(part.p, whole.p, part.len) == 0;
+      }
+      lumo_buf_free(&whole);
+      lumo_buf_free(&part);
+    }
+    CHECK(all, "texts decoded up to a limit: the whole decode's first bytes, the limit reached");
+  }
   lumo_buf u = {0};
   CHECK(lumo_utf8_fix("caf\xc3\xa9 \xf0\x9f\x98\x80", 10, &u) == 0 && u.len == 0, "valid UTF-8 left alone");
   CHECK(lumo_utf8_fix("a\xff\xc0\x80" "b\xed\xa0\x80", 8, &u) == 6 && u.len == 2 + 18 &&
