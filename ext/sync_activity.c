@@ -336,22 +336,17 @@ int activity_call_put(syncer *y, const activity_call *call) {
   /* the same call again: the one held goes first, as they came */
   int i = stage_find(a, c.key);
   if (i >= 0 && (rc = stage_write(y, i, NULL))) return rc;
-  const char *s[] = {c.key, c.agent, c.session, c.project, c.timestamp, c.message_id, c.tool_name, c.file};
-  size_t bytes = c.input_len + 1 + c.display.n + 1;
-  for (size_t k = 0; k < sizeof(s) / sizeof(*s); k++) bytes += s[k] ? strlen(s[k]) + 1 : 0;
+  /* its strings, copied into one allocation */
+  const char **str[] = {&c.key, &c.agent, &c.session, &c.project, &c.timestamp, &c.message_id, &c.tool_name, &c.file};
+  enum { NSTR = sizeof(str) / sizeof(*str) };
+  size_t len[NSTR], bytes = c.input_len + 1 + c.display.n + 1;
+  for (int k = 0; k < NSTR; k++) bytes += (len[k] = *str[k] ? strlen(*str[k]) : 0) + 1;
   if (bytes > STAGE_BYTES) return call_write(y, &c, NULL);
   while (a->nstage == STAGE_CALLS || (a->nstage && a->stage_bytes + bytes > STAGE_BYTES))
     if ((rc = stage_write(y, 0, NULL))) return rc;
   char *mem = sqlite3_malloc64(bytes), *at = mem;
   if (!mem) return SQLITE_NOMEM;
-  c.key = stage_copy(&at, s[0], strlen(s[0]));
-  c.agent = stage_copy(&at, s[1], strlen(s[1]));
-  c.session = s[2] ? stage_copy(&at, s[2], strlen(s[2])) : NULL;
-  c.project = s[3] ? stage_copy(&at, s[3], strlen(s[3])) : NULL;
-  c.timestamp = s[4] ? stage_copy(&at, s[4], strlen(s[4])) : NULL;
-  c.message_id = s[5] ? stage_copy(&at, s[5], strlen(s[5])) : NULL;
-  c.tool_name = s[6] ? stage_copy(&at, s[6], strlen(s[6])) : NULL;
-  c.file = s[7] ? stage_copy(&at, s[7], strlen(s[7])) : NULL;
+  for (int k = 0; k < NSTR; k++) *str[k] = stage_copy(&at, *str[k], len[k]);
   c.input = stage_copy(&at, c.input, c.input_len);
   c.display.p = stage_copy(&at, c.display.p, c.display.n);
   a->stage[a->nstage++] = (staged_call){c, mem, bytes};
